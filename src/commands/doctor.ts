@@ -1,0 +1,3 @@
+// Placeholder until this command is written; it says so instead of pretending.
+import { UserError } from '../errors.js';
+export async function doctorCommand(..._args: unknown[]): Promise<void> { throw new UserError('doctor is not implemented yet', 1); }

@@ -1,0 +1,24 @@
+import type { Writable, Readable } from 'node:stream';
+
+/**
+ * What every command gets instead of reaching for globals: the data directory, the
+ * agent, a clock and the streams. Tests pass their own; only `main.ts` builds the real one.
+ */
+export interface Context {
+  dataDir: string;
+  agent: string;
+  /** The current time; tests fix it. */
+  now: () => Date;
+  /** The agent's time zone (IANA), from TZ or the system. */
+  timeZone: string;
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean };
+  env: Readonly<Record<string, string | undefined>>;
+  /** Warnings go to stderr as one line each. */
+  warn: (message: string) => void;
+}
+
+export function systemTimeZone(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}

@@ -1,0 +1,49 @@
+/**
+ * The few kinds of failure the program knows. Only `src/main.ts` turns them into exit
+ * codes and messages; commands just throw.
+ */
+
+/** Bad input from the user: one red line, no stack trace. Exit 2 by default. */
+export class UserError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** An operation that could not be done (store unreadable, disk full...). Exit 1. */
+export class OperationError extends UserError {
+  constructor(message: string) {
+    super(message, 1);
+    this.name = 'OperationError';
+  }
+}
+
+/**
+ * The agent pressed Ctrl-C or the terminal went away mid-call. The call has been saved
+ * by the time this is thrown; main prints how to resume and exits 128 + signal number.
+ */
+export class InterruptedError extends Error {
+  readonly signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+  readonly callId: string | undefined;
+  constructor(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', callId?: string) {
+    super(`interrupted by ${signal}`);
+    this.name = 'InterruptedError';
+    this.signal = signal;
+    this.callId = callId;
+  }
+}
+
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/** Formats zod-style issues as `path.to.field: message` lines. */
+export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}

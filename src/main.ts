@@ -1,0 +1,75 @@
+import { createRequire } from 'node:module';
+import { buildProgram, CommanderError, type GlobalOptions } from './cli.js';
+import type { Context } from './context.js';
+import { systemTimeZone } from './context.js';
+import { resolveAgent, resolveDataDir } from './paths.js';
+import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
+import { sanitizeForTerminal } from './render/terminalText.js';
+
+/**
+ * The entry point: builds the real context, runs the command, and is the only place that
+ * turns an outcome into an exit code. 0 ok, 1 operation failed, 2 bad input,
+ * 70 internal error (a bug), 129/130/143 hang-up/Ctrl-C/terminated.
+ */
+const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+function makeContext(globals: GlobalOptions): Context {
+  if (globals.color === false) process.env.NO_COLOR = '1';
+  return {
+    dataDir: resolveDataDir(globals.dataDir),
+    agent: resolveAgent(globals.agent),
+    now: () => new Date(),
+    timeZone: systemTimeZone(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    warn: (message) => process.stderr.write(`csr-call: warning: ${sanitizeForTerminal(message)}\n`),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram(makeContext, version);
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    return handleError(error);
+  }
+}
+
+function handleError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // --help and --version come through here too, with exit code 0.
+    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') return 0;
+    return 2; // commander has already printed its one-line message and suggestion
+  }
+  if (error instanceof InterruptedError) {
+    return SIGNAL_EXIT_CODES[error.signal];
+  }
+  if (error instanceof UserError) {
+    process.stderr.write(`csr-call: ${sanitizeForTerminal(error.message)}\n`);
+    return error.exitCode;
+  }
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') {
+    process.stderr.write('csr-call: the disk is full: nothing was changed; free some space and try again\n');
+    return 1;
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    const path = (error as NodeJS.ErrnoException).path;
+    process.stderr.write(
+      `csr-call: cannot write ${path ?? 'the data directory'} (${code}): check --data-dir / CSR_CALL_HOME and its permissions\n`,
+    );
+    return 1;
+  }
+  process.stderr.write(
+    `csr-call: internal error, please report it with the lines below\n${(error as Error)?.stack ?? String(error)}\n`,
+  );
+  return 70;
+}
+
+const exitCode = await main(process.argv);
+// Let stdout drain (pipes) before exiting.
+process.exitCode = exitCode;

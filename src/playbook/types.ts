@@ -1,0 +1,132 @@
+/**
+ * What a playbook is, as a TypeScript author sees it. The zod schema in
+ * `playbookSchema.ts` checks the same shape at load time; these types give the
+ * author autocompletion and type errors in their editor.
+ */
+
+export const STEP_TYPES = [
+  'text', // one short line
+  'longtext', // several lines; an empty line ends it
+  'choice', // one of `choices`
+  'multichoice', // any of `choices`
+  'yesno',
+  'date', // a calendar day
+  'datetime', // a day and a time, optionally in the customer's time zone
+  'number',
+  'list', // items typed one after another; an empty line ends the list
+] as const;
+export type StepType = (typeof STEP_TYPES)[number];
+
+/**
+ * What an answer means for the call record. The engine copies answers with a meaning
+ * into the record's named fields (customer, problem, outcome, promises...), so exports,
+ * follow-ups and stats work whatever the playbook calls its steps.
+ */
+export const MEANINGS = [
+  'customer.name',
+  'customer.phone',
+  'customer.account',
+  'problem.story', // notes taken while listening
+  'problem.wants', // what the customer wants (money back, a technician...)
+  'problem.paraphrase', // the problem as read back to the customer
+  'problem.category', // for root-cause counting
+  'problem.rootCause',
+  'queries', // questions noted for later instead of interrupting
+  'empathy',
+  'facts', // what fact-finding turned up
+  'options', // what was offered to the customer
+  'resolution', // what was done
+  'outcome', // the disposition code
+  'escalation.to',
+  'escalation.handoff',
+  'promise.text',
+  'promise.due',
+  'followup.text',
+  'followup.due',
+  'followup.repeatDays', // progress reports: call again every N days until closed
+  'mood.start',
+  'mood.end',
+] as const;
+export type Meaning = (typeof MEANINGS)[number];
+
+/** A stored answer value: text, list of texts, yes/no, number, ISO date(-time), or skipped. */
+export type AnswerValue = string | string[] | boolean | number | null;
+
+/** Answers so far, keyed by full step id `stage.step`. Steps not (yet) answered are absent. */
+export type Answers = Readonly<Record<string, AnswerValue | undefined>>;
+
+export interface ChoiceObject {
+  value: string;
+  label?: string;
+  /** A short explanation shown beside the choice. */
+  hint?: string;
+}
+export type Choice = string | ChoiceObject;
+
+export interface Step {
+  /** Unique within its stage; letters, digits, `-` and `_`. The full id is `stage.step`. */
+  id: string;
+  /** The question as the agent reads it. */
+  question: string;
+  type: StepType;
+  /** For `choice` and `multichoice`. */
+  choices?: Choice[];
+  /** Must be answered (defaults to false: an agent can press Enter to skip). */
+  required?: boolean;
+  /** Pre-filled answer; a function gets the answers so far. */
+  default?: AnswerValue | ((answers: Answers) => AnswerValue | undefined);
+  /** Asked only when this returns true. Gets the answers so far. */
+  when?: (answers: Answers) => boolean;
+  /** Extra check on the answer: return true, or a message saying what is wrong. */
+  validate?: (value: AnswerValue) => true | string;
+  /** What the answer means for the call record. */
+  meaning?: Meaning;
+  /** A short hint shown under the question. */
+  hint?: string;
+}
+
+export interface Stage {
+  /** Unique within the playbook; letters, digits, `-` and `_`. */
+  id: string;
+  title: string;
+  /** The coaching tip shown before the stage: one or two short sentences. */
+  tip: string | ((answers: Answers) => string);
+  steps: Step[];
+  /** The whole stage is skipped unless this returns true. */
+  when?: (answers: Answers) => boolean;
+}
+
+export interface Playbook {
+  /** Short name used on the command line: `csr-call start --playbook <id>`. */
+  id: string;
+  title: string;
+  description: string;
+  /** Written into every call record so a call can be traced to the playbook text. */
+  version: string;
+  stages: Stage[];
+}
+
+/**
+ * Returns its argument unchanged. It exists so a playbook file gets type checking and
+ * autocompletion: `export default definePlaybook({ ... })`.
+ */
+export function definePlaybook<const T extends Playbook>(playbook: T): T {
+  return playbook;
+}
+
+/** The moods offered by the built-in playbooks; stats counts "angry/upset → calm/happy" turnarounds. */
+export const MOODS = ['angry', 'upset', 'worried', 'neutral', 'calm', 'happy'] as const;
+export const UPSET_MOODS: readonly string[] = ['angry', 'upset'];
+export const SETTLED_MOODS: readonly string[] = ['calm', 'happy', 'neutral'];
+
+/** The disposition codes of the built-in playbooks. */
+export const OUTCOMES = [
+  { value: 'resolved', label: 'Resolved on this call' },
+  { value: 'escalated', label: 'Escalated to another team' },
+  { value: 'transferred', label: 'Transferred to another department' },
+  { value: 'callback', label: 'Pending: we call back' },
+  { value: 'not-resolved', label: 'Not resolved' },
+  { value: 'info', label: 'Information only, nothing to fix' },
+] as const satisfies readonly ChoiceObject[];
+/** Outcomes counted as "escalated or transferred" in stats. */
+export const HANDED_OFF_OUTCOMES: readonly string[] = ['escalated', 'transferred'];

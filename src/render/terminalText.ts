@@ -1,0 +1,18 @@
+/**
+ * Text typed by agents (or pasted from anywhere) is stored exactly as given, but is never
+ * replayed raw to the terminal: an escape sequence in a note could otherwise move the
+ * cursor, recolour or rewrite the screen. Control characters are shown as visible marks.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+export function sanitizeForTerminal(text: string, { keepNewlines = true } = {}): string {
+  const cleaned = text.replace(CONTROL, (ch) => (ch === '\t' ? '  ' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return keepNewlines ? cleaned : cleaned.replace(/\r?\n/g, ' ⏎ ');
+}
+
+/** One line for a table cell: no newlines, trimmed to `width` characters with an ellipsis. */
+export function oneLine(text: string, width = Infinity): string {
+  const flat = sanitizeForTerminal(text, { keepNewlines: false }).replace(/\s+/g, ' ').trim();
+  return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { CALL_ID_PATTERN } from './callRecord.js';
+import { UserError } from '../errors.js';
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** Six random base-36 characters (~31 bits): enough that agents sharing a directory never collide. */
+export function randomPart(length = 6): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const byte of bytes) out += ALPHABET[byte % 36];
+  return out;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * `YYYYMMDD-HHMMSS-xxxxxx` in UTC: sorts by time as text, is safe as a file name on
+ * every platform, and does not depend on the file system to be unique.
+ */
+export function newCallId(at: Date): string {
+  const stamp =
+    `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}-` +
+    `${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
+  return `${stamp}-${randomPart()}`;
+}
+
+export function isCallId(text: string): boolean {
+  return CALL_ID_PATTERN.test(text);
+}
+
+/** `calls/YYYY/MM` relative to the data directory, from the id's own time stamp. */
+export function callDirOf(id: string): string {
+  return `calls/${id.slice(0, 4)}/${id.slice(4, 6)}`;
+}
+
+const SHORT_ID = /^[0-9a-z]{6}$/;
+const FOLLOWUP_ID = /^(?:\d{8}-\d{6}-)?[0-9a-z]{6}\.f\d{1,3}$/;
+
+/**
+ * Checks an id typed on the command line before it goes near the file system. Accepts a
+ * full call id or its six-character random part (what the lists show).
+ */
+export function parseCallIdArg(text: string): { full?: string; short?: string } {
+  if (isCallId(text)) return { full: text };
+  if (SHORT_ID.test(text)) return { short: text };
+  throw new UserError(
+    `"${printableId(text)}" is not a call id: expected like 20261123-145203-k3v9q2 or its last part k3v9q2`,
+  );
+}
+
+export function parseFollowUpIdArg(text: string): { callPart: { full?: string; short?: string }; index: number } {
+  if (!FOLLOWUP_ID.test(text)) {
+    throw new UserError(
+      `"${printableId(text)}" is not a follow-up id: expected like k3v9q2.f1 (as shown by csr-call followups)`,
+    );
+  }
+  const dot = text.lastIndexOf('.f');
+  const callText = text.slice(0, dot);
+  return { callPart: parseCallIdArg(callText), index: Number(text.slice(dot + 2)) };
+}
+
+/** The short form agents see and type. */
+export function shortId(id: string): string {
+  return id.slice(-6);
+}
+
+/** Keeps an echoed bad id readable and harmless: short, no control characters. */
+function printableId(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
+}

@@ -1,0 +1,84 @@
+import { open, rename, unlink } from 'node:fs/promises';
+import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { randomPart } from './ids.js';
+
+/** Temporary files are named `.<target>.<random>.tmp`: never matched as a call (`*.json`). */
+export const TEMP_SUFFIX = '.tmp';
+export function isTempFileName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
+}
+
+function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${randomPart(8)}${TEMP_SUFFIX}`);
+}
+
+/**
+ * Writes a whole file or nothing: a uniquely named temporary file in the same directory
+ * (created exclusively, mode 0600), flushed to disk, renamed over the target, then the
+ * directory flushed so the rename itself survives a power cut. A reader sees either the
+ * old or the new file, never a mix. On failure (disk full...) the old file is untouched
+ * and the temporary file removed.
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  const temp = tempPathFor(target);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  await syncDirectory(dirname(target));
+}
+
+/** The same, synchronously: used by the signal handlers, where awaiting is not possible. */
+export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
+  const temp = tempPathFor(target);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    try {
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* already gone */
+    }
+    throw error;
+  }
+  try {
+    const dirFd = openSync(dirname(target), 'r');
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  } catch {
+    /* some platforms cannot fsync a directory */
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Windows and some network file systems refuse to fsync a directory; the rename is
+    // still atomic there, only its durability across a power cut is weaker.
+  } finally {
+    await handle?.close();
+  }
+}

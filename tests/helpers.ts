@@ -1,0 +1,66 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Context } from '../src/context.js';
+
+export const BIN = fileURLToPath(new URL('../bin/csr-call.js', import.meta.url));
+export const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+export function tempDir(prefix = 'csr-call-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+// eslint-disable-next-line no-control-regex
+export const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+
+export interface TestContext extends Context {
+  out: () => string;
+  err: () => string;
+}
+
+/** A context with a fixed clock and captured output, for running commands in-process. */
+export function testContext(overrides: Partial<Context> = {}): TestContext {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += String(chunk)));
+  stderr.on('data', (chunk) => (err += String(chunk)));
+  const ctx: TestContext = {
+    dataDir: overrides.dataDir ?? join(tempDir(), 'data'),
+    agent: 'test-agent',
+    now: () => new Date('2026-11-23T14:00:00Z'),
+    timeZone: 'UTC',
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    env: {},
+    warn: (message) => stderr.write(`csr-call: warning: ${message}\n`),
+    ...overrides,
+    out: () => stripAnsi(out),
+    err: () => stripAnsi(err),
+  };
+  return ctx;
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  raw: SpawnSyncReturns<string>;
+}
+
+/** Runs the real CLI (compiled) as a user would, stdin not a terminal. */
+export function runCli(args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): CliResult {
+  const raw = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    input: options.input ?? '',
+    cwd: options.cwd ?? REPO,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    timeout: 30_000,
+  });
+  return { status: raw.status, stdout: stripAnsi(raw.stdout), stderr: stripAnsi(raw.stderr), raw };
+}
