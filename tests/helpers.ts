@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -63,4 +63,31 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     timeout: 30_000,
   });
   return { status: raw.status, stdout: stripAnsi(raw.stdout), stderr: stripAnsi(raw.stderr), raw };
+}
+
+export type PtyStep = { expect: string; timeout?: number } | { send: string; delay?: number } | { signal: string } | { sleep: number };
+
+export interface PtyResult {
+  exitCode: number | null;
+  signal: number | null;
+  failure: string | null;
+  transcript: string;
+}
+
+/**
+ * Runs the real CLI in a pseudo-terminal (python's pty), typing as an agent would once
+ * each expected text is on screen. Needs python3, which the project's machines have.
+ */
+export function runInPty(args: string[], steps: PtyStep[], env: Record<string, string> = {}): PtyResult {
+  const scriptFile = join(tempDir('csr-pty-'), 'script.json');
+  writeFileSync(scriptFile, JSON.stringify(steps));
+  const driver = fileURLToPath(new URL('./fixtures/pty_driver.py', import.meta.url));
+  const raw = spawnSync('python3', [driver, scriptFile, '--', process.execPath, BIN, ...args], {
+    encoding: 'utf8',
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm-256color', ...env },
+    timeout: 60_000,
+  });
+  if (raw.status !== 0) throw new Error(`pty driver failed: ${raw.stderr}`);
+  return JSON.parse(raw.stdout) as PtyResult;
 }

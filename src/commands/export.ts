@@ -1,3 +1,229 @@
-// Placeholder until this command is written; it says so instead of pretending.
-import { UserError } from '../errors.js';
-export async function exportCommand(..._args: unknown[]): Promise<void> { throw new UserError('export is not implemented yet', 1); }
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Context } from '../context.js';
+import { OperationError, UserError } from '../errors.js';
+import type { CallRecord } from '../store/callRecord.js';
+import { scanCalls } from '../store/callStore.js';
+import { listCallFilesIn, listMonthDirs } from '../store/callFiles.js';
+import { createAtomicWriteStream, type AtomicWriteStream } from '../store/writeFileAtomic.js';
+import { CALL_COLUMNS, FOLLOWUP_COLUMNS, headerOf, rowOf } from '../export/csvColumns.js';
+import { oneLine } from '../render/terminalText.js';
+import { parseDay } from '../dates/parseDay.js';
+
+export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  format?: ExportFormat | string;
+  from?: string;
+  to?: string;
+  followups?: boolean;
+  out?: string;
+  bom?: boolean;
+  strict?: boolean;
+}
+
+/**
+ * Calls started from the start of `--from`'s day (inclusive) to the end of `--to`'s day
+ * (exclusive), both days in the agent's time zone. Either side may be open.
+ */
+export interface DayRange {
+  from?: Date;
+  to?: Date;
+}
+
+export function parseDayRange(opts: { from?: string; to?: string }, ctx: Pick<Context, 'now' | 'timeZone'>): DayRange {
+  const range: DayRange = {};
+  const day = (flag: string, input: string) => {
+    try {
+      return parseDay(input, { now: ctx.now(), timeZone: ctx.timeZone });
+    } catch (error) {
+      if (error instanceof UserError) throw new UserError(`${flag}: ${error.message}`, error.exitCode);
+      throw error;
+    }
+  };
+  if (opts.from !== undefined) range.from = day('--from', opts.from).start;
+  if (opts.to !== undefined) range.to = day('--to', opts.to).end;
+  if (range.from && range.to && range.from >= range.to) {
+    throw new UserError(`--from ${opts.from} is after --to ${opts.to}: give the earlier day first`);
+  }
+  return range;
+}
+
+export function inDayRange(startedAt: string, range: DayRange): boolean {
+  if (!range.from && !range.to) return true;
+  const ms = Date.parse(startedAt);
+  return (!range.from || ms >= range.from.getTime()) && (!range.to || ms < range.to.getTime());
+}
+
+/**
+ * `csr-call export`: every call (or, with `--followups`, every follow-up) in the range as
+ * CSV, a JSON array or NDJSON. Streams call by call — one record in memory at a time —
+ * to stdout, or atomically to `--out` (mode 0600; a failed export leaves any earlier file
+ * as it was). Damaged call files are reported on stderr and skipped.
+ *
+ * CSV: RFC 4180 via csv-stringify, UTF-8, CRLF between records (what RFC 4180 and Excel
+ * expect; every CSV reader accepts it), a header row, cells quoted when they hold a comma,
+ * a quote, CR or LF. Columns: `src/export/csvColumns.ts`.
+ */
+export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<void> {
+  const format = (opts.format ?? 'csv') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) {
+    throw new UserError(`unknown --format "${oneLine(String(format), 40)}": use csv, json or ndjson`);
+  }
+  if (opts.bom && format !== 'csv') throw new UserError('--bom is for --format csv only (JSON must not start with a BOM)');
+  const range = parseDayRange(opts, ctx);
+
+  // A progress bar only where a person watches it, and never over data on the same screen.
+  const progress =
+    ctx.stderr.isTTY && (opts.out !== undefined || !ctx.stdout.isTTY) ? new ProgressBar(ctx.stderr, await countCallFiles(ctx.dataDir, range)) : undefined;
+  let damaged = 0;
+
+  async function* records(): AsyncGenerator<CallRecord> {
+    for await (const scanned of scanCalls(ctx.dataDir, range)) {
+      progress?.tick();
+      if (!scanned.ok) {
+        damaged++;
+        progress?.clear();
+        ctx.warn(`skipped damaged call file ${oneLine(scanned.path)}: ${oneLine(scanned.problem)}`);
+        continue;
+      }
+      if (inDayRange(scanned.record.startedAt, range)) yield scanned.record;
+    }
+  }
+
+  let atomic: AtomicWriteStream | undefined;
+  let sink: Writable = ctx.stdout;
+  if (opts.out !== undefined) {
+    try {
+      atomic = await createAtomicWriteStream(opts.out);
+    } catch (error) {
+      throw new OperationError(`cannot write ${oneLine(opts.out)}: ${(error as Error).message}`);
+    }
+    sink = atomic.stream;
+  }
+
+  try {
+    // stdout belongs to the process: never end it. The --out temp file is ended by pipeline.
+    const end = atomic !== undefined;
+    if (format === 'csv') {
+      const { stringify } = await import('csv-stringify');
+      const stringifier = stringify({
+        header: true,
+        columns: opts.followups ? headerOf(FOLLOWUP_COLUMNS) : headerOf(CALL_COLUMNS),
+        bom: opts.bom === true,
+        record_delimiter: '\r\n',
+        // With an explicit record_delimiter csv-stringify would leave a bare CR or LF
+        // inside a cell unquoted; both options make sure such cells are quoted.
+        quote_record_delimiter: true,
+        quoted_match: /[\r\n]/,
+      });
+      const rows = opts.followups
+        ? async function* () {
+            for await (const call of records()) for (const followup of call.followups) yield rowOf(FOLLOWUP_COLUMNS, { call, followup });
+          }
+        : async function* () {
+            for await (const call of records()) yield rowOf(CALL_COLUMNS, call);
+          };
+      await pipeline(Readable.from(rows()), stringifier, sink, { end });
+    } else {
+      await pipeline(Readable.from(batched(jsonChunks(records(), format, opts.followups === true)), { objectMode: false }), sink, { end });
+    }
+    progress?.clear();
+    if (atomic) await atomic.commit();
+  } catch (error) {
+    progress?.clear();
+    await atomic?.abort();
+    // The reader went away (`| head`): nothing left to say to it.
+    if (!atomic && (error as NodeJS.ErrnoException).code === 'EPIPE') return;
+    if (atomic && (error as NodeJS.ErrnoException).code !== undefined) {
+      throw new OperationError(`cannot write ${oneLine(opts.out!)}: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+
+  if (damaged > 0 && opts.strict) throw new UserError(`${damaged} damaged call file(s) skipped (--strict)`, 1);
+}
+
+/**
+ * JSON: `[`, records joined by `,\n`, `]`. NDJSON: one record per line. The records are
+ * the full validated call records; with `--followups`, each item is a follow-up with its
+ * call's id, agent and customer.
+ */
+async function* jsonChunks(calls: AsyncIterable<CallRecord>, format: 'json' | 'ndjson', followups: boolean): AsyncGenerator<string> {
+  const array = format === 'json';
+  const separator = array ? ',\n' : '\n';
+  let first = true;
+  if (array) yield '[';
+  for await (const call of calls) {
+    const items: unknown[] = followups
+      ? call.followups.map((followup) => ({ ...followup, callId: call.id, agent: call.agent, customer: call.customer }))
+      : [call];
+    for (const item of items) {
+      yield first ? (array ? `\n${JSON.stringify(item)}` : JSON.stringify(item)) : `${separator}${JSON.stringify(item)}`;
+      first = false;
+    }
+  }
+  if (array) yield first ? ']\n' : '\n]\n';
+  else if (!first) yield '\n';
+}
+
+/** Joins small strings into ~64 KB chunks: far fewer stream operations per record. */
+async function* batched(chunks: AsyncIterable<string>, size = 64 * 1024): AsyncGenerator<Buffer> {
+  let pending = '';
+  for await (const chunk of chunks) {
+    pending += chunk;
+    if (pending.length >= size) {
+      yield Buffer.from(pending);
+      pending = '';
+    }
+  }
+  if (pending !== '') yield Buffer.from(pending);
+}
+
+/** How many call files the scan will read (directory listings only): the bar's 100%. */
+async function countCallFiles(dataDir: string, range: DayRange): Promise<number> {
+  const monthKey = (d: Date) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  let total = 0;
+  for (const month of await listMonthDirs(dataDir)) {
+    if (range.from && month.month < monthKey(range.from)) continue;
+    if (range.to && month.month > monthKey(range.to)) continue;
+    total += (await listCallFilesIn(month.path)).length;
+  }
+  return total;
+}
+
+const BAR_WIDTH = 24;
+
+/** `export  [██████████▌             ]  44%  4,400/10,000 calls`, redrawn at most every 100 ms. */
+class ProgressBar {
+  private done = 0;
+  private lastDraw = 0;
+  private shown = false;
+  constructor(
+    private readonly stream: Writable,
+    private readonly total: number,
+  ) {}
+
+  tick(): void {
+    this.done++;
+    const now = Date.now();
+    if (now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const fraction = this.total === 0 ? 1 : Math.min(1, this.done / this.total);
+    const eighths = Math.round(fraction * BAR_WIDTH * 8);
+    const bar = ('█'.repeat(Math.floor(eighths / 8)) + (eighths % 8 ? PARTIAL[eighths % 8] : '')).padEnd(BAR_WIDTH, ' ');
+    const count = `${this.done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} calls`;
+    this.stream.write(`\r\u001b[Kexport [${bar}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ${count}`);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (!this.shown) return;
+    this.stream.write('\r\u001b[K');
+    this.shown = false;
+    this.lastDraw = 0;
+  }
+}
+
+const PARTIAL = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];

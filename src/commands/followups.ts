@@ -1,5 +1,318 @@
-// Placeholder until this command is written; it says so instead of pretending.
+import type { ChalkInstance } from 'chalk';
+import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-export async function followupsListCommand(..._args: unknown[]): Promise<void> { throw new UserError('followups is not implemented yet', 1); }
-export async function followupsDoneCommand(..._args: unknown[]): Promise<void> { throw new UserError('followups is not implemented yet', 1); }
-export async function followupsSnoozeCommand(..._args: unknown[]): Promise<void> { throw new UserError('followups is not implemented yet', 1); }
+import { colorsFor } from '../render/colors.js';
+import { oneLine } from '../render/terminalText.js';
+import { loadCallSummaries, type DamagedFile } from '../store/callSummaries.js';
+import {
+  buildFollowUpBoard,
+  shortFollowUpId,
+  startOfDayAfter,
+  type BoardItem,
+  type FollowUpBoard,
+} from '../followups/followupBoard.js';
+import { describeLateness, formatDateTime, formatDue } from '../dates/format.js';
+import { parseDay, parseWhen } from '../dates/parse.js';
+import { startOfDayIn } from '../dates/zones.js';
+
+/**
+ * `csr-call followups`: the morning list, and `done` / `snooze`.
+ *
+ * The list is on the hot path (agents run it dozens of times a day with a caller
+ * waiting), so this module loads no zod and no prompts: it reads summaries through
+ * `loadCallSummaries` (the cached seam), and `done`/`snooze` import the store and the
+ * change functions only when they run.
+ */
+
+export interface FollowupsListOptions {
+  days?: string;
+  on?: string;
+  agent?: string;
+  all?: boolean;
+  json?: boolean;
+  strict?: boolean;
+}
+
+const DEFAULT_DAYS = 7;
+const MAX_DAYS = 3660;
+
+export function parseDaysOption(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_DAYS;
+  const trimmed = text.trim();
+  const n = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_DAYS) {
+    throw new UserError(`--days must be a whole number of days from 1 to ${MAX_DAYS} (got "${oneLine(text, 20)}")`);
+  }
+  return n;
+}
+
+/** One warning line per damaged call file; the rest of the list is still shown. */
+export function warnDamaged(damaged: readonly DamagedFile[], ctx: Context): void {
+  for (const file of damaged) ctx.warn(`skipped damaged call file ${file.path}: ${file.problem}`);
+}
+
+/** With `--strict`, a skipped file fails the command (exit 1), after the output was printed. */
+export function failIfStrict(damaged: readonly DamagedFile[], strict: boolean | undefined): void {
+  if (strict && damaged.length > 0) {
+    throw new UserError(`${damaged.length} damaged call file${damaged.length === 1 ? '' : 's'} skipped (--strict)`, 1);
+  }
+}
+
+export async function followupsListCommand(opts: FollowupsListOptions, ctx: Context): Promise<void> {
+  const days = parseDaysOption(opts.days);
+  if (opts.all && opts.agent) throw new UserError('give either --agent NAME or --all, not both');
+  const owner = opts.all ? undefined : (opts.agent?.trim() || ctx.agent);
+  const now = ctx.now();
+  const timeZone = ctx.timeZone;
+  let asOf = now;
+  if (opts.on !== undefined) {
+    // Another day: the list as it will stand when that day starts; today: as of now.
+    const day = parseDay(opts.on, { now, timeZone });
+    const dayStart = startOfDayIn(day.start, timeZone);
+    if (dayStart.getTime() !== startOfDayIn(now, timeZone).getTime()) asOf = dayStart;
+  }
+
+  const { summaries, damaged } = await loadCallSummaries(ctx.dataDir);
+  warnDamaged(damaged, ctx);
+  const board = buildFollowUpBoard(summaries, { asOf, timeZone, days, ...(owner !== undefined ? { owner } : {}) });
+
+  if (opts.json) ctx.stdout.write(`${JSON.stringify(boardToJson(board, owner, days), null, 2)}\n`);
+  else ctx.stdout.write(renderBoard(board, { timeZone, days, owner, onOtherDay: asOf !== now, color: colorsFor(ctx.stdout, ctx.env) }));
+  failIfStrict(damaged, opts.strict);
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON: a stable shape for scripts. Absent values are null, never missing keys.
+
+export interface FollowUpJson {
+  id: string;
+  shortId: string;
+  due: string;
+  allDay: boolean;
+  /** The customer's zone, when the callback time was given in it. */
+  timeZone: string | null;
+  text: string;
+  owner: string;
+  promiseId: string | null;
+  repeatEveryDays: number | null;
+  repeatCaller: boolean;
+  customer: { name: string | null; phone: string | null; account: string | null };
+  call: { id: string; startedAt: string; agent: string; category: string | null };
+}
+
+export interface FollowUpBoardJson {
+  asOf: string;
+  agent: string | null;
+  days: number;
+  groups: { overdue: FollowUpJson[]; today: FollowUpJson[]; upcoming: FollowUpJson[] };
+}
+
+function itemToJson(item: BoardItem): FollowUpJson {
+  const { followup: f, call } = item;
+  return {
+    id: f.id,
+    shortId: shortFollowUpId(f.id),
+    due: f.due,
+    allDay: f.allDay === true,
+    timeZone: f.timeZone ?? null,
+    text: f.text,
+    owner: f.owner,
+    promiseId: f.promiseId ?? null,
+    repeatEveryDays: f.repeatEveryDays ?? null,
+    repeatCaller: item.repeatCaller,
+    customer: { name: call.customer.name ?? null, phone: call.customer.phone ?? null, account: call.customer.account ?? null },
+    call: { id: call.id, startedAt: call.startedAt, agent: call.agent, category: call.category ?? null },
+  };
+}
+
+export function boardToJson(board: FollowUpBoard, owner: string | undefined, days: number): FollowUpBoardJson {
+  return {
+    asOf: board.asOf.toISOString(),
+    agent: owner ?? null,
+    days,
+    groups: {
+      overdue: board.overdue.map(itemToJson),
+      today: board.today.map(itemToJson),
+      upcoming: board.upcoming.map(itemToJson),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Text: headings with counts, two lines per follow-up, overdue in red.
+
+interface RenderOptions {
+  timeZone: string;
+  days: number;
+  owner: string | undefined;
+  onOtherDay: boolean;
+  color: ChalkInstance;
+}
+
+export function renderBoard(board: FollowUpBoard, options: RenderOptions): string {
+  const { color, timeZone, days, owner } = options;
+  const whose = owner === undefined ? 'everyone' : oneLine(owner, 40);
+  const total = board.overdue.length + board.today.length + board.upcoming.length;
+  const window = `the next ${days} day${days === 1 ? '' : 's'}`;
+  if (total === 0) {
+    const when = options.onOtherDay ? ` on ${formatDateTime(board.asOf, timeZone)}` : '';
+    const later = board.later > 0 ? ` (${board.later} due later: try --days ${suggestDays(board)})` : '';
+    return `Nothing to follow up for ${whose}${when}: no open follow-ups overdue, today or in ${window}${later}.\n`;
+  }
+
+  const lines: string[] = [];
+  const asOfText = options.onOtherDay ? `as the list will stand on ${formatDateTime(board.asOf, timeZone)}` : `as of ${formatDateTime(board.asOf, timeZone)}`;
+  lines.push(`Follow-ups for ${whose}, ${asOfText}`);
+  const group = (title: string, items: BoardItem[], style: (s: string) => string, urgent: boolean) => {
+    lines.push('');
+    if (items.length === 0) {
+      lines.push(`${style(title)}: none`);
+      return;
+    }
+    lines.push(style(`${title} (${items.length})`));
+    for (const item of items) lines.push(...renderItem(item, board, options, urgent));
+  };
+  group('OVERDUE', board.overdue, (s) => color.red.bold(s), true);
+  group('TODAY', board.today, (s) => color.bold(s), false);
+  group(`UPCOMING, ${window}`, board.upcoming, (s) => color.bold(s), false);
+  if (board.later > 0) lines.push('', color.dim(`${board.later} more due later (--days ${suggestDays(board)} to see them)`));
+  return `${lines.join('\n')}\n`;
+}
+
+function suggestDays(board: FollowUpBoard): number {
+  const shown = Math.round((board.upcomingEnd.getTime() - board.tomorrowStart.getTime()) / 86_400_000);
+  return Math.min(MAX_DAYS, Math.max(shown * 2, 30));
+}
+
+function renderItem(item: BoardItem, board: FollowUpBoard, options: RenderOptions, overdue: boolean): string[] {
+  const { followup: f, call } = item;
+  const { color, timeZone } = options;
+  const due = new Date(item.dueMs);
+  const allDay = f.allDay === true;
+  const dueText = formatDue(due, {
+    now: board.asOf,
+    timeZone,
+    ...(allDay ? { allDay } : {}),
+    ...(f.timeZone && f.timeZone !== timeZone ? { customerTimeZone: f.timeZone } : {}),
+  });
+  // Late items say how late in words first: that is what the agent must not miss.
+  const late = due.getTime() < board.asOf.getTime() && (overdue || !allDay) ? describeLateness(due, board.asOf, { allDay, timeZone }) : '';
+  const when = late ? `${overdue ? color.red.bold(late) : color.yellow(late)} · ${dueText}` : dueText;
+
+  const who = [call.customer.name ? oneLine(call.customer.name, 40) : '(no name)', call.customer.phone ? oneLine(call.customer.phone, 24) : '(no phone)'];
+  if (call.customer.account) who.push(`account ${oneLine(call.customer.account, 24)}`);
+  const repeat = item.repeatCaller ? color.magenta(' · repeat caller') : '';
+  const ownerText = options.owner === undefined ? color.dim(` · ${oneLine(f.owner, 30)}`) : '';
+
+  const id = shortFollowUpId(f.id);
+  const pad = ' '.repeat(id.length + 4);
+  const every = f.repeatEveryDays ? color.dim(` (every ${f.repeatEveryDays} day${f.repeatEveryDays === 1 ? '' : 's'} until closed)`) : '';
+  const from = `from call ${call.id.slice(-6)} of ${formatDateTime(new Date(call.startedAt), timeZone)}${call.category ? `, ${oneLine(call.category, 30)}` : ''}`;
+  return [
+    `  ${color.bold(id)}  ${when}`,
+    `${pad}${who.join(' · ')}${repeat}${ownerText}`,
+    `${pad}${oneLine(f.text, 200)}${every}`,
+    `${pad}${color.dim(from)}`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------
+// done / snooze: change one follow-up inside its call file (locked, atomic), with history.
+
+async function resolveFollowUp(idText: string, ctx: Context): Promise<{ callId: string; followupId: string }> {
+  const { parseFollowUpIdArg } = await import('../store/ids.js');
+  const parsed = parseFollowUpIdArg(idText); // before going near the file system
+  const { resolveCallId } = await import('../store/callStore.js');
+  const callId = await resolveCallId(ctx.dataDir, parsed.callPart);
+  return { callId, followupId: `${callId}.f${parsed.index}` };
+}
+
+export async function followupsDoneCommand(id: string, opts: { note?: string; last?: boolean }, ctx: Context): Promise<void> {
+  const { parseFollowUpIdArg } = await import('../store/ids.js');
+  parseFollowUpIdArg(id);
+  const [{ updateCall }, { markDone }] = await Promise.all([
+    import('../store/callStore.js'),
+    import('../followups/changeFollowUp.js'),
+  ]);
+  const { callId, followupId } = await resolveFollowUp(id, ctx);
+  const now = ctx.now();
+  let next: import('../store/callRecord.js').FollowUp | undefined;
+  let customer = '';
+  let text = '';
+  await updateCall(ctx.dataDir, callId, (record) => {
+    const result = markDone(record, followupId, {
+      at: now,
+      by: ctx.agent,
+      timeZone: ctx.timeZone,
+      ...(opts.note !== undefined ? { note: opts.note } : {}),
+      ...(opts.last ? { last: true } : {}),
+    });
+    next = result.next;
+    customer = record.customer.name ?? record.customer.phone ?? '';
+    text = record.followups.find((f) => f.id === followupId)?.text ?? '';
+    return result.record;
+  });
+  const who = customer ? ` (${oneLine(customer, 40)})` : '';
+  ctx.stdout.write(`Done: ${shortFollowUpId(followupId)} ${oneLine(text, 80)}${who}\n`);
+  if (next) {
+    const due = formatDue(new Date(next.due), {
+      now,
+      timeZone: ctx.timeZone,
+      ...(next.allDay ? { allDay: true } : {}),
+      ...(next.timeZone && next.timeZone !== ctx.timeZone ? { customerTimeZone: next.timeZone } : {}),
+    });
+    ctx.stdout.write(`Next progress call ${shortFollowUpId(next.id)}: ${due}\n`);
+  }
+}
+
+export async function followupsSnoozeCommand(id: string, opts: { until: string; note?: string }, ctx: Context): Promise<void> {
+  const { parseFollowUpIdArg } = await import('../store/ids.js');
+  parseFollowUpIdArg(id);
+  const now = ctx.now();
+  if (opts.until === undefined || opts.until.trim() === '') throw new UserError('--until needs a date, like tomorrow, +2d, fri 10:00 or 2026-12-01');
+  const when = parseWhen(opts.until, { now, timeZone: ctx.timeZone });
+  const ahead = when.allDay ? startOfDayAfter(when.at, 1, when.timeZone ?? ctx.timeZone) > now : when.at > now;
+  if (!ahead) {
+    throw new UserError(`cannot snooze to ${formatDateTime(when.at, ctx.timeZone)}: that is in the past (give a later time, like tomorrow or +2d)`);
+  }
+  const [{ updateCall }, { snooze }] = await Promise.all([
+    import('../store/callStore.js'),
+    import('../followups/changeFollowUp.js'),
+  ]);
+  const { callId, followupId } = await resolveFollowUp(id, ctx);
+  let result: import('../followups/changeFollowUp.js').SnoozeResult | undefined;
+  let customer = '';
+  await updateCall(ctx.dataDir, callId, (record) => {
+    result = snooze(record, followupId, {
+      at: now,
+      until: when.at,
+      agentTimeZone: ctx.timeZone,
+      by: ctx.agent,
+      ...(when.allDay ? { allDay: true } : {}),
+      ...(when.timeZone ? { timeZone: when.timeZone } : {}),
+      ...(opts.note !== undefined ? { note: opts.note } : {}),
+    });
+    customer = record.customer.name ?? record.customer.phone ?? 'the customer';
+    return result.record;
+  });
+  const changed = result!.record.followups.find((f) => f.id === followupId)!;
+  const due = formatDue(when.at, {
+    now,
+    timeZone: ctx.timeZone,
+    ...(changed.allDay ? { allDay: true } : {}),
+    ...(changed.timeZone && changed.timeZone !== ctx.timeZone ? { customerTimeZone: changed.timeZone } : {}),
+  });
+  ctx.stdout.write(`Snoozed ${shortFollowUpId(followupId)} to ${due}\n`);
+  if (result!.breaksPromise && result!.promise?.due) {
+    const promise = result!.promise;
+    const promised = formatDue(new Date(promise.due!), {
+      now,
+      timeZone: ctx.timeZone,
+      relative: false,
+      ...(promise.timeZone && promise.timeZone !== ctx.timeZone ? { customerTimeZone: promise.timeZone } : {}),
+    });
+    ctx.warn(
+      `this breaks a promise to ${oneLine(customer, 40)}: "${oneLine(promise.text, 80)}" was promised by ${promised}; let them know before then`,
+    );
+  }
+}

@@ -1,4 +1,305 @@
-// Placeholder until this command is written; it says so instead of pretending.
-import { UserError } from '../errors.js';
-export async function startCommand(..._args: unknown[]): Promise<void> { throw new UserError('start is not implemented yet', 1); }
-export async function resumeCommand(..._args: unknown[]): Promise<void> { throw new UserError('start is not implemented yet', 1); }
+/**
+ * `csr-call start` and `csr-call resume`: the call itself. Thin: option checks, loading
+ * the playbook, wiring a prompter, signals and the store to the engine's `runCall`.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { Context } from '../context.js';
+import { UserError, InterruptedError, formatIssuePath } from '../errors.js';
+import type { CallRecord } from '../store/callRecord.js';
+import { CURRENT_SCHEMA_VERSION } from '../store/callRecord.js';
+import { newCallId, parseCallIdArg, shortId } from '../store/ids.js';
+import { callPath } from '../store/callFiles.js';
+import { readCall, resolveCallId, saveCall } from '../store/callStore.js';
+import { loadCallSummaries, type CallSummary } from '../store/callSummaries.js';
+import { earlierCallsOf } from '../store/customerHistory.js';
+import { findPlaybook, type LoadedPlaybook } from '../playbook/loadPlaybook.js';
+import type { Playbook } from '../playbook/types.js';
+import { allSteps, applyAnswer, coerceAnswer, instantOf, PlaybookRuntimeError, type Coerced } from '../engine/callEngine.js';
+import { runCall, type CallPrompter } from '../engine/runCall.js';
+import { createScriptedPrompter, parseAnswersFile, checkAnswerKeys } from '../prompt/scriptedPrompter.js';
+import { colorsFor } from '../render/colors.js';
+import { renderCallSummary } from '../render/callSummary.js';
+import { formatDateTime, formatDue, describeLateness } from '../dates/format.js';
+import { oneLine } from '../render/terminalText.js';
+
+const text = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} is empty`)
+    .max(500, `${what} is too long (500 characters at most)`)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), `${what} contains control characters`);
+
+/** Options are checked at the boundary like everything else that comes in. */
+const StartOptions = z.object({
+  playbook: text('--playbook').default('standard'),
+  customer: text('--customer').optional(),
+  phone: text('--phone')
+    .refine((value) => /\d/.test(value) && /^[\d\s()+\-./x#*]+$/i.test(value), '--phone must be a phone number (digits, spaces, + - ( ) .)')
+    .optional(),
+  account: text('--account').optional(),
+  answers: text('--answers').optional(),
+});
+export type StartOptions = z.input<typeof StartOptions>;
+
+function checkOptions<T extends z.ZodType>(schema: T, opts: unknown): z.infer<T> {
+  const parsed = schema.safeParse(opts);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(issue.message.startsWith('-') ? issue.message : `${formatIssuePath(issue.path)}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function requireTerminal(ctx: Context, command: string): void {
+  if (!ctx.stdin.isTTY) {
+    throw new UserError(
+      `csr-call ${command} asks its questions in a terminal, and the input here is not one; to script a call, give --answers FILE.json`,
+    );
+  }
+}
+
+async function readAnswers(path: string): Promise<{ answers: Record<string, unknown>; name: string }> {
+  let content: string;
+  try {
+    content = await readFile(resolve(path), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read answers file ${path}${code === 'ENOENT' ? ': no such file' : ` (${code})`}`);
+  }
+  return { answers: parseAnswersFile(content, path), name: path };
+}
+
+function newRecord(ctx: Context, loaded: LoadedPlaybook): CallRecord {
+  const { playbook } = loaded;
+  const startedAt = ctx.now();
+  return {
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    id: newCallId(startedAt),
+    revision: 0,
+    agent: ctx.agent,
+    playbook: {
+      id: playbook.id,
+      version: playbook.version,
+      title: playbook.title,
+      ...(loaded.kind === 'built-in' ? {} : { source: loaded.source }),
+    },
+    customer: {},
+    startedAt: startedAt.toISOString(),
+    status: 'in-progress',
+    answers: [],
+    problem: {},
+    queries: [],
+    promises: [],
+    followups: [],
+    mood: {},
+    stageSeconds: {},
+    notes: [],
+  };
+}
+
+/** Customer details given as flags answer the playbook's matching steps, so they are not asked again. */
+function applyCustomerFlags(playbook: Playbook, record: CallRecord, flags: z.infer<typeof StartOptions>, ctx: Context): CallRecord {
+  const given = { 'customer.name': flags.customer, 'customer.phone': flags.phone, 'customer.account': flags.account } as const;
+  let next: CallRecord = { ...record, customer: { ...record.customer } };
+  for (const [meaning, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    next.customer[meaning.slice('customer.'.length) as 'name' | 'phone' | 'account'] = value;
+    const ref = allSteps(playbook).find((r) => r.step.meaning === meaning);
+    if (!ref) continue;
+    const result = coerceAnswer(ref.step, value, { now: ctx.now(), timeZone: ctx.timeZone });
+    if (result.ok) next = applyAnswer(playbook, next, ref, result, { at: ctx.now(), by: ctx.agent, timeZone: ctx.timeZone });
+  }
+  return next;
+}
+
+export async function startCommand(rawOptions: StartOptions, ctx: Context): Promise<void> {
+  const options = checkOptions(StartOptions, rawOptions);
+  if (!options.answers) requireTerminal(ctx, 'start');
+  const scripted = options.answers ? await readAnswers(options.answers) : undefined;
+  const loaded = await findPlaybook(options.playbook, ctx.env);
+  if (scripted) checkAnswerKeys(loaded.playbook, scripted.answers as never, scripted.name);
+
+  const record = applyCustomerFlags(loaded.playbook, newRecord(ctx, loaded), options, ctx);
+  if (scripted) {
+    // A dry run in memory first: a bad answers file is refused before anything is written.
+    await runWith(ctx, loaded.playbook, record, createScriptedPrompter(scripted.answers as never, scripted.name), async (r) => r);
+    const prompter = createScriptedPrompter(scripted.answers as never, scripted.name);
+    const finished = await runWith(ctx, loaded.playbook, record, prompter, (r) => saveCall(ctx.dataDir, r));
+    for (const key of prompter.unused()) ctx.warn(`${scripted.name}: "${key}" was not asked on this call (its condition was false)`);
+    printEnd(ctx, finished);
+    return;
+  }
+  await runInteractive(ctx, loaded.playbook, record, { fresh: true });
+}
+
+export interface ResumeOptions {
+  answers?: string;
+}
+
+export async function resumeCommand(id: string | undefined, opts: ResumeOptions, ctx: Context): Promise<void> {
+  if (!opts.answers) requireTerminal(ctx, 'resume');
+  let record: CallRecord;
+  if (id !== undefined) {
+    record = await readCall(ctx.dataDir, await resolveCallId(ctx.dataDir, parseCallIdArg(id)));
+  } else {
+    const { summaries } = await loadCallSummaries(ctx.dataDir);
+    const latest = summaries.find((s) => s.status === 'in-progress' && s.agent === ctx.agent);
+    if (!latest) throw new UserError(`no unfinished call for agent ${ctx.agent}; start one with: csr-call start`, 1);
+    record = await readCall(ctx.dataDir, latest.id);
+  }
+  if (record.status === 'completed') {
+    throw new UserError(`call ${shortId(record.id)} is already completed; add to it with: csr-call note ${shortId(record.id)} "..."`, 1);
+  }
+  const loaded = await findPlaybook(record.playbook.source ?? record.playbook.id, ctx.env);
+  if (loaded.playbook.version !== record.playbook.version) {
+    ctx.warn(`playbook ${loaded.playbook.id} is now version ${loaded.playbook.version}; this call began with version ${record.playbook.version}`);
+  }
+  if (opts.answers) {
+    const scripted = await readAnswers(opts.answers);
+    checkAnswerKeys(loaded.playbook, scripted.answers as never, scripted.name);
+    await runWith(ctx, loaded.playbook, record, createScriptedPrompter(scripted.answers as never, scripted.name), async (r) => r);
+    printEnd(ctx, await runWith(ctx, loaded.playbook, record, createScriptedPrompter(scripted.answers as never, scripted.name), (r) => saveCall(ctx.dataDir, r)));
+    return;
+  }
+  await runInteractive(ctx, loaded.playbook, record, { fresh: false });
+}
+
+async function runWith(
+  ctx: Context,
+  playbook: Playbook,
+  record: CallRecord,
+  prompter: CallPrompter,
+  save: (record: CallRecord) => Promise<CallRecord>,
+  onSaved?: (record: CallRecord) => void,
+): Promise<CallRecord> {
+  try {
+    return await runCall({ playbook, record, prompter, save, now: ctx.now, timeZone: ctx.timeZone, agent: ctx.agent, ...(onSaved ? { onSaved } : {}) });
+  } catch (error) {
+    if (error instanceof PlaybookRuntimeError) {
+      throw new UserError(`playbook ${playbook.id}: ${error.message}; fix the playbook, then: csr-call resume ${shortId(record.id)}`, 2);
+    }
+    throw error;
+  }
+}
+
+type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+async function runInteractive(ctx: Context, playbook: Playbook, initial: CallRecord, { fresh }: { fresh: boolean }): Promise<void> {
+  const color = colorsFor(ctx.stdout, ctx.env);
+  const write = (line = '') => ctx.stdout.write(`${line}\n`);
+  let latest = await saveCall(ctx.dataDir, initial);
+
+  // Signals: stop the prompt through its AbortSignal (the call is saved after every
+  // answer) instead of letting the process die mid-write.
+  const controller = new AbortController();
+  let received: Signal | undefined;
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => {
+    const handler = () => {
+      received ??= signal;
+      controller.abort(signal);
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+
+  const { summaries } = fresh || latest.customer.phone || latest.customer.account ? await loadCallSummaries(ctx.dataDir) : { summaries: [] };
+  if (fresh) {
+    const unfinished = summaries.filter((s) => s.status === 'in-progress' && s.agent === ctx.agent && s.id !== latest.id);
+    if (unfinished.length) {
+      const last = unfinished[0]!;
+      write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''} (latest ${formatDateTime(new Date(last.startedAt), ctx.timeZone)}${last.customer.name ? `, ${oneLine(last.customer.name)}` : ''}): csr-call resume ${shortId(last.id)}`));
+    }
+  } else {
+    write(color.bold(`Resuming call ${shortId(latest.id)}`) + color.dim(` — ${latest.answers.length} answer${latest.answers.length === 1 ? '' : 's'} so far`));
+  }
+  let shownHistoryFor: string | undefined;
+  const showHistory = async (record: CallRecord): Promise<CallRecord | void> => {
+    const key = `${record.customer.phone ?? ''}|${record.customer.account ?? ''}`;
+    if (key === '|' || key === shownHistoryFor) return;
+    shownHistoryFor = key;
+    const earlier = earlierCallsOf(record.customer, summaries, record.id);
+    if (!earlier.length) return;
+    printCustomerHistory(ctx, earlier);
+    return { ...record, earlierCalls: earlier.map((s) => s.id) };
+  };
+  const before = await showHistory(latest);
+  if (before) latest = await saveCall(ctx.dataDir, before);
+
+  const { createInquirerPrompter } = await import('../prompt/inquirerPrompter.js');
+  const prompter = createInquirerPrompter({
+    color,
+    output: ctx.stdout,
+    input: ctx.stdin,
+    signal: controller.signal,
+    describeDate: (ok) => describeDateAnswer(ctx, ok),
+    afterAnswer: async (ref, record) => {
+      if (ref.step.meaning === 'customer.phone' || ref.step.meaning === 'customer.account') return showHistory(record);
+    },
+  });
+  try {
+    const finished = await runWith(ctx, playbook, latest, prompter, (r) => saveCall(ctx.dataDir, r), (saved) => (latest = saved));
+    printEnd(ctx, finished);
+  } catch (error) {
+    const name = (error as Error)?.name;
+    if (name === 'ExitPromptError' || name === 'AbortPromptError' || received) {
+      const signal: Signal = received ?? 'SIGINT';
+      try {
+        ctx.stderr.write(
+          `\n${color.yellow('Call saved as in progress')} (${latest.answers.length} answers): ${callPath(ctx.dataDir, latest.id)}\n` +
+            `Continue it with: csr-call resume ${shortId(latest.id)}\n`,
+        );
+      } catch {
+        // The terminal may be gone (SIGHUP): the call is saved all the same.
+      }
+      throw new InterruptedError(signal, latest.id);
+    }
+    throw error;
+  } finally {
+    for (const remove of handlers) remove();
+  }
+}
+
+function describeDateAnswer(ctx: Context, ok: Extract<Coerced, { ok: true }>): string {
+  const value = String(ok.value);
+  const allDay = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const at = instantOf(value, ok.timeZone ?? ctx.timeZone, ctx.now());
+  return formatDue(at, { now: ctx.now(), timeZone: ctx.timeZone, ...(allDay ? { allDay } : {}), ...(ok.timeZone ? { customerTimeZone: ok.timeZone } : {}) });
+}
+
+function printCustomerHistory(ctx: Context, earlier: CallSummary[]): void {
+  const color = colorsFor(ctx.stdout, ctx.env);
+  const write = (line = '') => ctx.stdout.write(`${line}\n`);
+  const now = ctx.now();
+  write('');
+  write(color.bold.magenta(`Known caller: ${earlier.length} earlier call${earlier.length > 1 ? 's' : ''}`));
+  for (const call of earlier.slice(0, 5)) {
+    const parts = [
+      formatDateTime(new Date(call.startedAt), ctx.timeZone),
+      call.category,
+      call.paraphrase && `"${oneLine(call.paraphrase, 60)}"`,
+      `→ ${call.outcome ?? call.status}`,
+    ].filter(Boolean);
+    write(`  ${parts.join('  ')}`);
+    for (const f of call.openFollowups) {
+      const due = new Date(f.due);
+      const late = due < now ? color.red(describeLateness(due, now, { timeZone: ctx.timeZone, ...(f.allDay ? { allDay: true } : {}) })) : formatDue(due, { now, timeZone: ctx.timeZone });
+      write(`    open follow-up ${shortId(call.id)}.${f.id.split('.').at(-1)}: ${oneLine(f.text, 60)} — ${late}`);
+    }
+  }
+  if (earlier.length > 5) write(color.dim(`  … and ${earlier.length - 5} more (csr-call list --phone …)`));
+  const unresolved = earlier.some((c) => c.outcome !== 'resolved' && c.outcome !== 'info') || earlier.some((c) => c.openFollowups.length > 0);
+  if (unresolved) write(color.yellow('  An earlier problem is still open: acknowledge it first, so they need not tell the story again.'));
+}
+
+function printEnd(ctx: Context, record: CallRecord): void {
+  const color = colorsFor(ctx.stdout, ctx.env);
+  const write = (line = '') => ctx.stdout.write(`${line}\n`);
+  write('');
+  write(color.bold.green('── Call summary (paste into the ticket) ──'));
+  write(renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color }));
+  write('');
+  write(color.dim(`Saved: ${callPath(ctx.dataDir, record.id)}`));
+}

@@ -130,3 +130,14 @@ export const OUTCOMES = [
 ] as const satisfies readonly ChoiceObject[];
 /** Outcomes counted as "escalated or transferred" in stats. */
 export const HANDED_OFF_OUTCOMES: readonly string[] = ['escalated', 'transferred'];
+
+/** Problem categories of the built-in playbooks; stats counts recurring ones. */
+export const PROBLEM_CATEGORIES = [
+  { value: 'billing', label: 'Billing or payment' },
+  { value: 'technical', label: 'Something not working' },
+  { value: 'delivery', label: 'Delivery or order' },
+  { value: 'account', label: 'Account or access' },
+  { value: 'complaint', label: 'Complaint about service' },
+  { value: 'request', label: 'Request or question' },
+  { value: 'other', label: 'Other' },
+] as const satisfies readonly ChoiceObject[];

@@ -112,6 +112,11 @@ export const CallRecord = z.object({
   stageSeconds: z.record(z.string(), z.number().nonnegative()),
   /** Earlier calls from the same customer shown at the start of this one. */
   earlierCalls: z.array(z.string()).optional(),
+  /**
+   * Lines of a long answer or list still being typed: saved after every line so a crash
+   * mid-answer loses at most the line being typed. Cleared when the answer is given.
+   */
+  draft: z.object({ stepId: z.string(), lines: z.array(z.string()) }).optional(),
   /** Notes added after the call (`csr-call note`); the call's own answers are never rewritten. */
   notes: z.array(Note),
 });

@@ -6,6 +6,7 @@ import { callPath, ensurePrivateDir, listMonthDirs, listCallFilesIn, readTextOrU
 import { writeFileAtomic } from './writeFileAtomic.js';
 import { formatIssuePath, OperationError, UserError } from '../errors.js';
 import { withFileLock } from './fileLock.js';
+import { isNewerSchema, migrateCall } from './migrations.js';
 
 /** Why a call file could not be used; `problem` is one line (`path.to.field: message`). */
 export class CallFileError extends OperationError {
@@ -31,24 +32,34 @@ export function parseCallText(text: string): ParseResult {
     data = JSON.parse(text);
   } catch (error) {
     const reason = text.trim() === '' ? 'the file is empty' : `not valid JSON (${(error as Error).message})`;
-    return { ok: false, problem: reason };
+    return { ok: false, problem: oneLineProblem(reason) };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { ok: false, problem: 'not a call record (expected a JSON object)' };
   }
-  const version = (data as { schemaVersion?: unknown }).schemaVersion;
-  if (typeof version === 'number' && version > CURRENT_SCHEMA_VERSION) {
-    return {
-      ok: false,
-      problem: `written by a newer csr-call (schema version ${version}; this one reads up to ${CURRENT_SCHEMA_VERSION}): update csr-call`,
-    };
-  }
-  const parsed = CallRecord.safeParse(data);
+  if (isNewerSchema(data)) return { ok: false, problem: newerSchemaProblem(data.schemaVersion) };
+  const parsed = CallRecord.safeParse(migrateCall(data));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { ok: false, problem: `${formatIssuePath(issue.path)}: ${issue.message}` };
+    return { ok: false, problem: oneLineProblem(`${formatIssuePath(issue.path)}: ${issue.message}`) };
   }
   return { ok: true, record: parsed.data };
+}
+
+export function newerSchemaProblem(version: number): string {
+  return `written by a newer csr-call (schema version ${version}; this one reads up to ${CURRENT_SCHEMA_VERSION}): update csr-call`;
+}
+
+/**
+ * Problems are shown one per line next to a file name, so they must be one line: a key or
+ * a JSON error message can carry newlines or control characters from the file itself.
+ */
+function oneLineProblem(text: string, max = 240): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) =>
+    ch === '\n' ? '\\n' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 export function serializeCall(record: CallRecord): string {
@@ -67,14 +78,58 @@ export async function readCall(dataDir: string, id: string): Promise<CallRecord>
 
 /**
  * Writes a call atomically with its revision moved on by one and returns what was
- * written. Refuses to overwrite a file written by a newer csr-call.
+ * written. Refuses to overwrite a file written by a newer csr-call. A failed write (disk
+ * full, no permission) leaves the file as it was and says so in one line.
  */
 export async function saveCall(dataDir: string, record: CallRecord): Promise<CallRecord> {
   const path = callPath(dataDir, record.id);
-  await ensurePrivateDir(dirname(path));
   const next: CallRecord = { ...record, revision: record.revision + 1 };
-  await writeFileAtomic(path, serializeCall(next));
+  try {
+    await ensurePrivateDir(dirname(path));
+    await refuseNewerFile(path);
+    await writeFileAtomic(path, serializeCall(next));
+  } catch (error) {
+    throw storeWriteError(error, `cannot save call ${record.id}`);
+  }
   return next;
+}
+
+async function refuseNewerFile(path: string): Promise<void> {
+  const existing = await readTextOrUndefined(path);
+  if (existing === undefined) return;
+  let data: unknown;
+  try {
+    data = JSON.parse(existing);
+  } catch {
+    return; // damaged: the record in hand is the better copy
+  }
+  if (isNewerSchema(data)) throw new CallFileError(path, `${newerSchemaProblem(data.schemaVersion)}; not overwritten`);
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'no permission to write',
+  EPERM: 'no permission to write',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'part of the path is not a directory',
+  EEXIST: 'part of the path is a file, not a directory',
+  EISDIR: 'the call file is a directory',
+  EIO: 'the disk reported an input/output error',
+};
+
+/** A known file-system failure becomes one line (what, where, and that nothing changed); anything else passes through. */
+function storeWriteError(error: unknown, what: string): unknown {
+  if (error instanceof UserError) return error;
+  const errno = error as NodeJS.ErrnoException;
+  const reason = errno?.code ? WRITE_FAILURES[errno.code] : undefined;
+  if (!reason) return error;
+  const wrapped = new OperationError(
+    `${what}: ${reason} (${errno.code}${errno.path ? ` at ${errno.path}` : ''}); the file on disk is unchanged. ` +
+      'Check --data-dir / CSR_CALL_HOME, free space and permissions, then try again',
+  );
+  Object.assign(wrapped, { code: errno.code, path: errno.path, cause: error });
+  return wrapped;
 }
 
 /**
@@ -88,12 +143,19 @@ export async function updateCall(
   who: string = `${hostname()}:${process.pid}`,
 ): Promise<CallRecord> {
   const path = callPath(dataDir, id);
-  return withFileLock(`${path}.lock`, who, async () => {
-    const current = await readCall(dataDir, id);
-    const changed = change(current);
-    if (changed === current) return current;
-    return saveCall(dataDir, { ...changed, revision: current.revision });
-  });
+  try {
+    return await withFileLock(`${path}.lock`, who, async () => {
+      // Read under the lock: a newer-schema or damaged file throws here and is never written.
+      const current = await readCall(dataDir, id);
+      const changed = change(current);
+      if (changed === current) return current;
+      return saveCall(dataDir, { ...changed, revision: current.revision });
+    });
+  } catch (error) {
+    // No month directory means no such call (the lock file could not even be created).
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`no call ${id} in ${dataDir}`, 1);
+    throw storeWriteError(error, `cannot update call ${id}`);
+  }
 }
 
 export type ScannedCall =

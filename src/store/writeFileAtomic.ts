@@ -1,4 +1,6 @@
 import { open, rename, unlink } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomPart } from './ids.js';
@@ -81,4 +83,55 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle?.close();
   }
+}
+
+/** A file being written in one piece (`createAtomicWriteStream`): commit it or abort it. */
+export interface AtomicWriteStream {
+  /** Write here (ending it is optional: `commit()` ends it). */
+  stream: Writable;
+  /** Flush, fsync, rename over the target, fsync the directory. */
+  commit(): Promise<void>;
+  /** Drop everything written: the temporary file is removed and the target left as it was. */
+  abort(): Promise<void>;
+}
+
+/**
+ * `writeFileAtomic` for output too big to hold in memory (an export of 100k calls): the
+ * data streams into a temporary file (created exclusively, mode 0600) in the target's
+ * directory, and only `commit()` puts it in place.
+ */
+export async function createAtomicWriteStream(target: string): Promise<AtomicWriteStream> {
+  const temp = tempPathFor(target);
+  const handle = await open(temp, 'wx', 0o600);
+  // autoClose off: the handle must stay open after the last write, for the fsync.
+  const stream = handle.createWriteStream({ autoClose: false });
+  let settled = false;
+  const discard = async () => {
+    stream.destroy();
+    await handle.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+  };
+  return {
+    stream,
+    async commit() {
+      if (settled) return;
+      settled = true;
+      try {
+        if (!stream.writableEnded) stream.end();
+        await finished(stream);
+        await handle.sync();
+        await handle.close();
+        await rename(temp, target);
+      } catch (error) {
+        await discard();
+        throw error;
+      }
+      await syncDirectory(dirname(target));
+    },
+    async abort() {
+      if (settled) return;
+      settled = true;
+      await discard();
+    },
+  };
 }

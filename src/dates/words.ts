@@ -1,0 +1,107 @@
+/**
+ * The words agents type in dates, matched case-insensitively and forgiving of the typos
+ * people make while on the phone ('tomorow', 'thrusday', 'wensday').
+ */
+
+export type DateWord =
+  | { kind: 'today' | 'tomorrow' | 'yesterday' | 'now' | 'noon' }
+  | { kind: 'weekday'; weekday: number } // 0 = Sunday
+  | { kind: 'month'; month: number }; // 1–12
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const MONTHS = [
+  'january', 'february', 'march', 'april', 'may', 'june',
+  'july', 'august', 'september', 'october', 'november', 'december',
+];
+
+const ALIASES: Record<string, DateWord> = {
+  now: { kind: 'now' },
+  noon: { kind: 'noon' },
+  midday: { kind: 'noon' },
+  today: { kind: 'today' },
+  tdy: { kind: 'today' },
+  tod: { kind: 'today' },
+  tomorrow: { kind: 'tomorrow' },
+  tmrw: { kind: 'tomorrow' },
+  tmr: { kind: 'tomorrow' },
+  tmw: { kind: 'tomorrow' },
+  tmrow: { kind: 'tomorrow' },
+  tomo: { kind: 'tomorrow' },
+  '2moro': { kind: 'tomorrow' },
+  '2morrow': { kind: 'tomorrow' },
+  yesterday: { kind: 'yesterday' },
+  yday: { kind: 'yesterday' },
+  yest: { kind: 'yesterday' },
+  ystd: { kind: 'yesterday' },
+  weds: { kind: 'weekday', weekday: 3 },
+  sept: { kind: 'month', month: 9 },
+};
+
+/** Words that typos are matched against (aliases shorter than this are only taken exactly). */
+const TYPO_TARGETS: Array<[string, DateWord]> = [
+  ['today', { kind: 'today' }],
+  ['tomorrow', { kind: 'tomorrow' }],
+  ['yesterday', { kind: 'yesterday' }],
+  ...WEEKDAYS.map((w, weekday): [string, DateWord] => [w, { kind: 'weekday', weekday }]),
+  ...MONTHS.map((m, i): [string, DateWord] => [m, { kind: 'month', month: i + 1 }]),
+];
+
+/** Recognises one date word, or returns undefined. `token` must already be lower case. */
+export function matchDateWord(token: string): DateWord | undefined {
+  const alias = ALIASES[token];
+  if (alias) return alias;
+  if (!/^[a-z]+$/.test(token)) return undefined;
+  // Abbreviations: 'fri', 'thurs', 'tu' (two letters are unique among weekdays), 'dec'.
+  if (token.length >= 2) {
+    const weekday = WEEKDAYS.findIndex((w) => w.startsWith(token));
+    if (weekday >= 0 && WEEKDAYS.filter((w) => w.startsWith(token)).length === 1) return { kind: 'weekday', weekday };
+  }
+  if (token.length >= 3) {
+    const month = MONTHS.findIndex((m) => m.startsWith(token));
+    if (month >= 0) return { kind: 'month', month: month + 1 };
+  }
+  // Typos: accept the single closest word, and only when it is close enough for the
+  // word's length — 'tusday' is Tuesday, but 'munday' (Monday or Sunday?) is refused.
+  const allowed = token.length >= 7 ? 2 : token.length >= 4 ? 1 : 0;
+  if (allowed === 0) return undefined;
+  let best: DateWord | undefined;
+  let bestDistance = Infinity;
+  let tie = false;
+  for (const [word, meaning] of TYPO_TARGETS) {
+    // Compare with the word and with the abbreviation of the same length ('thrus' ~ 'thurs').
+    const distance = Math.min(editDistance(token, word), editDistance(token, word.slice(0, token.length)));
+    if (distance < bestDistance) {
+      best = meaning;
+      bestDistance = distance;
+      tie = false;
+    } else if (distance === bestDistance && !sameMeaning(best, meaning)) {
+      tie = true;
+    }
+  }
+  return bestDistance <= allowed && !tie ? best : undefined;
+}
+
+function sameMeaning(a: DateWord | undefined, b: DateWord): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, swaps of neighbours. */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = [i];
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const above = rows[i - 1]!;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row.push(d);
+    }
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
+}

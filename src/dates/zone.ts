@@ -1,0 +1,148 @@
+/**
+ * Calendar days, wall-clock times and time zones. Everything here is pure and independent
+ * of the machine's own time zone: a zone's offsets come from @date-fns/tz (Intl under the
+ * hood), calendar arithmetic is done on plain year/month/day values.
+ */
+import { TZDateMini } from '@date-fns/tz/date/mini';
+import { tzOffset } from '@date-fns/tz/tzOffset';
+
+/** A calendar day, independent of any zone. `month` is 1–12. */
+export interface CalendarDay {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** A wall-clock time. */
+export interface WallClock {
+  hour: number;
+  minute: number;
+  second?: number;
+  ms?: number;
+}
+
+const MS_PER_MINUTE = 60_000;
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * The canonical spelling of an IANA zone ('america/chicago' → 'America/Chicago'), or
+ * undefined when Intl does not know it. A name Intl maps to a different zone (ICU turns
+ * 'Europe/Kyiv' into 'Europe/Kiev') keeps the spelling it was given.
+ */
+export function canonicalTimeZone(name: string): string | undefined {
+  const trimmed = name.trim();
+  if (trimmed === '') return undefined;
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+  return resolved.toLowerCase() === trimmed.toLowerCase() ? resolved : trimmed;
+}
+
+/** The calendar day an instant falls on in a zone. */
+export function calendarDayIn(at: Date, timeZone: string): CalendarDay {
+  const local = new TZDateMini(at.getTime(), timeZone);
+  return { year: local.getFullYear(), month: local.getMonth() + 1, day: local.getDate() };
+}
+
+/** Day of the week, 0 = Sunday … 6 = Saturday. */
+export function weekdayOf(day: CalendarDay): number {
+  return new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay();
+}
+
+export function addDaysTo(day: CalendarDay, days: number): CalendarDay {
+  const d = new Date(Date.UTC(day.year, day.month - 1, day.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** Adds months, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonthsTo(day: CalendarDay, months: number): CalendarDay {
+  const first = new Date(Date.UTC(day.year, day.month - 1 + months, 1));
+  const year = first.getUTCFullYear();
+  const month = first.getUTCMonth() + 1;
+  return { year, month, day: Math.min(day.day, daysInMonth(year, month)) };
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Whole calendar days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: CalendarDay, b: CalendarDay): number {
+  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / MS_PER_DAY);
+}
+
+export function compareDays(a: CalendarDay, b: CalendarDay): number {
+  return daysBetween(b, a);
+}
+
+/**
+ * The instant a wall-clock time on a day has in a zone. Across a daylight-saving change:
+ * a time that does not exist (02:30 when clocks jump from 02:00 to 03:00) moves forward by
+ * the gap (03:30); a time that happens twice (01:30 when clocks fall back) is the first
+ * one. That is what Temporal calls 'compatible', and what calendars do.
+ */
+export function wallTimeToInstant(day: CalendarDay, clock: WallClock, timeZone: string): Date {
+  const asUtc = Date.UTC(day.year, day.month - 1, day.day, clock.hour, clock.minute, clock.second ?? 0, clock.ms ?? 0);
+  // The offsets in force a day either side cover any single transition near this time.
+  const offsetBefore = tzOffset(timeZone, new Date(asUtc - MS_PER_DAY));
+  const offsetAfter = tzOffset(timeZone, new Date(asUtc + MS_PER_DAY));
+  if (Number.isNaN(offsetBefore) || Number.isNaN(offsetAfter)) {
+    throw new RangeError(`unknown time zone ${timeZone}`);
+  }
+  const candidates = [asUtc - offsetBefore * MS_PER_MINUTE, asUtc - offsetAfter * MS_PER_MINUTE]
+    .filter((t) => t + tzOffset(timeZone, new Date(t)) * MS_PER_MINUTE === asUtc)
+    .sort((x, y) => x - y);
+  // No candidate keeps the wall time: it falls in a gap. Reading it with the offset from
+  // before the change lands the same distance past the change.
+  return new Date(candidates[0] ?? asUtc - offsetBefore * MS_PER_MINUTE);
+}
+
+/** The first instant of the day `date` falls on in `timeZone` (not always 00:00: some zones skip midnight). */
+export function startOfDayIn(date: Date, timeZone: string): Date {
+  return wallTimeToInstant(calendarDayIn(date, timeZone), { hour: 0, minute: 0 }, timeZone);
+}
+
+/**
+ * The last millisecond of the day `date` falls on in `timeZone`: one before the next day
+ * starts, so a day of 23 or 25 hours is covered whole. Ranges built with it are inclusive.
+ */
+export function endOfDayIn(date: Date, timeZone: string): Date {
+  const next = addDaysTo(calendarDayIn(date, timeZone), 1);
+  return new Date(wallTimeToInstant(next, { hour: 0, minute: 0 }, timeZone).getTime() - 1);
+}
+
+/** The wall-clock fields of an instant in a zone. */
+export function wallClockIn(at: Date, timeZone: string): Required<WallClock> {
+  const local = new TZDateMini(at.getTime(), timeZone);
+  return { hour: local.getHours(), minute: local.getMinutes(), second: local.getSeconds(), ms: local.getMilliseconds() };
+}
+
+/** An amount of time to move a date by. */
+export interface Shift {
+  months?: number;
+  weeks?: number;
+  days?: number;
+  hours?: number;
+  minutes?: number;
+}
+
+/**
+ * Moves an instant: calendar units (months, weeks, days) keep the wall-clock time in
+ * `timeZone` across daylight-saving changes ('every 2 days at 10:00' stays at 10:00);
+ * hours and minutes are exact elapsed time.
+ */
+export function shiftInZone(at: Date, shift: Shift, timeZone: string): Date {
+  let result = at;
+  const days = (shift.weeks ?? 0) * 7 + (shift.days ?? 0);
+  if (shift.months || days) {
+    let day = calendarDayIn(at, timeZone);
+    if (shift.months) day = addMonthsTo(day, shift.months);
+    if (days) day = addDaysTo(day, days);
+    result = wallTimeToInstant(day, wallClockIn(at, timeZone), timeZone);
+  }
+  const ms = ((shift.hours ?? 0) * 60 + (shift.minutes ?? 0)) * MS_PER_MINUTE;
+  return ms ? new Date(result.getTime() + ms) : result;
+}

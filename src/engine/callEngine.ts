@@ -1,0 +1,463 @@
+/**
+ * The playbook engine, without any I/O: which step comes next, what a typed answer
+ * means, and how an answer changes the call record. Both the interactive prompts and
+ * `--answers` files go through these same functions.
+ */
+import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Stage, Step } from '../playbook/types.js';
+import type { CallPromise, CallRecord, FollowUp } from '../store/callRecord.js';
+import { parseWhen } from '../dates/parseWhen.js';
+
+export interface StepRef {
+  stageIndex: number;
+  stage: Stage;
+  step: Step;
+  /** `stage.step`: the key in `--answers` files and in the record. */
+  fullId: string;
+}
+
+export function fullStepId(stage: Stage, step: Step): string {
+  return `${stage.id}.${step.id}`;
+}
+
+export function allSteps(playbook: Playbook): StepRef[] {
+  const refs: StepRef[] = [];
+  playbook.stages.forEach((stage, stageIndex) => {
+    for (const step of stage.steps) refs.push({ stageIndex, stage, step, fullId: fullStepId(stage, step) });
+  });
+  return refs;
+}
+
+/** The answers given so far, by full step id (the latest answer wins). */
+export function answersOf(record: Pick<CallRecord, 'answers'>): Record<string, AnswerValue> {
+  const answers: Record<string, AnswerValue> = {};
+  for (const answer of record.answers) answers[answer.stepId] = answer.value;
+  return answers;
+}
+
+/** A playbook function (`when`, `default`, `tip`) threw while the call ran. */
+export class PlaybookRuntimeError extends Error {
+  constructor(
+    readonly where: string,
+    cause: unknown,
+  ) {
+    super(`${where} failed: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'PlaybookRuntimeError';
+  }
+}
+
+function callAuthorFunction<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw new PlaybookRuntimeError(where, error);
+  }
+}
+
+export function isStageActive(stage: Stage, answers: Answers): boolean {
+  if (!stage.when) return true;
+  const when = stage.when;
+  return callAuthorFunction(`stage "${stage.id}" when`, () => when(answers)) === true;
+}
+
+export function isStepActive(ref: StepRef, answers: Answers): boolean {
+  if (!isStageActive(ref.stage, answers)) return false;
+  const when = ref.step.when;
+  if (!when) return true;
+  return callAuthorFunction(`step "${ref.fullId}" when`, () => when(answers)) === true;
+}
+
+/** The first step, in playbook order, that applies and has no answer yet. */
+export function nextStep(playbook: Playbook, answers: Answers): StepRef | undefined {
+  for (const ref of allSteps(playbook)) {
+    if (ref.fullId in answers) continue;
+    if (isStepActive(ref, answers)) return ref;
+  }
+  return undefined;
+}
+
+/** Position for "stage 3 of 9": counts only stages that apply to this call so far. */
+export function stagePosition(playbook: Playbook, stageIndex: number, answers: Answers): { number: number; total: number } {
+  let number = 0;
+  let total = 0;
+  playbook.stages.forEach((stage, index) => {
+    if (index !== stageIndex && !isStageActive(stage, answers)) return;
+    total += 1;
+    if (index <= stageIndex) number += 1;
+  });
+  return { number, total };
+}
+
+export function stageTip(stage: Stage, answers: Answers): string {
+  const tip = stage.tip;
+  if (typeof tip === 'string') return tip;
+  return callAuthorFunction(`stage "${stage.id}" tip`, () => tip(answers));
+}
+
+export function defaultFor(ref: StepRef, answers: Answers): AnswerValue | undefined {
+  const value = ref.step.default;
+  if (typeof value === 'function') return callAuthorFunction(`step "${ref.fullId}" default`, () => value(answers));
+  return value;
+}
+
+export function choiceObjects(choices: Choice[] | undefined): ChoiceObject[] {
+  return (choices ?? []).map((choice) => (typeof choice === 'string' ? { value: choice } : choice));
+}
+
+export interface CoerceOptions {
+  now: Date;
+  timeZone: string;
+}
+
+export type Coerced =
+  | { ok: true; value: AnswerValue; raw?: string; timeZone?: string }
+  | { ok: false; message: string };
+
+/** What each type accepts, for error messages. */
+export function acceptedFor(step: Step): string {
+  switch (step.type) {
+    case 'text':
+    case 'longtext':
+      return 'text';
+    case 'choice':
+      return `one of: ${choiceObjects(step.choices).map((c) => c.value).join(', ')}`;
+    case 'multichoice':
+      return `any of: ${choiceObjects(step.choices).map((c) => c.value).join(', ')} (a list, or separated by commas)`;
+    case 'yesno':
+      return 'yes or no';
+    case 'number':
+      return 'a number';
+    case 'date':
+      return 'a day: 2026-12-01, today, tomorrow, +3d, fri';
+    case 'datetime':
+      return 'a day and time: 2026-12-01 10:00, tomorrow 9am, fri 10:00, +2h (optionally a zone: fri 10:00 America/Chicago)';
+    case 'list':
+      return 'a list of texts';
+  }
+}
+
+const isBlank = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
+
+/** Matches typed text to a choice: exact value or label, else a unique prefix, ignoring case. */
+export function matchChoice(input: string, choices: ChoiceObject[]): ChoiceObject | undefined {
+  const wanted = input.trim().toLowerCase();
+  if (wanted === '') return undefined;
+  const exact = choices.find((c) => c.value.toLowerCase() === wanted || c.label?.toLowerCase() === wanted);
+  if (exact) return exact;
+  const byNumber = /^\d+$/.test(wanted) ? choices[Number(wanted) - 1] : undefined;
+  if (byNumber) return byNumber;
+  const prefixed = choices.filter((c) => c.value.toLowerCase().startsWith(wanted) || c.label?.toLowerCase().startsWith(wanted));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+const YES = new Set(['y', 'yes', 'yeah', 'yep', 'true', 'ja', 'oui', 'si', 'sí', '1']);
+const NO = new Set(['n', 'no', 'nope', 'false', 'nein', 'non', '0']);
+
+/**
+ * Turns an answer as typed (interactive) or as found in an `--answers` file into the
+ * stored value, or explains what is accepted. A blank answer to an optional step is a
+ * skip (stored as null).
+ */
+export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions): Coerced {
+  if (isBlank(input)) {
+    if (step.required) return { ok: false, message: `an answer is needed (${acceptedFor(step)})` };
+    return { ok: true, value: null };
+  }
+  const fail = (what: string): Coerced => ({ ok: false, message: `${what}; expected ${acceptedFor(step)}` });
+  let result: Coerced;
+  switch (step.type) {
+    case 'text':
+    case 'longtext': {
+      if (Array.isArray(input) && input.every((line) => typeof line === 'string')) result = { ok: true, value: input.join('\n') };
+      else if (typeof input === 'string' || typeof input === 'number') result = { ok: true, value: String(input) };
+      else return fail(`got ${describe(input)}`);
+      break;
+    }
+    case 'choice': {
+      if (typeof input !== 'string') return fail(`got ${describe(input)}`);
+      const match = matchChoice(input, choiceObjects(step.choices));
+      if (!match) return fail(`"${input}" is not a choice`);
+      result = { ok: true, value: match.value };
+      break;
+    }
+    case 'multichoice': {
+      const items = typeof input === 'string' ? input.split(',') : Array.isArray(input) ? input : undefined;
+      if (!items || !items.every((item) => typeof item === 'string')) return fail(`got ${describe(input)}`);
+      const values: string[] = [];
+      for (const item of items as string[]) {
+        if (item.trim() === '') continue;
+        const match = matchChoice(item, choiceObjects(step.choices));
+        if (!match) return fail(`"${item.trim()}" is not a choice`);
+        if (!values.includes(match.value)) values.push(match.value);
+      }
+      if (values.length === 0 && step.required) return fail('nothing chosen');
+      result = { ok: true, value: values };
+      break;
+    }
+    case 'yesno': {
+      if (typeof input === 'boolean') result = { ok: true, value: input };
+      else if (typeof input === 'string' && YES.has(input.trim().toLowerCase())) result = { ok: true, value: true };
+      else if (typeof input === 'string' && NO.has(input.trim().toLowerCase())) result = { ok: true, value: false };
+      else return fail(`got ${typeof input === 'string' ? `"${input}"` : describe(input)}`);
+      break;
+    }
+    case 'number': {
+      const value = typeof input === 'number' ? input : typeof input === 'string' ? Number(input.trim().replace(',', '.')) : NaN;
+      if (!Number.isFinite(value)) return fail(`got ${typeof input === 'string' ? `"${input}"` : describe(input)}`);
+      result = { ok: true, value };
+      break;
+    }
+    case 'date':
+    case 'datetime': {
+      if (typeof input !== 'string') return fail(`got ${describe(input)}`);
+      try {
+        const when = parseWhen(input, options);
+        const value = step.type === 'date' && when.allDay ? isoDay(when.at, when.timeZone ?? options.timeZone) : when.at.toISOString();
+        result = { ok: true, value, raw: input };
+        if (when.timeZone) result.timeZone = when.timeZone;
+      } catch (error) {
+        return { ok: false, message: (error as Error).message };
+      }
+      break;
+    }
+    case 'list': {
+      const items = typeof input === 'string' ? input.split(/\r?\n/) : Array.isArray(input) ? input : undefined;
+      if (!items || !items.every((item) => typeof item === 'string')) return fail(`got ${describe(input)}`);
+      const kept = (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
+      if (kept.length === 0 && step.required) return fail('the list is empty');
+      result = { ok: true, value: kept };
+      break;
+    }
+  }
+  if (step.validate && result.ok) {
+    const verdict = step.validate(result.value);
+    if (verdict !== true) return { ok: false, message: String(verdict) };
+  }
+  return result;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return `a ${typeof value}`;
+}
+
+function isoDay(at: Date, timeZone: string): string {
+  // The calendar day as seen in the zone the date was typed in.
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return parts; // en-CA formats as YYYY-MM-DD
+}
+
+/** Instant of a stored date/date-time answer: `YYYY-MM-DD` means the start of that day in `timeZone`. */
+export function instantOf(value: string, timeZone: string, now: Date): Date {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return parseWhen(value, { now, timeZone }).at;
+  return new Date(value);
+}
+
+export interface AnswerMeta {
+  at: Date;
+  by: string;
+  /** The agent's zone, for turning date answers into instants. */
+  timeZone: string;
+}
+
+/**
+ * Records one answer and re-derives the fields that answers mean (customer, problem,
+ * outcome, promises, follow-ups, moods). Follow-ups are derived only while the call is
+ * in progress: after that they have a life (history) of their own.
+ */
+export function applyAnswer(
+  playbook: Playbook,
+  record: CallRecord,
+  ref: StepRef,
+  answer: Extract<Coerced, { ok: true }>,
+  meta: AnswerMeta,
+): CallRecord {
+  const entry: CallRecord['answers'][number] = {
+    stepId: ref.fullId,
+    question: ref.step.question,
+    type: ref.step.type,
+    value: answer.value,
+    answeredAt: meta.at.toISOString(),
+  };
+  if (answer.raw !== undefined) entry.raw = answer.raw;
+  if (answer.timeZone !== undefined) entry.timeZone = answer.timeZone;
+  const answers = record.answers.filter((a) => a.stepId !== ref.fullId).concat(entry);
+  const next: CallRecord = { ...record, answers };
+  if (next.draft?.stepId === ref.fullId) delete next.draft;
+  return deriveFromAnswers(playbook, next, meta);
+}
+
+const textOf = (value: AnswerValue | undefined): string | undefined => {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return value.length ? value.join('; ') : undefined;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+};
+
+export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: AnswerMeta): CallRecord {
+  const byId = new Map(record.answers.map((a) => [a.stepId, a]));
+  const customer = { ...record.customer };
+  const problem: CallRecord['problem'] = {};
+  const mood: CallRecord['mood'] = {};
+  const queries: string[] = [];
+  const options: string[] = [];
+  let facts: string | undefined;
+  let resolution: string | undefined;
+  let outcome: string | undefined;
+  let escalationTo: string | undefined;
+  let handoff: string | undefined;
+  const promises: CallPromise[] = [];
+  type Draft = { text: string; due?: string; allDay?: boolean; timeZone?: string; repeat?: number; promiseId?: string; at: string };
+  const followDrafts: Draft[] = [];
+
+  for (const ref of allSteps(playbook)) {
+    const answer = byId.get(ref.fullId);
+    const meaning = ref.step.meaning;
+    if (!answer || !meaning) continue;
+    const value = answer.value;
+    const text = textOf(value);
+    switch (meaning) {
+      case 'customer.name':
+      case 'customer.phone':
+      case 'customer.account': {
+        const key = meaning.slice('customer.'.length) as 'name' | 'phone' | 'account';
+        if (text) customer[key] = text;
+        break;
+      }
+      case 'problem.story':
+      case 'problem.wants':
+      case 'problem.paraphrase':
+      case 'problem.category':
+      case 'problem.rootCause': {
+        const key = meaning.slice('problem.'.length) as keyof CallRecord['problem'];
+        if (text) problem[key] = text;
+        break;
+      }
+      case 'queries':
+        if (Array.isArray(value)) queries.push(...value);
+        else if (text) queries.push(text);
+        break;
+      case 'options':
+        if (Array.isArray(value)) options.push(...value);
+        else if (text) options.push(text);
+        break;
+      case 'facts':
+        facts = text;
+        break;
+      case 'resolution':
+        resolution = text;
+        break;
+      case 'empathy':
+        break; // kept as an answer; nothing to derive
+      case 'outcome':
+        outcome = text;
+        break;
+      case 'escalation.to':
+        escalationTo = text;
+        break;
+      case 'escalation.handoff':
+        handoff = text;
+        break;
+      case 'mood.start':
+        if (text) mood.start = text;
+        break;
+      case 'mood.end':
+        if (text) mood.end = text;
+        break;
+      case 'promise.text':
+        if (text) promises.push({ id: `${record.id}.p${promises.length + 1}`, text, madeAt: answer.answeredAt });
+        break;
+      case 'promise.due': {
+        const last = promises.at(-1);
+        if (last && typeof value === 'string') {
+          last.due = instantOf(value, answer.timeZone ?? meta.timeZone, meta.at).toISOString();
+          if (answer.timeZone) last.timeZone = answer.timeZone;
+        }
+        break;
+      }
+      case 'followup.text':
+        if (text) {
+          const draft: Draft = { text, at: answer.answeredAt };
+          const promise = promises.at(-1);
+          if (promise) draft.promiseId = promise.id;
+          followDrafts.push(draft);
+        }
+        break;
+      case 'followup.due': {
+        const last = followDrafts.at(-1);
+        if (last && typeof value === 'string') {
+          last.due = instantOf(value, answer.timeZone ?? meta.timeZone, meta.at).toISOString();
+          last.allDay = /^\d{4}-\d{2}-\d{2}$/.test(value);
+          if (answer.timeZone) last.timeZone = answer.timeZone;
+        }
+        break;
+      }
+      case 'followup.repeatDays': {
+        const last = followDrafts.at(-1);
+        if (last && typeof value === 'number' && value >= 1) last.repeat = Math.round(value);
+        break;
+      }
+    }
+  }
+
+  // Every promise with a date gets someone to check it was kept, even when the
+  // playbook asked for no follow-up: missing follow-through is what hurts most.
+  for (const promise of promises) {
+    if (!promise.due || followDrafts.some((f) => f.promiseId === promise.id)) continue;
+    const draft: Draft = { text: `Check this promise was kept: ${promise.text}`, due: promise.due, promiseId: promise.id, at: promise.madeAt };
+    if (promise.timeZone) draft.timeZone = promise.timeZone;
+    followDrafts.push(draft);
+  }
+
+  const next: CallRecord = { ...record, customer, problem, mood, queries, promises };
+  setOrDelete(next, 'facts', facts);
+  setOrDelete(next, 'resolution', resolution);
+  setOrDelete(next, 'outcome', outcome);
+  if (options.length) next.options = options;
+  else delete next.options;
+  if (escalationTo || handoff) next.escalation = { to: escalationTo ?? '(not named)', ...(handoff ? { handoffNote: handoff } : {}) };
+  else delete next.escalation;
+
+  if (record.status === 'in-progress') {
+    next.followups = followDrafts.map((draft, index): FollowUp => {
+      // A follow-up with no date is due by the end of the next working day.
+      const due = draft.due ?? new Date(meta.at.getTime() + 24 * 3600_000).toISOString();
+      const followUp: FollowUp = {
+        id: `${record.id}.f${index + 1}`,
+        text: draft.text,
+        due,
+        status: 'open',
+        owner: record.agent,
+        createdAt: draft.at,
+        history: [{ at: draft.at, by: record.agent, action: 'created', due }],
+      };
+      if (draft.allDay) followUp.allDay = true;
+      if (draft.timeZone) followUp.timeZone = draft.timeZone;
+      if (draft.promiseId) followUp.promiseId = draft.promiseId;
+      if (draft.repeat) followUp.repeatEveryDays = draft.repeat;
+      return followUp;
+    });
+  }
+  return next;
+}
+
+function setOrDelete<K extends 'facts' | 'resolution' | 'outcome'>(record: CallRecord, key: K, value: string | undefined): void {
+  if (value === undefined) delete record[key];
+  else record[key] = value;
+}
+
+/** Adds the time since the last activity to the stage being worked on. */
+export function addStageTime(record: CallRecord, stageId: string, seconds: number): CallRecord {
+  if (!(seconds > 0)) return record;
+  const stageSeconds = { ...record.stageSeconds, [stageId]: Math.round(((record.stageSeconds[stageId] ?? 0) + seconds) * 10) / 10 };
+  return { ...record, stageSeconds };
+}
+
+/** Steps a finished call must have answered: every required step that applies. */
+export function missingRequired(playbook: Playbook, answers: Answers): StepRef[] {
+  return allSteps(playbook).filter(
+    (ref) => ref.step.required && isStepActive(ref, answers) && (answers[ref.fullId] === undefined || answers[ref.fullId] === null),
+  );
+}

@@ -1,0 +1,188 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays } from 'date-fns/addDays';
+import { startOfDay } from 'date-fns/startOfDay';
+import type { CallPromise, CallRecord, FollowUp, HistoryEntry } from '../store/callRecord.js';
+import { UserError } from '../errors.js';
+import { shortId } from '../store/ids.js';
+import { shortFollowUpId } from './followupBoard.js';
+
+/**
+ * Marking a follow-up done and snoozing it, as pure "record in, record out" functions:
+ * the command runs them inside `updateCall`, on the freshly read file under its lock.
+ * Every change leaves a history entry (when, who, what, note, due, previous due).
+ */
+
+export interface DoneOptions {
+  at: Date;
+  by: string;
+  note?: string;
+  /** The agent's zone: a repeating follow-up with no zone of its own counts days in it. */
+  timeZone: string;
+  /** Close a repeating follow-up for good instead of scheduling the next progress call. */
+  last?: boolean;
+}
+
+export interface DoneResult {
+  record: CallRecord;
+  /** The next occurrence of a repeating follow-up, when one was scheduled. */
+  next?: FollowUp;
+}
+
+export interface SnoozeOptions {
+  /** When the snooze is made (history time, and "not in the past" check). */
+  at: Date;
+  until: Date;
+  /** `until` is a whole day (no time given). */
+  allDay?: boolean;
+  /** The zone `until` was given in, when it was the customer's. */
+  timeZone?: string;
+  /** The agent's zone (for reading a promise "by Friday" as the end of Friday). */
+  agentTimeZone: string;
+  by: string;
+  note?: string;
+}
+
+export interface SnoozeResult {
+  record: CallRecord;
+  /** The new due time is after the date promised to the customer. */
+  breaksPromise: boolean;
+  /** The promise this follow-up keeps, when it has one. */
+  promise?: CallPromise;
+}
+
+function findOpen(record: CallRecord, followupId: string, verb: string): { followup: FollowUp; index: number } {
+  const index = record.followups.findIndex((f) => f.id === followupId);
+  const shown = shortFollowUpId(followupId);
+  if (index < 0) {
+    const known = record.followups.map((f) => shortFollowUpId(f.id));
+    const hint = known.length ? `it has ${known.join(', ')}` : 'it has no follow-ups';
+    throw new UserError(`call ${shortId(record.id)} has no follow-up ${shown}: ${hint}`, 1);
+  }
+  const followup = record.followups[index]!;
+  if (followup.status === 'done') {
+    const when = followup.doneAt ? ` on ${followup.doneAt.slice(0, 10)}` : '';
+    throw new UserError(`cannot ${verb} ${shown}: it is already done${when}`, 1);
+  }
+  if (followup.status === 'cancelled') throw new UserError(`cannot ${verb} ${shown}: it was cancelled`, 1);
+  return { followup, index };
+}
+
+const cleanNote = (note: string | undefined) => {
+  const trimmed = note?.trim();
+  return trimmed ? trimmed : undefined;
+};
+
+function historyEntry(entry: HistoryEntry): HistoryEntry {
+  // Leave out absent fields rather than writing `"note": undefined`-shaped noise.
+  const out: HistoryEntry = { at: entry.at, by: entry.by, action: entry.action };
+  if (entry.note !== undefined) out.note = entry.note;
+  if (entry.due !== undefined) out.due = entry.due;
+  if (entry.previousDue !== undefined) out.previousDue = entry.previousDue;
+  return out;
+}
+
+function nextFollowUpId(record: CallRecord): string {
+  let max = 0;
+  for (const f of record.followups) {
+    const n = Number(f.id.slice(f.id.lastIndexOf('.f') + 2));
+    if (Number.isInteger(n) && n > max) max = n;
+  }
+  return `${record.id}.f${max + 1}`;
+}
+
+/**
+ * When the next progress call of a repeating follow-up is due: `days` calendar days after
+ * it was done, at the same wall-clock time (or the start of that day for an all-day one),
+ * in the follow-up's own zone, so a daylight-saving change does not move it by an hour.
+ */
+export function nextOccurrence(doneAt: Date, days: number, timeZone: string, allDay: boolean): Date {
+  const later = addDays(new TZDate(doneAt.getTime(), timeZone), days);
+  return new Date((allDay ? startOfDay(later) : later).getTime());
+}
+
+export function markDone(record: CallRecord, followupId: string, options: DoneOptions): DoneResult {
+  const { followup, index } = findOpen(record, followupId, 'mark done');
+  const at = options.at.toISOString();
+  const note = cleanNote(options.note);
+  const done: FollowUp = {
+    ...followup,
+    status: 'done',
+    doneAt: at,
+    history: [...followup.history, historyEntry({ at, by: options.by, action: 'done', note, due: followup.due })],
+  };
+  const followups = record.followups.slice();
+  followups[index] = done;
+
+  let next: FollowUp | undefined;
+  if (followup.repeatEveryDays && !options.last) {
+    const zone = followup.timeZone ?? options.timeZone;
+    const due = nextOccurrence(options.at, followup.repeatEveryDays, zone, followup.allDay === true).toISOString();
+    const { doneAt: _doneAt, ...rest } = followup;
+    next = {
+      ...rest,
+      id: nextFollowUpId(record),
+      due,
+      status: 'open',
+      createdAt: at,
+      history: [
+        historyEntry({
+          at,
+          by: options.by,
+          action: 'scheduled-next',
+          note: `next progress call after ${shortFollowUpId(followup.id)}`,
+          due,
+          previousDue: followup.due,
+        }),
+      ],
+    };
+    followups.push(next);
+  }
+  return next ? { record: { ...record, followups }, next } : { record: { ...record, followups } };
+}
+
+/**
+ * The last instant that still keeps a promise. A promise made for a day ("by Friday",
+ * stored as midnight in its zone) is kept until that day ends.
+ */
+export function promiseDeadline(promise: CallPromise, agentTimeZone: string): Date | undefined {
+  if (!promise.due) return undefined;
+  const due = new Date(promise.due);
+  const zone = promise.timeZone ?? agentTimeZone;
+  const local = new TZDate(due.getTime(), zone);
+  const isMidnight = local.getHours() === 0 && local.getMinutes() === 0 && local.getSeconds() === 0 && local.getMilliseconds() === 0;
+  if (!isMidnight) return due;
+  return new Date(addDays(local, 1).getTime() - 1);
+}
+
+export function snooze(record: CallRecord, followupId: string, options: SnoozeOptions): SnoozeResult {
+  const { followup, index } = findOpen(record, followupId, 'snooze');
+  const until = options.until;
+  // An all-day "until" is the start of its day: snoozing to today is fine all day long.
+  const stillAhead = options.allDay ? until.getTime() + 24 * 3_600_000 > options.at.getTime() : until > options.at;
+  if (!stillAhead) {
+    throw new UserError(`cannot snooze ${shortFollowUpId(followup.id)} to ${until.toISOString()}: that is in the past`);
+  }
+  const at = options.at.toISOString();
+  const due = until.toISOString();
+  const changed: FollowUp = {
+    ...followup,
+    due,
+    history: [
+      ...followup.history,
+      historyEntry({ at, by: options.by, action: 'snoozed', note: cleanNote(options.note), due, previousDue: followup.due }),
+    ],
+  };
+  if (options.allDay) changed.allDay = true;
+  else delete changed.allDay;
+  if (options.timeZone) changed.timeZone = options.timeZone;
+
+  const followups = record.followups.slice();
+  followups[index] = changed;
+
+  const promise = followup.promiseId ? record.promises.find((p) => p.id === followup.promiseId) : undefined;
+  const deadline = promise ? promiseDeadline(promise, options.agentTimeZone) : undefined;
+  const breaksPromise = deadline !== undefined && until.getTime() > deadline.getTime();
+  const result: SnoozeResult = { record: { ...record, followups }, breaksPromise };
+  if (promise) result.promise = promise;
+  return result;
+}

@@ -1,0 +1,142 @@
+import type { FollowUp } from '../store/callRecord.js';
+import type { CallSummary } from '../store/callSummaries.js';
+import { startOfDayIn } from '../dates/zones.js';
+
+/**
+ * The morning list as data: open follow-ups grouped into overdue / today / upcoming as
+ * of one instant, in the agent's time zone. Pure: no I/O, no clock, so the edges
+ * (midnight, daylight-saving changes) are tested with plain table cases.
+ *
+ * Kept free of zod and heavy imports: it is on the start-up path of `csr-call followups`.
+ */
+
+export interface BoardOptions {
+  /** The instant the list is drawn up for (now, or the start of the `--on` day). */
+  asOf: Date;
+  /** The agent's IANA zone: "today" is the agent's calendar day. */
+  timeZone: string;
+  /** How many days after today "upcoming" covers. */
+  days: number;
+  /** Only follow-ups owned by this agent; undefined for everyone's. */
+  owner?: string;
+}
+
+export interface BoardItem {
+  followup: FollowUp;
+  call: CallSummary;
+  /** `followup.due` as epoch milliseconds. */
+  dueMs: number;
+  /** The customer (same phone or account) has more than one call in the store. */
+  repeatCaller: boolean;
+}
+
+export interface FollowUpBoard {
+  asOf: Date;
+  /** Start of the agent's day containing `asOf`. */
+  todayStart: Date;
+  /** Start of the next day: `today` is [todayStart, tomorrowStart). */
+  tomorrowStart: Date;
+  /** End (exclusive) of the upcoming window: `upcoming` is [tomorrowStart, upcomingEnd). */
+  upcomingEnd: Date;
+  overdue: BoardItem[];
+  today: BoardItem[];
+  upcoming: BoardItem[];
+  /** Open follow-ups due after the upcoming window (counted, not listed). */
+  later: number;
+}
+
+/** `k3v9q2.f1`: how the lists show a follow-up id (the call id's random tail + `.fN`). */
+export function shortFollowUpId(followupId: string): string {
+  const dot = followupId.lastIndexOf('.f');
+  return dot < 0 ? followupId : `${followupId.slice(0, dot).slice(-6)}${followupId.slice(dot)}`;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Start of the day `n` days after the day starting at `dayStart`. Aims at noon of the
+ * target day before snapping back to its midnight, so a 23- or 25-hour day (a
+ * daylight-saving change) never lands on the wrong date.
+ */
+export function startOfDayAfter(dayStart: Date, n: number, timeZone: string): Date {
+  return startOfDayIn(new Date(dayStart.getTime() + n * DAY + 12 * HOUR), timeZone);
+}
+
+/** Digits only, so "+1 (555) 010-0100" and "15550100100" are the same caller. */
+export function phoneDigits(phone: string | undefined): string {
+  return phone ? phone.replace(/\D/g, '') : '';
+}
+
+function customerKeys(call: CallSummary): string[] {
+  const keys: string[] = [];
+  const digits = phoneDigits(call.customer.phone);
+  if (digits.length >= 5) keys.push(`p:${digits}`);
+  const account = call.customer.account?.trim().toLowerCase();
+  if (account) keys.push(`a:${account}`);
+  return keys;
+}
+
+/**
+ * Which of the customers with open follow-ups have called more than once. Only their
+ * keys are counted, so a 100,000-call store costs one cheap pass and a tiny map.
+ */
+function findRepeatCallers(summaries: readonly CallSummary[], candidates: readonly CallSummary[]): Set<string> {
+  const counts = new Map<string, number>();
+  for (const call of candidates) for (const key of customerKeys(call)) counts.set(key, 0);
+  if (counts.size === 0) return new Set();
+  for (const call of summaries) {
+    if (!call.customer.phone && !call.customer.account) continue;
+    for (const key of customerKeys(call)) {
+      const count = counts.get(key);
+      if (count !== undefined) counts.set(key, count + 1);
+    }
+  }
+  const repeat = new Set<string>();
+  for (const [key, count] of counts) if (count > 1) repeat.add(key);
+  return repeat;
+}
+
+/** Due time first; on a tie, customers who already called more than once; then id, for a stable order. */
+export function compareBoardItems(a: BoardItem, b: BoardItem): number {
+  if (a.dueMs !== b.dueMs) return a.dueMs - b.dueMs;
+  if (a.repeatCaller !== b.repeatCaller) return a.repeatCaller ? -1 : 1;
+  return a.followup.id < b.followup.id ? -1 : a.followup.id > b.followup.id ? 1 : 0;
+}
+
+export function buildFollowUpBoard(summaries: readonly CallSummary[], options: BoardOptions): FollowUpBoard {
+  const { asOf, timeZone, owner } = options;
+  const todayStart = startOfDayIn(asOf, timeZone);
+  const tomorrowStart = startOfDayAfter(todayStart, 1, timeZone);
+  const upcomingEnd = startOfDayAfter(todayStart, 1 + options.days, timeZone);
+
+  const picked: Array<{ followup: FollowUp; call: CallSummary; dueMs: number }> = [];
+  const withOpen: CallSummary[] = [];
+  for (const call of summaries) {
+    if (call.openFollowups.length === 0) continue;
+    let any = false;
+    for (const followup of call.openFollowups) {
+      if (followup.status !== 'open') continue;
+      if (owner !== undefined && followup.owner !== owner) continue;
+      const dueMs = Date.parse(followup.due);
+      if (Number.isNaN(dueMs)) continue; // validated on the way in; never guess a date
+      picked.push({ followup, call, dueMs });
+      any = true;
+    }
+    if (any) withOpen.push(call);
+  }
+
+  const repeatKeys = findRepeatCallers(summaries, withOpen);
+  const board: FollowUpBoard = { asOf, todayStart, tomorrowStart, upcomingEnd, overdue: [], today: [], upcoming: [], later: 0 };
+  for (const item of picked) {
+    const full: BoardItem = { ...item, repeatCaller: customerKeys(item.call).some((key) => repeatKeys.has(key)) };
+    if (item.dueMs < todayStart.getTime()) board.overdue.push(full);
+    else if (item.dueMs < tomorrowStart.getTime()) board.today.push(full);
+    else if (item.dueMs < upcomingEnd.getTime()) board.upcoming.push(full);
+    else board.later += 1;
+  }
+  board.overdue.sort(compareBoardItems);
+  board.today.sort(compareBoardItems);
+  board.upcoming.sort(compareBoardItems);
+  return board;
+}

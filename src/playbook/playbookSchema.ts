@@ -1,0 +1,351 @@
+/**
+ * Checks a loaded playbook before anyone relies on it: first its shape (zod), then what
+ * a shape cannot say — unique ids, choices that fit the step type, defaults that fit
+ * their step, and author functions that do not throw before any answer is given.
+ * Every problem is a line `<file>: <path.to.field>: <message>`.
+ */
+import { z } from 'zod';
+import { UserError, formatIssuePath } from '../errors.js';
+import { oneLine } from '../render/terminalText.js';
+import { MEANINGS, STEP_TYPES, type AnswerValue, type Playbook, type Stage, type Step } from './types.js';
+
+/** Playbook, stage and step ids: they appear in `stage.step` keys and on the command line. */
+export const ID_PATTERN = /^[a-z][a-z0-9_-]*$/;
+
+/** A playbook that cannot be used; `problems` holds every line, `message` the first. */
+export class PlaybookError extends UserError {
+  readonly file: string;
+  readonly problems: readonly string[];
+  constructor(file: string, problems: readonly string[]) {
+    const [first = `${file}: not a usable playbook`, ...rest] = problems;
+    // One line for the agent; `playbooks validate` prints them all.
+    const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'}: csr-call playbooks validate ${file})`;
+    super(`${first}${more}`, 2);
+    this.name = 'PlaybookError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+export interface PlaybookProblem {
+  path: PropertyKey[];
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Shape
+
+const FIELDS = {
+  playbook: ['id', 'title', 'description', 'version', 'stages'],
+  stage: ['id', 'title', 'tip', 'steps', 'when'],
+  step: ['id', 'question', 'type', 'choices', 'required', 'default', 'when', 'validate', 'meaning', 'hint'],
+  choice: ['value', 'label', 'hint'],
+} as const;
+
+const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === 'function';
+
+const text = (what: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `missing: ${what}` : `must be text (${what}), not ${kindOf(issue.input)}`) })
+    .refine((value) => value.trim() !== '', `must not be empty (${what})`);
+
+const optionalText = (what: string) =>
+  z.string({ error: (issue) => `must be text (${what}), not ${kindOf(issue.input)}` }).optional();
+
+const id = (what: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `missing: ${what}` : `must be text (${what}), not ${kindOf(issue.input)}`) })
+    .regex(ID_PATTERN, {
+      error: (issue) =>
+        `"${oneLine(String(issue.input), 40)}" is not a valid id: use lowercase letters, digits, "-" and "_", starting with a letter (like "check-account")`,
+    });
+
+const authorFunction = (what: string) =>
+  z.custom<(...args: never[]) => unknown>(isFunction, { error: (issue) => `must be a function ${what}, not ${kindOf(issue.input)}` }).optional();
+
+// A plain-text choice is short for { value }, so both forms get the same checks and messages.
+const Choice = z.preprocess(
+  (value) => (typeof value === 'string' ? { value } : value),
+  z.strictObject(
+    { value: text('the value stored when chosen'), label: optionalText('what the agent sees'), hint: optionalText('a short explanation') },
+    { error: (issue) => (issue.code === 'invalid_type' ? `a choice is text or { value, label?, hint? }, not ${kindOf(issue.input)}` : undefined) },
+  ),
+);
+
+const Step = z.strictObject(
+  {
+  id: id('the step id'),
+  question: text('the question the agent reads'),
+  type: z.enum(STEP_TYPES, {
+    error: (issue) =>
+      issue.input === undefined
+        ? `missing: the step type (one of ${STEP_TYPES.join(', ')})`
+        : `unknown step type ${JSON.stringify(issue.input)}${suggestion(issue.input, STEP_TYPES)}; accepted: ${STEP_TYPES.join(', ')}`,
+  }),
+  choices: z.array(Choice, { error: (issue) => `must be a list of choices, not ${kindOf(issue.input)}` }).optional(),
+  required: z.boolean({ error: (issue) => `must be true or false, not ${kindOf(issue.input)}` }).optional(),
+  default: z
+    .custom<AnswerValue | ((...args: never[]) => unknown)>(
+      (value) =>
+        value === null ||
+        isFunction(value) ||
+        ['string', 'number', 'boolean'].includes(typeof value) ||
+        (Array.isArray(value) && value.every((item) => typeof item === 'string')),
+      { error: (issue) => `must be an answer value (text, number, true/false, a list of texts) or a function of the answers, not ${kindOf(issue.input)}` },
+    )
+    .optional(),
+  when: authorFunction('of the answers so far returning true or false'),
+  validate: authorFunction('of the answer returning true or a message'),
+  meaning: z
+    .enum(MEANINGS, {
+      error: (issue) => `unknown meaning ${JSON.stringify(issue.input)}${suggestion(issue.input, MEANINGS)}; accepted: ${MEANINGS.join(', ')}`,
+    })
+    .optional(),
+  hint: optionalText('a short hint shown under the question'),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? `a step is an object ({ id, question, type, ... }), not ${kindOf(issue.input)}` : undefined) },
+);
+
+const Stage = z.strictObject(
+  {
+  id: id('the stage id'),
+  title: text('the stage title'),
+  tip: z.custom<Stage['tip']>((value) => (typeof value === 'string' && value.trim() !== '') || isFunction(value), {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'missing: the coaching tip shown before the stage (text, or a function of the answers returning text)'
+        : `must be text or a function of the answers returning text, not ${kindOf(issue.input)}`,
+  }),
+  steps: z
+    .array(Step, { error: (issue) => (issue.input === undefined ? 'missing: the steps of this stage' : `must be a list of steps, not ${kindOf(issue.input)}`) })
+    .min(1, 'a stage needs at least one step'),
+  when: authorFunction('of the answers so far returning true or false'),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? `a stage is an object ({ id, title, tip, steps }), not ${kindOf(issue.input)}` : undefined) },
+);
+
+/** The shape of a playbook module's default export. */
+export const PlaybookSchema = z.strictObject(
+  {
+    id: id('the playbook id used on the command line'),
+    title: text('the playbook title'),
+    description: text('what the playbook is for'),
+    version: text('the playbook version, like "1.0"'),
+    stages: z
+      .array(Stage, { error: (issue) => (issue.input === undefined ? 'missing: the stages' : `must be a list of stages, not ${kindOf(issue.input)}`) })
+      .min(1, 'a playbook needs at least one stage'),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? `the default export must be a playbook object ({ id, title, description, version, stages }), not ${kindOf(issue.input)}`
+        : undefined,
+  },
+);
+
+// ---------------------------------------------------------------------------------------
+// Checks
+
+/** Every problem with `value` as a playbook, in the order of the fields; empty when usable. */
+export function checkPlaybook(value: unknown): PlaybookProblem[] {
+  const parsed = PlaybookSchema.safeParse(value);
+  if (!parsed.success) return parsed.error.issues.flatMap(shapeProblems);
+  // Check the author's own objects, so functions are called exactly as the engine will.
+  const playbook = value as Playbook;
+  const problems: PlaybookProblem[] = [];
+  const stageIds = new Map<string, number>();
+  playbook.stages.forEach((stage, s) => {
+    const at = (...rest: PropertyKey[]) => ['stages', s, ...rest];
+    const earlier = stageIds.get(stage.id);
+    if (earlier !== undefined) problems.push({ path: at('id'), message: `duplicate stage id "${stage.id}" (also stages[${earlier}].id); stage ids must be unique` });
+    else stageIds.set(stage.id, s);
+    if (stage.when) checkWhen(stage.when, at('when'), problems);
+    if (isFunction(stage.tip)) {
+      const tip = callWithNoAnswers(stage.tip);
+      if (!tip.ok) problems.push({ path: at('tip'), message: throwsMessage(tip.error) });
+      else if (typeof tip.value !== 'string') problems.push({ path: at('tip'), message: `must return text, but returned ${kindOf(tip.value)} for no answers ({})` });
+    }
+    const stepIds = new Map<string, number>();
+    stage.steps.forEach((step, t) => {
+      const stepAt = (...rest: PropertyKey[]) => at('steps', t, ...rest);
+      const earlierStep = stepIds.get(step.id);
+      if (earlierStep !== undefined) {
+        problems.push({ path: stepAt('id'), message: `duplicate step id "${step.id}" in stage "${stage.id}" (also steps[${earlierStep}].id); step ids must be unique within a stage` });
+      } else stepIds.set(step.id, t);
+      checkStep(step, stepAt, problems);
+    });
+  });
+  return problems;
+}
+
+/** The playbook, or a PlaybookError naming `file` and every problem. */
+export function assertPlaybook(value: unknown, file: string): Playbook {
+  const problems = checkPlaybook(value);
+  if (problems.length > 0) throw new PlaybookError(file, problems.map((problem) => formatProblem(file, problem)));
+  return value as Playbook;
+}
+
+export function formatProblem(file: string, problem: PlaybookProblem): string {
+  return `${file}: ${formatIssuePath(problem.path)}: ${oneLine(problem.message)}`;
+}
+
+function checkStep(step: Step, at: (...rest: PropertyKey[]) => PropertyKey[], problems: PlaybookProblem[]): void {
+  const isChoice = step.type === 'choice' || step.type === 'multichoice';
+  const values = (step.choices ?? []).map((choice) => (typeof choice === 'string' ? choice : choice.value));
+  if (isChoice && values.length === 0) {
+    problems.push({ path: at('choices'), message: `a ${step.type} step needs at least one choice` });
+  }
+  if (!isChoice && step.choices !== undefined) {
+    problems.push({ path: at('choices'), message: `only choice and multichoice steps take choices; this step's type is "${step.type}"` });
+  }
+  const seen = new Set<string>();
+  values.forEach((value, c) => {
+    if (seen.has(value)) problems.push({ path: at('choices', c), message: `duplicate choice value "${value}"; each choice needs its own value` });
+    seen.add(value);
+  });
+
+  if (step.when) checkWhen(step.when, at('when'), problems);
+
+  if (step.default !== undefined) {
+    if (isFunction(step.default)) {
+      const result = callWithNoAnswers(step.default);
+      if (!result.ok) problems.push({ path: at('default'), message: throwsMessage(result.error) });
+      else if (result.value !== undefined) {
+        const wrong = defaultProblem(step, result.value, values);
+        if (wrong) problems.push({ path: at('default'), message: `returned ${wrong} for no answers ({})` });
+      }
+    } else {
+      const wrong = defaultProblem(step, step.default, values);
+      if (wrong) problems.push({ path: at('default'), message: `is ${wrong}` });
+    }
+  }
+
+  const due = step.meaning === 'promise.due' || step.meaning === 'followup.due';
+  if (due && step.type !== 'date' && step.type !== 'datetime') {
+    problems.push({ path: at('meaning'), message: `"${step.meaning}" needs a date or datetime step; this step's type is "${step.type}"` });
+  }
+  if (step.meaning === 'followup.repeatDays' && step.type !== 'number') {
+    problems.push({ path: at('meaning'), message: `"followup.repeatDays" needs a number step; this step's type is "${step.type}"` });
+  }
+}
+
+/** Why `value` cannot be the default of `step` ("not a number, for a number step"), or undefined when it fits. */
+function defaultProblem(step: Step, value: unknown, choiceValues: readonly string[]): string | undefined {
+  if (value === null) return undefined; // no default
+  const list = choiceValues.map((v) => `"${v}"`).join(', ');
+  switch (step.type) {
+    case 'text':
+    case 'longtext':
+    case 'date': // dates are typed the way an agent types them: "tomorrow", "+2d", "2026-12-01"
+    case 'datetime':
+      return typeof value === 'string' ? undefined : `${kindOf(value)}, but a ${step.type} step takes text`;
+    case 'choice':
+      if (typeof value !== 'string') return `${kindOf(value)}, but a choice step takes one choice value (${list})`;
+      return choiceValues.includes(value) ? undefined : `"${value}", which is not among the choices (${list})`;
+    case 'multichoice': {
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+        return `${kindOf(value)}, but a multichoice step takes a list of choice values (${list})`;
+      }
+      const stray = value.find((item) => !choiceValues.includes(item));
+      return stray === undefined ? undefined : `a list with "${stray}", which is not among the choices (${list})`;
+    }
+    case 'yesno':
+      return typeof value === 'boolean' ? undefined : `${kindOf(value)}, but a yesno step takes true or false`;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `${kindOf(value)}, but a number step takes a number`;
+    case 'list':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : `${kindOf(value)}, but a list step takes a list of texts`;
+  }
+}
+
+function checkWhen(when: (answers: never) => unknown, path: PropertyKey[], problems: PlaybookProblem[]): void {
+  // The engine calls `when` with the answers so far; any step may have been skipped, so
+  // it must cope with missing answers — checked here with none at all.
+  const result = callWithNoAnswers(when);
+  if (!result.ok) problems.push({ path, message: throwsMessage(result.error) });
+  else if (typeof result.value !== 'boolean') {
+    problems.push({ path, message: `must return true or false, but returned ${kindOf(result.value)} for no answers ({})` });
+  }
+}
+
+type CallResult = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+function callWithNoAnswers(fn: (answers: never) => unknown): CallResult {
+  try {
+    return { ok: true, value: fn(Object.freeze({}) as never) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function throwsMessage(error: unknown): string {
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `throws when called with no answers ({}): ${oneLine(what, 200)}; answers to skipped steps are missing, so check before using one (answers['stage.step'] ?? '')`;
+}
+
+/** Turns one zod issue into problems, one per unknown field. */
+function shapeProblems(issue: z.core.$ZodIssue): PlaybookProblem[] {
+  if (issue.code === 'unrecognized_keys') {
+    const accepted = acceptedFields(issue.path);
+    return issue.keys.map((key) => ({
+      path: [...issue.path, key],
+      message: `unknown field${suggestion(key, accepted)}; accepted: ${accepted.join(', ')}`,
+    }));
+  }
+  return [{ path: issue.path, message: issue.message }];
+}
+
+/** Which object an issue path points at, from its shape: stages[i].steps[j].choices[k]. */
+function acceptedFields(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return FIELDS.playbook;
+  if (path.length === 2) return FIELDS.stage;
+  if (path.length === 4) return FIELDS.step;
+  return FIELDS.choice;
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `"${oneLine(value, 40)}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'function') return 'a function';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function suggestion(input: unknown, candidates: readonly string[]): string {
+  if (typeof input !== 'string') return '';
+  const near = closestMatch(input, candidates);
+  return near ? ` (did you mean "${near}"?)` : '';
+}
+
+/** The candidate nearest to `input` when it looks like a typo of it, else undefined. */
+export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
+  const wanted = input.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(wanted, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  // Allow about one typo in four letters, and always at least one.
+  const allowed = Math.max(1, Math.floor(wanted.length / 4));
+  return best !== undefined && bestDistance > 0 && bestDistance <= allowed ? best : undefined;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) turning `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i]!;
+      const above = rows[i - 1]!;
+      row[j] = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+    }
+  }
+  return rows[a.length]![b.length]!;
+}

@@ -1,0 +1,101 @@
+/**
+ * The prompter behind `--answers FILE.json`: every answer comes from the file by its
+ * full step id, through the same engine as the interactive prompts.
+ */
+import { z } from 'zod';
+import type { AskRequest, CallPrompter } from '../engine/runCall.js';
+import { acceptedFor, allSteps, type Coerced } from '../engine/callEngine.js';
+import type { Playbook } from '../playbook/types.js';
+import { UserError } from '../errors.js';
+
+/** An answers file: one JSON object, step id → answer. */
+export const AnswersFile = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]),
+);
+export type AnswersFile = z.infer<typeof AnswersFile>;
+
+export function parseAnswersFile(text: string, fileName: string): AnswersFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${fileName}: not valid JSON (${(error as Error).message}); expected an object like {"identify.name": "Jane"}`);
+  }
+  const parsed = AnswersFile.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the file';
+    throw new UserError(
+      `${fileName}: ${where}: ${issue.message}; expected an object of step id → text, number, true/false, null or a list of texts`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Keys that are not steps of the playbook are refused before anything is written. */
+export function checkAnswerKeys(playbook: Playbook, answers: AnswersFile, fileName: string): void {
+  const known = new Set(allSteps(playbook).map((ref) => ref.fullId));
+  const unknown = Object.keys(answers).filter((key) => !known.has(key));
+  if (unknown.length) {
+    const nearest = unknown.map((key) => suggest(key, [...known])).find(Boolean);
+    throw new UserError(
+      `${fileName}: unknown step id${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} for playbook ${playbook.id}` +
+        (nearest ? ` (did you mean "${nearest}"?)` : `; see csr-call playbooks show ${playbook.id}`),
+    );
+  }
+}
+
+function suggest(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(key, candidate);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function createScriptedPrompter(answers: AnswersFile, fileName: string): CallPrompter & { unused(): string[] } {
+  const used = new Set<string>();
+  return {
+    stageIntro() {},
+    async ask(request: AskRequest): Promise<Extract<Coerced, { ok: true }>> {
+      const { ref } = request;
+      used.add(ref.fullId);
+      if (Object.hasOwn(answers, ref.fullId)) {
+        const result = request.coerce(answers[ref.fullId]);
+        if (!result.ok) throw new UserError(`${fileName}: "${ref.fullId}" (${ref.step.question}): ${result.message}`);
+        return result;
+      }
+      if (request.defaultValue !== undefined) {
+        const result = request.coerce(request.defaultValue);
+        if (result.ok) return result;
+      }
+      if (ref.step.required) {
+        throw new UserError(
+          `${fileName}: missing required answer "${ref.fullId}" (${ref.step.question}); expected ${acceptedFor(ref.step)}`,
+        );
+      }
+      return { ok: true, value: null };
+    },
+    unused: () => Object.keys(answers).filter((key) => !used.has(key)),
+  };
+}

@@ -1,0 +1,84 @@
+import type { ChalkInstance } from 'chalk';
+import type { CallRecord } from '../store/callRecord.js';
+import { shortId } from '../store/ids.js';
+import { formatDateTime, formatDuration, formatDue } from '../dates/format.js';
+import { sanitizeForTerminal, oneLine } from './terminalText.js';
+
+export interface SummaryOptions {
+  timeZone: string;
+  now: Date;
+  color: ChalkInstance;
+}
+
+/** Seconds between start and end (or now, for a call still in progress). */
+export function callDurationSeconds(record: CallRecord, now: Date): number {
+  const end = record.endedAt ? new Date(record.endedAt) : now;
+  return Math.max(0, Math.round((end.getTime() - new Date(record.startedAt).getTime()) / 1000));
+}
+
+const indent = (text: string, by = '    ') =>
+  sanitizeForTerminal(text)
+    .split('\n')
+    .map((line) => `${by}${line}`)
+    .join('\n');
+
+/**
+ * The end-of-call summary, laid out to paste into a ticket: plain lines, labels on the
+ * left, nothing relative ("in 2 days") that goes stale once pasted.
+ */
+export function renderCallSummary(record: CallRecord, { timeZone, now, color }: SummaryOptions): string {
+  const lines: string[] = [];
+  const label = (name: string) => color.bold(`${name}:`.padEnd(15));
+  const field = (name: string, value: string | undefined) => {
+    if (value !== undefined && value !== '') lines.push(`${label(name)}${oneLine(value)}`);
+  };
+  const block = (name: string, value: string | undefined) => {
+    if (value === undefined || value.trim() === '') return;
+    if (!value.includes('\n') && value.length <= 100) lines.push(`${label(name)}${sanitizeForTerminal(value)}`);
+    else lines.push(color.bold(`${name}:`), indent(value));
+  };
+
+  const customer = [record.customer.name, record.customer.phone, record.customer.account && `account ${record.customer.account}`]
+    .filter(Boolean)
+    .join(' · ');
+  lines.push(color.bold(`Call ${record.id}`) + (record.status === 'in-progress' ? color.yellow('  (in progress)') : ''));
+  field('Customer', customer || '(not given)');
+  const started = formatDateTime(new Date(record.startedAt), timeZone);
+  const duration = formatDuration(callDurationSeconds(record, now));
+  field('When', `${started} · ${duration} · agent ${record.agent} · playbook ${record.playbook.id} v${record.playbook.version}`);
+  block('Problem', record.problem.paraphrase ?? record.problem.story);
+  field('Wants', record.problem.wants);
+  field('Category', record.problem.category);
+  if (record.facts) block('Found', record.facts);
+  if (record.options?.length) field('Offered', record.options.join('; '));
+  block('Done', record.resolution);
+  field('Outcome', record.outcome ?? (record.status === 'in-progress' ? '(call not finished)' : '(none)'));
+  if (record.escalation) {
+    field('Escalated to', record.escalation.to);
+    block('Handoff note', record.escalation.handoffNote);
+  }
+  if (record.promises.length) {
+    lines.push(color.bold('Promises:'));
+    for (const promise of record.promises) {
+      const due = promise.due ? ` — by ${formatDue(new Date(promise.due), { now, timeZone, relative: false, ...(promise.timeZone ? { customerTimeZone: promise.timeZone } : {}) })}` : '';
+      lines.push(`  - ${oneLine(promise.text)}${due}`);
+    }
+  }
+  const followups = record.followups;
+  if (followups.length) {
+    lines.push(color.bold('Follow-ups:'));
+    for (const f of followups) {
+      const due = formatDue(new Date(f.due), { now, timeZone, relative: false, ...(f.allDay ? { allDay: true } : {}), ...(f.timeZone ? { customerTimeZone: f.timeZone } : {}) });
+      const repeat = f.repeatEveryDays ? `, then every ${f.repeatEveryDays} day${f.repeatEveryDays === 1 ? '' : 's'} until closed` : '';
+      const status = f.status === 'open' ? '' : ` [${f.status}]`;
+      lines.push(`  - ${shortId(record.id)}.${f.id.split('.').at(-1)}  ${oneLine(f.text)} — due ${due}${repeat}${status}`);
+    }
+  }
+  if (record.queries.length) {
+    lines.push(color.bold('Questions noted:'));
+    for (const query of record.queries) lines.push(`  - ${oneLine(query)}`);
+  }
+  if (record.mood.start || record.mood.end) field('Mood', `${record.mood.start ?? '?'} → ${record.mood.end ?? '?'}`);
+  field('Root cause', record.problem.rootCause);
+  return lines.join('\n');
+}

@@ -1,0 +1,319 @@
+import { chmod, lstat, readdir, readFile, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { callsRoot, DIR_MODE, FILE_MODE } from './callFiles.js';
+import { parseCallText } from './callStore.js';
+import { callDirOf } from './ids.js';
+import { isTempFileName } from './writeFileAtomic.js';
+import { breakLock, isShortLockStale, processAlive, readLock, type LockSnapshot } from './fileLock.js';
+import { SESSION_LOCK_SUFFIX } from './sessionLock.js';
+
+/**
+ * What `csr-call doctor` checks: every file under the data directory, judged without
+ * changing anything. `fixStore` then repairs what is safe to repair by itself (stray
+ * temporary files, stale locks, permissions) and never deletes or rewrites a call file:
+ * those hold a customer's story, so only the agent decides.
+ */
+
+export type StoreProblemKind =
+  | 'damaged' // a call file that does not parse or validate
+  | 'newer-schema' // written by a newer csr-call: left alone
+  | 'misplaced' // a valid call in the wrong month directory, or named differently from its id
+  | 'temp-file' // left by an interrupted write
+  | 'stale-lock' // left by a process that died
+  | 'held-lock' // a long-held resume lock from another computer: only its agent knows
+  | 'permissions' // readable by others, or not writable by the owner
+  | 'foreign' // a file the program did not write, where it keeps calls
+  | 'unreadable';
+
+export interface StoreProblem {
+  kind: StoreProblemKind;
+  /** Absolute path of the file or directory concerned. */
+  path: string;
+  /** One line: what is wrong (for call files, `path.to.field: message`). */
+  problem: string;
+  /** One line: what to do about it. */
+  fix: string;
+  /** What `fixStore` does about it; absent when only a person can decide. */
+  autoFix?: { action: 'remove' } | { action: 'chmod'; mode: number };
+}
+
+export interface StoreReport {
+  dataDir: string;
+  /** False when the data directory does not exist yet (nothing stored, nothing wrong). */
+  exists: boolean;
+  /** Call files that parsed and validated. */
+  calls: number;
+  problems: StoreProblem[];
+}
+
+export interface CheckOptions {
+  /** Wall-clock time to judge file ages by (mtimes are real time, so tests pass real time too). */
+  now?: number;
+  /** Whether to check modes; off on Windows, where POSIX modes mean little. */
+  checkModes?: boolean;
+}
+
+/** Temporary files younger than this may belong to a write in progress in another process. */
+export const TEMP_FILE_GRACE_MS = 60_000;
+/** A resume lock from another computer held longer than this is reported (not removed). */
+export const HELD_LOCK_REPORT_MS = 24 * 60 * 60 * 1000;
+
+const CALL_FILE = /^(\d{8}-\d{6}-[0-9a-z]{6})\.json$/;
+const IGNORED = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
+
+export async function checkStore(dataDir: string, options: CheckOptions = {}): Promise<StoreReport> {
+  const now = options.now ?? Date.now();
+  const checkModes = options.checkModes ?? process.platform !== 'win32';
+  const report: StoreReport = { dataDir, exists: true, calls: 0, problems: [] };
+  const add = (problem: StoreProblem) => report.problems.push(problem);
+  const rel = (path: string) => relative(dataDir, path) || '.';
+
+  let top;
+  try {
+    top = await lstat(dataDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ...report, exists: false };
+    throw error;
+  }
+  if (!top.isDirectory()) {
+    add({ kind: 'foreign', path: dataDir, problem: 'the data directory is not a directory', fix: 'point --data-dir / CSR_CALL_HOME at a directory' });
+    return report;
+  }
+
+  const checkMode = (path: string, mode: number, want: number) => {
+    if (!checkModes || (mode & 0o777) === want) return;
+    const others = (mode & 0o077) !== 0;
+    add({
+      kind: 'permissions',
+      path,
+      problem: `mode ${octal(mode)}, should be ${octal(want)}${others ? ': other users can read customers\u2019 personal data' : ''}`,
+      fix: `chmod ${octal(want).slice(1)} ${path}`,
+      autoFix: { action: 'chmod', mode: want },
+    });
+  };
+
+  const walk = async (dir: string): Promise<void> => {
+    let names: string[];
+    try {
+      names = (await readdir(dir)).sort();
+    } catch (error) {
+      add({ kind: 'unreadable', path: dir, problem: `cannot list: ${(error as Error).message}`, fix: `check the owner and permissions of ${dir}` });
+      return;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      let info;
+      try {
+        info = await lstat(path);
+      } catch {
+        continue; // removed meanwhile
+      }
+      if (info.isSymbolicLink()) {
+        add({ kind: 'foreign', path, problem: 'a symbolic link: not followed', fix: `replace it with the file itself, or remove it from ${rel(dir)}` });
+        continue;
+      }
+      if (info.isDirectory()) {
+        checkMode(path, info.mode, DIR_MODE);
+        await walk(path);
+        continue;
+      }
+      if (!info.isFile()) {
+        add({ kind: 'foreign', path, problem: 'not a regular file', fix: 'remove it from the data directory' });
+        continue;
+      }
+      checkMode(path, info.mode, FILE_MODE);
+      await checkFile(path, name, info.mtimeMs);
+    }
+  };
+
+  const checkFile = async (path: string, name: string, mtimeMs: number): Promise<void> => {
+    if (IGNORED.has(name)) return;
+    if (isTempFileName(name)) {
+      const old = now - mtimeMs > TEMP_FILE_GRACE_MS;
+      add({
+        kind: 'temp-file',
+        path,
+        problem: 'temporary file left by an interrupted save (never read as a call)',
+        fix: old
+          ? 'csr-call doctor --fix removes it'
+          : 'may be a save in progress: if it is still there in a minute, csr-call doctor --fix removes it',
+        ...(old ? { autoFix: { action: 'remove' as const } } : {}),
+      });
+      return;
+    }
+    if (name.endsWith('.lock') || name.endsWith('.lock.break')) {
+      await checkLock(path, name, now, add);
+      return;
+    }
+    const inCalls = path.startsWith(callsRoot(dataDir) + sep);
+    if (!inCalls) return; // cache and other derived files: modes only
+    const match = CALL_FILE.exec(name);
+    if (!match) {
+      add({
+        kind: 'foreign',
+        path,
+        problem: 'not a call file (calls are calls/YYYY/MM/<id>.json): ignored by every command',
+        fix: 'move it out of the data directory',
+      });
+      return;
+    }
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      add({ kind: 'unreadable', path, problem: `cannot read: ${(error as Error).message}`, fix: `check the owner and permissions of ${path}` });
+      return;
+    }
+    const result = parseCallText(text);
+    const id = match[1]!;
+    if (!result.ok) {
+      const newer = result.problem.startsWith('written by a newer csr-call');
+      add({
+        kind: newer ? 'newer-schema' : 'damaged',
+        path,
+        problem: result.problem,
+        fix: newer
+          ? 'update csr-call to read it; it is left untouched'
+          : `correct it by hand (csr-call show ${id} explains) or move it out of the data directory; doctor never deletes a call`,
+      });
+      return;
+    }
+    report.calls += 1;
+    const record = result.record;
+    const expected = join(dataDir, callDirOf(record.id), `${record.id}.json`);
+    if (record.id !== id || expected !== path) {
+      add({
+        kind: 'misplaced',
+        path,
+        problem:
+          record.id !== id
+            ? `holds call ${record.id} under the name ${id}.json: commands looking for either id will not find it`
+            : `call in the wrong month directory (its id says ${callDirOf(record.id)})`,
+        fix: `mv ${path} ${expected}  (if nothing is there already)`,
+      });
+    }
+  };
+
+  checkMode(dataDir, top.mode, DIR_MODE);
+  await walk(dataDir);
+  return report;
+}
+
+async function checkLock(path: string, name: string, now: number, add: (p: StoreProblem) => void): Promise<void> {
+  let lock: LockSnapshot | undefined;
+  try {
+    lock = await readLock(path);
+  } catch {
+    return;
+  }
+  if (!lock) return;
+  const remove = { autoFix: { action: 'remove' as const } };
+  if (name.endsWith('.lock.break')) {
+    if (now - lock.mtimeMs > 60_000) add({ kind: 'stale-lock', path, problem: 'leftover from breaking a stale lock', fix: 'csr-call doctor --fix removes it', ...remove });
+    return;
+  }
+  if (!name.endsWith(SESSION_LOCK_SUFFIX)) {
+    if (isShortLockStale(lock, undefined, now)) {
+      add({ kind: 'stale-lock', path, problem: `update lock left by ${holder(lock)}`, fix: 'csr-call doctor --fix removes it (it would also be taken over at the next update)', ...remove });
+    }
+    return;
+  }
+  const info = lock.info;
+  if (!info || typeof info.host !== 'string' || typeof info.pid !== 'number') {
+    if (now - lock.mtimeMs > 60_000) add({ kind: 'stale-lock', path, problem: 'unreadable resume lock', fix: 'csr-call doctor --fix removes it', ...remove });
+    return;
+  }
+  if (info.host === hostname()) {
+    if (!processAlive(info.pid)) {
+      add({ kind: 'stale-lock', path, problem: `resume lock left by ${holder(lock)}, which has ended`, fix: 'csr-call doctor --fix removes it', ...remove });
+    }
+    return;
+  }
+  if (now - lock.mtimeMs > HELD_LOCK_REPORT_MS) {
+    add({
+      kind: 'held-lock',
+      path,
+      problem: `call open for editing by ${holder(lock)} for more than a day`,
+      fix: `if nobody on ${info.host} is still editing it, delete ${path} (resume on that computer asks to take it over)`,
+    });
+  }
+}
+
+function holder(lock: LockSnapshot): string {
+  const info = lock.info as { who?: string; agent?: string; host?: string; pid?: number; at?: string; since?: string } | undefined;
+  if (!info) return 'an unknown process';
+  const who = info.agent ?? info.who ?? 'someone';
+  const since = info.since ?? info.at;
+  return `${who} (pid ${info.pid ?? '?'} on ${info.host ?? '?'}${since ? `, since ${since}` : ''})`;
+}
+
+function octal(mode: number): string {
+  return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
+}
+
+export interface FixResult {
+  fixed: StoreProblem[];
+  failed: { problem: StoreProblem; error: string }[];
+  /** The store as it stands after the repairs. */
+  after: StoreReport;
+}
+
+/**
+ * Repairs what needs no judgement: removes temporary files older than a minute and stale
+ * locks (judged again at the moment of removal), and sets modes to 0700/0600. Call files
+ * are never deleted, moved or rewritten.
+ */
+export async function fixStore(dataDir: string, options: CheckOptions = {}): Promise<FixResult> {
+  const before = await checkStore(dataDir, options);
+  const fixed: StoreProblem[] = [];
+  const failed: FixResult['failed'] = [];
+  // Modes first (a 0500 directory would refuse the removals), parents before children.
+  const ordered = [...before.problems].sort((a, b) => rank(a) - rank(b) || a.path.length - b.path.length);
+  for (const problem of ordered) {
+    const fix = problem.autoFix;
+    if (!fix) continue;
+    try {
+      if (fix.action === 'chmod') {
+        await chmod(problem.path, fix.mode);
+        fixed.push(problem);
+      } else if (problem.kind === 'temp-file') {
+        await unlink(problem.path).catch(ignoreMissing);
+        fixed.push(problem);
+      } else if (problem.kind === 'stale-lock') {
+        // Judged again at removal time, under the break guard: it may have been taken over meanwhile.
+        const stillStale = async () => {
+          const again = await checkStoreLockOnly(problem.path, options.now);
+          return again;
+        };
+        if (problem.path.endsWith('.lock.break')) {
+          await unlink(problem.path).catch(ignoreMissing);
+          fixed.push(problem);
+        } else if (await stillStale()) {
+          const removed = await breakLock(problem.path, () => true);
+          if (removed) fixed.push(problem);
+          else failed.push({ problem, error: 'another process was busy with this lock; run doctor again' });
+        }
+      }
+    } catch (error) {
+      failed.push({ problem, error: (error as Error).message });
+    }
+  }
+  const after = await checkStore(dataDir, options);
+  return { fixed, failed, after };
+}
+
+async function checkStoreLockOnly(path: string, now?: number): Promise<boolean> {
+  const found: StoreProblem[] = [];
+  const name = path.slice(path.lastIndexOf(sep) + 1);
+  await checkLock(path, name, now ?? Date.now(), (p) => found.push(p));
+  return found.some((p) => p.kind === 'stale-lock');
+}
+
+function rank(problem: StoreProblem): number {
+  return problem.autoFix?.action === 'chmod' ? 0 : 1;
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}

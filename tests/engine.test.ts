@@ -1,0 +1,269 @@
+import { describe, expect, it } from 'vitest';
+import { definePlaybook } from '../src/playbook/types.js';
+import {
+  answersOf,
+  applyAnswer,
+  coerceAnswer,
+  matchChoice,
+  missingRequired,
+  nextStep,
+  stagePosition,
+  type StepRef,
+} from '../src/engine/callEngine.js';
+import { runCall, type CallPrompter } from '../src/engine/runCall.js';
+import type { CallRecord } from '../src/store/callRecord.js';
+import { CallRecord as CallRecordSchema } from '../src/store/callRecord.js';
+
+const now = new Date('2026-11-23T14:00:00Z');
+const opts = { now, timeZone: 'UTC' };
+
+const playbook = definePlaybook({
+  id: 'mini',
+  title: 'Mini',
+  description: 'A tiny playbook for engine tests',
+  version: '1',
+  stages: [
+    {
+      id: 'who',
+      title: 'Who',
+      tip: 'Ask their name.',
+      steps: [
+        { id: 'name', question: 'Name?', type: 'text', meaning: 'customer.name' },
+        { id: 'phone', question: 'Phone?', type: 'text', meaning: 'customer.phone' },
+        { id: 'mood', question: 'Mood?', type: 'choice', choices: ['angry', 'calm'], meaning: 'mood.start' },
+      ],
+    },
+    {
+      id: 'listen',
+      title: 'Listen',
+      tip: (a) => (a['who.mood'] === 'angry' ? 'Let them vent.' : 'Listen.'),
+      steps: [
+        { id: 'story', question: 'Story', type: 'longtext', meaning: 'problem.story' },
+        { id: 'later', question: 'Questions for later', type: 'list', meaning: 'queries' },
+        { id: 'paraphrase', question: 'Paraphrase', type: 'text', required: true, meaning: 'problem.paraphrase' },
+      ],
+    },
+    {
+      id: 'decide',
+      title: 'Decide',
+      tip: 'Solve or escalate.',
+      steps: [
+        { id: 'path', question: 'Solve or escalate?', type: 'choice', choices: [{ value: 'solve', label: 'Solve now' }, { value: 'escalate', label: 'Escalate' }], required: true },
+        { id: 'team', question: 'To whom?', type: 'text', meaning: 'escalation.to', when: (a) => a['decide.path'] === 'escalate', required: true },
+        { id: 'handoff', question: 'Handoff note', type: 'longtext', meaning: 'escalation.handoff', when: (a) => a['decide.path'] === 'escalate', required: true },
+      ],
+    },
+    {
+      id: 'close',
+      title: 'Close',
+      tip: 'Promise only what you can keep.',
+      steps: [
+        { id: 'outcome', question: 'Outcome', type: 'choice', choices: ['resolved', 'escalated'], required: true, meaning: 'outcome' },
+        { id: 'promised', question: 'Promise anything?', type: 'yesno' },
+        { id: 'promise', question: 'What?', type: 'text', meaning: 'promise.text', when: (a) => a['close.promised'] === true },
+        { id: 'promiseDue', question: 'By when?', type: 'datetime', meaning: 'promise.due', when: (a) => a['close.promised'] === true, required: true },
+        { id: 'callback', question: 'Call back about?', type: 'text', meaning: 'followup.text' },
+        { id: 'callbackDue', question: 'When?', type: 'datetime', meaning: 'followup.due', when: (a) => Boolean(a['close.callback']), required: true },
+        { id: 'repeat', question: 'Repeat every N days?', type: 'number', meaning: 'followup.repeatDays', when: (a) => Boolean(a['close.callback']) },
+        { id: 'moodEnd', question: 'Mood now?', type: 'choice', choices: ['angry', 'calm'], meaning: 'mood.end' },
+      ],
+    },
+  ],
+});
+
+function blankRecord(): CallRecord {
+  return {
+    schemaVersion: 1,
+    id: '20261123-140000-abc123',
+    revision: 0,
+    agent: 'sam',
+    playbook: { id: 'mini', version: '1', title: 'Mini' },
+    customer: {},
+    startedAt: now.toISOString(),
+    status: 'in-progress',
+    answers: [],
+    problem: {},
+    queries: [],
+    promises: [],
+    followups: [],
+    mood: {},
+    stageSeconds: {},
+    notes: [],
+  };
+}
+
+/** Answers from a table, one step at a time, as a scripted agent would. */
+function scripted(values: Record<string, unknown>): CallPrompter & { asked: string[]; intros: string[] } {
+  const asked: string[] = [];
+  const intros: string[] = [];
+  return {
+    asked,
+    intros,
+    stageIntro: (intro) => intros.push(`${intro.title} ${intro.number}/${intro.total}: ${intro.tip}`),
+    async ask(request) {
+      asked.push(request.ref.fullId);
+      const result = request.coerce(values[request.ref.fullId]);
+      if (!result.ok) throw new Error(`${request.ref.fullId}: ${result.message}`);
+      return result;
+    },
+  };
+}
+
+describe('coerceAnswer', () => {
+  const step = (over: Partial<StepRef['step']>) => ({ id: 's', question: 'q', type: 'text' as const, ...over });
+  it.each([
+    [step({ type: 'yesno' }), 'Y', true],
+    [step({ type: 'yesno' }), 'no', false],
+    [step({ type: 'number' }), '3,5', 3.5],
+    [step({ type: 'choice', choices: ['billing', 'technical'] }), 'bil', 'billing'],
+    [step({ type: 'choice', choices: ['billing', 'technical'] }), 'TECHNICAL', 'technical'],
+    [step({ type: 'choice', choices: ['billing', 'technical'] }), '2', 'technical'],
+    [step({ type: 'multichoice', choices: ['a1', 'b2', 'c3'] }), 'a1, c', ['a1', 'c3']],
+    [step({ type: 'list' }), 'one\n\n two \n', ['one', 'two']],
+    [step({ type: 'longtext' }), ['line 1', 'line 2'], 'line 1\nline 2'],
+    [step({ type: 'datetime' }), '2026-11-27 10:00', '2026-11-27T10:00:00.000Z'],
+    [step({ type: 'date' }), '2026-12-01', '2026-12-01'],
+    [step({}), '', null],
+  ])('%o with %o gives %o', (s, input, expected) => {
+    const result = coerceAnswer(s, input, opts);
+    expect(result).toMatchObject({ ok: true, value: expected });
+  });
+
+  it.each([
+    [step({ required: true }), '', /an answer is needed/],
+    [step({ type: 'choice', choices: ['billing', 'technical'] }), 'xyz', /not a choice; expected one of: billing, technical/],
+    [step({ type: 'yesno' }), 'maybe', /expected yes or no/],
+    [step({ type: 'number' }), 'ten', /expected a number/],
+    [step({ type: 'datetime' }), 'next blue moon', /not a date/],
+    [step({ type: 'text' }), { a: 1 }, /got a object/],
+    [step({ type: 'text', validate: (v) => (String(v).length > 3 ? true : 'too short') }), 'ab', /too short/],
+  ])('refuses %o with %o', (s, input, message) => {
+    const result = coerceAnswer(s, input, opts);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(message);
+  });
+
+  it('needs a unique prefix to match a choice', () => {
+    expect(matchChoice('c', [{ value: 'calm' }, { value: 'curious' }])).toBeUndefined();
+    expect(matchChoice('ca', [{ value: 'calm' }, { value: 'curious' }])?.value).toBe('calm');
+  });
+});
+
+describe('nextStep and conditions', () => {
+  it('skips steps whose condition is false and counts only stages that apply', () => {
+    const answers = { 'who.name': 'A', 'who.phone': null, 'who.mood': 'calm', 'listen.story': null, 'listen.later': [], 'listen.paraphrase': 'p', 'decide.path': 'solve' };
+    expect(nextStep(playbook, answers)?.fullId).toBe('close.outcome');
+    expect(nextStep(playbook, { ...answers, 'decide.path': 'escalate' })?.fullId).toBe('decide.team');
+    expect(stagePosition(playbook, 3, answers)).toEqual({ number: 4, total: 4 });
+  });
+
+  it('lists required steps still missing', () => {
+    expect(missingRequired(playbook, { 'decide.path': 'escalate' }).map((r) => r.fullId)).toEqual([
+      'listen.paraphrase',
+      'decide.path',
+      'decide.team',
+      'decide.handoff',
+      'close.outcome',
+    ].filter((id) => id !== 'decide.path'));
+  });
+});
+
+describe('runCall', () => {
+  it('walks the playbook, saves after every answer and derives the record', async () => {
+    const saves: CallRecord[] = [];
+    let clock = now.getTime();
+    const prompter = scripted({
+      'who.name': 'Ana Lima',
+      'who.phone': '+1 555 0100',
+      'who.mood': 'angry',
+      'listen.story': ['Charged twice', 'for November'],
+      'listen.later': ['which card?'],
+      'listen.paraphrase': 'You were charged twice for November and want one charge refunded.',
+      'decide.path': 'escalate',
+      'decide.team': 'Billing',
+      'decide.handoff': 'Double charge; refund one; customer upset.',
+      'close.outcome': 'escalated',
+      'close.promised': 'yes',
+      'close.promise': 'Refund within 5 days',
+      'close.promiseDue': '2026-11-28 17:00',
+      'close.callback': 'Confirm refund arrived',
+      'close.callbackDue': '2026-11-27 10:00',
+      'close.repeat': '2',
+      'close.moodEnd': 'calm',
+    });
+    const finished = await runCall({
+      playbook,
+      record: blankRecord(),
+      prompter,
+      save: async (r) => {
+        const saved = { ...r, revision: r.revision + 1 };
+        saves.push(saved);
+        return saved;
+      },
+      now: () => new Date((clock += 30_000)),
+      timeZone: 'UTC',
+      agent: 'sam',
+    });
+    expect(saves).toHaveLength(prompter.asked.length + 1);
+    expect(prompter.intros[1]).toBe('Listen 2/4: Let them vent.');
+    expect(finished.status).toBe('completed');
+    expect(CallRecordSchema.safeParse(finished).success).toBe(true);
+    expect(finished.customer).toEqual({ name: 'Ana Lima', phone: '+1 555 0100' });
+    expect(finished.problem.story).toBe('Charged twice\nfor November');
+    expect(finished.queries).toEqual(['which card?']);
+    expect(finished.escalation).toEqual({ to: 'Billing', handoffNote: 'Double charge; refund one; customer upset.' });
+    expect(finished.outcome).toBe('escalated');
+    expect(finished.mood).toEqual({ start: 'angry', end: 'calm' });
+    expect(finished.promises).toEqual([
+      { id: '20261123-140000-abc123.p1', text: 'Refund within 5 days', madeAt: expect.any(String), due: '2026-11-28T17:00:00.000Z' },
+    ]);
+    expect(finished.followups).toHaveLength(1);
+    expect(finished.followups[0]).toMatchObject({
+      id: '20261123-140000-abc123.f1',
+      text: 'Confirm refund arrived',
+      due: '2026-11-27T10:00:00.000Z',
+      status: 'open',
+      owner: 'sam',
+      promiseId: '20261123-140000-abc123.p1',
+      repeatEveryDays: 2,
+    });
+    expect(Object.values(finished.stageSeconds).reduce((a, b) => a + b, 0)).toBe(prompter.asked.length * 30);
+    expect(answersOf(finished)['close.promised']).toBe(true);
+  });
+
+  it('a promise with a date and no follow-up still gets one', async () => {
+    const record = blankRecord();
+    const ref = (stage: number, step: number): StepRef => {
+      const s = playbook.stages[stage]!;
+      return { stageIndex: stage, stage: s, step: s.steps[step]!, fullId: `${s.id}.${s.steps[step]!.id}` };
+    };
+    const meta = { at: now, by: 'sam', timeZone: 'UTC' };
+    let next = applyAnswer(playbook, record, ref(3, 2), { ok: true, value: 'Send a new router' }, meta);
+    next = applyAnswer(playbook, next, ref(3, 3), { ok: true, value: '2026-11-25T12:00:00.000Z' }, meta);
+    expect(next.followups).toHaveLength(1);
+    expect(next.followups[0]).toMatchObject({ text: 'Check this promise was kept: Send a new router', due: '2026-11-25T12:00:00.000Z' });
+  });
+
+  it('continues where a saved call stopped (resume)', async () => {
+    const first = scripted({ 'who.name': 'Bo', 'who.phone': '1', 'who.mood': 'calm' });
+    const stop = new Error('closed');
+    let saved = blankRecord();
+    const failing: CallPrompter = {
+      ...first,
+      async ask(request) {
+        if (request.ref.stage.id === 'listen') throw stop;
+        return first.ask(request);
+      },
+    };
+    const save = async (r: CallRecord) => (saved = { ...r, revision: r.revision + 1 });
+    await expect(runCall({ playbook, record: saved, prompter: failing, save, now: () => now, timeZone: 'UTC', agent: 'sam' })).rejects.toBe(stop);
+    expect(saved.status).toBe('in-progress');
+    expect(saved.answers.map((a) => a.stepId)).toEqual(['who.name', 'who.phone', 'who.mood']);
+    const second = scripted({ 'listen.paraphrase': 'p', 'decide.path': 'solve', 'close.outcome': 'resolved', 'close.promised': 'no' });
+    const done = await runCall({ playbook, record: saved, prompter: second, save, now: () => now, timeZone: 'UTC', agent: 'sam' });
+    expect(second.asked[0]).toBe('listen.story');
+    expect(second.asked).not.toContain('who.name');
+    expect(done.status).toBe('completed');
+    expect(done.customer.name).toBe('Bo');
+  });
+});
