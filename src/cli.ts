@@ -90,12 +90,15 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .option('--strict', 'exit 1 when a damaged call file was skipped')
     .action(async (opts: Opts, command: Command) => {
       const { followupsListCommand } = await import('./commands/followups.js');
-      await followupsListCommand(opts as never, ctxOf(command));
+      // `--agent` is both global and this command's filter; commander gives it to the
+      // global option, so read the merged options.
+      await followupsListCommand({ ...opts, agent: command.optsWithGlobals().agent } as never, ctxOf(command));
     });
   followups
     .command('done <id>')
     .description('mark a follow-up done (a repeating one schedules its next occurrence)')
     .option('--note <text>', 'what happened')
+    .option('--last', 'close a repeating follow-up for good (no next occurrence)')
     .action(async (id: string, opts: Opts, command: Command) => {
       const { followupsDoneCommand } = await import('./commands/followups.js');
       await followupsDoneCommand(id, opts as never, ctxOf(command));
@@ -125,7 +128,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .option('--strict', 'exit 1 when a damaged call file was skipped')
     .action(async (opts: Opts, command: Command) => {
       const { listCommand } = await import('./commands/list.js');
-      await listCommand(opts as never, ctxOf(command));
+      await listCommand({ ...opts, agent: command.optsWithGlobals().agent } as never, ctxOf(command));
     });
 
   program
@@ -171,7 +174,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .option('--strict', 'exit 1 when a damaged call file was skipped')
     .action(async (opts: Opts, command: Command) => {
       const { statsCommand } = await import('./commands/stats.js');
-      await statsCommand(opts as never, ctxOf(command));
+      await statsCommand({ ...opts, agent: command.optsWithGlobals().agent } as never, ctxOf(command));
     });
 
   program

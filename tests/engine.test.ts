@@ -191,16 +191,24 @@ describe('runCall', () => {
       'close.repeat': '2',
       'close.moodEnd': 'calm',
     });
+    // The agent takes 30 s over each answer.
+    const timedPrompter: CallPrompter = {
+      stageIntro: prompter.stageIntro,
+      ask: async (request) => {
+        clock += 30_000;
+        return prompter.ask(request);
+      },
+    };
     const finished = await runCall({
       playbook,
       record: blankRecord(),
-      prompter,
+      prompter: timedPrompter,
       save: async (r) => {
         const saved = { ...r, revision: r.revision + 1 };
         saves.push(saved);
         return saved;
       },
-      now: () => new Date((clock += 30_000)),
+      now: () => new Date(clock),
       timeZone: 'UTC',
       agent: 'sam',
     });

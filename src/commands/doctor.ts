@@ -1,3 +1,58 @@
-// Placeholder until this command is written; it says so instead of pretending.
+import { relative } from 'node:path';
+import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-export async function doctorCommand(..._args: unknown[]): Promise<void> { throw new UserError('doctor is not implemented yet', 1); }
+import { colorsFor } from '../render/colors.js';
+import { oneLine } from '../render/terminalText.js';
+import { checkStore, fixStore, type StoreProblem } from '../store/storeCheck.js';
+
+export interface DoctorOptions {
+  fix?: boolean;
+}
+
+/**
+ * `csr-call doctor [--fix]`: every problem in the store with what to do about it; with
+ * --fix, repairs what is safe (never a call file) and lists what is left for a person.
+ */
+export async function doctorCommand(options: DoctorOptions, ctx: Context): Promise<void> {
+  const color = colorsFor(ctx.stdout, ctx.env);
+  const write = (line: string) => ctx.stdout.write(`${line}\n`);
+  const show = (path: string) => oneLine(relative(ctx.dataDir, path) || ctx.dataDir);
+
+  let report;
+  if (options.fix) {
+    const result = await fixStore(ctx.dataDir);
+    for (const problem of result.fixed) write(`${color.green('fixed')}  ${show(problem.path)}: ${fixedText(problem)}`);
+    for (const { problem, error } of result.failed) write(`${color.red('could not fix')}  ${show(problem.path)}: ${oneLine(error)}`);
+    report = result.after;
+  } else {
+    report = await checkStore(ctx.dataDir);
+  }
+
+  if (!report.exists) {
+    write(`no store yet at ${oneLine(ctx.dataDir)} (0 calls): nothing to check`);
+    return;
+  }
+  if (report.problems.length === 0) {
+    write(`${color.green('✓')} store is healthy (${plural(report.calls, 'call')}) in ${oneLine(ctx.dataDir)}`);
+    return;
+  }
+  for (const problem of report.problems) {
+    write(`${color.red('✗')} ${show(problem.path)}: ${oneLine(problem.problem)}`);
+    write(`  ${color.dim('fix:')} ${oneLine(problem.fix)}`);
+  }
+  const fixable = report.problems.filter((p) => p.autoFix).length;
+  const hint = fixable > 0 && !options.fix ? `; ${fixable} can be repaired with csr-call doctor --fix` : '';
+  write('');
+  write(`${plural(report.problems.length, 'problem')} in ${oneLine(ctx.dataDir)} (${plural(report.calls, 'readable call')})${hint}`);
+  throw new UserError(`the store needs attention: ${plural(report.problems.length, 'problem')} listed above`, 1);
+}
+
+function fixedText(problem: StoreProblem): string {
+  const fix = problem.autoFix!;
+  if (fix.action === 'chmod') return `mode set to 0${fix.mode.toString(8)}`;
+  return problem.kind === 'temp-file' ? 'removed stray temporary file' : 'removed stale lock';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

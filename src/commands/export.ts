@@ -8,7 +8,7 @@ import { listCallFilesIn, listMonthDirs } from '../store/callFiles.js';
 import { createAtomicWriteStream, type AtomicWriteStream } from '../store/writeFileAtomic.js';
 import { CALL_COLUMNS, FOLLOWUP_COLUMNS, headerOf, rowOf } from '../export/csvColumns.js';
 import { oneLine } from '../render/terminalText.js';
-import { parseDay } from '../dates/parseDay.js';
+import { parseDay } from '../dates/index.js';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -43,11 +43,17 @@ export function parseDayRange(opts: { from?: string; to?: string }, ctx: Pick<Co
     }
   };
   if (opts.from !== undefined) range.from = day('--from', opts.from).start;
-  if (opts.to !== undefined) range.to = day('--to', opts.to).end;
+  // parseDay's end is the day's last millisecond; the range's end is exclusive.
+  if (opts.to !== undefined) range.to = new Date(day('--to', opts.to).end.getTime() + 1);
   if (range.from && range.to && range.from >= range.to) {
     throw new UserError(`--from ${opts.from} is after --to ${opts.to}: give the earlier day first`);
   }
   return range;
+}
+
+/** What `scanCalls` needs for a range: months are chosen by the last instant inside it. */
+export function scanOptionsFor(range: DayRange): { from?: Date; to?: Date } {
+  return { from: range.from, to: range.to && new Date(range.to.getTime() - 1) };
 }
 
 export function inDayRange(startedAt: string, range: DayRange): boolean {
@@ -80,7 +86,7 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
   let damaged = 0;
 
   async function* records(): AsyncGenerator<CallRecord> {
-    for await (const scanned of scanCalls(ctx.dataDir, range)) {
+    for await (const scanned of scanCalls(ctx.dataDir, scanOptionsFor(range))) {
       progress?.tick();
       if (!scanned.ok) {
         damaged++;
@@ -136,7 +142,7 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
     await atomic?.abort();
     // The reader went away (`| head`): nothing left to say to it.
     if (!atomic && (error as NodeJS.ErrnoException).code === 'EPIPE') return;
-    if (atomic && (error as NodeJS.ErrnoException).code !== undefined) {
+    if (atomic && WRITE_SYSCALLS.has((error as NodeJS.ErrnoException).syscall ?? '')) {
       throw new OperationError(`cannot write ${oneLine(opts.out!)}: ${(error as Error).message}`);
     }
     throw error;
@@ -144,6 +150,9 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
 
   if (damaged > 0 && opts.strict) throw new UserError(`${damaged} damaged call file(s) skipped (--strict)`, 1);
 }
+
+/** Failures of these, during an --out export, are about the output file (disk full...). */
+const WRITE_SYSCALLS = new Set(['write', 'writev', 'fsync', 'close', 'rename']);
 
 /**
  * JSON: `[`, records joined by `,\n`, `]`. NDJSON: one record per line. The records are
@@ -184,10 +193,11 @@ async function* batched(chunks: AsyncIterable<string>, size = 64 * 1024): AsyncG
 /** How many call files the scan will read (directory listings only): the bar's 100%. */
 async function countCallFiles(dataDir: string, range: DayRange): Promise<number> {
   const monthKey = (d: Date) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  const { from, to } = scanOptionsFor(range);
   let total = 0;
   for (const month of await listMonthDirs(dataDir)) {
-    if (range.from && month.month < monthKey(range.from)) continue;
-    if (range.to && month.month > monthKey(range.to)) continue;
+    if (from && month.month < monthKey(from)) continue;
+    if (to && month.month > monthKey(to)) continue;
     total += (await listCallFilesIn(month.path)).length;
   }
   return total;

@@ -3,7 +3,9 @@ import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
-import { loadCallSummaries, type DamagedFile } from '../store/callSummaries.js';
+import { loadOpenFollowUps } from '../store/callSummaries.js';
+import { parseFollowUpIdArg } from '../store/ids.js';
+import { failIfStrict, warnDamaged } from './damagedFiles.js';
 import {
   buildFollowUpBoard,
   shortFollowUpId,
@@ -11,17 +13,17 @@ import {
   type BoardItem,
   type FollowUpBoard,
 } from '../followups/followupBoard.js';
-import { describeLateness, formatDateTime, formatDue } from '../dates/format.js';
-import { parseDay, parseWhen } from '../dates/parse.js';
-import { startOfDayIn } from '../dates/zones.js';
+import { formatDateTime, formatDay, formatDue } from '../dates/formatDue.js';
+import { parseDay, parseWhen } from '../dates/parseWhen.js';
+import { startOfDayIn } from '../dates/zone.js';
 
 /**
  * `csr-call followups`: the morning list, and `done` / `snooze`.
  *
  * The list is on the hot path (agents run it dozens of times a day with a caller
- * waiting), so this module loads no zod and no prompts: it reads summaries through
- * `loadCallSummaries` (the cached seam), and `done`/`snooze` import the store and the
- * change functions only when they run.
+ * waiting), so this module loads no zod and no prompts: it reads the open follow-ups
+ * through `loadOpenFollowUps` (the cached seam), and `done`/`snooze` import the store and
+ * the change functions only when they run.
  */
 
 export interface FollowupsListOptions {
@@ -46,18 +48,6 @@ export function parseDaysOption(text: string | undefined): number {
   return n;
 }
 
-/** One warning line per damaged call file; the rest of the list is still shown. */
-export function warnDamaged(damaged: readonly DamagedFile[], ctx: Context): void {
-  for (const file of damaged) ctx.warn(`skipped damaged call file ${file.path}: ${file.problem}`);
-}
-
-/** With `--strict`, a skipped file fails the command (exit 1), after the output was printed. */
-export function failIfStrict(damaged: readonly DamagedFile[], strict: boolean | undefined): void {
-  if (strict && damaged.length > 0) {
-    throw new UserError(`${damaged.length} damaged call file${damaged.length === 1 ? '' : 's'} skipped (--strict)`, 1);
-  }
-}
-
 export async function followupsListCommand(opts: FollowupsListOptions, ctx: Context): Promise<void> {
   const days = parseDaysOption(opts.days);
   if (opts.all && opts.agent) throw new UserError('give either --agent NAME or --all, not both');
@@ -67,14 +57,14 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
   let asOf = now;
   if (opts.on !== undefined) {
     // Another day: the list as it will stand when that day starts; today: as of now.
-    const day = parseDay(opts.on, { now, timeZone });
+    const day = parseDay(opts.on, { now, timeZone, direction: 'future' });
     const dayStart = startOfDayIn(day.start, timeZone);
     if (dayStart.getTime() !== startOfDayIn(now, timeZone).getTime()) asOf = dayStart;
   }
 
-  const { summaries, damaged } = await loadCallSummaries(ctx.dataDir);
+  const { calls, callsPerCustomer, damaged } = await loadOpenFollowUps(ctx.dataDir);
   warnDamaged(damaged, ctx);
-  const board = buildFollowUpBoard(summaries, { asOf, timeZone, days, ...(owner !== undefined ? { owner } : {}) });
+  const board = buildFollowUpBoard(calls, { asOf, timeZone, days, callsPerCustomer, ...(owner !== undefined ? { owner } : {}) });
 
   if (opts.json) ctx.stdout.write(`${JSON.stringify(boardToJson(board, owner, days), null, 2)}\n`);
   else ctx.stdout.write(renderBoard(board, { timeZone, days, owner, onOtherDay: asOf !== now, color: colorsFor(ctx.stdout, ctx.env) }));
@@ -155,13 +145,13 @@ export function renderBoard(board: FollowUpBoard, options: RenderOptions): strin
   const total = board.overdue.length + board.today.length + board.upcoming.length;
   const window = `the next ${days} day${days === 1 ? '' : 's'}`;
   if (total === 0) {
-    const when = options.onOtherDay ? ` on ${formatDateTime(board.asOf, timeZone)}` : '';
+    const when = options.onOtherDay ? ` on ${formatDay(board.asOf, timeZone)}` : '';
     const later = board.later > 0 ? ` (${board.later} due later: try --days ${suggestDays(board)})` : '';
-    return `Nothing to follow up for ${whose}${when}: no open follow-ups overdue, today or in ${window}${later}.\n`;
+    return `Nothing to follow up for ${owner === undefined ? 'anyone' : whose}${when}: no open follow-ups overdue, today or in ${window}${later}.\n`;
   }
 
   const lines: string[] = [];
-  const asOfText = options.onOtherDay ? `as the list will stand on ${formatDateTime(board.asOf, timeZone)}` : `as of ${formatDateTime(board.asOf, timeZone)}`;
+  const asOfText = options.onOtherDay ? `as the list will stand on ${formatDay(board.asOf, timeZone)}` : `as of ${formatDateTime(board.asOf, timeZone)}`;
   lines.push(`Follow-ups for ${whose}, ${asOfText}`);
   const group = (title: string, items: BoardItem[], style: (s: string) => string, urgent: boolean) => {
     lines.push('');
@@ -195,9 +185,9 @@ function renderItem(item: BoardItem, board: FollowUpBoard, options: RenderOption
     ...(allDay ? { allDay } : {}),
     ...(f.timeZone && f.timeZone !== timeZone ? { customerTimeZone: f.timeZone } : {}),
   });
-  // Late items say how late in words first: that is what the agent must not miss.
-  const late = due.getTime() < board.asOf.getTime() && (overdue || !allDay) ? describeLateness(due, board.asOf, { allDay, timeZone }) : '';
-  const when = late ? `${overdue ? color.red.bold(late) : color.yellow(late)} · ${dueText}` : dueText;
+  // formatDue ends with how late or how soon in words ('2 days overdue'): overdue in red.
+  const late = item.dueMs < board.asOf.getTime() && !allDay;
+  const when = overdue ? color.red.bold(dueText) : late ? color.yellow(dueText) : dueText;
 
   const who = [call.customer.name ? oneLine(call.customer.name, 40) : '(no name)', call.customer.phone ? oneLine(call.customer.phone, 24) : '(no phone)'];
   if (call.customer.account) who.push(`account ${oneLine(call.customer.account, 24)}`);
@@ -219,22 +209,21 @@ function renderItem(item: BoardItem, board: FollowUpBoard, options: RenderOption
 // ---------------------------------------------------------------------------------------
 // done / snooze: change one follow-up inside its call file (locked, atomic), with history.
 
-async function resolveFollowUp(idText: string, ctx: Context): Promise<{ callId: string; followupId: string }> {
-  const { parseFollowUpIdArg } = await import('../store/ids.js');
-  const parsed = parseFollowUpIdArg(idText); // before going near the file system
+type FollowUpIdArg = ReturnType<typeof parseFollowUpIdArg>;
+
+async function resolveFollowUp(parsed: FollowUpIdArg, ctx: Context): Promise<{ callId: string; followupId: string }> {
   const { resolveCallId } = await import('../store/callStore.js');
   const callId = await resolveCallId(ctx.dataDir, parsed.callPart);
   return { callId, followupId: `${callId}.f${parsed.index}` };
 }
 
 export async function followupsDoneCommand(id: string, opts: { note?: string; last?: boolean }, ctx: Context): Promise<void> {
-  const { parseFollowUpIdArg } = await import('../store/ids.js');
-  parseFollowUpIdArg(id);
+  const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const [{ updateCall }, { markDone }] = await Promise.all([
     import('../store/callStore.js'),
     import('../followups/changeFollowUp.js'),
   ]);
-  const { callId, followupId } = await resolveFollowUp(id, ctx);
+  const { callId, followupId } = await resolveFollowUp(parsed, ctx);
   const now = ctx.now();
   let next: import('../store/callRecord.js').FollowUp | undefined;
   let customer = '';
@@ -266,8 +255,7 @@ export async function followupsDoneCommand(id: string, opts: { note?: string; la
 }
 
 export async function followupsSnoozeCommand(id: string, opts: { until: string; note?: string }, ctx: Context): Promise<void> {
-  const { parseFollowUpIdArg } = await import('../store/ids.js');
-  parseFollowUpIdArg(id);
+  const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const now = ctx.now();
   if (opts.until === undefined || opts.until.trim() === '') throw new UserError('--until needs a date, like tomorrow, +2d, fri 10:00 or 2026-12-01');
   const when = parseWhen(opts.until, { now, timeZone: ctx.timeZone });
@@ -279,7 +267,7 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
     import('../store/callStore.js'),
     import('../followups/changeFollowUp.js'),
   ]);
-  const { callId, followupId } = await resolveFollowUp(id, ctx);
+  const { callId, followupId } = await resolveFollowUp(parsed, ctx);
   let result: import('../followups/changeFollowUp.js').SnoozeResult | undefined;
   let customer = '';
   await updateCall(ctx.dataDir, callId, (record) => {
@@ -305,14 +293,17 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
   ctx.stdout.write(`Snoozed ${shortFollowUpId(followupId)} to ${due}\n`);
   if (result!.breaksPromise && result!.promise?.due) {
     const promise = result!.promise;
-    const promised = formatDue(new Date(promise.due!), {
+    const promisedAt = new Date(promise.due!);
+    // A promise for a day ("by Friday") is stored as that day's midnight: show it as a day.
+    const forADay = startOfDayIn(promisedAt, promise.timeZone ?? ctx.timeZone).getTime() === promisedAt.getTime();
+    const promised = formatDue(promisedAt, {
       now,
       timeZone: ctx.timeZone,
-      relative: false,
+      ...(forADay ? { allDay: true } : {}),
       ...(promise.timeZone && promise.timeZone !== ctx.timeZone ? { customerTimeZone: promise.timeZone } : {}),
     });
     ctx.warn(
-      `this breaks a promise to ${oneLine(customer, 40)}: "${oneLine(promise.text, 80)}" was promised by ${promised}; let them know before then`,
+      `this breaks a promise to ${oneLine(customer, 40)}: "${oneLine(promise.text, 80)}" was promised by ${promised}; let the customer know`,
     );
   }
 }

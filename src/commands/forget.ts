@@ -1,4 +1,250 @@
-// Placeholder until this command is written; it says so instead of pretending.
-import { UserError } from '../errors.js';
-export async function forgetCommand(..._args: unknown[]): Promise<void> { throw new UserError('forget is not implemented yet', 1); }
-export async function purgeCommand(..._args: unknown[]): Promise<void> { throw new UserError('forget is not implemented yet', 1); }
+import { sub } from 'date-fns/sub';
+import type { Context } from '../context.js';
+import { OperationError, UserError } from '../errors.js';
+import { parseAge } from '../dates/parseAge.js';
+import { colorsFor } from '../render/colors.js';
+import { oneLine } from '../render/terminalText.js';
+import { phoneDigits, sameAccount, samePhone } from '../store/customerHistory.js';
+import {
+  eraseCalls,
+  findMentions,
+  phoneMatcher,
+  planErasure,
+  relativeToData,
+  textMatcher,
+  type CallCandidate,
+  type ErasurePlan,
+} from '../store/eraseCalls.js';
+import { shortId } from '../store/ids.js';
+
+/**
+ * `csr-call forget` (everything about one customer) and `csr-call purge` (calls past the
+ * retention period). Both show exactly what will go, ask (unless --yes), erase, then search
+ * the data directory to confirm the customer's details are gone.
+ */
+
+export type ConfirmFn = (message: string, ctx: Context) => Promise<boolean>;
+
+export interface EraseDeps {
+  /** Tests replace the prompt; the real one is @inquirer/prompts' confirm, loaded only when asked. */
+  confirm?: ConfirmFn;
+}
+
+export interface ForgetOptions {
+  phone?: string;
+  account?: string;
+  customer?: string;
+  yes?: boolean;
+}
+
+export async function forgetCommand(options: ForgetOptions, ctx: Context, deps: EraseDeps = {}): Promise<void> {
+  const selector = selectorOf(options);
+  const plan = await planErasure(ctx.dataDir, {
+    select: (candidate) => selector.matchesCustomer(candidate),
+    tempMatches: selector.matchesText,
+  });
+  const stored = plan.calls.flatMap((c) => (selector.kind === 'phone' && c.customer?.phone ? [c.customer.phone] : []));
+  const mentions = selector.kind === 'phone' ? phoneMatcher(selector.value, stored) : selector.matchesText;
+
+  const erased = new Set([...plan.calls.map((c) => c.path), ...plan.tempFiles]);
+  const cachePrefix = plan.cacheDir ? `${plan.cacheDir}/` : undefined;
+  const elsewhere = (await findMentions(ctx.dataDir, mentions)).filter(
+    (path) => !erased.has(path) && !(cachePrefix && path.startsWith(cachePrefix)),
+  );
+
+  const write = line(ctx);
+  const color = colorsFor(ctx.stdout, ctx.env);
+  if (plan.calls.length === 0 && plan.tempFiles.length === 0) {
+    write(`nothing stored for ${selector.label}: no call has this customer`);
+    if (elsewhere.length > 0) {
+      listElsewhere(ctx, elsewhere, selector.label);
+      throw new OperationError(`${selector.label} still appears in ${plural(elsewhere.length, 'file')} listed above: review them`);
+    }
+    return;
+  }
+
+  write(color.bold(`To erase for ${selector.label}:`));
+  describePlan(ctx, plan);
+  if (elsewhere.length > 0) listElsewhere(ctx, elsewhere, selector.label);
+  refuseBusy(plan);
+
+  const question = `Erase ${plural(plan.calls.length, 'call')} about ${selector.label}? This cannot be undone.`;
+  if (!(await confirmed(options.yes, question, ctx, deps))) {
+    write('nothing erased');
+    return;
+  }
+  const result = await eraseCalls(plan, `${ctx.agent} (forget)`);
+  const left = await findMentions(ctx.dataDir, mentions);
+  write(color.green(`erased ${summaryOf(result, plan)}`));
+  if (left.length > 0) {
+    for (const path of left) write(`  still mentioned in ${describeFile(ctx.dataDir, path)}`);
+    throw new OperationError(`${selector.label} still appears in ${plural(left.length, 'file')} listed above: review them`);
+  }
+  write(`a search of ${oneLine(ctx.dataDir)} finds ${selector.label} nowhere`);
+  write(color.dim('Exports written with --out are not tracked by csr-call: delete any copies you made yourself.'));
+}
+
+export interface PurgeOptions {
+  olderThan: string;
+  yes?: boolean;
+}
+
+export async function purgeCommand(options: PurgeOptions, ctx: Context, deps: EraseDeps = {}): Promise<void> {
+  const age = parseAge(String(options.olderThan ?? ''));
+  const cutoff = sub(ctx.now(), age);
+  const plan = await planErasure(ctx.dataDir, { select: (candidate) => candidate.startedAt < cutoff });
+  const write = line(ctx);
+  const color = colorsFor(ctx.stdout, ctx.env);
+  const when = formatTime(cutoff, ctx.timeZone);
+  if (plan.calls.length === 0) {
+    write(`no call started before ${when}: nothing to purge`);
+    return;
+  }
+  write(color.bold(`To erase: calls started before ${when} (older than ${oneLine(String(options.olderThan))}):`));
+  describePlan(ctx, plan);
+  refuseBusy(plan);
+  const question = `Erase ${plural(plan.calls.length, 'call')} started before ${when}? This cannot be undone.`;
+  if (!(await confirmed(options.yes, question, ctx, deps))) {
+    write('nothing erased');
+    return;
+  }
+  const result = await eraseCalls(plan, `${ctx.agent} (purge)`);
+  write(color.green(`erased ${summaryOf(result, plan)}`));
+}
+
+interface Selector {
+  kind: 'phone' | 'account' | 'customer';
+  value: string;
+  label: string;
+  matchesCustomer: (candidate: CallCandidate) => boolean;
+  /** Whether a file's text mentions the customer (temp files, the search afterwards). */
+  matchesText: (text: string) => boolean;
+}
+
+function selectorOf(options: ForgetOptions): Selector {
+  const given = (['phone', 'account', 'customer'] as const).filter((key) => options[key] !== undefined);
+  if (given.length !== 1) {
+    throw new UserError(
+      given.length === 0
+        ? 'say whose data to erase: exactly one of --phone <number>, --account <id> or --customer <exact name>'
+        : `give only one of --phone, --account or --customer (got ${given.map((k) => `--${k}`).join(' and ')})`,
+    );
+  }
+  const kind = given[0]!;
+  const value = String(options[kind]).trim();
+  if (value === '') throw new UserError(`--${kind} is empty: give the ${kind === 'customer' ? 'exact name' : kind} to erase`);
+  if (kind === 'phone') {
+    if (phoneDigits(value).length < 4) throw new UserError(`--phone "${oneLine(value, 40)}" has too few digits: give the whole number, like +1 555 010 0100`);
+    return {
+      kind,
+      value,
+      label: `phone ${oneLine(value)}`,
+      matchesCustomer: (c) => samePhone(c.customer?.phone, value),
+      matchesText: phoneMatcher(value),
+    };
+  }
+  if (kind === 'account') {
+    return {
+      kind,
+      value,
+      label: `account ${oneLine(value)}`,
+      matchesCustomer: (c) => sameAccount(c.customer?.account, value),
+      matchesText: textMatcher([value]),
+    };
+  }
+  const name = normalizeName(value);
+  return {
+    kind,
+    value,
+    label: `customer "${oneLine(value)}"`,
+    matchesCustomer: (c) => c.customer?.name !== undefined && normalizeName(c.customer.name) === name,
+    matchesText: textMatcher([value]),
+  };
+}
+
+/** Names compare case-insensitively with runs of spaces collapsed: "jane  DOE" is "Jane Doe". */
+function normalizeName(name: string): string {
+  return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+function describePlan(ctx: Context, plan: ErasurePlan): void {
+  const write = line(ctx);
+  for (const call of plan.calls) {
+    const who = [call.customer?.name, call.customer?.phone, call.customer?.account].filter(Boolean).join(', ') || 'no customer details';
+    const follow =
+      call.followups > 0 ? `, ${plural(call.followups, 'follow-up')}${call.openFollowups > 0 ? ` (${call.openFollowups} open)` : ''}` : '';
+    const damaged = call.damaged ? ` [damaged: ${call.damaged}]` : '';
+    write(`  ${formatTime(call.startedAt, ctx.timeZone)}  ${shortId(call.id)}  ${oneLine(who, 60)}${follow}${oneLine(damaged, 100)}`);
+  }
+  const followups = plan.calls.reduce((n, c) => n + c.followups, 0);
+  const open = plan.calls.reduce((n, c) => n + c.openFollowups, 0);
+  write(`  = ${plural(plan.calls.length, 'call')} with ${plural(followups, 'follow-up')}${open > 0 ? ` (${open} still open)` : ''}`);
+  if (plan.tempFiles.length > 0) write(`  + ${plural(plan.tempFiles.length, 'temporary file')} left by interrupted saves`);
+  if (plan.cacheDir) write(`  + the cache in ${oneLine(relativeToData(plan.dataDir, plan.cacheDir))}/ (derived data, rebuilt automatically)`);
+}
+
+function listElsewhere(ctx: Context, paths: string[], label: string): void {
+  const write = line(ctx);
+  write(`Not erased, but ${paths.length === 1 ? '1 more file mentions' : `${paths.length} more files mention`} ${label} (another customer's call, or a file csr-call cannot attribute):`);
+  for (const path of paths) write(`  ${describeFile(ctx.dataDir, path)}`);
+}
+
+function describeFile(dataDir: string, path: string): string {
+  const id = /(\d{8}-\d{6}-[0-9a-z]{6})\.json$/.exec(path)?.[1];
+  const where = oneLine(relativeToData(dataDir, path));
+  return id ? `${where}  (review it: csr-call show ${shortId(id)})` : where;
+}
+
+function refuseBusy(plan: ErasurePlan): void {
+  if (plan.busy.length === 0) return;
+  const first = plan.busy[0]!;
+  throw new OperationError(
+    `call ${shortId(first.id)} is open for editing by ${oneLine(first.holder.agent)} on ${oneLine(first.holder.host)} since ${first.holder.since}` +
+      `${plan.busy.length > 1 ? ` (and ${plan.busy.length - 1} more)` : ''}: finish it there first, then erase`,
+  );
+}
+
+async function confirmed(yes: boolean | undefined, question: string, ctx: Context, deps: EraseDeps): Promise<boolean> {
+  if (yes) return true;
+  if (!ctx.stdin.isTTY) {
+    throw new UserError('erasing needs confirmation and stdin is not a terminal: use --yes to confirm in scripts');
+  }
+  return (deps.confirm ?? askConfirm)(question, ctx);
+}
+
+async function askConfirm(message: string, ctx: Context): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message, default: false }, { input: ctx.stdin, output: ctx.stdout });
+}
+
+function summaryOf(result: Awaited<ReturnType<typeof eraseCalls>>, plan: ErasurePlan): string {
+  const parts = [plural(result.calls, 'call')];
+  const followups = plan.calls.reduce((n, c) => n + c.followups, 0);
+  if (followups > 0) parts[0] += ` (with ${plural(followups, 'follow-up')})`;
+  if (result.tempFiles > 0) parts.push(plural(result.tempFiles, 'temporary file'));
+  if (result.cacheRemoved) parts.push('the cache (rebuilt on next use)');
+  return parts.join(', ');
+}
+
+function line(ctx: Context): (text: string) => void {
+  return (text) => ctx.stdout.write(`${text}\n`);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `2026-11-23 14:52` in the agent's zone. */
+function formatTime(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}

@@ -1,5 +1,135 @@
-// Placeholder until this command is written; it says so instead of pretending.
+/**
+ * `csr-call playbooks [list]`, `playbooks show NAME`, `playbooks validate FILE`.
+ */
+import type { Context } from '../context.js';
+import { resolvePlaybookDir } from '../paths.js';
+import { colorsFor } from '../render/colors.js';
+import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
+import {
+  describePlaybook,
+  findPlaybook,
+  listPlaybooks,
+  loadPlaybookFile,
+  PlaybookError,
+  type ListedPlaybook,
+  type StepDescription,
+} from '../playbook/loadPlaybook.js';
 import { UserError } from '../errors.js';
-export async function playbooksListCommand(..._args: unknown[]): Promise<void> { throw new UserError('playbooks is not implemented yet', 1); }
-export async function playbooksShowCommand(..._args: unknown[]): Promise<void> { throw new UserError('playbooks is not implemented yet', 1); }
-export async function playbooksValidateCommand(..._args: unknown[]): Promise<void> { throw new UserError('playbooks is not implemented yet', 1); }
+import type { Playbook } from '../playbook/types.js';
+
+export interface PlaybooksListOptions {
+  json?: boolean;
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+const stepCount = (playbook: Playbook) => playbook.stages.reduce((sum, stage) => sum + stage.steps.length, 0);
+
+export async function playbooksListCommand(opts: PlaybooksListOptions, ctx: Context): Promise<void> {
+  const dir = resolvePlaybookDir(ctx.env);
+  const listed = await listPlaybooks(ctx.env);
+  const broken = listed.filter((entry): entry is Extract<ListedPlaybook, { ok: false }> => !entry.ok);
+
+  if (opts.json) {
+    const playbooks = listed.map((entry) =>
+      entry.ok
+        ? {
+            ok: true,
+            id: entry.playbook.id,
+            title: entry.playbook.title,
+            description: entry.playbook.description,
+            version: entry.playbook.version,
+            kind: entry.kind,
+            source: entry.source,
+            stages: entry.playbook.stages.length,
+            steps: stepCount(entry.playbook),
+          }
+        : { ok: false, source: entry.source, problem: entry.problem },
+    );
+    ctx.stdout.write(`${JSON.stringify({ playbookDir: dir, playbooks }, null, 2)}\n`);
+  } else {
+    const c = colorsFor(ctx.stdout, ctx.env);
+    const good = listed.filter((entry): entry is Extract<ListedPlaybook, { ok: true }> => entry.ok);
+    const idWidth = Math.max(8, ...good.map((entry) => entry.playbook.id.length));
+    const titleWidth = Math.max(10, ...good.map((entry) => Math.min(32, entry.playbook.title.length)));
+    const row = (entry: Extract<ListedPlaybook, { ok: true }>, where: string) =>
+      `  ${c.bold(oneLine(entry.playbook.id).padEnd(idWidth))}  ${oneLine(entry.playbook.title, 32).padEnd(titleWidth)}  ${c.dim(where)}\n`;
+
+    let out = `${c.bold('Built-in')}\n`;
+    for (const entry of good.filter((e) => e.kind === 'built-in')) out += row(entry, 'built-in');
+    out += `\n${c.bold('Yours')} ${c.dim(`(${sanitizeForTerminal(dir, { keepNewlines: false })})`)}\n`;
+    const own = good.filter((e) => e.kind !== 'built-in');
+    for (const entry of own) out += row(entry, sanitizeForTerminal(entry.source, { keepNewlines: false }));
+    for (const entry of broken) out += `  ${c.red('✗')} ${oneLine(entry.problem)}\n`;
+    if (own.length === 0 && broken.length === 0) {
+      out += `  none yet: put .ts playbook files in this folder, or set CSR_CALL_PLAYBOOKS to another one\n`;
+    }
+    out += `\n${c.dim('Use one: csr-call start --playbook <id>   See its steps: csr-call playbooks show <id>')}\n`;
+    ctx.stdout.write(out);
+  }
+  if (broken.length > 0) {
+    ctx.warn(`${broken.length} playbook file${broken.length === 1 ? '' : 's'} could not be loaded (see the problem${broken.length === 1 ? '' : 's'} listed)`);
+  }
+}
+
+export interface PlaybooksShowOptions {
+  json?: boolean;
+}
+
+export async function playbooksShowCommand(name: string, opts: PlaybooksShowOptions, ctx: Context): Promise<void> {
+  const loaded = await findPlaybook(name, ctx.env);
+  const description = describePlaybook(loaded.playbook);
+  if (opts.json) {
+    ctx.stdout.write(`${JSON.stringify({ ...description, kind: loaded.kind, source: loaded.source }, null, 2)}\n`);
+    return;
+  }
+  const c = colorsFor(ctx.stdout, ctx.env);
+  const clean = (text: string) => sanitizeForTerminal(text, { keepNewlines: false });
+  const where = loaded.kind === 'built-in' ? 'built-in' : loaded.source;
+  let out = `${c.bold(clean(description.title))} ${c.dim(`(${clean(description.id)} v${clean(description.version)}, ${clean(where)})`)}\n`;
+  out += `${clean(description.description)}\n`;
+  const total = description.stages.length;
+  description.stages.forEach((stage, index) => {
+    const playbookStage = loaded.playbook.stages[index]!;
+    // A computed tip is shown as it reads before any answer, and marked as such.
+    const tip = typeof playbookStage.tip === 'function' ? `${String(playbookStage.tip({}))} ${c.dim('(changes with the answers)')}` : stage.tip;
+    out += `\n${c.bold(`${index + 1}/${total} ${clean(stage.title)}`)} ${c.dim(`[${stage.id}]${stage.hasCondition ? ' only when earlier answers call for it' : ''}`)}\n`;
+    out += `   ${c.cyan('Tip:')} ${clean(tip)}\n`;
+    for (const step of stage.steps) out += describeStepLines(step, c).map((line) => `   ${line}\n`).join('');
+  });
+  const steps = description.stages.reduce((sum, stage) => sum + stage.steps.length, 0);
+  out += `\n${c.dim(`${plural(total, 'stage')}, ${plural(steps, 'step')}. An --answers file uses the step ids above as keys.`)}\n`;
+  ctx.stdout.write(out);
+}
+
+function describeStepLines(step: StepDescription, c: ReturnType<typeof colorsFor>): string[] {
+  const clean = (text: string) => sanitizeForTerminal(text, { keepNewlines: false });
+  const facts = [step.type, step.required ? c.yellow('required') : 'optional'];
+  if (step.hasCondition) facts.push('conditional');
+  if (step.meaning) facts.push(`→ ${step.meaning}`);
+  const lines = [`${c.bold(step.id)}  ${c.dim(facts.join(', '))}`, `    ${clean(step.question)}`];
+  if (step.choices) {
+    const choices = step.choices.map((choice) => (choice.label === choice.value ? choice.value : `${choice.value} (${choice.label})`));
+    lines.push(`    ${c.dim('choices:')} ${clean(choices.join(', '))}`);
+  }
+  if (step.default !== undefined) lines.push(`    ${c.dim('default:')} ${clean(JSON.stringify(step.default))}`);
+  else if (step.hasComputedDefault) lines.push(`    ${c.dim('default: computed from earlier answers')}`);
+  if (step.hint) lines.push(`    ${c.dim('hint:')} ${clean(step.hint)}`);
+  return lines;
+}
+
+export async function playbooksValidateCommand(file: string, _opts: Record<string, unknown>, ctx: Context): Promise<void> {
+  let playbook: Playbook;
+  try {
+    playbook = await loadPlaybookFile(file);
+  } catch (error) {
+    // Several problems: list them all (one per line), then fail with a summary line.
+    if (error instanceof PlaybookError && error.problems.length > 1) {
+      for (const problem of error.problems) ctx.stderr.write(`${oneLine(problem)}\n`);
+      throw new UserError(`${error.file}: not a valid playbook (${error.problems.length} problems above)`, 2);
+    }
+    throw error;
+  }
+  const stages = playbook.stages.length;
+  const steps = stepCount(playbook);
+  ctx.stdout.write(`ok: ${oneLine(file)} (${oneLine(playbook.id)} v${oneLine(playbook.version)}, ${plural(stages, 'stage')}, ${plural(steps, 'step')})\n`);
+}

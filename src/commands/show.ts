@@ -1,3 +1,106 @@
-// Placeholder until this command is written; it says so instead of pretending.
-import { UserError } from '../errors.js';
-export async function showCommand(..._args: unknown[]): Promise<void> { throw new UserError('show is not implemented yet', 1); }
+import type { ChalkInstance } from 'chalk';
+import type { Context } from '../context.js';
+import { OperationError } from '../errors.js';
+import { colorsFor } from '../render/colors.js';
+import { renderCallSummary } from '../render/callSummary.js';
+import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
+import type { Answer, CallRecord, HistoryEntry } from '../store/callRecord.js';
+import { CallFileError, readCall, resolveCallId } from '../store/callStore.js';
+import { parseCallIdArg } from '../store/ids.js';
+import { formatDateTime, formatDue } from '../dates/formatDue.js';
+import { shortFollowUpId } from '../followups/followupBoard.js';
+
+/**
+ * `csr-call show ID`: the whole call as an agent reads it — the end-of-call summary, then
+ * every answer with its time, the notes added since, and each follow-up's history.
+ */
+export async function showCommand(id: string, opts: { json?: boolean }, ctx: Context): Promise<void> {
+  const callId = await resolveCallId(ctx.dataDir, parseCallIdArg(id));
+  const record = await readCallExplained(ctx.dataDir, callId);
+  if (opts.json) {
+    ctx.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    return;
+  }
+  ctx.stdout.write(`${renderShow(record, { timeZone: ctx.timeZone, now: ctx.now(), color: colorsFor(ctx.stdout, ctx.env) })}\n`);
+}
+
+/** Reads a call; a damaged file is explained (which file, what is wrong) as a failed operation. */
+export async function readCallExplained(dataDir: string, callId: string): Promise<CallRecord> {
+  try {
+    return await readCall(dataDir, callId);
+  } catch (error) {
+    if (error instanceof CallFileError) {
+      throw new OperationError(
+        `call ${callId} cannot be read: ${error.path} is damaged (${error.problem}); csr-call doctor checks the whole store`,
+      );
+    }
+    throw error;
+  }
+}
+
+interface ShowOptions {
+  timeZone: string;
+  now: Date;
+  color: ChalkInstance;
+}
+
+export function formatAnswerValue(value: Answer['value']): string {
+  if (value === null) return '(skipped)';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.length ? value.join('; ') : '(none)';
+  return String(value);
+}
+
+/** Indents every line after the first so multi-line text stays under its heading. */
+function hanging(text: string, indent: string): string {
+  return sanitizeForTerminal(text).replace(/\r?\n/g, `\n${indent}`);
+}
+
+export function renderShow(record: CallRecord, options: ShowOptions): string {
+  const { color, timeZone, now } = options;
+  const lines: string[] = [renderCallSummary(record, options)];
+  const when = (iso: string) => formatDateTime(new Date(iso), timeZone);
+
+  lines.push('', color.bold(`Answers (${record.answers.length}):`));
+  if (record.answers.length === 0) lines.push('  (none yet)');
+  for (const answer of record.answers) {
+    const stamp = when(answer.answeredAt);
+    lines.push(`  ${color.dim(stamp)}  ${oneLine(answer.question, 100)}`);
+    const typed = answer.raw !== undefined && answer.raw !== formatAnswerValue(answer.value) ? color.dim(` (typed: ${oneLine(answer.raw, 60)})`) : '';
+    const zone = answer.timeZone ? color.dim(` [${oneLine(answer.timeZone, 40)}]`) : '';
+    lines.push(`      ${hanging(formatAnswerValue(answer.value), '      ')}${typed}${zone}`);
+  }
+
+  if (record.notes.length) {
+    lines.push('', color.bold(`Notes added after the call (${record.notes.length}):`));
+    for (const note of record.notes) {
+      lines.push(`  ${color.dim(`${when(note.at)} · ${oneLine(note.by, 40)}`)}`);
+      lines.push(`      ${hanging(note.text, '      ')}`);
+    }
+  }
+
+  if (record.followups.length) {
+    lines.push('', color.bold('Follow-up history:'));
+    for (const f of record.followups) {
+      const due = formatDue(new Date(f.due), {
+        now,
+        timeZone,
+        ...(f.allDay ? { allDay: true } : {}),
+        ...(f.timeZone && f.timeZone !== timeZone ? { customerTimeZone: f.timeZone } : {}),
+      });
+      lines.push(`  ${color.bold(shortFollowUpId(f.id))}  [${f.status}]  ${oneLine(f.text, 100)} — owner ${oneLine(f.owner, 40)}, due ${due}`);
+      for (const entry of f.history) lines.push(`      ${renderHistoryEntry(entry, options)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function renderHistoryEntry(entry: HistoryEntry, { timeZone }: ShowOptions): string {
+  const due = (iso: string) => formatDateTime(new Date(iso), timeZone);
+  const parts = [`${formatDateTime(new Date(entry.at), timeZone)}  ${entry.action} by ${oneLine(entry.by, 40)}`];
+  if (entry.previousDue && entry.due) parts.push(`from ${due(entry.previousDue)} to ${due(entry.due)}`);
+  else if (entry.due && entry.action !== 'done') parts.push(`due ${due(entry.due)}`);
+  let line = parts.join(', ');
+  if (entry.note) line += `: ${oneLine(entry.note, 200)}`;
+  return line;
+}

@@ -21,7 +21,7 @@ import { runCall, type CallPrompter } from '../engine/runCall.js';
 import { createScriptedPrompter, parseAnswersFile, checkAnswerKeys } from '../prompt/scriptedPrompter.js';
 import { colorsFor } from '../render/colors.js';
 import { renderCallSummary } from '../render/callSummary.js';
-import { formatDateTime, formatDue, describeLateness } from '../dates/format.js';
+import { formatDateTime, formatDue, describeLateness } from '../dates/formatDue.js';
 import { oneLine } from '../render/terminalText.js';
 
 const text = (what: string) =>
@@ -213,7 +213,12 @@ async function runInteractive(ctx: Context, playbook: Playbook, initial: CallRec
       write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''} (latest ${formatDateTime(new Date(last.startedAt), ctx.timeZone)}${last.customer.name ? `, ${oneLine(last.customer.name)}` : ''}): csr-call resume ${shortId(last.id)}`));
     }
   } else {
-    write(color.bold(`Resuming call ${shortId(latest.id)}`) + color.dim(` — ${latest.answers.length} answer${latest.answers.length === 1 ? '' : 's'} so far`));
+    write(color.bold(`Resuming call ${shortId(latest.id)}`) + color.dim(` — ${latest.answers.length} answer${latest.answers.length === 1 ? '' : 's'} so far:`));
+    // A short recap so the agent picks up the thread without scrolling back.
+    for (const answer of latest.answers.filter((a) => a.value !== null).slice(-8)) {
+      const value = Array.isArray(answer.value) ? answer.value.join('; ') : typeof answer.value === 'boolean' ? (answer.value ? 'yes' : 'no') : String(answer.value);
+      write(color.dim(`  ${oneLine(answer.question, 40)}: `) + oneLine(answer.raw ?? value, 60));
+    }
   }
   let shownHistoryFor: string | undefined;
   const showHistory = async (record: CallRecord): Promise<CallRecord | void> => {

@@ -1,3 +1,146 @@
-// Placeholder until this command is written; it says so instead of pretending.
+import type { ChalkInstance } from 'chalk';
+import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-export async function statsCommand(..._args: unknown[]): Promise<void> { throw new UserError('stats is not implemented yet', 1); }
+import { scanCalls } from '../store/callStore.js';
+import { colorsFor } from '../render/colors.js';
+import { oneLine } from '../render/terminalText.js';
+import { formatDuration } from '../dates/index.js';
+import { contextStart, StatsAccumulator, type CallStats, type Share } from '../stats/computeStats.js';
+import { parseDayRange, scanOptionsFor } from './export.js';
+
+export interface StatsCommandOptions {
+  from?: string;
+  to?: string;
+  agent?: string;
+  all?: boolean;
+  json?: boolean;
+  strict?: boolean;
+}
+
+/**
+ * `csr-call stats`: the figures of `computeStats` for one agent (default: you) or every
+ * agent, over a range of days, as a compact table with bar charts, or `--json`.
+ */
+export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Promise<void> {
+  if (opts.all && opts.agent !== undefined) throw new UserError('give --agent NAME or --all, not both');
+  if (opts.agent !== undefined && opts.agent.trim() === '') throw new UserError('--agent needs a name (or use --all)');
+  const range = parseDayRange(opts, ctx);
+  const agent = opts.all ? undefined : (opts.agent ?? ctx.agent);
+  const accumulator = new StatsAccumulator({ now: ctx.now(), timeZone: ctx.timeZone, agent, from: range.from, to: range.to });
+
+  let damaged = 0;
+  // From a week before --from: first-call resolution needs the calls just before the range.
+  for await (const scanned of scanCalls(ctx.dataDir, { ...scanOptionsFor(range), from: contextStart(range.from) })) {
+    if (scanned.ok) accumulator.add(scanned.record);
+    else {
+      damaged++;
+      ctx.warn(`skipped damaged call file ${oneLine(scanned.path)}: ${oneLine(scanned.problem)}`);
+    }
+  }
+  const stats = accumulator.result();
+
+  if (opts.json) {
+    const report = {
+      agent: agent ?? null,
+      from: range.from?.toISOString() ?? null,
+      to: range.to?.toISOString() ?? null,
+      timeZone: ctx.timeZone,
+      damagedFiles: damaged,
+      ...stats,
+    };
+    ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    ctx.stdout.write(renderStats(stats, { agent, colors: colorsFor(ctx.stdout, ctx.env), timeZone: ctx.timeZone }));
+  }
+
+  if (damaged > 0 && opts.strict) throw new UserError(`${damaged} damaged call file(s) skipped (--strict)`, 1);
+}
+
+const LABEL = 24;
+const BAR = 20;
+const PARTIAL = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+const SPARKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+const SPARK_WIDTH = 56;
+
+/** A horizontal bar of `width` cells in eighths; anything above zero shows at least a sliver. */
+export function bar(value: number, max: number, width = BAR): string {
+  if (value <= 0 || max <= 0) return '';
+  const eighths = Math.max(1, Math.round((Math.min(value, max) / max) * width * 8));
+  return '█'.repeat(Math.floor(eighths / 8)) + PARTIAL[eighths % 8];
+}
+
+/** One mark per value: ▁ for none, ▂ to █ for one call up to the busiest. */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => (v <= 0 || max <= 0 ? SPARKS[0] : SPARKS[1 + Math.min(6, Math.floor((v / max) * 7))])).join('');
+}
+
+const percent = (share: Share) => (share.rate === null ? '—' : `${Math.round(share.rate * 100)}%`);
+const seconds = (value: number | null) => (value === null ? '—' : formatDuration(Math.round(value)));
+
+export function renderStats(stats: CallStats, options: { agent: string | undefined; colors: ChalkInstance; timeZone: string }): string {
+  const c = options.colors;
+  const who = options.agent === undefined ? 'all agents' : oneLine(options.agent, 40);
+  const lines: string[] = [];
+  const row = (label: string, value: string) => lines.push(`${label.padEnd(LABEL)}${value}`);
+  const heading = (text: string) => lines.push('', c.bold(text));
+
+  const days = stats.perDay;
+  const span = days.length === 0 ? 'no calls' : days.length === 1 ? days[0]!.day : `${days[0]!.day} – ${days[days.length - 1]!.day}`;
+  lines.push(c.bold(`Call stats · ${who} · ${span} (${options.timeZone})`));
+  if (stats.calls.total === 0) {
+    lines.push(`No calls for ${who} in this range.${options.agent === undefined ? '' : ' (--all for every agent)'}`);
+    return `${lines.join('\n')}\n`;
+  }
+
+  const { total, completed, inProgress } = stats.calls;
+  row('Calls', `${total}${inProgress > 0 ? `  (${completed} completed, ${inProgress} in progress)` : ''}`);
+  if (days.length > 1) {
+    const perMark = Math.ceil(days.length / SPARK_WIDTH);
+    const buckets: number[] = [];
+    for (let i = 0; i < days.length; i += perMark) buckets.push(days.slice(i, i + perMark).reduce((sum, d) => sum + d.calls, 0));
+    const busiest = days.reduce((best, d) => (d.calls > best.calls ? d : best));
+    const unit = perMark === 1 ? 'per day' : `per ${perMark} days`;
+    row(`Calls ${unit}`, `${c.cyan(sparkline(buckets))}  busiest ${busiest.day}: ${busiest.calls}`);
+  }
+
+  heading('Outcomes (completed calls)');
+  const maxOutcome = Math.max(...stats.byOutcome.map((o) => o.count));
+  for (const { outcome, count } of stats.byOutcome) {
+    const share = completed === 0 ? '' : `${Math.round((count / completed) * 100)}%`;
+    const line = `  ${oneLine(outcome, 16).padEnd(16)} ${String(count).padStart(5)}  ${c.cyan(bar(count, maxOutcome).padEnd(BAR))} ${share.padStart(4)}`;
+    lines.push(count === 0 ? c.dim(line) : line);
+  }
+
+  heading('Figures');
+  const fcr = stats.firstCallResolution;
+  row('First-call resolution', `${fcr.count} of ${fcr.of}  ${percent(fcr)}  (${fcr.resolved} resolved in all)`);
+  row('Escalated/transferred', `${stats.handedOff.count} of ${stats.handedOff.of}  ${percent(stats.handedOff)}`);
+  row(
+    'Handle time',
+    stats.handleTime.calls === 0
+      ? '—'
+      : `median ${seconds(stats.handleTime.medianSeconds)} · p90 ${seconds(stats.handleTime.p90Seconds)}  (${stats.handleTime.calls} calls)`,
+  );
+  const f = stats.followups;
+  row('Follow-ups', `${f.doneOnTime} done on time · ${f.doneLate} late · ${f.overdue > 0 ? c.red(`${f.overdue} overdue`) : '0 overdue'}  (${f.open} open)`);
+  row('Mood turnaround', `${stats.moodTurnaround.count} of ${stats.moodTurnaround.of} angry or upset calls ended calm  ${percent(stats.moodTurnaround)}`);
+  row('Repeat callers', `${stats.repeatCallers.customers} customers, ${stats.repeatCallers.calls} calls`);
+
+  if (stats.stages.length > 0) {
+    heading('Time per stage (average per call)');
+    const maxStage = Math.max(...stats.stages.map((s) => s.meanSeconds));
+    for (const stage of stats.stages) {
+      lines.push(`  ${oneLine(stage.stage, 16).padEnd(16)} ${seconds(stage.meanSeconds).padStart(11)}  ${c.cyan(bar(stage.meanSeconds, maxStage))}`);
+    }
+  }
+
+  if (stats.topCategories.length > 0) {
+    heading('Top problem categories');
+    const maxCategory = stats.topCategories[0]!.count;
+    for (const { category, count } of stats.topCategories) {
+      lines.push(`  ${oneLine(category, 16).padEnd(16)} ${String(count).padStart(5)}  ${c.cyan(bar(count, maxCategory))}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -327,6 +327,13 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
         break;
       }
       case 'problem.story':
+        // Questions parked while listening: a line starting with "?" in the notes.
+        for (const line of (text ?? '').split('\n')) {
+          const parked = /^\s*\?\s*(.+)$/.exec(line);
+          if (parked) queries.push(parked[1]!.trim());
+        }
+        if (text) problem.story = text;
+        break;
       case 'problem.wants':
       case 'problem.paraphrase':
       case 'problem.category':

@@ -34,6 +34,10 @@ export interface FollowupItem {
 /** `2026-11-23T15:05:09.123+01:00` → `2026-11-23T14:05:09Z`. */
 export function isoUtc(instant: string | undefined): string | undefined {
   if (!instant) return undefined;
+  // Fast path for what csr-call itself writes (toISOString): no Date needed.
+  if (instant.length === 24 && instant.charCodeAt(23) === 90 /* Z */ && instant.charCodeAt(19) === 46 /* . */) {
+    return `${instant.slice(0, 19)}Z`;
+  }
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) return instant; // never happens for validated records; keep the text
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;

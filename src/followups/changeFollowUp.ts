@@ -1,6 +1,4 @@
-import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns/addDays';
-import { startOfDay } from 'date-fns/startOfDay';
+import { endOfDayIn, shiftInZone, startOfDayIn } from '../dates/zone.js';
 import type { CallPromise, CallRecord, FollowUp, HistoryEntry } from '../store/callRecord.js';
 import { UserError } from '../errors.js';
 import { shortId } from '../store/ids.js';
@@ -96,8 +94,8 @@ function nextFollowUpId(record: CallRecord): string {
  * in the follow-up's own zone, so a daylight-saving change does not move it by an hour.
  */
 export function nextOccurrence(doneAt: Date, days: number, timeZone: string, allDay: boolean): Date {
-  const later = addDays(new TZDate(doneAt.getTime(), timeZone), days);
-  return new Date((allDay ? startOfDay(later) : later).getTime());
+  const later = shiftInZone(doneAt, { days }, timeZone);
+  return allDay ? startOfDayIn(later, timeZone) : later;
 }
 
 export function markDone(record: CallRecord, followupId: string, options: DoneOptions): DoneResult {
@@ -148,10 +146,8 @@ export function promiseDeadline(promise: CallPromise, agentTimeZone: string): Da
   if (!promise.due) return undefined;
   const due = new Date(promise.due);
   const zone = promise.timeZone ?? agentTimeZone;
-  const local = new TZDate(due.getTime(), zone);
-  const isMidnight = local.getHours() === 0 && local.getMinutes() === 0 && local.getSeconds() === 0 && local.getMilliseconds() === 0;
-  if (!isMidnight) return due;
-  return new Date(addDays(local, 1).getTime() - 1);
+  if (startOfDayIn(due, zone).getTime() !== due.getTime()) return due;
+  return endOfDayIn(due, zone);
 }
 
 export function snooze(record: CallRecord, followupId: string, options: SnoozeOptions): SnoozeResult {

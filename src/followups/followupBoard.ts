@@ -1,6 +1,6 @@
 import type { FollowUp } from '../store/callRecord.js';
-import type { CallSummary } from '../store/callSummaries.js';
-import { startOfDayIn } from '../dates/zones.js';
+import { customerKeys, type CallSummary } from '../store/callSummaries.js';
+import { addDaysTo, calendarDayIn, startOfDayIn, wallTimeToInstant } from '../dates/zone.js';
 
 /**
  * The morning list as data: open follow-ups grouped into overdue / today / upcoming as
@@ -19,6 +19,11 @@ export interface BoardOptions {
   days: number;
   /** Only follow-ups owned by this agent; undefined for everyone's. */
   owner?: string;
+  /**
+   * Calls per customer key in the whole store (a customer with a key counting 2 or more
+   * has called before). Counted from `calls` when not given.
+   */
+  callsPerCustomer?: ReadonlyMap<string, number>;
 }
 
 export interface BoardItem {
@@ -51,16 +56,14 @@ export function shortFollowUpId(followupId: string): string {
   return dot < 0 ? followupId : `${followupId.slice(0, dot).slice(-6)}${followupId.slice(dot)}`;
 }
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
 /**
- * Start of the day `n` days after the day starting at `dayStart`. Aims at noon of the
- * target day before snapping back to its midnight, so a 23- or 25-hour day (a
- * daylight-saving change) never lands on the wrong date.
+ * Start of the day `n` calendar days after the day `date` falls on, in `timeZone`:
+ * counted in days, not 24-hour steps, so a 23- or 25-hour day (a daylight-saving change)
+ * never shifts a boundary.
  */
-export function startOfDayAfter(dayStart: Date, n: number, timeZone: string): Date {
-  return startOfDayIn(new Date(dayStart.getTime() + n * DAY + 12 * HOUR), timeZone);
+export function startOfDayAfter(date: Date, n: number, timeZone: string): Date {
+  const day = addDaysTo(calendarDayIn(date, timeZone), n);
+  return startOfDayIn(wallTimeToInstant(day, { hour: 12, minute: 0 }, timeZone), timeZone);
 }
 
 /** Digits only, so "+1 (555) 010-0100" and "15550100100" are the same caller. */
@@ -68,33 +71,25 @@ export function phoneDigits(phone: string | undefined): string {
   return phone ? phone.replace(/\D/g, '') : '';
 }
 
-function customerKeys(call: CallSummary): string[] {
-  const keys: string[] = [];
-  const digits = phoneDigits(call.customer.phone);
-  if (digits.length >= 5) keys.push(`p:${digits}`);
-  const account = call.customer.account?.trim().toLowerCase();
-  if (account) keys.push(`a:${account}`);
-  return keys;
-}
-
 /**
- * Which of the customers with open follow-ups have called more than once. Only their
- * keys are counted, so a 100,000-call store costs one cheap pass and a tiny map.
+ * How many calls each customer key (see `customerKeys`) has among `calls`, counting only
+ * the keys of customers with open follow-ups: a 100,000-call store costs one cheap pass
+ * and a tiny map. (The summary cache keeps these counts ready for the real command.)
  */
-function findRepeatCallers(summaries: readonly CallSummary[], candidates: readonly CallSummary[]): Set<string> {
+export function countCallsPerCustomer(calls: readonly CallSummary[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const call of candidates) for (const key of customerKeys(call)) counts.set(key, 0);
-  if (counts.size === 0) return new Set();
-  for (const call of summaries) {
+  for (const call of calls) {
+    if (call.openFollowups.length > 0) for (const key of customerKeys(call.customer)) counts.set(key, 0);
+  }
+  if (counts.size === 0) return counts;
+  for (const call of calls) {
     if (!call.customer.phone && !call.customer.account) continue;
-    for (const key of customerKeys(call)) {
+    for (const key of customerKeys(call.customer)) {
       const count = counts.get(key);
       if (count !== undefined) counts.set(key, count + 1);
     }
   }
-  const repeat = new Set<string>();
-  for (const [key, count] of counts) if (count > 1) repeat.add(key);
-  return repeat;
+  return counts;
 }
 
 /** Due time first; on a tie, customers who already called more than once; then id, for a stable order. */
@@ -104,32 +99,33 @@ export function compareBoardItems(a: BoardItem, b: BoardItem): number {
   return a.followup.id < b.followup.id ? -1 : a.followup.id > b.followup.id ? 1 : 0;
 }
 
-export function buildFollowUpBoard(summaries: readonly CallSummary[], options: BoardOptions): FollowUpBoard {
+/**
+ * `calls` are the calls with open follow-ups (any others are skipped over); "today" is
+ * the agent's calendar day containing `asOf`, so 23:59 yesterday is overdue and 00:00
+ * today is today, on 23- and 25-hour days too.
+ */
+export function buildFollowUpBoard(calls: readonly CallSummary[], options: BoardOptions): FollowUpBoard {
   const { asOf, timeZone, owner } = options;
   const todayStart = startOfDayIn(asOf, timeZone);
   const tomorrowStart = startOfDayAfter(todayStart, 1, timeZone);
   const upcomingEnd = startOfDayAfter(todayStart, 1 + options.days, timeZone);
 
   const picked: Array<{ followup: FollowUp; call: CallSummary; dueMs: number }> = [];
-  const withOpen: CallSummary[] = [];
-  for (const call of summaries) {
-    if (call.openFollowups.length === 0) continue;
-    let any = false;
+  for (const call of calls) {
     for (const followup of call.openFollowups) {
       if (followup.status !== 'open') continue;
       if (owner !== undefined && followup.owner !== owner) continue;
       const dueMs = Date.parse(followup.due);
       if (Number.isNaN(dueMs)) continue; // validated on the way in; never guess a date
       picked.push({ followup, call, dueMs });
-      any = true;
     }
-    if (any) withOpen.push(call);
   }
 
-  const repeatKeys = findRepeatCallers(summaries, withOpen);
+  const counts = options.callsPerCustomer ?? countCallsPerCustomer(calls);
+  const isRepeat = (call: CallSummary) => customerKeys(call.customer).some((key) => (counts.get(key) ?? 0) > 1);
   const board: FollowUpBoard = { asOf, todayStart, tomorrowStart, upcomingEnd, overdue: [], today: [], upcoming: [], later: 0 };
   for (const item of picked) {
-    const full: BoardItem = { ...item, repeatCaller: customerKeys(item.call).some((key) => repeatKeys.has(key)) };
+    const full: BoardItem = { ...item, repeatCaller: isRepeat(item.call) };
     if (item.dueMs < todayStart.getTime()) board.overdue.push(full);
     else if (item.dueMs < tomorrowStart.getTime()) board.today.push(full);
     else if (item.dueMs < upcomingEnd.getTime()) board.upcoming.push(full);

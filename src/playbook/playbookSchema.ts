@@ -163,7 +163,7 @@ export function checkPlaybook(value: unknown): PlaybookProblem[] {
     if (isFunction(stage.tip)) {
       const tip = callWithNoAnswers(stage.tip);
       if (!tip.ok) problems.push({ path: at('tip'), message: throwsMessage(tip.error) });
-      else if (typeof tip.value !== 'string') problems.push({ path: at('tip'), message: `must return text, but returned ${kindOf(tip.value)} for no answers ({})` });
+      else if (typeof tip.value !== 'string') problems.push({ path: at('tip'), message: `must return text; with no answers ({}) it returned ${kindOf(tip.value)}` });
     }
     const stepIds = new Map<string, number>();
     stage.steps.forEach((step, t) => {
@@ -212,7 +212,7 @@ function checkStep(step: Step, at: (...rest: PropertyKey[]) => PropertyKey[], pr
       if (!result.ok) problems.push({ path: at('default'), message: throwsMessage(result.error) });
       else if (result.value !== undefined) {
         const wrong = defaultProblem(step, result.value, values);
-        if (wrong) problems.push({ path: at('default'), message: `returned ${wrong} for no answers ({})` });
+        if (wrong) problems.push({ path: at('default'), message: `with no answers ({}) it returned ${wrong}` });
       }
     } else {
       const wrong = defaultProblem(step, step.default, values);
@@ -264,7 +264,7 @@ function checkWhen(when: (answers: never) => unknown, path: PropertyKey[], probl
   const result = callWithNoAnswers(when);
   if (!result.ok) problems.push({ path, message: throwsMessage(result.error) });
   else if (typeof result.value !== 'boolean') {
-    problems.push({ path, message: `must return true or false, but returned ${kindOf(result.value)} for no answers ({})` });
+    problems.push({ path, message: `must return true or false; with no answers ({}) it returned ${kindOf(result.value)}` });
   }
 }
 
@@ -280,7 +280,7 @@ function callWithNoAnswers(fn: (answers: never) => unknown): CallResult {
 
 function throwsMessage(error: unknown): string {
   const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return `throws when called with no answers ({}): ${oneLine(what, 200)}; answers to skipped steps are missing, so check before using one (answers['stage.step'] ?? '')`;
+  return `throws when called with no answers ({}): ${oneLine(what, 200)}; skipped steps have no answer, so check for a missing one first`;
 }
 
 /** Turns one zod issue into problems, one per unknown field. */

@@ -10,7 +10,7 @@ import type { Writable, Readable } from 'node:stream';
 import type { AskRequest, CallPrompter, StageIntro } from '../engine/runCall.js';
 import { choiceObjects, type Coerced } from '../engine/callEngine.js';
 import type { AnswerValue } from '../playbook/types.js';
-import { formatDuration } from '../dates/format.js';
+import { formatDuration } from '../dates/formatDuration.js';
 import { sanitizeForTerminal } from '../render/terminalText.js';
 
 type Ok = Extract<Coerced, { ok: true }>;
@@ -49,7 +49,10 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     const { ref } = request;
     const lines = [...(request.draftLines ?? [])];
     const isList = ref.step.type === 'list';
-    write(color.cyan(`? `) + color.bold(question) + color.dim(isList ? '  (one item per line, empty line to finish)' : '  (empty line to finish)'));
+    const how = isList ? 'one item per line, empty line to finish' : 'empty line to finish';
+    const skip = ref.step.required ? '' : ' or skip';
+    const parkHint = ref.step.meaning === 'problem.story' ? '; start a line with ? to park a question for later' : '';
+    write(color.cyan(`? `) + color.bold(question) + color.dim(`  (${how}${skip}${parkHint})`));
     for (const line of lines) write(color.dim(`  ${isList ? '•' : '│'} ${sanitizeForTerminal(line)}`));
     for (;;) {
       const line = await input(
@@ -69,19 +72,20 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
 
   return {
     stageIntro(intro: StageIntro) {
-      const width = Math.min(output.columns ?? 80, 100);
+      const width = Math.min(output.columns || Number(process.env.COLUMNS) || 80, 100);
       const head = ` ${intro.title} `;
       const meta = ` stage ${intro.number} of ${intro.total} · ${formatDuration(intro.elapsedSeconds)} into the call `;
       const fill = Math.max(2, width - head.length - meta.length - 4);
       write('');
       write(color.bold.blue(`──${head}${'─'.repeat(fill)}${meta}──`));
-      write(color.yellow(`  Tip: ${sanitizeForTerminal(intro.tip)}`));
+      for (const line of wrap(`Tip: ${sanitizeForTerminal(intro.tip)}`, width - 4)) write(color.yellow(`  ${line}`));
     },
 
     async ask(request: AskRequest): Promise<Ok> {
       const { ref } = request;
       const step = ref.step;
-      const question = sanitizeForTerminal(step.question) + (step.required ? '' : color.dim(' (Enter to skip)'));
+      const typed = step.type === 'text' || step.type === 'number' || step.type === 'date' || step.type === 'datetime';
+      const question = sanitizeForTerminal(step.question) + (step.required || !typed ? '' : color.dim(' (Enter to skip)'));
       if (step.hint) write(color.dim(`  ${sanitizeForTerminal(step.hint)}`));
       const defaultText = fromDefault(request.defaultValue);
       switch (step.type) {
@@ -89,12 +93,13 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
         case 'list':
           return askLines(request, question);
         case 'choice': {
-          const choices = choiceObjects(step.choices).map((c, index) => ({
+          // Names start with the label so typing its first letters jumps to it; digits pick by position.
+          const choices = choiceObjects(step.choices).map((c) => ({
             value: c.value,
-            name: `${index + 1}) ${c.label ?? c.value}`,
+            name: c.label ?? c.value,
             ...(c.hint ? { description: c.hint } : {}),
           }));
-          if (!step.required) choices.push({ value: SKIP, name: `${choices.length + 1}) — skip —` });
+          if (!step.required) choices.push({ value: SKIP, name: '(skip)' });
           const picked = await select(
             { message: question, choices, pageSize: 12, ...(defaultText ? { default: defaultText } : {}) },
             context,
@@ -137,4 +142,18 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     },
     ...(options.afterAnswer ? { afterAnswer: options.afterAnswer } : {}),
   };
+}
+
+/** Word-wraps a tip so continuation lines keep the indent instead of the terminal's hard wrap. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `     ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

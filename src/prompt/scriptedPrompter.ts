@@ -22,6 +22,9 @@ export function parseAnswersFile(text: string, fileName: string): AnswersFile {
   } catch (error) {
     throw new UserError(`${fileName}: not valid JSON (${(error as Error).message}); expected an object like {"identify.name": "Jane"}`);
   }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UserError(`${fileName}: expected an object like {"identify.name": "Jane"}, got ${Array.isArray(data) ? 'a list' : String(data === null ? 'null' : typeof data)}`);
+  }
   const parsed = AnswersFile.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

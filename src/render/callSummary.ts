@@ -1,13 +1,22 @@
 import type { ChalkInstance } from 'chalk';
 import type { CallRecord } from '../store/callRecord.js';
 import { shortId } from '../store/ids.js';
-import { formatDateTime, formatDuration, formatDue } from '../dates/format.js';
+import { OUTCOMES } from '../playbook/types.js';
+import { formatDateTime, formatDay } from '../dates/formatDue.js';
+import { formatDuration } from '../dates/formatDuration.js';
 import { sanitizeForTerminal, oneLine } from './terminalText.js';
 
 export interface SummaryOptions {
   timeZone: string;
   now: Date;
   color: ChalkInstance;
+}
+
+/** An absolute due time for the ticket: relative words ("in 2 days") go stale once pasted. */
+function absoluteDue(at: Date, timeZone: string, allDay?: boolean, customerTimeZone?: string): string {
+  const zone = customerTimeZone && customerTimeZone !== timeZone ? customerTimeZone : undefined;
+  if (allDay) return `${formatDay(at, zone ?? timeZone)}${zone ? ` ${zone}` : ''}`;
+  return `${formatDateTime(at, timeZone)}${zone ? ` (${formatDateTime(at, zone)} ${zone})` : ''}`;
 }
 
 /** Seconds between start and end (or now, for a call still in progress). */
@@ -44,15 +53,17 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
   lines.push(color.bold(`Call ${record.id}`) + (record.status === 'in-progress' ? color.yellow('  (in progress)') : ''));
   field('Customer', customer || '(not given)');
   const started = formatDateTime(new Date(record.startedAt), timeZone);
+  const ended = record.endedAt ? `–${formatDateTime(new Date(record.endedAt), timeZone).slice(-5)}` : '';
   const duration = formatDuration(callDurationSeconds(record, now));
-  field('When', `${started} · ${duration} · agent ${record.agent} · playbook ${record.playbook.id} v${record.playbook.version}`);
+  field('When', `${started}${ended} (${duration}) · agent ${record.agent} · playbook ${record.playbook.id} v${record.playbook.version}`);
   block('Problem', record.problem.paraphrase ?? record.problem.story);
   field('Wants', record.problem.wants);
   field('Category', record.problem.category);
   if (record.facts) block('Found', record.facts);
   if (record.options?.length) field('Offered', record.options.join('; '));
   block('Done', record.resolution);
-  field('Outcome', record.outcome ?? (record.status === 'in-progress' ? '(call not finished)' : '(none)'));
+  const outcomeLabel = OUTCOMES.find((o) => o.value === record.outcome)?.label;
+  field('Outcome', record.outcome ? `${record.outcome}${outcomeLabel ? ` (${outcomeLabel})` : ''}` : record.status === 'in-progress' ? '(call not finished)' : '(none)');
   if (record.escalation) {
     field('Escalated to', record.escalation.to);
     block('Handoff note', record.escalation.handoffNote);
@@ -60,7 +71,7 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
   if (record.promises.length) {
     lines.push(color.bold('Promises:'));
     for (const promise of record.promises) {
-      const due = promise.due ? ` — by ${formatDue(new Date(promise.due), { now, timeZone, relative: false, ...(promise.timeZone ? { customerTimeZone: promise.timeZone } : {}) })}` : '';
+      const due = promise.due ? ` — by ${absoluteDue(new Date(promise.due), timeZone, false, promise.timeZone)}` : '';
       lines.push(`  - ${oneLine(promise.text)}${due}`);
     }
   }
@@ -68,7 +79,7 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
   if (followups.length) {
     lines.push(color.bold('Follow-ups:'));
     for (const f of followups) {
-      const due = formatDue(new Date(f.due), { now, timeZone, relative: false, ...(f.allDay ? { allDay: true } : {}), ...(f.timeZone ? { customerTimeZone: f.timeZone } : {}) });
+      const due = absoluteDue(new Date(f.due), timeZone, f.allDay, f.timeZone);
       const repeat = f.repeatEveryDays ? `, then every ${f.repeatEveryDays} day${f.repeatEveryDays === 1 ? '' : 's'} until closed` : '';
       const status = f.status === 'open' ? '' : ` [${f.status}]`;
       lines.push(`  - ${shortId(record.id)}.${f.id.split('.').at(-1)}  ${oneLine(f.text)} — due ${due}${repeat}${status}`);

@@ -1,5 +1,4 @@
-import { addDays, startOfDay } from 'date-fns';
-import { TZDate } from '@date-fns/tz';
+import { calendarDayIn, endOfDayIn } from '../dates/index.js';
 import type { CallRecord, FollowUp } from '../store/callRecord.js';
 import { HANDED_OFF_OUTCOMES, OUTCOMES, SETTLED_MOODS, UPSET_MOODS } from '../playbook/types.js';
 
@@ -53,7 +52,7 @@ export interface CallStats {
   firstCallResolution: Share & { resolved: number };
   /** Completed calls escalated or transferred. */
   handedOff: Share;
-  /** endedAt − startedAt of completed calls, seconds (median and 90th percentile, linear interpolation). */
+  /** endedAt − startedAt of completed calls, seconds to a tenth (median and 90th percentile, linear interpolation). */
   handleTime: { calls: number; medianSeconds: number | null; p90Seconds: number | null };
   /** Seconds per stage (record.stageSeconds) over the completed calls that went through it, in first-seen order. */
   stages: Array<{ stage: string; calls: number; totalSeconds: number; meanSeconds: number }>;
@@ -67,7 +66,7 @@ export interface CallStats {
   moodTurnaround: Share;
   /** Customers (same phone or account) with more than one call in scope, and their calls. Calls with neither are not counted. */
   repeatCallers: { customers: number; calls: number };
-  /** Most frequent problem categories (every call in scope), at most five. */
+  /** Most frequent problem categories (every call in scope, case ignored), at most five. */
   topCategories: Array<{ category: string; count: number }>;
   /** Calls per day in the agent's zone, every day of the range (zeros included). */
   perDay: Array<{ day: string; calls: number }>;
@@ -117,25 +116,19 @@ export class StatsAccumulator {
   private readonly followups = { doneOnTime: 0, doneLate: 0, overdue: 0, open: 0, cancelled: 0 };
   private upsetStarts = 0;
   private turned = 0;
-  private readonly categories = new Map<string, number>();
+  /** By lower-cased category; shown as first written. */
+  private readonly categories = new Map<string, { category: string; count: number }>();
   private readonly days = new Map<string, number>();
   /** Union-find over customer keys (`p:<digits>`, `a:<account>`), for repeat callers. */
   private readonly parent = new Map<string, string>();
   private readonly customerOfCall: string[] = [];
   private readonly dayKeyCache = new Map<number, string>();
-  private readonly dayFormat: Intl.DateTimeFormat;
 
   constructor(private readonly options: StatsOptions) {
     this.nowMs = options.now.getTime();
     this.fromMs = options.from?.getTime() ?? -Infinity;
     this.toMs = options.to?.getTime() ?? Infinity;
     this.contextFromMs = this.fromMs - WINDOW_MS;
-    this.dayFormat = new Intl.DateTimeFormat('en-US', {
-      timeZone: options.timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
   }
 
   add(record: CallRecord): void {
@@ -154,8 +147,11 @@ export class StatsAccumulator {
     this.total++;
     const day = this.dayKey(startMs);
     this.days.set(day, (this.days.get(day) ?? 0) + 1);
-    const shownCategory = record.problem.category?.trim();
-    if (shownCategory) this.categories.set(shownCategory, (this.categories.get(shownCategory) ?? 0) + 1);
+    if (category) {
+      const entry = this.categories.get(category);
+      if (entry) entry.count++;
+      else this.categories.set(category, { category: record.problem.category!.trim(), count: 1 });
+    }
     this.addCustomer(phoneKey, accountKey);
     for (const followup of record.followups) this.addFollowup(followup);
 
@@ -206,13 +202,13 @@ export class StatsAccumulator {
       byOutcome,
       firstCallResolution: { ...share(firstCall, this.completed), resolved: this.resolved.length },
       handedOff: share(this.handedOff, this.completed),
-      handleTime: { calls: sorted.length, medianSeconds: quantile(sorted, 0.5), p90Seconds: quantile(sorted, 0.9) },
-      stages: [...this.stages].map(([stage, s]) => ({ stage, calls: s.calls, totalSeconds: s.totalSeconds, meanSeconds: s.totalSeconds / s.calls })),
+      handleTime: { calls: sorted.length, medianSeconds: tenths(quantile(sorted, 0.5)), p90Seconds: tenths(quantile(sorted, 0.9)) },
+      stages: [...this.stages].map(([stage, s]) => ({ stage, calls: s.calls, totalSeconds: s.totalSeconds, meanSeconds: tenths(s.totalSeconds / s.calls)! })),
       followups: { ...this.followups },
       moodTurnaround: share(this.turned, this.upsetStarts),
       repeatCallers: { customers: repeat.length, calls: repeat.reduce((a, b) => a + b, 0) },
-      topCategories: [...this.categories]
-        .map(([category, count]) => ({ category, count }))
+      topCategories: [...this.categories.values()]
+        .map(({ category, count }) => ({ category, count }))
         .sort(byCountThenName((x) => x.category))
         .slice(0, TOP_CATEGORIES),
       perDay: this.perDay(),
@@ -231,7 +227,7 @@ export class StatsAccumulator {
     const zone = followup.timeZone ?? this.options.timeZone;
     const deadline = (dueIso: string) => {
       const ms = Date.parse(dueIso);
-      return followup.allDay ? addDays(startOfDay(new TZDate(ms, zone)), 1).getTime() - 1 : ms;
+      return followup.allDay ? endOfDayIn(new Date(ms), zone).getTime() : ms;
     };
     const count = (doneMs: number, dueIso: string) => {
       if (doneMs <= deadline(dueIso)) this.followups.doneOnTime++;
@@ -285,9 +281,8 @@ export class StatsAccumulator {
     const quarter = Math.floor(ms / 900_000);
     let key = this.dayKeyCache.get(quarter);
     if (key === undefined) {
-      const parts = this.dayFormat.formatToParts(new Date(ms));
-      const part = (type: string) => parts.find((p) => p.type === type)!.value;
-      key = `${part('year')}-${part('month')}-${part('day')}`;
+      const { year, month, day } = calendarDayIn(new Date(ms), this.options.timeZone);
+      key = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
       this.dayKeyCache.set(quarter, key);
     }
     return key;
@@ -323,6 +318,11 @@ export function quantile(sorted: readonly number[], q: number): number | null {
   const below = Math.floor(position);
   const above = Math.ceil(position);
   return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
+}
+
+/** Seconds to a tenth: enough for people, and no float noise in the JSON. */
+function tenths(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10) / 10;
 }
 
 function share(count: number, of: number): Share {

@@ -1,4 +1,5 @@
 import { mkdir, chmod, readFile, readdir, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { callDirOf } from './ids.js';
 import { isTempFileName } from './writeFileAtomic.js';
@@ -55,6 +56,35 @@ export async function listMonthDirs(dataDir: string): Promise<MonthDir[]> {
     for (const month of inYear) months.push({ month: `${year}-${month}`, path: join(root, year, month) });
   }
   return months;
+}
+
+/** The call id a file name in a month directory stands for, or undefined (temp files, strays). */
+export function callIdOfFileName(name: string): string | undefined {
+  return CALL_FILE.exec(name)?.[1];
+}
+
+/**
+ * `listMonthDirs` without the promise round trips: the summary cache stats every month
+ * directory on each `followups`, where a few milliseconds are a visible share.
+ */
+export function listMonthDirsSync(dataDir: string): MonthDir[] {
+  const root = callsRoot(dataDir);
+  const years = readdirOrEmptySync(root).filter((y) => YEAR_DIR.test(y)).sort();
+  const months: MonthDir[] = [];
+  for (const year of years) {
+    const inYear = readdirOrEmptySync(join(root, year)).filter((m) => MONTH_DIR.test(m)).sort();
+    for (const month of inYear) months.push({ month: `${year}-${month}`, path: join(root, year, month) });
+  }
+  return months;
+}
+
+function readdirOrEmptySync(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 export interface CallFileEntry {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CALL_ID_PATTERN } from './ids.js';
 
 /**
  * The call file format. Every file read from the store goes through `CallRecord`;
@@ -9,7 +10,7 @@ export const CURRENT_SCHEMA_VERSION = 1;
 
 const isoInstant = z.iso.datetime({ offset: true });
 
-export const CALL_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-z]{6}$/;
+export { CALL_ID_PATTERN };
 export const CallId = z.string().regex(CALL_ID_PATTERN, 'not a call id (like 20261123-145203-k3v9q2)');
 
 export const AnswerValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);

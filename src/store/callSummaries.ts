@@ -1,5 +1,9 @@
 import type { CallRecord, FollowUp } from './callRecord.js';
-import { scanCalls, type ScanOptions } from './callStore.js';
+import type { ScanOptions } from './callStore.js';
+import { cachedOpenFollowUps, cachedSummaries, type SummarySpec } from './summaryCache.js';
+
+// Nothing here may import zod, directly or not: this module is on the start-up path of
+// `followups` and `list`. The summary cache loads the validator only to read changed files.
 
 /**
  * The few fields of a call that the lists (`followups`, `list`, `stats`) need. Kept
@@ -57,15 +61,51 @@ export function summarizeCall(record: CallRecord): CallSummary {
 }
 
 /**
+ * The keys a customer is recognised by when counting their calls: the phone's digits
+ * (five or more) and the account, case-insensitively.
+ */
+export function customerKeys(customer: CallSummary['customer']): string[] {
+  const keys: string[] = [];
+  const digits = customer.phone ? customer.phone.replace(/\D/g, '') : '';
+  if (digits.length >= 5) keys.push(`p:${digits}`);
+  const account = customer.account?.trim().toLowerCase();
+  if (account) keys.push(`a:${account}`);
+  return keys;
+}
+
+const spec: SummarySpec = { summarize: summarizeCall, customerKeys };
+
+const monthKey = (date: Date) => `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+
+/**
  * Summaries of every call (or those in the months overlapping `from`/`to`), newest
- * first, with damaged files listed apart. This is the seam where the cache plugs in.
+ * first, with damaged files listed apart. Served from the summary cache, which re-reads
+ * only the call files that changed since it was last brought up to date.
  */
 export async function loadCallSummaries(dataDir: string, options: Omit<ScanOptions, 'newestFirst'> = {}): Promise<SummaryLoad> {
-  const summaries: CallSummary[] = [];
-  const damaged: DamagedFile[] = [];
-  for await (const item of scanCalls(dataDir, { ...options, newestFirst: true })) {
-    if (item.ok) summaries.push(summarizeCall(item.record));
-    else damaged.push({ path: item.path, problem: item.problem });
-  }
-  return { summaries, damaged };
+  const first = options.from ? monthKey(options.from) : undefined;
+  const last = options.to ? monthKey(options.to) : undefined;
+  return cachedSummaries(dataDir, spec, (month) => (first === undefined || month >= first) && (last === undefined || month <= last));
+}
+
+export interface OpenFollowUpLoad {
+  /** Calls with at least one open follow-up (in `openFollowups`), newest first. */
+  calls: CallSummary[];
+  /**
+   * For every `customerKeys` key of those calls: how many calls in the whole store carry
+   * it. A customer has called more than once when any of their keys counts 2 or more.
+   */
+  callsPerCustomer: ReadonlyMap<string, number>;
+  /** Every damaged call file in the store, newest first. */
+  damaged: DamagedFile[];
+  /** Readable calls in the store. */
+  callCount: number;
+}
+
+/**
+ * What the morning list needs, without loading a summary per call: on a store that has
+ * not changed it reads one small file, whatever the store's size.
+ */
+export async function loadOpenFollowUps(dataDir: string): Promise<OpenFollowUpLoad> {
+  return cachedOpenFollowUps(dataDir, spec);
 }

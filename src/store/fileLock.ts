@@ -42,13 +42,13 @@ export async function withFileLock<T>(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const seen = await readLock(lockPath);
-      if (seen && isShortLockStale(seen, staleMs)) {
+      if (!seen) continue; // released meanwhile
+      if (isShortLockStale(seen, staleMs)) {
         // Re-judged under the break guard: another waiter may have broken it and taken a fresh one meanwhile.
-        await breakLock(lockPath, (now) => now !== undefined && isShortLockStale(now, staleMs));
-        continue;
+        if (await breakLock(lockPath, (now) => now !== undefined && isShortLockStale(now, staleMs))) continue;
       }
       if (Date.now() - started > timeoutMs) {
-        throw new OperationError(`${lockPath} is held by another process (${holderText(seen?.info)}); try again in a moment`);
+        throw new OperationError(`${lockPath} is held by another process (${holderText(seen.info)}); try again in a moment`);
       }
       await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 100);

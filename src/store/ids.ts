@@ -1,11 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { CALL_ID_PATTERN } from './callRecord.js';
+import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
+
+// node:crypto takes a few milliseconds to load, and this module is on the start-up path
+// of the read-only commands (`followups`, `list`): only writers load it, on first use.
+const require = createRequire(import.meta.url);
+let randomBytes: typeof import('node:crypto').randomBytes | undefined;
+
+/**
+ * `YYYYMMDD-HHMMSS-xxxxxx`. Lives here rather than beside the zod schema so that code on
+ * the start-up path of `followups` and `list` can recognise call files without loading zod.
+ */
+export const CALL_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-z]{6}$/;
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** Six random base-36 characters (~31 bits): enough that agents sharing a directory never collide. */
 export function randomPart(length = 6): string {
+  randomBytes ??= (require('node:crypto') as typeof import('node:crypto')).randomBytes;
   const bytes = randomBytes(length);
   let out = '';
   for (const byte of bytes) out += ALPHABET[byte % 36];

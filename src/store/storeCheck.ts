@@ -1,6 +1,6 @@
 import { chmod, lstat, readdir, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { callsRoot, DIR_MODE, FILE_MODE } from './callFiles.js';
 import { parseCallText } from './callStore.js';
 import { callDirOf } from './ids.js';
@@ -207,37 +207,42 @@ async function checkLock(path: string, name: string, now: number, add: (p: Store
   } catch {
     return;
   }
-  if (!lock) return;
+  const problem = lock && judgeLock(path, name, lock, now);
+  if (problem) add(problem);
+}
+
+/** A lock file's verdict: nothing (in use, fine), stale (safe to remove) or held too long (a person decides). */
+function judgeLock(path: string, name: string, lock: LockSnapshot, now: number): StoreProblem | undefined {
   const remove = { autoFix: { action: 'remove' as const } };
+  const age = now - lock.mtimeMs;
   if (name.endsWith('.lock.break')) {
-    if (now - lock.mtimeMs > 60_000) add({ kind: 'stale-lock', path, problem: 'leftover from breaking a stale lock', fix: 'csr-call doctor --fix removes it', ...remove });
-    return;
+    return age > 60_000
+      ? { kind: 'stale-lock', path, problem: 'leftover from breaking a stale lock', fix: 'csr-call doctor --fix removes it', ...remove }
+      : undefined;
   }
   if (!name.endsWith(SESSION_LOCK_SUFFIX)) {
-    if (isShortLockStale(lock, undefined, now)) {
-      add({ kind: 'stale-lock', path, problem: `update lock left by ${holder(lock)}`, fix: 'csr-call doctor --fix removes it (it would also be taken over at the next update)', ...remove });
-    }
-    return;
+    return isShortLockStale(lock, undefined, now)
+      ? { kind: 'stale-lock', path, problem: `update lock left by ${holder(lock)}`, fix: 'csr-call doctor --fix removes it (the next update would also take it over)', ...remove }
+      : undefined;
   }
   const info = lock.info;
   if (!info || typeof info.host !== 'string' || typeof info.pid !== 'number') {
-    if (now - lock.mtimeMs > 60_000) add({ kind: 'stale-lock', path, problem: 'unreadable resume lock', fix: 'csr-call doctor --fix removes it', ...remove });
-    return;
+    return age > 60_000
+      ? { kind: 'stale-lock', path, problem: 'unreadable resume lock', fix: 'csr-call doctor --fix removes it', ...remove }
+      : undefined;
   }
   if (info.host === hostname()) {
-    if (!processAlive(info.pid)) {
-      add({ kind: 'stale-lock', path, problem: `resume lock left by ${holder(lock)}, which has ended`, fix: 'csr-call doctor --fix removes it', ...remove });
-    }
-    return;
+    return processAlive(info.pid)
+      ? undefined
+      : { kind: 'stale-lock', path, problem: `resume lock left by ${holder(lock)}, which has ended`, fix: 'csr-call doctor --fix removes it', ...remove };
   }
-  if (now - lock.mtimeMs > HELD_LOCK_REPORT_MS) {
-    add({
-      kind: 'held-lock',
-      path,
-      problem: `call open for editing by ${holder(lock)} for more than a day`,
-      fix: `if nobody on ${info.host} is still editing it, delete ${path} (resume on that computer asks to take it over)`,
-    });
-  }
+  if (age <= HELD_LOCK_REPORT_MS) return undefined;
+  return {
+    kind: 'held-lock',
+    path,
+    problem: `call open for editing by ${holder(lock)} for more than a day`,
+    fix: `if nobody on ${info.host} is still editing it, delete ${path} (resume asks before taking it over)`,
+  };
 }
 
 function holder(lock: LockSnapshot): string {
@@ -281,19 +286,18 @@ export async function fixStore(dataDir: string, options: CheckOptions = {}): Pro
         await unlink(problem.path).catch(ignoreMissing);
         fixed.push(problem);
       } else if (problem.kind === 'stale-lock') {
-        // Judged again at removal time, under the break guard: it may have been taken over meanwhile.
-        const stillStale = async () => {
-          const again = await checkStoreLockOnly(problem.path, options.now);
-          return again;
-        };
-        if (problem.path.endsWith('.lock.break')) {
+        const name = basename(problem.path);
+        if (name.endsWith('.lock.break')) {
           await unlink(problem.path).catch(ignoreMissing);
           fixed.push(problem);
-        } else if (await stillStale()) {
-          const removed = await breakLock(problem.path, () => true);
-          if (removed) fixed.push(problem);
-          else failed.push({ problem, error: 'another process was busy with this lock; run doctor again' });
+          continue;
         }
+        // Judged again under the break guard: it may have been taken over since the check.
+        const removed = await breakLock(
+          problem.path,
+          (current) => current !== undefined && judgeLock(problem.path, name, current, options.now ?? Date.now())?.kind === 'stale-lock',
+        );
+        if (removed) fixed.push(problem);
       }
     } catch (error) {
       failed.push({ problem, error: (error as Error).message });
@@ -301,13 +305,6 @@ export async function fixStore(dataDir: string, options: CheckOptions = {}): Pro
   }
   const after = await checkStore(dataDir, options);
   return { fixed, failed, after };
-}
-
-async function checkStoreLockOnly(path: string, now?: number): Promise<boolean> {
-  const found: StoreProblem[] = [];
-  const name = path.slice(path.lastIndexOf(sep) + 1);
-  await checkLock(path, name, now ?? Date.now(), (p) => found.push(p));
-  return found.some((p) => p.kind === 'stale-lock');
 }
 
 function rank(problem: StoreProblem): number {

@@ -21,14 +21,21 @@ function tempPathFor(target: string): string {
  * directory flushed so the rename itself survives a power cut. A reader sees either the
  * old or the new file, never a mix. On failure (disk full...) the old file is untouched
  * and the temporary file removed.
+ *
+ * `durable: false` skips both flushes, for files that may be lost in a power cut because
+ * they can be rebuilt (the summary cache): still whole-or-nothing for every reader.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  { durable = true }: { durable?: boolean } = {},
+): Promise<void> {
   const temp = tempPathFor(target);
   const handle = await open(temp, 'wx', 0o600);
   try {
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -37,7 +44,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
     await unlink(temp).catch(() => {});
     throw error;
   }
-  await syncDirectory(dirname(target));
+  if (durable) await syncDirectory(dirname(target));
 }
 
 /** The same, synchronously: used by the signal handlers, where awaiting is not possible. */
@@ -120,6 +127,7 @@ export async function createAtomicWriteStream(target: string): Promise<AtomicWri
         if (!stream.writableEnded) stream.end();
         await finished(stream);
         await handle.sync();
+        stream.destroy(); // releases its hold on the handle, or close() would wait forever
         await handle.close();
         await rename(temp, target);
       } catch (error) {

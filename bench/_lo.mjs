@@ -1,0 +1,11 @@
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const w0 = performance.now();
+const t0 = cpu();
+const { loadOpenFollowUps } = await import('../dist/src/store/callSummaries.js');
+const t1 = cpu();
+const r = await loadOpenFollowUps(process.argv[2]);
+const t2 = cpu();
+const w2 = performance.now();
+const r2 = await loadOpenFollowUps(process.argv[2]);
+const t3 = cpu();
+console.log('cpu: boot', t0.toFixed(0), 'import', (t1 - t0).toFixed(1), 'load', (t2 - t1).toFixed(1), `(wall ${(w2 - w0).toFixed(0)})`, 'again', (t3 - t2).toFixed(1), r.calls.length, r.callCount, r.damaged.length);

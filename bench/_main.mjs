@@ -1,0 +1,18 @@
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const t0 = cpu();
+const { createRequire } = await import('node:module');
+const version = createRequire(import.meta.url)('../package.json').version;
+const t1 = cpu();
+const commander = await import('commander');
+const t2 = cpu();
+const { buildProgram } = await import('../dist/src/cli.js');
+const t3 = cpu();
+const p = buildProgram(() => ({}), version);
+const t4 = cpu();
+await import('chalk');
+const t5 = cpu();
+await import('../dist/src/store/callSummaries.js');
+const t6 = cpu();
+await import('../dist/src/commands/followups.js');
+const t7 = cpu();
+console.log(`boot ${t0.toFixed(0)} pkg ${(t1-t0).toFixed(1)} commander ${(t2-t1).toFixed(1)} cli ${(t3-t2).toFixed(1)} build ${(t4-t3).toFixed(1)} chalk ${(t5-t4).toFixed(1)} summaries ${(t6-t5).toFixed(1)} followups-rest ${(t7-t6).toFixed(1)}`);

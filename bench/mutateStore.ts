@@ -1,0 +1,149 @@
+/**
+ * "Another process added, changed or removed 10 call files": the changes another agent's
+ * csr-call makes in a shared store between two `followups` of ours, made through the
+ * store's own code (saveCall) like that agent's would be. Every change is journalled and
+ * undone by `restore()`, so the bench store stays as generated.
+ *
+ * It also keeps the truth the `followups` output is checked against: the set of open
+ * follow-ups, first read straight from the call files (no csr-call code involved), then
+ * updated with every change made here.
+ */
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { saveCall } from '../src/store/callStore.js';
+import { callPath } from '../src/store/callFiles.js';
+import { writeFileAtomic } from '../src/store/writeFileAtomic.js';
+import type { CallRecord } from '../src/store/callRecord.js';
+import { makeExtraCall, type StoreInfo } from './generateStore.js';
+
+/** Open follow-up ids of a store, read from the files with JSON.parse alone; cached beside the store. */
+export function openFollowUpTruth(store: StoreInfo): Set<string> {
+  const cachePath = join(store.dataDir, '..', 'open-followups.json');
+  if (existsSync(cachePath)) {
+    const cached = JSON.parse(readFileSync(cachePath, 'utf8')) as { generatorVersion: number; ids: string[] };
+    if (cached.generatorVersion === store.generatorVersion) return new Set(cached.ids);
+  }
+  const ids: string[] = [];
+  for (const path of allCallFiles(store.dataDir)) {
+    const record = JSON.parse(readFileSync(path, 'utf8')) as CallRecord;
+    for (const f of record.followups) if (f.status === 'open') ids.push(f.id);
+  }
+  writeFileSync(cachePath, JSON.stringify({ generatorVersion: store.generatorVersion, ids }));
+  return new Set(ids);
+}
+
+function* allCallFiles(dataDir: string): Generator<string> {
+  for (const dir of monthDirs(dataDir)) for (const name of readdirSync(dir)) if (/^\d{8}-\d{6}-[0-9a-z]{6}\.json$/.test(name)) yield join(dir, name);
+}
+
+function monthDirs(dataDir: string): string[] {
+  const root = join(dataDir, 'calls');
+  return readdirSync(root)
+    .sort()
+    .flatMap((year) => readdirSync(join(root, year)).sort().map((month) => join(root, year, month)));
+}
+
+export class StoreMutator {
+  readonly open: Set<string>;
+  private readonly added: string[] = [];
+  /** Original text of every file changed or removed, by path. */
+  private readonly originals = new Map<string, string>();
+  private round = 0;
+  private readonly months: string[];
+
+  constructor(
+    private readonly store: StoreInfo,
+    private readonly agent: string,
+  ) {
+    this.open = openFollowUpTruth(store);
+    this.months = monthDirs(store.dataDir);
+  }
+
+  /** 4 calls added, 2 follow-ups done, 2 notes added to old calls, 2 calls removed. */
+  async tenChanges(): Promise<void> {
+    const round = ++this.round;
+    let seed = round * 1000;
+    const random = () => {
+      seed = (Math.imul(seed ^ (seed >>> 15), 2246822519) + 0x9e3779b9) >>> 0;
+      return seed / 4294967296;
+    };
+    const endAt = Date.parse(this.store.endAt);
+    for (let i = 0; i < 4; i++) {
+      const record = makeExtraCall(endAt + round * 60_000 + i * 1000, round * 10 + i);
+      await saveCall(this.store.dataDir, record);
+      this.added.push(callPath(this.store.dataDir, record.id));
+      for (const f of record.followups) if (f.status === 'open') this.open.add(f.id);
+    }
+    const openIds = [...this.open].filter((id) => !this.isTouched(this.callPathOfFollowUp(id)));
+    for (let i = 0; i < 2 && openIds.length; i++) {
+      const id = openIds.splice(Math.floor(random() * openIds.length), 1)[0]!;
+      const path = this.callPathOfFollowUp(id);
+      await this.change(path, (record) => ({
+        ...record,
+        followups: record.followups.map((f) =>
+          f.id === id
+            ? { ...f, status: 'done' as const, doneAt: new Date().toISOString(), history: [...f.history, { at: new Date().toISOString(), by: this.agent, action: 'done' as const, note: 'Called back: sorted' }] }
+            : f,
+        ),
+      }));
+      this.open.delete(id);
+    }
+    for (let i = 0; i < 2; i++) {
+      const path = this.randomUntouchedCall(random);
+      await this.change(path, (record) => ({
+        ...record,
+        notes: [...record.notes, { at: new Date().toISOString(), by: this.agent, text: 'Customer rang back: the refund arrived.' }],
+      }));
+    }
+    for (let i = 0; i < 2; i++) {
+      const path = this.randomUntouchedCall(random);
+      const text = readFileSync(path, 'utf8');
+      this.originals.set(path, text);
+      for (const f of (JSON.parse(text) as CallRecord).followups) this.open.delete(f.id);
+      unlinkSync(path);
+    }
+  }
+
+  /** Puts every file back as it was (the open set too). */
+  async restore(): Promise<void> {
+    for (const path of this.added.splice(0)) unlinkSync(path);
+    for (const [path, text] of this.originals) await writeFileAtomic(path, text);
+    this.originals.clear();
+    const truth = openFollowUpTruth(this.store);
+    this.open.clear();
+    for (const id of truth) this.open.add(id);
+  }
+
+  private async change(path: string, edit: (record: CallRecord) => CallRecord): Promise<void> {
+    const text = readFileSync(path, 'utf8');
+    this.originals.set(path, text);
+    await saveCall(this.store.dataDir, edit(JSON.parse(text) as CallRecord));
+  }
+
+  private isTouched(path: string): boolean {
+    return this.originals.has(path) || this.added.includes(path);
+  }
+
+  private callPathOfFollowUp(id: string): string {
+    return callPath(this.store.dataDir, id.slice(0, id.lastIndexOf('.f')));
+  }
+
+  private randomUntouchedCall(random: () => number): string {
+    for (;;) {
+      const dir = this.months[Math.floor(random() * this.months.length)]!;
+      const names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+      if (names.length === 0) continue;
+      const path = join(dir, names[Math.floor(random() * names.length)]!);
+      if (!this.isTouched(path)) return path;
+    }
+  }
+}
+
+/** Follow-up ids in a command's output, in their short form (`k3v9q2.f1`), whatever the layout. */
+export function followUpIdsIn(output: string): Set<string> {
+  const ids = new Set<string>();
+  for (const match of output.matchAll(/(?:\d{8}-\d{6}-)?([0-9a-z]{6}\.f\d+)/g)) ids.add(match[1]!);
+  return ids;
+}
+
+export const shortFollowUpId = (id: string) => id.slice(id.lastIndexOf('.f') - 6);

@@ -1,0 +1,18 @@
+import type { Context } from '../context.js';
+import { UserError } from '../errors.js';
+import type { DamagedFile } from '../store/callSummaries.js';
+
+/**
+ * How the lists treat damaged call files: one warning line each (file and problem) on
+ * stderr, the rest still shown; with `--strict`, exit 1 once the output is printed.
+ */
+export function warnDamaged(damaged: readonly DamagedFile[], ctx: Pick<Context, 'warn'>): void {
+  for (const file of damaged) ctx.warn(`skipped damaged call file ${file.path}: ${file.problem}`);
+}
+
+export function failIfStrict(damaged: readonly DamagedFile[], strict: boolean | undefined): void {
+  if (strict && damaged.length > 0) {
+    const n = damaged.length;
+    throw new UserError(`${n} damaged call file${n === 1 ? '' : 's'} skipped (--strict): csr-call doctor lists them`, 1);
+  }
+}

@@ -1,0 +1,16 @@
+export { parseWhen, parseDay, ACCEPTED_DATE_FORMS, ACCEPTED_DAY_FORMS } from './parseWhen.js';
+export type { ParsedWhen, DateOptions, DayOptions } from './parseWhen.js';
+export { parseAge, ACCEPTED_AGE_FORMS } from './parseAge.js';
+export type { Age } from './parseAge.js';
+export { formatDue, describeLateness, formatDateTime, formatDay } from './formatDue.js';
+export type { FormatDueOptions } from './formatDue.js';
+export { formatDuration } from './formatDuration.js';
+export {
+  startOfDayIn,
+  endOfDayIn,
+  shiftInZone,
+  canonicalTimeZone,
+  calendarDayIn,
+  wallTimeToInstant,
+} from './zone.js';
+export type { CalendarDay, WallClock, Shift } from './zone.js';

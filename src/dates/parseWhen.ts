@@ -1,0 +1,454 @@
+/**
+ * Reads the dates agents type: promises, follow-ups, `snooze --until`, `--on`, `--from/--to`.
+ *
+ * Decisions about the ambiguous forms (each one has a test):
+ * - A weekday name never means today. For a due date (`parseWhen`) 'fri' is the next
+ *   Friday: on a Friday it is a week away (type 'today' for today). For a day range
+ *   (`parseDay`) it is the most recent Friday before today, unless the caller asks for
+ *   future days (`followups --on`). 'next fri' / 'last fri' force the direction;
+ *   'this fri' is the coming Friday and may be today.
+ * - A time alone ('10:00', '2pm') is the next time the clock shows it: when it has already
+ *   gone by today, it means tomorrow. A day with a time ('today 9am') is taken as typed,
+ *   even if it is in the past; the caller decides whether to complain.
+ * - '+3d', '3d', 'in 3 days', '+2w', '+1mo' name a day (all-day, like 'tomorrow'); add a
+ *   time for a time on that day ('+3d 10:00'). '+4h', '+30m', 'in 90 min' are exact
+ *   elapsed time from now. A sign is literal: '7d' is in 7 days; '-7d' / '7d ago' are past.
+ * - '14h' and '9h30' are clock times (as written in much of Europe); 'in 4 hours' needs
+ *   '+4h' or 'in'.
+ * - A day and month without a year ('28 nov', 'Fri 28 Nov', as the lists print them) is the
+ *   next such day for a due date, the most recent for a range. A weekday written with a
+ *   date must agree with it.
+ * - A trailing IANA zone ('fri 10:00 America/Chicago') makes the whole date the
+ *   customer's: their today, their Friday, their 10:00. Abbreviations like EST are refused
+ *   (EST has no summer time; name the place instead).
+ * - Across a daylight-saving change a time that does not exist moves forward by the gap
+ *   (02:30 → 03:30); a time that happens twice is the first one (see wallTimeToInstant).
+ */
+import { isExists } from 'date-fns/isExists';
+import { UserError } from '../errors.js';
+import {
+  addDaysTo,
+  addMonthsTo,
+  calendarDayIn,
+  canonicalTimeZone,
+  compareDays,
+  daysInMonth,
+  endOfDayIn,
+  wallTimeToInstant,
+  weekdayOf,
+  type CalendarDay,
+  type WallClock,
+} from './zone.js';
+import { matchDateWord } from './words.js';
+
+export interface ParsedWhen {
+  /** The instant. */
+  at: Date;
+  /** Only a day was given ('fri', '2026-12-01', '+3d', 'tomorrow'): `at` is the start of that day in the zone used. */
+  allDay: boolean;
+  /** Set only when the user named a zone (the customer's), e.g. 'fri 10:00 America/Chicago'. */
+  timeZone?: string;
+}
+
+export interface DateOptions {
+  now: Date;
+  /** The agent's IANA zone. */
+  timeZone: string;
+}
+
+export interface DayOptions extends DateOptions {
+  /**
+   * Which way a weekday or a day-and-month without a year points: 'past' (the default, for
+   * `--from/--to` over calls already taken) or 'future' (`followups --on`).
+   */
+  direction?: 'past' | 'future';
+}
+
+export const ACCEPTED_DATE_FORMS =
+  '2026-12-01, 2026-12-01 15:30, today, tomorrow, now, fri, next fri, 28 nov, +3d, +2w, in 3 days, +4h, +30m, 10:00, 2:30pm, 14h, fri 10:00, tomorrow 9am, fri 10:00 America/Chicago';
+
+export const ACCEPTED_DAY_FORMS =
+  'today, yesterday, tomorrow, 2026-12-01, 28 nov, mon, last fri, next fri, -7d, 7 days ago, +3d';
+
+/** What the agent wrote, understood but not yet placed on the calendar. */
+interface Parsed {
+  day?: DaySpec;
+  time?: WallClock;
+  /** Minutes east of UTC, from an ISO offset ('Z', '+02:00'). */
+  offsetMinutes?: number;
+  /** Exact elapsed time from now, in minutes ('+4h'). */
+  elapsedMinutes?: number;
+  now?: true;
+  zone?: string;
+}
+
+type DaySpec =
+  | { kind: 'relative'; days: number; months: number }
+  | { kind: 'date'; date: CalendarDay }
+  | { kind: 'dayMonth'; month: number; day: number; weekday?: number }
+  | { kind: 'weekday'; weekday: number; which: 'next' | 'last' | 'this' | 'plain' };
+
+class NotUnderstood extends Error {}
+
+/**
+ * A due date or callback time. Throws a one-line UserError for anything else.
+ * See the comment at the top of this file for how the ambiguous forms are read.
+ */
+export function parseWhen(input: string, opts: DateOptions): ParsedWhen {
+  const result = placeWhen(input, parseOrThrow(input, 'date', ACCEPTED_DATE_FORMS), opts);
+  if (!isReasonable(result.at)) throw new UserError(`${JSON.stringify(input.trim())} is too far away to be a date`);
+  return result;
+}
+
+/** Within years 1000–9999: '+99999999d' is a typo, not a plan. */
+function isReasonable(at: Date): boolean {
+  const year = at.getUTCFullYear();
+  return Number.isFinite(at.getTime()) && year >= 1000 && year <= 9999;
+}
+
+function placeWhen(input: string, parsed: Parsed, opts: DateOptions): ParsedWhen {
+  const { now } = opts;
+  const zone = parsed.zone ?? opts.timeZone;
+  const withZone = (result: ParsedWhen): ParsedWhen => (parsed.zone ? { ...result, timeZone: parsed.zone } : result);
+
+  if (parsed.now) return withZone({ at: new Date(now.getTime()), allDay: false });
+  if (parsed.elapsedMinutes !== undefined) {
+    return withZone({ at: new Date(now.getTime() + parsed.elapsedMinutes * 60_000), allDay: false });
+  }
+
+  const today = calendarDayIn(now, zone);
+  if (!parsed.day) {
+    // A time alone: today if still to come this minute or later, otherwise tomorrow.
+    const time = parsed.time!;
+    const todayAt = wallTimeToInstant(today, time, zone);
+    const startOfThisMinute = Math.floor(now.getTime() / 60_000) * 60_000;
+    const at = todayAt.getTime() < startOfThisMinute ? wallTimeToInstant(addDaysTo(today, 1), time, zone) : todayAt;
+    return withZone({ at, allDay: false });
+  }
+
+  const day = placeDay(input, parsed.day, today, 'future', 'date');
+  if (parsed.offsetMinutes !== undefined) {
+    const time = parsed.time!;
+    const asUtc = Date.UTC(day.year, day.month - 1, day.day, time.hour, time.minute, time.second ?? 0, time.ms ?? 0);
+    return { at: new Date(asUtc - parsed.offsetMinutes * 60_000), allDay: false };
+  }
+  if (parsed.time) return withZone({ at: wallTimeToInstant(day, parsed.time, zone), allDay: false });
+  return withZone({ at: wallTimeToInstant(day, { hour: 0, minute: 0 }, zone), allDay: true });
+}
+
+/**
+ * A whole day in the agent's zone, for `--from`, `--to` and `--on`. `end` is the day's last
+ * millisecond (inclusive), so a 23- or 25-hour day is covered exactly.
+ */
+export function parseDay(input: string, opts: DayOptions): { start: Date; end: Date } {
+  const parsed = parseOrThrow(input, 'day', ACCEPTED_DAY_FORMS);
+  const { now, timeZone } = opts;
+  const quoted = JSON.stringify(input.trim());
+  if (parsed.zone) throw new UserError(`${quoted}: a day here is always in your own time zone (${timeZone}); leave out ${parsed.zone}`);
+  if (parsed.time || parsed.elapsedMinutes !== undefined) {
+    throw new UserError(`${quoted} is a time, but a whole day is needed here; use ${ACCEPTED_DAY_FORMS}`);
+  }
+  const today = calendarDayIn(now, timeZone);
+  const day = parsed.now ? today : placeDay(input, parsed.day!, today, opts.direction ?? 'past', 'day');
+  const start = wallTimeToInstant(day, { hour: 0, minute: 0 }, timeZone);
+  return { start, end: endOfDayIn(start, timeZone) };
+}
+
+function placeDay(
+  input: string,
+  spec: DaySpec,
+  today: CalendarDay,
+  direction: 'past' | 'future',
+  what: 'date' | 'day',
+): CalendarDay {
+  const day = placeDayUnchecked(input, spec, today, direction, what);
+  if (!isReasonable(new Date(Date.UTC(day.year, day.month - 1, day.day)))) {
+    throw new UserError(`${JSON.stringify(input.trim())} is too far away to be a ${what}`);
+  }
+  return day;
+}
+
+function placeDayUnchecked(
+  input: string,
+  spec: DaySpec,
+  today: CalendarDay,
+  direction: 'past' | 'future',
+  what: 'date' | 'day',
+): CalendarDay {
+  switch (spec.kind) {
+    case 'relative':
+      return addDaysTo(addMonthsTo(today, spec.months), spec.days);
+    case 'date':
+      return spec.date;
+    case 'weekday': {
+      const forward = (weekdayOf(today) - spec.weekday + 7) % 7; // days since the last such weekday
+      const ahead = (spec.weekday - weekdayOf(today) + 7) % 7; // days until the next one (0 = today)
+      const which = spec.which === 'plain' ? (direction === 'future' ? 'next' : 'last') : spec.which;
+      if (which === 'this') return addDaysTo(today, ahead);
+      if (which === 'next') return addDaysTo(today, ahead === 0 ? 7 : ahead);
+      return addDaysTo(today, -(forward === 0 ? 7 : forward));
+    }
+    case 'dayMonth': {
+      const fits = (year: number) => spec.day <= daysInMonth(year, spec.month);
+      let year = today.year;
+      // The next (or most recent) year in which that day exists and is on the right side of today.
+      for (let i = 0; i < 8; i++) {
+        const candidate = { year, month: spec.month, day: spec.day };
+        const cmp = compareDays(candidate, today);
+        if (fits(year) && (direction === 'future' ? cmp >= 0 : cmp <= 0)) break;
+        year += direction === 'future' ? 1 : -1;
+      }
+      if (!fits(year)) throw new UserError(`${JSON.stringify(input.trim())} is not a real ${what}: ${spec.day} ${MONTH_NAMES[spec.month - 1]} does not exist`);
+      const date = { year, month: spec.month, day: spec.day };
+      if (spec.weekday !== undefined && weekdayOf(date) !== spec.weekday) {
+        throw new UserError(`${JSON.stringify(input.trim())}: ${describeDay(date)} is a ${WEEKDAY_NAMES[weekdayOf(date)]}, not a ${WEEKDAY_NAMES[spec.weekday]}`);
+      }
+      return date;
+    }
+  }
+}
+
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function describeDay(date: CalendarDay): string {
+  return `${date.day} ${MONTH_NAMES[date.month - 1]} ${date.year}`;
+}
+
+function parseOrThrow(input: string, what: 'date' | 'day', forms: string): Parsed {
+  const shown = JSON.stringify(input.trim());
+  if (input.trim() === '') throw new UserError(`no ${what} given; use ${forms}`);
+  try {
+    return parse(input);
+  } catch (error) {
+    if (error instanceof NotUnderstood) throw new UserError(`${shown} is not a ${what} I understand; use ${forms}`);
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The grammar. parse() only understands the words; placing them on the calendar is above.
+
+const ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+const ISO_DATE_TIME = /^(\d{4}-\d{1,2}-\d{1,2})t(.+)$/;
+const CLOCK = /^(\d{1,2})[:.](\d{2})(?::(\d{2})(?:[.,](\d{1,3})\d*)?)?(am|pm)?(z|[+-]\d{2}(?::?\d{2})?)?$/;
+const HOUR_AMPM = /^(\d{1,2})(am|pm)$/;
+const HOUR_H = /^(\d{1,2})h(\d{2})?$/;
+const OFFSET = /^(z|[+-]\d{2}(?::?\d{2})?)$/;
+const RELATIVE = /^(in\s+)?([+-]?)\s*(\d+)\s*([a-z]+)(\s+ago)?(?:\s+(?:at\s+)?(.+))?$/;
+const ORDINAL = /^(\d{1,2})(st|nd|rd|th)?$/;
+
+const UNITS: Record<string, 'minute' | 'hour' | 'day' | 'week' | 'month'> = {
+  m: 'minute', min: 'minute', mins: 'minute', minute: 'minute', minutes: 'minute',
+  h: 'hour', hr: 'hour', hrs: 'hour', hour: 'hour', hours: 'hour',
+  d: 'day', day: 'day', days: 'day',
+  w: 'week', wk: 'week', wks: 'week', week: 'week', weeks: 'week',
+  mo: 'month', mos: 'month', month: 'month', months: 'month',
+};
+
+/** Zone abbreviations people type; none names a place, and EST/CST never switch to summer time. */
+const ZONE_ABBREVIATIONS = new Set([
+  'est', 'edt', 'et', 'cst', 'cdt', 'ct', 'mst', 'mdt', 'mt', 'pst', 'pdt', 'pt', 'akst', 'hst',
+  'bst', 'cet', 'cest', 'eet', 'eest', 'wet', 'west', 'ist', 'aest', 'aedt', 'jst',
+]);
+
+function parse(input: string): Parsed {
+  const raw = input.trim().replace(/,/g, ' ').split(/\s+/).filter((t) => t !== '');
+  const result: Parsed = {};
+
+  // A trailing zone: anything with a slash, or UTC/GMT.
+  const last = raw[raw.length - 1]!;
+  if (last.includes('/') || /^(utc|gmt)$/i.test(last)) {
+    const zone = canonicalTimeZone(last);
+    if (!zone) throw new UserError(`unknown time zone "${last}"; use an IANA name like America/Chicago or Europe/London`);
+    result.zone = zone;
+    raw.pop();
+  } else if (raw.length > 1 && ZONE_ABBREVIATIONS.has(last.toLowerCase())) {
+    throw new UserError(`"${last}" is ambiguous; name the customer's time zone like America/New_York or Europe/London`);
+  }
+  if (raw.length === 0) throw new NotUnderstood();
+
+  const text = raw
+    .join(' ')
+    .toLowerCase()
+    .replace(/(\d|\s)([ap])\.m\.?/g, '$1$2m') // 2 p.m.
+    .replace(/(\d)\s+(am|pm)\b/g, '$1$2') // 2 pm
+    .replace(/\b([a-z]{2,})\.(?=\s|$)/g, '$1'); // Fri.
+
+  // '+3d', 'in 2 weeks', '7 days ago', '+3d 10:00'; but not '14h', which is a clock time.
+  const relative = RELATIVE.exec(text);
+  if (relative) {
+    const [, inWord, sign, amount, unitWord, ago, rest] = relative;
+    const unit = UNITS[unitWord!];
+    const marked = Boolean(inWord || sign || ago);
+    if (unit && (unit !== 'hour' || marked) && !(ago && (inWord || sign))) {
+      const n = Number(amount) * (sign === '-' || ago ? -1 : 1);
+      if (unit === 'minute' || unit === 'hour') {
+        if (rest) throw new NotUnderstood();
+        return { ...result, elapsedMinutes: unit === 'hour' ? n * 60 : n };
+      }
+      const spec: DaySpec =
+        unit === 'month' ? { kind: 'relative', days: 0, months: n } : { kind: 'relative', days: unit === 'week' ? n * 7 : n, months: 0 };
+      result.day = spec;
+      if (rest) result.time = parseTimeTokens(rest.split(' '), input);
+      return result;
+    }
+  }
+
+  const tokens = text.split(' ');
+  const dayTokens: string[] = [];
+  const timeTokens: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const isoDateTime = ISO_DATE_TIME.exec(token);
+    if (isoDateTime) {
+      dayTokens.push(isoDateTime[1]!);
+      timeTokens.push(isoDateTime[2]!);
+    } else if (token === 'at') {
+      continue;
+    } else if (isTimeToken(token) || (OFFSET.test(token) && timeTokens.length > 0)) {
+      timeTokens.push(token);
+    } else {
+      dayTokens.push(token);
+    }
+  }
+
+  if (timeTokens.length > 0) {
+    const { time, offsetMinutes } = parseTime(timeTokens, input);
+    result.time = time;
+    if (offsetMinutes !== undefined) result.offsetMinutes = offsetMinutes;
+  }
+  if (dayTokens.length === 0) {
+    if (!result.time) throw new NotUnderstood();
+    if (result.offsetMinutes !== undefined) throw new NotUnderstood(); // an offset needs a date
+    return result;
+  }
+
+  if (dayTokens.length === 1 && dayTokens[0] === 'now') {
+    if (result.time) throw new NotUnderstood();
+    return { ...result, now: true };
+  }
+  result.day = parseDayTokens(dayTokens, input);
+  if (result.offsetMinutes !== undefined && result.day.kind !== 'date') throw new NotUnderstood();
+  return result;
+}
+
+function isTimeToken(token: string): boolean {
+  return CLOCK.test(token) || HOUR_AMPM.test(token) || HOUR_H.test(token) || matchDateWord(token)?.kind === 'noon';
+}
+
+function parseTimeTokens(tokens: string[], input: string): WallClock {
+  const { time, offsetMinutes } = parseTime(tokens, input);
+  if (offsetMinutes !== undefined) throw new NotUnderstood();
+  return time;
+}
+
+function parseTime(tokens: string[], input: string): { time: WallClock; offsetMinutes?: number } {
+  let [first, second] = tokens;
+  if (tokens.length > 2 || first === undefined) throw new NotUnderstood();
+  // '10:00 +02:00' → one token.
+  if (second !== undefined) {
+    if (!OFFSET.test(second)) throw new NotUnderstood();
+    first += second;
+  }
+  const impossible = () => new UserError(`${JSON.stringify(input.trim())} is not a real time of day`);
+  if (matchDateWord(first)?.kind === 'noon') return { time: { hour: 12, minute: 0 } };
+
+  let hour: number;
+  let minute = 0;
+  let secondOfMinute = 0;
+  let ms = 0;
+  let ampm: string | undefined;
+  let offset: string | undefined;
+  let m: RegExpExecArray | null;
+  if ((m = CLOCK.exec(first))) {
+    hour = Number(m[1]);
+    minute = Number(m[2]);
+    secondOfMinute = Number(m[3] ?? 0);
+    ms = Number((m[4] ?? '').padEnd(3, '0'));
+    ampm = m[5];
+    offset = m[6];
+  } else if ((m = HOUR_AMPM.exec(first))) {
+    hour = Number(m[1]);
+    ampm = m[2];
+  } else if ((m = HOUR_H.exec(first))) {
+    hour = Number(m[1]);
+    minute = Number(m[2] ?? 0);
+  } else {
+    throw new NotUnderstood();
+  }
+  if (ampm) {
+    if (hour < 1 || hour > 12) throw impossible();
+    hour = (hour % 12) + (ampm === 'pm' ? 12 : 0);
+  }
+  if (hour > 23 || minute > 59 || secondOfMinute > 59) throw impossible();
+  const time: WallClock = { hour, minute, second: secondOfMinute, ms };
+  if (offset === undefined) return { time };
+  return { time, offsetMinutes: parseOffset(offset, impossible) };
+}
+
+function parseOffset(offset: string, impossible: () => Error): number {
+  if (offset === 'z') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(offset)!;
+  const hours = Number(m[2]);
+  const minutes = Number(m[3] ?? 0);
+  if (hours > 14 || minutes > 59) throw impossible();
+  return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
+}
+
+function parseDayTokens(tokens: string[], input: string): DaySpec {
+  const [first, ...rest] = tokens;
+  if (tokens.length === 1) {
+    const iso = ISO_DATE.exec(first!);
+    if (iso) {
+      const date = { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) };
+      if (!isExists(date.year, date.month - 1, date.day)) {
+        const monthName = MONTH_NAMES[date.month - 1];
+        const why = monthName && date.day >= 1 ? `${monthName} ${date.year} has ${daysInMonth(date.year, date.month)} days` : 'the month is 1–12 and the day 1–31';
+        throw new UserError(`${JSON.stringify(input.trim())} is not a real date: ${why}`);
+      }
+      return { kind: 'date', date };
+    }
+    const word = matchDateWord(first!);
+    if (word?.kind === 'today') return { kind: 'relative', days: 0, months: 0 };
+    if (word?.kind === 'tomorrow') return { kind: 'relative', days: 1, months: 0 };
+    if (word?.kind === 'yesterday') return { kind: 'relative', days: -1, months: 0 };
+    if (word?.kind === 'weekday') return { kind: 'weekday', weekday: word.weekday, which: 'plain' };
+    throw new NotUnderstood();
+  }
+  if (tokens.length === 2 && (first === 'next' || first === 'last' || first === 'this' || first === 'coming')) {
+    const word = matchDateWord(rest[0]!);
+    if (word?.kind !== 'weekday') throw new NotUnderstood();
+    return { kind: 'weekday', weekday: word.weekday, which: first === 'coming' ? 'next' : first };
+  }
+  // '28 nov', 'nov 28', 'Fri 28 Nov', '28th november 2026'.
+  let weekday: number | undefined;
+  let remaining = tokens;
+  const leading = matchDateWord(first!);
+  if (leading?.kind === 'weekday') {
+    weekday = leading.weekday;
+    remaining = rest;
+  }
+  let day: number | undefined;
+  let month: number | undefined;
+  let year: number | undefined;
+  for (const token of remaining) {
+    const ordinal = ORDINAL.exec(token);
+    const word = ordinal ? undefined : matchDateWord(token);
+    if (ordinal && day === undefined) day = Number(ordinal[1]);
+    else if (word?.kind === 'month' && month === undefined) month = word.month;
+    else if (/^\d{4}$/.test(token) && year === undefined && day !== undefined && month !== undefined) year = Number(token);
+    else throw new NotUnderstood();
+  }
+  if (day === undefined || month === undefined) throw new NotUnderstood();
+  if (day < 1 || day > 31) throw new UserError(`${JSON.stringify(input.trim())} is not a real date`);
+  if (year === undefined) return weekday === undefined ? { kind: 'dayMonth', month, day } : { kind: 'dayMonth', month, day, weekday };
+  if (!isExists(year, month - 1, day)) {
+    throw new UserError(`${JSON.stringify(input.trim())} is not a real date: ${MONTH_NAMES[month - 1]} ${year} has ${daysInMonth(year, month)} days`);
+  }
+  const date = { year, month, day };
+  if (weekday !== undefined && weekdayOf(date) !== weekday) {
+    throw new UserError(`${JSON.stringify(input.trim())}: ${describeDay(date)} is a ${WEEKDAY_NAMES[weekdayOf(date)]}, not a ${WEEKDAY_NAMES[weekday]}`);
+  }
+  return { kind: 'date', date };
+}

@@ -1,0 +1,192 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, REPO, stripAnsi, tempDir } from './helpers.js';
+
+// End to end: the compiled CLI, as a user runs it, with playbooks in temp folders far
+// from the repo (no node_modules anywhere near them).
+
+const VALID = `import { definePlaybook, MOODS, OUTCOMES } from 'csr-call';
+
+export default definePlaybook({
+  id: 'billing-desk',
+  title: 'Billing desk',
+  description: 'Our own billing calls',
+  version: '2.1',
+  stages: [
+    { id: 'open', title: 'Open', tip: 'Smile.', steps: [{ id: 'mood', question: 'Mood?', type: 'choice', choices: [...MOODS] }] },
+    {
+      id: 'close',
+      title: 'Close',
+      tip: (answers) => (answers['open.mood'] === 'angry' ? 'Slow down.' : 'Wrap up.'),
+      steps: [{ id: 'code', question: 'Outcome?', type: 'choice', choices: [...OUTCOMES], required: true }],
+    },
+  ],
+});
+`;
+
+/** The VALID playbook with one piece of source text replaced. */
+const broken = (from: string, to: string) => {
+  if (!VALID.includes(from)) throw new Error(`test bug: "${from}" not in VALID`);
+  return VALID.replace(from, to);
+};
+
+function writePlaybook(name: string, source: string, dir = tempDir('csr-call-pb-')): string {
+  const path = join(dir, name);
+  writeFileSync(path, source);
+  return path;
+}
+
+type Result = { status: number | null; stdout: string; stderr: string };
+
+/** runCli without blocking, so the slower cases (each compiles a playbook) run side by side. */
+function runCliAsync(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Result> {
+  return new Promise((done) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1', ...options.env }, timeout: 30_000 },
+      (error, stdout, stderr) => done({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) }),
+    );
+    child.stdin?.end();
+  });
+}
+
+function expectOneLineError(result: Result, line: string) {
+  // Compared whole, so a failure shows all three.
+  expect(result).toEqual({ status: 2, stdout: '', stderr: `csr-call: ${line}\n` });
+  expect(result.stderr).not.toMatch(/^\s+at /m); // never a stack trace
+}
+
+describe('playbooks validate: a bad playbook names the file and the exact field, exit 2', () => {
+  const cases: Array<[string, string, (file: string) => string]> = [
+    ['a syntax error', broken("version: '2.1',", "version: '2.1',,"), (f) => `${f}:7:18: Expected identifier but found ","`],
+    ['a wrong shape', broken("version: '2.1'", 'version: 2.1'), (f) => `${f}: version: must be text (the playbook version, like "1.0"), not 2.1`],
+    [
+      'duplicate stage ids',
+      broken("id: 'close'", "id: 'open'"),
+      (f) => `${f}: stages[1].id: duplicate stage id "open" (also stages[0].id); stage ids must be unique`,
+    ],
+    [
+      'a choice step with no choices',
+      broken(", choices: [...OUTCOMES]", ''),
+      (f) => `${f}: stages[1].steps[0].choices: a choice step needs at least one choice`,
+    ],
+    [
+      'a when that throws',
+      broken("title: 'Close',", "title: 'Close', when: (answers) => (answers['open.mood'] as string).length > 0,"),
+      (f) =>
+        `${f}: stages[1].when: throws when called with no answers ({}): TypeError: Cannot read properties of undefined (reading 'length'); skipped steps have no answer, so check for a missing one first`,
+    ],
+    [
+      'an unknown step type',
+      broken("type: 'choice', choices: [...MOODS]", "type: 'mood', choices: [...MOODS]"),
+      (f) =>
+        `${f}: stages[0].steps[0].type: unknown step type "mood"; accepted: text, longtext, choice, multichoice, yesno, date, datetime, number, list`,
+    ],
+    [
+      'a throw at load time',
+      `const config: any = undefined;\nexport default config.playbook;\n`,
+      (f) => `${f}:2:23: the file threw while loading: TypeError: Cannot read properties of undefined (reading 'playbook')`,
+    ],
+  ];
+
+  it.concurrent.each(cases)('%s', async (_name, source, expected) => {
+    const file = writePlaybook('bad.ts', source);
+    expectOneLineError(await runCliAsync(['playbooks', 'validate', file]), expected(file));
+  });
+
+  it.concurrent('several problems: each on its own line, then a summary', async () => {
+    const file = writePlaybook('many.ts', broken("id: 'close'", "id: 'open'").replace(", choices: [...OUTCOMES]", ''));
+    const result = await runCliAsync(['playbooks', 'validate', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      [
+        `${file}: stages[1].id: duplicate stage id "open" (also stages[0].id); stage ids must be unique`,
+        `${file}: stages[1].steps[0].choices: a choice step needs at least one choice`,
+        `csr-call: ${file}: not a valid playbook (2 problems above)`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it.concurrent('a good file: ok with id, version and counts', async () => {
+    const file = writePlaybook('good.ts', VALID);
+    const result = await runCliAsync(['playbooks', 'validate', file]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`ok: ${file} (billing-desk v2.1, 2 stages, 2 steps)\n`);
+    expect(result.status).toBe(0);
+  });
+
+  it.concurrent('the built-in playbook sources validate too', async () => {
+    const result = await runCliAsync(['playbooks', 'validate', 'playbooks/standard.ts'], { cwd: REPO });
+    expect(result.stdout).toMatch(/^ok: playbooks\/standard\.ts \(standard v[\d.]+, \d+ stages, \d+ steps\)\n$/);
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('playbooks list and show', () => {
+  it.concurrent("lists a user's playbook importing 'csr-call' and a broken one with its problem, exit 0 with a warning", async () => {
+    const dir = join(tempDir('csr-call-home-'), 'playbooks');
+    mkdirSync(dir);
+    const good = writePlaybook('billing.ts', VALID, dir);
+    const bad = writePlaybook('zz-broken.ts', broken(", choices: [...OUTCOMES]", ''), dir);
+    const env = { CSR_CALL_PLAYBOOKS: dir };
+    const [result, listed, shown] = await Promise.all([
+      runCliAsync(['playbooks'], { env }),
+      runCliAsync(['playbooks', 'list', '--json'], { env }),
+      runCliAsync(['playbooks', 'show', 'billing-desk', '--json'], { env }),
+    ]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    for (const id of ['standard', 'irate', 'callback']) expect(lines.some((line) => new RegExp(`^  ${id}\\s.*built-in$`).test(line)), id).toBe(true);
+    expect(lines).toContain(`Yours (${dir})`);
+    expect(lines.some((line) => /^  billing-desk\s+Billing desk\s+/.test(line) && line.endsWith(good))).toBe(true);
+    expect(lines).toContain(`  ✗ ${bad}: stages[1].steps[0].choices: a choice step needs at least one choice`);
+    expect(result.stderr).toBe('csr-call: warning: 1 playbook file could not be loaded (see the problem listed)\n');
+
+    const json = JSON.parse(listed.stdout);
+    expect(json.playbookDir).toBe(dir);
+    expect(json.playbooks).toContainEqual(expect.objectContaining({ ok: true, id: 'billing-desk', kind: 'user', source: good, version: '2.1', steps: 2 }));
+    expect(json.playbooks).toContainEqual({ ok: false, source: bad, problem: expect.stringContaining('stages[1].steps[0].choices') });
+
+    // ...and it can be shown (and so started) by its id.
+    expect(shown.status).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'billing-desk', kind: 'user', source: good, stages: [{ id: 'open' }, { id: 'close', tip: '(depends on answers)' }] });
+  });
+
+  it.concurrent('show standard --json: every step with its full id, type, choices and required flag', async () => {
+    const result = await runCliAsync(['playbooks', 'show', 'standard', '--json']);
+    expect(result.status).toBe(0);
+    const description = JSON.parse(result.stdout);
+    const steps = description.stages.flatMap((stage: { id: string; steps: Array<{ id: string }> }) => {
+      for (const step of stage.steps) expect(step.id.startsWith(`${stage.id}.`)).toBe(true);
+      return stage.steps;
+    });
+    const ids = steps.map((step: { id: string }) => step.id);
+    expect(ids).toEqual(expect.arrayContaining(['identify.name', 'readback.paraphrase', 'decide.handoff', 'outcome.code', 'followup.due', 'wrapup.category']));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(steps.length).toBeGreaterThanOrEqual(15);
+    for (const step of steps) {
+      expect(step).toEqual(expect.objectContaining({ question: expect.any(String), type: expect.any(String), required: expect.any(Boolean), hasCondition: expect.any(Boolean) }));
+      if (step.type === 'choice' || step.type === 'multichoice') expect(step.choices.length).toBeGreaterThan(0);
+    }
+    expect(steps.find((step: { id: string }) => step.id === 'outcome.code')).toMatchObject({ required: true, type: 'choice' });
+  });
+
+  it.concurrent('show standard: stages with tips, steps with their full ids and choices, readable', async () => {
+    const result = await runCliAsync(['playbooks', 'show', 'standard']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Support call \(standard v[\d.]+, built-in\)\n/);
+    expect(result.stdout).toMatch(/^1\/10 Open and identify \[identify\]\n {3}Tip: .+\n {3}identify\.name {2}text, optional, → customer\.name\n {7}Caller's name\n/m);
+    expect(result.stdout).toContain('   outcome.code  choice, required, → outcome\n');
+    expect(result.stdout).toMatch(/decide\.handoff {2}longtext, required, conditional, → escalation\.handoff/);
+    expect(result.stdout).toContain('choices: solve (Yes, I can solve it), escalate (No, escalate or hand over)');
+  });
+
+  it.concurrent('show with a typo: exit 2, one line, the nearest name', async () => {
+    const result = await runCliAsync(['playbooks', 'show', 'irat'], { env: { CSR_CALL_PLAYBOOKS: join(tempDir(), 'none') } });
+    expectOneLineError(result, 'unknown playbook "irat" (did you mean "irate"?); available: standard, irate, callback, sales, or the path of a .ts file');
+  });
+});

@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, runInPty, tempDir } from './helpers.js';
+import { parseCallText } from '../src/store/callStore.js';
+
+function callFiles(dataDir: string): string[] {
+  const root = join(dataDir, 'calls');
+  if (!existsSync(root)) return [];
+  const files: string[] = [];
+  for (const year of readdirSync(root))
+    for (const month of readdirSync(join(root, year)))
+      for (const name of readdirSync(join(root, year, month))) files.push(join(root, year, month, name));
+  return files;
+}
+
+const fullCall = {
+  'identify.name': 'Ana Lima',
+  'identify.phone': '+1 555 0100',
+  'identify.mood': 'angry',
+  'listen.story': 'Charged twice for November.\n? which card was used',
+  'listen.queries': ['Since when?'],
+  'readback.paraphrase': 'Charged twice for November; wants one charge refunded.',
+  'decide.path': 'escalate',
+  'decide.to': 'Billing',
+  'decide.handoff': 'Double charge confirmed on the account; refund one.',
+  'outcome.code': 'escalated',
+  'outcome.mood': 'calm',
+  'promise.made': true,
+  'promise.what': 'Refund within 5 days',
+  'promise.due': '2030-01-04 17:00',
+  'wrapup.category': 'billing',
+};
+
+function writeAnswers(answers: unknown): string {
+  const file = join(tempDir(), 'answers.json');
+  writeFileSync(file, JSON.stringify(answers));
+  return file;
+}
+
+describe('csr-call start --answers', () => {
+  it('walks the standard playbook, leaves a valid private call file and prints the summary', () => {
+    const home = tempDir();
+    const result = runCli(['start', '--answers', writeAnswers(fullCall)], { env: { CSR_CALL_HOME: home } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const files = callFiles(home);
+    expect(files).toHaveLength(1);
+    const parsed = parseCallText(readFileSync(files[0]!, 'utf8'));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const call = parsed.record;
+    expect(call.status).toBe('completed');
+    expect(call.customer).toEqual({ name: 'Ana Lima', phone: '+1 555 0100' });
+    expect(call.outcome).toBe('escalated');
+    expect(call.escalation?.to).toBe('Billing');
+    expect(call.queries).toEqual(['which card was used', 'Since when?']);
+    expect(call.promises[0]?.due).toBeDefined();
+    expect(call.followups.length).toBeGreaterThan(0);
+    expect(statSync(files[0]!).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, 'calls')).mode & 0o777).toBe(0o700);
+    expect(result.stdout).toContain('Call summary');
+    expect(result.stdout).toContain('Charged twice for November; wants one charge refunded.');
+    expect(result.stdout).toContain('Escalated to:  Billing');
+    expect(result.stdout).toContain('Refund within 5 days');
+    expect(result.stdout).toContain(files[0]!);
+  });
+
+  it.each([
+    ['a missing required answer', { ...fullCall, 'readback.paraphrase': undefined }, /missing required answer "readback\.paraphrase".*expected text/],
+    ['a value not among the choices', { ...fullCall, 'outcome.code': 'fixed' }, /"outcome\.code".*"fixed" is not a choice; expected one of: resolved, escalated/],
+    ['a value of the wrong type', { ...fullCall, 'promise.made': 'perhaps' }, /"promise\.made".*expected yes or no/],
+    ['a bad date', { ...fullCall, 'promise.due': 'someday' }, /"promise\.due".*not a date/],
+    ['an unknown key', { ...fullCall, 'readback.paraphase': 'x' }, /unknown step id "readback\.paraphase".*did you mean "readback\.paraphrase"/],
+    ['not an object', ['a'], /expected an object/],
+  ])('refuses %s: one line, exit 2, nothing written', (_name, answers, message) => {
+    const home = tempDir();
+    const result = runCli(['start', '--answers', writeAnswers(answers)], { env: { CSR_CALL_HOME: home } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    expect(callFiles(home)).toEqual([]);
+  });
+
+  it('refuses to prompt when stdin is not a terminal', () => {
+    const home = tempDir();
+    const result = runCli(['start'], { env: { CSR_CALL_HOME: home } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/not one; to script a call, give --answers FILE\.json/);
+    expect(callFiles(home)).toEqual([]);
+  });
+
+  it('refuses bad flags before asking anything', () => {
+    const result = runCli(['start', '--phone', 'call me maybe', '--answers', writeAnswers(fullCall)], { env: { CSR_CALL_HOME: tempDir() } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--phone must be a phone number/);
+  });
+});
+
+/** A small user playbook (TypeScript, outside the repo, importing 'csr-call'). */
+function userPlaybook(): string {
+  const dir = tempDir('csr-pb-');
+  const file = join(dir, 'quick.ts');
+  writeFileSync(
+    file,
+    `import { definePlaybook } from 'csr-call';
+export default definePlaybook({
+  id: 'quick', title: 'Quick', description: 'pty test', version: '2',
+  stages: [
+    { id: 'who', title: 'Who is calling', tip: 'Get their name.', steps: [
+      { id: 'name', question: 'Name of caller', type: 'text', meaning: 'customer.name' },
+      { id: 'phone', question: 'Phone of caller', type: 'text', meaning: 'customer.phone' },
+    ] },
+    { id: 'listen', title: 'Listen', tip: 'Let them talk.', steps: [
+      { id: 'story', question: 'Story notes', type: 'longtext', meaning: 'problem.story' },
+      { id: 'summary', question: 'Read back', type: 'text', required: true, meaning: 'problem.paraphrase' },
+    ] },
+    { id: 'end', title: 'Close', tip: 'Be realistic.', steps: [
+      { id: 'outcome', question: 'Outcome code', type: 'choice', choices: ['resolved', 'callback'], required: true, meaning: 'outcome' },
+      { id: 'when', question: 'Call back when', type: 'datetime', meaning: 'followup.due', when: (a) => a['end.outcome'] === 'callback' },
+    ] },
+  ],
+});
+`,
+  );
+  return file;
+}
+
+describe('csr-call start in a terminal', () => {
+  it('asks step by step, shows tips and progress, keeps a refused answer, and prints the summary', () => {
+    const home = tempDir();
+    const result = runInPty(['start', '--playbook', userPlaybook()], [
+      { expect: 'Who is calling' },
+      { expect: 'stage 1 of 3' },
+      { expect: 'Tip: Get their name\\.' },
+      { expect: 'Name of caller' },
+      { send: 'Ana Lima\r' },
+      { expect: 'Phone of caller' },
+      { send: '555 0100\r' },
+      { expect: 'Story notes' },
+      { send: 'first line\r' },
+      { send: '? ask about the card\r' },
+      { send: '\r' },
+      { expect: 'Read back' },
+      { send: '\r' },
+      { expect: 'an answer is needed' },
+      { send: 'Card charged twice\r' },
+      { expect: 'Outcome code' },
+      { send: 'c' },
+      { send: '\r', delay: 0.6 },
+      { expect: 'Call back when' },
+      { send: 'someday\r' },
+      { expect: 'not a date' },
+      { send: '\x15tomorrow 9am\r' },
+      { expect: 'Call summary' },
+    ], { CSR_CALL_HOME: home, TZ: 'UTC' });
+    expect(result.failure, result.transcript).toBeNull();
+    expect(result.exitCode).toBe(0);
+    const files = callFiles(home);
+    const parsed = parseCallText(readFileSync(files[0]!, 'utf8'));
+    expect(parsed.ok && parsed.record.status).toBe('completed');
+    if (!parsed.ok) return;
+    expect(parsed.record.problem.story).toBe('first line\n? ask about the card');
+    expect(parsed.record.queries).toEqual(['ask about the card']);
+    expect(parsed.record.outcome).toBe('callback');
+    expect(parsed.record.playbook).toMatchObject({ id: 'quick', version: '2' });
+    expect(result.transcript).toMatch(/Outcome:\s+callback/);
+  });
+
+  it.each([
+    ['Ctrl-C', { send: '\x03' }, 130],
+    ['SIGTERM', { signal: 'SIGTERM' }, 143],
+    ['SIGHUP (window closed)', { signal: 'SIGHUP' }, 129],
+  ])('%s mid-call saves the call as in progress, says how to resume, and resume finishes it', (_name, interrupt, code) => {
+    const home = tempDir();
+    const playbook = userPlaybook();
+    const first = runInPty(['start', '--playbook', playbook], [
+      { expect: 'Name of caller' },
+      { send: 'Bo Chen\r' },
+      { expect: 'Phone of caller' },
+      { send: '555 0199\r' },
+      { expect: 'Story notes' },
+      { send: 'line one\r' },
+      { sleep: 0.3 },
+      interrupt as never,
+    ], { CSR_CALL_HOME: home });
+    expect(first.failure, first.transcript).toBeNull();
+    expect(first.exitCode).toBe(code);
+    const files = callFiles(home);
+    expect(files).toHaveLength(1);
+    const saved = parseCallText(readFileSync(files[0]!, 'utf8'));
+    expect(saved.ok).toBe(true);
+    if (!saved.ok) return;
+    expect(saved.record.status).toBe('in-progress');
+    expect(saved.record.customer).toEqual({ name: 'Bo Chen', phone: '555 0199' });
+    expect(saved.record.draft).toEqual({ stepId: 'listen.story', lines: ['line one'] });
+    if (code !== 129) expect(first.transcript).toMatch(/csr-call resume [0-9a-z]{6}/);
+
+    const second = runInPty(['resume'], [
+      { expect: 'Resuming call' },
+      { expect: 'Story notes' },
+      { expect: 'line one' },
+      { send: 'line two\r' },
+      { send: '\r' },
+      { expect: 'Read back' },
+      { send: 'All good\r' },
+      { expect: 'Outcome code' },
+      { send: '\r' },
+      { expect: 'Call summary' },
+    ], { CSR_CALL_HOME: home });
+    expect(second.failure, second.transcript).toBeNull();
+    expect(second.exitCode).toBe(0);
+    const done = parseCallText(readFileSync(files[0]!, 'utf8'));
+    expect(done.ok && done.record.status).toBe('completed');
+    if (done.ok) expect(done.record.problem.story).toBe('line one\nline two');
+  });
+
+  it('recognises a repeat caller before the first question when the phone is given', () => {
+    const home = tempDir();
+    runCli(['start', '--answers', writeAnswers(fullCall)], { env: { CSR_CALL_HOME: home } });
+    const result = runInPty(['start', '--phone', '5550100'], [
+      { expect: 'Known caller: 1 earlier call' },
+      { expect: 'Charged twice for November' },
+      { expect: 'open follow-up' },
+      { expect: 'acknowledge it first' },
+      { expect: "Caller's name" },
+      { send: '\x03' },
+    ], { CSR_CALL_HOME: home });
+    expect(result.failure).toBeNull();
+    expect(result.exitCode).toBe(130);
+  });
+});

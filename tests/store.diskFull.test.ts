@@ -1,0 +1,121 @@
+import { readdirSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readCall, saveCall, serializeCall, updateCall } from '../src/store/callStore.js';
+import { callPath } from '../src/store/callFiles.js';
+import { OperationError } from '../src/errors.js';
+import { makeCall } from './fixtures/makeCall.js';
+import { tempDir } from './helpers.js';
+
+/**
+ * A write that fails half-way (disk full, no permission) leaves the previous file exactly
+ * as it was and no temporary file behind, and says so in one line.
+ */
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...actual, open: vi.fn(actual.open) };
+});
+
+const realOpen = (await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises')).open;
+
+/** The next temporary file opened accepts half the data, then the disk is "full". */
+function diskFullOnNextTempFile(): void {
+  vi.mocked(fsp.open).mockImplementation(async (path, flags, mode) => {
+    const handle = await realOpen(path, flags, mode);
+    if (!String(path).endsWith('.tmp')) return handle;
+    const writeFile = handle.writeFile.bind(handle);
+    handle.writeFile = async (data: Parameters<typeof writeFile>[0]) => {
+      await writeFile(typeof data === 'string' ? data.slice(0, data.length / 2) : (data as Buffer).subarray(0, 10));
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    };
+    return handle;
+  });
+}
+
+afterEach(() => {
+  vi.mocked(fsp.open).mockImplementation(realOpen);
+});
+
+const filesIn = (dir: string) => readdirSync(dir).sort();
+
+describe('disk full', () => {
+  it('saveCall: the previous version stays, byte for byte; no temporary file is left', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const first = await saveCall(dataDir, makeCall());
+    const path = callPath(dataDir, first.id);
+    const before = readFileSync(path, 'utf8');
+    const listing = filesIn(dirname(path));
+
+    diskFullOnNextTempFile();
+    const error = await saveCall(dataDir, { ...first, queries: ['x'.repeat(100_000)] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationError);
+    expect((error as OperationError).message).toMatch(/^cannot save call \S+: the disk is full \(ENOSPC\); the file on disk is unchanged\./);
+    expect((error as OperationError).message).not.toMatch(/\n/);
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(filesIn(dirname(path))).toEqual(listing);
+    expect(await readCall(dataDir, first.id)).toEqual(first);
+  });
+
+  it('updateCall: same, and the lock is released for the next try', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const first = await saveCall(dataDir, makeCall());
+    const path = callPath(dataDir, first.id);
+    const before = readFileSync(path, 'utf8');
+    const listing = filesIn(dirname(path));
+
+    diskFullOnNextTempFile();
+    await expect(updateCall(dataDir, first.id, (r) => ({ ...r, queries: ['lost?'] }))).rejects.toThrow(/disk is full/);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(filesIn(dirname(path))).toEqual(listing);
+
+    vi.mocked(fsp.open).mockImplementation(realOpen);
+    await updateCall(dataDir, first.id, (r) => ({ ...r, queries: ['after freeing space'] }));
+    expect((await readCall(dataDir, first.id)).queries).toEqual(['after freeing space']);
+  });
+});
+
+describe('unwritable or missing data directory', () => {
+  it('a missing data directory is created, private', async () => {
+    const dataDir = join(tempDir(), 'a', 'b', 'data');
+    const saved = await saveCall(dataDir, makeCall());
+    expect(readFileSync(callPath(dataDir, saved.id), 'utf8')).toBe(serializeCall(saved));
+  });
+
+  it('a data directory that is a file: one line, nothing written', async () => {
+    const dataDir = join(tempDir(), 'data');
+    writeFileSync(dataDir, 'not a directory');
+    const error = await saveCall(dataDir, makeCall()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationError);
+    expect((error as Error).message).toMatch(/^cannot save call \S+: part of the path (is not a directory|is a file, not a directory) \((ENOTDIR|EEXIST)/);
+    expect(readFileSync(dataDir, 'utf8')).toBe('not a directory');
+  });
+
+  // Root ignores modes, so this variant only runs as a normal user; the mocked ENOSPC
+  // above covers the same path for root.
+  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')('a read-only month directory: previous file intact, nothing left behind', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const first = await saveCall(dataDir, makeCall());
+    const path = callPath(dataDir, first.id);
+    const before = readFileSync(path, 'utf8');
+    chmodSync(dirname(path), 0o500);
+    try {
+      const error = await saveCall(dataDir, { ...first, queries: ['x'] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OperationError);
+      expect((error as Error).message).toMatch(/no permission to write \(EACCES/);
+      expect(readFileSync(path, 'utf8')).toBe(before);
+      expect(filesIn(dirname(path))).toEqual([`${first.id}.json`]);
+    } finally {
+      chmodSync(dirname(path), 0o700);
+    }
+  });
+
+  it('a call file that is a directory: one line', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const record = makeCall();
+    mkdirSync(callPath(dataDir, record.id), { recursive: true });
+    await expect(saveCall(dataDir, record)).rejects.toThrow(/^cannot save call \S+: /);
+  });
+});

@@ -1,0 +1,234 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './helpers.js';
+import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
+import { saveCall, scanCalls, serializeCall } from '../src/store/callStore.js';
+import { callPath } from '../src/store/callFiles.js';
+import { loadCallSummaries, loadOpenFollowUps, summarizeCall, type CallSummary } from '../src/store/callSummaries.js';
+import { summaryCacheDir } from '../src/store/summaryCache.js';
+import type { CallRecord } from '../src/store/callRecord.js';
+
+/**
+ * The cache must never change an answer: every test compares what the loaders return
+ * with what a plain scan of the call files says, and with the cache deleted.
+ */
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The store's truth, straight from the files (the cache's own code is not used). */
+async function truth(dataDir: string) {
+  const summaries: CallSummary[] = [];
+  const damaged: Array<{ path: string; problem: string }> = [];
+  for await (const item of scanCalls(dataDir, { newestFirst: true })) {
+    if (item.ok) summaries.push(summarizeCall(item.record));
+    else damaged.push({ path: item.path, problem: item.problem });
+  }
+  return { summaries, damaged };
+}
+
+async function openTruth(dataDir: string) {
+  const { summaries, damaged } = await truth(dataDir);
+  return { calls: summaries.filter((s) => s.openFollowups.length > 0), damaged, callCount: summaries.length };
+}
+
+async function openLoad(dataDir: string) {
+  const { calls, damaged, callCount } = await loadOpenFollowUps(dataDir);
+  return { calls, damaged, callCount };
+}
+
+/** Writes a call file the way another csr-call process does (temp file + rename), bypassing this process's store code. */
+function writeAsAnotherProcess(dataDir: string, record: CallRecord): void {
+  const path = callPath(dataDir, record.id);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(`${path}.other.tmp`, serializeCall(record));
+  renameSync(`${path}.other.tmp`, path);
+}
+
+const call = (day: string, n: number, overrides: MakeCallOverrides = {}) =>
+  makeCall({
+    id: `${day.replaceAll('-', '')}-0900${String(n).padStart(2, '0')}-a${String(n).padStart(5, '0')}`,
+    startedAt: `${day}T09:00:${String(n).padStart(2, '0')}.000Z`,
+    customer: { name: `Customer ${n}`, phone: `+1 555 010 ${String(1000 + n)}` },
+    ...overrides,
+  });
+
+/** A small store over three months: some open follow-ups, one damaged file. */
+async function smallStore(): Promise<{ dataDir: string; damagedPath: string }> {
+  const dataDir = join(tempDir(), 'data');
+  for (const [day, n] of [
+    ['2026-09-03', 1],
+    ['2026-09-10', 2],
+    ['2026-10-01', 3],
+    ['2026-10-15', 4],
+    ['2026-11-02', 5],
+    ['2026-11-20', 6],
+  ] as const) {
+    await saveCall(
+      dataDir,
+      call(day, n, { followups: n % 2 === 0 ? [{ due: `${day}T15:00:00.000Z` }] : [{ status: 'done', doneAt: `${day}T10:00:00.000Z` }] }),
+    );
+  }
+  const damagedPath = join(dataDir, 'calls/2026/10/20261020-120000-zzzzzz.json');
+  writeFileSync(damagedPath, '{"schemaVersion": 1, "id": "20261020-120000-zzzzzz"');
+  return { dataDir, damagedPath };
+}
+
+/** Makes every stamp in the store look old, as if the cache had been built a while ago. */
+function later(ms = 60_000): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + ms);
+}
+
+describe('summary cache', () => {
+  it('gives what a plain scan gives, built, from cache, and after the cache is deleted', async () => {
+    const { dataDir } = await smallStore();
+    later();
+    const expected = await truth(dataDir);
+    expect(expected.summaries).toHaveLength(6);
+    expect(expected.damaged).toHaveLength(1);
+
+    const built = await loadCallSummaries(dataDir);
+    const builtOpen = await openLoad(dataDir);
+    expect(readdirSync(summaryCacheDir(dataDir)).sort()).toContain('index.json');
+    const cached = await loadCallSummaries(dataDir);
+    const cachedOpen = await openLoad(dataDir);
+    rmSync(join(dataDir, 'cache'), { recursive: true });
+    const rebuilt = await loadCallSummaries(dataDir);
+    const rebuiltOpenFirst = await openLoad(dataDir);
+
+    for (const load of [built, cached, rebuilt]) expect(load).toEqual(expected);
+    for (const load of [builtOpen, cachedOpen, rebuiltOpenFirst]) expect(load).toEqual(await openTruth(dataDir));
+    expect(readdirSync(summaryCacheDir(dataDir)).length).toBeGreaterThan(1); // rebuilt without being asked
+  });
+
+  it('filters by month like the plain scan', async () => {
+    const { dataDir } = await smallStore();
+    const load = await loadCallSummaries(dataDir, { from: new Date('2026-10-05T00:00:00Z'), to: new Date('2026-10-31T00:00:00Z') });
+    expect(load.summaries.map((s) => s.id)).toEqual(['20261015-090004-a00004', '20261001-090003-a00003']);
+    expect(load.damaged.map((d) => d.path)).toEqual([join(dataDir, 'calls/2026/10/20261020-120000-zzzzzz.json')]);
+  });
+
+  it('sees files added, changed and removed by another process on the next load', async () => {
+    const { dataDir } = await smallStore();
+    later();
+    await loadCallSummaries(dataDir);
+    await loadOpenFollowUps(dataDir);
+
+    writeAsAnotherProcess(dataDir, call('2026-11-21', 7, { followups: [{ due: '2026-11-25T15:00:00.000Z' }] })); // added
+    const changed = call('2026-10-15', 4, { followups: [{ status: 'done', doneAt: '2026-10-16T10:00:00.000Z' }] });
+    writeAsAnotherProcess(dataDir, { ...changed, revision: 5 }); // changed: its follow-up is done now
+    unlinkSync(callPath(dataDir, '20260910-090002-a00002')); // removed
+    rmSync(join(dataDir, 'calls/2026/09'), { recursive: true }); // and a whole month purged
+    later(120_000);
+
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    const open = await loadOpenFollowUps(dataDir);
+    expect(open.calls.map((c) => c.id)).toEqual(['20261121-090007-a00007', '20261120-090006-a00006']);
+    expect(existsIn(summaryCacheDir(dataDir), '2026-09.json')).toBe(false);
+  });
+
+  it('sees a change the directory stamp does not show while the stamps are still young', async () => {
+    const { dataDir } = await smallStore();
+    await loadOpenFollowUps(dataDir); // built right after the writes: nothing is settled yet
+    // Rewritten in place (not renamed), same size: the month directory's stamp stays the same.
+    const path = callPath(dataDir, '20261120-090006-a00006');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"status": "open"', '"status": "done"'));
+    const open = await loadOpenFollowUps(dataDir);
+    expect(open.calls.map((c) => c.id)).toEqual(['20261015-090004-a00004', '20260910-090002-a00002']);
+  });
+
+  it('ignores and rebuilds a corrupt cache, and a cache from another version', async () => {
+    const { dataDir } = await smallStore();
+    later();
+    const expected = await truth(dataDir);
+    await loadCallSummaries(dataDir);
+    await loadOpenFollowUps(dataDir);
+    const dir = summaryCacheDir(dataDir);
+    writeFileSync(join(dir, 'index.json'), '{"format": "csr-call summ');
+    writeFileSync(join(dir, '2026-11.json'), 'null');
+    const shard = JSON.parse(readFileSync(join(dir, '2026-10.json'), 'utf8'));
+    writeFileSync(join(dir, '2026-10.json'), JSON.stringify({ ...shard, format: 'csr-call summaries 0 old' }));
+    writeFileSync(join(dir, '2026-09.json'), JSON.stringify({ ...shard, month: '2026-09', entries: [{ n: 'x.json', summary: 3 }] }));
+
+    expect(await loadCallSummaries(dataDir)).toEqual(expected);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    for (const name of ['index.json', '2026-09.json', '2026-10.json', '2026-11.json']) {
+      expect(JSON.parse(readFileSync(join(dir, name), 'utf8')).format).toBe(shard.format);
+    }
+  });
+
+  it('keeps reporting a damaged file from the cache, and re-checks it once it changes', async () => {
+    const { dataDir, damagedPath } = await smallStore();
+    later();
+    await loadOpenFollowUps(dataDir);
+    const indexStamp = statSync(join(summaryCacheDir(dataDir), 'index.json')).mtimeMs;
+    for (let i = 0; i < 2; i++) {
+      const open = await loadOpenFollowUps(dataDir);
+      expect(open.damaged).toEqual([{ path: damagedPath, problem: expect.stringMatching(/not valid JSON/) }]);
+      expect((await loadCallSummaries(dataDir)).damaged).toEqual(open.damaged);
+    }
+    expect(statSync(join(summaryCacheDir(dataDir), 'index.json')).mtimeMs).toBe(indexStamp); // served from the cache
+
+    unlinkSync(damagedPath);
+    writeAsAnotherProcess(dataDir, { ...call('2026-10-20', 8), id: '20261020-120000-zzzzzz' });
+    later(120_000);
+    expect((await loadOpenFollowUps(dataDir)).damaged).toEqual([]);
+    expect((await loadCallSummaries(dataDir)).summaries.map((s) => s.id)).toContain('20261020-120000-zzzzzz');
+  });
+
+  it('counts each open follow-up customer’s calls over the whole store', async () => {
+    const { dataDir } = await smallStore();
+    later();
+    const phoneOf4 = '+1 555 010 1004';
+    await loadOpenFollowUps(dataDir);
+    // The customer of call 4 (open follow-up) rings again twice, in other months.
+    writeAsAnotherProcess(dataDir, call('2026-09-12', 9, { customer: { name: 'Customer 4', phone: '15550101004' } }));
+    writeAsAnotherProcess(dataDir, call('2026-11-22', 10, { customer: { name: 'Customer 4', phone: phoneOf4, account: 'AC-9' } }));
+    later(120_000);
+    let open = await loadOpenFollowUps(dataDir);
+    expect(open.callsPerCustomer.get('p:15550101004')).toBe(3);
+    expect(open.callsPerCustomer.get('p:15550101006')).toBe(1);
+
+    // A new open follow-up for a customer known only from an older, unchanged month.
+    writeAsAnotherProcess(
+      dataDir,
+      call('2026-11-23', 11, { customer: { name: 'Customer 3', phone: '+1 555 010 1003' }, followups: [{}] }),
+    );
+    later(240_000);
+    open = await loadOpenFollowUps(dataDir);
+    expect(open.callsPerCustomer.get('p:15550101003')).toBe(2);
+    expect(open.callCount).toBe(9);
+    rmSync(join(dataDir, 'cache'), { recursive: true });
+    expect(await loadOpenFollowUps(dataDir)).toEqual(open);
+  });
+
+  it('writes the cache private, and survives two loads racing to build it', async () => {
+    const { dataDir } = await smallStore();
+    const [a, b] = await Promise.all([loadOpenFollowUps(dataDir), loadOpenFollowUps(dataDir)]);
+    expect(a).toEqual(b);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    const dir = summaryCacheDir(dataDir);
+    expect(statSync(join(dataDir, 'cache')).mode & 0o777).toBe(0o700);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const name of readdirSync(dir)) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+  });
+
+  it('does not create a cache for an empty store', async () => {
+    const dataDir = join(tempDir(), 'data');
+    expect(await loadOpenFollowUps(dataDir)).toEqual({ calls: [], callsPerCustomer: new Map(), damaged: [], callCount: 0 });
+    expect(await loadCallSummaries(dataDir)).toEqual({ summaries: [], damaged: [] });
+    expect(existsIn(dataDir, 'cache')).toBe(false);
+  });
+});
+
+function existsIn(dir: string, name: string): boolean {
+  try {
+    return readdirSync(dir).includes(name);
+  } catch {
+    return false;
+  }
+}
