@@ -16,12 +16,12 @@ import { tempDir } from './helpers.js';
  * validates, and the temporary files the kills leave behind are never read as calls.
  * (What SIGKILL cannot show is a power cut: that is the fsyncs' job, not tested here.)
  * CSR_CALL_CRASH_KILLS sets the number of kills (default 300) and CSR_CALL_CRASH_SECONDS
- * the time allowed for them (default 12): on a slow or busy machine fewer kills fit, and
+ * the time allowed for them (default 10): on a slow or busy machine fewer kills fit, and
  * the test says how many it managed.
  */
 const CHILD = fileURLToPath(new URL('./fixtures/saveLoop.mjs', import.meta.url));
 const KILLS = Number(process.env.CSR_CALL_CRASH_KILLS ?? 300);
-const SECONDS = Number(process.env.CSR_CALL_CRASH_SECONDS ?? 12);
+const SECONDS = Number(process.env.CSR_CALL_CRASH_SECONDS ?? 10);
 const PARALLEL = 3;
 
 function startChild(dataDir: string, ids: string[]): Promise<ChildProcess> {
