@@ -3,6 +3,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from '
 import { join } from 'node:path';
 import { runCli, runInPty, tempDir } from './helpers.js';
 import { parseCallText } from '../src/store/callStore.js';
+import { acquireSessionLock } from '../src/store/sessionLock.js';
+import { hostname } from 'node:os';
 
 function callFiles(dataDir: string): string[] {
   const root = join(dataDir, 'calls');
@@ -229,5 +231,28 @@ describe('csr-call start in a terminal', () => {
     ], { CSR_CALL_HOME: home });
     expect(result.failure).toBeNull();
     expect(result.exitCode).toBe(130);
+  });
+});
+
+describe('one window per call', () => {
+  it('refuses to resume a call that is open in another live window on this computer', async () => {
+    const home = tempDir();
+    const answers = writeAnswers({ 'identify.name': 'Cy' });
+    // A finished call turned back into an unfinished one, as if the window had closed.
+    const partial = runCli(['start', '--answers', writeAnswers(fullCall)], { env: { CSR_CALL_HOME: home } });
+    expect(partial.status).toBe(0);
+    const id = callFiles(home)[0]!.split('/').at(-1)!.replace('.json', '');
+    const file = callFiles(home)[0]!;
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...record, status: 'in-progress', endedAt: undefined }));
+    const lock = await acquireSessionLock(home, id, { host: hostname(), pid: process.pid, agent: 'other-window' });
+    expect(lock.acquired).toBe(true);
+    const result = runCli(['resume', id, '--answers', answers], { env: { CSR_CALL_HOME: home } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/open in another window on this computer \(other-window/);
+    if (lock.acquired) await lock.release();
+    const again = runCli(['resume', id, '--answers', answers], { env: { CSR_CALL_HOME: home } });
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
   });
 });

@@ -23,6 +23,8 @@ import { colorsFor } from '../render/colors.js';
 import { renderCallSummary } from '../render/callSummary.js';
 import { formatDateTime, formatDue, describeLateness } from '../dates/formatDue.js';
 import { oneLine } from '../render/terminalText.js';
+import { acquireSessionLock } from '../store/sessionLock.js';
+import { hostname } from 'node:os';
 
 const text = (what: string) =>
   z
@@ -161,7 +163,12 @@ export async function resumeCommand(id: string | undefined, opts: ResumeOptions,
     const scripted = await readAnswers(opts.answers);
     checkAnswerKeys(loaded.playbook, scripted.answers as never, scripted.name);
     await runWith(ctx, loaded.playbook, record, createScriptedPrompter(scripted.answers as never, scripted.name), async (r) => r);
-    printEnd(ctx, await runWith(ctx, loaded.playbook, record, createScriptedPrompter(scripted.answers as never, scripted.name), (r) => saveCall(ctx.dataDir, r)));
+    const release = await holdSession(ctx, record.id);
+    try {
+      printEnd(ctx, await runWith(ctx, loaded.playbook, record, createScriptedPrompter(scripted.answers as never, scripted.name), (r) => saveCall(ctx.dataDir, r)));
+    } finally {
+      await release();
+    }
     return;
   }
   await runInteractive(ctx, loaded.playbook, record, { fresh: false });
@@ -190,7 +197,53 @@ type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 async function runInteractive(ctx: Context, playbook: Playbook, initial: CallRecord, { fresh }: { fresh: boolean }): Promise<void> {
   const color = colorsFor(ctx.stdout, ctx.env);
   const write = (line = '') => ctx.stdout.write(`${line}\n`);
-  let latest = await saveCall(ctx.dataDir, initial);
+  const release = await holdSession(ctx, initial.id);
+  try {
+    await runInteractiveLocked(ctx, playbook, initial, { fresh }, color, write);
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * One window at a time on a call: a second `resume` of the same call elsewhere would
+ * otherwise overwrite answers. A lock left by a crashed process here is taken over
+ * silently; one held from another computer is only taken over when the agent says so.
+ */
+async function holdSession(ctx: Context, callId: string): Promise<() => Promise<void>> {
+  const owner = { host: hostname(), pid: process.pid, agent: ctx.agent };
+  let result = await acquireSessionLock(ctx.dataDir, callId, owner);
+  if (!result.acquired) {
+    const holder = result.holder;
+    const since = formatDateTime(new Date(holder.since), ctx.timeZone);
+    if (result.sameHost) {
+      throw new UserError(`call ${shortId(callId)} is open in another window on this computer (${holder.agent}, since ${since}); finish it there`, 1);
+    }
+    if (!ctx.stdin.isTTY) {
+      throw new UserError(`call ${shortId(callId)} is open by ${holder.agent} on ${holder.host} since ${since}; not taking it over without asking`, 1);
+    }
+    const { confirm } = await import('@inquirer/prompts');
+    const takeOver = await confirm(
+      { message: `Call ${shortId(callId)} is open by ${holder.agent} on ${holder.host} since ${since}. Take it over (their unsaved line is lost)?`, default: false },
+      { output: ctx.stdout, input: ctx.stdin },
+    );
+    if (!takeOver) throw new UserError(`left call ${shortId(callId)} with ${holder.agent}`, 1);
+    result = await acquireSessionLock(ctx.dataDir, callId, owner, { takeOverFrom: holder });
+    if (!result.acquired) throw new UserError(`call ${shortId(callId)} changed hands meanwhile; try again`, 1);
+  }
+  return result.release;
+}
+
+async function runInteractiveLocked(
+  ctx: Context,
+  playbook: Playbook,
+  initial: CallRecord,
+  { fresh }: { fresh: boolean },
+  color: ReturnType<typeof colorsFor>,
+  write: (line?: string) => void,
+): Promise<void> {
+  // A resumed call is read again under the lock: the copy read before may be stale.
+  let latest = fresh ? await saveCall(ctx.dataDir, initial) : await readCall(ctx.dataDir, initial.id);
 
   // Signals: stop the prompt through its AbortSignal (the call is saved after every
   // answer) instead of letting the process die mid-write.

@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { CallRecord } from './callRecord.js';
 import type { CallSummary, DamagedFile } from './callSummaries.js';
 import { callIdOfFileName, ensurePrivateDir, listMonthDirsSync } from './callFiles.js';
@@ -10,40 +10,55 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  * stay the only source of truth: the cache may be deleted at any time and is rebuilt
  * without being asked; a damaged, foreign or old-format cache file is ignored.
  *
- * Layout, under `<dataDir>/cache/summaries/`:
- * - `YYYY-MM.json`: one shard per month directory: the summary (or the problem, for a
- *   damaged file) of every call file in it, with each file's stamp (inode, size, mtime,
- *   ctime) and the directory's own stamp.
- * - `YYYY-MM.customers.json`: how many calls of that month carry each customer key.
- * - `index.json`: per month, the directory stamp, the calls with open follow-ups, the
- *   damaged files, and call counts for the customers who have open follow-ups. The
- *   morning list is built from this file alone.
+ * Under `<dataDir>/cache/summaries/`:
+ * - `index.json`: per month, the calls with open follow-ups, the damaged files and the
+ *   number of calls; for each customer with an open follow-up, the ids of all their
+ *   calls. The morning list is built from this file alone when nothing changed.
+ * - `YYYY-MM.json`: the month's shard: the summary (or the problem) of every call file in
+ *   the month directory, with each file's stamp. `list`, `stats` read these.
+ * - `YYYY-MM.keys`: the customer keys of the month, as sorted hashes: finds a customer's
+ *   months without reading the shards.
+ * - `YYYY-MM.log`: the change journal. csr-call appends one line per call file it writes
+ *   or removes: the directory's stamp before and after, and the new summary.
  *
- * Freshness: call files are only ever replaced by rename, and a rename changes the
- * directory's mtime. So a month whose directory stamp is unchanged is unchanged, and only
- * changed months are listed again, their files stat'ed and the changed ones re-read.
- * Timestamps have a granularity (a few ms on ext4, 2 s on FAT): a change within the same
- * tick as our look would leave the stamp as it was. A stamp is therefore trusted only if
- * it was already `SETTLE_MS` old when it was observed; younger ones are checked again.
+ * Freshness. Call files are only ever replaced by rename, so any change to a month
+ * changes its directory's stamp (inode, size, mtime, ctime); an unchanged stamp means an
+ * unchanged month. When the stamp moved, the journal is read from where the cache left
+ * it: if its records chain from the cached stamp to the current one (each record's
+ * "before" is the previous one's "after") and the directory holds the number of files
+ * they add up to, the records say everything that changed, and are applied without
+ * touching the call files. Otherwise (a file written by another program, a journal line
+ * lost) the month is scanned: every file stat'ed, changed ones re-read and validated.
  *
- * Every entry carries the stamp it was derived from, so two processes writing the cache
- * at once (each file replaced whole by writeFileAtomic) can only make it less fresh,
- * never wrong. Files are written without fsync: a cache file lost or emptied by a power
- * cut fails to parse or to match its stamp, and is rebuilt.
+ * Timestamps have a granularity (a few ms on ext4, 2 s on FAT): a change in the same
+ * tick as our look leaves the stamp as it was. A stamp seen by a scan is trusted only if
+ * it was `SETTLE_MS` old at the time, otherwise the month is looked at again. A journal
+ * only narrows this for files written by other programs: one replaced (not added or
+ * removed: the file count is checked) within a csr-call write to the same month may wait
+ * for the month's next scan, or for `rm -r <dataDir>/cache`.
+ *
+ * Every cached piece carries the stamp and journal position it was derived from, so
+ * processes writing the cache at once (each file replaced whole, by writeFileAtomic) can
+ * only make it less fresh, never wrong. Cache files are not fsync'd: one lost or emptied
+ * by a power cut fails to parse or to match its stamp, and is rebuilt.
  */
 
 /** Bump when the layout of the cache files changes (the summary's shape is fingerprinted). */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 /** A stamp this old when observed cannot be shared with a later change (coarsest: FAT's 2 s). */
 export const SETTLE_MS = 2_100;
+/** A journal this long, once applied, is removed (writers start a new one). */
+const LOG_ROTATE_BYTES = 1 << 20;
 
 /** `[inode, size, mtimeMs, ctimeMs]`: a rename gives a new inode and ctime; ctime cannot be set back. */
 type Stamp = [number, number, number, number];
+/** Where a journal was read up to: its inode and byte offset; null when there was none. */
+type LogPos = [number, number] | null;
 
 interface ShardEntry {
   /** File name in the month directory. */
   n: string;
-  /** Absent when the file could not be read at all: it is then retried on every look. */
+  /** Absent when the file could not be read at all: it is then retried on every scan. */
   s?: Stamp;
   summary?: CallSummary;
   problem?: string;
@@ -53,37 +68,48 @@ interface Shard {
   format: string;
   month: string;
   dir: Stamp;
-  /** Date.now() taken before the directory was stat'ed and listed. */
+  /** Date.now() before the stamp was taken by the last scan; 0 when it came from the journal. */
   scannedAt: number;
+  log: LogPos;
   /** Sorted by name (= by call id = by start time). */
   entries: ShardEntry[];
-}
-
-interface CustomerCounts {
-  format: string;
-  month: string;
-  dir: Stamp;
-  scannedAt: number;
-  counts: Record<string, number>;
 }
 
 interface IndexMonth {
   dir: Stamp;
   scannedAt: number;
+  log: LogPos;
   calls: number;
-  /** Calls with at least one open follow-up, oldest first. */
+  /** Calls with at least one open follow-up, by id. */
   open: CallSummary[];
-  /** `[file name, problem]`, oldest first. */
+  /** `[file name, problem]`, by name. */
   damaged: Array<[string, string]>;
-  /** Calls of this month per customer key, for the keys in `Index.interest` only. */
-  customers: Record<string, number>;
+  /** Ties the month's keys file to this entry. */
+  keysTag: number;
+  /** Customer keys of calls journalled since the keys file was written. */
+  newKeys: string[];
 }
 
 interface Index {
   format: string;
-  /** Customer keys of every call with an open follow-up, sorted. */
-  interest: string[];
+  /** For every customer key of a call with an open follow-up: the ids of all calls carrying it. */
+  interest: Record<string, string[]>;
   months: Record<string, IndexMonth>;
+}
+
+/** One line of a month's journal. */
+interface LogRecord {
+  /** File name. */
+  n: string;
+  /** The directory's stamp before the change (null: the directory did not exist). */
+  b: Stamp | null;
+  /** ... and after it. */
+  d: Stamp;
+  /** Whether the file existed before. */
+  x: boolean;
+  /** The file's stamp and summary after a write; both absent for a removal. */
+  f?: Stamp;
+  s?: CallSummary;
 }
 
 /** What the cache needs from the summary code: passed in, so the two modules don't import each other. */
@@ -108,27 +134,31 @@ export function clearSummaryCache(dataDir: string): void {
 }
 
 const stampOf = (st: Stats): Stamp => [st.ino, st.size, st.mtimeMs, st.ctimeMs];
-const sameStamp = (a: Stamp, b: Stamp) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+const sameStamp = (a: Stamp | null, b: Stamp | null) =>
+  a !== null && b !== null && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 /** Observed long enough after its last change that any later change gets other timestamps. */
 const settled = (stamp: Stamp, observedAt: number) => Math.max(stamp[2], stamp[3]) <= observedAt - SETTLE_MS;
-const fresh = (cached: { dir: Stamp; scannedAt: number }, now: Stamp) =>
-  sameStamp(cached.dir, now) && settled(cached.dir, cached.scannedAt);
+const byId = (a: CallSummary, b: CallSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const monthOfId = (id: string) => `${id.slice(0, 4)}-${id.slice(4, 6)}`;
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStamp = (x: unknown): x is Stamp => Array.isArray(x) && x.length === 4 && x.every((n) => typeof n === 'number');
+const isLogPos = (x: unknown): x is LogPos =>
+  x === null || (Array.isArray(x) && x.length === 2 && typeof x[0] === 'number' && typeof x[1] === 'number');
 const isSummary = (x: unknown): x is CallSummary =>
   isObject(x) && typeof x.id === 'string' && typeof x.startedAt === 'string' && isObject(x.customer) && Array.isArray(x.openFollowups);
-const isCounts = (x: unknown): x is Record<string, number> => isObject(x) && Object.values(x).every((n) => typeof n === 'number');
+const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
-function fingerprint(text: string): string {
-  // FNV-1a: only needs to change when the summarising code changes.
-  let hash = 0x811c9dc5;
+function fnv1a(text: string, seed: number): number {
+  let hash = seed;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0).toString(36);
+  return hash >>> 0;
 }
+/** 52 bits: exact in a double, and collisions among a million keys are negligible. */
+const keyHash = (key: string) => fnv1a(key, 0x811c9dc5) * 0x100000 + (fnv1a(key, 0x050c5d1f) >>> 12);
 
 function readJson(path: string): unknown {
   try {
@@ -140,22 +170,71 @@ function readJson(path: string): unknown {
 
 type ParseCallText = (text: string) => { ok: true; record: CallRecord } | { ok: false; problem: string };
 
+/** The fingerprint of the cache format: changes whenever the summarising code does. */
+function formatOf(spec: SummarySpec): string {
+  return `csr-call summaries ${CACHE_VERSION} ${fnv1a(`${spec.summarize}\n${spec.customerKeys}`, 0x811c9dc5).toString(36)}`;
+}
+
+/**
+ * Called by csr-call around every write or removal of a call file: records the change in
+ * the month's journal, so readers need not stat the whole month to find it. Best effort:
+ * a missing cache is not created, and a record that cannot be written only means the
+ * month is scanned next time.
+ */
+export async function journalCallChange(
+  dataDir: string,
+  path: string,
+  summary: CallSummary | undefined,
+  change: () => Promise<void>,
+): Promise<void> {
+  const cacheDir = summaryCacheDir(dataDir);
+  const monthDir = dirname(path);
+  let before: Stamp | null = null;
+  let existed = false;
+  const journaling = existsSync(cacheDir);
+  if (journaling) {
+    const st = statSync(monthDir, { throwIfNoEntry: false });
+    before = st ? stampOf(st) : null;
+    existed = statSync(path, { throwIfNoEntry: false }) !== undefined;
+  }
+  await change();
+  if (!journaling) return;
+  try {
+    const record: LogRecord = { n: basename(path), b: before, d: stampOf(statSync(monthDir)), x: existed };
+    if (summary) {
+      record.f = stampOf(statSync(path));
+      record.s = summary;
+    }
+    const id = callIdOfFileName(record.n);
+    if (!id) return;
+    appendFileSync(join(cacheDir, `${monthOfId(id)}.log`), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+  } catch {
+    /* the chain breaks and the month is scanned: never worse than no journal */
+  }
+}
+
 /**
  * One store's cache, for one load. Reads are synchronous: a handful of small files,
  * where promise round trips would cost more than the reads themselves.
  */
 class SummaryCache {
   readonly format: string;
-  private readonly dir: string;
+  readonly dir: string;
   private parse: ParseCallText | undefined;
   private dirReady = false;
+  /** Months whose journal was applied and may be rotated once the index is written. */
+  readonly consumedLogs = new Set<string>();
 
   constructor(
     readonly dataDir: string,
     private readonly spec: SummarySpec,
   ) {
     this.dir = summaryCacheDir(dataDir);
-    this.format = `csr-call summaries ${CACHE_VERSION} ${fingerprint(`${spec.summarize}\n${spec.customerKeys}`)}`;
+    this.format = formatOf(spec);
+  }
+
+  keysOf(summary: CallSummary): string[] {
+    return this.spec.customerKeys(summary.customer);
   }
 
   /** Month directories with their current stamps, oldest first. */
@@ -168,60 +247,149 @@ class SummaryCache {
     return months;
   }
 
-  /** The month's shard, re-listing the directory only if it changed since the shard was made. */
+  /**
+   * The journal's records since `from`, if they account for every change between the
+   * cached stamp and the current one; undefined when the month must be scanned instead.
+   */
+  journalSince(month: MonthState, cachedDir: Stamp, from: LogPos): { records: LogRecord[]; end: LogPos } | undefined {
+    const path = join(this.dir, `${month.month}.log`);
+    let text = '';
+    let end: LogPos = null;
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'r');
+      const st = fstatSync(fd);
+      if (from && from[0] !== st.ino) return undefined; // rotated: what was between is lost
+      const start = from ? from[1] : 0;
+      const buffer = Buffer.alloc(Math.max(0, st.size - start));
+      const read = buffer.length ? readSync(fd, buffer, 0, buffer.length, start) : 0;
+      text = buffer.toString('utf8', 0, read);
+      // A line being appended right now is left for next time (and breaks the chain now).
+      const complete = text.lastIndexOf('\n') + 1;
+      text = text.slice(0, complete);
+      end = [st.ino, start + Buffer.byteLength(text)];
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || from !== null) return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    const records: LogRecord[] = [];
+    let at: Stamp = cachedDir;
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      let record: LogRecord;
+      try {
+        record = JSON.parse(line) as LogRecord;
+      } catch {
+        return undefined;
+      }
+      if (!isObject(record) || typeof record.n !== 'string' || !isStamp(record.d) || (record.s !== undefined && !isSummary(record.s))) return undefined;
+      if (!sameStamp(record.b, at)) return undefined; // a change nobody journalled came in between
+      at = record.d;
+      records.push(record);
+    }
+    if (!sameStamp(at, month.stamp)) return undefined;
+    return { records, end };
+  }
+
+  /** The month's shard, brought up to date from the journal or by scanning the directory. */
   async shard(month: MonthState): Promise<Shard> {
     const cached = this.readShard(month.month);
-    if (cached && fresh(cached, month.stamp)) return cached;
+    if (cached && sameStamp(cached.dir, month.stamp) && (cached.scannedAt === 0 || settled(cached.dir, cached.scannedAt))) return cached;
+    if (cached) {
+      const journal = this.journalSince(month, cached.dir, cached.log);
+      if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
+        const byName = new Map(cached.entries.map((entry) => [entry.n, entry]));
+        for (const record of journal.records) {
+          if (record.s && record.f) byName.set(record.n, { n: record.n, s: record.f, summary: record.s });
+          else byName.delete(record.n);
+        }
+        if (byName.size === countCallFiles(month.path)) {
+          const entries = [...byName.values()].sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+          const shard: Shard = { format: this.format, month: month.month, dir: month.stamp, scannedAt: 0, log: journal.end, entries };
+          await this.write(`${month.month}.json`, shard);
+          return shard;
+        }
+      }
+    }
     const shard = await this.scan(month, cached);
     await this.write(`${month.month}.json`, shard);
-    await this.write(`${month.month}.customers.json`, this.countsFile(shard, this.countCustomers(shard)));
     return shard;
   }
 
-  /** Calls per customer key in one month, from its small counts file when that is fresh. */
-  async customerCounts(month: MonthState): Promise<Record<string, number>> {
-    const data = readJson(join(this.dir, `${month.month}.customers.json`));
-    if (
-      isObject(data) &&
-      data.format === this.format &&
-      data.month === month.month &&
-      isStamp(data.dir) &&
-      typeof data.scannedAt === 'number' &&
-      isCounts(data.counts) &&
-      fresh({ dir: data.dir, scannedAt: data.scannedAt }, month.stamp)
-    ) {
-      return data.counts;
-    }
-    const shard = await this.shard(month);
-    const counts = this.countCustomers(shard);
-    await this.write(`${month.month}.customers.json`, this.countsFile(shard, counts));
-    return counts;
+  /** The index entry of a month, from a shard (exact), with the month's keys file rewritten to match. */
+  async entryFromShard(shard: Shard): Promise<IndexMonth> {
+    const hashes: number[] = [];
+    for (const entry of shard.entries) if (entry.summary) for (const key of this.keysOf(entry.summary)) hashes.push(keyHash(key));
+    const keysTag = Math.floor(Math.random() * 2 ** 32);
+    const keys = new Float64Array(hashes.length + 2);
+    keys[0] = keysTag;
+    keys[1] = hashes.length;
+    keys.set(Float64Array.from(hashes).sort(), 2);
+    await this.write(`${shard.month}.keys`, new Uint8Array(keys.buffer));
+    return {
+      dir: shard.dir,
+      scannedAt: shard.scannedAt,
+      log: shard.log,
+      calls: shard.entries.filter((e) => e.summary).length,
+      open: shard.entries.flatMap((e) => (e.summary && e.summary.openFollowups.length > 0 ? [e.summary] : [])),
+      damaged: shard.entries.flatMap((e) => (e.summary ? [] : [[e.n, e.problem ?? 'unknown problem'] as [string, string]])),
+      keysTag,
+      newKeys: [],
+    };
   }
 
-  countCustomers(shard: Shard): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const entry of shard.entries) {
-      if (!entry.summary) continue;
-      for (const key of this.spec.customerKeys(entry.summary.customer)) counts[key] = (counts[key] ?? 0) + 1;
+  /** Whether a month may hold calls with this key (never wrong when it says no). */
+  mayHoldKey(month: string, entry: IndexMonth, key: string): boolean {
+    if (entry.newKeys.includes(key)) return true;
+    const keys = this.readKeys(month, entry.keysTag);
+    if (!keys) return true;
+    const hash = keyHash(key);
+    let lo = 2;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid]! < hash) lo = mid + 1;
+      else hi = mid;
     }
-    return counts;
+    return lo < keys.length && keys[lo] === hash;
+  }
+
+  private readonly keysFiles = new Map<string, Float64Array | undefined>();
+  private readKeys(month: string, tag: number): Float64Array | undefined {
+    if (!this.keysFiles.has(month)) {
+      let keys: Float64Array | undefined;
+      try {
+        const bytes = readFileSync(join(this.dir, `${month}.keys`));
+        const copy = new Uint8Array(bytes.length);
+        copy.set(bytes); // aligned for the Float64Array view
+        keys = new Float64Array(copy.buffer, 0, Math.floor(bytes.length / 8));
+        if (keys.length < 2 || keys[0] !== tag || keys[1] !== keys.length - 2) keys = undefined;
+      } catch {
+        keys = undefined;
+      }
+      this.keysFiles.set(month, keys);
+    }
+    return this.keysFiles.get(month);
   }
 
   readIndex(): Index | undefined {
     const data = readJson(join(this.dir, 'index.json'));
-    if (!isObject(data) || data.format !== this.format || !Array.isArray(data.interest) || !isObject(data.months)) return undefined;
-    if (!data.interest.every((k) => typeof k === 'string')) return undefined;
+    if (!isObject(data) || data.format !== this.format || !isObject(data.interest) || !isObject(data.months)) return undefined;
+    if (!Object.values(data.interest).every(isStringArray)) return undefined;
     for (const entry of Object.values(data.months)) {
       if (
         !isObject(entry) ||
         !isStamp(entry.dir) ||
         typeof entry.scannedAt !== 'number' ||
+        !isLogPos(entry.log) ||
         typeof entry.calls !== 'number' ||
         !Array.isArray(entry.open) ||
         !entry.open.every(isSummary) ||
         !Array.isArray(entry.damaged) ||
         !entry.damaged.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string') ||
-        !isCounts(entry.customers)
+        typeof entry.keysTag !== 'number' ||
+        !isStringArray(entry.newKeys)
       ) {
         return undefined;
       }
@@ -231,16 +399,32 @@ class SummaryCache {
 
   async writeIndex(index: Index, previous: Index | undefined): Promise<void> {
     await this.write('index.json', index);
-    // Shards of months that no longer exist (purged) are removed with them.
+    // A long journal, once applied, is removed: a writer starts a new one. A reader still
+    // holding a position in it sees the inode change and scans that month once.
+    for (const month of this.consumedLogs) {
+      const path = join(this.dir, `${month}.log`);
+      const entry = index.months[month];
+      try {
+        const st = statSync(path);
+        if (entry?.log && st.ino === entry.log[0] && st.size === entry.log[1] && st.size > LOG_ROTATE_BYTES) {
+          unlinkSync(path);
+          entry.log = null;
+          await this.write('index.json', index);
+        }
+      } catch {
+        /* nothing to rotate */
+      }
+    }
+    // The files of months that no longer exist (purged) go with them.
     const gone = previous ? Object.keys(previous.months).some((m) => !(m in index.months)) : true;
     if (!gone) return;
     try {
       for (const name of readdirSync(this.dir)) {
-        const match = /^(\d{4}-\d{2})(?:\.customers)?\.json$/.exec(name);
+        const match = /^(\d{4}-\d{2})\.(?:json|keys|log)$/.exec(name);
         if (match && !(match[1]! in index.months)) unlinkSync(join(this.dir, name));
       }
     } catch {
-      /* best effort: a stray shard is never trusted without its directory anyway */
+      /* best effort: a stray file is never trusted without its directory anyway */
     }
   }
 
@@ -252,6 +436,7 @@ class SummaryCache {
       data.month !== month ||
       !isStamp(data.dir) ||
       typeof data.scannedAt !== 'number' ||
+      !isLogPos(data.log) ||
       !Array.isArray(data.entries)
     ) {
       return undefined;
@@ -270,19 +455,21 @@ class SummaryCache {
   private async scan(month: MonthState, previous: Shard | undefined): Promise<Shard> {
     const scannedAt = Date.now();
     // The directory is stat'ed before it is listed: a change in between makes the stamp
-    // stale, and the month is simply listed again next time.
+    // stale, and the month is simply looked at again next time.
     const dirStat = statSync(month.path, { throwIfNoEntry: false });
     const names = dirStat ? readdirOrEmpty(month.path).sort() : [];
     const known = new Map(previous?.entries.map((entry) => [entry.n, entry]));
+    // Journal records never carry a young-stamp risk of their own; scanned entries do.
+    const trustedUntil = previous ? (previous.scannedAt === 0 ? Infinity : previous.scannedAt) : -Infinity;
     const entries: ShardEntry[] = [];
     for (const name of names) {
       if (callIdOfFileName(name) === undefined) continue;
       const path = join(month.path, name);
       const before = known.get(name);
-      if (before?.s && previous) {
+      if (before?.s) {
         const st = statSync(path, { throwIfNoEntry: false });
         if (!st) continue; // removed meanwhile
-        if (sameStamp(before.s, stampOf(st)) && settled(before.s, previous.scannedAt)) {
+        if (sameStamp(before.s, stampOf(st)) && (trustedUntil === Infinity || settled(before.s, trustedUntil))) {
           entries.push(before);
           continue;
         }
@@ -290,7 +477,14 @@ class SummaryCache {
       const entry = await this.readEntry(name, path);
       if (entry) entries.push(entry);
     }
-    return { format: this.format, month: month.month, dir: dirStat ? stampOf(dirStat) : [0, 0, 0, 0], scannedAt, entries };
+    const log = this.logPosition(month.month);
+    return { format: this.format, month: month.month, dir: dirStat ? stampOf(dirStat) : [0, 0, 0, 0], scannedAt, log, entries };
+  }
+
+  /** Where the month's journal ends now (read after a scan: see journalSince for why that is safe). */
+  private logPosition(month: string): LogPos {
+    const st = statSync(join(this.dir, `${month}.log`), { throwIfNoEntry: false });
+    return st ? [st.ino, st.size] : null;
   }
 
   /** Reads one call file; its stamp comes from the same open file, so stamp and text always match. */
@@ -315,18 +509,14 @@ class SummaryCache {
     return result.ok ? { n: name, s: stamp, summary: this.spec.summarize(result.record) } : { n: name, s: stamp, problem: result.problem };
   }
 
-  private countsFile(shard: Shard, counts: Record<string, number>): CustomerCounts {
-    return { format: this.format, month: shard.month, dir: shard.dir, scannedAt: shard.scannedAt, counts };
-  }
-
   /** A cache that cannot be written (read-only share, full disk) is simply not there next time. */
-  private async write(name: string, value: unknown): Promise<void> {
+  async write(name: string, value: unknown): Promise<void> {
     try {
       if (!this.dirReady) {
         await ensurePrivateDir(this.dir);
         this.dirReady = true;
       }
-      await writeFileAtomic(join(this.dir, name), JSON.stringify(value), { durable: false });
+      await writeFileAtomic(join(this.dir, name), value instanceof Uint8Array ? value : JSON.stringify(value), { durable: false });
     } catch {
       /* see above */
     }
@@ -340,6 +530,12 @@ function readdirOrEmpty(dir: string): string[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+}
+
+function countCallFiles(dir: string): number {
+  let count = 0;
+  for (const name of readdirOrEmpty(dir)) if (callIdOfFileName(name) !== undefined) count += 1;
+  return count;
 }
 
 export interface CachedSummaries {
@@ -375,6 +571,46 @@ export interface CachedOpenFollowUps {
 }
 
 /**
+ * Applies a month's journal records to its index entry, keeping the interest lists in
+ * step; false when the directory's file count says something else changed too.
+ */
+function applyToEntry(cache: SummaryCache, month: MonthState, entry: IndexMonth, records: LogRecord[], interest: Record<string, string[]>): IndexMonth | undefined {
+  const open = new Map(entry.open.map((s) => [s.id, s]));
+  const damaged = new Map(entry.damaged);
+  let calls = entry.calls;
+  const newKeys = new Set(entry.newKeys);
+  for (const record of records) {
+    const id = callIdOfFileName(record.n);
+    if (!id) return undefined;
+    const wasDamaged = damaged.delete(record.n);
+    if (record.x && !wasDamaged) calls -= 1;
+    open.delete(id);
+    for (const ids of Object.values(interest)) {
+      const at = ids.indexOf(id);
+      if (at >= 0) ids.splice(at, 1);
+    }
+    if (record.s) {
+      calls += 1;
+      if (record.s.openFollowups.length > 0) open.set(id, record.s);
+      for (const key of cache.keysOf(record.s)) {
+        newKeys.add(key);
+        interest[key]?.push(id);
+      }
+    }
+  }
+  if (calls + damaged.size !== countCallFiles(month.path)) return undefined;
+  return {
+    ...entry,
+    dir: month.stamp,
+    scannedAt: 0,
+    calls,
+    open: [...open.values()].sort(byId),
+    damaged: [...damaged].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    newKeys: [...newKeys].sort(),
+  };
+}
+
+/**
  * The calls with open follow-ups, from the index alone when no month changed: the morning
  * list costs the same with 1,000 calls or 100,000.
  */
@@ -385,54 +621,68 @@ export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): P
 
   const previous = cache.readIndex();
   let changed = !previous || Object.keys(previous.months).length !== months.length;
+  // Interest lists are updated in place: copy them.
+  const interest: Record<string, string[]> = {};
+  for (const [key, ids] of Object.entries(previous?.interest ?? {})) interest[key] = [...ids];
   const entries = new Map<string, IndexMonth>();
-  const fullCounts = new Map<string, Record<string, number>>();
+  /** Months whose entry was rebuilt from a shard: their interest ids are taken from it. */
+  const shards = new Map<string, Shard>();
   for (const month of months) {
     const cached = previous?.months[month.month];
-    if (cached && fresh(cached, month.stamp)) {
+    if (cached && sameStamp(cached.dir, month.stamp) && (cached.scannedAt === 0 || settled(cached.dir, cached.scannedAt))) {
       entries.set(month.month, cached);
       continue;
     }
-    const shard = await cache.shard(month);
-    const counts = cache.countCustomers(shard);
-    fullCounts.set(month.month, counts);
-    entries.set(month.month, {
-      dir: shard.dir,
-      scannedAt: shard.scannedAt,
-      calls: shard.entries.filter((e) => e.summary).length,
-      open: shard.entries.flatMap((e) => (e.summary && e.summary.openFollowups.length > 0 ? [e.summary] : [])),
-      damaged: shard.entries.flatMap((e) => (e.summary ? [] : [[e.n, e.problem ?? 'unknown problem'] as [string, string]])),
-      customers: counts,
-    });
     changed = true;
-  }
-
-  // Customers with open follow-ups: their calls are counted over the whole store.
-  const interestSet = new Set<string>();
-  for (const entry of entries.values()) for (const call of entry.open) for (const key of spec.customerKeys(call.customer)) interestSet.add(key);
-  const interest = [...interestSet].sort();
-  const known = new Set(previous?.interest);
-  if (interest.some((key) => !known.has(key))) {
-    // A customer new to the list: count their calls in the unchanged months too.
-    for (const month of months) if (!fullCounts.has(month.month)) fullCounts.set(month.month, await cache.customerCounts(month));
-  }
-  if (!previous || interest.length !== previous.interest.length || interest.some((key, i) => key !== previous.interest[i])) changed = true;
-
-  const callsPerCustomer = new Map<string, number>(interest.map((key) => [key, 0]));
-  const index: Index = { format: cache.format, interest, months: {} };
-  for (const month of months) {
-    const entry = entries.get(month.month)!;
-    const source = fullCounts.get(month.month) ?? entry.customers;
-    const customers: Record<string, number> = {};
-    for (const key of interest) {
-      const count = source[key];
-      if (count) {
-        customers[key] = count;
-        callsPerCustomer.set(key, callsPerCustomer.get(key)! + count);
+    if (cached) {
+      const journal = cache.journalSince(month, cached.dir, cached.log);
+      if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
+        const updated = applyToEntry(cache, month, cached, journal.records, interest);
+        if (updated) {
+          updated.log = journal.end;
+          entries.set(month.month, updated);
+          cache.consumedLogs.add(month.month);
+          continue;
+        }
       }
     }
-    index.months[month.month] = { ...entry, customers };
+    const shard = await cache.shard(month);
+    shards.set(month.month, shard);
+    entries.set(month.month, await cache.entryFromShard(shard));
   }
+
+  // Customers with open follow-ups: the ids of all their calls, over the whole store.
+  const wanted = new Set<string>();
+  for (const entry of entries.values()) for (const call of entry.open) for (const key of cache.keysOf(call)) wanted.add(key);
+  for (const key of Object.keys(interest)) if (!wanted.has(key)) delete interest[key];
+  // Months rebuilt from a shard: replace their ids in the lists that were kept.
+  for (const [month, shard] of shards) {
+    for (const ids of Object.values(interest)) for (let i = ids.length - 1; i >= 0; i--) if (monthOfId(ids[i]!) === month) ids.splice(i, 1);
+    for (const entry of shard.entries) {
+      if (!entry.summary) continue;
+      for (const key of cache.keysOf(entry.summary)) interest[key]?.push(entry.summary.id);
+    }
+  }
+  // Customers new to the list: look for their calls in every month that may hold them.
+  const fresh = [...wanted].filter((key) => !(key in interest));
+  if (fresh.length > 0) {
+    changed = true;
+    for (const key of fresh) interest[key] = [];
+    for (const month of months) {
+      const entry = entries.get(month.month)!;
+      const keys = fresh.filter((key) => cache.mayHoldKey(month.month, entry, key));
+      if (keys.length === 0) continue;
+      const shard = shards.get(month.month) ?? (await cache.shard(month));
+      for (const item of shard.entries) {
+        if (!item.summary) continue;
+        for (const key of cache.keysOf(item.summary)) if (keys.includes(key)) interest[key]!.push(item.summary.id);
+      }
+    }
+  }
+  const sortedInterest: Record<string, string[]> = {};
+  for (const key of [...wanted].sort()) sortedInterest[key] = [...new Set(interest[key])].sort();
+
+  const index: Index = { format: cache.format, interest: sortedInterest, months: Object.fromEntries(months.map((m) => [m.month, entries.get(m.month)!])) };
   if (changed) await cache.writeIndex(index, previous);
 
   const calls: CallSummary[] = [];
@@ -447,5 +697,6 @@ export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): P
       damaged.push({ path: join(month.path, name), problem });
     }
   }
+  const callsPerCustomer = new Map(Object.entries(sortedInterest).map(([key, ids]) => [key, ids.length]));
   return { calls, callsPerCustomer, damaged, callCount };
 }
