@@ -1,16 +1,17 @@
 /**
  * "Another process added, changed or removed 10 call files": the changes another agent's
  * csr-call makes in a shared store between two `followups` of ours, made through the
- * store's own code (saveCall) like that agent's would be. Every change is journalled and
+ * store's own code (saveCall, removeCall) like that agent's would be. Every change is journalled and
  * undone by `restore()`, so the bench store stays as generated.
  *
  * It also keeps the truth the `followups` output is checked against: the set of open
  * follow-ups, first read straight from the call files (no csr-call code involved), then
  * updated with every change made here.
  */
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { saveCall } from '../src/store/callStore.js';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { removeCall, saveCall } from '../src/store/callStore.js';
+import { journalCallFile } from '../src/store/callSummaries.js';
 import { callPath } from '../src/store/callFiles.js';
 import { writeFileAtomic } from '../src/store/writeFileAtomic.js';
 import type { CallRecord } from '../src/store/callRecord.js';
@@ -99,15 +100,18 @@ export class StoreMutator {
       const path = this.randomUntouchedCall(random);
       const text = readFileSync(path, 'utf8');
       this.originals.set(path, text);
-      for (const f of (JSON.parse(text) as CallRecord).followups) this.open.delete(f.id);
-      unlinkSync(path);
+      const record = JSON.parse(text) as CallRecord;
+      for (const f of record.followups) this.open.delete(f.id);
+      await removeCall(this.store.dataDir, record.id);
     }
   }
 
   /** Puts every file back as it was (the open set too). */
   async restore(): Promise<void> {
-    for (const path of this.added.splice(0)) unlinkSync(path);
-    for (const [path, text] of this.originals) await writeFileAtomic(path, text);
+    for (const path of this.added.splice(0)) await removeCall(this.store.dataDir, basename(path, '.json'));
+    for (const [path, text] of this.originals) {
+      await journalCallFile(this.store.dataDir, path, JSON.parse(text) as CallRecord, () => writeFileAtomic(path, text));
+    }
     this.originals.clear();
     const truth = openFollowUpTruth(this.store);
     this.open.clear();

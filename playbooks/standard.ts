@@ -190,7 +190,8 @@ export default definePlaybook({
         },
         {
           id: 'repeat',
-          question: "Call again every how many days until it's closed? (Enter: just once)",
+          question: "Call again every how many days until it's closed?",
+          hint: 'Progress reports: leave empty to call just once.',
           type: 'number',
           when: (answers) => answers['followup.needed'] === true,
           validate: (value) =>

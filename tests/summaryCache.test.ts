@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unl
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
 import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
-import { saveCall, scanCalls, serializeCall } from '../src/store/callStore.js';
+import { removeCall, saveCall, scanCalls, serializeCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
 import { loadCallSummaries, loadOpenFollowUps, summarizeCall, type CallSummary } from '../src/store/callSummaries.js';
 import { summaryCacheDir } from '../src/store/summaryCache.js';
@@ -129,6 +129,34 @@ describe('summary cache', () => {
     const open = await loadOpenFollowUps(dataDir);
     expect(open.calls.map((c) => c.id)).toEqual(['20261121-090007-a00007', '20261120-090006-a00006']);
     expect(existsIn(summaryCacheDir(dataDir), '2026-09.json')).toBe(false);
+  });
+
+  it('learns of changes made by csr-call from its journal, without scanning the month', async () => {
+    const { dataDir } = await smallStore();
+    later();
+    await loadCallSummaries(dataDir);
+    await loadOpenFollowUps(dataDir);
+
+    await saveCall(dataDir, call('2026-11-21', 7, { followups: [{ due: '2026-11-25T15:00:00.000Z' }] })); // added
+    await saveCall(dataDir, call('2026-10-15', 4, { followups: [{ status: 'done', doneAt: '2026-10-16T10:00:00.000Z' }] }));
+    await removeCall(dataDir, '20260910-090002-a00002');
+    // The customer of call 4 rings again: their count moves without a scan either.
+    await saveCall(dataDir, call('2026-11-22', 8, { customer: { name: 'Customer 6', phone: '+1 555 010 1006' } }));
+    later(120_000);
+
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    const index = JSON.parse(readFileSync(join(summaryCacheDir(dataDir), 'index.json'), 'utf8'));
+    for (const month of ['2026-09', '2026-10', '2026-11']) expect(index.months[month].scannedAt).toBe(0); // from the journal
+    expect((await loadOpenFollowUps(dataDir)).callsPerCustomer.get('p:15550101006')).toBe(2);
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
+    expect(JSON.parse(readFileSync(join(summaryCacheDir(dataDir), '2026-11.json'), 'utf8')).scannedAt).toBe(0);
+
+    // A file written by another program between two journalled writes breaks the chain: scanned.
+    writeAsAnotherProcess(dataDir, call('2026-11-23', 9, { followups: [{}] }));
+    await saveCall(dataDir, call('2026-11-23', 10, { followups: [{}] }));
+    later(240_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
   });
 
   it('sees a change the directory stamp does not show while the stamps are still young', async () => {

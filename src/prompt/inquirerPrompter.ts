@@ -96,7 +96,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
           // Names start with the label so typing its first letters jumps to it; digits pick by position.
           const choices = choiceObjects(step.choices).map((c) => ({
             value: c.value,
-            name: c.label ?? c.value,
+            name: choiceName(c),
             ...(c.hint ? { description: c.hint } : {}),
           }));
           if (!step.required) choices.push({ value: SKIP, name: '(skip)' });
@@ -111,7 +111,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
           const picked = await checkbox(
             {
               message: question,
-              choices: choiceObjects(step.choices).map((c) => ({ value: c.value, name: c.label ?? c.value, checked: defaults.includes(c.value) })),
+              choices: choiceObjects(step.choices).map((c) => ({ value: c.value, name: choiceName(c), checked: defaults.includes(c.value) })),
               required: Boolean(step.required),
               pageSize: 12,
             },
@@ -156,4 +156,13 @@ export function wrap(text: string, width: number): string[] {
   }
   if (line) lines.push(line);
   return lines;
+}
+
+/**
+ * Type-to-jump in a choice list matches the start of its name; the agent may type the
+ * code ("tech") or the words, so a label that does not start with the code shows both.
+ */
+export function choiceName(choice: { value: string; label?: string }): string {
+  const label = choice.label ?? choice.value;
+  return label.toLowerCase().startsWith(choice.value.toLowerCase()) ? label : `${choice.value} — ${label}`;
 }

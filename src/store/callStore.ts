@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { CallRecord, CURRENT_SCHEMA_VERSION } from './callRecord.js';
@@ -6,6 +6,7 @@ import { callPath, ensurePrivateDir, listMonthDirs, listCallFilesIn, readTextOrU
 import { writeFileAtomic } from './writeFileAtomic.js';
 import { formatIssuePath, OperationError, UserError } from '../errors.js';
 import { withFileLock } from './fileLock.js';
+import { journalCallFile } from './callSummaries.js';
 import { isNewerSchema, migrateCall } from './migrations.js';
 
 /** Why a call file could not be used; `problem` is one line (`path.to.field: message`). */
@@ -87,11 +88,24 @@ export async function saveCall(dataDir: string, record: CallRecord): Promise<Cal
   try {
     await ensurePrivateDir(dirname(path));
     await refuseNewerFile(path);
-    await writeFileAtomic(path, serializeCall(next));
+    await journalCallFile(dataDir, path, next, () => writeFileAtomic(path, serializeCall(next)));
   } catch (error) {
     throw storeWriteError(error, `cannot save call ${record.id}`);
   }
   return next;
+}
+
+/**
+ * Removes one call file (`forget`, `purge`), through the summary cache's journal so the
+ * lists drop it without scanning the month. A call already gone is not an error.
+ */
+export async function removeCall(dataDir: string, id: string): Promise<void> {
+  const path = callPath(dataDir, id);
+  await journalCallFile(dataDir, path, undefined, () =>
+    unlink(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    }),
+  );
 }
 
 async function refuseNewerFile(path: string): Promise<void> {

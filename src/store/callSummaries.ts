@@ -1,6 +1,6 @@
 import type { CallRecord, FollowUp } from './callRecord.js';
 import type { ScanOptions } from './callStore.js';
-import { cachedOpenFollowUps, cachedSummaries, type SummarySpec } from './summaryCache.js';
+import { cachedOpenFollowUps, cachedSummaries, journalCallChange, type SummarySpec } from './summaryCache.js';
 
 // Nothing here may import zod, directly or not: this module is on the start-up path of
 // `followups` and `list`. The summary cache loads the validator only to read changed files.
@@ -108,4 +108,13 @@ export interface OpenFollowUpLoad {
  */
 export async function loadOpenFollowUps(dataDir: string): Promise<OpenFollowUpLoad> {
   return cachedOpenFollowUps(dataDir, spec);
+}
+
+/**
+ * Wraps every write (`record`) or removal (no record) of a call file by csr-call: the
+ * change goes into the summary cache's journal, so the next `followups` finds it without
+ * scanning the month. Costs a few stat calls and one appended line.
+ */
+export function journalCallFile(dataDir: string, path: string, record: CallRecord | undefined, change: () => Promise<void>): Promise<void> {
+  return journalCallChange(dataDir, path, record ? summarizeCall(record) : undefined, change);
 }

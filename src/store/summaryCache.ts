@@ -49,6 +49,8 @@ const CACHE_VERSION = 2;
 export const SETTLE_MS = 2_100;
 /** A journal this long, once applied, is removed (writers start a new one). */
 const LOG_ROTATE_BYTES = 1 << 20;
+/** Customer keys journalled into a month before its keys file is rewritten. */
+const MAX_NEW_KEYS = 200;
 
 /** `[inode, size, mtimeMs, ctimeMs]`: a rename gives a new inode and ctime; ctime cannot be set back. */
 type Stamp = [number, number, number, number];
@@ -638,7 +640,9 @@ export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): P
       const journal = cache.journalSince(month, cached.dir, cached.log);
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
         const updated = applyToEntry(cache, month, cached, journal.records, interest);
-        if (updated) {
+        // Keys journalled since the keys file was written are kept in the index; when they
+        // pile up (a busy month) the entry is rebuilt from the shard instead.
+        if (updated && updated.newKeys.length <= MAX_NEW_KEYS) {
           updated.log = journal.end;
           entries.set(month.month, updated);
           cache.consumedLogs.add(month.month);
