@@ -18,7 +18,7 @@ function callFiles(dataDir: string): string[] {
 
 const fullCall = {
   'identify.name': 'Ana Lima',
-  'identify.phone': '+1 555 0100',
+  'identify.phone': '+1 555 010 0100',
   'identify.mood': 'angry',
   'listen.story': 'Charged twice for November.\n? which card was used',
   'listen.queries': ['Since when?'],
@@ -53,7 +53,7 @@ describe('csr-call start --answers', () => {
     if (!parsed.ok) return;
     const call = parsed.record;
     expect(call.status).toBe('completed');
-    expect(call.customer).toEqual({ name: 'Ana Lima', phone: '+1 555 0100' });
+    expect(call.customer).toEqual({ name: 'Ana Lima', phone: '+1 555 010 0100' });
     expect(call.outcome).toBe('escalated');
     expect(call.escalation?.to).toBe('Billing');
     expect(call.queries).toEqual(['which card was used', 'Since when?']);
@@ -221,7 +221,7 @@ describe('csr-call start in a terminal', () => {
   it('recognises a repeat caller before the first question when the phone is given', () => {
     const home = tempDir();
     runCli(['start', '--answers', writeAnswers(fullCall)], { env: { CSR_CALL_HOME: home } });
-    const result = runInPty(['start', '--phone', '5550100'], [
+    const result = runInPty(['start', '--phone', '(555) 010-0100'], [
       { expect: 'Known caller: 1 earlier call' },
       { expect: 'Charged twice for November' },
       { expect: 'open follow-up' },

@@ -147,9 +147,18 @@ describe('summary cache', () => {
     expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
     const index = JSON.parse(readFileSync(join(summaryCacheDir(dataDir), 'index.json'), 'utf8'));
     for (const month of ['2026-09', '2026-10', '2026-11']) expect(index.months[month].scannedAt).toBe(0); // from the journal
-    expect((await loadOpenFollowUps(dataDir)).callsPerCustomer.get('p:15550101006')).toBe(2);
+    expect((await loadOpenFollowUps(dataDir)).callsPerCustomer.get('p:5550101006')).toBe(2);
     expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
     expect(JSON.parse(readFileSync(join(summaryCacheDir(dataDir), '2026-11.json'), 'utf8')).scannedAt).toBe(0);
+
+    // A customer new to the list is looked up in the months' keys files; removing their
+    // older call (journalled) must then take exactly that call id off their list.
+    await saveCall(dataDir, call('2026-11-22', 11, { customer: { name: 'Customer 3', phone: '+1 555 010 1003' }, followups: [{}] }));
+    later(180_000);
+    expect((await loadOpenFollowUps(dataDir)).callsPerCustomer.get('p:5550101003')).toBe(2);
+    await removeCall(dataDir, '20261001-090003-a00003');
+    later(200_000);
+    expect((await loadOpenFollowUps(dataDir)).callsPerCustomer.get('p:5550101003')).toBe(1);
 
     // A file written by another program between two journalled writes breaks the chain: scanned.
     writeAsAnotherProcess(dataDir, call('2026-11-23', 9, { followups: [{}] }));
@@ -218,8 +227,8 @@ describe('summary cache', () => {
     writeAsAnotherProcess(dataDir, call('2026-11-22', 10, { customer: { name: 'Customer 4', phone: phoneOf4, account: 'AC-9' } }));
     later(120_000);
     let open = await loadOpenFollowUps(dataDir);
-    expect(open.callsPerCustomer.get('p:15550101004')).toBe(3);
-    expect(open.callsPerCustomer.get('p:15550101006')).toBe(1);
+    expect(open.callsPerCustomer.get('p:5550101004')).toBe(3);
+    expect(open.callsPerCustomer.get('p:5550101006')).toBe(1);
 
     // A new open follow-up for a customer known only from an older, unchanged month.
     writeAsAnotherProcess(
@@ -228,7 +237,7 @@ describe('summary cache', () => {
     );
     later(240_000);
     open = await loadOpenFollowUps(dataDir);
-    expect(open.callsPerCustomer.get('p:15550101003')).toBe(2);
+    expect(open.callsPerCustomer.get('p:5550101003')).toBe(2);
     expect(open.callCount).toBe(9);
     rmSync(join(dataDir, 'cache'), { recursive: true });
     expect(await loadOpenFollowUps(dataDir)).toEqual(open);

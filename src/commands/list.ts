@@ -1,3 +1,4 @@
+import { samePhone } from '../store/customerHistory.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
@@ -81,16 +82,9 @@ export function parseListFilter(opts: ListOptions, ctx: Pick<Context, 'now' | 't
   return filter;
 }
 
-/**
- * Phone numbers match on their digits; a number typed without its country or area code
- * (7 digits or more) matches the end of the stored one, and the other way round.
- */
+/** Phone numbers match as they do everywhere: on their last ten digits (`phoneKey`). */
 export function phonesMatch(wanted: string, stored: string | undefined): boolean {
-  const digits = phoneDigits(stored);
-  if (digits === '') return false;
-  if (digits === wanted) return true;
-  const [short, long] = digits.length < wanted.length ? [digits, wanted] : [wanted, digits];
-  return short.length >= 7 && long.endsWith(short);
+  return samePhone(wanted, stored);
 }
 
 export function matchesFilter(call: CallSummary, filter: CallFilter): boolean {

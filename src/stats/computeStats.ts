@@ -1,3 +1,4 @@
+import { phoneKey } from '../store/customerHistory.js';
 import { calendarDayIn, endOfDayIn } from '../dates/index.js';
 import type { CallRecord, FollowUp } from '../store/callRecord.js';
 import { HANDED_OFF_OUTCOMES, OUTCOMES, SETTLED_MOODS, UPSET_MOODS } from '../playbook/types.js';
@@ -83,10 +84,7 @@ interface ResolvedCall extends Contact {
   accountKey: string | undefined;
 }
 
-const phoneKeyOf = (phone: string | undefined) => {
-  const digits = phone?.replace(/\D/g, '');
-  return digits ? digits : undefined;
-};
+const phoneKeyOf = phoneKey;
 const accountKeyOf = (account: string | undefined) => {
   const key = account?.trim().toLowerCase();
   return key ? key : undefined;

@@ -1,3 +1,4 @@
+import { phoneKey } from './customerHistory.js';
 import type { CallRecord, FollowUp } from './callRecord.js';
 import type { ScanOptions } from './callStore.js';
 import { cachedOpenFollowUps, cachedSummaries, journalCallChange, type SummarySpec } from './summaryCache.js';
@@ -61,13 +62,13 @@ export function summarizeCall(record: CallRecord): CallSummary {
 }
 
 /**
- * The keys a customer is recognised by when counting their calls: the phone's digits
- * (five or more) and the account, case-insensitively.
+ * The keys a customer is recognised by when counting their calls: the phone's key
+ * (`phoneKey`) and the account, case-insensitively.
  */
 export function customerKeys(customer: CallSummary['customer']): string[] {
   const keys: string[] = [];
-  const digits = customer.phone ? customer.phone.replace(/\D/g, '') : '';
-  if (digits.length >= 5) keys.push(`p:${digits}`);
+  const phone = phoneKey(customer.phone);
+  if (phone) keys.push(`p:${phone}`);
   const account = customer.account?.trim().toLowerCase();
   if (account) keys.push(`a:${account}`);
   return keys;

@@ -6,15 +6,20 @@ export function phoneDigits(phone: string | undefined): string {
   return (phone ?? '').replace(/\D/g, '');
 }
 
+/**
+ * The one key a phone number is recognised by: its last ten digits, so a number typed
+ * with or without its country code or trunk 0 ("+44 20 7946 0958", "020 7946 0958") is
+ * the same caller. Fewer than four digits is no number at all.
+ */
+export function phoneKey(phone: string | undefined): string | undefined {
+  const digits = phoneDigits(phone);
+  if (digits.length < 4) return undefined;
+  return digits.length > 10 ? digits.slice(-10) : digits;
+}
+
 export function samePhone(a: string | undefined, b: string | undefined): boolean {
-  const x = phoneDigits(a);
-  const y = phoneDigits(b);
-  if (x.length < 4 || y.length < 4) return false;
-  if (x === y) return true;
-  // A leading country code or trunk 0 typed one time and not the other.
-  const shorter = x.length < y.length ? x : y;
-  const longer = x.length < y.length ? y : x;
-  return shorter.length >= 7 && longer.endsWith(shorter);
+  const x = phoneKey(a);
+  return x !== undefined && x === phoneKey(b);
 }
 
 export function sameAccount(a: string | undefined, b: string | undefined): boolean {

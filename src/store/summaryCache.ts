@@ -16,8 +16,8 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  *   calls. The morning list is built from this file alone when nothing changed.
  * - `YYYY-MM.json`: the month's shard: the summary (or the problem) of every call file in
  *   the month directory, with each file's stamp. `list`, `stats` read these.
- * - `YYYY-MM.keys`: the customer keys of the month, as sorted hashes: finds a customer's
- *   months without reading the shards.
+ * - `YYYY-MM.keys`: the month's customer keys as sorted (hash, call id) pairs of numbers:
+ *   finds a customer's calls without reading the shards.
  * - `YYYY-MM.log`: the change journal. csr-call appends one line per call file it writes
  *   or removes: the directory's stamp before and after, and the new summary.
  *
@@ -49,8 +49,8 @@ const CACHE_VERSION = 2;
 export const SETTLE_MS = 2_100;
 /** A journal this long, once applied, is removed (writers start a new one). */
 const LOG_ROTATE_BYTES = 1 << 20;
-/** Customer keys journalled into a month before its keys file is rewritten. */
-const MAX_NEW_KEYS = 200;
+/** Calls journalled into a month's index entry before its keys file is rewritten. */
+const MAX_JOURNALLED = 200;
 
 /** `[inode, size, mtimeMs, ctimeMs]`: a rename gives a new inode and ctime; ctime cannot be set back. */
 type Stamp = [number, number, number, number];
@@ -88,8 +88,10 @@ interface IndexMonth {
   damaged: Array<[string, string]>;
   /** Ties the month's keys file to this entry. */
   keysTag: number;
-  /** Customer keys of calls journalled since the keys file was written. */
+  /** Customer keys of calls journalled since the keys file was written... */
   newKeys: string[];
+  /** ... and the ids of those calls: the keys file is not to be believed about them. */
+  touched: string[];
 }
 
 interface Index {
@@ -142,6 +144,27 @@ const sameStamp = (a: Stamp | null, b: Stamp | null) =>
 const settled = (stamp: Stamp, observedAt: number) => Math.max(stamp[2], stamp[3]) <= observedAt - SETTLE_MS;
 const byId = (a: CallSummary, b: CallSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const monthOfId = (id: string) => `${id.slice(0, 4)}-${id.slice(4, 6)}`;
+const RANDOM_PARTS = 36 ** 6;
+/**
+ * A call id as one exact number (< 2^53), given its month: seconds into the month times
+ * 36^6, plus the random part read in base 36. For the keys files.
+ */
+function callIdNumber(id: string): number {
+  const seconds = ((Number(id.slice(6, 8)) - 1) * 24 + Number(id.slice(9, 11))) * 3600 + Number(id.slice(11, 13)) * 60 + Number(id.slice(13, 15));
+  return seconds * RANDOM_PARTS + parseInt(id.slice(16), 36);
+}
+function callIdOfNumber(month: string, n: number): string {
+  const random = n % RANDOM_PARTS;
+  let seconds = (n - random) / RANDOM_PARTS;
+  const second = seconds % 60;
+  seconds = (seconds - second) / 60;
+  const minute = seconds % 60;
+  seconds = (seconds - minute) / 60;
+  const hour = seconds % 24;
+  const day = (seconds - hour) / 24 + 1;
+  const two = (x: number) => String(x).padStart(2, '0');
+  return `${month.slice(0, 4)}${month.slice(5, 7)}${two(day)}-${two(hour)}${two(minute)}${two(second)}-${random.toString(36).padStart(6, '0')}`;
+}
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStamp = (x: unknown): x is Stamp => Array.isArray(x) && x.length === 4 && x.every((n) => typeof n === 'number');
@@ -321,13 +344,21 @@ class SummaryCache {
 
   /** The index entry of a month, from a shard (exact), with the month's keys file rewritten to match. */
   async entryFromShard(shard: Shard): Promise<IndexMonth> {
-    const hashes: number[] = [];
-    for (const entry of shard.entries) if (entry.summary) for (const key of this.keysOf(entry.summary)) hashes.push(keyHash(key));
+    const pairs: Array<[number, number]> = [];
+    for (const entry of shard.entries) {
+      if (!entry.summary) continue;
+      const idNumber = callIdNumber(entry.summary.id);
+      for (const key of this.keysOf(entry.summary)) pairs.push([keyHash(key), idNumber]);
+    }
+    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const keysTag = Math.floor(Math.random() * 2 ** 32);
-    const keys = new Float64Array(hashes.length + 2);
+    const keys = new Float64Array(2 + 2 * pairs.length);
     keys[0] = keysTag;
-    keys[1] = hashes.length;
-    keys.set(Float64Array.from(hashes).sort(), 2);
+    keys[1] = pairs.length;
+    pairs.forEach(([hash, id], i) => {
+      keys[2 + 2 * i] = hash;
+      keys[3 + 2 * i] = id;
+    });
     await this.write(`${shard.month}.keys`, new Uint8Array(keys.buffer));
     return {
       dir: shard.dir,
@@ -338,23 +369,29 @@ class SummaryCache {
       damaged: shard.entries.flatMap((e) => (e.summary ? [] : [[e.n, e.problem ?? 'unknown problem'] as [string, string]])),
       keysTag,
       newKeys: [],
+      touched: [],
     };
   }
 
-  /** Whether a month may hold calls with this key (never wrong when it says no). */
-  mayHoldKey(month: string, entry: IndexMonth, key: string): boolean {
-    if (entry.newKeys.includes(key)) return true;
+  /**
+   * The ids of the month's calls carrying `key`, from its keys file; undefined when that
+   * file cannot say (missing, or keys were journalled since it was written).
+   */
+  callsWithKey(month: string, entry: IndexMonth, key: string): string[] | undefined {
+    if (entry.newKeys.includes(key)) return undefined;
     const keys = this.readKeys(month, entry.keysTag);
-    if (!keys) return true;
+    if (!keys) return undefined;
     const hash = keyHash(key);
-    let lo = 2;
-    let hi = keys.length;
+    let lo = 0;
+    let hi = keys[1]!;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (keys[mid]! < hash) lo = mid + 1;
+      if (keys[2 + 2 * mid]! < hash) lo = mid + 1;
       else hi = mid;
     }
-    return lo < keys.length && keys[lo] === hash;
+    const ids: string[] = [];
+    for (let i = lo; i < keys[1]! && keys[2 + 2 * i] === hash; i++) ids.push(callIdOfNumber(month, keys[3 + 2 * i]!));
+    return ids.some((id) => entry.touched.includes(id)) ? undefined : ids;
   }
 
   private readonly keysFiles = new Map<string, Float64Array | undefined>();
@@ -366,7 +403,7 @@ class SummaryCache {
         const copy = new Uint8Array(bytes.length);
         copy.set(bytes); // aligned for the Float64Array view
         keys = new Float64Array(copy.buffer, 0, Math.floor(bytes.length / 8));
-        if (keys.length < 2 || keys[0] !== tag || keys[1] !== keys.length - 2) keys = undefined;
+        if (keys.length < 2 || keys[0] !== tag || keys.length !== 2 + 2 * keys[1]!) keys = undefined;
       } catch {
         keys = undefined;
       }
@@ -391,7 +428,8 @@ class SummaryCache {
         !Array.isArray(entry.damaged) ||
         !entry.damaged.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string') ||
         typeof entry.keysTag !== 'number' ||
-        !isStringArray(entry.newKeys)
+        !isStringArray(entry.newKeys) ||
+        !isStringArray(entry.touched)
       ) {
         return undefined;
       }
@@ -581,9 +619,11 @@ function applyToEntry(cache: SummaryCache, month: MonthState, entry: IndexMonth,
   const damaged = new Map(entry.damaged);
   let calls = entry.calls;
   const newKeys = new Set(entry.newKeys);
+  const touched = new Set(entry.touched);
   for (const record of records) {
     const id = callIdOfFileName(record.n);
     if (!id) return undefined;
+    touched.add(id);
     const wasDamaged = damaged.delete(record.n);
     if (record.x && !wasDamaged) calls -= 1;
     open.delete(id);
@@ -609,6 +649,7 @@ function applyToEntry(cache: SummaryCache, month: MonthState, entry: IndexMonth,
     open: [...open.values()].sort(byId),
     damaged: [...damaged].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     newKeys: [...newKeys].sort(),
+    touched: [...touched].sort(),
   };
 }
 
@@ -642,7 +683,7 @@ export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): P
         const updated = applyToEntry(cache, month, cached, journal.records, interest);
         // Keys journalled since the keys file was written are kept in the index; when they
         // pile up (a busy month) the entry is rebuilt from the shard instead.
-        if (updated && updated.newKeys.length <= MAX_NEW_KEYS) {
+        if (updated && updated.newKeys.length <= MAX_JOURNALLED && updated.touched.length <= MAX_JOURNALLED) {
           updated.log = journal.end;
           entries.set(month.month, updated);
           cache.consumedLogs.add(month.month);
@@ -674,12 +715,17 @@ export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): P
     for (const key of fresh) interest[key] = [];
     for (const month of months) {
       const entry = entries.get(month.month)!;
-      const keys = fresh.filter((key) => cache.mayHoldKey(month.month, entry, key));
-      if (keys.length === 0) continue;
+      const unknown: string[] = [];
+      for (const key of fresh) {
+        const ids = shards.has(month.month) ? undefined : cache.callsWithKey(month.month, entry, key);
+        if (ids) interest[key]!.push(...ids);
+        else unknown.push(key);
+      }
+      if (unknown.length === 0) continue;
       const shard = shards.get(month.month) ?? (await cache.shard(month));
       for (const item of shard.entries) {
         if (!item.summary) continue;
-        for (const key of cache.keysOf(item.summary)) if (keys.includes(key)) interest[key]!.push(item.summary.id);
+        for (const key of cache.keysOf(item.summary)) if (unknown.includes(key)) interest[key]!.push(item.summary.id);
       }
     }
   }
