@@ -300,6 +300,7 @@ async function runInteractiveLocked(
   try {
     const finished = await runWith(ctx, playbook, latest, prompter, (r) => saveCall(ctx.dataDir, r), (saved) => (latest = saved));
     printEnd(ctx, finished);
+    printEarlierOpenFollowUps(ctx, finished, summaries);
   } catch (error) {
     const name = (error as Error)?.name;
     if (name === 'ExitPromptError' || name === 'AbortPromptError' || received) {
@@ -350,6 +351,22 @@ function printCustomerHistory(ctx: Context, earlier: CallSummary[]): void {
   if (earlier.length > 5) write(color.dim(`  … and ${earlier.length - 5} more (csr-call list --phone …)`));
   const unresolved = earlier.some((c) => c.outcome !== 'resolved' && c.outcome !== 'info') || earlier.some((c) => c.openFollowups.length > 0);
   if (unresolved) write(color.yellow('  An earlier problem is still open: acknowledge it first, so they need not tell the story again.'));
+}
+
+/**
+ * A call with a customer who was waiting on an earlier follow-up often settles it: say
+ * which are still open and how to close them, so follow-through is not left to memory.
+ */
+function printEarlierOpenFollowUps(ctx: Context, record: CallRecord, summaries: CallSummary[]): void {
+  const earlier = new Set(record.earlierCalls ?? []);
+  const open = summaries.filter((s) => earlier.has(s.id)).flatMap((s) => s.openFollowups.map((f) => ({ call: s, f })));
+  if (!open.length) return;
+  const color = colorsFor(ctx.stdout, ctx.env);
+  ctx.stdout.write(`${color.bold('Earlier follow-ups still open for this customer')} (close what this call settled):\n`);
+  for (const { call, f } of open) {
+    const id = `${shortId(call.id)}.${f.id.split('.').at(-1)}`;
+    ctx.stdout.write(`  csr-call followups done ${id}   ${color.dim(oneLine(f.text, 60))}\n`);
+  }
 }
 
 function printEnd(ctx: Context, record: CallRecord): void {
