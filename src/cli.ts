@@ -1,5 +1,6 @@
 import { Command, Option, CommanderError } from 'commander';
 import type { Context } from './context.js';
+import { sanitizeForTerminal } from './render/terminalText.js';
 
 /**
  * The one registry of commands. Each action lazily imports its command module so that
@@ -26,7 +27,8 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .option('--no-color', 'plain text output')
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run csr-call --help for the commands)')
-    .configureOutput({ outputError: (text, write) => write(text) })
+    // commander echoes the unknown command or option as typed: never an escape sequence raw.
+    .configureOutput({ outputError: (text, write) => write(sanitizeForTerminal(text)) })
     .exitOverride();
 
   const ctxOf = (command: Command) => makeContext(command.optsWithGlobals() as GlobalOptions);

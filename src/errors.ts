@@ -13,6 +13,16 @@ export class UserError extends Error {
   }
 }
 
+/** Runs `parse` for one option, naming the option in the one line it may throw: `--from: "x" is not a day...`. */
+export function forOption<T>(option: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof UserError) throw new UserError(`${option}: ${error.message}`, error.exitCode);
+    throw error;
+  }
+}
+
 /** An operation that could not be done (store unreadable, disk full...). Exit 1. */
 export class OperationError extends UserError {
   constructor(message: string) {

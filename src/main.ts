@@ -24,7 +24,7 @@ function makeContext(globals: GlobalOptions): Context {
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
-    warn: (message) => process.stderr.write(`csr-call: warning: ${sanitizeForTerminal(message)}\n`),
+    warn: (message) => process.stderr.write(`csr-call: warning: ${sanitizeForTerminal(message, { keepNewlines: false })}\n`),
   };
 }
 
@@ -49,7 +49,8 @@ function handleError(error: unknown): number {
     return SIGNAL_EXIT_CODES[error.signal];
   }
   if (error instanceof UserError) {
-    process.stderr.write(`csr-call: ${sanitizeForTerminal(error.message)}\n`);
+    // One line whatever the message quotes (a value from an answers file may hold newlines).
+    process.stderr.write(`csr-call: ${sanitizeForTerminal(error.message, { keepNewlines: false })}\n`);
     return error.exitCode;
   }
   const code = (error as NodeJS.ErrnoException)?.code;
@@ -57,10 +58,12 @@ function handleError(error: unknown): number {
     process.stderr.write('csr-call: the disk is full: nothing was changed; free some space and try again\n');
     return 1;
   }
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+  // Reads fail too (a listing of the store), not only writes: say what is wrong with the path.
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') {
     const path = (error as NodeJS.ErrnoException).path;
+    const why = code === 'ENOTDIR' ? 'part of the path is a file, not a directory' : code === 'EROFS' ? 'the file system is read-only' : 'no permission';
     process.stderr.write(
-      `csr-call: cannot write ${path ?? 'the data directory'} (${code}): check --data-dir / CSR_CALL_HOME and its permissions\n`,
+      `csr-call: cannot use ${sanitizeForTerminal(path ?? 'the data directory', { keepNewlines: false })}: ${why} (${code}); check --data-dir / CSR_CALL_HOME and its permissions\n`,
     );
     return 1;
   }

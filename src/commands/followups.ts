@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
-import { UserError } from '../errors.js';
+import { forOption, UserError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
 import { loadOpenFollowUps } from '../store/callSummaries.js';
@@ -57,7 +57,7 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
   let asOf = now;
   if (opts.on !== undefined) {
     // Another day: the list as it will stand when that day starts; today: as of now.
-    const day = parseDay(opts.on, { now, timeZone, direction: 'future' });
+    const day = forOption('--on', () => parseDay(opts.on!, { now, timeZone, direction: 'future' }));
     const dayStart = startOfDayIn(day.start, timeZone);
     if (dayStart.getTime() !== startOfDayIn(now, timeZone).getTime()) asOf = dayStart;
   }
@@ -258,7 +258,7 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const now = ctx.now();
   if (opts.until === undefined || opts.until.trim() === '') throw new UserError('--until needs a date, like tomorrow, +2d, fri 10:00 or 2026-12-01');
-  const when = parseWhen(opts.until, { now, timeZone: ctx.timeZone });
+  const when = forOption('--until', () => parseWhen(opts.until, { now, timeZone: ctx.timeZone }));
   const ahead = when.allDay ? startOfDayAfter(when.at, 1, when.timeZone ?? ctx.timeZone) > now : when.at > now;
   if (!ahead) {
     throw new UserError(`cannot snooze to ${formatDateTime(when.at, ctx.timeZone)}: that is in the past (give a later time, like tomorrow or +2d)`);

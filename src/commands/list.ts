@@ -1,6 +1,6 @@
 import { samePhone } from '../store/customerHistory.js';
 import type { Context } from '../context.js';
-import { UserError } from '../errors.js';
+import { forOption, UserError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
 import { loadCallSummaries, type CallSummary } from '../store/callSummaries.js';
@@ -60,8 +60,8 @@ export function parseListFilter(opts: ListOptions, ctx: Pick<Context, 'now' | 't
     filter.phoneDigits = digits;
   }
   // Whole days in the agent's zone: --from today --to today is today's calls.
-  if (opts.from !== undefined) filter.from = startOfDayAfter(parseDay(opts.from, { now, timeZone }).start, 0, timeZone);
-  if (opts.to !== undefined) filter.to = startOfDayAfter(parseDay(opts.to, { now, timeZone }).start, 1, timeZone);
+  if (opts.from !== undefined) filter.from = startOfDayAfter(forOption('--from', () => parseDay(opts.from!, { now, timeZone })).start, 0, timeZone);
+  if (opts.to !== undefined) filter.to = startOfDayAfter(forOption('--to', () => parseDay(opts.to!, { now, timeZone })).start, 1, timeZone);
   if (filter.from && filter.to && filter.from >= filter.to) {
     throw new UserError(`--from (${oneLine(opts.from!, 30)}) is after --to (${oneLine(opts.to!, 30)})`);
   }

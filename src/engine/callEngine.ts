@@ -176,7 +176,7 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
     case 'choice': {
       if (typeof input !== 'string') return fail(`got ${describe(input)}`);
       const match = matchChoice(input, choiceObjects(step.choices));
-      if (!match) return fail(`"${input}" is not a choice`);
+      if (!match) return fail(`${quote(input)} is not a choice`);
       result = { ok: true, value: match.value };
       break;
     }
@@ -187,7 +187,7 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
       for (const item of items as string[]) {
         if (item.trim() === '') continue;
         const match = matchChoice(item, choiceObjects(step.choices));
-        if (!match) return fail(`"${item.trim()}" is not a choice`);
+        if (!match) return fail(`${quote(item.trim())} is not a choice`);
         if (!values.includes(match.value)) values.push(match.value);
       }
       if (values.length === 0 && step.required) return fail('nothing chosen');
@@ -198,12 +198,12 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
       if (typeof input === 'boolean') result = { ok: true, value: input };
       else if (typeof input === 'string' && YES.has(input.trim().toLowerCase())) result = { ok: true, value: true };
       else if (typeof input === 'string' && NO.has(input.trim().toLowerCase())) result = { ok: true, value: false };
-      else return fail(`got ${typeof input === 'string' ? `"${input}"` : describe(input)}`);
+      else return fail(`got ${typeof input === 'string' ? quote(input) : describe(input)}`);
       break;
     }
     case 'number': {
       const value = typeof input === 'number' ? input : typeof input === 'string' ? Number(input.trim().replace(',', '.')) : NaN;
-      if (!Number.isFinite(value)) return fail(`got ${typeof input === 'string' ? `"${input}"` : describe(input)}`);
+      if (!Number.isFinite(value)) return fail(`got ${typeof input === 'string' ? quote(input) : describe(input)}`);
       result = { ok: true, value };
       break;
     }
@@ -234,6 +234,11 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
     if (verdict !== true) return { ok: false, message: String(verdict) };
   }
   return result;
+}
+
+/** A value echoed in a message: a pasted page is not repeated back whole. */
+function quote(text: string): string {
+  return `"${text.length > 60 ? `${text.slice(0, 59)}…` : text}"`;
 }
 
 function describe(value: unknown): string {

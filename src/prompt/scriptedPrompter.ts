@@ -7,6 +7,7 @@ import type { AskRequest, CallPrompter } from '../engine/runCall.js';
 import { acceptedFor, allSteps, type Coerced } from '../engine/callEngine.js';
 import type { Playbook } from '../playbook/types.js';
 import { UserError } from '../errors.js';
+import { oneLine } from '../render/terminalText.js';
 
 /** An answers file: one JSON object, step id → answer. */
 export const AnswersFile = z.record(
@@ -20,7 +21,8 @@ export function parseAnswersFile(text: string, fileName: string): AnswersFile {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${fileName}: not valid JSON (${(error as Error).message}); expected an object like {"identify.name": "Jane"}`);
+    // V8's message quotes the start of the file, newlines and all: the error stays one line.
+    throw new UserError(`${fileName}: not valid JSON (${oneLine((error as Error).message, 120)}); expected an object like {"identify.name": "Jane"}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UserError(`${fileName}: expected an object like {"identify.name": "Jane"}, got ${Array.isArray(data) ? 'a list' : String(data === null ? 'null' : typeof data)}`);
@@ -28,7 +30,7 @@ export function parseAnswersFile(text: string, fileName: string): AnswersFile {
   const parsed = AnswersFile.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the file';
+    const where = issue.path.length ? `"${oneLine(issue.path.join('.'), 60)}"` : 'the file';
     throw new UserError(
       `${fileName}: ${where}: ${issue.message}; expected an object of step id → text, number, true/false, null or a list of texts`,
     );
@@ -42,8 +44,10 @@ export function checkAnswerKeys(playbook: Playbook, answers: AnswersFile, fileNa
   const unknown = Object.keys(answers).filter((key) => !known.has(key));
   if (unknown.length) {
     const nearest = unknown.map((key) => suggest(key, [...known])).find(Boolean);
+    // Keys come from the file: shown on one line, and only the first few of a long list.
+    const shown = unknown.slice(0, 5).map((k) => `"${oneLine(k, 60)}"`).join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
     throw new UserError(
-      `${fileName}: unknown step id${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} for playbook ${playbook.id}` +
+      `${fileName}: unknown step id${unknown.length > 1 ? 's' : ''} ${shown} for playbook ${playbook.id}` +
         (nearest ? ` (did you mean "${nearest}"?)` : `; see csr-call playbooks show ${playbook.id}`),
     );
   }
@@ -85,7 +89,8 @@ export function createScriptedPrompter(answers: AnswersFile, fileName: string): 
       used.add(ref.fullId);
       if (Object.hasOwn(answers, ref.fullId)) {
         const result = request.coerce(answers[ref.fullId]);
-        if (!result.ok) throw new UserError(`${fileName}: "${ref.fullId}" (${ref.step.question}): ${result.message}`);
+        // The message may quote the value, which may hold newlines: one line all the same.
+        if (!result.ok) throw new UserError(`${fileName}: "${ref.fullId}" (${ref.step.question}): ${oneLine(result.message, 500)}`);
         return result;
       }
       if (request.defaultValue !== undefined) {
