@@ -53,6 +53,9 @@ export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
+    // Keys that are not plain names (spaces, colons, dots...) are quoted, so the path
+    // stays unambiguous: stageSeconds["a:b"].
+    else if (!/^[A-Za-z_$][\w$-]*$/.test(String(part))) out += `[${JSON.stringify(String(part)).slice(0, 60)}]`;
     else out += out === '' ? String(part) : `.${String(part)}`;
   }
   return out === '' ? '(top level)' : out;

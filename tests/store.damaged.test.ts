@@ -38,7 +38,7 @@ describe('parseCallText on damaged and foreign files', () => {
     const weirdKey = parseCallText(text({ ...record, stageSeconds: { 'a\nb\u001b[2J': 'x' } }));
     expect(weirdKey.ok).toBe(false);
     if (!weirdKey.ok) {
-      expect(weirdKey.problem).toMatch(/^stageSeconds\.a\\nb\\u001b\[2J: /);
+      expect(weirdKey.problem).toMatch(/^stageSeconds\["a\\nb\\u001b\[2J"\]: /);
       expect(weirdKey.problem).not.toMatch(/[\u0000-\u001f]/);
     }
     const badJson = parseCallText('{"a":\n\n\u001b[31m}');
