@@ -136,6 +136,9 @@ export function compare(
   return result;
 }
 
+/** What a failed command said, in one line; an internal error keeps the top of its stack. */
 export function firstLine(text: string): string {
-  return text.trim().split('\n')[0]?.slice(0, 160) ?? '';
+  const lines = text.trim().split('\n');
+  const shown = lines[0]?.includes('internal error') ? lines.slice(0, 4).join(' / ') : (lines[0] ?? '');
+  return shown.slice(0, 400);
 }

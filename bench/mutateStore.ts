@@ -8,9 +8,10 @@
  * follow-ups, first read straight from the call files (no csr-call code involved), then
  * updated with every change made here.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { removeCall, saveCall } from '../src/store/callStore.js';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { removeCall, saveCall, serializeCall } from '../src/store/callStore.js';
+import { ensurePrivateDir } from '../src/store/callFiles.js';
 import { journalCallFile } from '../src/store/callSummaries.js';
 import { callPath } from '../src/store/callFiles.js';
 import { writeFileAtomic } from '../src/store/writeFileAtomic.js';
@@ -52,9 +53,14 @@ export class StoreMutator {
   private round = 0;
   private readonly months: string[];
 
+  /**
+   * `direct`: the changes are made by another program (a sync tool, a restore, a hand
+   * edit): same files, but written past csr-call's store code and its journal.
+   */
   constructor(
     private readonly store: StoreInfo,
     private readonly agent: string,
+    private readonly direct = false,
   ) {
     this.open = openFollowUpTruth(store);
     this.months = monthDirs(store.dataDir);
@@ -70,8 +76,8 @@ export class StoreMutator {
     };
     const endAt = Date.parse(this.store.endAt);
     for (let i = 0; i < 4; i++) {
-      const record = makeExtraCall(endAt + round * 60_000 + i * 1000, round * 10 + i);
-      await saveCall(this.store.dataDir, record);
+      const record = makeExtraCall(endAt + round * 60_000 + i * 1000, round * 10 + i + (this.direct ? 5000 : 0));
+      await this.save(record);
       this.added.push(callPath(this.store.dataDir, record.id));
       for (const f of record.followups) if (f.status === 'open') this.open.add(f.id);
     }
@@ -79,6 +85,7 @@ export class StoreMutator {
     for (let i = 0; i < 2 && openIds.length; i++) {
       const id = openIds.splice(Math.floor(random() * openIds.length), 1)[0]!;
       const path = this.callPathOfFollowUp(id);
+      if (this.isTouched(path)) continue; // another follow-up of a call changed this round
       await this.change(path, (record) => ({
         ...record,
         followups: record.followups.map((f) =>
@@ -102,8 +109,19 @@ export class StoreMutator {
       this.originals.set(path, text);
       const record = JSON.parse(text) as CallRecord;
       for (const f of record.followups) this.open.delete(f.id);
-      await removeCall(this.store.dataDir, record.id);
+      if (this.direct) unlinkSync(path);
+      else await removeCall(this.store.dataDir, record.id);
     }
+  }
+
+  private async save(record: CallRecord): Promise<void> {
+    if (!this.direct) {
+      await saveCall(this.store.dataDir, record);
+      return;
+    }
+    const path = callPath(this.store.dataDir, record.id);
+    await ensurePrivateDir(dirname(path));
+    await writeFileAtomic(path, serializeCall({ ...record, revision: record.revision + 1 }));
   }
 
   /** Puts every file back as it was (the open set too). */
@@ -120,8 +138,8 @@ export class StoreMutator {
 
   private async change(path: string, edit: (record: CallRecord) => CallRecord): Promise<void> {
     const text = readFileSync(path, 'utf8');
-    this.originals.set(path, text);
-    await saveCall(this.store.dataDir, edit(JSON.parse(text) as CallRecord));
+    if (!this.originals.has(path)) this.originals.set(path, text); // the first version is the one to put back
+    await this.save(edit(JSON.parse(text) as CallRecord));
   }
 
   private isTouched(path: string): boolean {

@@ -5,7 +5,8 @@ import { tempDir } from './helpers.js';
 import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
 import { removeCall, saveCall, scanCalls, serializeCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
-import { loadCallSummaries, loadOpenFollowUps, summarizeCall, type CallSummary } from '../src/store/callSummaries.js';
+import { loadCallSummaries, loadCustomerCalls, loadOpenFollowUps, loadUnfinishedCalls, summarizeCall, type CallSummary } from '../src/store/callSummaries.js';
+import { earlierCallsOf } from '../src/store/customerHistory.js';
 import { summaryCacheDir } from '../src/store/summaryCache.js';
 import type { CallRecord } from '../src/store/callRecord.js';
 
@@ -39,8 +40,14 @@ async function openLoad(dataDir: string) {
   return { calls, damaged, callCount };
 }
 
-/** Writes a call file the way another csr-call process does (temp file + rename), bypassing this process's store code. */
-function writeAsAnotherProcess(dataDir: string, record: CallRecord): void {
+/**
+ * Writes a call file the way another program would (temp file + rename), bypassing the
+ * store code and its journal. Waits a little first: the tests fake a later clock so the
+ * cache trusts its stamps at once, which real time only does once a timestamp tick has
+ * passed since the cache looked.
+ */
+async function writeAsAnotherProcess(dataDir: string, record: CallRecord): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 30));
   const path = callPath(dataDir, record.id);
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(`${path}.other.tmp`, serializeCall(record));
@@ -117,9 +124,9 @@ describe('summary cache', () => {
     await loadCallSummaries(dataDir);
     await loadOpenFollowUps(dataDir);
 
-    writeAsAnotherProcess(dataDir, call('2026-11-21', 7, { followups: [{ due: '2026-11-25T15:00:00.000Z' }] })); // added
+    await writeAsAnotherProcess(dataDir, call('2026-11-21', 7, { followups: [{ due: '2026-11-25T15:00:00.000Z' }] })); // added
     const changed = call('2026-10-15', 4, { followups: [{ status: 'done', doneAt: '2026-10-16T10:00:00.000Z' }] });
-    writeAsAnotherProcess(dataDir, { ...changed, revision: 5 }); // changed: its follow-up is done now
+    await writeAsAnotherProcess(dataDir, { ...changed, revision: 5 }); // changed: its follow-up is done now
     unlinkSync(callPath(dataDir, '20260910-090002-a00002')); // removed
     rmSync(join(dataDir, 'calls/2026/09'), { recursive: true }); // and a whole month purged
     later(120_000);
@@ -161,8 +168,25 @@ describe('summary cache', () => {
     expect((await loadOpenFollowUps(dataDir)).callsPerCustomer.get('p:5550101003')).toBe(1);
 
     // A file written by another program between two journalled writes breaks the chain: scanned.
-    writeAsAnotherProcess(dataDir, call('2026-11-23', 9, { followups: [{}] }));
+    await writeAsAnotherProcess(dataDir, call('2026-11-23', 9, { followups: [{}] }));
     await saveCall(dataDir, call('2026-11-23', 10, { followups: [{}] }));
+    later(240_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
+  });
+
+  it('removes a long journal once applied, and carries on from a new one', async () => {
+    const { dataDir } = await smallStore();
+    later();
+    await loadOpenFollowUps(dataDir);
+    const long = 'x'.repeat(120_000); // 12 saves of this make a journal over 1 MB
+    for (let n = 20; n < 32; n++) await saveCall(dataDir, call('2026-11-24', n, { problem: { paraphrase: long }, followups: [{}] }));
+    const log = join(summaryCacheDir(dataDir), '2026-11.log');
+    expect(statSync(log).size).toBeGreaterThan(1 << 20);
+    later(120_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect(existsIn(summaryCacheDir(dataDir), '2026-11.log')).toBe(false);
+    await saveCall(dataDir, call('2026-11-25', 40, { followups: [{}] }));
     later(240_000);
     expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
     expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
@@ -211,7 +235,7 @@ describe('summary cache', () => {
     expect(statSync(join(summaryCacheDir(dataDir), 'index.json')).mtimeMs).toBe(indexStamp); // served from the cache
 
     unlinkSync(damagedPath);
-    writeAsAnotherProcess(dataDir, { ...call('2026-10-20', 8), id: '20261020-120000-zzzzzz' });
+    await writeAsAnotherProcess(dataDir, { ...call('2026-10-20', 8), id: '20261020-120000-zzzzzz' });
     later(120_000);
     expect((await loadOpenFollowUps(dataDir)).damaged).toEqual([]);
     expect((await loadCallSummaries(dataDir)).summaries.map((s) => s.id)).toContain('20261020-120000-zzzzzz');
@@ -223,15 +247,15 @@ describe('summary cache', () => {
     const phoneOf4 = '+1 555 010 1004';
     await loadOpenFollowUps(dataDir);
     // The customer of call 4 (open follow-up) rings again twice, in other months.
-    writeAsAnotherProcess(dataDir, call('2026-09-12', 9, { customer: { name: 'Customer 4', phone: '15550101004' } }));
-    writeAsAnotherProcess(dataDir, call('2026-11-22', 10, { customer: { name: 'Customer 4', phone: phoneOf4, account: 'AC-9' } }));
+    await writeAsAnotherProcess(dataDir, call('2026-09-12', 9, { customer: { name: 'Customer 4', phone: '15550101004' } }));
+    await writeAsAnotherProcess(dataDir, call('2026-11-22', 10, { customer: { name: 'Customer 4', phone: phoneOf4, account: 'AC-9' } }));
     later(120_000);
     let open = await loadOpenFollowUps(dataDir);
     expect(open.callsPerCustomer.get('p:5550101004')).toBe(3);
     expect(open.callsPerCustomer.get('p:5550101006')).toBe(1);
 
     // A new open follow-up for a customer known only from an older, unchanged month.
-    writeAsAnotherProcess(
+    await writeAsAnotherProcess(
       dataDir,
       call('2026-11-23', 11, { customer: { name: 'Customer 3', phone: '+1 555 010 1003' }, followups: [{}] }),
     );
@@ -252,6 +276,33 @@ describe('summary cache', () => {
     expect(statSync(join(dataDir, 'cache')).mode & 0o777).toBe(0o700);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const name of readdirSync(dir)) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+  });
+
+  it("finds a customer's calls and the unfinished calls like a look through every summary", async () => {
+    const { dataDir } = await smallStore();
+    later();
+    const expectSame = async () => {
+      const { summaries } = await truth(dataDir);
+      for (const customer of [
+        { phone: '+1 555 010 1004' },
+        { phone: '15550101004', account: 'ac-9' },
+        { account: 'AC-9' },
+        { name: 'Nobody', phone: '999' },
+      ]) {
+        expect(earlierCallsOf(customer, await loadCustomerCalls(dataDir, customer))).toEqual(earlierCallsOf(customer, summaries));
+      }
+      expect(await loadUnfinishedCalls(dataDir)).toEqual(summaries.filter((s) => s.status === 'in-progress'));
+    };
+    await expectSame();
+    await saveCall(dataDir, call('2026-09-12', 9, { customer: { name: 'Customer 4', phone: '15550101004' }, status: 'in-progress' }));
+    await saveCall(dataDir, call('2026-11-22', 10, { customer: { name: 'Customer 4', phone: '(555) 010-1004', account: 'AC-9' } }));
+    later(120_000);
+    await expectSame(); // journalled
+    await writeAsAnotherProcess(dataDir, call('2026-10-02', 11, { customer: { name: 'Customer 4', account: 'ac-9 ' }, status: 'in-progress' }));
+    later(240_000);
+    await expectSame(); // scanned
+    rmSync(join(dataDir, 'cache'), { recursive: true });
+    await expectSame();
   });
 
   it('does not create a cache for an empty store', async () => {

@@ -1,7 +1,7 @@
-import { phoneKey } from './customerHistory.js';
+import { phoneDigits, phoneKey } from './customerHistory.js';
 import type { CallRecord, FollowUp } from './callRecord.js';
 import type { ScanOptions } from './callStore.js';
-import { cachedOpenFollowUps, cachedSummaries, journalCallChange, type SummarySpec } from './summaryCache.js';
+import { cachedCallsWithKeys, cachedOpenFollowUps, cachedSummaries, cachedUnfinishedCalls, journalCallChange, type SummarySpec } from './summaryCache.js';
 
 // Nothing here may import zod, directly or not: this module is on the start-up path of
 // `followups` and `list`. The summary cache loads the validator only to read changed files.
@@ -74,7 +74,7 @@ export function customerKeys(customer: CallSummary['customer']): string[] {
   return keys;
 }
 
-const spec: SummarySpec = { summarize: summarizeCall, customerKeys };
+const spec: SummarySpec = { summarize: summarizeCall, customerKeys, dependsOn: [phoneKey, phoneDigits] };
 
 const monthKey = (date: Date) => `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
 
@@ -109,6 +109,21 @@ export interface OpenFollowUpLoad {
  */
 export async function loadOpenFollowUps(dataDir: string): Promise<OpenFollowUpLoad> {
   return cachedOpenFollowUps(dataDir, spec);
+}
+
+/**
+ * The calls of one customer (same phone key or account, as `isSameCustomer`), newest
+ * first, without loading every summary: the months' keys files say where they are.
+ * `earlierCallsOf(customer, await loadCustomerCalls(dataDir, customer), id)` gives what
+ * `earlierCallsOf` over `loadCallSummaries` gives.
+ */
+export async function loadCustomerCalls(dataDir: string, customer: CallSummary['customer']): Promise<CallSummary[]> {
+  return cachedCallsWithKeys(dataDir, spec, customerKeys(customer));
+}
+
+/** Calls still in progress (any agent), newest first, from the index alone. */
+export async function loadUnfinishedCalls(dataDir: string): Promise<CallSummary[]> {
+  return cachedUnfinishedCalls(dataDir, spec);
 }
 
 /**

@@ -84,14 +84,17 @@ interface IndexMonth {
   calls: number;
   /** Calls with at least one open follow-up, by id. */
   open: CallSummary[];
+  /** Calls still in progress (`resume`, start's "you have unfinished calls"), by id. */
+  unfinished: CallSummary[];
   /** `[file name, problem]`, by name. */
   damaged: Array<[string, string]>;
   /** Ties the month's keys file to this entry. */
   keysTag: number;
-  /** Customer keys of calls journalled since the keys file was written... */
-  newKeys: string[];
-  /** ... and the ids of those calls: the keys file is not to be believed about them. */
-  touched: string[];
+  /**
+   * Calls journalled since the keys file was written, with their customer keys now (none
+   * when removed): the keys file is not to be believed about them.
+   */
+  journalled: Record<string, string[]>;
 }
 
 interface Index {
@@ -120,6 +123,8 @@ interface LogRecord {
 export interface SummarySpec {
   summarize: (record: CallRecord) => CallSummary;
   customerKeys: (customer: CallSummary['customer']) => string[];
+  /** Other functions whose code shapes the cached data: a change to them rebuilds the cache too. */
+  dependsOn?: ReadonlyArray<(...args: never[]) => unknown>;
 }
 
 interface MonthState {
@@ -197,7 +202,8 @@ type ParseCallText = (text: string) => { ok: true; record: CallRecord } | { ok: 
 
 /** The fingerprint of the cache format: changes whenever the summarising code does. */
 function formatOf(spec: SummarySpec): string {
-  return `csr-call summaries ${CACHE_VERSION} ${fnv1a(`${spec.summarize}\n${spec.customerKeys}`, 0x811c9dc5).toString(36)}`;
+  const code = [spec.summarize, spec.customerKeys, ...(spec.dependsOn ?? [])].map(String).join('\n');
+  return `csr-call summaries ${CACHE_VERSION} ${fnv1a(code, 0x811c9dc5).toString(36)}`;
 }
 
 /**
@@ -332,6 +338,7 @@ class SummaryCache {
         if (byName.size === countCallFiles(month.path)) {
           const entries = [...byName.values()].sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
           const shard: Shard = { format: this.format, month: month.month, dir: month.stamp, scannedAt: 0, log: journal.end, entries };
+          if (this.rotateLog(month.month, shard.log)) shard.log = null;
           await this.write(`${month.month}.json`, shard);
           return shard;
         }
@@ -366,19 +373,15 @@ class SummaryCache {
       log: shard.log,
       calls: shard.entries.filter((e) => e.summary).length,
       open: shard.entries.flatMap((e) => (e.summary && e.summary.openFollowups.length > 0 ? [e.summary] : [])),
+      unfinished: shard.entries.flatMap((e) => (e.summary && e.summary.status === 'in-progress' ? [e.summary] : [])),
       damaged: shard.entries.flatMap((e) => (e.summary ? [] : [[e.n, e.problem ?? 'unknown problem'] as [string, string]])),
       keysTag,
-      newKeys: [],
-      touched: [],
+      journalled: {},
     };
   }
 
-  /**
-   * The ids of the month's calls carrying `key`, from its keys file; undefined when that
-   * file cannot say (missing, or keys were journalled since it was written).
-   */
+  /** The ids of the month's calls carrying `key`, from its keys file; undefined when that file is missing. */
   callsWithKey(month: string, entry: IndexMonth, key: string): string[] | undefined {
-    if (entry.newKeys.includes(key)) return undefined;
     const keys = this.readKeys(month, entry.keysTag);
     if (!keys) return undefined;
     const hash = keyHash(key);
@@ -390,8 +393,12 @@ class SummaryCache {
       else hi = mid;
     }
     const ids: string[] = [];
-    for (let i = lo; i < keys[1]! && keys[2 + 2 * i] === hash; i++) ids.push(callIdOfNumber(month, keys[3 + 2 * i]!));
-    return ids.some((id) => entry.touched.includes(id)) ? undefined : ids;
+    for (let i = lo; i < keys[1]! && keys[2 + 2 * i] === hash; i++) {
+      const id = callIdOfNumber(month, keys[3 + 2 * i]!);
+      if (!(id in entry.journalled)) ids.push(id);
+    }
+    for (const [id, keysNow] of Object.entries(entry.journalled)) if (keysNow.includes(key)) ids.push(id);
+    return ids;
   }
 
   private readonly keysFiles = new Map<string, Float64Array | undefined>();
@@ -425,11 +432,13 @@ class SummaryCache {
         typeof entry.calls !== 'number' ||
         !Array.isArray(entry.open) ||
         !entry.open.every(isSummary) ||
+        !Array.isArray(entry.unfinished) ||
+        !entry.unfinished.every(isSummary) ||
         !Array.isArray(entry.damaged) ||
         !entry.damaged.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string') ||
         typeof entry.keysTag !== 'number' ||
-        !isStringArray(entry.newKeys) ||
-        !isStringArray(entry.touched)
+        !isObject(entry.journalled) ||
+        !Object.values(entry.journalled).every(isStringArray)
       ) {
         return undefined;
       }
@@ -439,22 +448,15 @@ class SummaryCache {
 
   async writeIndex(index: Index, previous: Index | undefined): Promise<void> {
     await this.write('index.json', index);
-    // A long journal, once applied, is removed: a writer starts a new one. A reader still
-    // holding a position in it sees the inode change and scans that month once.
+    let rotated = false;
     for (const month of this.consumedLogs) {
-      const path = join(this.dir, `${month}.log`);
       const entry = index.months[month];
-      try {
-        const st = statSync(path);
-        if (entry?.log && st.ino === entry.log[0] && st.size === entry.log[1] && st.size > LOG_ROTATE_BYTES) {
-          unlinkSync(path);
-          entry.log = null;
-          await this.write('index.json', index);
-        }
-      } catch {
-        /* nothing to rotate */
+      if (entry && this.rotateLog(month, entry.log)) {
+        entry.log = null;
+        rotated = true;
       }
     }
+    if (rotated) await this.write('index.json', index);
     // The files of months that no longer exist (purged) go with them.
     const gone = previous ? Object.keys(previous.months).some((m) => !(m in index.months)) : true;
     if (!gone) return;
@@ -465,6 +467,23 @@ class SummaryCache {
       }
     } catch {
       /* best effort: a stray file is never trusted without its directory anyway */
+    }
+  }
+
+  /**
+   * A long journal, once applied up to its end, is removed: writers start a new one. A
+   * reader still holding a position in it sees it gone and scans that month once.
+   */
+  private rotateLog(month: string, consumed: LogPos): boolean {
+    if (!consumed || consumed[1] <= LOG_ROTATE_BYTES) return false;
+    const path = join(this.dir, `${month}.log`);
+    try {
+      const st = statSync(path);
+      if (st.ino !== consumed[0] || st.size !== consumed[1]) return false;
+      unlinkSync(path);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -616,17 +635,18 @@ export interface CachedOpenFollowUps {
  */
 function applyToEntry(cache: SummaryCache, month: MonthState, entry: IndexMonth, records: LogRecord[], interest: Record<string, string[]>): IndexMonth | undefined {
   const open = new Map(entry.open.map((s) => [s.id, s]));
+  const unfinished = new Map(entry.unfinished.map((s) => [s.id, s]));
   const damaged = new Map(entry.damaged);
   let calls = entry.calls;
-  const newKeys = new Set(entry.newKeys);
-  const touched = new Set(entry.touched);
+  const journalled = { ...entry.journalled };
   for (const record of records) {
     const id = callIdOfFileName(record.n);
     if (!id) return undefined;
-    touched.add(id);
+    journalled[id] = record.s ? cache.keysOf(record.s) : [];
     const wasDamaged = damaged.delete(record.n);
     if (record.x && !wasDamaged) calls -= 1;
     open.delete(id);
+    unfinished.delete(id);
     for (const ids of Object.values(interest)) {
       const at = ids.indexOf(id);
       if (at >= 0) ids.splice(at, 1);
@@ -634,10 +654,8 @@ function applyToEntry(cache: SummaryCache, month: MonthState, entry: IndexMonth,
     if (record.s) {
       calls += 1;
       if (record.s.openFollowups.length > 0) open.set(id, record.s);
-      for (const key of cache.keysOf(record.s)) {
-        newKeys.add(key);
-        interest[key]?.push(id);
-      }
+      if (record.s.status === 'in-progress') unfinished.set(id, record.s);
+      for (const key of cache.keysOf(record.s)) interest[key]?.push(id);
     }
   }
   if (calls + damaged.size !== countCallFiles(month.path)) return undefined;
@@ -647,9 +665,9 @@ function applyToEntry(cache: SummaryCache, month: MonthState, entry: IndexMonth,
     scannedAt: 0,
     calls,
     open: [...open.values()].sort(byId),
+    unfinished: [...unfinished.values()].sort(byId),
     damaged: [...damaged].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
-    newKeys: [...newKeys].sort(),
-    touched: [...touched].sort(),
+    journalled,
   };
 }
 
@@ -658,9 +676,69 @@ function applyToEntry(cache: SummaryCache, month: MonthState, entry: IndexMonth,
  * list costs the same with 1,000 calls or 100,000.
  */
 export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): Promise<CachedOpenFollowUps> {
+  const { months, index } = await freshIndex(dataDir, spec);
+  const calls: CallSummary[] = [];
+  const damaged: DamagedFile[] = [];
+  let callCount = 0;
+  for (const month of [...months].reverse()) {
+    const entry = index.months[month.month]!;
+    callCount += entry.calls;
+    for (let i = entry.open.length - 1; i >= 0; i--) calls.push(entry.open[i]!);
+    for (let i = entry.damaged.length - 1; i >= 0; i--) {
+      const [name, problem] = entry.damaged[i]!;
+      damaged.push({ path: join(month.path, name), problem });
+    }
+  }
+  const callsPerCustomer = new Map(Object.entries(index.interest).map(([key, ids]) => [key, ids.length]));
+  return { calls, callsPerCustomer, damaged, callCount };
+}
+
+/** Calls still in progress, newest first, from the index. */
+export async function cachedUnfinishedCalls(dataDir: string, spec: SummarySpec): Promise<CallSummary[]> {
+  const { months, index } = await freshIndex(dataDir, spec);
+  const calls: CallSummary[] = [];
+  for (const month of [...months].reverse()) {
+    const { unfinished } = index.months[month.month]!;
+    for (let i = unfinished.length - 1; i >= 0; i--) calls.push(unfinished[i]!);
+  }
+  return calls;
+}
+
+/**
+ * Every call carrying one of `keys` (customer keys), newest first: found through the
+ * months' keys files, so only the shards of months where the customer called are read.
+ */
+export async function cachedCallsWithKeys(dataDir: string, spec: SummarySpec, keys: string[]): Promise<CallSummary[]> {
+  if (keys.length === 0) return [];
+  const { cache, months, index } = await freshIndex(dataDir, spec);
+  const found: CallSummary[] = [];
+  for (const month of [...months].reverse()) {
+    const entry = index.months[month.month]!;
+    let ids: Set<string> | undefined = new Set();
+    for (const key of keys) {
+      const withKey = cache.callsWithKey(month.month, entry, key);
+      if (!withKey) {
+        ids = undefined; // no keys file: look through the shard
+        break;
+      }
+      for (const id of withKey) ids.add(id);
+    }
+    if (ids && ids.size === 0) continue;
+    const shard = await cache.shard(month);
+    for (let i = shard.entries.length - 1; i >= 0; i--) {
+      const summary = shard.entries[i]!.summary;
+      if (!summary) continue;
+      if (ids ? ids.has(summary.id) : cache.keysOf(summary).some((key) => keys.includes(key))) found.push(summary);
+    }
+  }
+  return found;
+}
+
+/** The index brought up to date: from the journal where it can, from shards where it must. */
+async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: SummaryCache; months: MonthState[]; index: Index }> {
   const cache = new SummaryCache(dataDir, spec);
   const months = cache.months();
-  if (months.length === 0) return { calls: [], callsPerCustomer: new Map(), damaged: [], callCount: 0 };
+  if (months.length === 0) return { cache, months, index: { format: cache.format, interest: {}, months: {} } };
 
   const previous = cache.readIndex();
   let changed = !previous || Object.keys(previous.months).length !== months.length;
@@ -681,9 +759,9 @@ export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): P
       const journal = cache.journalSince(month, cached.dir, cached.log);
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
         const updated = applyToEntry(cache, month, cached, journal.records, interest);
-        // Keys journalled since the keys file was written are kept in the index; when they
+        // Calls journalled since the keys file was written are listed in the index; when they
         // pile up (a busy month) the entry is rebuilt from the shard instead.
-        if (updated && updated.newKeys.length <= MAX_JOURNALLED && updated.touched.length <= MAX_JOURNALLED) {
+        if (updated && Object.keys(updated.journalled).length <= MAX_JOURNALLED) {
           updated.log = journal.end;
           entries.set(month.month, updated);
           cache.consumedLogs.add(month.month);
@@ -734,19 +812,5 @@ export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): P
 
   const index: Index = { format: cache.format, interest: sortedInterest, months: Object.fromEntries(months.map((m) => [m.month, entries.get(m.month)!])) };
   if (changed) await cache.writeIndex(index, previous);
-
-  const calls: CallSummary[] = [];
-  const damaged: DamagedFile[] = [];
-  let callCount = 0;
-  for (const month of [...months].reverse()) {
-    const entry = index.months[month.month]!;
-    callCount += entry.calls;
-    for (let i = entry.open.length - 1; i >= 0; i--) calls.push(entry.open[i]!);
-    for (let i = entry.damaged.length - 1; i >= 0; i--) {
-      const [name, problem] = entry.damaged[i]!;
-      damaged.push({ path: join(month.path, name), problem });
-    }
-  }
-  const callsPerCustomer = new Map(Object.entries(sortedInterest).map(([key, ids]) => [key, ids.length]));
-  return { calls, callsPerCustomer, damaged, callCount };
+  return { cache, months, index };
 }
