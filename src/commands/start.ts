@@ -12,7 +12,7 @@ import { CURRENT_SCHEMA_VERSION } from '../store/callRecord.js';
 import { newCallId, parseCallIdArg, shortId } from '../store/ids.js';
 import { callPath } from '../store/callFiles.js';
 import { readCall, resolveCallId, saveCall } from '../store/callStore.js';
-import { loadCallSummaries, type CallSummary } from '../store/callSummaries.js';
+import { loadCustomerCalls, loadUnfinishedCalls, type CallSummary } from '../store/callSummaries.js';
 import { earlierCallsOf } from '../store/customerHistory.js';
 import { findPlaybook, type LoadedPlaybook } from '../playbook/loadPlaybook.js';
 import type { Playbook } from '../playbook/types.js';
@@ -147,7 +147,7 @@ export async function resumeCommand(id: string | undefined, opts: ResumeOptions,
   if (id !== undefined) {
     record = await readCall(ctx.dataDir, await resolveCallId(ctx.dataDir, parseCallIdArg(id)));
   } else {
-    const { summaries } = await loadCallSummaries(ctx.dataDir);
+    const summaries = await loadUnfinishedCalls(ctx.dataDir);
     const latest = summaries.find((s) => s.status === 'in-progress' && s.agent === ctx.agent);
     if (!latest) throw new UserError(`no unfinished call for agent ${ctx.agent}; start one with: csr-call start`, 1);
     record = await readCall(ctx.dataDir, latest.id);
@@ -258,9 +258,9 @@ async function runInteractiveLocked(
     return () => process.off(signal, handler);
   });
 
-  const { summaries } = fresh || latest.customer.phone || latest.customer.account ? await loadCallSummaries(ctx.dataDir) : { summaries: [] };
+  // Only what is needed is looked up (the cache answers both without reading the store).
   if (fresh) {
-    const unfinished = summaries.filter((s) => s.status === 'in-progress' && s.agent === ctx.agent && s.id !== latest.id);
+    const unfinished = (await loadUnfinishedCalls(ctx.dataDir)).filter((s) => s.status === 'in-progress' && s.agent === ctx.agent && s.id !== latest.id);
     if (unfinished.length) {
       const last = unfinished[0]!;
       write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''} (latest ${formatDateTime(new Date(last.startedAt), ctx.timeZone)}${last.customer.name ? `, ${oneLine(last.customer.name)}` : ''}): csr-call resume ${shortId(last.id)}`));
@@ -274,11 +274,13 @@ async function runInteractiveLocked(
     }
   }
   let shownHistoryFor: string | undefined;
+  let summaries: CallSummary[] = [];
   const showHistory = async (record: CallRecord): Promise<CallRecord | void> => {
     const key = `${record.customer.phone ?? ''}|${record.customer.account ?? ''}`;
     if (key === '|' || key === shownHistoryFor) return;
     shownHistoryFor = key;
-    const earlier = earlierCallsOf(record.customer, summaries, record.id);
+    const earlier = earlierCallsOf(record.customer, await loadCustomerCalls(ctx.dataDir, record.customer), record.id);
+    summaries = earlier;
     if (!earlier.length) return;
     printCustomerHistory(ctx, earlier);
     return { ...record, earlierCalls: earlier.map((s) => s.id) };
