@@ -197,9 +197,12 @@ type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 async function runInteractive(ctx: Context, playbook: Playbook, initial: CallRecord, { fresh }: { fresh: boolean }): Promise<void> {
   const color = colorsFor(ctx.stdout, ctx.env);
   const write = (line = '') => ctx.stdout.write(`${line}\n`);
+  // Load the prompts while the lock and the first save wait on the disk.
+  const prompts = import('../prompt/inquirerPrompter.js');
+  prompts.catch(() => {}); // awaited (and its failure reported) below
   const release = await holdSession(ctx, initial.id);
   try {
-    await runInteractiveLocked(ctx, playbook, initial, { fresh }, color, write);
+    await runInteractiveLocked(ctx, playbook, initial, { fresh }, color, write, prompts);
   } finally {
     await release();
   }
@@ -222,7 +225,7 @@ async function holdSession(ctx: Context, callId: string): Promise<() => Promise<
     if (!ctx.stdin.isTTY) {
       throw new UserError(`call ${shortId(callId)} is open by ${holder.agent} on ${holder.host} since ${since}; not taking it over without asking`, 1);
     }
-    const { confirm } = await import('@inquirer/prompts');
+    const { default: confirm } = await import('@inquirer/confirm');
     const takeOver = await confirm(
       { message: `Call ${shortId(callId)} is open by ${holder.agent} on ${holder.host} since ${since}. Take it over (their unsaved line is lost)?`, default: false },
       { output: ctx.stdout, input: ctx.stdin },
@@ -241,6 +244,7 @@ async function runInteractiveLocked(
   { fresh }: { fresh: boolean },
   color: ReturnType<typeof colorsFor>,
   write: (line?: string) => void,
+  prompts: Promise<typeof import('../prompt/inquirerPrompter.js')>,
 ): Promise<void> {
   // A resumed call is read again under the lock: the copy read before may be stale.
   let latest = fresh ? await saveCall(ctx.dataDir, initial) : await readCall(ctx.dataDir, initial.id);
@@ -288,7 +292,7 @@ async function runInteractiveLocked(
   const before = await showHistory(latest);
   if (before) latest = await saveCall(ctx.dataDir, before);
 
-  const { createInquirerPrompter } = await import('../prompt/inquirerPrompter.js');
+  const { createInquirerPrompter } = await prompts;
   const prompter = createInquirerPrompter({
     color,
     output: ctx.stdout,

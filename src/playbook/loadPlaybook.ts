@@ -3,13 +3,14 @@
  * plain import so `start` shows its first prompt at once) and the user's own `.ts` files
  * (compiled on the fly by tsx, imported lazily: only they pay for it).
  */
-import { existsSync } from 'node:fs';
-import { register } from 'node:module';
-import { readdir, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, type Stats } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
-import { resolvePlaybookDir } from '../paths.js';
+import { resolveDataDir, resolvePlaybookDir } from '../paths.js';
 import { oneLine } from '../render/terminalText.js';
 import { assertPlaybook, closestMatch, PlaybookError } from './playbookSchema.js';
 import type { AnswerValue, Playbook, StepType } from './types.js';
@@ -152,21 +153,26 @@ export async function loadPlaybookFile(path: string): Promise<Playbook> {
   if (!info.isFile()) throw new PlaybookError(shown, [`${shown}: not a file (a playbook is a .ts file)`]);
   if (!/\.m?ts$/i.test(absolute)) throw new PlaybookError(shown, [`${shown}: a playbook is a TypeScript file ending in .ts`]);
 
-  let module: { default?: unknown };
+  let module: { default?: unknown } | undefined = await importCompiled(absolute, info);
+  if (module === undefined) module = await importWithTsx(absolute, shown);
+  if (module.default === undefined) {
+    throw new PlaybookError(shown, [`${shown}: export default: missing; the file must end with \`export default definePlaybook({ ... })\``]);
+  }
+  return assertPlaybook(module.default, shown);
+}
+
+/** The reference path: tsx compiles and runs the file; every error message comes from here. */
+async function importWithTsx(absolute: string, shown: string): Promise<{ default?: unknown }> {
   try {
     registerPackageResolver();
     // Stack positions in the user's .ts lines, for "the file threw" messages.
     process.setSourceMapsEnabled(true);
     const { tsImport } = await import('tsx/esm/api');
     // No tsconfig lookup: a tsconfig.json near the user's folder has nothing to do with us.
-    module = (await tsImport(pathToFileURL(absolute).href, { parentURL: import.meta.url, tsconfig: false })) as { default?: unknown };
+    return (await tsImport(pathToFileURL(absolute).href, { parentURL: import.meta.url, tsconfig: false })) as { default?: unknown };
   } catch (error) {
     throw new PlaybookError(shown, [describeLoadError(error, absolute, shown)]);
   }
-  if (module.default === undefined) {
-    throw new PlaybookError(shown, [`${shown}: export default: missing; the file must end with \`export default definePlaybook({ ... })\``]);
-  }
-  return assertPlaybook(module.default, shown);
 }
 
 /** Paths under the current folder are shown relative, as the user probably typed them. */
@@ -207,6 +213,97 @@ function describeLoadError(error: unknown, absolute: string, shown: string): str
   const position = at ? /:(\d+):(\d+)\)?\s*$/.exec(at) : null;
   const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
   return `${position ? `${shown}:${position[1]}:${position[2]}` : shown}: the file threw while loading: ${name}${clean}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// The compile cache: a user's playbook is compiled once, not on every `start`
+
+/*
+ * Loading a .ts file through tsx costs about 200 ms (its loader hooks, its compiler
+ * service) with a caller waiting. So the built program compiles a user's playbook once,
+ * with esbuild (the compiler tsx itself uses), into `<dataDir>/cache/playbooks/`, keyed by
+ * the file's path, size, times and inode and by this program's version; later starts
+ * import the cached JavaScript directly. The cache may be deleted at any time: a missing
+ * or stale entry is simply compiled again.
+ *
+ * Only the plain case is cached: a playbook whose only imports are 'csr-call' (rewritten
+ * to this program's own definePlaybook module, so nothing needs a node_modules). A file
+ * that imports anything else (a file beside it, a package), uses import.meta or require,
+ * does not compile, or throws while loading goes through tsx as before, so every error
+ * message is exactly tsx's.
+ */
+
+const CACHE_FORMAT = 'csr-call-playbook-cache-1';
+const CACHE_FILE = /^([0-9a-f]{16})-[0-9a-f]{24}\.mjs$/;
+/** `import ... from "csr-call"` as esbuild prints it (one statement per line). */
+const PACKAGE_IMPORT = /^(import|export)\b([^"'`;\n]*?\bfrom)?\s*"csr-call(?:\/playbook)?";$/gm;
+/** Anything else that would load a module or depend on where the file lives. */
+const OTHER_LOADING = /\bimport\b|\brequire\b|\bfrom\s*["'`]|__dirname|__filename/;
+
+let cacheVersion: string | undefined;
+
+function compiledEntryUrl(): string | undefined {
+  const compiled = new URL('./definePlaybook.js', import.meta.url);
+  return existsSync(fileURLToPath(compiled)) ? compiled.href : undefined;
+}
+
+function playbookCacheDir(): string {
+  return join(resolveDataDir(undefined, process.env), 'cache', 'playbooks');
+}
+
+function cacheFileName(absolute: string, info: Stats, target: string): string {
+  cacheVersion ??= (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  const pathKey = createHash('sha256').update(absolute).digest('hex').slice(0, 16);
+  const stamp = [CACHE_FORMAT, cacheVersion, process.version, target, info.size, info.mtimeMs, info.ctimeMs, info.ino].join('\0');
+  return `${pathKey}-${createHash('sha256').update(stamp).digest('hex').slice(0, 24)}.mjs`;
+}
+
+/**
+ * The playbook's module from the compile cache (compiling it on a miss), or undefined
+ * when it must go through tsx: run from source (tests, dev), a file the cache does not
+ * take, or any failure at all (then tsx reports it as before).
+ */
+async function importCompiled(absolute: string, info: Stats): Promise<{ default?: unknown } | undefined> {
+  const target = compiledEntryUrl();
+  if (target === undefined) return undefined;
+  try {
+    const dir = playbookCacheDir();
+    const name = cacheFileName(absolute, info, target);
+    const cached = join(dir, name);
+    if (!existsSync(cached)) {
+      const code = await compileForCache(absolute, target);
+      if (code === undefined) return undefined;
+      const [{ ensurePrivateDir }, { writeFileAtomic }] = await Promise.all([import('../store/callFiles.js'), import('../store/writeFileAtomic.js')]);
+      await ensurePrivateDir(dir);
+      await writeFileAtomic(cached, code, { durable: false });
+      await pruneStale(dir, name);
+    }
+    return (await import(pathToFileURL(cached).href)) as { default?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file as an ES module with 'csr-call' pointing at `target`; undefined when not cacheable. */
+async function compileForCache(absolute: string, target: string): Promise<string | undefined> {
+  const source = await readFile(absolute, 'utf8');
+  const { transform } = await import('esbuild');
+  let code: string;
+  try {
+    ({ code } = await transform(source, { loader: 'ts', format: 'esm', target: `node${process.versions.node}`, sourcefile: absolute, logLevel: 'silent' }));
+  } catch {
+    return undefined; // a syntax error: tsx reports it
+  }
+  if (OTHER_LOADING.test(code.replace(PACKAGE_IMPORT, ''))) return undefined;
+  return code.replace(PACKAGE_IMPORT, (statement) => statement.replace(/"csr-call(?:\/playbook)?";$/, `${JSON.stringify(target)};`));
+}
+
+/** Earlier compilations of the same file (it has been edited since). */
+async function pruneStale(dir: string, keep: string): Promise<void> {
+  const prefix = keep.slice(0, 17);
+  for (const name of await readdir(dir)) {
+    if (name !== keep && name.startsWith(prefix) && CACHE_FILE.test(name)) await unlink(join(dir, name)).catch(() => undefined);
+  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,7 +4,13 @@
  * and every prompt listens to one AbortSignal so Ctrl-C, a closed window or SIGTERM
  * end the prompt cleanly (the call so far is already saved).
  */
-import { input, select, checkbox, confirm } from '@inquirer/prompts';
+// The four prompt packages @inquirer/prompts is made of that a call uses, imported one by
+// one: the whole set also loads the editor prompt's encoding libraries, ~50 ms before the
+// first question.
+import input from '@inquirer/input';
+import select from '@inquirer/select';
+import checkbox from '@inquirer/checkbox';
+import confirm from '@inquirer/confirm';
 import type { ChalkInstance } from 'chalk';
 import type { Writable, Readable } from 'node:stream';
 import type { AskRequest, CallPrompter, StageIntro } from '../engine/runCall.js';
