@@ -5,8 +5,8 @@
  *
  *   npm run bench -- --sizes 1k,10k --runs 7 --only followups,list
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, watch } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, watch, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -133,6 +133,7 @@ async function main(): Promise<void> {
 
   if (wants('start')) await startFigures(stores.at(-1));
   if (wants('autosave')) await autosave();
+  if (wants('first-question')) firstQuestion();
 
   printReport(stores, Math.round((Date.now() - started) / 1000));
 }
@@ -271,6 +272,34 @@ async function timeToFirstSave(spec: Spawn, dataDir: string): Promise<{ ms: numb
 }
 
 /** One autosave, in-process: saveCall of a typical record (atomic, flushed). */
+/**
+ * What an agent waits for: from typing `csr-call start` to the first question on screen,
+ * in a real pseudo-terminal (tests/fixtures/pty_driver.py).
+ */
+function firstQuestion(): void {
+  // Its own store: each run leaves an interrupted call behind.
+  const dataDir = tmpStore();
+  const script = join(mkdtempSync(join(tmpdir(), 'csr-call-bench-pty-')), 'script.json');
+  writeFileSync(script, JSON.stringify([{ expect: "Caller's name", timeout: 20 }, { send: '\u0003' }]));
+  const driver = join(ROOT, 'tests', 'fixtures', 'pty_driver.py');
+  const times: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const run = spawnSync('python3', [driver, script, '--', process.execPath, BIN, 'start'], {
+      encoding: 'utf8',
+      env: { ...process.env, CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: AGENT, NO_COLOR: '1' },
+    });
+    const result = run.status === 0 ? (JSON.parse(run.stdout) as { marksMs: number[]; failure: string | null }) : undefined;
+    if (!result || result.failure || result.marksMs.length === 0) {
+      notMeasured.push(`first question of \`start\`: not measured: ${result?.failure ?? run.stderr.trim().split('\n')[0] ?? 'no python3'}`);
+      return;
+    }
+    if (i > 0) times.push(result.marksMs[0]!); // the first run warms the file cache
+  }
+  const s = stats(times);
+  rows.push({ figure: 'first question of `start` on screen (pseudo-terminal)', group: 'first-question', result: { cmd: s, floor: s, ratio: NaN }, target: 300, unit: 'ms', ok: s.median <= 300 });
+  log(`  first question: median ${s.median.toFixed(0)} ms`);
+}
+
 async function autosave(): Promise<void> {
   const dataDir = tmpStore();
   let record = makeExtraCall(Date.now(), 42);

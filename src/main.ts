@@ -15,11 +15,16 @@ const version = (createRequire(import.meta.url)('../../package.json') as { versi
 
 function makeContext(globals: GlobalOptions): Context {
   if (globals.color === false) process.env.NO_COLOR = '1';
+  // Resolved on first use: asking Intl for the system zone costs ~20 ms of start-up (ICU),
+  // which a command that shows no date (an empty follow-up list) need not pay.
+  let timeZone: string | undefined;
   return {
     dataDir: resolveDataDir(globals.dataDir),
     agent: resolveAgent(globals.agent),
     now: () => new Date(),
-    timeZone: systemTimeZone(),
+    get timeZone() {
+      return (timeZone ??= systemTimeZone());
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,

@@ -1,7 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
 import { forOption, UserError } from '../errors.js';
-import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
 import { loadOpenFollowUps } from '../store/callSummaries.js';
 import { parseFollowUpIdArg } from '../store/ids.js';
@@ -53,9 +52,9 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
   if (opts.all && opts.agent) throw new UserError('give either --agent NAME or --all, not both');
   const owner = opts.all ? undefined : (opts.agent?.trim() || ctx.agent);
   const now = ctx.now();
-  const timeZone = ctx.timeZone;
   let asOf = now;
   if (opts.on !== undefined) {
+    const timeZone = ctx.timeZone;
     // Another day: the list as it will stand when that day starts; today: as of now.
     const day = forOption('--on', () => parseDay(opts.on!, { now, timeZone, direction: 'future' }));
     const dayStart = startOfDayIn(day.start, timeZone);
@@ -64,10 +63,25 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
 
   const { calls, callsPerCustomer, damaged } = await loadOpenFollowUps(ctx.dataDir);
   warnDamaged(damaged, ctx);
-  const board = buildFollowUpBoard(calls, { asOf, timeZone, days, callsPerCustomer, ...(owner !== undefined ? { owner } : {}) });
+  // The agent's zone is looked up (ICU, ~20 ms) only when a date is worked out or shown:
+  // not for an empty list.
+  const board = buildFollowUpBoard(calls, {
+    asOf,
+    get timeZone() {
+      return ctx.timeZone;
+    },
+    days,
+    callsPerCustomer,
+    ...(owner !== undefined ? { owner } : {}),
+  });
 
   if (opts.json) ctx.stdout.write(`${JSON.stringify(boardToJson(board, owner, days), null, 2)}\n`);
-  else ctx.stdout.write(renderBoard(board, { timeZone, days, owner, onOtherDay: asOf !== now, color: colorsFor(ctx.stdout, ctx.env) }));
+  else if (boardSize(board) === 0) ctx.stdout.write(renderNothingDue(board, { timeZone: () => ctx.timeZone, days, owner, onOtherDay: asOf !== now }));
+  else {
+    // chalk only when there is something to colour.
+    const { colorsFor } = await import('../render/colors.js');
+    ctx.stdout.write(renderBoard(board, { timeZone: ctx.timeZone, days, owner, onOtherDay: asOf !== now, color: colorsFor(ctx.stdout, ctx.env) }));
+  }
   failIfStrict(damaged, opts.strict);
 }
 
@@ -139,16 +153,25 @@ interface RenderOptions {
   color: ChalkInstance;
 }
 
+const boardSize = (board: FollowUpBoard) => board.overdue.length + board.today.length + board.upcoming.length;
+const windowText = (days: number) => `the next ${days} day${days === 1 ? '' : 's'}`;
+
+/** The one line for a list with nothing in it; the zone is asked for only when a day is shown. */
+function renderNothingDue(
+  board: FollowUpBoard,
+  options: { timeZone: () => string; days: number; owner: string | undefined; onOtherDay: boolean },
+): string {
+  const { owner } = options;
+  const when = options.onOtherDay ? ` on ${formatDay(board.asOf, options.timeZone())}` : '';
+  const later = board.later > 0 ? ` (${board.later} due later: try --days ${suggestDays(board)})` : '';
+  return `Nothing to follow up for ${owner === undefined ? 'anyone' : oneLine(owner, 40)}${when}: no open follow-ups overdue, today or in ${windowText(options.days)}${later}.\n`;
+}
+
 export function renderBoard(board: FollowUpBoard, options: RenderOptions): string {
   const { color, timeZone, days, owner } = options;
   const whose = owner === undefined ? 'everyone' : oneLine(owner, 40);
-  const total = board.overdue.length + board.today.length + board.upcoming.length;
-  const window = `the next ${days} day${days === 1 ? '' : 's'}`;
-  if (total === 0) {
-    const when = options.onOtherDay ? ` on ${formatDay(board.asOf, timeZone)}` : '';
-    const later = board.later > 0 ? ` (${board.later} due later: try --days ${suggestDays(board)})` : '';
-    return `Nothing to follow up for ${owner === undefined ? 'anyone' : whose}${when}: no open follow-ups overdue, today or in ${window}${later}.\n`;
-  }
+  const window = windowText(days);
+  if (boardSize(board) === 0) return renderNothingDue(board, { ...options, timeZone: () => timeZone });
 
   const lines: string[] = [];
   const asOfText = options.onOtherDay ? `as the list will stand on ${formatDay(board.asOf, timeZone)}` : `as of ${formatDateTime(board.asOf, timeZone)}`;

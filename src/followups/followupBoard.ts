@@ -105,11 +105,8 @@ export function compareBoardItems(a: BoardItem, b: BoardItem): number {
  * today is today, on 23- and 25-hour days too.
  */
 export function buildFollowUpBoard(calls: readonly CallSummary[], options: BoardOptions): FollowUpBoard {
-  const { asOf, timeZone, owner } = options;
-  const todayStart = startOfDayIn(asOf, timeZone);
-  const tomorrowStart = startOfDayAfter(todayStart, 1, timeZone);
-  const upcomingEnd = startOfDayAfter(todayStart, 1 + options.days, timeZone);
-
+  // `timeZone` is read only once something is due: it may be resolved lazily (see emptyBoard).
+  const { asOf, owner } = options;
   const picked: Array<{ followup: FollowUp; call: CallSummary; dueMs: number }> = [];
   for (const call of calls) {
     for (const followup of call.openFollowups) {
@@ -121,6 +118,12 @@ export function buildFollowUpBoard(calls: readonly CallSummary[], options: Board
     }
   }
 
+  if (picked.length === 0) return emptyBoard(options);
+  const timeZone = options.timeZone;
+
+  const todayStart = startOfDayIn(asOf, timeZone);
+  const tomorrowStart = startOfDayAfter(todayStart, 1, timeZone);
+  const upcomingEnd = startOfDayAfter(todayStart, 1 + options.days, timeZone);
   const counts = options.callsPerCustomer ?? countCallsPerCustomer(calls);
   const isRepeat = (call: CallSummary) => customerKeys(call.customer).some((key) => (counts.get(key) ?? 0) > 1);
   const board: FollowUpBoard = { asOf, todayStart, tomorrowStart, upcomingEnd, overdue: [], today: [], upcoming: [], later: 0 };
@@ -134,5 +137,26 @@ export function buildFollowUpBoard(calls: readonly CallSummary[], options: Board
   board.overdue.sort(compareBoardItems);
   board.today.sort(compareBoardItems);
   board.upcoming.sort(compareBoardItems);
+  return board;
+}
+
+/**
+ * Nothing open: the day boundaries are worked out only if something reads them. The
+ * first time-zone calculation loads ICU (~20 ms), which an empty list need not pay.
+ */
+function emptyBoard(options: BoardOptions): FollowUpBoard {
+  const { asOf, days } = options;
+  let bounds: { todayStart: Date; tomorrowStart: Date; upcomingEnd: Date } | undefined;
+  const boundaries = () => {
+    if (bounds) return bounds;
+    const timeZone = options.timeZone;
+    const todayStart = startOfDayIn(asOf, timeZone);
+    bounds = { todayStart, tomorrowStart: startOfDayAfter(todayStart, 1, timeZone), upcomingEnd: startOfDayAfter(todayStart, 1 + days, timeZone) };
+    return bounds;
+  };
+  const board = { asOf, overdue: [], today: [], upcoming: [], later: 0 } as unknown as FollowUpBoard;
+  for (const key of ['todayStart', 'tomorrowStart', 'upcomingEnd'] as const) {
+    Object.defineProperty(board, key, { enumerable: true, get: () => boundaries()[key] });
+  }
   return board;
 }
