@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, REPO, stripAnsi, tempDir } from './helpers.js';
@@ -188,5 +188,53 @@ describe('playbooks list and show', () => {
   it.concurrent('show with a typo: exit 2, one line, the nearest name', async () => {
     const result = await runCliAsync(['playbooks', 'show', 'irat'], { env: { CSR_CALL_PLAYBOOKS: join(tempDir(), 'none') } });
     expectOneLineError(result, 'unknown playbook "irat" (did you mean "irate"?); available: standard, irate, callback, sales, or the path of a .ts file');
+  });
+});
+
+describe("the compile cache of a user's playbook", () => {
+  const cacheFiles = (home: string) => {
+    const dir = join(home, 'cache', 'playbooks');
+    return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.mjs')).map((name) => join(dir, name)) : [];
+  };
+
+  it.concurrent('compiles once into <dataDir>/cache/playbooks (private), follows edits, and may be deleted', async () => {
+    const home = join(tempDir('csr-call-home-'), 'data');
+    const env = { CSR_CALL_HOME: home };
+    const file = writePlaybook('desk.ts', VALID);
+    const ok = (version: string) => ({ status: 0, stdout: `ok: ${file} (billing-desk v${version}, 2 stages, 2 steps)\n`, stderr: '' });
+
+    expect(await runCliAsync(['playbooks', 'validate', file], { env })).toEqual(ok('2.1'));
+    const [entry] = cacheFiles(home);
+    expect(cacheFiles(home)).toHaveLength(1);
+    expect(statSync(entry!).mode & 0o777).toBe(0o600);
+    // 'csr-call' now points at the program's own module: no node_modules needed beside it.
+    expect(readFileSync(entry!, 'utf8')).not.toMatch(/["']csr-call["']/);
+    expect(await runCliAsync(['playbooks', 'validate', file], { env })).toEqual(ok('2.1'));
+
+    // An edit is seen at once, and replaces the old entry.
+    writeFileSync(file, broken("version: '2.1'", "version: '2.2'"));
+    expect(await runCliAsync(['playbooks', 'validate', file], { env })).toEqual(ok('2.2'));
+    expect(cacheFiles(home)).toHaveLength(1);
+    expect(cacheFiles(home)[0]).not.toBe(entry);
+
+    // An edit that breaks it is reported exactly as without a cache.
+    writeFileSync(file, broken("version: '2.1',", "version: '2.1',,"));
+    expectOneLineError(await runCliAsync(['playbooks', 'validate', file], { env }), `${file}:7:18: Expected identifier but found ","`);
+
+    // Deleting the cache changes nothing but the time taken.
+    writeFileSync(file, VALID);
+    rmSync(join(home, 'cache'), { recursive: true, force: true });
+    expect(await runCliAsync(['playbooks', 'validate', file], { env })).toEqual(ok('2.1'));
+    expect(cacheFiles(home)).toHaveLength(1);
+  });
+
+  it.concurrent('a playbook importing a file beside it still loads (through tsx, not cached)', async () => {
+    const home = join(tempDir('csr-call-home-'), 'data');
+    const dir = tempDir('csr-call-pb-');
+    writePlaybook('parts.ts', `export const tip = 'Smile.';\n`, dir);
+    const file = writePlaybook('split.ts', VALID.replace("tip: 'Smile.'", 'tip').replace("from 'csr-call';", "from 'csr-call';\nimport { tip } from './parts.js';"), dir);
+    const result = await runCliAsync(['playbooks', 'validate', file], { env: { CSR_CALL_HOME: home } });
+    expect(result).toEqual({ status: 0, stdout: `ok: ${file} (billing-desk v2.1, 2 stages, 2 steps)\n`, stderr: '' });
+    expect(cacheFiles(home)).toEqual([]);
   });
 });

@@ -1,20 +1,11 @@
-import type { ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
 import { forOption, UserError } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
 import { loadOpenFollowUps } from '../store/callSummaries.js';
 import { parseFollowUpIdArg } from '../store/ids.js';
 import { failIfStrict, warnDamaged } from './damagedFiles.js';
-import {
-  buildFollowUpBoard,
-  shortFollowUpId,
-  startOfDayAfter,
-  type BoardItem,
-  type FollowUpBoard,
-} from '../followups/followupBoard.js';
-import { formatDateTime, formatDay, formatDue } from '../dates/formatDue.js';
-import { parseDay, parseWhen } from '../dates/parseWhen.js';
-import { startOfDayIn } from '../dates/zone.js';
+import type { BoardItem, FollowUpBoard } from '../followups/followupBoard.js';
+import { MAX_DAYS, nothingDueText, shortFollowUpId } from '../followups/boardWords.js';
 
 /**
  * `csr-call followups`: the morning list, and `done` / `snooze`.
@@ -22,7 +13,9 @@ import { startOfDayIn } from '../dates/zone.js';
  * The list is on the hot path (agents run it dozens of times a day with a caller
  * waiting), so this module loads no zod and no prompts: it reads the open follow-ups
  * through `loadOpenFollowUps` (the cached seam), and `done`/`snooze` import the store and
- * the change functions only when they run.
+ * the change functions only when they run. The date code, chalk and the text rendering
+ * (`followups/boardText.ts`) load only when there is a follow-up to show, and the agent's
+ * zone (ICU) is looked up only when a date is worked out.
  */
 
 export interface FollowupsListOptions {
@@ -35,7 +28,6 @@ export interface FollowupsListOptions {
 }
 
 const DEFAULT_DAYS = 7;
-const MAX_DAYS = 3660;
 
 export function parseDaysOption(text: string | undefined): number {
   if (text === undefined) return DEFAULT_DAYS;
@@ -55,6 +47,7 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
   let asOf = now;
   if (opts.on !== undefined) {
     const timeZone = ctx.timeZone;
+    const [{ parseDay }, { startOfDayIn }] = await Promise.all([import('../dates/parseWhen.js'), import('../dates/zone.js')]);
     // Another day: the list as it will stand when that day starts; today: as of now.
     const day = forOption('--on', () => parseDay(opts.on!, { now, timeZone, direction: 'future' }));
     const dayStart = startOfDayIn(day.start, timeZone);
@@ -63,8 +56,20 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
 
   const { calls, callsPerCustomer, damaged } = await loadOpenFollowUps(ctx.dataDir);
   warnDamaged(damaged, ctx);
-  // The agent's zone is looked up (ICU, ~20 ms) only when a date is worked out or shown:
-  // not for an empty list.
+  if (calls.length === 0 && asOf === now) {
+    // Nothing open anywhere (a new agent, an empty store): no dates to work out, so none of
+    // the date and colour code is loaded, and the agent's zone (ICU, ~20 ms) is not looked up.
+    if (opts.json) ctx.stdout.write(`${JSON.stringify(boardToJson({ asOf, overdue: [], today: [], upcoming: [] }, owner, days), null, 2)}\n`);
+    else ctx.stdout.write(nothingDueText({ owner, days }));
+    failIfStrict(damaged, opts.strict);
+    return;
+  }
+
+  const [{ buildFollowUpBoard }, text] = await Promise.all([
+    import('../followups/followupBoard.js'),
+    opts.json ? undefined : import('../followups/boardText.js'),
+  ]);
+  // The agent's zone is looked up only once a date is worked out or shown.
   const board = buildFollowUpBoard(calls, {
     asOf,
     get timeZone() {
@@ -75,13 +80,8 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
     ...(owner !== undefined ? { owner } : {}),
   });
 
-  if (opts.json) ctx.stdout.write(`${JSON.stringify(boardToJson(board, owner, days), null, 2)}\n`);
-  else if (boardSize(board) === 0) ctx.stdout.write(renderNothingDue(board, { timeZone: () => ctx.timeZone, days, owner, onOtherDay: asOf !== now }));
-  else {
-    // chalk only when there is something to colour.
-    const { colorsFor } = await import('../render/colors.js');
-    ctx.stdout.write(renderBoard(board, { timeZone: ctx.timeZone, days, owner, onOtherDay: asOf !== now, color: colorsFor(ctx.stdout, ctx.env) }));
-  }
+  if (!text) ctx.stdout.write(`${JSON.stringify(boardToJson(board, owner, days), null, 2)}\n`);
+  else ctx.stdout.write(await text.renderBoard(board, { timeZone: () => ctx.timeZone, days, owner, onOtherDay: asOf !== now, stream: ctx.stdout, env: ctx.env }));
   failIfStrict(damaged, opts.strict);
 }
 
@@ -129,7 +129,7 @@ function itemToJson(item: BoardItem): FollowUpJson {
   };
 }
 
-export function boardToJson(board: FollowUpBoard, owner: string | undefined, days: number): FollowUpBoardJson {
+export function boardToJson(board: Pick<FollowUpBoard, 'asOf' | 'overdue' | 'today' | 'upcoming'>, owner: string | undefined, days: number): FollowUpBoardJson {
   return {
     asOf: board.asOf.toISOString(),
     agent: owner ?? null,
@@ -140,93 +140,6 @@ export function boardToJson(board: FollowUpBoard, owner: string | undefined, day
       upcoming: board.upcoming.map(itemToJson),
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------
-// Text: headings with counts, two lines per follow-up, overdue in red.
-
-interface RenderOptions {
-  timeZone: string;
-  days: number;
-  owner: string | undefined;
-  onOtherDay: boolean;
-  color: ChalkInstance;
-}
-
-const boardSize = (board: FollowUpBoard) => board.overdue.length + board.today.length + board.upcoming.length;
-const windowText = (days: number) => `the next ${days} day${days === 1 ? '' : 's'}`;
-
-/** The one line for a list with nothing in it; the zone is asked for only when a day is shown. */
-function renderNothingDue(
-  board: FollowUpBoard,
-  options: { timeZone: () => string; days: number; owner: string | undefined; onOtherDay: boolean },
-): string {
-  const { owner } = options;
-  const when = options.onOtherDay ? ` on ${formatDay(board.asOf, options.timeZone())}` : '';
-  const later = board.later > 0 ? ` (${board.later} due later: try --days ${suggestDays(board)})` : '';
-  return `Nothing to follow up for ${owner === undefined ? 'anyone' : oneLine(owner, 40)}${when}: no open follow-ups overdue, today or in ${windowText(options.days)}${later}.\n`;
-}
-
-export function renderBoard(board: FollowUpBoard, options: RenderOptions): string {
-  const { color, timeZone, days, owner } = options;
-  const whose = owner === undefined ? 'everyone' : oneLine(owner, 40);
-  const window = windowText(days);
-  if (boardSize(board) === 0) return renderNothingDue(board, { ...options, timeZone: () => timeZone });
-
-  const lines: string[] = [];
-  const asOfText = options.onOtherDay ? `as the list will stand on ${formatDay(board.asOf, timeZone)}` : `as of ${formatDateTime(board.asOf, timeZone)}`;
-  lines.push(`Follow-ups for ${whose}, ${asOfText}`);
-  const group = (title: string, items: BoardItem[], style: (s: string) => string, urgent: boolean) => {
-    lines.push('');
-    if (items.length === 0) {
-      lines.push(`${style(title)}: none`);
-      return;
-    }
-    lines.push(style(`${title} (${items.length})`));
-    for (const item of items) lines.push(...renderItem(item, board, options, urgent));
-  };
-  group('OVERDUE', board.overdue, (s) => color.red.bold(s), true);
-  group('TODAY', board.today, (s) => color.bold(s), false);
-  group(`UPCOMING, ${window}`, board.upcoming, (s) => color.bold(s), false);
-  if (board.later > 0) lines.push('', color.dim(`${board.later} more due later (--days ${suggestDays(board)} to see them)`));
-  return `${lines.join('\n')}\n`;
-}
-
-function suggestDays(board: FollowUpBoard): number {
-  const shown = Math.round((board.upcomingEnd.getTime() - board.tomorrowStart.getTime()) / 86_400_000);
-  return Math.min(MAX_DAYS, Math.max(shown * 2, 30));
-}
-
-function renderItem(item: BoardItem, board: FollowUpBoard, options: RenderOptions, overdue: boolean): string[] {
-  const { followup: f, call } = item;
-  const { color, timeZone } = options;
-  const due = new Date(item.dueMs);
-  const allDay = f.allDay === true;
-  const dueText = formatDue(due, {
-    now: board.asOf,
-    timeZone,
-    ...(allDay ? { allDay } : {}),
-    ...(f.timeZone && f.timeZone !== timeZone ? { customerTimeZone: f.timeZone } : {}),
-  });
-  // formatDue ends with how late or how soon in words ('2 days overdue'): overdue in red.
-  const late = item.dueMs < board.asOf.getTime() && !allDay;
-  const when = overdue ? color.red.bold(dueText) : late ? color.yellow(dueText) : dueText;
-
-  const who = [call.customer.name ? oneLine(call.customer.name, 40) : '(no name)', call.customer.phone ? oneLine(call.customer.phone, 24) : '(no phone)'];
-  if (call.customer.account) who.push(`account ${oneLine(call.customer.account, 24)}`);
-  const repeat = item.repeatCaller ? color.magenta(' · repeat caller') : '';
-  const ownerText = options.owner === undefined ? color.dim(` · ${oneLine(f.owner, 30)}`) : '';
-
-  const id = shortFollowUpId(f.id);
-  const pad = ' '.repeat(id.length + 4);
-  const every = f.repeatEveryDays ? color.dim(` (every ${f.repeatEveryDays} day${f.repeatEveryDays === 1 ? '' : 's'} until closed)`) : '';
-  const from = `from call ${call.id.slice(-6)} of ${formatDateTime(new Date(call.startedAt), timeZone)}${call.category ? `, ${oneLine(call.category, 30)}` : ''}`;
-  return [
-    `  ${color.bold(id)}  ${when}`,
-    `${pad}${who.join(' · ')}${repeat}${ownerText}`,
-    `${pad}${oneLine(f.text, 200)}${every}`,
-    `${pad}${color.dim(from)}`,
-  ];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -242,9 +155,10 @@ async function resolveFollowUp(parsed: FollowUpIdArg, ctx: Context): Promise<{ c
 
 export async function followupsDoneCommand(id: string, opts: { note?: string; last?: boolean }, ctx: Context): Promise<void> {
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
-  const [{ updateCall }, { markDone }] = await Promise.all([
+  const [{ updateCall }, { markDone }, { formatDue }] = await Promise.all([
     import('../store/callStore.js'),
     import('../followups/changeFollowUp.js'),
+    import('../dates/formatDue.js'),
   ]);
   const { callId, followupId } = await resolveFollowUp(parsed, ctx);
   const now = ctx.now();
@@ -281,6 +195,12 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const now = ctx.now();
   if (opts.until === undefined || opts.until.trim() === '') throw new UserError('--until needs a date, like tomorrow, +2d, fri 10:00 or 2026-12-01');
+  const [{ parseWhen }, { formatDateTime, formatDue }, { startOfDayIn }, { startOfDayAfter }] = await Promise.all([
+    import('../dates/parseWhen.js'),
+    import('../dates/formatDue.js'),
+    import('../dates/zone.js'),
+    import('../followups/followupBoard.js'),
+  ]);
   const when = forOption('--until', () => parseWhen(opts.until, { now, timeZone: ctx.timeZone }));
   const ahead = when.allDay ? startOfDayAfter(when.at, 1, when.timeZone ?? ctx.timeZone) > now : when.at > now;
   if (!ahead) {

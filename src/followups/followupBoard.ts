@@ -50,11 +50,7 @@ export interface FollowUpBoard {
   later: number;
 }
 
-/** `k3v9q2.f1`: how the lists show a follow-up id (the call id's random tail + `.fN`). */
-export function shortFollowUpId(followupId: string): string {
-  const dot = followupId.lastIndexOf('.f');
-  return dot < 0 ? followupId : `${followupId.slice(0, dot).slice(-6)}${followupId.slice(dot)}`;
-}
+export { shortFollowUpId } from './boardWords.js';
 
 /**
  * Start of the day `n` calendar days after the day `date` falls on, in `timeZone`:

@@ -1,7 +1,8 @@
 /**
  * Finds and loads playbooks: the built-in ones (compiled with the program, loaded with a
  * plain import so `start` shows its first prompt at once) and the user's own `.ts` files
- * (compiled on the fly by tsx, imported lazily: only they pay for it).
+ * (compiled once into a cache and imported from there; tsx, imported lazily, for what the
+ * cache does not take and for every error message).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, type Stats } from 'node:fs';
@@ -278,7 +279,13 @@ async function importCompiled(absolute: string, info: Stats): Promise<{ default?
       await writeFileAtomic(cached, code, { durable: false });
       await pruneStale(dir, name);
     }
-    return (await import(pathToFileURL(cached).href)) as { default?: unknown };
+    try {
+      return (await import(pathToFileURL(cached).href)) as { default?: unknown };
+    } catch (error) {
+      // The file threw while loading (tsx now reports it), or the entry is damaged: compile afresh next time.
+      await unlink(cached).catch(() => undefined);
+      throw error;
+    }
   } catch {
     return undefined;
   }
