@@ -26,7 +26,7 @@ const stepCount = (playbook: Playbook) => playbook.stages.reduce((sum, stage) =>
 
 export async function playbooksListCommand(opts: PlaybooksListOptions, ctx: Context): Promise<void> {
   const dir = resolvePlaybookDir(ctx.env);
-  const listed = await listPlaybooks(ctx.env);
+  const listed = await listPlaybooks({ ...ctx.env, CSR_CALL_HOME: ctx.dataDir });
   const broken = listed.filter((entry): entry is Extract<ListedPlaybook, { ok: false }> => !entry.ok);
 
   if (opts.json) {
@@ -76,7 +76,7 @@ export interface PlaybooksShowOptions {
 }
 
 export async function playbooksShowCommand(name: string, opts: PlaybooksShowOptions, ctx: Context): Promise<void> {
-  const loaded = await findPlaybook(name, ctx.env);
+  const loaded = await findPlaybook(name, { ...ctx.env, CSR_CALL_HOME: ctx.dataDir });
   const description = describePlaybook(loaded.playbook);
   if (opts.json) {
     ctx.stdout.write(`${JSON.stringify({ ...description, kind: loaded.kind, source: loaded.source }, null, 2)}\n`);

@@ -55,6 +55,9 @@ function checkOptions<T extends z.ZodType>(schema: T, opts: unknown): z.infer<T>
   return parsed.data;
 }
 
+/** The playbook loader keeps compiled playbooks in the data directory's cache: the one in use. */
+const playbookEnv = (ctx: Context) => ({ ...ctx.env, CSR_CALL_HOME: ctx.dataDir });
+
 function requireTerminal(ctx: Context, command: string): void {
   if (!ctx.stdin.isTTY) {
     throw new UserError(
@@ -121,7 +124,7 @@ export async function startCommand(rawOptions: StartOptions, ctx: Context): Prom
   const options = checkOptions(StartOptions, rawOptions);
   if (!options.answers) requireTerminal(ctx, 'start');
   const scripted = options.answers ? await readAnswers(options.answers) : undefined;
-  const loaded = await findPlaybook(options.playbook, ctx.env);
+  const loaded = await findPlaybook(options.playbook, playbookEnv(ctx));
   if (scripted) checkAnswerKeys(loaded.playbook, scripted.answers as never, scripted.name);
 
   const record = applyCustomerFlags(loaded.playbook, newRecord(ctx, loaded), options, ctx);
@@ -155,7 +158,7 @@ export async function resumeCommand(id: string | undefined, opts: ResumeOptions,
   if (record.status === 'completed') {
     throw new UserError(`call ${shortId(record.id)} is already completed; add to it with: csr-call note ${shortId(record.id)} "..."`, 1);
   }
-  const loaded = await findPlaybook(record.playbook.source ?? record.playbook.id, ctx.env);
+  const loaded = await findPlaybook(record.playbook.source ?? record.playbook.id, playbookEnv(ctx));
   if (loaded.playbook.version !== record.playbook.version) {
     ctx.warn(`playbook ${loaded.playbook.id} is now version ${loaded.playbook.version}; this call began with version ${record.playbook.version}`);
   }

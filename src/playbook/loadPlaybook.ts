@@ -63,7 +63,7 @@ function looksLikePath(nameOrPath: string): boolean {
 export async function findPlaybook(nameOrPath: string, env: Env): Promise<LoadedPlaybook> {
   if (looksLikePath(nameOrPath)) {
     const path = resolve(nameOrPath);
-    return { playbook: await loadPlaybookFile(path), kind: 'file', source: path };
+    return { playbook: await loadPlaybookFile(path, env), kind: 'file', source: path };
   }
   const name = nameOrPath.trim().toLowerCase();
   if (isBuiltIn(name)) return { playbook: await loadBuiltIn(name), kind: 'built-in', source: 'built-in' };
@@ -71,11 +71,11 @@ export async function findPlaybook(nameOrPath: string, env: Env): Promise<Loaded
   const dir = resolvePlaybookDir(env);
   const named = join(dir, `${name}.ts`);
   if (/^[a-z0-9_-]+$/.test(name) && existsSync(named)) {
-    const playbook = await loadPlaybookFile(named);
+    const playbook = await loadPlaybookFile(named, env);
     if (isBuiltIn(playbook.id)) throw new PlaybookError(displayPath(named), [builtInClash(named, playbook.id)]);
     return { playbook, kind: 'user', source: named };
   }
-  const listed = await listUserPlaybooks(dir);
+  const listed = await listUserPlaybooks(dir, env);
   const match = listed.find((entry) => entry.ok && entry.playbook.id === name);
   if (match?.ok) return { playbook: match.playbook, kind: 'user', source: match.source };
 
@@ -93,10 +93,10 @@ export async function findPlaybook(nameOrPath: string, env: Env): Promise<Loaded
 export async function listPlaybooks(env: Env): Promise<ListedPlaybook[]> {
   const builtIns: ListedPlaybook[] = [];
   for (const id of BUILT_IN_PLAYBOOK_IDS) builtIns.push({ ok: true, playbook: await loadBuiltIn(id), kind: 'built-in', source: 'built-in' });
-  return [...builtIns, ...(await listUserPlaybooks(resolvePlaybookDir(env)))];
+  return [...builtIns, ...(await listUserPlaybooks(resolvePlaybookDir(env), env))];
 }
 
-async function listUserPlaybooks(dir: string): Promise<ListedPlaybook[]> {
+async function listUserPlaybooks(dir: string, env: Env): Promise<ListedPlaybook[]> {
   let names: string[];
   try {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -116,7 +116,7 @@ async function listUserPlaybooks(dir: string): Promise<ListedPlaybook[]> {
   for (const name of names) {
     const path = join(dir, name);
     try {
-      const playbook = await loadPlaybookFile(path);
+      const playbook = await loadPlaybookFile(path, env);
       const clash = isBuiltIn(playbook.id) ? builtInClash(path, playbook.id) : seen.has(playbook.id) ? idClash(path, playbook.id, seen.get(playbook.id)!) : undefined;
       if (clash) {
         listed.push({ ok: false, source: path, problem: clash });
@@ -142,7 +142,8 @@ const idClash = (path: string, id: string, owner: string) => `${displayPath(path
  * file, syntax error, a throw at load time, a wrong shape — is a PlaybookError naming the
  * file (and the line or field), never a stack trace.
  */
-export async function loadPlaybookFile(path: string): Promise<Playbook> {
+/** `env` says where the data directory is, for the compiled-playbook cache. */
+export async function loadPlaybookFile(path: string, env: Env = process.env): Promise<Playbook> {
   const absolute = resolve(path);
   const shown = displayPath(absolute);
   let info;
@@ -154,7 +155,7 @@ export async function loadPlaybookFile(path: string): Promise<Playbook> {
   if (!info.isFile()) throw new PlaybookError(shown, [`${shown}: not a file (a playbook is a .ts file)`]);
   if (!/\.m?ts$/i.test(absolute)) throw new PlaybookError(shown, [`${shown}: a playbook is a TypeScript file ending in .ts`]);
 
-  let module: { default?: unknown } | undefined = await importCompiled(absolute, info);
+  let module: { default?: unknown } | undefined = await importCompiled(absolute, info, env);
   if (module === undefined) module = await importWithTsx(absolute, shown);
   if (module.default === undefined) {
     throw new PlaybookError(shown, [`${shown}: export default: missing; the file must end with \`export default definePlaybook({ ... })\``]);
@@ -248,8 +249,8 @@ function compiledEntryUrl(): string | undefined {
   return existsSync(fileURLToPath(compiled)) ? compiled.href : undefined;
 }
 
-function playbookCacheDir(): string {
-  return join(resolveDataDir(undefined, process.env), 'cache', 'playbooks');
+function playbookCacheDir(env: Env): string {
+  return join(resolveDataDir(undefined, env), 'cache', 'playbooks');
 }
 
 function cacheFileName(absolute: string, info: Stats, target: string): string {
@@ -264,11 +265,11 @@ function cacheFileName(absolute: string, info: Stats, target: string): string {
  * when it must go through tsx: run from source (tests, dev), a file the cache does not
  * take, or any failure at all (then tsx reports it as before).
  */
-async function importCompiled(absolute: string, info: Stats): Promise<{ default?: unknown } | undefined> {
+async function importCompiled(absolute: string, info: Stats, env: Env): Promise<{ default?: unknown } | undefined> {
   const target = compiledEntryUrl();
   if (target === undefined) return undefined;
   try {
-    const dir = playbookCacheDir();
+    const dir = playbookCacheDir(env);
     const name = cacheFileName(absolute, info, target);
     const cached = join(dir, name);
     if (!existsSync(cached)) {
