@@ -127,7 +127,8 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
         }
         case 'yesno': {
           const value = await confirm(
-            { message: question, ...(typeof request.defaultValue === 'boolean' ? { default: request.defaultValue } : {}) },
+            // No default in the playbook: "no", so a stray Enter never records a yes.
+            { message: question, default: typeof request.defaultValue === 'boolean' ? request.defaultValue : false },
             context,
           );
           return { ok: true, value };
