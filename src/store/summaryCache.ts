@@ -814,3 +814,130 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
   if (changed) await cache.writeIndex(index, previous);
   return { cache, months, index };
 }
+
+/** A call file's stamp as the cache keeps it: `[inode, size, mtimeMs, ctimeMs]`. */
+export type CallFileStamp = Readonly<Stamp>;
+
+/** The stamp of an open call file, in the cache's form (from the same fd the text is read from). */
+export const callFileStamp = (st: Stats): CallFileStamp => stampOf(st);
+
+export const sameCallFileStamp = (a: CallFileStamp, b: CallFileStamp): boolean =>
+  a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+
+/**
+ * For a reader that goes through every call file anyway (`export`): for each call file of
+ * `month` (by file name), the stamp at which this cache last took it for a good call,
+ * that is, read and passed by `parseCallText` in a scan, or written by csr-call itself
+ * and journalled (the same trust `list` and `followups` place in the cache). Files the
+ * cache has as damaged, and stamps a scan saw too young to be told apart from a later
+ * change (see SETTLE_MS), are left out.
+ *
+ * A file whose stamp still matches holds exactly the bytes that were checked then: call
+ * files are only replaced by rename (new inode, new ctime), and a change made in place by
+ * another program moves its size, mtime or ctime. Anything not listed here must be read
+ * and checked in full. Reads one shard, never writes or refreshes the cache; an empty map
+ * when there is no usable shard. Only the entries' names and stamps are used, not the
+ * summaries, so a shard of another summary fingerprint (same CACHE_VERSION) still serves.
+ */
+export function checkedCallStamps(dataDir: string, month: string): CheckedStamps {
+  // Kept as numbers only (call id as a number, then the stamp), five to an entry: no
+  // object per call and no string of the shard outlives this call (see below).
+  let table = new Float64Array(5 * 256);
+  let count = 0;
+  const add = (idNumber: number, stamp: Stamp) => {
+    if (5 * count === table.length) {
+      const bigger = new Float64Array(table.length * 2);
+      bigger.set(table);
+      table = bigger;
+    }
+    table.set([idNumber, ...stamp], 5 * count);
+    count += 1;
+  };
+  const checked: CheckedStamps = {
+    get size() {
+      return count;
+    },
+    get: (callId) => {
+      if (!CALL_ID.test(callId) || monthOfId(callId) !== month) return undefined;
+      // The shard is sorted by name, that is by id: a binary search.
+      const key = callIdNumber(callId);
+      let lo = 0;
+      let hi = count;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (table[5 * mid]! < key) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo === count || table[5 * lo] !== key) return undefined;
+      const at = 5 * lo;
+      return [table[at + 1]!, table[at + 2]!, table[at + 3]!, table[at + 4]!];
+    },
+  };
+  // The shard is read as the text `write` makes of it (JSON.stringify of a Shard: no
+  // spaces, keys in the order built), in small pieces and without parsing the summaries:
+  // at 100,000 calls, parsing the shards whole cost more than a tenth of the export and
+  // their big strings lingered for tens of MB. Only whole `{"n":…,"s":[…],"summary":{`
+  // entries are taken (never damaged ones); a quote inside a JSON string is always
+  // escaped, so no text inside a summary can look like one, and those ASCII bytes never
+  // occur inside a multi-byte UTF-8 character (hence latin1, which keeps strings small).
+  // A shard of another layout yields nothing, and every file is then checked in full:
+  // slower, never wrong.
+  let fd: number;
+  try {
+    fd = openSync(join(summaryCacheDir(dataDir), `${month}.json`), 'r');
+  } catch {
+    return checked;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(64 * 1024);
+    let scannedAt: number | undefined;
+    let carry = '';
+    let position = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, position);
+      if (read === 0) break;
+      position += read;
+      const text = carry + buffer.toString('latin1', 0, read);
+      if (scannedAt === undefined) {
+        const head = SHARD_HEAD.exec(text);
+        if (!head || head[1] !== month) return checked;
+        scannedAt = Number(head[2]);
+      }
+      let end = 0;
+      for (const entry of text.matchAll(SHARD_ENTRY)) {
+        end = entry.index + entry[0].length;
+        const id = callIdOfFileName(entry[1]!);
+        if (id === undefined || monthOfId(id) !== month) continue;
+        const stamp: Stamp = [Number(entry[2]), Number(entry[3]), Number(entry[4]), Number(entry[5])];
+        // A journalled shard (scannedAt 0) is trusted whole, as by `shard()`; a scanned one only where settled.
+        if (scannedAt !== 0 && !settled(stamp, scannedAt)) continue;
+        const idNumber = callIdNumber(id);
+        // Out of order (not a shard as written): take nothing rather than search wrongly.
+        if (count > 0 && table[5 * (count - 1)]! >= idNumber) return emptyCheckedStamps;
+        add(idNumber, stamp);
+      }
+      // An entry cut by the end of this piece is matched whole with the next one.
+      carry = text.slice(Math.max(end, text.length - SHARD_CARRY));
+    }
+  } catch {
+    /* unreadable: fewer stamps, more files checked in full */
+  } finally {
+    closeSync(fd);
+  }
+  return checked;
+}
+
+/** What `checkedCallStamps` gives: the checked stamp of a call file of the month, by call id. */
+export interface CheckedStamps {
+  readonly size: number;
+  get(callId: string): CallFileStamp | undefined;
+}
+
+const CALL_ID = /^\d{8}-\d{6}-[0-9a-z]{6}$/;
+const emptyCheckedStamps: CheckedStamps = { size: 0, get: () => undefined };
+
+/** Longer than any entry's head (`{"n":…,"summary":{`), so none is lost between two pieces. */
+const SHARD_CARRY = 512;
+const JSON_NUMBER = String.raw`(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)`;
+const SHARD_HEAD = new RegExp(String.raw`^\{"format":"csr-call summaries ${CACHE_VERSION} [^"\\]*","month":"(\d{4}-\d{2})","dir":\[[^\]]*\],"scannedAt":${JSON_NUMBER},`);
+const SHARD_ENTRY = new RegExp(String.raw`\{"n":"([^"\\]+)","s":\[${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER}\],"summary":\{`, 'g');
