@@ -4,6 +4,7 @@
  * answers, only the outcome and the next try are asked.
  */
 import { definePlaybook, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from '../src/playbook/types.js';
+import { followupStage, promiseStage } from '../src/playbook/commonStages.js';
 
 const reached = (answers: Answers) => answers['reach.reached'] !== false;
 const escalating = (answers: Answers) => reached(answers) && answers['decide.path'] === 'escalate';
@@ -134,81 +135,27 @@ export default definePlaybook({
         { id: 'mood', question: 'How do they sound now?', type: 'choice', choices: [...MOODS], when: reached, meaning: 'mood.end' },
       ],
     },
-    {
-      id: 'promise',
-      title: 'Promises',
+    promiseStage({
       when: reached,
       tip: 'Any new promise gets a day and time you can keep. Promise less and deliver it.',
-      steps: [
-        { id: 'made', question: 'Did you promise them anything new?', type: 'yesno', default: false },
-        {
-          id: 'what',
-          question: 'What exactly did you promise?',
-          type: 'text',
-          required: true,
-          when: (answers) => answers['promise.made'] === true,
-          meaning: 'promise.text',
-        },
-        {
-          id: 'due',
-          question: 'By when?',
-          type: 'datetime',
-          required: true,
-          when: (answers) => answers['promise.made'] === true,
-          meaning: 'promise.due',
-          hint: 'Like: fri 10:00, tomorrow 9am, +2d',
-        },
-      ],
-    },
-    {
-      id: 'followup',
+      question: 'Did you promise them anything new?',
+    }),
+    followupStage({
       title: 'Next callback',
       tip: (answers) =>
         reached(answers)
           ? "Keep calling back with progress until it's closed. Agree the next date with them now."
           : 'Book the next try now; a different time of day often works better.',
-      steps: [
-        {
-          id: 'needed',
-          question: 'Will you call them again?',
-          type: 'yesno',
-          default: (answers) =>
-            !reached(answers) || answers['outcome.code'] === 'callback' || answers['recap.kept'] === 'progress' || late(answers),
-        },
-        {
-          id: 'what',
-          question: 'What is the next call about?',
-          type: 'text',
-          required: true,
-          when: (answers) => answers['followup.needed'] === true,
-          default: (answers) => {
-            if (!reached(answers)) return 'Try again: could not reach them';
-            const problem = answers['recap.paraphrase'];
-            return typeof problem === 'string' && problem ? `Progress on: ${problem}` : undefined;
-          },
-          meaning: 'followup.text',
-        },
-        {
-          id: 'due',
-          question: 'When will you call?',
-          type: 'datetime',
-          required: true,
-          when: (answers) => answers['followup.needed'] === true,
-          default: 'tomorrow 10:00',
-          meaning: 'followup.due',
-        },
-        {
-          id: 'repeat',
-          question: "Call again every how many days until it's closed?",
-          hint: 'Progress reports: leave empty to call just once.',
-          type: 'number',
-          when: (answers) => answers['followup.needed'] === true,
-          validate: (value) =>
-            value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 60) || 'a whole number of days from 1 to 60, or Enter for just once',
-          meaning: 'followup.repeatDays',
-        },
-      ],
-    },
+      neededQuestion: 'Will you call them again?',
+      aboutQuestion: 'What is the next call about?',
+      suggest: (answers) =>
+        !reached(answers) || answers['outcome.code'] === 'callback' || answers['recap.kept'] === 'progress' || late(answers),
+      about: (answers) => {
+        if (!reached(answers)) return 'Try again: could not reach them';
+        const problem = answers['recap.paraphrase'];
+        return typeof problem === 'string' && problem ? `Progress on: ${problem}` : undefined;
+      },
+    }),
     {
       id: 'wrapup',
       title: 'Category and cause',

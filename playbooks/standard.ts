@@ -4,6 +4,7 @@
  * solve or escalate, offer what can be done, close, follow through, record the cause.
  */
 import { definePlaybook, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from '../src/playbook/types.js';
+import { followupStage, promiseStage } from '../src/playbook/commonStages.js';
 
 const escalating = (answers: Answers) => answers['decide.path'] === 'escalate';
 
@@ -129,77 +130,17 @@ export default definePlaybook({
         { id: 'mood', question: 'How do they sound now?', type: 'choice', choices: [...MOODS], meaning: 'mood.end' },
       ],
     },
-    {
-      id: 'promise',
-      title: 'Promises',
-      tip: 'Promise only what you can deliver, by a day and time you can keep. Every promise gets a date.',
-      steps: [
-        { id: 'made', question: 'Did you promise them anything?', type: 'yesno', default: false },
-        {
-          id: 'what',
-          question: 'What exactly did you promise?',
-          type: 'text',
-          required: true,
-          when: (answers) => answers['promise.made'] === true,
-          meaning: 'promise.text',
-        },
-        {
-          id: 'due',
-          question: 'By when?',
-          type: 'datetime',
-          required: true,
-          when: (answers) => answers['promise.made'] === true,
-          meaning: 'promise.due',
-          hint: 'Like: fri 10:00, tomorrow 9am, +2d',
-        },
-      ],
-    },
-    {
-      id: 'followup',
-      title: 'Follow-up',
+    promiseStage({ tip: 'Promise only what you can deliver, by a day and time you can keep. Every promise gets a date.' }),
+    followupStage({
       tip: "Silence after the call hurts more than the problem did. Book the callback now and keep calling with progress until it's closed.",
-      steps: [
-        {
-          id: 'needed',
-          question: 'Will you call them back?',
-          type: 'yesno',
-          default: (answers) => answers['outcome.code'] === 'callback',
-        },
-        {
-          id: 'what',
-          question: 'What is the callback about?',
-          type: 'text',
-          required: true,
-          when: (answers) => answers['followup.needed'] === true,
-          default: (answers) => {
-            const promised = answers['promise.what'];
-            const problem = answers['readback.paraphrase'];
-            if (typeof promised === 'string' && promised) return `Progress on: ${promised}`;
-            return typeof problem === 'string' && problem ? `Progress on: ${problem}` : undefined;
-          },
-          meaning: 'followup.text',
-        },
-        {
-          id: 'due',
-          question: 'When will you call?',
-          type: 'datetime',
-          required: true,
-          when: (answers) => answers['followup.needed'] === true,
-          default: 'tomorrow 10:00',
-          meaning: 'followup.due',
-        },
-        {
-          id: 'repeat',
-          question: "Call again every how many days until it's closed?",
-          hint: 'Progress reports: leave empty to call just once.',
-          type: 'number',
-          when: (answers) => answers['followup.needed'] === true,
-          validate: (value) =>
-            value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 60) || 'a whole number of days from 1 to 60, or Enter for just once',
-          meaning: 'followup.repeatDays',
-        },
-      ],
-    },
+      suggest: (answers) => answers['outcome.code'] === 'callback',
+      about: (answers) => {
+        const promised = answers['promise.what'];
+        const problem = answers['readback.paraphrase'];
+        if (typeof promised === 'string' && promised) return `Progress on: ${promised}`;
+        return typeof problem === 'string' && problem ? `Progress on: ${problem}` : undefined;
+      },
+    }),
     {
       id: 'wrapup',
       title: 'Category and cause',

@@ -2,3 +2,5 @@
 // what a playbook author needs.
 export { definePlaybook, MOODS, OUTCOMES, STEP_TYPES, MEANINGS } from './types.js';
 export type { Playbook, Stage, Step, StepType, Meaning, Answers, AnswerValue, Choice, ChoiceObject } from './types.js';
+export { promiseStage, followupStage } from './commonStages.js';
+export type { PromiseStageOptions, FollowupStageOptions } from './commonStages.js';
