@@ -184,7 +184,8 @@ describe('csr-call start in a terminal', () => {
       { send: '555 0199\r' },
       { expect: 'Story notes' },
       { send: 'line one\r' },
-      { sleep: 0.3 },
+      // Time for the line to be saved as a draft, even on a busy machine.
+      { sleep: 1 },
       interrupt as never,
     ], { CSR_CALL_HOME: home });
     expect(first.failure, first.transcript).toBeNull();
