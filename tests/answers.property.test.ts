@@ -7,7 +7,7 @@ import { exportCommand } from '../src/commands/export.js';
 import { followupsListCommand } from '../src/commands/followups.js';
 import { listCommand } from '../src/commands/list.js';
 import { statsCommand } from '../src/commands/stats.js';
-import { allSteps, answersOf, choiceObjects, missingRequired } from '../src/engine/callEngine.js';
+import { allSteps, answersOf, choiceObjects, missingRequired, newCallRecord } from '../src/engine/callEngine.js';
 import { runCall } from '../src/engine/runCall.js';
 import { UserError } from '../src/errors.js';
 import { CALL_COLUMNS } from '../src/export/csvColumns.js';
@@ -40,24 +40,12 @@ const meaningful = [
 
 /** A fresh in-progress call, as `start` makes one before the first answer. */
 function freshRecord(): CallRecord {
-  return {
-    schemaVersion: 1,
+  return newCallRecord({
     id: '20261123-140000-prop01',
-    revision: 0,
     agent: 'test-agent',
+    startedAt: NOW,
     playbook: { id: playbook.id, version: playbook.version, title: playbook.title },
-    customer: {},
-    startedAt: NOW.toISOString(),
-    status: 'in-progress',
-    answers: [],
-    problem: {},
-    queries: [],
-    promises: [],
-    followups: [],
-    mood: {},
-    stageSeconds: {},
-    notes: [],
-  };
+  });
 }
 
 const text = fc.oneof(

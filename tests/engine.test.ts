@@ -6,6 +6,7 @@ import {
   coerceAnswer,
   matchChoice,
   missingRequired,
+  newCallRecord,
   nextStep,
   stagePosition,
   type StepRef,
@@ -72,24 +73,7 @@ const playbook = definePlaybook({
 });
 
 function blankRecord(): CallRecord {
-  return {
-    schemaVersion: 1,
-    id: '20261123-140000-abc123',
-    revision: 0,
-    agent: 'sam',
-    playbook: { id: 'mini', version: '1', title: 'Mini' },
-    customer: {},
-    startedAt: now.toISOString(),
-    status: 'in-progress',
-    answers: [],
-    problem: {},
-    queries: [],
-    promises: [],
-    followups: [],
-    mood: {},
-    stageSeconds: {},
-    notes: [],
-  };
+  return newCallRecord({ id: '20261123-140000-abc123', agent: 'sam', startedAt: now, playbook: { id: 'mini', version: '1', title: 'Mini' } });
 }
 
 /** Answers from a table, one step at a time, as a scripted agent would. */

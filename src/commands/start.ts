@@ -8,7 +8,6 @@ import { z } from 'zod';
 import type { Context } from '../context.js';
 import { UserError, InterruptedError, formatIssuePath } from '../errors.js';
 import type { CallRecord } from '../store/callRecord.js';
-import { CURRENT_SCHEMA_VERSION } from '../store/callRecord.js';
 import { newCallId, parseCallIdArg, shortId } from '../store/ids.js';
 import { callPath } from '../store/callFiles.js';
 import { readCall, resolveCallId, saveCall } from '../store/callStore.js';
@@ -16,7 +15,7 @@ import { loadCustomerCalls, loadUnfinishedCalls, type CallSummary } from '../sto
 import { earlierCallsOf } from '../store/customerHistory.js';
 import { findPlaybook, type LoadedPlaybook } from '../playbook/loadPlaybook.js';
 import type { Playbook } from '../playbook/types.js';
-import { allSteps, applyAnswer, coerceAnswer, instantOf, PlaybookRuntimeError, type Coerced } from '../engine/callEngine.js';
+import { allSteps, applyAnswer, newCallRecord, coerceAnswer, instantOf, PlaybookRuntimeError, type Coerced } from '../engine/callEngine.js';
 import { runCall, type CallPrompter } from '../engine/runCall.js';
 import { createScriptedPrompter, parseAnswersFile, checkAnswerKeys } from '../prompt/scriptedPrompter.js';
 import { colorsFor } from '../render/colors.js';
@@ -80,29 +79,17 @@ async function readAnswers(path: string): Promise<{ answers: Record<string, unkn
 function newRecord(ctx: Context, loaded: LoadedPlaybook): CallRecord {
   const { playbook } = loaded;
   const startedAt = ctx.now();
-  return {
-    schemaVersion: CURRENT_SCHEMA_VERSION,
+  return newCallRecord({
     id: newCallId(startedAt),
-    revision: 0,
     agent: ctx.agent,
+    startedAt,
     playbook: {
       id: playbook.id,
       version: playbook.version,
       title: playbook.title,
       ...(loaded.kind === 'built-in' ? {} : { source: loaded.source }),
     },
-    customer: {},
-    startedAt: startedAt.toISOString(),
-    status: 'in-progress',
-    answers: [],
-    problem: {},
-    queries: [],
-    promises: [],
-    followups: [],
-    mood: {},
-    stageSeconds: {},
-    notes: [],
-  };
+  });
 }
 
 /** Customer details given as flags answer the playbook's matching steps, so they are not asked again. */

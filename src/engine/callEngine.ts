@@ -4,8 +4,30 @@
  * `--answers` files go through these same functions.
  */
 import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Stage, Step } from '../playbook/types.js';
-import type { CallPromise, CallRecord, FollowUp } from '../store/callRecord.js';
+import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowUp } from '../store/callRecord.js';
 import { parseWhen } from '../dates/parseWhen.js';
+
+/** A call as it stands before its first answer: in progress, nothing derived yet. */
+export function newCallRecord(start: { id: string; agent: string; startedAt: Date; playbook: CallRecord['playbook'] }): CallRecord {
+  return {
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    id: start.id,
+    revision: 0,
+    agent: start.agent,
+    playbook: start.playbook,
+    customer: {},
+    startedAt: start.startedAt.toISOString(),
+    status: 'in-progress',
+    answers: [],
+    problem: {},
+    queries: [],
+    promises: [],
+    followups: [],
+    mood: {},
+    stageSeconds: {},
+    notes: [],
+  };
+}
 
 export interface StepRef {
   stageIndex: number;
