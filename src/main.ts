@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { buildProgram, CommanderError, type GlobalOptions } from './cli.js';
 import type { Context } from './context.js';
 import { systemTimeZone } from './context.js';
 import { resolveAgent, resolveDataDir } from './paths.js';
+import { packageVersion } from './installPaths.js';
 import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
 import { sanitizeForTerminal } from './render/terminalText.js';
 
@@ -11,7 +11,6 @@ import { sanitizeForTerminal } from './render/terminalText.js';
  * turns an outcome into an exit code. 0 ok, 1 operation failed, 2 bad input,
  * 70 internal error (a bug), 129/130/143 hang-up/Ctrl-C/terminated.
  */
-const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 function makeContext(globals: GlobalOptions): Context {
   if (globals.color === false) process.env.NO_COLOR = '1';
@@ -34,7 +33,7 @@ function makeContext(globals: GlobalOptions): Context {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram(makeContext, version);
+  const program = buildProgram(makeContext, packageVersion());
   try {
     await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { bundle } from '../src/build/bundle.js';
 
 /** Newest modification time of the files under `dir`. */
 function newestIn(dir: string): number {
@@ -13,27 +14,45 @@ function newestIn(dir: string): number {
   return newest;
 }
 
+/** When the oldest of the built files was built (0: one is missing). */
 function builtAt(root: string): number {
   try {
-    return statSync(join(root, 'dist', 'src', 'main.js')).mtimeMs;
+    return Math.min(statSync(join(root, 'dist', 'app', 'main.js')).mtimeMs, statSync(join(root, STORE_FOR_CHILDREN)).mtimeMs);
   } catch {
     return 0;
   }
 }
 
-// End-to-end tests run the compiled CLI (bin/ → dist/), as users do. `npm install` builds
+/**
+ * The store as one plain JavaScript file for the child processes of the crash and
+ * concurrency tests (tests/fixtures/*.mjs): hundreds of them start, and each must start fast.
+ */
+const STORE_FOR_CHILDREN = join('dist', 'test', 'callStore.js');
+
+async function bundleStoreForChildren(root: string): Promise<void> {
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/store/callStore.ts'],
+    outfile: join(root, STORE_FOR_CHILDREN),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+}
+
+// End-to-end tests run the built CLI (bin/ → dist/app/), as users do. `npm install` builds
 // it (prepare); rebuild here only when a source is newer, which keeps `npm test` fast.
-// Type errors are reported by `npm run typecheck`; tsc still emits JavaScript with them.
-export default function setup(): void {
+// The bundle is all the tests need (tsc's type declarations are for playbook authors);
+// type errors are reported by `npm run typecheck`.
+export default async function setup(): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const sources = Math.max(
     newestIn(join(root, 'src')),
     newestIn(join(root, 'playbooks')),
-    statSync(join(root, 'tsconfig.json')).mtimeMs,
-    statSync(join(root, 'tsconfig.build.json')).mtimeMs,
+    statSync(join(root, 'package.json')).mtimeMs,
   );
   if (builtAt(root) >= sources) return;
-  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
-  if (result.status !== 0) process.stderr.write(`tsc reported problems:\n${result.stdout}${result.stderr}\n`);
+  await Promise.all([bundle(root), bundleStoreForChildren(root)]);
 }

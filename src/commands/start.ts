@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Context } from '../context.js';
 import { UserError, InterruptedError, formatIssuePath } from '../errors.js';
 import type { CallRecord } from '../store/callRecord.js';
@@ -22,6 +22,7 @@ import { colorsFor } from '../render/colors.js';
 import { renderCallSummary } from '../render/callSummary.js';
 import { formatDateTime, formatDue, describeLateness } from '../dates/formatDue.js';
 import { oneLine } from '../render/terminalText.js';
+import { formatAgo } from '../dates/formatDuration.js';
 import { acquireSessionLock } from '../store/sessionLock.js';
 import { hostname } from 'node:os';
 
@@ -173,7 +174,20 @@ async function runWith(
   onSaved?: (record: CallRecord) => void,
 ): Promise<CallRecord> {
   try {
-    return await runCall({ playbook, record, prompter, save, now: ctx.now, timeZone: ctx.timeZone, agent: ctx.agent, ...(onSaved ? { onSaved } : {}) });
+    return await runCall({
+      playbook,
+      record,
+      prompter,
+      save,
+      now: ctx.now,
+      // Read when a date is answered, not before the first question: finding the system
+      // zone starts Intl, ~25 ms with the caller waiting.
+      get timeZone() {
+        return ctx.timeZone;
+      },
+      agent: ctx.agent,
+      ...(onSaved ? { onSaved } : {}),
+    });
   } catch (error) {
     if (error instanceof PlaybookRuntimeError) {
       throw new UserError(`playbook ${playbook.id}: ${error.message}; fix the playbook, then: csr-call resume ${shortId(record.id)}`, 2);
@@ -257,7 +271,7 @@ async function runInteractiveLocked(
     const unfinished = (await loadUnfinishedCalls(ctx.dataDir)).filter((s) => s.status === 'in-progress' && s.agent === ctx.agent && s.id !== latest.id);
     if (unfinished.length) {
       const last = unfinished[0]!;
-      write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''} (latest ${formatDateTime(new Date(last.startedAt), ctx.timeZone)}${last.customer.name ? `, ${oneLine(last.customer.name)}` : ''}): csr-call resume ${shortId(last.id)}`));
+      write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''} (latest started ${formatAgo(new Date(last.startedAt), ctx.now())}${last.customer.name ? `, ${oneLine(last.customer.name)}` : ''}): csr-call resume ${shortId(last.id)}`));
     }
   } else {
     write(color.bold(`Resuming call ${shortId(latest.id)}`) + color.dim(` — ${latest.answers.length} answer${latest.answers.length === 1 ? '' : 's'} so far:`));

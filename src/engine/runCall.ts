@@ -59,7 +59,8 @@ export interface RunCallOptions {
 }
 
 export async function runCall(options: RunCallOptions): Promise<CallRecord> {
-  const { playbook, prompter, save, now, timeZone, agent } = options;
+  // options.timeZone is read where it is used: the caller may resolve it lazily.
+  const { playbook, prompter, save, now, agent } = options;
   let record = options.record;
   let lastActivity = now();
   let currentStage = -1;
@@ -84,7 +85,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
         elapsedSeconds: Math.max(0, (now().getTime() - new Date(record.startedAt).getTime()) / 1000),
       });
     }
-    const coerce = (input: unknown) => coerceAnswer(ref.step, input, { now: now(), timeZone });
+    const coerce = (input: unknown) => coerceAnswer(ref.step, input, { now: now(), timeZone: options.timeZone });
     const draftLines = record.draft?.stepId === ref.fullId ? record.draft.lines : undefined;
     const answer = await prompter.ask({
       ref,
@@ -97,7 +98,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
       },
     });
     const at = now();
-    let updated = applyAnswer(playbook, record, ref, answer, { at, by: agent, timeZone });
+    let updated = applyAnswer(playbook, record, ref, answer, { at, by: agent, timeZone: options.timeZone });
     updated = addStageTime(updated, ref.stage.id, (at.getTime() - lastActivity.getTime()) / 1000);
     lastActivity = at;
     remember(await save(updated));

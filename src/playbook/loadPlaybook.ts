@@ -6,12 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, type Stats } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import { register } from 'node:module';
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
 import { resolveDataDir, resolvePlaybookDir } from '../paths.js';
+import { packageVersion, playbookApiUrl, runningBuilt } from '../installPaths.js';
 import { oneLine } from '../render/terminalText.js';
 import { assertPlaybook, closestMatch, PlaybookError } from './playbookSchema.js';
 import type { AnswerValue, Playbook, StepType } from './types.js';
@@ -31,7 +32,7 @@ export type ListedPlaybook =
   | { ok: true; playbook: Playbook; kind: LoadedPlaybook['kind']; source: string }
   | { ok: false; source: string; problem: string };
 
-// Literal paths, so the compiled program imports dist/playbooks/*.js directly (and vitest
+// Literal paths, so the bundle includes the built-in playbooks (and vitest
 // maps them to the .ts sources).
 const BUILT_INS = {
   standard: () => import('../../playbooks/standard.js'),
@@ -242,11 +243,9 @@ const PACKAGE_IMPORT = /^(import|export)\b([^"'`;\n]*?\bfrom)?\s*"csr-call(?:\/p
 /** Anything else that would load a module or depend on where the file lives. */
 const OTHER_LOADING = /\bimport\b|\brequire\b|\bfrom\s*["'`]|__dirname|__filename/;
 
-let cacheVersion: string | undefined;
-
+/** The bundle's definePlaybook entry; undefined when run from source (tests, dev), which always goes through tsx. */
 function compiledEntryUrl(): string | undefined {
-  const compiled = new URL('./definePlaybook.js', import.meta.url);
-  return existsSync(fileURLToPath(compiled)) ? compiled.href : undefined;
+  return runningBuilt() ? playbookApiUrl() : undefined;
 }
 
 function playbookCacheDir(env: Env): string {
@@ -254,9 +253,8 @@ function playbookCacheDir(env: Env): string {
 }
 
 function cacheFileName(absolute: string, info: Stats, target: string): string {
-  cacheVersion ??= (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
   const pathKey = createHash('sha256').update(absolute).digest('hex').slice(0, 16);
-  const stamp = [CACHE_FORMAT, cacheVersion, process.version, target, info.size, info.mtimeMs, info.ctimeMs, info.ino].join('\0');
+  const stamp = [CACHE_FORMAT, packageVersion(), process.version, target, info.size, info.mtimeMs, info.ctimeMs, info.ino].join('\0');
   return `${pathKey}-${createHash('sha256').update(stamp).digest('hex').slice(0, 24)}.mjs`;
 }
 
@@ -340,13 +338,7 @@ export async function resolve(specifier, context, nextResolve) {
   if (resolved.url.startsWith('file:') && /\\.ts$/i.test(new URL(resolved.url).pathname)) return { ...resolved, format: 'module' };
   return resolved;
 }`;
-  register(`data:text/javascript,${encodeURIComponent(hook)}`, { data: { target: packageEntryUrl() } });
-}
-
-/** dist/src/playbook/definePlaybook.js in the built program; the .ts source when run from source (tests, dev). */
-function packageEntryUrl(): string {
-  const compiled = new URL('./definePlaybook.js', import.meta.url);
-  return existsSync(fileURLToPath(compiled)) ? compiled.href : new URL('./definePlaybook.ts', import.meta.url).href;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`, { data: { target: playbookApiUrl() } });
 }
 
 // ---------------------------------------------------------------------------------------

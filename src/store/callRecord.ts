@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CALL_ID_PATTERN } from './ids.js';
 
 /**

@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 
 // node:crypto takes a few milliseconds to load, and this module is on the start-up path
 // of the read-only commands (`followups`, `list`): only writers load it, on first use.
-const require = createRequire(import.meta.url);
+const requireBuiltin = createRequire(import.meta.url);
 let randomBytes: typeof import('node:crypto').randomBytes | undefined;
 
 /**
@@ -16,7 +16,7 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** Six random base-36 characters (~31 bits): enough that agents sharing a directory never collide. */
 export function randomPart(length = 6): string {
-  randomBytes ??= (require('node:crypto') as typeof import('node:crypto')).randomBytes;
+  randomBytes ??= (requireBuiltin('node:crypto') as typeof import('node:crypto')).randomBytes;
   const bytes = randomBytes(length);
   let out = '';
   for (const byte of bytes) out += ALPHABET[byte % 36];
