@@ -9,6 +9,7 @@ import {
   formatDateTime,
   formatDue,
   formatDuration,
+  formatAgo,
   parseAge,
   parseDay,
   parseWhen,
@@ -376,6 +377,22 @@ describe('formatDuration', () => {
     [Number.NaN, '?'],
   ])('%s s', (seconds, expected) => {
     expect(formatDuration(seconds)).toBe(expected);
+  });
+});
+
+describe('formatAgo', () => {
+  const now = new Date('2026-11-25T14:00:00Z');
+  it.each([
+    ['2026-11-25T13:59:30Z', 'just now'],
+    ['2026-11-25T13:35:00Z', '25 min ago'],
+    ['2026-11-25T13:00:00Z', '1 h ago'],
+    ['2026-11-24T14:30:00Z', '23 h ago'],
+    ['2026-11-23T14:00:01Z', '47 h ago'],
+    ['2026-11-23T14:00:00Z', '2 days ago'],
+    ['2026-11-01T09:00:00Z', '24 days ago'],
+    ['2026-11-25T14:05:00Z', 'just now'], // a clock a little ahead on another machine
+  ])('%s', (then, expected) => {
+    expect(formatAgo(new Date(then), now)).toBe(expected);
   });
 });
 

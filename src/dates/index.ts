@@ -4,7 +4,7 @@ export { parseAge, ACCEPTED_AGE_FORMS } from './parseAge.js';
 export type { Age } from './parseAge.js';
 export { formatDue, describeLateness, formatDateTime, formatDay } from './formatDue.js';
 export type { FormatDueOptions } from './formatDue.js';
-export { formatDuration } from './formatDuration.js';
+export { formatDuration, formatAgo } from './formatDuration.js';
 export {
   startOfDayIn,
   endOfDayIn,
