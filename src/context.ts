@@ -19,6 +19,3 @@ export interface Context {
   warn: (message: string) => void;
 }
 
-export function systemTimeZone(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}

@@ -1,6 +1,6 @@
 import { buildProgram, CommanderError, type GlobalOptions } from './cli.js';
 import type { Context } from './context.js';
-import { systemTimeZone } from './context.js';
+import { systemTimeZone } from './dates/zone.js';
 import { resolveAgent, resolveDataDir } from './paths.js';
 import { packageVersion } from './installPaths.js';
 import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { tzOffset } from '@date-fns/tz/tzOffset';
 import { describeLateness, formatDateTime, parseDay, parseWhen, startOfDayIn } from '../src/dates/index.js';
+import { systemTimeZone, zoneOffsetMinutes, zonedParts } from '../src/dates/zone.js';
 
 // The answers depend on the agent's zone only, never on the machine's. (TZDate's own
 // wall-time constructor picks a different 01:30 on London's autumn change depending on
@@ -24,5 +26,38 @@ describe.each(['UTC', 'Europe/London', 'America/New_York', 'Australia/Sydney', '
     expect(
       describeLateness(new Date('2026-11-25T05:00:00.000Z'), new Date('2026-11-26T04:59:00.000Z'), { allDay: true, timeZone: 'America/New_York' }),
     ).toBe('due today');
+  });
+});
+
+// The machine's own zone is read from Date rather than Intl (start-up time): the two
+// must agree at every instant, daylight-saving changes included.
+describe.each(['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Havana'])('the machine zone shortcut, TZ=%s', (zone) => {
+  it('gives the offsets Intl gives, hour by hour across two years', () => {
+    process.env.TZ = zone;
+    expect(systemTimeZone()).toBe(zone);
+    const start = Date.UTC(2025, 0, 1);
+    for (let t = start; t < start + 2 * 366 * 86_400_000; t += 3_600_000 - 60_000) {
+      expect(zoneOffsetMinutes(zone, t), new Date(t).toISOString()).toBe(tzOffset(zone, new Date(t)));
+    }
+  });
+});
+
+describe('systemTimeZone', () => {
+  it('takes TZ as Node does (a leading colon allowed)', () => {
+    expect(systemTimeZone({ TZ: 'America/Chicago' })).toBe('America/Chicago');
+    expect(systemTimeZone({ TZ: ':Europe/Paris' })).toBe('Europe/Paris');
+  });
+
+  it("without TZ, names a zone whose offsets are the ones this machine's Date uses", () => {
+    delete process.env.TZ;
+    const zone = systemTimeZone({});
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 86_400_000) {
+      expect(tzOffset(zone, new Date(t))).toBe(0 - new Date(t).getTimezoneOffset());
+    }
+  });
+
+  it('an unknown zone is refused when read, not taken for UTC', () => {
+    delete process.env.TZ;
+    expect(() => zonedParts(new Date(), 'Nowhere/Atlantis')).toThrow(/unknown time zone/);
   });
 });

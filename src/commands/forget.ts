@@ -2,6 +2,7 @@ import { sub } from 'date-fns/sub';
 import type { Context } from '../context.js';
 import { OperationError, UserError } from '../errors.js';
 import { parseAge } from '../dates/parseAge.js';
+import { zonedParts } from '../dates/zone.js';
 import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
 import { phoneDigits, sameAccount, samePhone } from '../store/customerHistory.js';
@@ -236,15 +237,7 @@ function plural(n: number, word: string): string {
 
 /** `2026-11-23 14:52` in the agent's zone. */
 function formatTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  const { year, month, day, hour, minute } = zonedParts(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}`;
 }

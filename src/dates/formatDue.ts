@@ -2,10 +2,9 @@
  * How dates are shown to agents: always the absolute day and time in the agent's zone
  * next to how far away it is, so a follow-up's urgency cannot be misread.
  */
-import { TZDateMini } from '@date-fns/tz/date/mini';
-import { calendarDayIn, daysBetween } from './zone.js';
+import { calendarDayIn, daysBetween, systemTimeZone, zonedParts, type ZonedParts } from './zone.js';
 
-// Wall fields come from TZDate; the names are spelt out here rather than through
+// Wall fields come from zonedParts; the names are spelt out here rather than through
 // date-fns `format`, which loads ~37 modules (locale, parsers) onto the start-up path of
 // `followups` for the same fixed English output (measured: about 3x the import time).
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -13,27 +12,27 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** 'Mon 23 Nov 2026 14:05', for lists. */
 export function formatDateTime(at: Date, timeZone: string): string {
-  const local = new TZDateMini(at.getTime(), timeZone);
-  return `${dayText(local)} ${local.getFullYear()} ${clockText(local)}`;
+  const local = zonedParts(at, timeZone);
+  return `${dayText(local)} ${local.year} ${clockText(local)}`;
 }
 
 /** 'Mon 23 Nov' (with the year unless it is `now`'s year in that zone). */
 export function formatDay(at: Date, timeZone: string, now?: Date): string {
-  const local = new TZDateMini(at.getTime(), timeZone);
-  const sameYear = now !== undefined && calendarDayIn(now, timeZone).year === local.getFullYear();
-  return sameYear ? dayText(local) : `${dayText(local)} ${local.getFullYear()}`;
+  const local = zonedParts(at, timeZone);
+  const sameYear = now !== undefined && calendarDayIn(now, timeZone).year === local.year;
+  return sameYear ? dayText(local) : `${dayText(local)} ${local.year}`;
 }
 
 function formatClock(at: Date, timeZone: string): string {
-  return clockText(new TZDateMini(at.getTime(), timeZone));
+  return clockText(zonedParts(at, timeZone));
 }
 
-function dayText(local: Date): string {
-  return `${WEEKDAYS[local.getDay()]} ${local.getDate()} ${MONTHS[local.getMonth()]}`;
+function dayText(local: ZonedParts): string {
+  return `${WEEKDAYS[local.weekday]} ${local.day} ${MONTHS[local.month - 1]}`;
 }
 
-function clockText(local: Date): string {
-  return `${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}`;
+function clockText(local: ZonedParts): string {
+  return `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
 }
 
 export interface FormatDueOptions {
@@ -80,7 +79,7 @@ const MS_PER_MINUTE = 60_000;
  * and overdue from the next day.
  */
 export function describeLateness(due: Date, now: Date, opts?: { allDay?: boolean; timeZone: string }): string {
-  const timeZone = opts?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timeZone = opts?.timeZone ?? systemTimeZone();
   const days = daysBetween(calendarDayIn(now, timeZone), calendarDayIn(due, timeZone));
   if (opts?.allDay) return describeDays(days);
 

@@ -1,9 +1,13 @@
 /**
- * Calendar days, wall-clock times and time zones. Everything here is pure and independent
- * of the machine's own time zone: a zone's offsets come from @date-fns/tz (Intl under the
- * hood), calendar arithmetic is done on plain year/month/day values.
+ * Calendar days, wall-clock times and time zones. The answers depend only on the zone
+ * asked about, never on the machine's: a zone's offsets come from @date-fns/tz (Intl under
+ * the hood), calendar arithmetic is done on plain year/month/day values.
+ *
+ * One shortcut: the machine's own zone (where the agent usually is) is read from Date,
+ * which knows it without Intl. Intl's first use costs ~25 ms of start-up, a tenth of what
+ * `followups` may take, and for the agent's own zone it would give the same offsets.
  */
-import { TZDateMini } from '@date-fns/tz/date/mini';
+import { readlinkSync } from 'node:fs';
 import { tzOffset } from '@date-fns/tz/tzOffset';
 
 /** A calendar day, independent of any zone. `month` is 1–12. */
@@ -41,10 +45,68 @@ export function canonicalTimeZone(name: string): string | undefined {
   return resolved.toLowerCase() === trimmed.toLowerCase() ? resolved : trimmed;
 }
 
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** ICU's names for the zone the tz database also calls Etc/UTC and the like. */
+const UTC_ALIASES = new Set(['Etc/UTC', 'Etc/UCT', 'Etc/Universal', 'Etc/Zulu', 'Universal', 'Zulu', 'UCT', 'Etc/GMT', 'GMT', 'Etc/GMT0', 'GMT0']);
+let linkedZone: string | null | undefined;
+
+/**
+ * The machine's time zone (IANA): TZ when set, else the zone /etc/localtime links to (Linux,
+ * macOS), else Intl's answer. The first two are where Node itself finds the zone, and
+ * reading them costs nothing, where Intl costs ~25 ms the first time.
+ */
+export function systemTimeZone(env: Env = process.env): string {
+  const tz = env.TZ?.replace(/^:/, '');
+  if (tz) return tz;
+  if (linkedZone === undefined) {
+    linkedZone = null;
+    try {
+      const name = /\/zoneinfo\/(?:posix\/|right\/)?([A-Za-z0-9_+\-]+(?:\/[A-Za-z0-9_+\-]+)*)$/.exec(readlinkSync('/etc/localtime'))?.[1];
+      if (name) linkedZone = UTC_ALIASES.has(name) ? 'UTC' : name;
+    } catch {
+      /* not a link (a copy), or no such file: Intl knows */
+    }
+  }
+  return linkedZone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+}
+
+/**
+ * Minutes east of UTC in force in `timeZone` at `ms`. The zone this process's Date uses
+ * (the machine's, or TZ's) is asked of Date; any other goes through Intl.
+ */
+export function zoneOffsetMinutes(timeZone: string, ms: number): number {
+  if (timeZone === systemTimeZone()) return 0 - new Date(ms).getTimezoneOffset(); // 0 - x: never -0
+  return tzOffset(timeZone, new Date(ms));
+}
+
+/** The wall-clock reading of an instant in a zone. `month` is 1–12, `weekday` 0 = Sunday. */
+export interface ZonedParts extends CalendarDay, Required<WallClock> {
+  weekday: number;
+}
+
+export function zonedParts(at: Date, timeZone: string): ZonedParts {
+  const ms = at.getTime();
+  const offset = zoneOffsetMinutes(timeZone, ms);
+  if (Number.isNaN(offset)) throw new RangeError(`unknown time zone ${timeZone}`);
+  // The instant shifted by the offset reads, in UTC, as the wall clock in the zone.
+  const wall = new Date(ms + offset * MS_PER_MINUTE);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    ms: wall.getUTCMilliseconds(),
+    weekday: wall.getUTCDay(),
+  };
+}
+
 /** The calendar day an instant falls on in a zone. */
 export function calendarDayIn(at: Date, timeZone: string): CalendarDay {
-  const local = new TZDateMini(at.getTime(), timeZone);
-  return { year: local.getFullYear(), month: local.getMonth() + 1, day: local.getDate() };
+  const { year, month, day } = zonedParts(at, timeZone);
+  return { year, month, day };
 }
 
 /** Day of the week, 0 = Sunday … 6 = Saturday. */
@@ -87,13 +149,13 @@ export function compareDays(a: CalendarDay, b: CalendarDay): number {
 export function wallTimeToInstant(day: CalendarDay, clock: WallClock, timeZone: string): Date {
   const asUtc = Date.UTC(day.year, day.month - 1, day.day, clock.hour, clock.minute, clock.second ?? 0, clock.ms ?? 0);
   // The offsets in force a day either side cover any single transition near this time.
-  const offsetBefore = tzOffset(timeZone, new Date(asUtc - MS_PER_DAY));
-  const offsetAfter = tzOffset(timeZone, new Date(asUtc + MS_PER_DAY));
+  const offsetBefore = zoneOffsetMinutes(timeZone, asUtc - MS_PER_DAY);
+  const offsetAfter = zoneOffsetMinutes(timeZone, asUtc + MS_PER_DAY);
   if (Number.isNaN(offsetBefore) || Number.isNaN(offsetAfter)) {
     throw new RangeError(`unknown time zone ${timeZone}`);
   }
   const candidates = [asUtc - offsetBefore * MS_PER_MINUTE, asUtc - offsetAfter * MS_PER_MINUTE]
-    .filter((t) => t + tzOffset(timeZone, new Date(t)) * MS_PER_MINUTE === asUtc)
+    .filter((t) => t + zoneOffsetMinutes(timeZone, t) * MS_PER_MINUTE === asUtc)
     .sort((x, y) => x - y);
   // No candidate keeps the wall time: it falls in a gap. Reading it with the offset from
   // before the change lands the same distance past the change.
@@ -116,8 +178,8 @@ export function endOfDayIn(date: Date, timeZone: string): Date {
 
 /** The wall-clock fields of an instant in a zone. */
 export function wallClockIn(at: Date, timeZone: string): Required<WallClock> {
-  const local = new TZDateMini(at.getTime(), timeZone);
-  return { hour: local.getHours(), minute: local.getMinutes(), second: local.getSeconds(), ms: local.getMilliseconds() };
+  const { hour, minute, second, ms } = zonedParts(at, timeZone);
+  return { hour, minute, second, ms };
 }
 
 /** An amount of time to move a date by. */

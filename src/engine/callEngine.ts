@@ -6,6 +6,7 @@
 import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Stage, Step } from '../playbook/types.js';
 import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowUp } from '../store/callRecord.js';
 import { parseWhen } from '../dates/parseWhen.js';
+import { calendarDayIn } from '../dates/zone.js';
 
 /** A call as it stands before its first answer: in progress, nothing derived yet. */
 export function newCallRecord(start: { id: string; agent: string; startedAt: Date; playbook: CallRecord['playbook'] }): CallRecord {
@@ -271,8 +272,8 @@ function describe(value: unknown): string {
 
 function isoDay(at: Date, timeZone: string): string {
   // The calendar day as seen in the zone the date was typed in.
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-  return parts; // en-CA formats as YYYY-MM-DD
+  const { year, month, day } = calendarDayIn(at, timeZone);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** Instant of a stored date/date-time answer: `YYYY-MM-DD` means the start of that day in `timeZone`. */
