@@ -1,5 +1,5 @@
+import * as fs from 'node:fs';
 import { readdirSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readCall, saveCall, serializeCall, updateCall } from '../src/store/callStore.js';
@@ -12,29 +12,31 @@ import { tempDir } from './helpers.js';
  * A write that fails half-way (disk full, no permission) leaves the previous file exactly
  * as it was and no temporary file behind, and says so in one line.
  */
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
-  return { ...actual, open: vi.fn(actual.open) };
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  return { ...actual, openSync: vi.fn(actual.openSync), writeSync: vi.fn(actual.writeSync) };
 });
 
-const realOpen = (await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises')).open;
+const realFs = await vi.importActual<typeof import('node:fs')>('node:fs');
 
-/** The next temporary file opened accepts half the data, then the disk is "full". */
+/** The next temporary file opened accepts part of the data, then the disk is "full". */
 function diskFullOnNextTempFile(): void {
-  vi.mocked(fsp.open).mockImplementation(async (path, flags, mode) => {
-    const handle = await realOpen(path, flags, mode);
-    if (!String(path).endsWith('.tmp')) return handle;
-    const writeFile = handle.writeFile.bind(handle);
-    handle.writeFile = async (data: Parameters<typeof writeFile>[0]) => {
-      await writeFile(typeof data === 'string' ? data.slice(0, data.length / 2) : (data as Buffer).subarray(0, 10));
-      throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', errno: -28, syscall: 'write' });
-    };
-    return handle;
+  const tempFds = new Set<number>();
+  vi.mocked(fs.openSync).mockImplementation((path, flags, mode) => {
+    const fd = realFs.openSync(path, flags, mode);
+    if (String(path).endsWith('.tmp')) tempFds.add(fd);
+    return fd;
   });
+  vi.mocked(fs.writeSync).mockImplementation(((fd: number, data: Uint8Array, ...rest: never[]) => {
+    if (!tempFds.has(fd)) return realFs.writeSync(fd, data, ...rest);
+    realFs.writeSync(fd, data.subarray(0, Math.floor(data.length / 2)));
+    throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+  }) as typeof fs.writeSync);
 }
 
 afterEach(() => {
-  vi.mocked(fsp.open).mockImplementation(realOpen);
+  vi.mocked(fs.openSync).mockImplementation(realFs.openSync);
+  vi.mocked(fs.writeSync).mockImplementation(realFs.writeSync);
 });
 
 const filesIn = (dir: string) => readdirSync(dir).sort();
@@ -71,7 +73,8 @@ describe('disk full', () => {
     expect(readFileSync(path, 'utf8')).toBe(before);
     expect(filesIn(dirname(path))).toEqual(listing);
 
-    vi.mocked(fsp.open).mockImplementation(realOpen);
+    vi.mocked(fs.openSync).mockImplementation(realFs.openSync);
+    vi.mocked(fs.writeSync).mockImplementation(realFs.writeSync);
     await updateCall(dataDir, first.id, (r) => ({ ...r, queries: ['after freeing space'] }));
     expect((await readCall(dataDir, first.id)).queries).toEqual(['after freeing space']);
   });

@@ -7,12 +7,17 @@
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export function sanitizeForTerminal(text: string, { keepNewlines = true } = {}): string {
-  const cleaned = text.replace(CONTROL, (ch) => (ch === '\t' ? '  ' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`));
-  return keepNewlines ? cleaned : cleaned.replace(/\r?\n/g, ' ⏎ ');
+  // A Windows line end is a line end, not a stray carriage return.
+  const cleaned = text.replace(/\r\n/g, '\n').replace(CONTROL, (ch) => (ch === '\t' ? '  ' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return keepNewlines ? cleaned : cleaned.replace(/\n/g, ' ⏎ ');
 }
+
+/** Printable ASCII words separated by single spaces: nothing for oneLine to change. */
+const PLAIN_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
 /** One line for a table cell: no newlines, trimmed to `width` characters with an ellipsis. */
 export function oneLine(text: string, width = Infinity): string {
-  const flat = sanitizeForTerminal(text, { keepNewlines: false }).replace(/\s+/g, ' ').trim();
+  // Most cells are already one clean line: a list of thousands of rows skips the rewriting.
+  const flat = PLAIN_LINE.test(text) ? text : sanitizeForTerminal(text, { keepNewlines: false }).replace(/\s+/g, ' ').trim();
   return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { oneLine, sanitizeForTerminal } from '../src/render/terminalText.js';
+
+/** What oneLine must equal for any text: the long way round, without its shortcut for plain text. */
+const slowOneLine = (text: string) => sanitizeForTerminal(text, { keepNewlines: false }).replace(/\s+/g, ' ').trim();
+
+describe('oneLine', () => {
+  it('shows control characters as visible marks and joins lines', () => {
+    expect(oneLine('Ann\u001b[2J  Lee\r\nline two\tend ')).toBe('Ann\\x1b[2J Lee ⏎ line two end');
+    expect(oneLine('Refund promised last month never arrived', 20)).toBe('Refund promised las…');
+  });
+
+  it('gives the same text as the long way round, for any text (the plain-text shortcut included)', () => {
+    const pieces = fc.constantFrom('a', 'Z', '9', ' ', '  ', '\t', '\n', '\r\n', '\u001b', '\u007f', '\u0085', 'é', '⏎', '-', '~', '');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.array(pieces).map((parts) => parts.join(''))), (text) => {
+        expect(oneLine(text)).toBe(slowOneLine(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
