@@ -10,7 +10,8 @@ import { stringify } from 'csv-stringify/sync';
 import { CALL_COLUMNS, FOLLOWUP_COLUMNS, headerOf, rowOf, type CsvCell } from '../export/csvColumns.js';
 import { readCallsForExport } from '../export/readCalls.js';
 import { oneLine } from '../render/terminalText.js';
-import { parseDay } from '../dates/index.js';
+// Not the dates index: importing it loads every date module (formatting, time zones...).
+import { parseDay } from '../dates/parseWhen.js';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -66,9 +67,9 @@ export function inDayRange(startedAt: string, range: DayRange): boolean {
 
 /**
  * `csr-call export`: every call (or, with `--followups`, every follow-up) in the range as
- * CSV, a JSON array or NDJSON. Streams call by call — one record in memory at a time —
- * to stdout, or atomically to `--out` (mode 0600; a failed export leaves any earlier file
- * as it was). Damaged call files are reported on stderr and skipped.
+ * CSV, a JSON array or NDJSON. Streams call by call (CSV: a few at a time) — memory
+ * stays flat — to stdout, or atomically to `--out` (mode 0600; a failed export leaves any
+ * earlier file as it was). Damaged call files are reported on stderr and skipped.
  *
  * CSV: RFC 4180, written by csv-stringify, UTF-8, CRLF between
  * records (what RFC 4180 and Excel expect; every CSV reader accepts it), a header row,
@@ -110,25 +111,27 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
 
   // CSV takes only some fields, from the fast reader (files the summary cache has seen
   // validated are not validated again; see readCallsForExport). Rows go to csv-stringify
-  // in batches through its synchronous API: its streaming API costs several stream
-  // operations per cell, more than reading the call files does.
+  // through its synchronous API, one batch of calls at a time (a write of a few KB): its
+  // streaming API costs several stream operations per cell, more than reading the call
+  // files does. Its outputs for consecutive batches join into one CSV (every record ends
+  // with CRLF).
   async function* csvChunks(): AsyncGenerator<Buffer> {
-    let batch: CsvCell[][] = [opts.followups ? headerOf(FOLLOWUP_COLUMNS) : headerOf(CALL_COLUMNS)];
-    let first = true;
-    const flush = () => {
-      const text = (first && opts.bom ? UTF8_BOM : '') + stringify(batch, CSV_OPTIONS);
-      first = false;
-      batch = [];
-      return Buffer.from(text);
-    };
-    for await (const scanned of readCallsForExport(ctx.dataDir, scanOptionsFor(range))) {
-      const call = accept(scanned);
-      if (!call) continue;
-      if (opts.followups) for (const followup of call.followups) batch.push(rowOf(FOLLOWUP_COLUMNS, { call, followup }));
-      else batch.push(rowOf(CALL_COLUMNS, call));
-      if (batch.length >= BATCH_ROWS) yield flush();
+    const header = opts.followups ? headerOf(FOLLOWUP_COLUMNS) : headerOf(CALL_COLUMNS);
+    // Written with the first rows: a store that cannot be read at all leaves stdout empty.
+    let head = (opts.bom ? UTF8_BOM : '') + stringify([header], CSV_OPTIONS);
+    for await (const scannedCalls of readCallsForExport(ctx.dataDir, scanOptionsFor(range))) {
+      const rows: CsvCell[][] = [];
+      for (const scanned of scannedCalls) {
+        const call = accept(scanned);
+        if (!call) continue;
+        if (opts.followups) for (const followup of call.followups) rows.push(rowOf(FOLLOWUP_COLUMNS, { call, followup }));
+        else rows.push(rowOf(CALL_COLUMNS, call));
+      }
+      if (rows.length === 0) continue;
+      yield Buffer.from(head + stringify(rows, CSV_OPTIONS));
+      head = '';
     }
-    if (batch.length > 0 || first) yield flush();
+    if (head !== '') yield Buffer.from(head);
   }
 
   let atomic: AtomicWriteStream | undefined;
@@ -166,14 +169,13 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
   if (damaged > 0 && opts.strict) throw new UserError(`${damaged} damaged call file(s) skipped (--strict)`, 1);
 }
 
-/** Characters of CSV written at once: few stream operations, little memory. */
-const BATCH_ROWS = 256;
 const UTF8_BOM = '\uFEFF';
 /**
- * RFC 4180 with CRLF after every record. With a record delimiter set, csv-stringify would
- * leave a bare CR or LF inside a cell unquoted unless told to quote them: both options.
+ * RFC 4180 with CRLF after every record. With a record delimiter set, csv-stringify leaves
+ * a bare CR or LF inside a cell unquoted unless `quote_record_delimiter` is on; with it,
+ * a cell holding either is quoted (a `quoted_match` for them would test every cell again).
  */
-const CSV_OPTIONS = { record_delimiter: '\r\n', quote_record_delimiter: true, quoted_match: /[\r\n]/ } as const;
+const CSV_OPTIONS = { record_delimiter: '\r\n', quote_record_delimiter: true } as const;
 
 /** Failures of these, during an --out export, are about the output file (disk full...). */
 const WRITE_SYSCALLS = new Set(['write', 'writev', 'fsync', 'close', 'rename']);

@@ -64,6 +64,12 @@ function durationSeconds(call: CallRecord): number | undefined {
 
 const LIST_SEPARATOR = ' | ';
 
+function openFollowupCount(call: CallRecord): number {
+  let count = 0;
+  for (const f of call.followups) if (f.status === 'open') count++;
+  return count;
+}
+
 function nextOpenDue(call: CallRecord): string | undefined {
   let best: number | undefined;
   let bestText: string | undefined;
@@ -100,7 +106,7 @@ export const CALL_COLUMNS: readonly CsvColumn<CallRecord>[] = [
     description: 'promises made, each "text (due <UTC time>)", joined with " | "',
     get: (c) => (c.promises.length === 0 ? undefined : c.promises.map((p) => (p.due ? `${p.text} (due ${isoUtc(p.due)})` : p.text)).join(LIST_SEPARATOR)),
   },
-  { name: 'open_followups', kind: 'number', description: 'follow-ups still open', get: (c) => c.followups.filter((f) => f.status === 'open').length },
+  { name: 'open_followups', kind: 'number', description: 'follow-ups still open', get: openFollowupCount },
   { name: 'next_followup_due', kind: 'time', description: 'earliest due time of the open follow-ups (UTC)', get: nextOpenDue },
   { name: 'mood_start', kind: 'text', description: "customer's mood at the start", get: (c) => c.mood.start },
   { name: 'mood_end', kind: 'text', description: "customer's mood at the end", get: (c) => c.mood.end },

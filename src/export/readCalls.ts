@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import type { CallRecord } from '../store/callRecord.js';
 import type { ScanOptions, ScannedCall } from '../store/callStore.js';
 import { callIdOfFileName, listMonthDirsSync } from '../store/callFiles.js';
@@ -22,8 +22,9 @@ type ParseCallText = (text: string) => { ok: true; record: CallRecord } | { ok: 
 
 /**
  * `scanCalls` for `export --format csv`: every call file of the months `from`/`to` may
- * hold, oldest first, one at a time (memory stays flat), damaged files reported rather
- * than thrown; the same items, in the same order, as `scanCalls(dataDir, options)`.
+ * hold, oldest first, in small batches (`READ_BATCH`: memory stays flat), damaged files
+ * reported rather than thrown; the same items, in the same order, as
+ * `scanCalls(dataDir, options)`.
  *
  * Two things make it several times faster on a large store:
  * - Files are read synchronously: call files are small, and a promise round trip per
@@ -38,7 +39,7 @@ type ParseCallText = (text: string) => { ok: true; record: CallRecord } | { ok: 
  *   Records taken this way are the file's JSON as it is (unknown keys kept): fine for the
  *   CSV columns; `--format json`/`ndjson`, which write whole records, use `scanCalls`.
  */
-export async function* readCallsForExport(dataDir: string, options: Pick<ScanOptions, 'from' | 'to'> = {}): AsyncGenerator<ScannedCall> {
+export async function* readCallsForExport(dataDir: string, options: Pick<ScanOptions, 'from' | 'to'> = {}): AsyncGenerator<ScannedCall[]> {
   // Listed synchronously too: a promise per directory costs more than reading it.
   let months = listMonthDirsSync(dataDir);
   if (options.from) {
@@ -50,38 +51,51 @@ export async function* readCallsForExport(dataDir: string, options: Pick<ScanOpt
     months = months.filter((m) => m.month <= last);
   }
   let parse: ParseCallText | undefined;
+  let batch: ScannedCall[] = [];
   for (const month of months) {
     const names = callFileNamesIn(month.path);
     if (names.length === 0) continue;
     const checked = checkedCallStamps(dataDir, month.month);
     for (const name of names) {
-      const file = { id: name.slice(0, -JSON_SUFFIX), path: join(month.path, name) };
-      const checkedStamp = checked.get(file.id);
+      if (batch.length === READ_BATCH) {
+        yield batch;
+        batch = [];
+      }
+      const id = name.slice(0, -JSON_SUFFIX);
+      // Joined by hand: path.join would normalise again what listMonthDirsSync already did.
+      const path = `${month.path}${sep}${name}`;
+      const checkedStamp = checked.get(id);
       let text: string;
       let stamp: CallFileStamp | undefined;
       try {
-        if (checkedStamp !== undefined) ({ text, stamp } = readStamped(file.path));
-        else text = readFileSync(file.path, 'utf8');
+        if (checkedStamp !== undefined) ({ text, stamp } = readStamped(path));
+        else text = readFileSync(path, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed meanwhile
-        yield { ok: false, id: file.id, path: file.path, problem: `cannot read: ${(error as Error).message}` };
+        batch.push({ ok: false, id, path, problem: `cannot read: ${(error as Error).message}` });
         continue;
       }
       const trusted = stamp !== undefined && checkedStamp !== undefined && sameCallFileStamp(stamp, checkedStamp);
-      if (trusted) {
-        const record = parseChecked(text);
-        if (record) {
-          yield { ok: true, id: file.id, path: file.path, record };
-          continue;
-        }
+      const record = trusted ? parseChecked(text) : undefined;
+      if (record) {
+        batch.push({ ok: true, id, path, record });
+        continue;
       }
       parse ??= (await import('../store/callStore.js')).parseCallText;
       const result = parse(text);
-      if (result.ok) yield { ok: true, id: file.id, path: file.path, record: result.record };
-      else yield { ok: false, id: file.id, path: file.path, problem: result.problem };
+      batch.push(result.ok ? { ok: true, id, path, record: result.record } : { ok: false, id, path, problem: result.problem });
     }
   }
+  if (batch.length > 0) yield batch;
 }
+
+/**
+ * Files read between two yields: a promise round trip per file was a visible share of a
+ * large export. Not many more: a batch's records must die young, or the garbage collector
+ * copies them out of the young generation (with 256 it spent twice as long; 32 already
+ * raised the peak memory of a 10k export by up to 15 MB).
+ */
+const READ_BATCH = 16;
 
 /**
  * `listCallFilesIn`, synchronous and lighter (names only: a month's list lives as long as

@@ -150,13 +150,20 @@ const settled = (stamp: Stamp, observedAt: number) => Math.max(stamp[2], stamp[3
 const byId = (a: CallSummary, b: CallSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const monthOfId = (id: string) => `${id.slice(0, 4)}-${id.slice(4, 6)}`;
 const RANDOM_PARTS = 36 ** 6;
+const twoDigitsAt = (text: string, i: number) => (text.charCodeAt(i) - 48) * 10 + text.charCodeAt(i + 1) - 48;
 /**
  * A call id as one exact number (< 2^53), given its month: seconds into the month times
  * 36^6, plus the random part read in base 36. For the keys files.
  */
 function callIdNumber(id: string): number {
-  const seconds = ((Number(id.slice(6, 8)) - 1) * 24 + Number(id.slice(9, 11))) * 3600 + Number(id.slice(11, 13)) * 60 + Number(id.slice(13, 15));
-  return seconds * RANDOM_PARTS + parseInt(id.slice(16), 36);
+  // By character code, not slices and Number(): `export` takes this for every call file.
+  const seconds = ((twoDigitsAt(id, 6) - 1) * 24 + twoDigitsAt(id, 9)) * 3600 + twoDigitsAt(id, 11) * 60 + twoDigitsAt(id, 13);
+  let random = 0;
+  for (let i = 16; i < 22; i++) {
+    const code = id.charCodeAt(i);
+    random = random * 36 + (code >= 97 ? code - 87 : code - 48); // a-z, 0-9 (ids are lower case)
+  }
+  return seconds * RANDOM_PARTS + random;
 }
 function callIdOfNumber(month: string, n: number): string {
   const random = n % RANDOM_PARTS;
@@ -850,15 +857,19 @@ export function checkedCallStamps(dataDir: string, month: string): CheckedStamps
       bigger.set(table);
       table = bigger;
     }
-    table.set([idNumber, ...stamp], 5 * count);
+    const at = 5 * count;
+    table[at] = idNumber;
+    for (let i = 0; i < 4; i++) table[at + 1 + i] = stamp[i]!;
     count += 1;
   };
+  // `YYYYMM`, how the ids of the month begin.
+  const idPrefix = `${month.slice(0, 4)}${month.slice(5, 7)}`;
   const checked: CheckedStamps = {
     get size() {
       return count;
     },
     get: (callId) => {
-      if (!CALL_ID.test(callId) || monthOfId(callId) !== month) return undefined;
+      if (!CALL_ID.test(callId) || !callId.startsWith(idPrefix)) return undefined;
       // The shard is sorted by name, that is by id: a binary search.
       const key = callIdNumber(callId);
       let lo = 0;
@@ -904,10 +915,11 @@ export function checkedCallStamps(dataDir: string, month: string): CheckedStamps
         scannedAt = Number(head[2]);
       }
       let end = 0;
-      for (const entry of text.matchAll(SHARD_ENTRY)) {
-        end = entry.index + entry[0].length;
-        const id = callIdOfFileName(entry[1]!);
-        if (id === undefined || monthOfId(id) !== month) continue;
+      SHARD_ENTRY.lastIndex = 0;
+      for (let entry = SHARD_ENTRY.exec(text); entry !== null; entry = SHARD_ENTRY.exec(text)) {
+        end = SHARD_ENTRY.lastIndex;
+        const id = entry[1]!; // a call file's name (the pattern says so), without `.json`
+        if (!id.startsWith(idPrefix)) continue;
         const stamp: Stamp = [Number(entry[2]), Number(entry[3]), Number(entry[4]), Number(entry[5])];
         // A journalled shard (scannedAt 0) is trusted whole, as by `shard()`; a scanned one only where settled.
         if (scannedAt !== 0 && !settled(stamp, scannedAt)) continue;
@@ -940,4 +952,5 @@ const emptyCheckedStamps: CheckedStamps = { size: 0, get: () => undefined };
 const SHARD_CARRY = 512;
 const JSON_NUMBER = String.raw`(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)`;
 const SHARD_HEAD = new RegExp(String.raw`^\{"format":"csr-call summaries ${CACHE_VERSION} [^"\\]*","month":"(\d{4}-\d{2})","dir":\[[^\]]*\],"scannedAt":${JSON_NUMBER},`);
-const SHARD_ENTRY = new RegExp(String.raw`\{"n":"([^"\\]+)","s":\[${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER}\],"summary":\{`, 'g');
+/** A good call's entry: only call files' names match (the id is group 1), with the stamp's four numbers. */
+const SHARD_ENTRY = new RegExp(String.raw`\{"n":"(\d{8}-\d{6}-[0-9a-z]{6})\.json","s":\[${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER}\],"summary":\{`, 'g');
