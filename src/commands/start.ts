@@ -111,6 +111,8 @@ function applyCustomerFlags(playbook: Playbook, record: CallRecord, flags: z.inf
 export async function startCommand(rawOptions: StartOptions, ctx: Context): Promise<void> {
   const options = checkOptions(StartOptions, rawOptions);
   if (!options.answers) requireTerminal(ctx, 'start');
+  // The prompts' code is read from disk while the playbook is loaded and the call saved.
+  const prompts = options.answers ? undefined : loadPrompts();
   const scripted = options.answers ? await readAnswers(options.answers) : undefined;
   const loaded = await findPlaybook(options.playbook, playbookEnv(ctx));
   if (scripted) checkAnswerKeys(loaded.playbook, scripted.answers as never, scripted.name);
@@ -125,7 +127,7 @@ export async function startCommand(rawOptions: StartOptions, ctx: Context): Prom
     printEnd(ctx, finished);
     return;
   }
-  await runInteractive(ctx, loaded.playbook, record, { fresh: true });
+  await runInteractive(ctx, loaded.playbook, record, { fresh: true }, prompts);
 }
 
 export interface ResumeOptions {
@@ -162,7 +164,7 @@ export async function resumeCommand(id: string | undefined, opts: ResumeOptions,
     }
     return;
   }
-  await runInteractive(ctx, loaded.playbook, record, { fresh: false });
+  await runInteractive(ctx, loaded.playbook, record, { fresh: false }, loadPrompts());
 }
 
 async function runWith(
@@ -198,12 +200,24 @@ async function runWith(
 
 type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
-async function runInteractive(ctx: Context, playbook: Playbook, initial: CallRecord, { fresh }: { fresh: boolean }): Promise<void> {
+type PromptsModule = typeof import('../prompt/inquirerPrompter.js');
+
+/** Starts loading the prompts (awaited, and a failure reported, where they are used). */
+function loadPrompts(): Promise<PromptsModule> {
+  const prompts = import('../prompt/inquirerPrompter.js');
+  prompts.catch(() => {});
+  return prompts;
+}
+
+async function runInteractive(
+  ctx: Context,
+  playbook: Playbook,
+  initial: CallRecord,
+  { fresh }: { fresh: boolean },
+  prompts: Promise<PromptsModule> = loadPrompts(),
+): Promise<void> {
   const color = colorsFor(ctx.stdout, ctx.env);
   const write = (line = '') => ctx.stdout.write(`${line}\n`);
-  // Load the prompts while the lock and the first save wait on the disk.
-  const prompts = import('../prompt/inquirerPrompter.js');
-  prompts.catch(() => {}); // awaited (and its failure reported) below
   const release = await holdSession(ctx, initial.id);
   try {
     await runInteractiveLocked(ctx, playbook, initial, { fresh }, color, write, prompts);
@@ -248,7 +262,7 @@ async function runInteractiveLocked(
   { fresh }: { fresh: boolean },
   color: ReturnType<typeof colorsFor>,
   write: (line?: string) => void,
-  prompts: Promise<typeof import('../prompt/inquirerPrompter.js')>,
+  prompts: Promise<PromptsModule>,
 ): Promise<void> {
   // A resumed call is read again under the lock: the copy read before may be stale.
   let latest = fresh ? await saveCall(ctx.dataDir, initial) : await readCall(ctx.dataDir, initial.id);
