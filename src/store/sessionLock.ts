@@ -1,4 +1,4 @@
-import { link, open, unlink } from 'node:fs/promises';
+import { closeSync, linkSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, basename, join } from 'node:path';
 import { callPath, ensurePrivateDir } from './callFiles.js';
@@ -125,23 +125,29 @@ function holderOf(snapshot: LockSnapshot | undefined): SessionLockHolder | undef
  * Creates `path` with its whole content or not at all: written to a temporary file, then
  * hard-linked into place (link fails if the name exists). A reader never sees a lock
  * without its holder, and a crash leaves at worst a temporary file doctor removes.
+ * Quick system calls made directly (the agent waits for the first question meanwhile) and
+ * no flush to disk: a lock means nothing after a power cut, and one left unreadable by it
+ * is broken once a minute old.
  */
 async function createWithContent(path: string, content: string): Promise<boolean> {
   const temp = join(dirname(path), `.${basename(path)}.${randomPart(8)}${TEMP_SUFFIX}`);
-  const handle = await open(temp, 'wx', 0o600);
+  const fd = openSync(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(content);
-    await handle.sync();
+    writeFileSync(fd, content);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   try {
-    await link(temp, path);
+    linkSync(temp, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    await unlink(temp).catch(() => {});
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* already gone */
+    }
   }
 }
