@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CallRecord, type Answer, type FollowUp, type HistoryEntry } from '../src/store/callRecord.js';
+import { callRecordSchema, type CallRecord, type Answer, type FollowUp, type HistoryEntry } from '../src/store/callRecord.js';
 import { saveCall } from '../src/store/callStore.js';
 
 export const GENERATOR_VERSION = 5;
@@ -276,7 +276,7 @@ export async function ensureStore(root: string, calls: number, log: (line: strin
     while (next < times.length) {
       const index = next++;
       const record = makeRecord(times[index]!, r, customers, open);
-      if (index % 50 === 0) CallRecord.parse(record); // a generator drifting from the file format fails here, loudly
+      if (index % 50 === 0) callRecordSchema().parse(record); // a generator drifting from the file format fails here, loudly
       openCount += record.followups.filter((f) => f.status === 'open').length;
       bytes += JSON.stringify(record, null, 2).length + 1;
       await saveCall(dataDir, { ...record, revision: record.revision - 1 });

@@ -13,7 +13,7 @@ import { UserError } from '../src/errors.js';
 import { CALL_COLUMNS } from '../src/export/csvColumns.js';
 import { findPlaybook } from '../src/playbook/loadPlaybook.js';
 import { checkAnswerKeys, createScriptedPrompter, parseAnswersFile } from '../src/prompt/scriptedPrompter.js';
-import { CallRecord } from '../src/store/callRecord.js';
+import { callRecordSchema, type CallRecord } from '../src/store/callRecord.js';
 import { callPath } from '../src/store/callFiles.js';
 import { parseCallText, serializeCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
@@ -127,7 +127,7 @@ describe('random --answers files through the engine', () => {
         const { record, saved } = outcome;
         // Every version that would have been written validates, not just the last one.
         for (const version of saved) {
-          const check = CallRecord.safeParse(version);
+          const check = callRecordSchema().safeParse(version);
           expect(check.success, JSON.stringify(check.error?.issues[0])).toBe(true);
         }
         expect(record.status).toBe('completed');
@@ -160,7 +160,7 @@ describe('random --answers files through the engine', () => {
     await fc.assert(
       fc.asyncProperty(good, async (answers) => {
         const { record } = await runAnswers(JSON.stringify(answers));
-        expect(CallRecord.safeParse(record).success).toBe(true);
+        expect(callRecordSchema().safeParse(record).success).toBe(true);
         // The answer as typed; the record's summary fields are trimmed.
         expect(record.answers.find((a) => a.stepId === 'readback.paraphrase')?.value).toBe(answers['readback.paraphrase']);
         expect(record.customer.name).toBe(answers['identify.name'].trim() || undefined);
@@ -267,7 +267,7 @@ describe('random call files through the readers', () => {
         for (const row of csv) expect(row).toHaveLength(CALL_COLUMNS.length);
 
         const ndjson = (await run((ctx) => exportCommand({ format: 'ndjson' }, ctx))).split('\n').filter(Boolean);
-        expect(new Set(ndjson.map((line) => CallRecord.parse(JSON.parse(line)).id))).toEqual(good);
+        expect(new Set(ndjson.map((line) => callRecordSchema().parse(JSON.parse(line)).id))).toEqual(good);
 
         JSON.parse(await run((ctx) => statsCommand({ all: true, json: true }, ctx)));
 

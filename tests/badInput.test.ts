@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CallRecord } from '../src/store/callRecord.js';
+import { callRecordSchema } from '../src/store/callRecord.js';
 import { callPath } from '../src/store/callFiles.js';
 import { saveCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
@@ -443,7 +443,7 @@ describe('text that could rewrite the screen, and a 100 KB answer', () => {
     expect(id, start.stdout.slice(0, 500)).toBeDefined();
 
     // Stored exactly as typed (arrays item by item, text whole).
-    const record = CallRecord.parse(JSON.parse(readFileSync(callPath(dataDir, id!), 'utf8')));
+    const record = callRecordSchema().parse(JSON.parse(readFileSync(callPath(dataDir, id!), 'utf8')));
     const stored = Object.fromEntries(record.answers.map((a) => [a.stepId, a.value]));
     for (const key of ['identify.name', 'identify.phone', 'listen.story', 'listen.wants', 'readback.paraphrase', 'facts.found', 'resolve.done', 'promise.what'] as const) {
       expect(stored[key], key).toBe(typed[key]);
@@ -475,6 +475,6 @@ describe('text that could rewrite the screen, and a 100 KB answer', () => {
     expect(show.stdout).toContain('\\x9b31m');
     expect(show.stdout).toContain(typed['listen.wants']); // the whole 100 KB answer
     expect(after.stdout).toContain('rang back \\x1b[2J twice');
-    expect(CallRecord.parse(JSON.parse(readFileSync(callPath(dataDir, id!), 'utf8'))).notes.map((n) => n.text)).toEqual(['rang back \u001b[2J twice']);
+    expect(callRecordSchema().parse(JSON.parse(readFileSync(callPath(dataDir, id!), 'utf8'))).notes.map((n) => n.text)).toEqual(['rang back \u001b[2J twice']);
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '../src/engine/callEngine.js';
 import { runCall, type CallPrompter } from '../src/engine/runCall.js';
 import type { CallRecord } from '../src/store/callRecord.js';
-import { CallRecord as CallRecordSchema } from '../src/store/callRecord.js';
+import { callRecordSchema } from '../src/store/callRecord.js';
 
 const now = new Date('2026-11-23T14:00:00Z');
 const opts = { now, timeZone: 'UTC' };
@@ -199,7 +199,7 @@ describe('runCall', () => {
     expect(saves).toHaveLength(prompter.asked.length + 1);
     expect(prompter.intros[1]).toBe('Listen 2/4: Let them vent.');
     expect(finished.status).toBe('completed');
-    expect(CallRecordSchema.safeParse(finished).success).toBe(true);
+    expect(callRecordSchema().safeParse(finished).success).toBe(true);
     expect(finished.customer).toEqual({ name: 'Ana Lima', phone: '+1 555 0100' });
     expect(finished.problem.story).toBe('Charged twice\nfor November');
     expect(finished.queries).toEqual(['which card?']);

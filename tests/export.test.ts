@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { exportCommand, type ExportOptions } from '../src/commands/export.js';
 import { neutralizeFormula } from '../src/export/neutralizeFormula.js';
 import { CALL_COLUMNS, FOLLOWUP_COLUMNS, rowOf, type CsvColumn } from '../src/export/csvColumns.js';
-import { CallRecord } from '../src/store/callRecord.js';
+import { callRecordSchema, type CallRecord } from '../src/store/callRecord.js';
 import { saveCall } from '../src/store/callStore.js';
 import { createAtomicWriteStream } from '../src/store/writeFileAtomic.js';
 import { UserError } from '../src/errors.js';
@@ -313,7 +313,7 @@ describe('export --format json / ndjson', () => {
     const { ctx, records } = await storeWith(calls);
     const parsed = JSON.parse((await run(ctx, { format: 'json' })).toString('utf8')) as unknown[];
     expect(parsed).toHaveLength(2);
-    for (const item of parsed) expect(CallRecord.safeParse(item).success).toBe(true);
+    for (const item of parsed) expect(callRecordSchema().safeParse(item).success).toBe(true);
     expect(parsed).toEqual(records);
   });
 
@@ -326,7 +326,7 @@ describe('export --format json / ndjson', () => {
     const text = (await run(ctx, { format: 'ndjson' })).toString('utf8');
     const lines = text.split('\n');
     expect(lines.pop()).toBe('');
-    expect(lines.map((line) => CallRecord.parse(JSON.parse(line)))).toEqual(records);
+    expect(lines.map((line) => callRecordSchema().parse(JSON.parse(line)))).toEqual(records);
   });
 
   it('--followups gives the follow-ups with their call', async () => {

@@ -1,7 +1,7 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
-import { CallRecord, CURRENT_SCHEMA_VERSION } from './callRecord.js';
+import { callRecordSchema, CURRENT_SCHEMA_VERSION, type CallRecord } from './callRecord.js';
 import { callPath, ensurePrivateDir, listMonthDirs, listCallFilesIn, readTextOrUndefined } from './callFiles.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 import { formatIssuePath, OperationError, UserError } from '../errors.js';
@@ -39,7 +39,7 @@ export function parseCallText(text: string): ParseResult {
     return { ok: false, problem: 'not a call record (expected a JSON object)' };
   }
   if (isNewerSchema(data)) return { ok: false, problem: newerSchemaProblem(data.schemaVersion) };
-  const parsed = CallRecord.safeParse(migrateCall(data));
+  const parsed = callRecordSchema().safeParse(migrateCall(data));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { ok: false, problem: oneLineProblem(`${formatIssuePath(issue.path)}: ${issue.message}`) };
