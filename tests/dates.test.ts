@@ -52,6 +52,8 @@ describe('parseWhen: each accepted form (agent in New York, now Wed 25 Nov 2026 
     ['Tomorrow', allDay('2026-11-26T05:00:00.000Z')],
     ['tomorow', allDay('2026-11-26T05:00:00.000Z')],
     ['tommorow', allDay('2026-11-26T05:00:00.000Z')],
+    ['tmorow', allDay('2026-11-26T05:00:00.000Z')],
+    ['tmorow 2pm', timed('2026-11-26T19:00:00.000Z')],
     ['tmrw', allDay('2026-11-26T05:00:00.000Z')],
     ['  tomorrow  ', allDay('2026-11-26T05:00:00.000Z')],
     ['2026-12-01', allDay('2026-12-01T05:00:00.000Z')],

@@ -61,8 +61,9 @@ export function matchDateWord(token: string): DateWord | undefined {
     if (month >= 0) return { kind: 'month', month: month + 1 };
   }
   // Typos: accept the single closest word, and only when it is close enough for the
-  // word's length — 'tusday' is Tuesday, but 'munday' (Monday or Sunday?) is refused.
-  const allowed = token.length >= 7 ? 2 : token.length >= 4 ? 1 : 0;
+  // word's length — 'tusday' is Tuesday, 'tmorow' tomorrow, but 'munday' (Monday or
+  // Sunday?) is refused. The prompt shows the date it understood next to the answer.
+  const allowed = token.length >= 6 ? 2 : token.length >= 4 ? 1 : 0;
   if (allowed === 0) return undefined;
   let best: DateWord | undefined;
   let bestDistance = Infinity;
