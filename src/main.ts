@@ -1,6 +1,6 @@
 import { buildProgram, CommanderError, type GlobalOptions } from './cli.js';
 import type { Context } from './context.js';
-import { systemTimeZone } from './dates/zone.js';
+import { systemTimeZone, unknownTz } from './dates/zone.js';
 import { resolveAgent, resolveDataDir } from './paths.js';
 import { packageVersion } from './installPaths.js';
 import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
@@ -12,23 +12,30 @@ import { sanitizeForTerminal } from './render/terminalText.js';
  * 70 internal error (a bug), 129/130/143 hang-up/Ctrl-C/terminated.
  */
 
+const warn = (message: string) => process.stderr.write(`csr-call: warning: ${sanitizeForTerminal(message, { keepNewlines: false })}\n`);
+
 function makeContext(globals: GlobalOptions): Context {
   if (globals.color === false) process.env.NO_COLOR = '1';
-  // Resolved on first use: asking Intl for the system zone costs ~20 ms of start-up (ICU),
-  // which a command that shows no date (an empty follow-up list) need not pay.
+  // Resolved on first use: on a machine whose zone is not a link to the zone database,
+  // only Intl knows it, at ~25 ms of start-up a command that shows no date need not pay.
   let timeZone: string | undefined;
   return {
     dataDir: resolveDataDir(globals.dataDir),
     agent: resolveAgent(globals.agent),
     now: () => new Date(),
     get timeZone() {
-      return (timeZone ??= systemTimeZone());
+      if (timeZone === undefined) {
+        timeZone = systemTimeZone();
+        const unknown = unknownTz();
+        if (unknown !== undefined) warn(`TZ=${unknown} is not a time zone this machine knows; times are in UTC (set TZ to a name like Europe/London)`);
+      }
+      return timeZone;
     },
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
-    warn: (message) => process.stderr.write(`csr-call: warning: ${sanitizeForTerminal(message, { keepNewlines: false })}\n`),
+    warn,
   };
 }
 

@@ -17,7 +17,7 @@ import { callRecordSchema, type CallRecord } from '../src/store/callRecord.js';
 import { callPath } from '../src/store/callFiles.js';
 import { parseCallText, serializeCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { tempDir, testContext } from './helpers.js';
+import { pathsOf, tempDir, testContext } from './helpers.js';
 
 /**
  * Issue 4 §5, the property half: random `--answers` files through the real engine, and
@@ -174,13 +174,6 @@ describe('random --answers files through the engine', () => {
 // Random call files through list, followups, export and stats
 
 type Json = unknown;
-
-function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
-  const out = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
-  return out;
-}
 
 type Damage =
   | { kind: 'none' }

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { tzOffset } from '@date-fns/tz/tzOffset';
 import { describeLateness, formatDateTime, parseDay, parseWhen, startOfDayIn } from '../src/dates/index.js';
-import { systemTimeZone, zoneOffsetMinutes, zonedParts } from '../src/dates/zone.js';
+import { systemTimeZone, unknownTz, zoneOffsetMinutes, zonedParts } from '../src/dates/zone.js';
+import { runCli, tempDir } from './helpers.js';
 
 // The answers depend on the agent's zone only, never on the machine's. (TZDate's own
 // wall-time constructor picks a different 01:30 on London's autumn change depending on
@@ -54,6 +55,21 @@ describe('systemTimeZone', () => {
     for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 86_400_000) {
       expect(tzOffset(zone, new Date(t))).toBe(0 - new Date(t).getTimezoneOffset());
     }
+  });
+
+  it('a TZ this machine does not know reads as UTC, which is what Date uses then, and is reported', () => {
+    expect(systemTimeZone({ TZ: 'Nowhere/Atlantis' })).toBe('UTC');
+    expect(unknownTz({ TZ: 'Nowhere/Atlantis' })).toBe('Nowhere/Atlantis');
+    expect(systemTimeZone({ TZ: '../../etc/passwd' })).toBe('UTC');
+    expect(unknownTz({ TZ: 'America/New_York' })).toBeUndefined();
+    expect(unknownTz({})).toBeUndefined();
+  });
+
+  it('the CLI says so in one warning line and goes on in UTC', () => {
+    const dataDir = tempDir();
+    const result = runCli(['list', '--from', 'today'], { env: { CSR_CALL_HOME: dataDir, TZ: 'Nowhere/Atlantis' } });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('csr-call: warning: TZ=Nowhere/Atlantis is not a time zone this machine knows; times are in UTC (set TZ to a name like Europe/London)\n');
   });
 
   it('an unknown zone is refused when read, not taken for UTC', () => {

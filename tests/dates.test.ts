@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/errors.js';
+import { userErrorOf } from './helpers.js';
 import {
   ACCEPTED_AGE_FORMS,
   ACCEPTED_DATE_FORMS,
@@ -29,16 +29,6 @@ function when(input: string, now = WED_9AM, timeZone = NY) {
 function day(input: string, opts: { now?: Date; timeZone?: string; direction?: 'past' | 'future' } = {}) {
   const r = parseDay(input, { now: opts.now ?? WED_9AM, timeZone: opts.timeZone ?? NY, direction: opts.direction });
   return [r.start.toISOString(), r.end.toISOString()];
-}
-
-function errorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('parseWhen: each accepted form (agent in New York, now Wed 25 Nov 2026 09:00)', () => {
@@ -290,11 +280,11 @@ describe('parseDay', () => {
     ['+4h', 'is a time, but a whole day is needed here'],
     ['fri America/Chicago', 'always in your own time zone'],
   ])('refuses %j', (input, message) => {
-    expect(errorOf(() => day(input)).message).toContain(message);
+    expect(userErrorOf(() => day(input)).message).toContain(message);
   });
 
   it('lists the accepted day forms for a bad day', () => {
-    const error = errorOf(() => day('someday'));
+    const error = userErrorOf(() => day('someday'));
     expect(error.message).toBe(`"someday" is not a day I understand; use ${ACCEPTED_DAY_FORMS}`);
     expect(error.exitCode).toBe(2);
   });
@@ -414,7 +404,7 @@ describe('parseAge', () => {
   });
 
   it.each(['', 'x', '0d', '2x', '2y 2y', '-3d', '2.5y', 'y2'])('refuses %j', (input) => {
-    const error = errorOf(() => parseAge(input));
+    const error = userErrorOf(() => parseAge(input));
     expect(error.message).toContain(ACCEPTED_AGE_FORMS);
   });
 });
@@ -434,7 +424,7 @@ describe('bad dates', () => {
     '10:00Z', // an offset needs a date
     'tomorrow yesterday',
   ])('%j lists the accepted forms on one line', (input) => {
-    const error = errorOf(() => parseWhen(input, { now: WED_9AM, timeZone: NY }));
+    const error = userErrorOf(() => parseWhen(input, { now: WED_9AM, timeZone: NY }));
     expect(error.message).toBe(`${JSON.stringify(input)} is not a date I understand; use ${ACCEPTED_DATE_FORMS}`);
     expect(error.message).not.toContain('\n');
     expect(error.exitCode).toBe(2);
@@ -455,7 +445,7 @@ describe('bad dates', () => {
     ['fri 10:00 Mars/Olympus', 'unknown time zone "Mars/Olympus"; use an IANA name like America/Chicago or Europe/London'],
     ['fri 10:00 EST', '"EST" is ambiguous; name the customer\'s time zone like America/New_York or Europe/London'],
   ])('%j says what is wrong', (input, message) => {
-    const error = errorOf(() => parseWhen(input, { now: WED_9AM, timeZone: NY }));
+    const error = userErrorOf(() => parseWhen(input, { now: WED_9AM, timeZone: NY }));
     expect(error.message).toBe(message);
     expect(error.message).not.toContain('\n');
   });
@@ -473,9 +463,9 @@ describe('bad dates', () => {
 
 describe('absurd amounts', () => {
   it.each(['+99999999d', '+999999999h', '0999-01-01'])('%j is refused', (input) => {
-    expect(errorOf(() => parseWhen(input, { now: WED_9AM, timeZone: NY })).message).toBe(`"${input}" is too far away to be a date`);
+    expect(userErrorOf(() => parseWhen(input, { now: WED_9AM, timeZone: NY })).message).toBe(`"${input}" is too far away to be a date`);
   });
   it('in a day range too', () => {
-    expect(errorOf(() => parseDay('-99999999d', { now: WED_9AM, timeZone: NY })).message).toBe('"-99999999d" is too far away to be a day');
+    expect(userErrorOf(() => parseDay('-99999999d', { now: WED_9AM, timeZone: NY })).message).toBe('"-99999999d" is too far away to be a day');
   });
 });

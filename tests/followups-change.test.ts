@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { userErrorOf } from './helpers.js';
 import { markDone, nextOccurrence, promiseDeadline, snooze } from '../src/followups/changeFollowUp.js';
-import { UserError } from '../src/errors.js';
 import { callRecordSchema } from '../src/store/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
 
 const NY = 'America/New_York';
 const ID = '20261120-090000-k3v9q2';
-
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('markDone', () => {
   const record = makeCall({
@@ -48,10 +38,10 @@ describe('markDone', () => {
   });
 
   it('refuses an unknown or already done follow-up with one clear line', () => {
-    const unknown = thrown(() => markDone(record, `${ID}.f9`, { at, by: 'bob', timeZone: 'UTC' }));
+    const unknown = userErrorOf(() => markDone(record, `${ID}.f9`, { at, by: 'bob', timeZone: 'UTC' }));
     expect(unknown.message).toBe('call k3v9q2 has no follow-up k3v9q2.f9: it has k3v9q2.f1, k3v9q2.f2');
     const { record: done } = markDone(record, `${ID}.f1`, { at, by: 'bob', timeZone: 'UTC' });
-    const again = thrown(() => markDone(done, `${ID}.f1`, { at, by: 'bob', timeZone: 'UTC' }));
+    const again = userErrorOf(() => markDone(done, `${ID}.f1`, { at, by: 'bob', timeZone: 'UTC' }));
     expect(again.message).toBe('cannot mark done k3v9q2.f1: it is already done on 2026-11-23');
     expect(again.message).not.toContain('\n');
   });
@@ -170,13 +160,13 @@ describe('snooze', () => {
   });
 
   it('refuses the past, a done follow-up and an unknown one', () => {
-    expect(thrown(() => snooze(record, `${ID}.f1`, { ...base, until: new Date('2026-11-23T13:00:00Z') })).message).toContain('in the past');
+    expect(userErrorOf(() => snooze(record, `${ID}.f1`, { ...base, until: new Date('2026-11-23T13:00:00Z') })).message).toContain('in the past');
     // Today as a whole day is still fine.
     expect(() => snooze(record, `${ID}.f1`, { ...base, until: new Date('2026-11-23T00:00:00Z'), allDay: true })).not.toThrow();
     const { record: done } = markDone(record, `${ID}.f1`, { at, by: 'bob', timeZone: 'UTC' });
-    expect(thrown(() => snooze(done, `${ID}.f1`, { ...base, until: new Date('2026-11-30T00:00:00Z') })).message).toBe(
+    expect(userErrorOf(() => snooze(done, `${ID}.f1`, { ...base, until: new Date('2026-11-30T00:00:00Z') })).message).toBe(
       'cannot snooze k3v9q2.f1: it is already done on 2026-11-23',
     );
-    expect(thrown(() => snooze(record, `${ID}.f7`, { ...base, until: new Date('2026-11-30T00:00:00Z') })).exitCode).toBe(1);
+    expect(userErrorOf(() => snooze(record, `${ID}.f7`, { ...base, until: new Date('2026-11-30T00:00:00Z') })).exitCode).toBe(1);
   });
 });

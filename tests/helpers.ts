@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { Context } from '../src/context.js';
+import { UserError } from '../src/errors.js';
 
 export const BIN = fileURLToPath(new URL('../bin/csr-call.js', import.meta.url));
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +16,25 @@ export function tempDir(prefix = 'csr-call-'): string {
 }
 
 // eslint-disable-next-line no-control-regex
+/** The UserError `fn` throws (the test fails when it throws nothing, or something else). */
+export function userErrorOf(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    return error as UserError;
+  }
+  throw new Error('expected a UserError');
+}
+
+/** Every path (as keys/indexes) in a JSON value. */
+export function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  const out = [prefix];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
+  return out;
+}
+
 export const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
 
 export interface TestContext extends Context {

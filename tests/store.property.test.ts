@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { pathsOf } from './helpers.js';
 import { parseCallText, serializeCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
 
@@ -26,14 +27,6 @@ function expectClearVerdict(text: string): void {
 const base = makeCall({ followups: [{}, { status: 'done', doneAt: '2026-11-21T10:00:00.000Z' }], promises: [{}] });
 
 type Json = unknown;
-/** Every path (as keys/indexes) in a JSON value. */
-function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
-  const out = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
-  return out;
-}
-
 type Mutation =
   | { kind: 'replace'; path: number; value: Json }
   | { kind: 'delete'; path: number }

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { OperationError, UserError } from '../errors.js';
 import type { CallRecord } from '../store/callRecord.js';
 import type { ScannedCall } from '../store/callStore.js';
-import { listCallFilesIn, listMonthDirs } from '../store/callFiles.js';
+import { listCallFilesIn, listMonthDirs, monthInRange } from '../store/callFiles.js';
 import { createAtomicWriteStream, type AtomicWriteStream } from '../store/writeFileAtomic.js';
 import { stringify } from 'csv-stringify/sync';
 import { CALL_COLUMNS, FOLLOWUP_COLUMNS, headerOf, rowOf, type CsvCell } from '../export/csvColumns.js';
@@ -218,12 +218,10 @@ async function* batched(chunks: AsyncIterable<string>, size = 64 * 1024): AsyncG
 
 /** How many call files the scan will read (directory listings only): the bar's 100%. */
 async function countCallFiles(dataDir: string, range: DayRange): Promise<number> {
-  const monthKey = (d: Date) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  const { from, to } = scanOptionsFor(range);
+  const scan = scanOptionsFor(range);
   let total = 0;
   for (const month of await listMonthDirs(dataDir)) {
-    if (from && month.month < monthKey(from)) continue;
-    if (to && month.month > monthKey(to)) continue;
+    if (!monthInRange(month.month, scan)) continue;
     total += (await listCallFilesIn(month.path)).length;
   }
   return total;

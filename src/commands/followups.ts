@@ -15,7 +15,7 @@ import { MAX_DAYS, nothingDueText, shortFollowUpId } from '../followups/boardWor
  * through `loadOpenFollowUps` (the cached seam), and `done`/`snooze` import the store and
  * the change functions only when they run. The date code, chalk and the text rendering
  * (`followups/boardText.ts`) load only when there is a follow-up to show, and the agent's
- * zone (ICU) is looked up only when a date is worked out.
+ * zone is looked up only when a date is worked out.
  */
 
 export interface FollowupsListOptions {
@@ -58,7 +58,7 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
   warnDamaged(damaged, ctx);
   if (calls.length === 0 && asOf === now) {
     // Nothing open anywhere (a new agent, an empty store): no dates to work out, so none of
-    // the date and colour code is loaded, and the agent's zone (ICU, ~20 ms) is not looked up.
+    // the date and colour code is loaded.
     if (opts.json) ctx.stdout.write(`${JSON.stringify(boardToJson({ asOf, overdue: [], today: [], upcoming: [] }, owner, days), null, 2)}\n`);
     else ctx.stdout.write(nothingDueText({ owner, days }));
     failIfStrict(damaged, opts.strict);

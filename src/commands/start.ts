@@ -182,8 +182,8 @@ async function runWith(
       prompter,
       save,
       now: ctx.now,
-      // Read when a date is answered, not before the first question: finding the system
-      // zone starts Intl, ~25 ms with the caller waiting.
+      // Read when a date is answered, not before the first question: on a machine whose
+      // zone only Intl knows, finding it costs ~25 ms with the caller waiting.
       get timeZone() {
         return ctx.timeZone;
       },

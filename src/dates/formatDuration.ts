@@ -20,7 +20,7 @@ export function formatDuration(seconds: number): string {
 
 /**
  * How long ago, for people: 'just now', '25 min ago', '3 h ago', '2 days ago'. Needs no
- * time zone, so a line that uses it costs no Intl start-up (~25 ms) before a prompt.
+ * time zone: what matters to an agent deciding whether to resume a call.
  */
 export function formatAgo(then: Date, now: Date): string {
   const minutes = Math.floor((now.getTime() - then.getTime()) / 60_000);

@@ -7,7 +7,7 @@
  * which knows it without Intl. Intl's first use costs ~25 ms of start-up, a tenth of what
  * `followups` may take, and for the agent's own zone it would give the same offsets.
  */
-import { readlinkSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
 import { tzOffset } from '@date-fns/tz/tzOffset';
 
 /** A calendar day, independent of any zone. `month` is 1–12. */
@@ -51,14 +51,19 @@ type Env = Readonly<Record<string, string | undefined>>;
 const UTC_ALIASES = new Set(['Etc/UTC', 'Etc/UCT', 'Etc/Universal', 'Etc/Zulu', 'Universal', 'Zulu', 'UCT', 'Etc/GMT', 'GMT', 'Etc/GMT0', 'GMT0']);
 let linkedZone: string | null | undefined;
 
+/** A plausible zone name: what may be looked up in the zone database's folder. */
+const ZONE_NAME = /^[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)*$/;
+let checkedTz: { tz: string; known: boolean } | undefined;
+
 /**
  * The machine's time zone (IANA): TZ when set, else the zone /etc/localtime links to (Linux,
  * macOS), else Intl's answer. The first two are where Node itself finds the zone, and
- * reading them costs nothing, where Intl costs ~25 ms the first time.
+ * reading them costs nothing, where Intl costs ~25 ms the first time. A TZ this machine
+ * does not know gives 'UTC', which is what Date then uses too (see `unknownTz`).
  */
 export function systemTimeZone(env: Env = process.env): string {
   const tz = env.TZ?.replace(/^:/, '');
-  if (tz) return tz;
+  if (tz) return tzIsKnown(tz) ? tz : 'UTC';
   if (linkedZone === undefined) {
     linkedZone = null;
     try {
@@ -69,6 +74,21 @@ export function systemTimeZone(env: Env = process.env): string {
     }
   }
   return linkedZone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+}
+
+/** TZ's value when it names no zone this machine knows (times are then in UTC), else undefined. */
+export function unknownTz(env: Env = process.env): string | undefined {
+  const tz = env.TZ?.replace(/^:/, '');
+  return tz && !tzIsKnown(tz) ? tz : undefined;
+}
+
+/** In the zone database's folder (free to check), else as Intl has it (Node's own copy). */
+function tzIsKnown(tz: string): boolean {
+  if (checkedTz?.tz !== tz) {
+    const known = ZONE_NAME.test(tz) && (existsSync(`/usr/share/zoneinfo/${tz}`) || canonicalTimeZone(tz) !== undefined);
+    checkedTz = { tz, known };
+  }
+  return checkedTz.known;
 }
 
 /**

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } f
 import { sep } from 'node:path';
 import type { CallRecord } from '../store/callRecord.js';
 import type { ScanOptions, ScannedCall } from '../store/callStore.js';
-import { callIdOfFileName, listMonthDirsSync } from '../store/callFiles.js';
+import { callIdOfFileName, listMonthDirsSync, monthInRange } from '../store/callFiles.js';
 import { isTempFileName } from '../store/writeFileAtomic.js';
 import { callFileStamp, checkedCallStamps, sameCallFileStamp, type CallFileStamp } from '../store/summaryCache.js';
 
@@ -41,15 +41,7 @@ type ParseCallText = (text: string) => { ok: true; record: CallRecord } | { ok: 
  */
 export async function* readCallsForExport(dataDir: string, options: Pick<ScanOptions, 'from' | 'to'> = {}): AsyncGenerator<ScannedCall[]> {
   // Listed synchronously too: a promise per directory costs more than reading it.
-  let months = listMonthDirsSync(dataDir);
-  if (options.from) {
-    const first = monthKey(options.from);
-    months = months.filter((m) => m.month >= first);
-  }
-  if (options.to) {
-    const last = monthKey(options.to);
-    months = months.filter((m) => m.month <= last);
-  }
+  const months = listMonthDirsSync(dataDir).filter((m) => monthInRange(m.month, options));
   let parse: ParseCallText | undefined;
   let batch: ScannedCall[] = [];
   for (const month of months) {
@@ -156,4 +148,3 @@ function parseChecked(text: string): CallRecord | undefined {
 }
 
 const JSON_SUFFIX = '.json'.length;
-const monthKey = (date: Date) => `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;

@@ -137,8 +137,8 @@ export function buildFollowUpBoard(calls: readonly CallSummary[], options: Board
 }
 
 /**
- * Nothing open: the day boundaries are worked out only if something reads them. The
- * first time-zone calculation loads ICU (~20 ms), which an empty list need not pay.
+ * Nothing open: the day boundaries are worked out only if something reads them (a zone
+ * other than the machine's own costs Intl's start-up, ~25 ms, which an empty list need not pay).
  */
 function emptyBoard(options: BoardOptions): FollowUpBoard {
   const { asOf, days } = options;

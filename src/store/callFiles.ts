@@ -40,6 +40,16 @@ const MONTH_DIR = /^\d{2}$/;
 const YEAR_DIR = /^\d{4}$/;
 const CALL_FILE = /^(\d{8}-\d{6}-[0-9a-z]{6})\.json$/;
 
+/** `YYYY-MM`: the month directory that calls started at `date` are filed in (ids are UTC). */
+export function monthKeyOf(date: Date): string {
+  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Whether a month (`YYYY-MM`) may hold calls started between `from` and `to` (either open). */
+export function monthInRange(month: string, range: { from?: Date | undefined; to?: Date | undefined }): boolean {
+  return (range.from === undefined || month >= monthKeyOf(range.from)) && (range.to === undefined || month <= monthKeyOf(range.to));
+}
+
 export interface MonthDir {
   /** `YYYY-MM` */
   month: string;

@@ -2,7 +2,7 @@ import { readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { callRecordSchema, CURRENT_SCHEMA_VERSION, type CallRecord } from './callRecord.js';
-import { callPath, ensurePrivateDir, listMonthDirs, listCallFilesIn, readTextOrUndefined } from './callFiles.js';
+import { callPath, ensurePrivateDir, listMonthDirs, listCallFilesIn, monthInRange, readTextOrUndefined } from './callFiles.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 import { formatIssuePath, OperationError, UserError } from '../errors.js';
 import { withFileLock } from './fileLock.js';
@@ -184,23 +184,12 @@ export interface ScanOptions {
   newestFirst?: boolean;
 }
 
-const monthKey = (date: Date) =>
-  `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
-
 /**
  * Every call file in the store, one at a time (so memory stays flat), damaged files
  * reported rather than thrown. Months outside `from`/`to` are not even listed.
  */
 export async function* scanCalls(dataDir: string, options: ScanOptions = {}): AsyncGenerator<ScannedCall> {
-  let months = await listMonthDirs(dataDir);
-  if (options.from) {
-    const first = monthKey(options.from);
-    months = months.filter((m) => m.month >= first);
-  }
-  if (options.to) {
-    const last = monthKey(options.to);
-    months = months.filter((m) => m.month <= last);
-  }
+  const months = (await listMonthDirs(dataDir)).filter((m) => monthInRange(m.month, options));
   if (options.newestFirst) months.reverse();
   for (const month of months) {
     const files = await listCallFilesIn(month.path);

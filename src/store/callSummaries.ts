@@ -1,6 +1,7 @@
 import { phoneDigits, phoneKey } from './customerHistory.js';
 import type { CallRecord, FollowUp } from './callRecord.js';
 import type { ScanOptions } from './callStore.js';
+import { monthInRange } from './callFiles.js';
 import { cachedCallsWithKeys, cachedOpenFollowUps, cachedSummaries, cachedUnfinishedCalls, journalCallChange, type SummarySpec } from './summaryCache.js';
 
 // Nothing here may import zod, directly or not: this module is on the start-up path of
@@ -76,17 +77,13 @@ export function customerKeys(customer: CallSummary['customer']): string[] {
 
 const spec: SummarySpec = { summarize: summarizeCall, customerKeys, dependsOn: [phoneKey, phoneDigits] };
 
-const monthKey = (date: Date) => `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
-
 /**
  * Summaries of every call (or those in the months overlapping `from`/`to`), newest
  * first, with damaged files listed apart. Served from the summary cache, which re-reads
  * only the call files that changed since it was last brought up to date.
  */
 export async function loadCallSummaries(dataDir: string, options: Omit<ScanOptions, 'newestFirst'> = {}): Promise<SummaryLoad> {
-  const first = options.from ? monthKey(options.from) : undefined;
-  const last = options.to ? monthKey(options.to) : undefined;
-  return cachedSummaries(dataDir, spec, (month) => (first === undefined || month >= first) && (last === undefined || month <= last));
+  return cachedSummaries(dataDir, spec, (month) => monthInRange(month, options));
 }
 
 export interface OpenFollowUpLoad {
