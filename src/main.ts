@@ -19,17 +19,15 @@ function makeContext(globals: GlobalOptions): Context {
   // Resolved on first use: on a machine whose zone is not a link to the zone database,
   // only Intl knows it, at ~25 ms of start-up a command that shows no date need not pay.
   let timeZone: string | undefined;
+  // Said before anything else (not in the middle of a call's prompts); cheap unless TZ is set.
+  const unknown = unknownTz();
+  if (unknown !== undefined) warn(`TZ=${unknown} is not a time zone this machine knows; times are in UTC (set TZ to a name like Europe/London)`);
   return {
     dataDir: resolveDataDir(globals.dataDir),
     agent: resolveAgent(globals.agent),
     now: () => new Date(),
     get timeZone() {
-      if (timeZone === undefined) {
-        timeZone = systemTimeZone();
-        const unknown = unknownTz();
-        if (unknown !== undefined) warn(`TZ=${unknown} is not a time zone this machine knows; times are in UTC (set TZ to a name like Europe/London)`);
-      }
-      return timeZone;
+      return (timeZone ??= systemTimeZone());
     },
     stdout: process.stdout,
     stderr: process.stderr,
