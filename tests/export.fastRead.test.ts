@@ -176,9 +176,11 @@ describe('checkedCallStamps', () => {
     }
     // Sorted by name, as the cache writes them.
     const order = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : 1));
-    const shard = { format: 'csr-call summaries 2 abc', month: '2026-11', dir: [1, 2, 3, 4], scannedAt: 0, log: null, entries: order.map((i) => entries[i]) };
+    // As the cache writes a shard: a head line, then one line per entry.
+    const shardText = (lines: unknown[]) =>
+      `${JSON.stringify({ format: 'csr-call summaries 3 abc', month: '2026-11', dir: [1, 2, 3, 4], scannedAt: 0, log: null, tag: 1 })}\n${lines.map((l) => `${JSON.stringify(l)}\n`).join('')}`;
     mkdirSync(summaryCacheDir(dataDir), { recursive: true });
-    const text = JSON.stringify(shard);
+    const text = shardText(order.map((i) => entries[i]));
     expect(text.length).toBeGreaterThan(5 * 64 * 1024);
     writeFileSync(`${summaryCacheDir(dataDir)}/2026-11.json`, text);
 
@@ -191,7 +193,7 @@ describe('checkedCallStamps', () => {
     expect(checkedCallStamps(dataDir, '2026-10').size).toBe(0);
 
     // Entries out of order are not a shard as written: nothing is taken from it.
-    writeFileSync(`${summaryCacheDir(dataDir)}/2026-11.json`, JSON.stringify({ ...shard, entries }));
+    writeFileSync(`${summaryCacheDir(dataDir)}/2026-11.json`, shardText(entries));
     expect(checkedCallStamps(dataDir, '2026-11').size).toBe(0);
   });
 });

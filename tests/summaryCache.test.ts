@@ -138,6 +138,50 @@ describe('summary cache', () => {
     expect(existsIn(summaryCacheDir(dataDir), '2026-09.json')).toBe(false);
   });
 
+  it('takes another program\'s changes into the morning list without rebuilding the month, after csr-call\'s own', async () => {
+    const { dataDir, damagedPath } = await smallStore();
+    later();
+    await loadCallSummaries(dataDir);
+    await loadOpenFollowUps(dataDir);
+    const indexOf = () => JSON.parse(readFileSync(join(summaryCacheDir(dataDir), 'index.json'), 'utf8'));
+    const before = indexOf().months['2026-11'];
+    const shardBefore = readFileSync(join(summaryCacheDir(dataDir), '2026-11.json'), 'utf8');
+
+    // csr-call adds a call (journalled: the index takes it, the shard on disk lags behind).
+    const added = call('2026-11-21', 7, { followups: [{ due: '2026-11-25T15:00:00.000Z' }] });
+    await saveCall(dataDir, added);
+    later(120_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+
+    // Then another program: removes that call, closes call 6's follow-up, adds a call for
+    // customer 4 (open follow-up, so counted), writes a damaged file, and mends the old one.
+    unlinkSync(callPath(dataDir, added.id));
+    await writeAsAnotherProcess(dataDir, { ...call('2026-11-20', 6, { followups: [{ status: 'done', doneAt: '2026-11-21T10:00:00.000Z' }] }), revision: 3 });
+    await writeAsAnotherProcess(dataDir, call('2026-11-22', 8, { customer: { name: 'Customer 4', phone: '+1 555 010 1004' } }));
+    writeFileSync(join(dataDir, 'calls/2026/11/20261122-120000-yyyyyy.json'), 'not json');
+    await writeAsAnotherProcess(dataDir, call('2026-10-20', 9, { id: '20261020-120000-zzzzzz' }));
+    expect(damagedPath).toBe(callPath(dataDir, '20261020-120000-zzzzzz'));
+    later(240_000);
+
+    const open = await loadOpenFollowUps(dataDir);
+    expect({ calls: open.calls, damaged: open.damaged, callCount: open.callCount }).toEqual(await openTruth(dataDir));
+    expect(open.calls.map((c) => c.id)).toEqual(['20261015-090004-a00004', '20260910-090002-a00002']);
+    expect(open.callsPerCustomer.get('p:5550101004')).toBe(2);
+    expect(open.damaged.map((d) => d.path)).toEqual([join(dataDir, 'calls/2026/11/20261122-120000-yyyyyy.json')]);
+    // Taken from the changes alone: the month's entry is still built on the shard on disk.
+    const after = indexOf().months['2026-11'];
+    expect(after.base).toBe(before.base);
+    expect(after.keysTag).toBe(before.keysTag);
+    expect(readFileSync(join(summaryCacheDir(dataDir), '2026-11.json'), 'utf8')).toBe(shardBefore);
+
+    // The lists bring the shards up to date, and nothing differs from a cache built anew.
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
+    expect(await loadCustomerCalls(dataDir, { phone: '+1 555 010 1004' })).toHaveLength(2);
+    const kept = await loadOpenFollowUps(dataDir);
+    rmSync(join(dataDir, 'cache'), { recursive: true });
+    expect(await loadOpenFollowUps(dataDir)).toEqual(kept);
+  });
+
   it('learns of changes made by csr-call from its journal, without scanning the month', async () => {
     const { dataDir } = await smallStore();
     later();
@@ -156,7 +200,7 @@ describe('summary cache', () => {
     for (const month of ['2026-09', '2026-10', '2026-11']) expect(index.months[month].scannedAt).toBe(0); // from the journal
     expect((await loadOpenFollowUps(dataDir)).callsPerCustomer.get('p:5550101006')).toBe(2);
     expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
-    expect(JSON.parse(readFileSync(join(summaryCacheDir(dataDir), '2026-11.json'), 'utf8')).scannedAt).toBe(0);
+    expect(shardHead(dataDir, '2026-11').scannedAt).toBe(0);
 
     // A customer new to the list is looked up in the months' keys files; removing their
     // older call (journalled) must then take exactly that call id off their list.
@@ -211,15 +255,24 @@ describe('summary cache', () => {
     const dir = summaryCacheDir(dataDir);
     writeFileSync(join(dir, 'index.json'), '{"format": "csr-call summ');
     writeFileSync(join(dir, '2026-11.json'), 'null');
-    const shard = JSON.parse(readFileSync(join(dir, '2026-10.json'), 'utf8'));
-    writeFileSync(join(dir, '2026-10.json'), JSON.stringify({ ...shard, format: 'csr-call summaries 0 old' }));
-    writeFileSync(join(dir, '2026-09.json'), JSON.stringify({ ...shard, month: '2026-09', entries: [{ n: 'x.json', summary: 3 }] }));
+    const head = shardHead(dataDir, '2026-10');
+    const [headLine, ...lines] = readFileSync(join(dir, '2026-10.json'), 'utf8').split('\n');
+    writeFileSync(join(dir, '2026-10.json'), [JSON.stringify({ ...head, format: 'csr-call summaries 0 old' }), ...lines].join('\n'));
+    // A shard cut short (a power cut while it was written), and one with a character changed.
+    const september = readFileSync(join(dir, '2026-09.json'), 'utf8');
+    writeFileSync(join(dir, '2026-09.json'), september.slice(0, -40));
+    expect(headLine).toContain('"count":');
 
     expect(await loadCallSummaries(dataDir)).toEqual(expected);
     expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
-    for (const name of ['index.json', '2026-09.json', '2026-10.json', '2026-11.json']) {
-      expect(JSON.parse(readFileSync(join(dir, name), 'utf8')).format).toBe(shard.format);
-    }
+    expect(readFileSync(join(dir, '2026-09.json'), 'utf8').endsWith('\n')).toBe(true); // rebuilt whole
+    const changed = september.replace('"summary":{"id"', '"summary":{"iD"');
+    expect(changed).not.toBe(september);
+    writeFileSync(join(dir, '2026-09.json'), changed);
+    expect(await loadCallSummaries(dataDir)).toEqual(expected);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect(JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')).format).toBe(head.format);
+    for (const month of ['2026-09', '2026-10', '2026-11']) expect(shardHead(dataDir, month).format).toBe(head.format);
   });
 
   it('keeps reporting a damaged file from the cache, and re-checks it once it changes', async () => {
@@ -312,6 +365,11 @@ describe('summary cache', () => {
     expect(existsIn(dataDir, 'cache')).toBe(false);
   });
 });
+
+/** The head line of a month's shard file. */
+function shardHead(dataDir: string, month: string): { format: string; scannedAt: number } {
+  return JSON.parse(readFileSync(join(summaryCacheDir(dataDir), `${month}.json`), 'utf8').split('\n')[0]!);
+}
 
 function existsIn(dir: string, name: string): boolean {
   try {

@@ -38,7 +38,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 
 const MONTH_DIR = /^\d{2}$/;
 const YEAR_DIR = /^\d{4}$/;
-const CALL_FILE = /^(\d{8}-\d{6}-[0-9a-z]{6})\.json$/;
+const CALL_FILE = /^\d{8}-\d{6}-[0-9a-z]{6}\.json$/;
 
 /** `YYYY-MM`: the month directory that calls started at `date` are filed in (ids are UTC). */
 export function monthKeyOf(date: Date): string {
@@ -70,7 +70,8 @@ export async function listMonthDirs(dataDir: string): Promise<MonthDir[]> {
 
 /** The call id a file name in a month directory stands for, or undefined (temp files, strays). */
 export function callIdOfFileName(name: string): string | undefined {
-  return CALL_FILE.exec(name)?.[1];
+  // test() and a slice, not exec(): called for every file of a month the cache scans.
+  return CALL_FILE.test(name) ? name.slice(0, -'.json'.length) : undefined;
 }
 
 /**
@@ -107,8 +108,8 @@ export async function listCallFilesIn(monthDir: string): Promise<CallFileEntry[]
   const entries: CallFileEntry[] = [];
   for (const name of await readdirOrEmpty(monthDir)) {
     if (isTempFileName(name)) continue;
-    const match = CALL_FILE.exec(name);
-    if (match) entries.push({ id: match[1]!, path: join(monthDir, name) });
+    const id = callIdOfFileName(name);
+    if (id) entries.push({ id, path: join(monthDir, name) });
   }
   return entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -1,5 +1,5 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import type { CallRecord } from './callRecord.js';
 import type { CallSummary, DamagedFile } from './callSummaries.js';
 import { callIdOfFileName, ensurePrivateDir, listMonthDirsSync } from './callFiles.js';
@@ -14,8 +14,9 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  * - `index.json`: per month, the calls with open follow-ups, the damaged files and the
  *   number of calls; for each customer with an open follow-up, the ids of all their
  *   calls. The morning list is built from this file alone when nothing changed.
- * - `YYYY-MM.json`: the month's shard: the summary (or the problem) of every call file in
- *   the month directory, with each file's stamp. `list`, `stats` read these.
+ * - `YYYY-MM.json`: the month's shard: a head line, then one line per call file in the
+ *   month directory: its name, stamp, and summary (or problem). `list`, `stats` read
+ *   these; a summary is parsed only when it is used.
  * - `YYYY-MM.keys`: the month's customer keys as sorted (hash, call id) pairs of numbers:
  *   finds a customer's calls without reading the shards.
  * - `YYYY-MM.log`: the change journal. csr-call appends one line per call file it writes
@@ -28,7 +29,8 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  * "before" is the previous one's "after") and the directory holds the number of files
  * they add up to, the records say everything that changed, and are applied without
  * touching the call files. Otherwise (a file written by another program, a journal line
- * lost) the month is scanned: every file stat'ed, changed ones re-read and validated.
+ * lost) the month is scanned: every file stat'ed, changed ones re-read and validated;
+ * the index entry then takes just those changes (see entryFromChanges).
  *
  * Timestamps have a granularity (a few ms on ext4, 2 s on FAT): a change in the same
  * tick as our look leaves the stamp as it was. A stamp seen by a scan is trusted only if
@@ -44,7 +46,7 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  */
 
 /** Bump when the layout of the cache files changes (the summary's shape is fingerprinted). */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 /** A stamp this old when observed cannot be shared with a later change (coarsest: FAT's 2 s). */
 export const SETTLE_MS = 2_100;
 /** A journal this long, once applied, is removed (writers start a new one). */
@@ -57,25 +59,70 @@ type Stamp = [number, number, number, number];
 /** Where a journal was read up to: its inode and byte offset; null when there was none. */
 type LogPos = [number, number] | null;
 
+/** What a shard knows of one call file: its summary, or why it is not a good call. */
+interface EntryBody {
+  summary?: CallSummary;
+  problem?: string;
+}
+
+/**
+ * One call file in a shard. The name and stamp are read with the shard; the summary is
+ * parsed from `line` only when asked for (`bodyOf`): a scan that finds ten changed files
+ * in a month of 3,000 parses ten summaries, not 3,000, and writes the others back as
+ * they were read.
+ */
 interface ShardEntry {
   /** File name in the month directory. */
   n: string;
   /** Absent when the file could not be read at all: it is then retried on every scan. */
   s?: Stamp;
-  summary?: CallSummary;
-  problem?: string;
+  /** The entry as one line of the shard file (JSON: `{"n":…,"s":[…],"summary":{…}}` or `…"problem":…}`). */
+  line: string;
+  /** Whether it is a good call (has a summary) rather than a damaged file. */
+  good: boolean;
+  body?: EntryBody;
 }
 
-interface Shard {
+interface ShardHead {
   format: string;
   month: string;
   dir: Stamp;
   /** Date.now() before the stamp was taken by the last scan; 0 when it came from the journal. */
   scannedAt: number;
   log: LogPos;
+  /** Changes with every write of the shard: an index entry says which shard it was built on. */
+  tag: number;
+}
+
+interface Shard extends ShardHead {
   /** Sorted by name (= by call id = by start time). */
   entries: ShardEntry[];
 }
+
+function makeEntry(n: string, s: Stamp | undefined, body: EntryBody): ShardEntry {
+  const line = JSON.stringify(s ? { n, s, ...body } : { n, ...body });
+  const good = body.summary !== undefined;
+  return s ? { n, s, line, good, body } : { n, line, good, body };
+}
+/**
+ * A shard whose line does not parse to what was written there (edited or damaged on
+ * disk: a cut-short file is caught by readShard): the whole cache is rebuilt.
+ */
+class DamagedCacheError extends Error {}
+
+function bodyOf(entry: ShardEntry): EntryBody {
+  if (entry.body) return entry.body;
+  let data: unknown;
+  try {
+    data = JSON.parse(entry.line);
+  } catch {
+    throw new DamagedCacheError();
+  }
+  if (!isObject(data) || data.n !== entry.n || (entry.good ? !isSummary(data.summary) : typeof data.problem !== 'string')) throw new DamagedCacheError();
+  return (entry.body = entry.good ? { summary: data.summary as CallSummary } : { problem: data.problem as string });
+}
+const summaryOf = (entry: ShardEntry): CallSummary | undefined => bodyOf(entry).summary;
+const newTag = () => Math.floor(Math.random() * 2 ** 32);
 
 interface IndexMonth {
   dir: Stamp;
@@ -90,6 +137,8 @@ interface IndexMonth {
   damaged: Array<[string, string]>;
   /** Ties the month's keys file to this entry. */
   keysTag: number;
+  /** The tag of the shard this entry was built from (journal records may have been applied since). */
+  base: number;
   /**
    * Calls journalled since the keys file was written, with their customer keys now (none
    * when removed): the keys file is not to be believed about them.
@@ -117,6 +166,12 @@ interface LogRecord {
   /** The file's stamp and summary after a write; both absent for a removal. */
   f?: Stamp;
   s?: CallSummary;
+}
+
+/** A call file re-read (with what it holds now) or gone (no body). */
+interface EntryChange {
+  n: string;
+  body?: EntryBody;
 }
 
 /** What the cache needs from the summary code: passed in, so the two modules don't import each other. */
@@ -149,6 +204,8 @@ const sameStamp = (a: Stamp | null, b: Stamp | null) =>
 const settled = (stamp: Stamp, observedAt: number) => Math.max(stamp[2], stamp[3]) <= observedAt - SETTLE_MS;
 const byId = (a: CallSummary, b: CallSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const monthOfId = (id: string) => `${id.slice(0, 4)}-${id.slice(4, 6)}`;
+/** `YYYYMM`, how the ids of a month (`YYYY-MM`) begin. */
+const idPrefixOf = (month: string) => `${month.slice(0, 4)}${month.slice(5, 7)}`;
 const RANDOM_PARTS = 36 ** 6;
 const twoDigitsAt = (text: string, i: number) => (text.charCodeAt(i) - 48) * 10 + text.charCodeAt(i + 1) - 48;
 /**
@@ -332,40 +389,66 @@ class SummaryCache {
 
   /** The month's shard, brought up to date from the journal or by scanning the directory. */
   async shard(month: MonthState): Promise<Shard> {
+    return (await this.freshShard(month)).shard;
+  }
+
+  /**
+   * The month's shard brought up to date, with what changed since the shard as it was
+   * before (`base`, its tag; undefined when there was no usable shard): every file
+   * re-read or removed. A file may be listed that did not change in the end. `save`
+   * false leaves a rebuilt shard unwritten (`rebuilt` says so): the caller writes it if
+   * it keeps it.
+   */
+  async freshShard(month: MonthState, save = true): Promise<{ shard: Shard; base?: number; changes: EntryChange[]; rebuilt: boolean }> {
     const cached = this.readShard(month.month);
-    if (cached && sameStamp(cached.dir, month.stamp) && (cached.scannedAt === 0 || settled(cached.dir, cached.scannedAt))) return cached;
+    if (cached && sameStamp(cached.dir, month.stamp) && (cached.scannedAt === 0 || settled(cached.dir, cached.scannedAt))) {
+      return { shard: cached, base: cached.tag, changes: [], rebuilt: false };
+    }
     if (cached) {
       const journal = this.journalSince(month, cached.dir, cached.log);
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
         const byName = new Map(cached.entries.map((entry) => [entry.n, entry]));
+        const changes: EntryChange[] = [];
         for (const record of journal.records) {
-          if (record.s && record.f) byName.set(record.n, { n: record.n, s: record.f, summary: record.s });
-          else byName.delete(record.n);
+          if (record.s && record.f) {
+            byName.set(record.n, makeEntry(record.n, record.f, { summary: record.s }));
+            changes.push({ n: record.n, body: { summary: record.s } });
+          } else {
+            byName.delete(record.n);
+            changes.push({ n: record.n });
+          }
         }
         if (byName.size === countCallFiles(month.path)) {
           const entries = [...byName.values()].sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
-          const shard: Shard = { format: this.format, month: month.month, dir: month.stamp, scannedAt: 0, log: journal.end, entries };
+          const shard: Shard = { format: this.format, month: month.month, dir: month.stamp, scannedAt: 0, log: journal.end, tag: newTag(), entries };
           if (this.rotateLog(month.month, shard.log)) shard.log = null;
-          await this.write(`${month.month}.json`, shard);
-          return shard;
+          if (save) await this.writeShard(shard);
+          return { shard, base: cached.tag, changes, rebuilt: true };
         }
       }
     }
-    const shard = await this.scan(month, cached);
-    await this.write(`${month.month}.json`, shard);
-    return shard;
+    const { shard, changes } = await this.scan(month, cached);
+    if (save) await this.writeShard(shard);
+    return { shard, ...(cached ? { base: cached.tag } : {}), changes, rebuilt: true };
   }
 
   /** The index entry of a month, from a shard (exact), with the month's keys file rewritten to match. */
   async entryFromShard(shard: Shard): Promise<IndexMonth> {
     const pairs: Array<[number, number]> = [];
+    const summaries: CallSummary[] = [];
+    const damaged: Array<[string, string]> = [];
     for (const entry of shard.entries) {
-      if (!entry.summary) continue;
-      const idNumber = callIdNumber(entry.summary.id);
-      for (const key of this.keysOf(entry.summary)) pairs.push([keyHash(key), idNumber]);
+      const { summary, problem } = bodyOf(entry);
+      if (!summary) {
+        damaged.push([entry.n, problem ?? 'unknown problem']);
+        continue;
+      }
+      summaries.push(summary);
+      const idNumber = callIdNumber(summary.id);
+      for (const key of this.keysOf(summary)) pairs.push([keyHash(key), idNumber]);
     }
     pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const keysTag = Math.floor(Math.random() * 2 ** 32);
+    const keysTag = newTag();
     const keys = new Float64Array(2 + 2 * pairs.length);
     keys[0] = keysTag;
     keys[1] = pairs.length;
@@ -378,11 +461,12 @@ class SummaryCache {
       dir: shard.dir,
       scannedAt: shard.scannedAt,
       log: shard.log,
-      calls: shard.entries.filter((e) => e.summary).length,
-      open: shard.entries.flatMap((e) => (e.summary && e.summary.openFollowups.length > 0 ? [e.summary] : [])),
-      unfinished: shard.entries.flatMap((e) => (e.summary && e.summary.status === 'in-progress' ? [e.summary] : [])),
-      damaged: shard.entries.flatMap((e) => (e.summary ? [] : [[e.n, e.problem ?? 'unknown problem'] as [string, string]])),
+      calls: summaries.length,
+      open: summaries.filter((summary) => summary.openFollowups.length > 0),
+      unfinished: summaries.filter((summary) => summary.status === 'in-progress'),
+      damaged,
       keysTag,
+      base: shard.tag,
       journalled: {},
     };
   }
@@ -444,6 +528,7 @@ class SummaryCache {
         !Array.isArray(entry.damaged) ||
         !entry.damaged.every((d) => Array.isArray(d) && typeof d[0] === 'string' && typeof d[1] === 'string') ||
         typeof entry.keysTag !== 'number' ||
+        typeof entry.base !== 'number' ||
         !isObject(entry.journalled) ||
         !Object.values(entry.journalled).every(isStringArray)
       ) {
@@ -494,57 +579,112 @@ class SummaryCache {
     }
   }
 
+  /**
+   * A shard file is a head line (JSON: the ShardHead, with the entries' count, length and
+   * checksum) and one line per call file. Each line's name and stamp are read now; the
+   * checksum vouches for the rest, parsed when used. Anything else means no shard.
+   */
   private readShard(month: string): Shard | undefined {
-    const data = readJson(join(this.dir, `${month}.json`));
+    let text: string;
+    try {
+      text = readFileSync(join(this.dir, `${month}.json`), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const headEnd = text.indexOf('\n');
+    if (headEnd < 0) return undefined;
+    let head: unknown;
+    try {
+      head = JSON.parse(text.slice(0, headEnd));
+    } catch {
+      return undefined;
+    }
     if (
-      !isObject(data) ||
-      data.format !== this.format ||
-      data.month !== month ||
-      !isStamp(data.dir) ||
-      typeof data.scannedAt !== 'number' ||
-      !isLogPos(data.log) ||
-      !Array.isArray(data.entries)
+      !isObject(head) ||
+      head.format !== this.format ||
+      head.month !== month ||
+      !isStamp(head.dir) ||
+      typeof head.scannedAt !== 'number' ||
+      !isLogPos(head.log) ||
+      typeof head.tag !== 'number' ||
+      typeof head.count !== 'number' ||
+      head.length !== text.length - headEnd - 1
     ) {
       return undefined;
     }
-    for (const entry of data.entries as unknown[]) {
-      if (!isObject(entry) || typeof entry.n !== 'string' || (entry.s !== undefined && !isStamp(entry.s))) return undefined;
-      if (entry.summary !== undefined ? !isSummary(entry.summary) : typeof entry.problem !== 'string') return undefined;
+    const entries: ShardEntry[] = [];
+    let at = headEnd + 1;
+    while (at < text.length) {
+      const lineEnd = text.indexOf('\n', at);
+      if (lineEnd < 0) return undefined;
+      const entry = shardLine(text.slice(at, lineEnd));
+      // Out of order is not a shard as written (a scan walks it side by side with the listing).
+      if (!entry || (entries.length > 0 && entries[entries.length - 1]!.n >= entry.n)) return undefined;
+      entries.push(entry);
+      at = lineEnd + 1;
     }
-    return data as unknown as Shard;
+    if (entries.length !== head.count) return undefined;
+    const { format, dir, scannedAt, log, tag } = head as unknown as ShardHead;
+    return { format, month, dir, scannedAt, log, tag, entries };
+  }
+
+  /** A cut-short file (a power cut: cache files are not flushed) fails the head's count and length. */
+  async writeShard(shard: Shard): Promise<void> {
+    let body = '';
+    for (const entry of shard.entries) body += `${entry.line}\n`;
+    const { format, month, dir, scannedAt, log, tag } = shard;
+    // Key order matters: checkedCallStamps reads the head's first keys as text.
+    const head = { format, month, dir, scannedAt, log, tag, count: shard.entries.length, length: body.length };
+    await this.write(`${month}.json`, `${JSON.stringify(head)}\n${body}`);
   }
 
   /**
    * Lists the month directory and re-reads only the files whose stamp moved, or whose
    * stamp was too young to be trusted when it was read.
    */
-  private async scan(month: MonthState, previous: Shard | undefined): Promise<Shard> {
+  private async scan(month: MonthState, previous: Shard | undefined): Promise<{ shard: Shard; changes: EntryChange[] }> {
     const scannedAt = Date.now();
     // The directory is stat'ed before it is listed: a change in between makes the stamp
     // stale, and the month is simply looked at again next time.
     const dirStat = statSync(month.path, { throwIfNoEntry: false });
     const names = dirStat ? readdirOrEmpty(month.path).sort() : [];
-    const known = new Map(previous?.entries.map((entry) => [entry.n, entry]));
     // Journal records never carry a young-stamp risk of their own; scanned entries do.
     const trustedUntil = previous ? (previous.scannedAt === 0 ? Infinity : previous.scannedAt) : -Infinity;
     const entries: ShardEntry[] = [];
+    const changes: EntryChange[] = [];
+    // The listing and the previous entries are both sorted by name: walked side by side.
+    const old = previous?.entries ?? [];
+    let next = 0;
     for (const name of names) {
       if (callIdOfFileName(name) === undefined) continue;
-      const path = join(month.path, name);
-      const before = known.get(name);
+      while (next < old.length && old[next]!.n < name) changes.push({ n: old[next++]!.n }); // gone
+      const before = next < old.length && old[next]!.n === name ? old[next++] : undefined;
+      // Not join(): it normalises the path, a cost paid for every file of the month.
+      const path = `${month.path}${sep}${name}`;
       if (before?.s) {
         const st = statSync(path, { throwIfNoEntry: false });
-        if (!st) continue; // removed meanwhile
-        if (sameStamp(before.s, stampOf(st)) && (trustedUntil === Infinity || settled(before.s, trustedUntil))) {
+        if (!st) {
+          changes.push({ n: name }); // removed meanwhile
+          continue;
+        }
+        const s = before.s;
+        if (s[0] === st.ino && s[1] === st.size && s[2] === st.mtimeMs && s[3] === st.ctimeMs && (trustedUntil === Infinity || settled(s, trustedUntil))) {
           entries.push(before);
           continue;
         }
       }
       const entry = await this.readEntry(name, path);
-      if (entry) entries.push(entry);
+      if (entry) {
+        entries.push(entry);
+        changes.push({ n: name, body: bodyOf(entry) });
+      } else if (before) {
+        changes.push({ n: name });
+      }
     }
+    while (next < old.length) changes.push({ n: old[next++]!.n });
     const log = this.logPosition(month.month);
-    return { format: this.format, month: month.month, dir: dirStat ? stampOf(dirStat) : [0, 0, 0, 0], scannedAt, log, entries };
+    const dir: Stamp = dirStat ? stampOf(dirStat) : [0, 0, 0, 0];
+    return { shard: { format: this.format, month: month.month, dir, scannedAt, log, tag: newTag(), entries }, changes };
   }
 
   /** Where the month's journal ends now (read after a scan: see journalSince for why that is safe). */
@@ -567,12 +707,12 @@ class SummaryCache {
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // removed meanwhile
-      return { n: name, problem: `cannot read: ${(error as Error).message}` };
+      return makeEntry(name, undefined, { problem: `cannot read: ${(error as Error).message}` });
     }
     // The validator (zod) is loaded only when a file actually has to be read.
     this.parse ??= (await import('./callStore.js')).parseCallText;
     const result = this.parse(text);
-    return result.ok ? { n: name, s: stamp, summary: this.spec.summarize(result.record) } : { n: name, s: stamp, problem: result.problem };
+    return makeEntry(name, stamp, result.ok ? { summary: this.spec.summarize(result.record) } : { problem: result.problem });
   }
 
   /** A cache that cannot be written (read-only share, full disk) is simply not there next time. */
@@ -582,7 +722,7 @@ class SummaryCache {
         await ensurePrivateDir(this.dir);
         this.dirReady = true;
       }
-      await writeFileAtomic(join(this.dir, name), value instanceof Uint8Array ? value : JSON.stringify(value), { durable: false });
+      await writeFileAtomic(join(this.dir, name), value instanceof Uint8Array || typeof value === 'string' ? value : JSON.stringify(value), { durable: false });
     } catch {
       /* see above */
     }
@@ -609,12 +749,26 @@ export interface CachedSummaries {
   damaged: DamagedFile[];
 }
 
+/**
+ * Runs a read of the cache again on a cache removed whole, when a shard turned out to be
+ * damaged in a way only parsing its lines shows (see bodyOf).
+ */
+async function rebuildingIfDamaged<T>(dataDir: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof DamagedCacheError)) throw error;
+    clearSummaryCache(dataDir);
+    return read();
+  }
+}
+
 /** Summaries of the calls in the months `wanted` accepts, newest first. */
-export async function cachedSummaries(
-  dataDir: string,
-  spec: SummarySpec,
-  wanted: (month: string) => boolean,
-): Promise<CachedSummaries> {
+export async function cachedSummaries(dataDir: string, spec: SummarySpec, wanted: (month: string) => boolean): Promise<CachedSummaries> {
+  return rebuildingIfDamaged(dataDir, () => summariesOnce(dataDir, spec, wanted));
+}
+
+async function summariesOnce(dataDir: string, spec: SummarySpec, wanted: (month: string) => boolean): Promise<CachedSummaries> {
   const cache = new SummaryCache(dataDir, spec);
   const summaries: CallSummary[] = [];
   const damaged: DamagedFile[] = [];
@@ -622,8 +776,9 @@ export async function cachedSummaries(
     const shard = await cache.shard(month);
     for (let i = shard.entries.length - 1; i >= 0; i--) {
       const entry = shard.entries[i]!;
-      if (entry.summary) summaries.push(entry.summary);
-      else damaged.push({ path: join(month.path, entry.n), problem: entry.problem ?? 'unknown problem' });
+      const { summary, problem } = bodyOf(entry);
+      if (summary) summaries.push(summary);
+      else damaged.push({ path: join(month.path, entry.n), problem: problem ?? 'unknown problem' });
     }
   }
   return { summaries, damaged };
@@ -638,39 +793,58 @@ export interface CachedOpenFollowUps {
 
 /**
  * Applies a month's journal records to its index entry, keeping the interest lists in
- * step; false when the directory's file count says something else changed too.
+ * step; undefined when the directory's file count says something else changed too.
  */
-function applyToEntry(cache: SummaryCache, month: MonthState, entry: IndexMonth, records: LogRecord[], interest: Record<string, string[]>): IndexMonth | undefined {
+function applyJournal(cache: SummaryCache, month: MonthState, entry: IndexMonth, records: LogRecord[], interest: Record<string, string[]>): IndexMonth | undefined {
+  if (records.some((record) => callIdOfFileName(record.n) === undefined)) return undefined;
+  let calls = entry.calls;
+  const damagedBefore = new Set(entry.damaged.map(([name]) => name));
+  for (const record of records) {
+    if (record.x && !damagedBefore.delete(record.n)) calls -= 1;
+    if (record.s) calls += 1;
+  }
+  const changes = records.map((record): EntryChange => (record.s ? { n: record.n, body: { summary: record.s } } : { n: record.n }));
+  const updated = applyChanges(cache, entry, changes, interest);
+  if (calls + updated.damaged.length !== countCallFiles(month.path)) return undefined;
+  return { ...updated, dir: month.stamp, scannedAt: 0, calls };
+}
+
+/**
+ * The index entry with `changes` made: each changed call's summary replaces what the
+ * entry had of it, and its ids in the interest lists follow. Applying a change twice
+ * gives what applying it once does, so changes found by a scan may include ones the
+ * entry had already taken from the journal. The call count is left to the caller.
+ */
+function applyChanges(cache: SummaryCache, entry: IndexMonth, changes: EntryChange[], interest: Record<string, string[]>): IndexMonth {
   const open = new Map(entry.open.map((s) => [s.id, s]));
   const unfinished = new Map(entry.unfinished.map((s) => [s.id, s]));
   const damaged = new Map(entry.damaged);
-  let calls = entry.calls;
   const journalled = { ...entry.journalled };
-  for (const record of records) {
-    const id = callIdOfFileName(record.n);
-    if (!id) return undefined;
-    journalled[id] = record.s ? cache.keysOf(record.s) : [];
-    const wasDamaged = damaged.delete(record.n);
-    if (record.x && !wasDamaged) calls -= 1;
+  const changedIds = new Set<string>();
+  for (const { n, body } of changes) {
+    const id = callIdOfFileName(n)!;
+    changedIds.add(id);
+    const summary = body?.summary;
+    journalled[id] = summary ? cache.keysOf(summary) : [];
+    damaged.delete(n);
     open.delete(id);
     unfinished.delete(id);
-    for (const ids of Object.values(interest)) {
-      const at = ids.indexOf(id);
-      if (at >= 0) ids.splice(at, 1);
-    }
-    if (record.s) {
-      calls += 1;
-      if (record.s.openFollowups.length > 0) open.set(id, record.s);
-      if (record.s.status === 'in-progress') unfinished.set(id, record.s);
-      for (const key of cache.keysOf(record.s)) interest[key]?.push(id);
+    if (summary) {
+      if (summary.openFollowups.length > 0) open.set(id, summary);
+      if (summary.status === 'in-progress') unfinished.set(id, summary);
+    } else if (body) {
+      damaged.set(n, body.problem ?? 'unknown problem');
     }
   }
-  if (calls + damaged.size !== countCallFiles(month.path)) return undefined;
+  for (const ids of Object.values(interest)) {
+    for (let i = ids.length - 1; i >= 0; i--) if (changedIds.has(ids[i]!)) ids.splice(i, 1);
+  }
+  for (const { body } of changes) {
+    const summary = body?.summary;
+    if (summary) for (const key of cache.keysOf(summary)) interest[key]?.push(summary.id);
+  }
   return {
     ...entry,
-    dir: month.stamp,
-    scannedAt: 0,
-    calls,
     open: [...open.values()].sort(byId),
     unfinished: [...unfinished.values()].sort(byId),
     damaged: [...damaged].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
@@ -679,11 +853,48 @@ function applyToEntry(cache: SummaryCache, month: MonthState, entry: IndexMonth,
 }
 
 /**
+ * The entry of a month whose shard was brought up to date from the shard this entry was
+ * built on (`base`, still the one on disk): the shard's changes applied to the entry,
+ * instead of a summary parsed for every call of the month and its keys file rewritten. The entry may have taken journal
+ * records since: each of them touched a file the scan saw changed or gone, and applying a
+ * change again is harmless. A call added by the journal and removed since is in neither,
+ * so every call the entry names that the shard has not is taken as removed. Undefined
+ * when the entry would drift too far from its keys file (see MAX_JOURNALLED).
+ */
+function entryFromChanges(cache: SummaryCache, entry: IndexMonth, shard: Shard, changes: EntryChange[], interest: Record<string, string[]>): IndexMonth | undefined {
+  // The shard's entries are sorted by name: looked up by halving, not through a set of 3,000 names.
+  const present = (name: string) => {
+    let lo = 0;
+    let hi = shard.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (shard.entries[mid]!.n < name) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < shard.entries.length && shard.entries[lo]!.n === name;
+  };
+  const named = new Set<string>();
+  for (const call of entry.open) named.add(`${call.id}.json`);
+  for (const call of entry.unfinished) named.add(`${call.id}.json`);
+  for (const [name] of entry.damaged) named.add(name);
+  for (const id of Object.keys(entry.journalled)) named.add(`${id}.json`);
+  const idPrefix = idPrefixOf(shard.month);
+  for (const ids of Object.values(interest)) for (const id of ids) if (id.startsWith(idPrefix)) named.add(`${id}.json`);
+  const gone: EntryChange[] = [];
+  for (const n of named) if (!present(n)) gone.push({ n });
+  const updated = applyChanges(cache, entry, [...changes, ...gone], interest);
+  if (Object.keys(updated.journalled).length > MAX_JOURNALLED) return undefined;
+  const calls = shard.entries.reduce((count, e) => count + (e.good ? 1 : 0), 0);
+  if (calls + updated.damaged.length !== shard.entries.length) return undefined; // cannot be: rebuild rather than trust it
+  return { ...updated, dir: shard.dir, scannedAt: shard.scannedAt, log: shard.log, calls };
+}
+
+/**
  * The calls with open follow-ups, from the index alone when no month changed: the morning
  * list costs the same with 1,000 calls or 100,000.
  */
 export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): Promise<CachedOpenFollowUps> {
-  const { months, index } = await freshIndex(dataDir, spec);
+  const { months, index } = await rebuildingIfDamaged(dataDir, () => freshIndex(dataDir, spec));
   const calls: CallSummary[] = [];
   const damaged: DamagedFile[] = [];
   let callCount = 0;
@@ -702,7 +913,7 @@ export async function cachedOpenFollowUps(dataDir: string, spec: SummarySpec): P
 
 /** Calls still in progress, newest first, from the index. */
 export async function cachedUnfinishedCalls(dataDir: string, spec: SummarySpec): Promise<CallSummary[]> {
-  const { months, index } = await freshIndex(dataDir, spec);
+  const { months, index } = await rebuildingIfDamaged(dataDir, () => freshIndex(dataDir, spec));
   const calls: CallSummary[] = [];
   for (const month of [...months].reverse()) {
     const { unfinished } = index.months[month.month]!;
@@ -717,6 +928,10 @@ export async function cachedUnfinishedCalls(dataDir: string, spec: SummarySpec):
  */
 export async function cachedCallsWithKeys(dataDir: string, spec: SummarySpec, keys: string[]): Promise<CallSummary[]> {
   if (keys.length === 0) return [];
+  return rebuildingIfDamaged(dataDir, () => callsWithKeysOnce(dataDir, spec, keys));
+}
+
+async function callsWithKeysOnce(dataDir: string, spec: SummarySpec, keys: string[]): Promise<CallSummary[]> {
   const { cache, months, index } = await freshIndex(dataDir, spec);
   const found: CallSummary[] = [];
   for (const month of [...months].reverse()) {
@@ -733,7 +948,7 @@ export async function cachedCallsWithKeys(dataDir: string, spec: SummarySpec, ke
     if (ids && ids.size === 0) continue;
     const shard = await cache.shard(month);
     for (let i = shard.entries.length - 1; i >= 0; i--) {
-      const summary = shard.entries[i]!.summary;
+      const summary = summaryOf(shard.entries[i]!);
       if (!summary) continue;
       if (ids ? ids.has(summary.id) : cache.keysOf(summary).some((key) => keys.includes(key))) found.push(summary);
     }
@@ -765,7 +980,7 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
     if (cached) {
       const journal = cache.journalSince(month, cached.dir, cached.log);
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
-        const updated = applyToEntry(cache, month, cached, journal.records, interest);
+        const updated = applyJournal(cache, month, cached, journal.records, interest);
         // Calls journalled since the keys file was written are listed in the index; when they
         // pile up (a busy month) the entry is rebuilt from the shard instead.
         if (updated && Object.keys(updated.journalled).length <= MAX_JOURNALLED) {
@@ -776,7 +991,16 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
         }
       }
     }
-    const shard = await cache.shard(month);
+    // The shard is written only if the entry is rebuilt from it: otherwise the entry stays
+    // built on the shard on disk, and the changes found now are found again by whoever
+    // next brings that shard up to date (`list`, or the next change to the month).
+    const { shard, base, changes, rebuilt } = await cache.freshShard(month, false);
+    const updated = cached && base === cached.base ? entryFromChanges(cache, cached, shard, changes, interest) : undefined;
+    if (updated) {
+      entries.set(month.month, updated);
+      continue;
+    }
+    if (rebuilt) await cache.writeShard(shard);
     shards.set(month.month, shard);
     entries.set(month.month, await cache.entryFromShard(shard));
   }
@@ -787,10 +1011,12 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
   for (const key of Object.keys(interest)) if (!wanted.has(key)) delete interest[key];
   // Months rebuilt from a shard: replace their ids in the lists that were kept.
   for (const [month, shard] of shards) {
-    for (const ids of Object.values(interest)) for (let i = ids.length - 1; i >= 0; i--) if (monthOfId(ids[i]!) === month) ids.splice(i, 1);
+    const idPrefix = idPrefixOf(month);
+    for (const ids of Object.values(interest)) for (let i = ids.length - 1; i >= 0; i--) if (ids[i]!.startsWith(idPrefix)) ids.splice(i, 1);
     for (const entry of shard.entries) {
-      if (!entry.summary) continue;
-      for (const key of cache.keysOf(entry.summary)) interest[key]?.push(entry.summary.id);
+      const summary = summaryOf(entry);
+      if (!summary) continue;
+      for (const key of cache.keysOf(summary)) interest[key]?.push(summary.id);
     }
   }
   // Customers new to the list: look for their calls in every month that may hold them.
@@ -809,8 +1035,9 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
       if (unknown.length === 0) continue;
       const shard = shards.get(month.month) ?? (await cache.shard(month));
       for (const item of shard.entries) {
-        if (!item.summary) continue;
-        for (const key of cache.keysOf(item.summary)) if (unknown.includes(key)) interest[key]!.push(item.summary.id);
+        const summary = summaryOf(item);
+        if (!summary) continue;
+        for (const key of cache.keysOf(summary)) if (unknown.includes(key)) interest[key]!.push(summary.id);
       }
     }
   }
@@ -862,8 +1089,7 @@ export function checkedCallStamps(dataDir: string, month: string): CheckedStamps
     for (let i = 0; i < 4; i++) table[at + 1 + i] = stamp[i]!;
     count += 1;
   };
-  // `YYYYMM`, how the ids of the month begin.
-  const idPrefix = `${month.slice(0, 4)}${month.slice(5, 7)}`;
+  const idPrefix = idPrefixOf(month);
   const checked: CheckedStamps = {
     get size() {
       return count;
@@ -951,6 +1177,34 @@ const emptyCheckedStamps: CheckedStamps = { size: 0, get: () => undefined };
 /** Longer than any entry's head (`{"n":…,"summary":{`), so none is lost between two pieces. */
 const SHARD_CARRY = 512;
 const JSON_NUMBER = String.raw`(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)`;
+
+/**
+ * A shard line's name, stamp (absent for a file that could not be read) and kind, read as
+ * text: `{"n":"<name>","s":[<4 numbers>],"summary":…` or `…,"problem":…`. The rest of the
+ * line is parsed when used (bodyOf). Undefined when the line has another shape.
+ */
+function shardLine(line: string): ShardEntry | undefined {
+  if (!line.startsWith('{"n":"')) return undefined;
+  const nameEnd = line.indexOf('"', 6);
+  if (nameEnd < 0) return undefined;
+  const n = line.slice(6, nameEnd);
+  if (callIdOfFileName(n) === undefined) return undefined;
+  let at = nameEnd + 1;
+  let s: Stamp | undefined;
+  if (line.startsWith(',"s":[', at)) {
+    const c1 = line.indexOf(',', at + 6);
+    const c2 = line.indexOf(',', c1 + 1);
+    const c3 = line.indexOf(',', c2 + 1);
+    const end = line.indexOf(']', c3 + 1);
+    if (c1 < 0 || c2 < 0 || c3 < 0 || end < 0) return undefined;
+    s = [Number(line.slice(at + 6, c1)), Number(line.slice(c1 + 1, c2)), Number(line.slice(c2 + 1, c3)), Number(line.slice(c3 + 1, end))];
+    if (!(Number.isFinite(s[0]) && Number.isFinite(s[1]) && Number.isFinite(s[2]) && Number.isFinite(s[3]))) return undefined;
+    at = end + 1;
+  }
+  const good = line.startsWith(',"summary":{', at);
+  if (!good && !line.startsWith(',"problem":"', at)) return undefined;
+  return s ? { n, s, line, good } : { n, line, good };
+}
 const SHARD_HEAD = new RegExp(String.raw`^\{"format":"csr-call summaries ${CACHE_VERSION} [^"\\]*","month":"(\d{4}-\d{2})","dir":\[[^\]]*\],"scannedAt":${JSON_NUMBER},`);
 /** A good call's entry: only call files' names match (the id is group 1), with the stamp's four numbers. */
 const SHARD_ENTRY = new RegExp(String.raw`\{"n":"(\d{8}-\d{6}-[0-9a-z]{6})\.json","s":\[${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER}\],"summary":\{`, 'g');
