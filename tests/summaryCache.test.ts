@@ -111,10 +111,17 @@ describe('summary cache', () => {
     expect(readdirSync(summaryCacheDir(dataDir)).length).toBeGreaterThan(1); // rebuilt without being asked
   });
 
-  it('filters by month like the plain scan', async () => {
+  it('gives the calls started in a range, and the damaged files of its months', async () => {
     const { dataDir } = await smallStore();
     const load = await loadCallSummaries(dataDir, { from: new Date('2026-10-05T00:00:00Z'), to: new Date('2026-10-31T00:00:00Z') });
-    expect(load.summaries.map((s) => s.id)).toEqual(['20261015-090004-a00004', '20261001-090003-a00003']);
+    expect(load.summaries.map((s) => s.id)).toEqual(['20261015-090004-a00004']);
+    // By the ids, to the second (call 4 started at 09:00:04): `from` is in, `to` is out.
+    const at = (iso: string) => new Date(iso);
+    const ids = async (from: string, to: string) => (await loadCallSummaries(dataDir, { from: at(from), to: at(to) })).summaries.map((s) => s.id);
+    expect(await ids('2026-10-15T09:00:04.000Z', '2026-10-15T09:00:04.001Z')).toEqual(['20261015-090004-a00004']);
+    expect(await ids('2026-10-15T09:00:04.999Z', '2026-10-16T00:00:00.000Z')).toEqual(['20261015-090004-a00004']);
+    expect(await ids('2026-10-15T09:00:05.000Z', '2026-10-16T00:00:00.000Z')).toEqual([]);
+    expect(await ids('2026-10-01T00:00:00.000Z', '2026-10-15T09:00:04.000Z')).toEqual(['20261001-090003-a00003']);
     expect(load.damaged.map((d) => d.path)).toEqual([join(dataDir, 'calls/2026/10/20261020-120000-zzzzzz.json')]);
   });
 

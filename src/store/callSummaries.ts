@@ -2,6 +2,7 @@ import { phoneDigits, phoneKey } from './customerHistory.js';
 import type { CallRecord, FollowUp } from './callRecord.js';
 import type { ScanOptions } from './callStore.js';
 import { monthInRange } from './callFiles.js';
+import { callIdSecond } from './ids.js';
 import { cachedCallsWithKeys, cachedOpenFollowUps, cachedSummaries, cachedUnfinishedCalls, journalCallChange, type SummarySpec } from './summaryCache.js';
 
 // Nothing here may import zod, directly or not: this module is on the start-up path of
@@ -78,12 +79,20 @@ export function customerKeys(customer: CallSummary['customer']): string[] {
 const spec: SummarySpec = { summarize: summarizeCall, customerKeys, dependsOn: [phoneKey, phoneDigits] };
 
 /**
- * Summaries of every call (or those in the months overlapping `from`/`to`), newest
- * first, with damaged files listed apart. Served from the summary cache, which re-reads
- * only the call files that changed since it was last brought up to date.
+ * Summaries of every call (or of those started at or after `from` and before `to` as
+ * their ids say: an id is the UTC start to the second, so a caller wanting finer bounds
+ * compares `startedAt` too), newest first, with the damaged files of those months listed
+ * apart. Served from the summary cache, which re-reads only
+ * the call files that changed since it was last brought up to date.
  */
 export async function loadCallSummaries(dataDir: string, options: Omit<ScanOptions, 'newestFirst'> = {}): Promise<SummaryLoad> {
-  return cachedSummaries(dataDir, spec, (month) => monthInRange(month, options));
+  // A call started at `from` or later has an id of that second or later; one started
+  // before `to` has an id before the second after it.
+  return cachedSummaries(dataDir, spec, {
+    month: (month) => monthInRange(month, options),
+    ...(options.from ? { fromId: callIdSecond(options.from) } : {}),
+    ...(options.to ? { toId: callIdSecond(new Date(Math.ceil(options.to.getTime() / 1000) * 1000)) } : {}),
+  });
 }
 
 export interface OpenFollowUpLoad {

@@ -30,10 +30,12 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
  * every platform, and does not depend on the file system to be unique.
  */
 export function newCallId(at: Date): string {
-  const stamp =
-    `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}-` +
-    `${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
-  return `${stamp}-${randomPart()}`;
+  return `${callIdSecond(at)}-${randomPart()}`;
+}
+
+/** `YYYYMMDD-HHMMSS`: how the ids of calls started in that (UTC) second begin. */
+export function callIdSecond(at: Date): string {
+  return `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}-${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
 }
 
 export function isCallId(text: string): boolean {
