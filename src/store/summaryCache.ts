@@ -17,6 +17,8 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  * - `YYYY-MM.json`: the month's shard: a head line, then one line per call file in the
  *   month directory: its name, stamp, and summary (or problem). `list`, `stats` read
  *   these; a summary is parsed only when it is used.
+ * - `YYYY-MM.stamps`: the shard's file names and stamps as numbers, for a scan that only
+ *   needs to know which files changed.
  * - `YYYY-MM.keys`: the month's customer keys as sorted (hash, call id) pairs of numbers:
  *   finds a customer's calls without reading the shards.
  * - `YYYY-MM.log`: the change journal. csr-call appends one line per call file it writes
@@ -30,7 +32,8 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  * they add up to, the records say everything that changed, and are applied without
  * touching the call files. Otherwise (a file written by another program, a journal line
  * lost) the month is scanned: every file stat'ed, changed ones re-read and validated;
- * the index entry then takes just those changes (see entryFromChanges).
+ * the index entry then takes just those changes (see entryFromChanges), the shard is
+ * brought up to date the same way when a list needs it.
  *
  * Timestamps have a granularity (a few ms on ext4, 2 s on FAT): a change in the same
  * tick as our look leaves the stamp as it was. A stamp seen by a scan is trusted only if
@@ -71,16 +74,30 @@ interface EntryBody {
  * in a month of 3,000 parses ten summaries, not 3,000, and writes the others back as
  * they were read.
  */
-interface ShardEntry {
+interface ShardEntry extends KnownFile {
+  /** The entry as one line of the shard file (JSON: `{"n":…,"s":[…],"summary":{…}}` or `…"problem":…}`). */
+  line: string;
+  body?: EntryBody;
+}
+
+/** A call file as a month's files were last seen (by a shard, or its stamps file). */
+interface KnownFile {
   /** File name in the month directory. */
   n: string;
   /** Absent when the file could not be read at all: it is then retried on every scan. */
   s?: Stamp;
-  /** The entry as one line of the shard file (JSON: `{"n":…,"s":[…],"summary":{…}}` or `…"problem":…}`). */
-  line: string;
   /** Whether it is a good call (has a summary) rather than a damaged file. */
   good: boolean;
-  body?: EntryBody;
+}
+
+/** A month's call files as of a scan: what an index entry needs of a shard. */
+interface MonthFiles<T extends KnownFile = KnownFile> {
+  month: string;
+  dir: Stamp;
+  scannedAt: number;
+  log: LogPos;
+  /** Sorted by name. */
+  entries: T[];
 }
 
 interface ShardHead {
@@ -94,10 +111,7 @@ interface ShardHead {
   tag: number;
 }
 
-interface Shard extends ShardHead {
-  /** Sorted by name (= by call id = by start time). */
-  entries: ShardEntry[];
-}
+interface Shard extends ShardHead, MonthFiles<ShardEntry> {}
 
 function makeEntry(n: string, s: Stamp | undefined, body: EntryBody): ShardEntry {
   const line = JSON.stringify(s ? { n, s, ...body } : { n, ...body });
@@ -409,47 +423,29 @@ class SummaryCache {
 
   /** The month's shard, brought up to date from the journal or by scanning the directory. */
   async shard(month: MonthState): Promise<Shard> {
-    return (await this.freshShard(month)).shard;
-  }
-
-  /**
-   * The month's shard brought up to date, with what changed since the shard as it was
-   * before (`base`, its tag; undefined when there was no usable shard): every file
-   * re-read or removed. A file may be listed that did not change in the end. `save`
-   * false leaves a rebuilt shard unwritten (`rebuilt` says so): the caller writes it if
-   * it keeps it.
-   */
-  async freshShard(month: MonthState, save = true): Promise<{ shard: Shard; base?: number; changes: EntryChange[]; rebuilt: boolean }> {
     const cached = this.readShard(month.month);
-    if (cached && sameStamp(cached.dir, month.stamp) && (cached.scannedAt === 0 || settled(cached.dir, cached.scannedAt))) {
-      return { shard: cached, base: cached.tag, changes: [], rebuilt: false };
-    }
+    if (cached && sameStamp(cached.dir, month.stamp) && (cached.scannedAt === 0 || settled(cached.dir, cached.scannedAt))) return cached;
     if (cached) {
       const journal = this.journalSince(month, cached.dir, cached.log);
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
         const byName = new Map(cached.entries.map((entry) => [entry.n, entry]));
-        const changes: EntryChange[] = [];
         for (const record of journal.records) {
-          if (record.s && record.f) {
-            byName.set(record.n, makeEntry(record.n, record.f, { summary: record.s }));
-            changes.push({ n: record.n, body: { summary: record.s } });
-          } else {
-            byName.delete(record.n);
-            changes.push({ n: record.n });
-          }
+          if (record.s && record.f) byName.set(record.n, makeEntry(record.n, record.f, { summary: record.s }));
+          else byName.delete(record.n);
         }
         if (byName.size === countCallFiles(month.path)) {
           const entries = [...byName.values()].sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
           const shard: Shard = { format: this.format, month: month.month, dir: month.stamp, scannedAt: 0, log: journal.end, tag: newTag(), entries };
           if (this.rotateLog(month.month, shard.log)) shard.log = null;
-          if (save) await this.writeShard(shard);
-          return { shard, base: cached.tag, changes, rebuilt: true };
+          await this.writeShard(shard);
+          return shard;
         }
       }
     }
-    const { shard, changes } = await this.scan(month, cached);
-    if (save) await this.writeShard(shard);
-    return { shard, ...(cached ? { base: cached.tag } : {}), changes, rebuilt: true };
+    const { files } = await this.scan(month, cached);
+    const shard: Shard = { ...(files as MonthFiles<ShardEntry>), format: this.format, tag: newTag() };
+    await this.writeShard(shard);
+    return shard;
   }
 
   /** The index entry of a month, from a shard (exact), with the month's keys file rewritten to match. */
@@ -574,7 +570,7 @@ class SummaryCache {
     if (!gone) return;
     try {
       for (const name of readdirSync(this.dir)) {
-        const match = /^(\d{4}-\d{2})\.(?:json|keys|log)$/.exec(name);
+        const match = /^(\d{4}-\d{2})\.(?:json|keys|log|stamps)$/.exec(name);
         if (match && !(match[1]! in index.months)) unlinkSync(join(this.dir, name));
       }
     } catch {
@@ -649,20 +645,25 @@ class SummaryCache {
   }
 
   /** A cut-short file (a power cut: cache files are not flushed) fails the head's count and length. */
-  async writeShard(shard: Shard): Promise<void> {
+  private async writeShard(shard: Shard): Promise<void> {
     let body = '';
     for (const entry of shard.entries) body += `${entry.line}\n`;
     const { format, month, dir, scannedAt, log, tag } = shard;
     // Key order matters: checkedCallStamps reads the head's first keys as text.
     const head = { format, month, dir, scannedAt, log, tag, count: shard.entries.length, length: body.length };
     await this.write(`${month}.json`, `${JSON.stringify(head)}\n${body}`);
+    await this.writeStamps(shard);
   }
 
   /**
    * Lists the month directory and re-reads only the files whose stamp moved, or whose
-   * stamp was too young to be trusted when it was read.
+   * stamp was too young to be trusted when it was read. `previous` is what the cache knew
+   * of the month (sorted by name); the files the scan finds unchanged are kept from it.
    */
-  private async scan(month: MonthState, previous: Shard | undefined): Promise<{ shard: Shard; changes: EntryChange[] }> {
+  private async scan<T extends KnownFile>(
+    month: MonthState,
+    previous: { scannedAt: number; entries: T[] } | undefined,
+  ): Promise<{ files: MonthFiles<T | ShardEntry>; changes: EntryChange[] }> {
     const scannedAt = Date.now();
     // The directory is stat'ed before it is listed: a change in between makes the stamp
     // stale, and the month is simply looked at again next time.
@@ -670,7 +671,7 @@ class SummaryCache {
     const names = dirStat ? readdirOrEmpty(month.path).sort() : [];
     // Journal records never carry a young-stamp risk of their own; scanned entries do.
     const trustedUntil = previous ? (previous.scannedAt === 0 ? Infinity : previous.scannedAt) : -Infinity;
-    const entries: ShardEntry[] = [];
+    const entries: Array<T | ShardEntry> = [];
     const changes: EntryChange[] = [];
     // The listing and the previous entries are both sorted by name: walked side by side.
     const old = previous?.entries ?? [];
@@ -704,7 +705,56 @@ class SummaryCache {
     while (next < old.length) changes.push({ n: old[next++]!.n });
     const log = this.logPosition(month.month);
     const dir: Stamp = dirStat ? stampOf(dirStat) : [0, 0, 0, 0];
-    return { shard: { format: this.format, month: month.month, dir, scannedAt, log, tag: newTag(), entries }, changes };
+    return { files: { month: month.month, dir, scannedAt, log, entries }, changes };
+  }
+
+  /**
+   * The month scanned against its stamps file (written with each shard) rather than the
+   * shard: 40 bytes a call instead of the summaries' text. For the index, which needs
+   * only what changed; undefined when the stamps file is not that of the shard `tag`.
+   */
+  async scanFromStamps(month: MonthState, tag: number): Promise<{ files: MonthFiles; changes: EntryChange[] } | undefined> {
+    const known = this.readStamps(month.month, tag);
+    return known && this.scan(month, known);
+  }
+
+  /**
+   * `YYYY-MM.stamps`: a shard's files as numbers (Float64Array): tag, count, scannedAt,
+   * then per file its id as a number (see callIdNumber), its stamp, and 1 for a good call
+   * (0 damaged, -1 unread: no stamp).
+   */
+  private async writeStamps(shard: Shard): Promise<void> {
+    const data = new Float64Array(3 + 6 * shard.entries.length);
+    data[0] = shard.tag;
+    data[1] = shard.entries.length;
+    data[2] = shard.scannedAt;
+    shard.entries.forEach((entry, i) => {
+      const at = 3 + 6 * i;
+      data[at] = callIdNumber(entry.n);
+      if (entry.s) for (let k = 0; k < 4; k++) data[at + 1 + k] = entry.s[k]!;
+      data[at + 5] = entry.s ? (entry.good ? 1 : 0) : -1;
+    });
+    await this.write(`${shard.month}.stamps`, new Uint8Array(data.buffer));
+  }
+
+  private readStamps(month: string, tag: number): { scannedAt: number; entries: KnownFile[] } | undefined {
+    let data: Float64Array;
+    try {
+      const bytes = readFileSync(join(this.dir, `${month}.stamps`));
+      const copy = new Uint8Array(bytes.length);
+      copy.set(bytes); // aligned for the Float64Array view
+      data = new Float64Array(copy.buffer, 0, Math.floor(bytes.length / 8));
+    } catch {
+      return undefined;
+    }
+    if (data.length < 3 || data[0] !== tag || data.length !== 3 + 6 * data[1]!) return undefined;
+    const entries: KnownFile[] = [];
+    for (let at = 3; at < data.length; at += 6) {
+      const n = `${callIdOfNumber(month, data[at]!)}.json`;
+      const kind = data[at + 5];
+      entries.push(kind === -1 ? { n, good: false } : { n, s: [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!], good: kind === 1 });
+    }
+    return { scannedAt: data[2]!, entries };
   }
 
   /** Where the month's journal ends now (read after a scan: see journalSince for why that is safe). */
@@ -899,7 +949,7 @@ function applyChanges(cache: SummaryCache, entry: IndexMonth, changes: EntryChan
  * so every call the entry names that the shard has not is taken as removed. Undefined
  * when the entry would drift too far from its keys file (see MAX_JOURNALLED).
  */
-function entryFromChanges(cache: SummaryCache, entry: IndexMonth, shard: Shard, changes: EntryChange[], interest: Record<string, string[]>): IndexMonth | undefined {
+function entryFromChanges(cache: SummaryCache, entry: IndexMonth, shard: MonthFiles, changes: EntryChange[], interest: Record<string, string[]>): IndexMonth | undefined {
   // The shard's entries are sorted by name: looked up by halving, not through a set of 3,000 names.
   const present = (name: string) => {
     let lo = 0;
@@ -1029,16 +1079,19 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
         }
       }
     }
-    // The shard is written only if the entry is rebuilt from it: otherwise the entry stays
-    // built on the shard on disk, and the changes found now are found again by whoever
-    // next brings that shard up to date (`list`, or the next change to the month).
-    const { shard, base, changes, rebuilt } = await cache.freshShard(month, false);
-    const updated = cached && base === cached.base ? entryFromChanges(cache, cached, shard, changes, interest) : undefined;
-    if (updated) {
-      entries.set(month.month, updated);
-      continue;
+    // A change the journal does not account for (another program's): the month is scanned
+    // against the stamps of the shard the entry was built on, and the entry takes what
+    // changed. The shard is left as it is (the entry stays built on it): whoever next
+    // brings it up to date (`list`, or the next such change) finds those changes again.
+    if (cached) {
+      const scanned = await cache.scanFromStamps(month, cached.base);
+      const updated = scanned && entryFromChanges(cache, cached, scanned.files, scanned.changes, interest);
+      if (updated) {
+        entries.set(month.month, updated);
+        continue;
+      }
     }
-    if (rebuilt) await cache.writeShard(shard);
+    const shard = await cache.shard(month);
     shards.set(month.month, shard);
     entries.set(month.month, await cache.entryFromShard(shard));
   }
