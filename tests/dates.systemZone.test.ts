@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { tzOffset } from '@date-fns/tz/tzOffset';
 import { describeLateness, formatDateTime, parseDay, parseWhen, startOfDayIn } from '../src/dates/index.js';
+import { dateTimeFormatter } from '../src/dates/formatDue.js';
 import { systemTimeZone, unknownTz, zoneOffsetMinutes, zonedParts } from '../src/dates/zone.js';
 import { runCli, tempDir } from './helpers.js';
 
@@ -39,6 +40,32 @@ describe.each(['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia
     const start = Date.UTC(2025, 0, 1);
     for (let t = start; t < start + 2 * 366 * 86_400_000; t += 3_600_000 - 60_000) {
       expect(zoneOffsetMinutes(zone, t), new Date(t).toISOString()).toBe(tzOffset(zone, new Date(t)));
+    }
+  });
+});
+
+// A list formats thousands of instants with one formatter, which keeps the last day's text:
+// row after row across daylight-saving changes (whole-hour, half-hour, at midnight), newest
+// first as a list has them and oldest first, it must read as each instant's own wall clock.
+describe.each(['America/New_York', 'Australia/Lord_Howe', 'America/Havana'])('dateTimeFormatter in %s', (zone) => {
+  const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const two = (n: number) => String(n).padStart(2, '0');
+  const wallClock = (at: Date) => {
+    const p = zonedParts(at, zone);
+    return `${WEEKDAYS[p.weekday]} ${p.day} ${MONTHS[p.month - 1]} ${p.year} ${two(p.hour)}:${two(p.minute)}`;
+  };
+  // Every 11 minutes through the weeks of these zones' 2026 changes (March–April, October–November).
+  const instants: Date[] = [];
+  for (const [from, to] of [[Date.UTC(2026, 2, 1), Date.UTC(2026, 3, 10)], [Date.UTC(2026, 8, 28), Date.UTC(2026, 10, 5)]] as const) {
+    for (let t = from; t < to; t += 11 * 60_000) instants.push(new Date(t));
+  }
+
+  it.each(['UTC', zone])('with the machine in %s', (machineZone) => {
+    process.env.TZ = machineZone;
+    for (const order of [[...instants].reverse(), instants]) {
+      const format = dateTimeFormatter(zone);
+      expect(order.map(format)).toEqual(order.map(wallClock));
     }
   });
 });

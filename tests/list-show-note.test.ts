@@ -77,6 +77,22 @@ describe('list', () => {
     expect(await listIds({ from: 'yesterday' })).toEqual(['bobobo']);
   });
 
+  it('--from/--to compare instants, however the start time is spelt (offsets, no milliseconds)', async () => {
+    // New York's 20 Nov starts at 05:00 UTC. Text order is not time order for the offset ones.
+    const ctx = testContext({ now: () => NOW, timeZone: NY });
+    // Ids are the UTC start to the second, as csr-call makes them.
+    const starts: Record<string, string> = {
+      '20261120-050000-atbeg1': '2026-11-20T00:00:00-05:00',
+      '20261120-050000-atbeg2': '2026-11-20T05:00:00Z',
+      '20261120-045959-before': '2026-11-20T04:59:59.999Z',
+      '20261120-045959-plus6h': '2026-11-20T10:59:59+06:00',
+    };
+    for (const [id, startedAt] of Object.entries(starts)) await saveCall(ctx.dataDir, makeCall({ id, startedAt }));
+    expect((await listIds({ from: '2026-11-20' }, ctx)).sort()).toEqual(['atbeg1', 'atbeg2']);
+    const before = testContext({ dataDir: ctx.dataDir, now: () => NOW, timeZone: NY });
+    expect((await listIds({ to: '2026-11-19' }, before)).sort()).toEqual(['before', 'plus6h']);
+  });
+
   it('--from skips older months without reading them', async () => {
     const ctx = await setUp();
     const oldMonth = join(ctx.dataDir, 'calls', '2026', '09');

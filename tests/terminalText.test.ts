@@ -13,8 +13,10 @@ describe('oneLine', () => {
 
   it('gives the same text as the long way round, for any text (the plain-text shortcut included)', () => {
     const pieces = fc.constantFrom('a', 'Z', '9', ' ', '  ', '\t', '\n', '\r\n', '\u001b', '\u007f', '\u0085', 'é', '⏎', '-', '~', '');
+    // White space beyond ASCII, which the plain-text shortcut must not take for a letter.
+    const unicodePieces = fc.constantFrom('Zoë', '🎉', '\u00a0', '\u2028', '\u2029', '\u3000', '\ufeff', '\u200b', '\u1680', '\ud800');
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(pieces).map((parts) => parts.join(''))), (text) => {
+      fc.property(fc.oneof(fc.string(), fc.array(pieces).map((parts) => parts.join('')), fc.array(fc.oneof(pieces, unicodePieces)).map((parts) => parts.join(''))), (text) => {
         expect(oneLine(text)).toBe(slowOneLine(text));
       }),
       { numRuns: 2000 },

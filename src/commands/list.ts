@@ -5,7 +5,7 @@ import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
 import { loadCallSummaries, type CallSummary } from '../store/callSummaries.js';
 import { phoneDigits, startOfDayAfter } from '../followups/followupBoard.js';
-import { formatDateTime } from '../dates/formatDue.js';
+import { dateTimeFormatter } from '../dates/formatDue.js';
 import { parseDay } from '../dates/parseWhen.js';
 import { failIfStrict, warnDamaged } from './damagedFiles.js';
 
@@ -87,17 +87,50 @@ export function phonesMatch(wanted: string, stored: string | undefined): boolean
   return samePhone(wanted, stored);
 }
 
-export function matchesFilter(call: CallSummary, filter: CallFilter): boolean {
-  const started = Date.parse(call.startedAt);
-  if (filter.from && started < filter.from.getTime()) return false;
-  if (filter.to && started >= filter.to.getTime()) return false;
-  if (filter.status && call.status !== filter.status) return false;
-  if (filter.agent && call.agent.toLowerCase() !== filter.agent) return false;
-  if (filter.outcome && (call.outcome ?? '').toLowerCase() !== filter.outcome) return false;
-  if (filter.category && (call.category ?? '').toLowerCase() !== filter.category) return false;
-  if (filter.customer && !(call.customer.name ?? '').toLowerCase().includes(filter.customer)) return false;
-  if (filter.phoneDigits && !phonesMatch(filter.phoneDigits, call.customer.phone)) return false;
-  return true;
+/** A test for `filter`, with its bounds worked out once rather than for every call. */
+export function callMatcher(filter: CallFilter): (call: CallSummary) => boolean {
+  const from = filter.from && instantBound(filter.from);
+  const to = filter.to && instantBound(filter.to);
+  return (call) => {
+    if (from && compareStart(call.startedAt, from) < 0) return false;
+    if (to && compareStart(call.startedAt, to) >= 0) return false;
+    if (filter.status && call.status !== filter.status) return false;
+    if (filter.agent && call.agent.toLowerCase() !== filter.agent) return false;
+    if (filter.outcome && (call.outcome ?? '').toLowerCase() !== filter.outcome) return false;
+    if (filter.category && (call.category ?? '').toLowerCase() !== filter.category) return false;
+    if (filter.customer && !(call.customer.name ?? '').toLowerCase().includes(filter.customer)) return false;
+    if (filter.phoneDigits && !phonesMatch(filter.phoneDigits, call.customer.phone)) return false;
+    return true;
+  };
+}
+
+interface InstantBound {
+  ms: number;
+  /** In `toISOString`'s form, unless its year has more than four digits. */
+  iso?: string;
+}
+
+function instantBound(at: Date): InstantBound {
+  const iso = at.toISOString();
+  return isToIsoString(iso) ? { ms: at.getTime(), iso } : { ms: at.getTime() };
+}
+
+/**
+ * What `toISOString` writes (and the store records): 'YYYY-MM-DDTHH:MM:SS.sssZ'. Of the
+ * instants the call schema accepts (four-digit year, 'T'), only that form is 24 long and ends in 'Z'.
+ */
+function isToIsoString(text: string): boolean {
+  return text.length === 24 && text.charCodeAt(23) === 0x5a; // 'Z'
+}
+
+/**
+ * Negative, zero or positive as `startedAt` is before, at or after `bound` (NaN when it
+ * cannot be read). Two instants written by `toISOString` sort as text in time order,
+ * which spares a Date.parse per call; any other ISO spelling (an offset) is parsed.
+ */
+function compareStart(startedAt: string, bound: InstantBound): number {
+  if (bound.iso !== undefined && isToIsoString(startedAt)) return startedAt < bound.iso ? -1 : startedAt === bound.iso ? 0 : 1;
+  return Date.parse(startedAt) - bound.ms;
 }
 
 export async function listCommand(opts: ListOptions, ctx: Context): Promise<void> {
@@ -105,7 +138,7 @@ export async function listCommand(opts: ListOptions, ctx: Context): Promise<void
   const range = { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) };
   const { summaries, damaged } = await loadCallSummaries(ctx.dataDir, range);
   warnDamaged(damaged, ctx);
-  const calls = summaries.filter((call) => matchesFilter(call, filter));
+  const calls = summaries.filter(callMatcher(filter));
 
   if (opts.json) {
     ctx.stdout.write(`${JSON.stringify({ calls: calls.map(callToJson) }, null, 2)}\n`);
@@ -160,28 +193,38 @@ function renderCallList(calls: readonly CallSummary[], ctx: Context): string {
   const color = colorsFor(ctx.stdout, ctx.env);
   const header = ['ID', 'STARTED', 'STATUS', 'CUSTOMER', 'PHONE', 'CATEGORY', 'OUTCOME'];
   const caps = [6, 40, 11, 24, 18, 16, 14];
-  const rows = calls.map((call) => [
-    call.id.slice(-6),
-    formatDateTime(new Date(call.startedAt), ctx.timeZone),
-    call.status,
-    oneLine(call.customer.name ?? '-', caps[3]),
-    oneLine(call.customer.phone ?? '-', caps[4]),
-    oneLine(call.category ?? '-', caps[5]),
-    oneLine(call.outcome ?? '-', caps[6]),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  // A list can have thousands of rows: one array per column rather than one per row, and
+  // each column's width kept as it fills rather than found again over all its cells.
+  const columns = header.map(() => new Array<string>(calls.length));
+  const widths = header.map((name) => name.length);
+  const setCell = (column: number, row: number, cell: string) => {
+    columns[column]![row] = cell;
+    if (cell.length > widths[column]!) widths[column] = cell.length;
+  };
+  const formatStarted = dateTimeFormatter(ctx.timeZone);
+  calls.forEach((call, row) => {
+    setCell(0, row, call.id.slice(-6));
+    setCell(1, row, formatStarted(new Date(call.startedAt)));
+    setCell(2, row, call.status);
+    setCell(3, row, oneLine(call.customer.name ?? '-', caps[3]));
+    setCell(4, row, oneLine(call.customer.phone ?? '-', caps[4]));
+    setCell(5, row, oneLine(call.category ?? '-', caps[5]));
+    setCell(6, row, oneLine(call.outcome ?? '-', caps[6]));
+  });
   const used = widths.reduce((sum, w) => sum + w + 2, 0);
   // On a terminal the problem fills the line; piped, the first 60 characters or so.
   const problemWidth = ctx.stdout.columns ? Math.max(30, ctx.stdout.columns - used - 1) : 60;
-  const pad = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
-  const lines = [color.dim(`${pad(header)}  PROBLEM`)];
-  rows.forEach((row, i) => {
-    const call = calls[i]!;
+  // Every cell is followed by the spaces up to its column's width and the two between columns.
+  const spaces = Array.from({ length: Math.max(...widths) + 3 }, (_, n) => ' '.repeat(n));
+  const padded = (cell: string, column: number) => cell + spaces[widths[column]! - cell.length + 2]!;
+  let text = `${color.dim(`${header.map(padded).join('')}PROBLEM`)}\n`;
+  calls.forEach((call, row) => {
+    let line = '';
+    for (let column = 0; column < columns.length; column++) line += padded(columns[column]![row]!, column);
+    // A problem never ends in a space: only a line without one has padding to drop.
     const problem = firstWords(call.paraphrase ?? '', problemWidth);
-    let line = `${pad(row)}  ${problem}`.trimEnd();
-    if (call.status === 'in-progress') line = color.yellow(line);
-    lines.push(line);
+    line = problem === '' ? line.trimEnd() : line + problem;
+    text += `${call.status === 'in-progress' ? color.yellow(line) : line}\n`;
   });
-  lines.push(color.dim(`${calls.length} call${calls.length === 1 ? '' : 's'}`));
-  return `${lines.join('\n')}\n`;
+  return `${text}${color.dim(`${calls.length} call${calls.length === 1 ? '' : 's'}`)}\n`;
 }

@@ -2,18 +2,42 @@
  * How dates are shown to agents: always the absolute day and time in the agent's zone
  * next to how far away it is, so a follow-up's urgency cannot be misread.
  */
-import { calendarDayIn, daysBetween, systemTimeZone, zonedParts, type ZonedParts } from './zone.js';
+import { calendarDayIn, daysBetween, systemTimeZone, wallClockDate, zonedParts, zoneOffsetsIn, type ZonedParts } from './zone.js';
 
-// Wall fields come from zonedParts; the names are spelt out here rather than through
+// Wall fields come from zone.ts; the names are spelt out here rather than through
 // date-fns `format`, which loads ~37 modules (locale, parsers) onto the start-up path of
 // `followups` for the same fixed English output (measured: about 3x the import time).
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** '00' to '59' made once: a list pads two numbers a row. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const MS_PER_DAY = 86_400_000;
 
 /** 'Mon 23 Nov 2026 14:05', for lists. */
 export function formatDateTime(at: Date, timeZone: string): string {
-  const local = zonedParts(at, timeZone);
-  return `${dayText(local)} ${local.year} ${clockText(local)}`;
+  return dateTimeFormatter(timeZone)(at);
+}
+
+/**
+ * `formatDateTime` for many instants in one zone (a list's thousands of rows): the zone is
+ * looked at once, and a day's text is kept for the next instant, in a sorted list usually
+ * on the same day. The offset is still asked for every instant, so the clock stays right
+ * across daylight-saving changes, whole-hour or not.
+ */
+export function dateTimeFormatter(timeZone: string): (at: Date) => string {
+  const offsetAt = zoneOffsetsIn(timeZone);
+  let lastDay = NaN;
+  let lastDayText = '';
+  return (at) => {
+    const ms = at.getTime();
+    const wall = wallClockDate(ms, offsetAt(ms), timeZone);
+    const day = Math.floor(wall.getTime() / MS_PER_DAY);
+    if (day !== lastDay) {
+      lastDay = day;
+      lastDayText = `${WEEKDAYS[wall.getUTCDay()]} ${wall.getUTCDate()} ${MONTHS[wall.getUTCMonth()]} ${wall.getUTCFullYear()} `;
+    }
+    return lastDayText + twoDigits(wall.getUTCHours()) + ':' + twoDigits(wall.getUTCMinutes());
+  };
 }
 
 /** 'Mon 23 Nov' (with the year unless it is `now`'s year in that zone). */
@@ -32,7 +56,11 @@ function dayText(local: ZonedParts): string {
 }
 
 function clockText(local: ZonedParts): string {
-  return `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
+  return `${twoDigits(local.hour)}:${twoDigits(local.minute)}`;
+}
+
+function twoDigits(n: number): string {
+  return TWO_DIGITS[n] ?? String(n).padStart(2, '0');
 }
 
 export interface FormatDueOptions {

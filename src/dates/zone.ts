@@ -96,8 +96,19 @@ function tzIsKnown(tz: string): boolean {
  * (the machine's, or TZ's) is asked of Date; any other goes through Intl.
  */
 export function zoneOffsetMinutes(timeZone: string, ms: number): number {
-  if (timeZone === systemTimeZone()) return 0 - new Date(ms).getTimezoneOffset(); // 0 - x: never -0
-  return tzOffset(timeZone, new Date(ms));
+  return timeZone === systemTimeZone() ? systemOffsetMinutes(ms) : tzOffset(timeZone, new Date(ms));
+}
+
+/**
+ * `zoneOffsetMinutes` for one zone and many instants (a list's rows): whether it is the
+ * system's zone, which costs a look at TZ, is decided once.
+ */
+export function zoneOffsetsIn(timeZone: string): (ms: number) => number {
+  return timeZone === systemTimeZone() ? systemOffsetMinutes : (ms) => tzOffset(timeZone, new Date(ms));
+}
+
+function systemOffsetMinutes(ms: number): number {
+  return 0 - new Date(ms).getTimezoneOffset(); // 0 - x: never -0
 }
 
 /** The wall-clock reading of an instant in a zone. `month` is 1–12, `weekday` 0 = Sunday. */
@@ -107,10 +118,7 @@ export interface ZonedParts extends CalendarDay, Required<WallClock> {
 
 export function zonedParts(at: Date, timeZone: string): ZonedParts {
   const ms = at.getTime();
-  const offset = zoneOffsetMinutes(timeZone, ms);
-  if (Number.isNaN(offset)) throw new RangeError(`unknown time zone ${timeZone}`);
-  // The instant shifted by the offset reads, in UTC, as the wall clock in the zone.
-  const wall = new Date(ms + offset * MS_PER_MINUTE);
+  const wall = wallClockDate(ms, zoneOffsetMinutes(timeZone, ms), timeZone);
   return {
     year: wall.getUTCFullYear(),
     month: wall.getUTCMonth() + 1,
@@ -121,6 +129,15 @@ export function zonedParts(at: Date, timeZone: string): ZonedParts {
     ms: wall.getUTCMilliseconds(),
     weekday: wall.getUTCDay(),
   };
+}
+
+/**
+ * The instant `ms` shifted by the offset in force then: read in UTC, it is the wall clock
+ * in the zone. A NaN offset is a zone Intl does not know.
+ */
+export function wallClockDate(ms: number, offsetMinutes: number, timeZone: string): Date {
+  if (Number.isNaN(offsetMinutes)) throw new RangeError(`unknown time zone ${timeZone}`);
+  return new Date(ms + offsetMinutes * MS_PER_MINUTE);
 }
 
 /** The calendar day an instant falls on in a zone. */

@@ -12,8 +12,13 @@ export function sanitizeForTerminal(text: string, { keepNewlines = true } = {}):
   return keepNewlines ? cleaned : cleaned.replace(/\n/g, ' ⏎ ');
 }
 
-/** Printable ASCII words separated by single spaces: nothing for oneLine to change. */
-const PLAIN_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+/**
+ * Words of printable characters (no control character, no white space of any kind)
+ * separated by single spaces: nothing for oneLine to change. Not only ASCII: names like
+ * 'Zoë Ångström' are common in a list's cells.
+ */
+// eslint-disable-next-line no-control-regex
+const PLAIN_LINE = /^[^\s\u0000-\u001f\u007f-\u009f]+(?: [^\s\u0000-\u001f\u007f-\u009f]+)*$/;
 
 /** One line for a table cell: no newlines, trimmed to `width` characters with an ellipsis. */
 export function oneLine(text: string, width = Infinity): string {
