@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exportCommand, type ExportOptions } from '../src/commands/export.js';
 import { FAST_READ_SCHEMA_VERSION, readCallsForExport } from '../src/export/readCalls.js';
@@ -147,53 +147,52 @@ describe('export --format csv: the fast read', () => {
     expect({ out, err }).toEqual(await uncached(dataDir));
   });
 
-  it('ignores a damaged or foreign shard', async () => {
+  it('ignores a damaged or missing stamps file', async () => {
     const { dataDir } = await store();
     later();
     await loadCallSummaries(dataDir);
-    const shard = `${summaryCacheDir(dataDir)}/2026-11.json`;
-    writeFileSync(shard, readFileSync(shard, 'utf8').replace('csr-call summaries', 'somebody else'));
+    const stamps = `${summaryCacheDir(dataDir)}/2026-11.stamps`;
+    writeFileSync(stamps, 'somebody else wrote this file');
     expect(checkedCallStamps(dataDir, '2026-11').size).toBe(0);
-    rmSync(shard);
+    rmSync(stamps);
     expect(checkedCallStamps(dataDir, '2026-11').size).toBe(0);
     expect(await csv(dataDir)).toEqual(await uncached(dataDir));
   });
 });
 
 describe('checkedCallStamps', () => {
-  it('reads every entry of a big shard, across its pieces, and no damaged one', () => {
-    const dataDir = testContext().dataDir;
-    const names: string[] = [];
-    const entries: unknown[] = [];
-    for (let i = 0; i < 600; i++) {
-      const id = `202611${String(1 + (i % 28)).padStart(2, '0')}-${String(100000 + i).slice(1)}0-${(1e8 + i * 7919).toString(36).slice(-6)}`;
-      const name = `${id}.json`;
-      names.push(name);
-      const s = [1000 + i, 6000 + i, 1795439588734.662 + i, 1795439588749.7476 + i];
-      // Summaries of all lengths, with text that looks like an entry inside a string.
-      const paraphrase = `${'é'.repeat((i * 37) % 900)} {"n":"${name}","s":[1,2,3,4],"summary":{`;
-      entries.push(i % 10 === 3 ? { n: name, s, problem: 'not valid JSON' } : { n: name, s, summary: { id, startedAt: 'x', customer: {}, openFollowups: [], paraphrase } });
-    }
-    // Sorted by name, as the cache writes them.
-    const order = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : 1));
-    // As the cache writes a shard: a head line, then one line per entry.
-    const shardText = (lines: unknown[]) =>
-      `${JSON.stringify({ format: 'csr-call summaries 3 abc', month: '2026-11', dir: [1, 2, 3, 4], scannedAt: 0, log: null, tag: 1 })}\n${lines.map((l) => `${JSON.stringify(l)}\n`).join('')}`;
-    mkdirSync(summaryCacheDir(dataDir), { recursive: true });
-    const text = shardText(order.map((i) => entries[i]));
-    expect(text.length).toBeGreaterThan(5 * 64 * 1024);
-    writeFileSync(`${summaryCacheDir(dataDir)}/2026-11.json`, text);
-
+  it('gives the stamp of every good call the cache checked, and nothing from a stamps file not as written', async () => {
+    const { dataDir } = await store();
+    later();
+    await loadCallSummaries(dataDir);
+    const stampsPath = `${summaryCacheDir(dataDir)}/2026-11.stamps`;
+    const bytes = readFileSync(stampsPath);
     const checked = checkedCallStamps(dataDir, '2026-11');
-    expect(checked.size).toBe(540);
-    for (const [i, name] of names.entries()) {
-      const entry = entries[i] as { s: number[]; summary?: unknown };
-      expect(checked.get(name.slice(0, -'.json'.length))).toEqual(entry.summary ? entry.s : undefined);
+    expect(checked.size).toBe(2);
+    for await (const item of scanCalls(dataDir)) {
+      if (!item.path.includes('/2026/11/')) continue;
+      const st = statSync(item.path);
+      expect(checked.get(item.id)).toEqual(item.ok ? [st.ino, st.size, st.mtimeMs, st.ctimeMs] : undefined);
     }
-    expect(checkedCallStamps(dataDir, '2026-10').size).toBe(0);
+    expect(checked.get('20261102-100000-zzzzzz')).toBeUndefined();
+    expect(checked.get('20261002-100000-kdqxl6')).toBeUndefined(); // another month's id
+    expect(checkedCallStamps(dataDir, '2026-09').size).toBe(0);
 
-    // Entries out of order are not a shard as written: nothing is taken from it.
-    writeFileSync(`${summaryCacheDir(dataDir)}/2026-11.json`, shardText(entries));
+    // Cut short, of another layout, or out of order: nothing is taken from it.
+    writeFileSync(stampsPath, bytes.subarray(0, bytes.length - 8));
     expect(checkedCallStamps(dataDir, '2026-11').size).toBe(0);
+    const numbers = new Float64Array(new Uint8Array(bytes).buffer);
+    const other = numbers.slice();
+    other[0] = 99;
+    writeFileSync(stampsPath, new Uint8Array(other.buffer));
+    expect(checkedCallStamps(dataDir, '2026-11').size).toBe(0);
+    const swapped = numbers.slice();
+    const first = swapped.slice(4, 10);
+    swapped.copyWithin(4, 10, 16);
+    swapped.set(first, 10);
+    writeFileSync(stampsPath, new Uint8Array(swapped.buffer));
+    expect(checkedCallStamps(dataDir, '2026-11').size).toBe(0);
+    writeFileSync(stampsPath, bytes);
+    expect(checkedCallStamps(dataDir, '2026-11').size).toBe(2);
   });
 });

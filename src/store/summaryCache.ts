@@ -718,18 +718,15 @@ class SummaryCache {
     return known && this.scan(month, known);
   }
 
-  /**
-   * `YYYY-MM.stamps`: a shard's files as numbers (Float64Array): tag, count, scannedAt,
-   * then per file its id as a number (see callIdNumber), its stamp, and 1 for a good call
-   * (0 damaged, -1 unread: no stamp).
-   */
+  /** See readStampsFile. */
   private async writeStamps(shard: Shard): Promise<void> {
-    const data = new Float64Array(3 + 6 * shard.entries.length);
-    data[0] = shard.tag;
-    data[1] = shard.entries.length;
-    data[2] = shard.scannedAt;
+    const data = new Float64Array(STAMPS_HEAD + 6 * shard.entries.length);
+    data[0] = CACHE_VERSION;
+    data[1] = shard.tag;
+    data[2] = shard.entries.length;
+    data[3] = shard.scannedAt;
     shard.entries.forEach((entry, i) => {
-      const at = 3 + 6 * i;
+      const at = STAMPS_HEAD + 6 * i;
       data[at] = callIdNumber(entry.n);
       if (entry.s) for (let k = 0; k < 4; k++) data[at + 1 + k] = entry.s[k]!;
       data[at + 5] = entry.s ? (entry.good ? 1 : 0) : -1;
@@ -738,23 +735,16 @@ class SummaryCache {
   }
 
   private readStamps(month: string, tag: number): { scannedAt: number; entries: KnownFile[] } | undefined {
-    let data: Float64Array;
-    try {
-      const bytes = readFileSync(join(this.dir, `${month}.stamps`));
-      const copy = new Uint8Array(bytes.length);
-      copy.set(bytes); // aligned for the Float64Array view
-      data = new Float64Array(copy.buffer, 0, Math.floor(bytes.length / 8));
-    } catch {
-      return undefined;
-    }
-    if (data.length < 3 || data[0] !== tag || data.length !== 3 + 6 * data[1]!) return undefined;
+    const known = readStampsFile(join(this.dir, `${month}.stamps`));
+    if (!known || known.tag !== tag) return undefined;
+    const { data } = known;
     const entries: KnownFile[] = [];
-    for (let at = 3; at < data.length; at += 6) {
+    for (let at = STAMPS_HEAD; at < data.length; at += 6) {
       const n = `${callIdOfNumber(month, data[at]!)}.json`;
       const kind = data[at + 5];
       entries.push(kind === -1 ? { n, good: false } : { n, s: [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!], good: kind === 1 });
     }
-    return { scannedAt: data[2]!, entries };
+    return { scannedAt: known.scannedAt, entries };
   }
 
   /** Where the month's journal ends now (read after a scan: see journalSince for why that is safe). */
@@ -798,6 +788,27 @@ class SummaryCache {
     }
   }
 }
+
+/**
+ * `YYYY-MM.stamps`, written with each shard: its files as numbers (Float64Array). Head:
+ * CACHE_VERSION, the shard's tag, the count, scannedAt; then per file its id as a number
+ * (callIdNumber), its stamp, and 1 for a good call (0 damaged, -1 unread: no stamp).
+ * Undefined when missing, cut short or of another layout.
+ */
+function readStampsFile(path: string): { tag: number; count: number; scannedAt: number; data: Float64Array } | undefined {
+  let data: Float64Array;
+  try {
+    const bytes = readFileSync(path);
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes); // aligned for the Float64Array view
+    data = new Float64Array(copy.buffer, 0, Math.floor(bytes.length / 8));
+  } catch {
+    return undefined;
+  }
+  if (data.length < STAMPS_HEAD || data[0] !== CACHE_VERSION || data.length !== STAMPS_HEAD + 6 * data[2]!) return undefined;
+  return { tag: data[1]!, count: data[2]!, scannedAt: data[3]!, data };
+}
+const STAMPS_HEAD = 4;
 
 function readdirOrEmpty(dir: string): string[] {
   try {
@@ -1160,34 +1171,33 @@ export const sameCallFileStamp = (a: CallFileStamp, b: CallFileStamp): boolean =
  * A file whose stamp still matches holds exactly the bytes that were checked then: call
  * files are only replaced by rename (new inode, new ctime), and a change made in place by
  * another program moves its size, mtime or ctime. Anything not listed here must be read
- * and checked in full. Reads one shard, never writes or refreshes the cache; an empty map
- * when there is no usable shard. Only the entries' names and stamps are used, not the
- * summaries, so a shard of another summary fingerprint (same CACHE_VERSION) still serves.
+ * and checked in full. Reads the month's stamps file (written with its shard; the
+ * summaries are not needed, so one of another summary fingerprint still serves), never
+ * writes or refreshes the cache; an empty map when there is no usable stamps file.
  */
 export function checkedCallStamps(dataDir: string, month: string): CheckedStamps {
-  // Kept as numbers only (call id as a number, then the stamp), five to an entry: no
-  // object per call and no string of the shard outlives this call (see below).
-  let table = new Float64Array(5 * 256);
+  const known = readStampsFile(join(summaryCacheDir(dataDir), `${month}.stamps`));
+  if (!known) return emptyCheckedStamps;
+  const { data, scannedAt } = known;
+  // Kept as numbers only (call id as a number, then the stamp), five to an entry.
+  const table = new Float64Array(5 * known.count);
   let count = 0;
-  const add = (idNumber: number, stamp: Stamp) => {
-    if (5 * count === table.length) {
-      const bigger = new Float64Array(table.length * 2);
-      bigger.set(table);
-      table = bigger;
-    }
-    const at = 5 * count;
-    table[at] = idNumber;
-    for (let i = 0; i < 4; i++) table[at + 1 + i] = stamp[i]!;
+  for (let at = STAMPS_HEAD; at < data.length; at += 6) {
+    if (data[at + 5] !== 1) continue; // damaged or unread
+    const stamp: Stamp = [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!];
+    // A journalled shard (scannedAt 0) is trusted whole, as by `shard()`; a scanned one only where settled.
+    if (scannedAt !== 0 && !settled(stamp, scannedAt)) continue;
+    // Out of order (not a file as written): take nothing rather than search wrongly.
+    if (count > 0 && table[5 * (count - 1)]! >= data[at]!) return emptyCheckedStamps;
+    table.set([data[at]!, ...stamp], 5 * count);
     count += 1;
-  };
+  }
   const idPrefix = idPrefixOf(month);
-  const checked: CheckedStamps = {
-    get size() {
-      return count;
-    },
+  return {
+    size: count,
     get: (callId) => {
       if (!CALL_ID.test(callId) || !callId.startsWith(idPrefix)) return undefined;
-      // The shard is sorted by name, that is by id: a binary search.
+      // Sorted by id: a binary search.
       const key = callIdNumber(callId);
       let lo = 0;
       let hi = count;
@@ -1201,59 +1211,6 @@ export function checkedCallStamps(dataDir: string, month: string): CheckedStamps
       return [table[at + 1]!, table[at + 2]!, table[at + 3]!, table[at + 4]!];
     },
   };
-  // The shard is read as the text `write` makes of it (JSON.stringify of a Shard: no
-  // spaces, keys in the order built), in small pieces and without parsing the summaries:
-  // at 100,000 calls, parsing the shards whole cost more than a tenth of the export and
-  // their big strings lingered for tens of MB. Only whole `{"n":…,"s":[…],"summary":{`
-  // entries are taken (never damaged ones); a quote inside a JSON string is always
-  // escaped, so no text inside a summary can look like one, and those ASCII bytes never
-  // occur inside a multi-byte UTF-8 character (hence latin1, which keeps strings small).
-  // A shard of another layout yields nothing, and every file is then checked in full:
-  // slower, never wrong.
-  let fd: number;
-  try {
-    fd = openSync(join(summaryCacheDir(dataDir), `${month}.json`), 'r');
-  } catch {
-    return checked;
-  }
-  try {
-    const buffer = Buffer.allocUnsafe(64 * 1024);
-    let scannedAt: number | undefined;
-    let carry = '';
-    let position = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, 0, buffer.length, position);
-      if (read === 0) break;
-      position += read;
-      const text = carry + buffer.toString('latin1', 0, read);
-      if (scannedAt === undefined) {
-        const head = SHARD_HEAD.exec(text);
-        if (!head || head[1] !== month) return checked;
-        scannedAt = Number(head[2]);
-      }
-      let end = 0;
-      SHARD_ENTRY.lastIndex = 0;
-      for (let entry = SHARD_ENTRY.exec(text); entry !== null; entry = SHARD_ENTRY.exec(text)) {
-        end = SHARD_ENTRY.lastIndex;
-        const id = entry[1]!; // a call file's name (the pattern says so), without `.json`
-        if (!id.startsWith(idPrefix)) continue;
-        const stamp: Stamp = [Number(entry[2]), Number(entry[3]), Number(entry[4]), Number(entry[5])];
-        // A journalled shard (scannedAt 0) is trusted whole, as by `shard()`; a scanned one only where settled.
-        if (scannedAt !== 0 && !settled(stamp, scannedAt)) continue;
-        const idNumber = callIdNumber(id);
-        // Out of order (not a shard as written): take nothing rather than search wrongly.
-        if (count > 0 && table[5 * (count - 1)]! >= idNumber) return emptyCheckedStamps;
-        add(idNumber, stamp);
-      }
-      // An entry cut by the end of this piece is matched whole with the next one.
-      carry = text.slice(Math.max(end, text.length - SHARD_CARRY));
-    }
-  } catch {
-    /* unreadable: fewer stamps, more files checked in full */
-  } finally {
-    closeSync(fd);
-  }
-  return checked;
 }
 
 /** What `checkedCallStamps` gives: the checked stamp of a call file of the month, by call id. */
@@ -1265,9 +1222,6 @@ export interface CheckedStamps {
 const CALL_ID = /^\d{8}-\d{6}-[0-9a-z]{6}$/;
 const emptyCheckedStamps: CheckedStamps = { size: 0, get: () => undefined };
 
-/** Longer than any entry's head (`{"n":…,"summary":{`), so none is lost between two pieces. */
-const SHARD_CARRY = 512;
-const JSON_NUMBER = String.raw`(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)`;
 
 /**
  * A shard line's name, stamp (absent for a file that could not be read) and kind, read as
@@ -1296,6 +1250,3 @@ function shardLine(line: string): ShardEntry | undefined {
   if (!good && !line.startsWith(',"problem":"', at)) return undefined;
   return s ? { n, s, line, good } : { n, line, good };
 }
-const SHARD_HEAD = new RegExp(String.raw`^\{"format":"csr-call summaries ${CACHE_VERSION} [^"\\]*","month":"(\d{4}-\d{2})","dir":\[[^\]]*\],"scannedAt":${JSON_NUMBER},`);
-/** A good call's entry: only call files' names match (the id is group 1), with the stamp's four numbers. */
-const SHARD_ENTRY = new RegExp(String.raw`\{"n":"(\d{8}-\d{6}-[0-9a-z]{6})\.json","s":\[${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER},${JSON_NUMBER}\],"summary":\{`, 'g');
