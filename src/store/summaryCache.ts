@@ -49,7 +49,7 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  */
 
 /** Bump when the layout of the cache files changes (the summary's shape is fingerprinted). */
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 /** A stamp this old when observed cannot be shared with a later change (coarsest: FAT's 2 s). */
 export const SETTLE_MS = 2_100;
 /** A journal this long, once applied, is removed (writers start a new one). */
