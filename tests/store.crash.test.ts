@@ -26,6 +26,20 @@ const PARALLEL = 3;
 /** However busy the machine, this many kills happen before the test may stop. */
 const MIN_KILLS = Math.min(KILLS, 20);
 
+/** Resolves once the child says it has finished its first save. */
+function saved(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      if (String(chunk).includes('saved')) {
+        child.stdout!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', () => resolve());
+  });
+}
+
 function startChild(dataDir: string, ids: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dataDir, ids.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -74,8 +88,9 @@ describe('crash safety', () => {
         const child = await startChild(dataDir, ids);
         const exited = new Promise((resolve) => child.once('exit', resolve));
         // Mostly killed within moments of starting, mid-write; every fourth child lives
-        // long enough to finish saves even when the machine is busy.
-        await sleep(killed % 4 === 0 ? 100 + Math.random() * 200 : Math.random() * 40);
+        // until it has finished a save (however busy the machine), and a little more.
+        if (killed % 4 === 0) await Promise.race([saved(child), sleep(5_000)]);
+        await sleep(killed % 4 === 0 ? Math.random() * 200 : Math.random() * 40);
         // Meanwhile a reader must always see a whole old or whole new file.
         for (const id of ids) {
           const result = parseCallText(readFileSync(callPath(dataDir, id), 'utf8'));
