@@ -181,6 +181,13 @@ describe('summary cache', () => {
     expect(after.keysTag).toBe(before.keysTag);
     expect(readFileSync(join(summaryCacheDir(dataDir), '2026-11.json'), 'utf8')).toBe(shardBefore);
 
+    // A stamps file not as written is not used: the month is rebuilt from its shard instead.
+    writeFileSync(join(summaryCacheDir(dataDir), '2026-11.stamps'), 'garbage!'.repeat(20));
+    await writeAsAnotherProcess(dataDir, call('2026-11-23', 10, { followups: [{}] }));
+    later(360_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect(indexOf().months['2026-11'].base).not.toBe(before.base);
+
     // The lists bring the shards up to date, and nothing differs from a cache built anew.
     expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
     expect(await loadCustomerCalls(dataDir, { phone: '+1 555 010 1004' })).toHaveLength(2);

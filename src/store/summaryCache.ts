@@ -137,7 +137,8 @@ function parseBodies(entries: ShardEntry[]): void {
   } catch {
     throw new DamagedCacheError();
   }
-  (data as unknown[]).forEach((item, i) => {
+  if (!Array.isArray(data) || data.length !== unparsed.length) throw new DamagedCacheError();
+  data.forEach((item: unknown, i) => {
     const entry = unparsed[i]!;
     if (!isObject(item) || item.n !== entry.n || (entry.good ? !isSummary(item.summary) : typeof item.problem !== 'string')) throw new DamagedCacheError();
     entry.body = entry.good ? { summary: item.summary as CallSummary } : { problem: item.problem as string };
@@ -241,6 +242,8 @@ const monthOfId = (id: string) => `${id.slice(0, 4)}-${id.slice(4, 6)}`;
 /** `YYYYMM`, how the ids of a month (`YYYY-MM`) begin. */
 const idPrefixOf = (month: string) => `${month.slice(0, 4)}${month.slice(5, 7)}`;
 const RANDOM_PARTS = 36 ** 6;
+/** Above any call id of a month as a number (31 days of seconds). */
+const MAX_ID_NUMBER = 31 * 86_400 * RANDOM_PARTS;
 const twoDigitsAt = (text: string, i: number) => (text.charCodeAt(i) - 48) * 10 + text.charCodeAt(i + 1) - 48;
 /**
  * A call id as one exact number (< 2^53), given its month: seconds into the month times
@@ -596,9 +599,9 @@ class SummaryCache {
   }
 
   /**
-   * A shard file is a head line (JSON: the ShardHead, with the entries' count, length and
-   * checksum) and one line per call file. Each line's name and stamp are read now; the
-   * checksum vouches for the rest, parsed when used. Anything else means no shard.
+   * A shard file is a head line (JSON: the ShardHead, with the entries' count and length)
+   * and one line per call file, sorted by name. Each line's name and stamp are read now,
+   * the rest is parsed when used (see bodyOf). Anything else means no shard.
    */
   private readShard(month: string): Shard | undefined {
     let text: string;
@@ -740,7 +743,10 @@ class SummaryCache {
     const { data } = known;
     const entries: KnownFile[] = [];
     for (let at = STAMPS_HEAD; at < data.length; at += 6) {
-      const n = `${callIdOfNumber(month, data[at]!)}.json`;
+      // Ids as written: whole numbers in the month's range, ascending (the scan relies on it).
+      const id = data[at]!;
+      if (!Number.isInteger(id) || id < 0 || id >= MAX_ID_NUMBER || (at > STAMPS_HEAD && data[at - 6]! >= id)) return undefined;
+      const n = `${callIdOfNumber(month, id)}.json`;
       const kind = data[at + 5];
       entries.push(kind === -1 ? { n, good: false } : { n, s: [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!], good: kind === 1 });
     }
@@ -952,9 +958,9 @@ function applyChanges(cache: SummaryCache, entry: IndexMonth, changes: EntryChan
 }
 
 /**
- * The entry of a month whose shard was brought up to date from the shard this entry was
- * built on (`base`, still the one on disk): the shard's changes applied to the entry,
- * instead of a summary parsed for every call of the month and its keys file rewritten. The entry may have taken journal
+ * The entry of a month scanned against the shard this entry was built on (`base`, still
+ * the one on disk): the changes applied to the entry, instead of a summary parsed for
+ * every call of the month and its keys file rewritten. The entry may have taken journal
  * records since: each of them touched a file the scan saw changed or gone, and applying a
  * change again is harmless. A call added by the journal and removed since is in neither,
  * so every call the entry names that the shard has not is taken as removed. Undefined
