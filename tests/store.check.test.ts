@@ -122,6 +122,18 @@ describe('fixStore', () => {
     expect(result.after.problems.map((x) => x.kind).sort()).toEqual(['damaged', 'foreign', 'misplaced', 'misplaced', 'newer-schema', 'temp-file']);
   });
 
+  it('removes a stale lock whose breaker died holding the break guard', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const call = await saveCall(dataDir, makeCall({ startedAt: '2026-11-20T09:00:00.000Z' }));
+    const lock = `${callPath(dataDir, call.id)}.lock`;
+    writeFileSync(lock, JSON.stringify({ host: hostname(), pid: await deadPid(), who: 'x', at: new Date().toISOString() }), { mode: 0o600 });
+    // The process that was breaking it was killed a moment ago: its guard is still young.
+    writeFileSync(`${lock}.break`, '', { mode: 0o600 });
+    const fixed = await fixStore(dataDir, { now: Date.now() + 2 * 60_000 });
+    expect(fixed.after.problems).toEqual([]);
+    expect(existsSync(lock)).toBe(false);
+  });
+
   it('does not remove a lock that was taken over since the check', async () => {
     const dir = tempDir();
     const lock = join(dir, 'x.json.lock');

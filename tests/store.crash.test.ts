@@ -26,17 +26,20 @@ const PARALLEL = 3;
 /** However busy the machine, this many kills happen before the test may stop. */
 const MIN_KILLS = Math.min(KILLS, 20);
 
-/** Resolves once the child says it has finished its first save. */
+/** What each child has written to stdout so far. */
+const childOutput = new WeakMap<ChildProcess, string>();
+
+/** Resolves once the child says it has finished its first save (or has ended). */
 function saved(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    const onData = (chunk: Buffer) => {
-      if (String(chunk).includes('saved')) {
-        child.stdout!.off('data', onData);
-        resolve();
-      }
+    const check = () => {
+      if (!childOutput.get(child)?.includes('saved')) return;
+      child.stdout!.off('data', check);
+      resolve();
     };
-    child.stdout!.on('data', onData);
+    child.stdout!.on('data', check);
     child.once('exit', () => resolve());
+    check();
   });
 }
 
@@ -45,6 +48,7 @@ function startChild(dataDir: string, ids: string[]): Promise<ChildProcess> {
     const child = spawn(process.execPath, [CHILD, dataDir, ids.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+    child.stdout!.on('data', (chunk) => childOutput.set(child, (childOutput.get(child) ?? '') + String(chunk)));
     child.stdout!.once('data', () => resolve(child));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
@@ -89,7 +93,7 @@ describe('crash safety', () => {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         // Mostly killed within moments of starting, mid-write; every fourth child lives
         // until it has finished a save (however busy the machine), and a little more.
-        if (killed % 4 === 0) await Promise.race([saved(child), sleep(5_000)]);
+        if (killed % 4 === 0) await Promise.race([saved(child), sleep(2_000)]);
         await sleep(killed % 4 === 0 ? Math.random() * 200 : Math.random() * 40);
         // Meanwhile a reader must always see a whole old or whole new file.
         for (const id of ids) {

@@ -307,8 +307,13 @@ export async function fixStore(dataDir: string, options: CheckOptions = {}): Pro
   return { fixed, failed, after };
 }
 
+/**
+ * Permissions first; then the guards left by a process that died while breaking a lock,
+ * since breaking the lock itself waits on its guard.
+ */
 function rank(problem: StoreProblem): number {
-  return problem.autoFix?.action === 'chmod' ? 0 : 1;
+  if (problem.autoFix?.action === 'chmod') return 0;
+  return problem.kind === 'stale-lock' && problem.path.endsWith('.lock.break') ? 1 : 2;
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {
