@@ -3,7 +3,9 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unl
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
 import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
-import { removeCall, saveCall, scanCalls, serializeCall } from '../src/store/callStore.js';
+import { removeCall, saveCall, scanCalls, serializeCall, updateCall } from '../src/store/callStore.js';
+import { acquireSessionLock } from '../src/store/sessionLock.js';
+import { hostname } from 'node:os';
 import { callPath } from '../src/store/callFiles.js';
 import { loadCallSummaries, loadCustomerCalls, loadOpenFollowUps, loadUnfinishedCalls, summarizeCall, type CallSummary } from '../src/store/callSummaries.js';
 import { earlierCallsOf } from '../src/store/customerHistory.js';
@@ -231,6 +233,27 @@ describe('summary cache', () => {
     later(240_000);
     expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
     expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
+  });
+
+  it("takes csr-call's own locks from the journal too: an update or a call held open does not make the month scanned", async () => {
+    const { dataDir } = await smallStore();
+    later();
+    await loadOpenFollowUps(dataDir);
+    // `followups done`, `note`: the update lock is taken and given back around the save.
+    await updateCall(dataDir, '20261120-090006-a00006', (r) => ({ ...r, notes: [...r.notes, { at: '2026-11-21T10:00:00.000Z', by: 'ann', text: 'rang back' }] }));
+    // `start` / `resume`: the call's session lock.
+    const session = await acquireSessionLock(dataDir, '20261102-090005-a00005', { host: hostname(), pid: process.pid, agent: 'ann' });
+    if (!session.acquired) throw new Error('lock not taken');
+    expect(JSON.parse(readFileSync(join(summaryCacheDir(dataDir), 'index.json'), 'utf8')).months['2026-11'].scannedAt).not.toBe(0);
+    later(120_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    await session.release();
+    later(180_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
+    // Both loads followed the journal: no scan of November.
+    expect(JSON.parse(readFileSync(join(summaryCacheDir(dataDir), 'index.json'), 'utf8')).months['2026-11'].scannedAt).toBe(0);
+    expect(shardHead(dataDir, '2026-11').scannedAt).toBe(0);
   });
 
   it('removes a long journal once applied, and carries on from a new one', async () => {

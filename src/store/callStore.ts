@@ -1,5 +1,5 @@
 import { readFile, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { callRecordSchema, CURRENT_SCHEMA_VERSION, type CallRecord } from './callRecord.js';
 import { callPath, ensurePrivateDir, listMonthDirs, listCallFilesIn, monthInRange, readTextOrUndefined } from './callFiles.js';
@@ -7,6 +7,7 @@ import { writeFileAtomic } from './writeFileAtomic.js';
 import { formatIssuePath, OperationError, UserError } from '../errors.js';
 import { withFileLock } from './fileLock.js';
 import { journalCallFile } from './callSummaries.js';
+import { journalLockChange } from './summaryCache.js';
 import { isNewerSchema, migrateCall } from './migrations.js';
 
 /** Why a call file could not be used; `problem` is one line (`path.to.field: message`). */
@@ -158,13 +159,18 @@ export async function updateCall(
 ): Promise<CallRecord> {
   const path = callPath(dataDir, id);
   try {
-    return await withFileLock(`${path}.lock`, who, async () => {
-      // Read under the lock: a newer-schema or damaged file throws here and is never written.
-      const current = await readCall(dataDir, id);
-      const changed = change(current);
-      if (changed === current) return current;
-      return saveCall(dataDir, { ...changed, revision: current.revision });
-    });
+    return await withFileLock(
+      `${path}.lock`,
+      who,
+      async () => {
+        // Read under the lock: a newer-schema or damaged file throws here and is never written.
+        const current = await readCall(dataDir, id);
+        const changed = change(current);
+        if (changed === current) return current;
+        return saveCall(dataDir, { ...changed, revision: current.revision });
+      },
+      { around: (lockChange) => journalLockChange(dataDir, id, `${basename(path)}.lock`, lockChange) },
+    );
   } catch (error) {
     // No month directory means no such call (the lock file could not even be created).
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`no call ${id} in ${dataDir}`, 1);

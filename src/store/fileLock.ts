@@ -24,20 +24,31 @@ export async function withFileLock<T>(
   lockPath: string,
   who: string,
   work: () => Promise<T>,
-  { timeoutMs = 10_000, staleMs = SHORT_LOCK_STALE_MS } = {},
+  {
+    timeoutMs = 10_000,
+    staleMs = SHORT_LOCK_STALE_MS,
+    around = (change: () => Promise<unknown>) => change(),
+  }: {
+    timeoutMs?: number;
+    staleMs?: number;
+    /** Wraps taking and giving back the lock (the store journals both: see journalLockChange). */
+    around?: (change: () => Promise<unknown>) => Promise<unknown>;
+  } = {},
 ): Promise<T> {
   const started = Date.now();
   const token = randomBytes(8).toString('hex');
   let delay = 2;
   for (;;) {
     try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      try {
-        const info: LockInfo = { host: hostname(), pid: process.pid, who, at: new Date().toISOString(), token };
-        await handle.writeFile(JSON.stringify(info));
-      } finally {
-        await handle.close();
-      }
+      await around(async () => {
+        const handle = await open(lockPath, 'wx', 0o600);
+        try {
+          const info: LockInfo = { host: hostname(), pid: process.pid, who, at: new Date().toISOString(), token };
+          await handle.writeFile(JSON.stringify(info));
+        } finally {
+          await handle.close();
+        }
+      });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -57,7 +68,7 @@ export async function withFileLock<T>(
   try {
     return await work();
   } finally {
-    await releaseLock(lockPath, token);
+    await around(() => releaseLock(lockPath, token));
   }
 }
 

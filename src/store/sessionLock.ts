@@ -5,6 +5,7 @@ import { callPath, ensurePrivateDir } from './callFiles.js';
 import { breakLock, processAlive, readLock, releaseLock, type LockSnapshot } from './fileLock.js';
 import { randomPart } from './ids.js';
 import { TEMP_SUFFIX } from './writeFileAtomic.js';
+import { journalLockChange } from './summaryCache.js';
 
 /**
  * The lock on a call being resumed or edited, held for as long as the agent works on it
@@ -75,8 +76,10 @@ export async function acquireSessionLock(
       since: (options.now?.() ?? new Date()).toISOString(),
       token: randomBytes(8).toString('hex'),
     };
-    if (await createWithContent(path, `${JSON.stringify(holder)}\n`)) {
-      const result: SessionLockResult = { acquired: true, path, holder, release: () => releaseLock(path, holder.token) };
+    const lockName = basename(path);
+    if (await journalLockChange(dataDir, callId, lockName, () => createWithContent(path, `${JSON.stringify(holder)}\n`))) {
+      const release = () => journalLockChange(dataDir, callId, lockName, () => releaseLock(path, holder.token));
+      const result: SessionLockResult = { acquired: true, path, holder, release };
       if (tookOverFrom) result.tookOverFrom = tookOverFrom;
       return result;
     }

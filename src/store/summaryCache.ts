@@ -2,7 +2,7 @@ import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readdirSync
 import { basename, dirname, join, sep } from 'node:path';
 import type { CallRecord } from './callRecord.js';
 import type { CallSummary, DamagedFile } from './callSummaries.js';
-import { callIdOfFileName, ensurePrivateDir, listMonthDirsSync } from './callFiles.js';
+import { callIdOfFileName, callPath, ensurePrivateDir, listMonthDirsSync } from './callFiles.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 /**
@@ -22,7 +22,8 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  * - `YYYY-MM.keys`: the month's customer keys as sorted (hash, call id) pairs of numbers:
  *   finds a customer's calls without reading the shards.
  * - `YYYY-MM.log`: the change journal. csr-call appends one line per call file it writes
- *   or removes: the directory's stamp before and after, and the new summary.
+ *   or removes (the directory's stamp before and after, and the new summary), and per
+ *   lock it takes or gives back there.
  *
  * Freshness. Call files are only ever replaced by rename, so any change to a month
  * changes its directory's stamp (inode, size, mtime, ctime); an unchanged stamp means an
@@ -201,6 +202,8 @@ interface LogRecord {
   /** The file's stamp and summary after a write; both absent for a removal. */
   f?: Stamp;
   s?: CallSummary;
+  /** 1: `n` is not a call file (a lock): the directory changed, no call did. */
+  o?: 1;
 }
 
 /** A call file re-read (with what it holds now) or gone (no body). */
@@ -346,6 +349,38 @@ export async function journalCallChange(
 }
 
 /**
+ * Around a change csr-call makes to a month directory that is not a call file (a lock
+ * taken or given back): a journal record saying that no call changed, so csr-call's own
+ * locks do not break the chain of the directory's stamps (see journalSince) and make the
+ * next reader scan the month. `change` may be synchronous or return a promise.
+ */
+export function journalLockChange<T>(dataDir: string, callId: string, name: string, change: () => T): T {
+  const cacheDir = summaryCacheDir(dataDir);
+  if (!existsSync(cacheDir)) return change();
+  const monthDir = dirname(callPath(dataDir, callId));
+  const st = statSync(monthDir, { throwIfNoEntry: false });
+  const before = st ? stampOf(st) : null;
+  const record = () => {
+    try {
+      const entry: LogRecord = { n: name, b: before, d: stampOf(statSync(monthDir)), x: false, o: 1 };
+      appendFileSync(join(cacheDir, `${monthOfId(callId)}.log`), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    } catch {
+      /* the chain breaks and the month is scanned: never worse than no journal */
+    }
+  };
+  let result: T;
+  try {
+    result = change();
+  } catch (error) {
+    record();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(record) as T;
+  record();
+  return result;
+}
+
+/**
  * One store's cache, for one load. Reads are synchronous: a handful of small files,
  * where promise round trips would cost more than the reads themselves.
  */
@@ -433,6 +468,7 @@ class SummaryCache {
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
         const byName = new Map(cached.entries.map((entry) => [entry.n, entry]));
         for (const record of journal.records) {
+          if (record.o) continue; // a lock: no call changed
           if (record.s && record.f) byName.set(record.n, makeEntry(record.n, record.f, { summary: record.s }));
           else byName.delete(record.n);
         }
@@ -900,7 +936,8 @@ export interface CachedOpenFollowUps {
  * Applies a month's journal records to its index entry, keeping the interest lists in
  * step; undefined when the directory's file count says something else changed too.
  */
-function applyJournal(cache: SummaryCache, month: MonthState, entry: IndexMonth, records: LogRecord[], interest: Record<string, string[]>): IndexMonth | undefined {
+function applyJournal(cache: SummaryCache, month: MonthState, entry: IndexMonth, allRecords: LogRecord[], interest: Record<string, string[]>): IndexMonth | undefined {
+  const records = allRecords.filter((record) => !record.o); // locks: no call changed
   if (records.some((record) => callIdOfFileName(record.n) === undefined)) return undefined;
   let calls = entry.calls;
   const damagedBefore = new Set(entry.damaged.map(([name]) => name));
