@@ -362,7 +362,9 @@ export function journalLockChange<T>(dataDir: string, callId: string, name: stri
   const before = st ? stampOf(st) : null;
   const record = () => {
     try {
-      const entry: LogRecord = { n: name, b: before, d: stampOf(statSync(monthDir)), x: false, o: 1 };
+      const after = stampOf(statSync(monthDir));
+      if (sameStamp(before, after)) return; // nothing changed (the lock was held by another)
+      const entry: LogRecord = { n: name, b: before, d: after, x: false, o: 1 };
       appendFileSync(join(cacheDir, `${monthOfId(callId)}.log`), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     } catch {
       /* the chain breaks and the month is scanned: never worse than no journal */
