@@ -96,7 +96,7 @@ function tzIsKnown(tz: string): boolean {
  * (the machine's, or TZ's) is asked of Date; any other goes through Intl.
  */
 export function zoneOffsetMinutes(timeZone: string, ms: number): number {
-  return timeZone === systemTimeZone() ? systemOffsetMinutes(ms) : tzOffset(timeZone, new Date(ms));
+  return zoneOffsetsIn(timeZone)(ms);
 }
 
 /**

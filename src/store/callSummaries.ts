@@ -82,8 +82,8 @@ const spec: SummarySpec = { summarize: summarizeCall, customerKeys, dependsOn: [
  * Summaries of every call (or of those started at or after `from` and before `to` as
  * their ids say: an id is the UTC start to the second, so a caller wanting finer bounds
  * compares `startedAt` too), newest first, with the damaged files of those months listed
- * apart. Served from the summary cache, which re-reads only
- * the call files that changed since it was last brought up to date.
+ * apart. Served from the summary cache, which re-reads only the call files that changed
+ * since it was last brought up to date.
  */
 export async function loadCallSummaries(dataDir: string, options: Omit<ScanOptions, 'newestFirst'> = {}): Promise<SummaryLoad> {
   // A call started at `from` or later has an id of that second or later; one started

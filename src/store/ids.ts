@@ -35,7 +35,8 @@ export function newCallId(at: Date): string {
 
 /** `YYYYMMDD-HHMMSS`: how the ids of calls started in that (UTC) second begin. */
 export function callIdSecond(at: Date): string {
-  return `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}-${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
+  const day = `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}`;
+  return `${day}-${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
 }
 
 export function isCallId(text: string): boolean {
