@@ -83,5 +83,9 @@ function handleError(error: unknown): number {
 }
 
 const exitCode = await main(process.argv);
-// Let stdout drain (pipes) before exiting.
 process.exitCode = exitCode;
+// Nothing is left to do once the output is written (no command leaves work running in the
+// background): exiting now skips the idle-time garbage collection V8 would otherwise finish
+// first, ~10-15 ms of a long `list`. Output still being written (a pipe on macOS is
+// asynchronous) is let drain: the process then ends on its own.
+if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(exitCode);

@@ -312,6 +312,47 @@ describe('summary cache', () => {
     for (const month of ['2026-09', '2026-10', '2026-11']) expect(shardHead(dataDir, month).format).toBe(head.format);
   });
 
+  it('writes its text files in ASCII whatever the names hold, and takes a file that is not for no cache', async () => {
+    const { dataDir } = await smallStore();
+    const names = ['Zoë Müller-Łukasz', '王小明', 'نور الهدى', 'Ana 🙂 Ruiz', 'Ünal\u0000\u007f'];
+    for (const [i, name] of names.entries()) {
+      await saveCall(dataDir, call('2026-11-0' + (i + 3), 20 + i, { customer: { name, phone: `+44 20 7946 00${10 + i}` }, followups: [{ due: '2026-12-01T09:00:00.000Z' }] }));
+    }
+    later();
+    const expected = await truth(dataDir);
+    expect(await loadCallSummaries(dataDir)).toEqual(expected);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    const dir = summaryCacheDir(dataDir);
+    const textFiles = readdirSync(dir).filter((name) => name.endsWith('.json'));
+    expect(textFiles).toEqual(expect.arrayContaining(['index.json', '2026-11.json']));
+    for (const name of textFiles) expect(readFileSync(join(dir, name)).every((byte) => byte < 128)).toBe(true);
+    // Served from the cache, names intact.
+    expect((await loadCallSummaries(dataDir)).summaries.map((s) => s.customer.name)).toEqual(expected.summaries.map((s) => s.customer.name));
+
+    // A shard edited to hold UTF-8 (still valid JSON, same length in characters) is not the cache's.
+    const shardPath = join(dir, '2026-11.json');
+    const shard = readFileSync(shardPath, 'latin1');
+    writeFileSync(shardPath, shard.replace('Customer 5', 'Custömer 5'), 'utf8');
+    expect(await loadCallSummaries(dataDir)).toEqual(expected);
+    expect(readFileSync(shardPath).every((byte) => byte < 128)).toBe(true); // rewritten
+  });
+
+  it("removes, on a rebuild, the files an older cache left that this one does not use", async () => {
+    const { dataDir } = await smallStore();
+    later();
+    await loadOpenFollowUps(dataDir);
+    const dir = summaryCacheDir(dataDir);
+    const stale = ['2026-10.customers.json', '2026-11.summaries', 'notes.txt'];
+    for (const name of stale) writeFileSync(join(dir, name), 'Customer 4, +1 555 010 1004');
+    await loadOpenFollowUps(dataDir); // the index is fine: nothing is swept
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(stale));
+    unlinkSync(join(dir, 'index.json'));
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    const left = readdirSync(dir);
+    for (const name of stale) expect(left).not.toContain(name);
+    expect(left).toEqual(expect.arrayContaining(['index.json', '2026-09.json', '2026-10.stamps', '2026-11.keys']));
+  });
+
   it('keeps reporting a damaged file from the cache, and re-checks it once it changes', async () => {
     const { dataDir, damagedPath } = await smallStore();
     later();

@@ -1,9 +1,10 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { basename, dirname, join, sep } from 'node:path';
 import type { CallRecord } from './callRecord.js';
 import type { CallSummary, DamagedFile } from './callSummaries.js';
 import { callIdOfFileName, callPath, ensurePrivateDir, listMonthDirsSync } from './callFiles.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
 
 /**
  * A cache of call summaries, so the lists never read 100,000 call files. The call files
@@ -50,7 +51,7 @@ import { writeFileAtomic } from './writeFileAtomic.js';
  */
 
 /** Bump when the layout of the cache files changes (the summary's shape is fingerprinted). */
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 /** A stamp this old when observed cannot be shared with a later change (coarsest: FAT's 2 s). */
 export const SETTLE_MS = 2_100;
 /** A journal this long, once applied, is removed (writers start a new one). */
@@ -115,7 +116,7 @@ interface ShardHead {
 interface Shard extends ShardHead, MonthFiles<ShardEntry> {}
 
 function makeEntry(n: string, s: Stamp | undefined, body: EntryBody): ShardEntry {
-  const line = JSON.stringify(s ? { n, s, ...body } : { n, ...body });
+  const line = asciiJson(s ? { n, s, ...body } : { n, ...body });
   const good = body.summary !== undefined;
   return s ? { n, s, line, good, body } : { n, line, good, body };
 }
@@ -294,11 +295,33 @@ function fnv1a(text: string, seed: number): number {
 /** 52 bits: exact in a double, and collisions among a million keys are negligible. */
 const keyHash = (key: string) => fnv1a(key, 0x811c9dc5) * 0x100000 + (fnv1a(key, 0x050c5d1f) >>> 12);
 
-function readJson(path: string): unknown {
+/**
+ * JSON with every character past ASCII written as a `\uXXXX` escape. The cache's text
+ * files are written so and read back as Latin-1 (see readAsciiFile): decoding UTF-8, and
+ * holding the text at two bytes a character (one accented name in a shard makes it so),
+ * took a third as long as parsing the month's summaries.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(NOT_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+const NOT_ASCII = /[\u0080-\uffff]/g;
+
+/** A cache text file, or undefined when missing, unreadable, or not ASCII (not as the cache writes it). */
+function readAsciiFile(path: string): string | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    const bytes = readFileSync(path);
+    return isAscii(bytes) ? bytes.toString('latin1') : undefined;
   } catch {
-    return undefined; // missing, unreadable, truncated: all mean "no cache"
+    return undefined;
+  }
+}
+
+function readJson(path: string): unknown {
+  const text = readAsciiFile(path);
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined; // truncated or damaged: "no cache"
   }
 }
 
@@ -606,13 +629,15 @@ class SummaryCache {
       }
     }
     if (rotated) await this.write('index.json', index);
-    // The files of months that no longer exist (purged) go with them.
+    // The files of months that no longer exist (purged) go with them; so do, on a rebuild
+    // (no usable index before), the files an older csr-call's cache had and this one has not.
     const gone = previous ? Object.keys(previous.months).some((m) => !(m in index.months)) : true;
     if (!gone) return;
     try {
       for (const name of readdirSync(this.dir)) {
+        if (name === 'index.json' || isTempFileName(name)) continue; // a temp file: another writer's, about to be renamed
         const match = /^(\d{4}-\d{2})\.(?:json|keys|log|stamps)$/.exec(name);
-        if (match && !(match[1]! in index.months)) unlinkSync(join(this.dir, name));
+        if (!match || !(match[1]! in index.months)) unlinkSync(join(this.dir, name));
       }
     } catch {
       /* best effort: a stray file is never trusted without its directory anyway */
@@ -642,12 +667,8 @@ class SummaryCache {
    * the rest is parsed when used (see bodyOf). Anything else means no shard.
    */
   private readShard(month: string): Shard | undefined {
-    let text: string;
-    try {
-      text = readFileSync(join(this.dir, `${month}.json`), 'utf8');
-    } catch {
-      return undefined;
-    }
+    const text = readAsciiFile(join(this.dir, `${month}.json`));
+    if (text === undefined) return undefined;
     const headEnd = text.indexOf('\n');
     if (headEnd < 0) return undefined;
     let head: unknown;
@@ -692,7 +713,7 @@ class SummaryCache {
     const { format, month, dir, scannedAt, log, tag } = shard;
     // Key order matters: checkedCallStamps reads the head's first keys as text.
     const head = { format, month, dir, scannedAt, log, tag, count: shard.entries.length, length: body.length };
-    await this.write(`${month}.json`, `${JSON.stringify(head)}\n${body}`);
+    await this.write(`${month}.json`, `${asciiJson(head)}\n${body}`);
     await this.writeStamps(shard);
   }
 
@@ -826,7 +847,7 @@ class SummaryCache {
         await ensurePrivateDir(this.dir);
         this.dirReady = true;
       }
-      await writeFileAtomic(join(this.dir, name), value instanceof Uint8Array || typeof value === 'string' ? value : JSON.stringify(value), { durable: false });
+      await writeFileAtomic(join(this.dir, name), value instanceof Uint8Array || typeof value === 'string' ? value : asciiJson(value), { durable: false });
     } catch {
       /* see above */
     }
