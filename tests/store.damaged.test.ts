@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { config as zodConfig } from 'zod';
 import { CallFileError, parseCallText, readCall, saveCall, serializeCall, updateCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
 import { migrateCall, type Migration } from '../src/store/migrations.js';
@@ -49,6 +50,24 @@ describe('parseCallText on damaged and foreign files', () => {
   it('accepts a valid record as written', () => {
     const result = parseCallText(whole);
     expect(result).toEqual({ ok: true, record });
+  });
+
+  it("gives the same verdicts once a bulk read has switched on zod's compiled checks", () => {
+    const inputs = [
+      whole,
+      text({ ...record, agent: undefined }),
+      text({ ...record, followups: [{ ...record.followups[0], due: 'friday' }] }),
+      text({ ...record, status: 'finished', extra: 1 }),
+      text({ ...record, customer: { ...record.customer, name: 7 } }),
+      text({ ...record, stageSeconds: { a: 'x' } }),
+    ];
+    expect(zodConfig().jitless).toBe(true); // off for the first files of a run
+    const before = inputs.map(parseCallText);
+    expect(before.map((r) => r.ok)).toEqual([true, false, false, false, false, false]);
+    // Parsing a few hundred files is what switches compiling on (see parseCallText).
+    for (let i = 0; i < 250; i++) parseCallText(whole);
+    expect(zodConfig().jitless).toBe(false);
+    expect(inputs.map(parseCallText)).toEqual(before);
   });
 });
 

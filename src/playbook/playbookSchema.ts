@@ -4,7 +4,7 @@
  * their step, and author functions that do not throw before any answer is given.
  * Every problem is a line `<file>: <path.to.field>: <message>`.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { UserError, formatIssuePath } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
 import { MEANINGS, STEP_TYPES, type AnswerValue, type Playbook, type Stage, type Step } from './types.js';

@@ -2,7 +2,7 @@
  * The prompter behind `--answers FILE.json`: every answer comes from the file by its
  * full step id, through the same engine as the interactive prompts.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { AskRequest, CallPrompter } from '../engine/runCall.js';
 import { acceptedFor, allSteps, type Coerced } from '../engine/callEngine.js';
 import type { Playbook } from '../playbook/types.js';
