@@ -1,5 +1,6 @@
+import { callPath } from '../src/store/callFiles.js';
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { exportCommand, type ExportOptions } from '../src/commands/export.js';
@@ -10,7 +11,7 @@ import { saveCall } from '../src/store/callStore.js';
 import { createAtomicWriteStream } from '../src/store/writeFileAtomic.js';
 import { UserError } from '../src/errors.js';
 import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
-import { tempDir, testContext, type TestContext } from './helpers.js';
+import { tempDir, testContext, writeFileMakingDir, type TestContext } from './helpers.js';
 
 const CALL_HEADER = CALL_COLUMNS.map((c) => c.name);
 
@@ -41,11 +42,9 @@ function table(text: string, header: string[]): Array<Record<string, string>> {
   return rows.slice(1).map((row) => Object.fromEntries(header.map((name, i) => [name, row[i]!])));
 }
 
-const damagedFileIn = (dataDir: string, name = '20261120-100000-zzzzzz.json') => {
-  const dir = join(dataDir, 'calls', '2026', '11');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, name);
-  writeFileSync(path, '{"schemaVersion": 1, "id": ');
+const damagedFileIn = (dataDir: string, id = '20261120-100000-zzzzzz') => {
+  const path = callPath(dataDir, id);
+  writeFileMakingDir(path, '{"schemaVersion": 1, "id": ');
   return path;
 };
 
@@ -234,9 +233,7 @@ describe('export --format csv', () => {
 
   it('--to at the end of a month does not read the next month, and stdout is left open', async () => {
     const { ctx } = await storeWith([{ startedAt: '2026-11-30T23:00:00.000Z' }]);
-    const december = join(ctx.dataDir, 'calls', '2026', '12');
-    mkdirSync(december, { recursive: true });
-    writeFileSync(join(december, '20261201-000000-zzzzzz.json'), 'not json');
+    writeFileMakingDir(callPath(ctx.dataDir, '20261201-000000-zzzzzz'), 'not json');
     const rows = table((await run(ctx, { to: '2026-11-30' })).toString('utf8'), CALL_HEADER);
     expect(rows).toHaveLength(1);
     expect(ctx.err()).toBe('');

@@ -1,11 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { callPath } from '../src/store/callFiles.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followupsDoneCommand, followupsListCommand, followupsSnoozeCommand, type FollowUpBoardJson } from '../src/commands/followups.js';
 import { UserError } from '../src/errors.js';
 import { readCall, saveCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { runCli, tempDir, testContext, type TestContext } from './helpers.js';
+import { runCli, tempDir, testContext, writeFileMakingDir, type TestContext } from './helpers.js';
 
 // Mon 23 Nov 2026, 14:00 UTC = 09:00 in New York.
 const NOW = new Date('2026-11-23T14:00:00Z');
@@ -165,10 +165,8 @@ describe('followups list', () => {
 
   it('a damaged call file is one warning line; the rest is still shown; --strict fails after printing', async () => {
     const ctx = await setUp();
-    const dir = join(ctx.dataDir, 'calls', '2026', '10');
-    mkdirSync(dir, { recursive: true });
-    const broken = join(dir, '20261001-090000-broken.json');
-    writeFileSync(broken, '{"schemaVersion": 1, "id": ');
+    const broken = callPath(ctx.dataDir, '20261001-090000-broken');
+    writeFileMakingDir(broken, '{"schemaVersion": 1, "id": ');
     await followupsListCommand({}, ctx);
     expect(ctx.out()).toContain('aaaaaa.f1');
     const warnings = ctx.err().trim().split('\n');

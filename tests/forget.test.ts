@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forgetCommand, purgeCommand, type ConfirmFn } from '../src/commands/forget.js';
 import { UserError } from '../src/errors.js';
@@ -36,7 +36,7 @@ async function store(ctx: TestContext) {
   const bobCall = makeCall({ startedAt: '2026-11-22T10:00:00.000Z', customer: { name: 'Bob Jones', phone: '+44 20 7946 0958', account: 'AC-77' } });
   const bob = await saveCall(ctx.dataDir, { ...bobCall, answers: bobCall.answers.map((a) => ({ ...a, value: 'Bob Jones' })) });
   // Left by an interrupted save of Ann's call.
-  writeFileSync(join(ctx.dataDir, 'calls', '2026', '11', `.${ann2.id}.json.k2k2k2k2.tmp`), serializeCall(ann2).slice(0, 200));
+  writeFileSync(join(dirname(callPath(ctx.dataDir, ann2.id)), `.${ann2.id}.json.k2k2k2k2.tmp`), serializeCall(ann2).slice(0, 200));
   // Derived data mentioning her.
   mkdirSync(join(ctx.dataDir, 'cache', 'summaries'), { recursive: true });
   writeFileSync(join(ctx.dataDir, 'cache', 'summaries', '2026-11.json'), JSON.stringify([{ phone: ANN_PHONE }, { phone: '+44 20 7946 0958' }]));
@@ -91,7 +91,7 @@ describe('forget', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(1);
     expect((error as Error).message).toMatch(/still appears in 1 file listed above/);
-    expect(ctx.out()).toContain(`Not erased, but 1 more file mentions phone +1 555 010 0100 (another customer's call, or a file csr-call cannot attribute):\n  calls/2026/11/${bob.id}.json  (review it: csr-call show ${bob.id.slice(-6)})`);
+    expect(ctx.out()).toContain(`Not erased, but 1 more file mentions phone +1 555 010 0100 (another customer's call, or a file csr-call cannot attribute):\n  calls/2026/11/22/${bob.id}.json  (review it: csr-call show ${bob.id.slice(-6)})`);
     await readCall(ctx.dataDir, bob.id); // another customer's call is never erased for a mention
   });
 
@@ -153,7 +153,7 @@ describe('purge', () => {
     const ctx = testContext(); // now: 2026-11-23T14:00Z
     const old = await saveCall(ctx.dataDir, makeCall({ startedAt: '2024-11-20T09:00:00.000Z', followups: [{}] }));
     const recent = await saveCall(ctx.dataDir, makeCall({ startedAt: '2024-11-24T09:00:00.000Z' }));
-    const damagedOld = join(ctx.dataDir, 'calls', '2023', '05', '20230501-120000-zzzzzz.json');
+    const damagedOld = callPath(ctx.dataDir, '20230501-120000-zzzzzz');
     mkdirSync(join(damagedOld, '..'), { recursive: true });
     writeFileSync(damagedOld, '{"trunc');
     await purgeCommand({ olderThan: '2y', yes: true }, ctx);

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -111,4 +111,10 @@ export function runInPty(args: string[], steps: PtyStep[], env: Record<string, s
   });
   if (raw.status !== 0) throw new Error(`pty driver failed: ${raw.stderr}`);
   return JSON.parse(raw.stdout) as PtyResult;
+}
+
+/** Writes a file as another program would (no store code, no journal), making its directory first. */
+export function writeFileMakingDir(path: string, text: string, mode = 0o600): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeFileSync(path, text, { mode });
 }

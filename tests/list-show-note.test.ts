@@ -8,7 +8,7 @@ import { UserError } from '../src/errors.js';
 import { callPath } from '../src/store/callFiles.js';
 import { readCall, saveCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { runCli, tempDir, testContext, type TestContext } from './helpers.js';
+import { runCli, tempDir, testContext, writeFileMakingDir, type TestContext } from './helpers.js';
 
 const NOW = new Date('2026-11-23T14:00:00Z');
 const NY = 'America/New_York';
@@ -95,8 +95,7 @@ describe('list', () => {
 
   it('--from skips older months without reading them', async () => {
     const ctx = await setUp();
-    const oldMonth = join(ctx.dataDir, 'calls', '2026', '09');
-    writeFileSync(join(oldMonth, '20260916-120000-broken.json'), 'not json');
+    writeFileMakingDir(callPath(ctx.dataDir, '20260916-120000-broken'), 'not json');
     await listCommand({ from: '2026-11-01' }, ctx);
     expect(ctx.err()).toBe('');
     const all = testContext({ dataDir: ctx.dataDir, now: () => NOW, timeZone: NY });
@@ -140,8 +139,8 @@ describe('list', () => {
     expect(none.out()).toBe('No calls match these filters.\n');
 
     const damaged = await setUp();
-    const broken = join(damaged.dataDir, 'calls', '2026', '11', '20261121-000000-broken.json');
-    writeFileSync(broken, JSON.stringify({ schemaVersion: 1, id: 'x' }));
+    const broken = callPath(damaged.dataDir, '20261121-000000-broken');
+    writeFileMakingDir(broken, JSON.stringify({ schemaVersion: 1, id: 'x' }));
     const error = await rejection(listCommand({ strict: true }, damaged));
     expect(error.exitCode).toBe(1);
     expect(damaged.out()).toContain('4 calls');

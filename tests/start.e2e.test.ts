@@ -9,11 +9,9 @@ import { hostname } from 'node:os';
 function callFiles(dataDir: string): string[] {
   const root = join(dataDir, 'calls');
   if (!existsSync(root)) return [];
-  const files: string[] = [];
-  for (const year of readdirSync(root))
-    for (const month of readdirSync(join(root, year)))
-      for (const name of readdirSync(join(root, year, month))) files.push(join(root, year, month, name));
-  return files;
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .map((relative) => join(root, relative))
+    .filter((path) => statSync(path).isFile());
 }
 
 const fullCall = {

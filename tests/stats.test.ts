@@ -1,13 +1,12 @@
+import { callPath } from '../src/store/callFiles.js';
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { statsCommand, bar, sparkline } from '../src/commands/stats.js';
 import { computeStats, quantile, type StatsOptions } from '../src/stats/computeStats.js';
 import { saveCall } from '../src/store/callStore.js';
 import { UserError } from '../src/errors.js';
 import type { HistoryEntry } from '../src/store/callRecord.js';
 import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
-import { testContext, type TestContext } from './helpers.js';
+import { testContext, writeFileMakingDir, type TestContext } from './helpers.js';
 
 const NOW = new Date('2026-11-23T14:00:00Z');
 const at = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
@@ -243,9 +242,7 @@ describe('stats on a hand-made store', () => {
 
   it('warns about a damaged file, and --strict fails after printing', async () => {
     const ctx = await store();
-    const dir = join(ctx.dataDir, 'calls', '2026', '11');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, '20261120-100000-zzzzzz.json'), '');
+    writeFileMakingDir(callPath(ctx.dataDir, '20261120-100000-zzzzzz'), '');
     const stats = await statsJson(ctx, { from: '2026-11-10' });
     expect(stats.damagedFiles).toBe(1);
     expect(stats.calls.total).toBe(8);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from './helpers.js';
+import { tempDir, writeFileMakingDir } from './helpers.js';
 import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
 import { removeCall, saveCall, scanCalls, serializeCall, updateCall } from '../src/store/callStore.js';
 import { acquireSessionLock } from '../src/store/sessionLock.js';
@@ -80,8 +80,8 @@ async function smallStore(): Promise<{ dataDir: string; damagedPath: string }> {
       call(day, n, { followups: n % 2 === 0 ? [{ due: `${day}T15:00:00.000Z` }] : [{ status: 'done', doneAt: `${day}T10:00:00.000Z` }] }),
     );
   }
-  const damagedPath = join(dataDir, 'calls/2026/10/20261020-120000-zzzzzz.json');
-  writeFileSync(damagedPath, '{"schemaVersion": 1, "id": "20261020-120000-zzzzzz"');
+  const damagedPath = callPath(dataDir, '20261020-120000-zzzzzz');
+  writeFileMakingDir(damagedPath, '{"schemaVersion": 1, "id": "20261020-120000-zzzzzz"');
   return { dataDir, damagedPath };
 }
 
@@ -124,7 +124,7 @@ describe('summary cache', () => {
     expect(await ids('2026-10-15T09:00:04.999Z', '2026-10-16T00:00:00.000Z')).toEqual(['20261015-090004-a00004']);
     expect(await ids('2026-10-15T09:00:05.000Z', '2026-10-16T00:00:00.000Z')).toEqual([]);
     expect(await ids('2026-10-01T00:00:00.000Z', '2026-10-15T09:00:04.000Z')).toEqual(['20261001-090003-a00003']);
-    expect(load.damaged.map((d) => d.path)).toEqual([join(dataDir, 'calls/2026/10/20261020-120000-zzzzzz.json')]);
+    expect(load.damaged.map((d) => d.path)).toEqual([callPath(dataDir, '20261020-120000-zzzzzz')]);
   });
 
   it('sees files added, changed and removed by another process on the next load', async () => {
@@ -167,7 +167,7 @@ describe('summary cache', () => {
     unlinkSync(callPath(dataDir, added.id));
     await writeAsAnotherProcess(dataDir, { ...call('2026-11-20', 6, { followups: [{ status: 'done', doneAt: '2026-11-21T10:00:00.000Z' }] }), revision: 3 });
     await writeAsAnotherProcess(dataDir, call('2026-11-22', 8, { customer: { name: 'Customer 4', phone: '+1 555 010 1004' } }));
-    writeFileSync(join(dataDir, 'calls/2026/11/20261122-120000-yyyyyy.json'), 'not json');
+    writeFileMakingDir(callPath(dataDir, '20261122-120000-yyyyyy'), 'not json');
     await writeAsAnotherProcess(dataDir, call('2026-10-20', 9, { id: '20261020-120000-zzzzzz' }));
     expect(damagedPath).toBe(callPath(dataDir, '20261020-120000-zzzzzz'));
     later(240_000);
@@ -176,7 +176,7 @@ describe('summary cache', () => {
     expect({ calls: open.calls, damaged: open.damaged, callCount: open.callCount }).toEqual(await openTruth(dataDir));
     expect(open.calls.map((c) => c.id)).toEqual(['20261015-090004-a00004', '20260910-090002-a00002']);
     expect(open.callsPerCustomer.get('p:5550101004')).toBe(2);
-    expect(open.damaged.map((d) => d.path)).toEqual([join(dataDir, 'calls/2026/11/20261122-120000-yyyyyy.json')]);
+    expect(open.damaged.map((d) => d.path)).toEqual([callPath(dataDir, '20261122-120000-yyyyyy')]);
     // Taken from the changes alone: the month's entry is still built on the shard on disk.
     const after = indexOf().months['2026-11'];
     expect(after.base).toBe(before.base);

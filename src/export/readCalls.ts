@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } f
 import { sep } from 'node:path';
 import type { CallRecord } from '../store/callRecord.js';
 import type { ScanOptions, ScannedCall } from '../store/callStore.js';
-import { callIdOfFileName, listMonthDirsSync, monthInRange } from '../store/callFiles.js';
+import { callIdOfFileName, listDayDirs, listMonthDirsSync, monthInRange } from '../store/callFiles.js';
 import { isTempFileName } from '../store/writeFileAtomic.js';
 import { callFileStamp, checkedCallStamps, sameCallFileStamp, type CallFileStamp } from '../store/summaryCache.js';
 
@@ -48,14 +48,14 @@ export async function* readCallsForExport(dataDir: string, options: Pick<ScanOpt
     const names = callFileNamesIn(month.path);
     if (names.length === 0) continue;
     const checked = checkedCallStamps(dataDir, month.month);
-    for (const name of names) {
+    for (const relative of names) {
       if (batch.length === READ_BATCH) {
         yield batch;
         batch = [];
       }
-      const id = name.slice(0, -JSON_SUFFIX);
+      const id = relative.slice(3, -JSON_SUFFIX);
       // Joined by hand: path.join would normalise again what listMonthDirsSync already did.
-      const path = `${month.path}${sep}${name}`;
+      const path = `${month.path}${sep}${relative}`;
       const checkedStamp = checked.get(id);
       let text: string;
       let stamp: CallFileStamp | undefined;
@@ -90,18 +90,22 @@ export async function* readCallsForExport(dataDir: string, options: Pick<ScanOpt
 const READ_BATCH = 16;
 
 /**
- * `listCallFilesIn`, synchronous and lighter (names only: a month's list lives as long as
- * the month is read): the call file names of a month directory, sorted (= by id).
+ * `listCallFilesIn`, synchronous and lighter (paths only: a month's list lives as long as
+ * the month is read): the call files of a month directory as `DD/<id>.json`, sorted.
  */
 function callFileNamesIn(monthDir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(monthDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+  const paths: string[] = [];
+  for (const day of listDayDirs(monthDir)) {
+    let names: string[];
+    try {
+      names = readdirSync(`${monthDir}${sep}${day}`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') continue;
+      throw error;
+    }
+    for (const name of names.sort()) if (!isTempFileName(name) && callIdOfFileName(name) !== undefined) paths.push(`${day}/${name}`);
   }
-  return names.filter((name) => !isTempFileName(name) && callIdOfFileName(name) !== undefined).sort();
+  return paths;
 }
 
 /** Call files are a few KB: one buffer serves every read (the text is copied out of it). */

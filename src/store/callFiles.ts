@@ -1,13 +1,17 @@
 import { mkdir, chmod, readFile, readdir, stat } from 'node:fs/promises';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { callDirOf } from './ids.js';
 import { isTempFileName } from './writeFileAtomic.js';
 
 /**
- * The layout of the store on disk. Calls live in `calls/YYYY/MM/<id>.json` (UTC month of
+ * The layout of the store on disk. Calls live in `calls/YYYY/MM/DD/<id>.json` (UTC day of
  * the call's start); everything the program writes is private to the user: directories
  * 0700 and files 0600 whatever the umask, since they hold customers' personal data.
+ *
+ * A folder per day, not per month: a change made by another program shows only as a
+ * changed directory, and finding which file changed means looking at each file of that
+ * directory. A day holds a few hundred calls at most, a busy month tens of thousands.
  */
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
@@ -37,6 +41,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 const MONTH_DIR = /^\d{2}$/;
+const DAY_DIR = /^(?:0[1-9]|[12]\d|3[01])$/;
 const YEAR_DIR = /^\d{4}$/;
 const CALL_FILE = /^\d{8}-\d{6}-[0-9a-z]{6}\.json$/;
 
@@ -68,7 +73,7 @@ export async function listMonthDirs(dataDir: string): Promise<MonthDir[]> {
   return months;
 }
 
-/** The call id a file name in a month directory stands for, or undefined (temp files, strays). */
+/** The call id a file name in a day directory stands for, or undefined (temp files, strays). */
 export function callIdOfFileName(name: string): string | undefined {
   // test() and a slice, not exec(): called for every file of a month the cache scans.
   return CALL_FILE.test(name) ? name.slice(0, -'.json'.length) : undefined;
@@ -103,15 +108,84 @@ export interface CallFileEntry {
   path: string;
 }
 
-/** Call files in one month directory, sorted by id (= by start time). Temp files are never listed. */
+/** Call files in one month directory's day directories, sorted by day, then id (= by start time). Temp files are never listed. */
 export async function listCallFilesIn(monthDir: string): Promise<CallFileEntry[]> {
   const entries: CallFileEntry[] = [];
-  for (const name of await readdirOrEmpty(monthDir)) {
-    if (isTempFileName(name)) continue;
-    const id = callIdOfFileName(name);
-    if (id) entries.push({ id, path: join(monthDir, name) });
+  for (const day of listDayDirs(monthDir)) {
+    const dayDir = join(monthDir, day);
+    const inDay: CallFileEntry[] = [];
+    for (const name of await readdirOrEmpty(dayDir)) {
+      if (isTempFileName(name)) continue;
+      const id = callIdOfFileName(name);
+      if (id) inDay.push({ id, path: join(dayDir, name) });
+    }
+    entries.push(...inDay.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
-  return entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return entries;
+}
+
+/**
+ * The day directories (`DD`) of a month directory, sorted. Call files found in the month
+ * directory itself (the layout of csr-call before day directories, or a file put back
+ * there by hand or by a restore) are first moved into their day's directory, so that no
+ * reader ever has to look in two places. A move is a rename: the file is in one place or
+ * the other at every instant, whatever happens meanwhile. One that cannot be made (no
+ * permission) leaves the file where it is, for `doctor` to report.
+ */
+export function listDayDirs(monthDir: string): string[] {
+  const names = readdirOrEmptySync(monthDir);
+  const days: string[] = [];
+  let moved = false;
+  for (const name of names) {
+    if (DAY_DIR.test(name)) days.push(name);
+    else if (callIdOfFileName(name) !== undefined) moved = moveIntoDayDir(monthDir, name) || moved;
+  }
+  if (moved) return listDayDirs(monthDir);
+  return days.sort();
+}
+
+function moveIntoDayDir(monthDir: string, name: string): boolean {
+  const day = name.slice(6, 8);
+  if (!DAY_DIR.test(day)) return false; // not a date: doctor reports it
+  const dayDir = `${monthDir}${sep}${day}`;
+  const source = `${monthDir}${sep}${name}`;
+  const target = `${dayDir}${sep}${name}`;
+  try {
+    ensurePrivateDirSync(dayDir);
+    // A link, then the old name removed: never over a file already there (a newer save of
+    // the call, or another copy: doctor reports the one left behind).
+    try {
+      linkSync(source, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        // The same file under both names: a move cut short (by a crash, or by another csr-call).
+        if (statSync(source).ino !== statSync(target).ino) return false;
+      } else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
+        // A file system without hard links (FAT, some network shares).
+        if (statSync(target, { throwIfNoEntry: false }) !== undefined) return false;
+        renameSync(source, target);
+        return true;
+      } else {
+        throw error;
+      }
+    }
+    unlinkSync(source);
+    return true;
+  } catch {
+    return false; // moved meanwhile by another csr-call, or no permission: left as it is
+  }
+}
+
+/** ensurePrivateDir for one directory whose parent exists (a day directory). */
+function ensurePrivateDirSync(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: DIR_MODE });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  chmodSync(dir, DIR_MODE); // mkdir's mode is filtered by the umask
 }
 
 export async function readdirOrEmpty(dir: string): Promise<string[]> {

@@ -94,9 +94,12 @@ export async function saveCall(dataDir: string, record: CallRecord): Promise<Cal
   const path = callPath(dataDir, record.id);
   const next: CallRecord = { ...record, revision: record.revision + 1 };
   try {
-    await ensurePrivateDir(dirname(path));
     await refuseNewerFile(path);
-    await journalCallFile(dataDir, path, next, () => writeFileAtomic(path, serializeCall(next)));
+    // The day's directory is made inside the journalled change: a new day changes the month directory.
+    await journalCallFile(dataDir, path, next, async () => {
+      await ensurePrivateDir(dirname(path));
+      await writeFileAtomic(path, serializeCall(next));
+    });
   } catch (error) {
     throw storeWriteError(error, `cannot save call ${record.id}`);
   }

@@ -43,9 +43,9 @@ export function isCallId(text: string): boolean {
   return CALL_ID_PATTERN.test(text);
 }
 
-/** `calls/YYYY/MM` relative to the data directory, from the id's own time stamp. */
+/** `calls/YYYY/MM/DD` relative to the data directory, from the id's own time stamp (UTC). */
 export function callDirOf(id: string): string {
-  return `calls/${id.slice(0, 4)}/${id.slice(4, 6)}`;
+  return `calls/${id.slice(0, 4)}/${id.slice(4, 6)}/${id.slice(6, 8)}`;
 }
 
 const SHORT_ID = /^[0-9a-z]{6}$/;

@@ -66,7 +66,6 @@ export async function acquireSessionLock(
   options: AcquireOptions = {},
 ): Promise<SessionLockResult> {
   const path = sessionLockPath(dataDir, callId);
-  await ensurePrivateDir(dirname(path));
   let tookOverFrom: SessionLockHolder | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
     const holder: SessionLockHolder = {
@@ -77,7 +76,12 @@ export async function acquireSessionLock(
       token: randomBytes(8).toString('hex'),
     };
     const lockName = basename(path);
-    if (await journalLockChange(dataDir, callId, lockName, () => createWithContent(path, `${JSON.stringify(holder)}\n`))) {
+    // The day's directory is made inside the journalled change: a new day changes the month directory.
+    const take = async () => {
+      await ensurePrivateDir(dirname(path));
+      return createWithContent(path, `${JSON.stringify(holder)}\n`);
+    };
+    if (await journalLockChange(dataDir, callId, lockName, take)) {
       const release = () => journalLockChange(dataDir, callId, lockName, () => releaseLock(path, holder.token));
       const result: SessionLockResult = { acquired: true, path, holder, release };
       if (tookOverFrom) result.tookOverFrom = tookOverFrom;

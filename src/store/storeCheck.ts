@@ -18,7 +18,7 @@ import { SESSION_LOCK_SUFFIX } from './sessionLock.js';
 export type StoreProblemKind =
   | 'damaged' // a call file that does not parse or validate
   | 'newer-schema' // written by a newer csr-call: left alone
-  | 'misplaced' // a valid call in the wrong month directory, or named differently from its id
+  | 'misplaced' // a valid call in the wrong folder, or named differently from its id
   | 'temp-file' // left by an interrupted write
   | 'stale-lock' // left by a process that died
   | 'held-lock' // a long-held resume lock from another computer: only its agent knows
@@ -153,7 +153,7 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
       add({
         kind: 'foreign',
         path,
-        problem: 'not a call file (calls are calls/YYYY/MM/<id>.json): ignored by every command',
+        problem: 'not a call file (calls are calls/YYYY/MM/DD/<id>.json): ignored by every command',
         fix: 'move it out of the data directory',
       });
       return;
@@ -189,7 +189,7 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
         problem:
           record.id !== id
             ? `holds call ${record.id} under the name ${id}.json: commands looking for either id will not find it`
-            : `call in the wrong month directory (its id says ${callDirOf(record.id)})`,
+            : `call filed in the wrong folder (its id says ${callDirOf(record.id)})`,
         fix: `mv ${path} ${expected}  (if nothing is there already)`,
       });
     }

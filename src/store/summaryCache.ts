@@ -3,7 +3,7 @@ import { isAscii } from 'node:buffer';
 import { basename, dirname, join, sep } from 'node:path';
 import type { CallRecord } from './callRecord.js';
 import type { CallSummary, DamagedFile } from './callSummaries.js';
-import { callIdOfFileName, callPath, ensurePrivateDir, listMonthDirsSync } from './callFiles.js';
+import { callIdOfFileName, callPath, ensurePrivateDir, listDayDirs, listMonthDirsSync } from './callFiles.js';
 import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
 
 /**
@@ -51,7 +51,7 @@ import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
  */
 
 /** Bump when the layout of the cache files changes (the summary's shape is fingerprinted). */
-const CACHE_VERSION = 5;
+const CACHE_VERSION = 6;
 /** A stamp this old when observed cannot be shared with a later change (coarsest: FAT's 2 s). */
 export const SETTLE_MS = 2_100;
 /** A journal this long, once applied, is removed (writers start a new one). */
@@ -61,6 +61,15 @@ const MAX_JOURNALLED = 200;
 
 /** `[inode, size, mtimeMs, ctimeMs]`: a rename gives a new inode and ctime; ctime cannot be set back. */
 type Stamp = [number, number, number, number];
+/**
+ * A month's directories as seen: the month directory's own stamp (it changes when a day
+ * directory comes or goes), and each day directory's (`DD`, sorted), which changes when a
+ * call file in it is added, replaced or removed.
+ */
+interface MonthDirs {
+  m: Stamp;
+  days: Array<[string, Stamp]>;
+}
 /** Where a journal was read up to: its inode and byte offset; null when there was none. */
 type LogPos = [number, number] | null;
 
@@ -84,7 +93,7 @@ interface ShardEntry extends KnownFile {
 
 /** A call file as a month's files were last seen (by a shard, or its stamps file). */
 interface KnownFile {
-  /** File name in the month directory. */
+  /** The file's path in the month directory: `DD/<id>.json` (see entryId). */
   n: string;
   /** Absent when the file could not be read at all: it is then retried on every scan. */
   s?: Stamp;
@@ -95,7 +104,7 @@ interface KnownFile {
 /** A month's call files as of a scan: what an index entry needs of a shard. */
 interface MonthFiles<T extends KnownFile = KnownFile> {
   month: string;
-  dir: Stamp;
+  dirs: MonthDirs;
   scannedAt: number;
   log: LogPos;
   /** Sorted by name. */
@@ -105,7 +114,7 @@ interface MonthFiles<T extends KnownFile = KnownFile> {
 interface ShardHead {
   format: string;
   month: string;
-  dir: Stamp;
+  dirs: MonthDirs;
   /** Date.now() before the stamp was taken by the last scan; 0 when it came from the journal. */
   scannedAt: number;
   log: LogPos;
@@ -162,7 +171,7 @@ const summaryOf = (entry: ShardEntry): CallSummary | undefined => bodyOf(entry).
 const newTag = () => Math.floor(Math.random() * 2 ** 32);
 
 interface IndexMonth {
-  dir: Stamp;
+  dirs: MonthDirs;
   scannedAt: number;
   log: LogPos;
   calls: number;
@@ -192,12 +201,12 @@ interface Index {
 
 /** One line of a month's journal. */
 interface LogRecord {
-  /** File name. */
+  /** The file's path in the month directory (`DD/<name>`). */
   n: string;
-  /** The directory's stamp before the change (null: the directory did not exist). */
-  b: Stamp | null;
+  /** The stamps of the month directory and of the file's day directory before the change (null: not there yet). */
+  b: [Stamp | null, Stamp | null];
   /** ... and after it. */
-  d: Stamp;
+  d: [Stamp, Stamp];
   /** Whether the file existed before. */
   x: boolean;
   /** The file's stamp and summary after a write; both absent for a removal. */
@@ -224,7 +233,7 @@ export interface SummarySpec {
 interface MonthState {
   month: string;
   path: string;
-  stamp: Stamp;
+  dirs: MonthDirs;
 }
 
 export function summaryCacheDir(dataDir: string): string {
@@ -241,6 +250,20 @@ const sameStamp = (a: Stamp | null, b: Stamp | null) =>
   a !== null && b !== null && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 /** Observed long enough after its last change that any later change gets other timestamps. */
 const settled = (stamp: Stamp, observedAt: number) => Math.max(stamp[2], stamp[3]) <= observedAt - SETTLE_MS;
+function sameDirs(a: MonthDirs, b: MonthDirs): boolean {
+  if (!sameStamp(a.m, b.m) || a.days.length !== b.days.length) return false;
+  for (let i = 0; i < a.days.length; i++) if (a.days[i]![0] !== b.days[i]![0] || !sameStamp(a.days[i]![1], b.days[i]![1])) return false;
+  return true;
+}
+const dirsSettled = (dirs: MonthDirs, observedAt: number) => settled(dirs.m, observedAt) && dirs.days.every(([, stamp]) => settled(stamp, observedAt));
+/** Whether a cached view of a month still holds: same directories, and seen when they were settled (or from the journal). */
+const stillHolds = (cached: { dirs: MonthDirs; scannedAt: number }, month: MonthState) =>
+  sameDirs(cached.dirs, month.dirs) && (cached.scannedAt === 0 || dirsSettled(cached.dirs, cached.scannedAt));
+/** The call id of an entry's path (`DD/<id>.json`), or undefined when it is not one. */
+const entryId = (n: string): string | undefined => (n.length > 3 && n[2] === '/' && DAY.test(n.slice(0, 2)) ? callIdOfFileName(n.slice(3)) : undefined);
+const DAY = /^(?:0[1-9]|[12]\d|3[01])$/;
+/** Where csr-call files a call: the day directory of its id (`DD/<id>.json`). */
+const entryPathOf = (id: string) => `${id.slice(6, 8)}/${id}.json`;
 const byId = (a: CallSummary, b: CallSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const monthOfId = (id: string) => `${id.slice(0, 4)}-${id.slice(4, 6)}`;
 /** `YYYYMM`, how the ids of a month (`YYYY-MM`) begin. */
@@ -278,10 +301,31 @@ function callIdOfNumber(month: string, n: number): string {
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStamp = (x: unknown): x is Stamp => Array.isArray(x) && x.length === 4 && x.every((n) => typeof n === 'number');
+const isMonthDirs = (x: unknown): x is MonthDirs =>
+  isObject(x) &&
+  isStamp(x.m) &&
+  Array.isArray(x.days) &&
+  x.days.every((day, i, days) => Array.isArray(day) && day.length === 2 && typeof day[0] === 'string' && DAY.test(day[0]) && isStamp(day[1]) && (i === 0 || days[i - 1][0] < day[0]));
 const isLogPos = (x: unknown): x is LogPos =>
   x === null || (Array.isArray(x) && x.length === 2 && typeof x[0] === 'number' && typeof x[1] === 'number');
 const isSummary = (x: unknown): x is CallSummary =>
   isObject(x) && typeof x.id === 'string' && typeof x.startedAt === 'string' && isObject(x.customer) && Array.isArray(x.openFollowups);
+const isStampOrNull = (x: unknown) => x === null || isStamp(x);
+const isLogRecord = (x: unknown): x is LogRecord =>
+  isObject(x) &&
+  typeof x.n === 'string' &&
+  x.n[2] === '/' &&
+  DAY.test(x.n.slice(0, 2)) &&
+  Array.isArray(x.b) &&
+  x.b.length === 2 &&
+  isStampOrNull(x.b[0]) &&
+  isStampOrNull(x.b[1]) &&
+  Array.isArray(x.d) &&
+  x.d.length === 2 &&
+  isStamp(x.d[0]) &&
+  isStamp(x.d[1]) &&
+  (x.f === undefined || isStamp(x.f)) &&
+  (x.s === undefined || isSummary(x.s));
 const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
 function fnv1a(text: string, seed: number): number {
@@ -333,6 +377,16 @@ function formatOf(spec: SummarySpec): string {
   return `csr-call summaries ${CACHE_VERSION} ${fnv1a(code, 0x811c9dc5).toString(36)}`;
 }
 
+/** The stamps of a day directory's month directory and of the day directory itself (null: not there). */
+function dirStampsOf(dayDir: string): [Stamp | null, Stamp | null] {
+  const month = statSync(dirname(dayDir), { throwIfNoEntry: false });
+  const day = month && statSync(dayDir, { throwIfNoEntry: false });
+  return [month ? stampOf(month) : null, day ? stampOf(day) : null];
+}
+function dirStampsAfter(dayDir: string): [Stamp, Stamp] {
+  return [stampOf(statSync(dirname(dayDir))), stampOf(statSync(dayDir))];
+}
+
 /**
  * Called by csr-call around every write or removal of a call file: records the change in
  * the month's journal, so readers need not stat the whole month to find it. Best effort:
@@ -346,24 +400,23 @@ export async function journalCallChange(
   change: () => Promise<void>,
 ): Promise<void> {
   const cacheDir = summaryCacheDir(dataDir);
-  const monthDir = dirname(path);
-  let before: Stamp | null = null;
+  const dayDir = dirname(path);
+  let before: [Stamp | null, Stamp | null] = [null, null];
   let existed = false;
   const journaling = existsSync(cacheDir);
   if (journaling) {
-    const st = statSync(monthDir, { throwIfNoEntry: false });
-    before = st ? stampOf(st) : null;
+    before = dirStampsOf(dayDir);
     existed = statSync(path, { throwIfNoEntry: false }) !== undefined;
   }
   await change();
   if (!journaling) return;
   try {
-    const record: LogRecord = { n: basename(path), b: before, d: stampOf(statSync(monthDir)), x: existed };
+    const record: LogRecord = { n: `${basename(dayDir)}/${basename(path)}`, b: before, d: dirStampsAfter(dayDir), x: existed };
     if (summary) {
       record.f = stampOf(statSync(path));
       record.s = summary;
     }
-    const id = callIdOfFileName(record.n);
+    const id = entryId(record.n);
     if (!id) return;
     appendFileSync(join(cacheDir, `${monthOfId(id)}.log`), `${JSON.stringify(record)}\n`, { mode: 0o600 });
   } catch {
@@ -380,14 +433,13 @@ export async function journalCallChange(
 export function journalLockChange<T>(dataDir: string, callId: string, name: string, change: () => T): T {
   const cacheDir = summaryCacheDir(dataDir);
   if (!existsSync(cacheDir)) return change();
-  const monthDir = dirname(callPath(dataDir, callId));
-  const st = statSync(monthDir, { throwIfNoEntry: false });
-  const before = st ? stampOf(st) : null;
+  const dayDir = dirname(callPath(dataDir, callId));
+  const before = dirStampsOf(dayDir);
   const record = () => {
     try {
-      const after = stampOf(statSync(monthDir));
-      if (sameStamp(before, after)) return; // nothing changed (the lock was held by another)
-      const entry: LogRecord = { n: name, b: before, d: after, x: false, o: 1 };
+      const after = dirStampsAfter(dayDir);
+      if (sameStamp(before[0], after[0]) && sameStamp(before[1], after[1])) return; // nothing changed (the lock was held by another)
+      const entry: LogRecord = { n: `${basename(dayDir)}/${name}`, b: before, d: after, x: false, o: 1 };
       appendFileSync(join(cacheDir, `${monthOfId(callId)}.log`), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     } catch {
       /* the chain breaks and the month is scanned: never worse than no journal */
@@ -429,12 +481,22 @@ class SummaryCache {
     return this.spec.customerKeys(summary.customer);
   }
 
-  /** Month directories with their current stamps, oldest first. */
+  /**
+   * Month directories with their current stamps and their day directories', oldest first.
+   * Each directory is stat'ed before it is listed: a change in between makes the stamp
+   * stale, and the month is simply looked at again next time.
+   */
   months(): MonthState[] {
     const months: MonthState[] = [];
     for (const { month, path } of listMonthDirsSync(this.dataDir)) {
       const st = statSync(path, { throwIfNoEntry: false });
-      if (st?.isDirectory()) months.push({ month, path, stamp: stampOf(st) });
+      if (!st?.isDirectory()) continue;
+      const days: Array<[string, Stamp]> = [];
+      for (const day of listDayDirs(path)) {
+        const dayStat = statSync(`${path}${sep}${day}`, { throwIfNoEntry: false });
+        if (dayStat?.isDirectory()) days.push([day, stampOf(dayStat)]);
+      }
+      months.push({ month, path, dirs: { m: stampOf(st), days } });
     }
     return months;
   }
@@ -443,7 +505,7 @@ class SummaryCache {
    * The journal's records since `from`, if they account for every change between the
    * cached stamp and the current one; undefined when the month must be scanned instead.
    */
-  journalSince(month: MonthState, cachedDir: Stamp, from: LogPos): { records: LogRecord[]; end: LogPos } | undefined {
+  journalSince(month: MonthState, cachedDirs: MonthDirs, from: LogPos): { records: LogRecord[]; end: LogPos } | undefined {
     const path = join(this.dir, `${month.month}.log`);
     let text = '';
     let end: LogPos = null;
@@ -466,7 +528,9 @@ class SummaryCache {
       if (fd !== undefined) closeSync(fd);
     }
     const records: LogRecord[] = [];
-    let at: Stamp = cachedDir;
+    // The directories' stamps as the records take them from the cached ones, one change at a time.
+    let monthAt: Stamp | null = cachedDirs.m;
+    const daysAt = new Map(cachedDirs.days);
     for (const line of text.split('\n')) {
       if (line === '') continue;
       let record: LogRecord;
@@ -475,21 +539,26 @@ class SummaryCache {
       } catch {
         return undefined;
       }
-      if (!isObject(record) || typeof record.n !== 'string' || !isStamp(record.d) || (record.s !== undefined && !isSummary(record.s))) return undefined;
-      if (!sameStamp(record.b, at)) return undefined; // a change nobody journalled came in between
-      at = record.d;
+      if (!isLogRecord(record)) return undefined;
+      const day = record.n.slice(0, 2);
+      const dayAt = daysAt.get(day) ?? null;
+      // A change nobody journalled came in between.
+      if (!sameStamp(record.b[0], monthAt) || !(record.b[1] === null ? dayAt === null : sameStamp(record.b[1], dayAt))) return undefined;
+      monthAt = record.d[0];
+      daysAt.set(day, record.d[1]);
       records.push(record);
     }
-    if (!sameStamp(at, month.stamp)) return undefined;
+    const now = month.dirs;
+    if (!sameStamp(monthAt, now.m) || daysAt.size !== now.days.length || !now.days.every(([day, stamp]) => sameStamp(daysAt.get(day) ?? null, stamp))) return undefined;
     return { records, end };
   }
 
   /** The month's shard, brought up to date from the journal or by scanning the directory. */
   async shard(month: MonthState): Promise<Shard> {
     const cached = this.readShard(month.month);
-    if (cached && sameStamp(cached.dir, month.stamp) && (cached.scannedAt === 0 || settled(cached.dir, cached.scannedAt))) return cached;
+    if (cached && stillHolds(cached, month)) return cached;
     if (cached) {
-      const journal = this.journalSince(month, cached.dir, cached.log);
+      const journal = this.journalSince(month, cached.dirs, cached.log);
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
         const byName = new Map(cached.entries.map((entry) => [entry.n, entry]));
         for (const record of journal.records) {
@@ -497,9 +566,9 @@ class SummaryCache {
           if (record.s && record.f) byName.set(record.n, makeEntry(record.n, record.f, { summary: record.s }));
           else byName.delete(record.n);
         }
-        if (byName.size === countCallFiles(month.path)) {
+        if (byName.size === countCallFiles(month)) {
           const entries = [...byName.values()].sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
-          const shard: Shard = { format: this.format, month: month.month, dir: month.stamp, scannedAt: 0, log: journal.end, tag: newTag(), entries };
+          const shard: Shard = { format: this.format, month: month.month, dirs: month.dirs, scannedAt: 0, log: journal.end, tag: newTag(), entries };
           if (this.rotateLog(month.month, shard.log)) shard.log = null;
           await this.writeShard(shard);
           return shard;
@@ -538,7 +607,7 @@ class SummaryCache {
     });
     await this.write(`${shard.month}.keys`, new Uint8Array(keys.buffer));
     return {
-      dir: shard.dir,
+      dirs: shard.dirs,
       scannedAt: shard.scannedAt,
       log: shard.log,
       calls: summaries.length,
@@ -597,7 +666,7 @@ class SummaryCache {
     for (const entry of Object.values(data.months)) {
       if (
         !isObject(entry) ||
-        !isStamp(entry.dir) ||
+        !isMonthDirs(entry.dirs) ||
         typeof entry.scannedAt !== 'number' ||
         !isLogPos(entry.log) ||
         typeof entry.calls !== 'number' ||
@@ -681,7 +750,7 @@ class SummaryCache {
       !isObject(head) ||
       head.format !== this.format ||
       head.month !== month ||
-      !isStamp(head.dir) ||
+      !isMonthDirs(head.dirs) ||
       typeof head.scannedAt !== 'number' ||
       !isLogPos(head.log) ||
       typeof head.tag !== 'number' ||
@@ -702,77 +771,90 @@ class SummaryCache {
       at = lineEnd + 1;
     }
     if (entries.length !== head.count) return undefined;
-    const { format, dir, scannedAt, log, tag } = head as unknown as ShardHead;
-    return { format, month, dir, scannedAt, log, tag, entries };
+    const { format, dirs, scannedAt, log, tag } = head as unknown as ShardHead;
+    return { format, month, dirs, scannedAt, log, tag, entries };
   }
 
   /** A cut-short file (a power cut: cache files are not flushed) fails the head's count and length. */
   private async writeShard(shard: Shard): Promise<void> {
     let body = '';
     for (const entry of shard.entries) body += `${entry.line}\n`;
-    const { format, month, dir, scannedAt, log, tag } = shard;
-    // Key order matters: checkedCallStamps reads the head's first keys as text.
-    const head = { format, month, dir, scannedAt, log, tag, count: shard.entries.length, length: body.length };
+    const { format, month, dirs, scannedAt, log, tag } = shard;
+    const head = { format, month, dirs, scannedAt, log, tag, count: shard.entries.length, length: body.length };
     await this.write(`${month}.json`, `${asciiJson(head)}\n${body}`);
     await this.writeStamps(shard);
   }
 
   /**
-   * Lists the month directory and re-reads only the files whose stamp moved, or whose
-   * stamp was too young to be trusted when it was read. `previous` is what the cache knew
-   * of the month (sorted by name); the files the scan finds unchanged are kept from it.
+   * Lists the month's day directories and re-reads only the files whose stamp moved, or
+   * whose stamp was too young to be trusted when it was read. `previous` is what the cache
+   * knew of the month (entries sorted by path); the files the scan finds unchanged are
+   * kept from it, and a day directory whose stamp has not moved since `previous` saw it is
+   * not even listed: a change made by another program costs the files of its day.
    */
   private async scan<T extends KnownFile>(
     month: MonthState,
-    previous: { scannedAt: number; entries: T[] } | undefined,
+    previous: { scannedAt: number; dirs: MonthDirs; entries: T[] } | undefined,
   ): Promise<{ files: MonthFiles<T | ShardEntry>; changes: EntryChange[] }> {
+    // month.dirs were taken before anything is listed (see months()).
     const scannedAt = Date.now();
-    // The directory is stat'ed before it is listed: a change in between makes the stamp
-    // stale, and the month is simply looked at again next time.
-    const dirStat = statSync(month.path, { throwIfNoEntry: false });
-    const names = dirStat ? readdirOrEmpty(month.path).sort() : [];
     // Journal records never carry a young-stamp risk of their own; scanned entries do.
     const trustedUntil = previous ? (previous.scannedAt === 0 ? Infinity : previous.scannedAt) : -Infinity;
+    const trusted = (stamp: Stamp) => trustedUntil === Infinity || settled(stamp, trustedUntil);
+    const daysBefore = new Map(previous?.dirs.days);
     const entries: Array<T | ShardEntry> = [];
     const changes: EntryChange[] = [];
-    // The listing and the previous entries are both sorted by name: walked side by side.
+    // Day by day, the listing and the previous entries (both sorted by path) walked side by side.
     const old = previous?.entries ?? [];
     let next = 0;
-    for (const name of names) {
-      if (callIdOfFileName(name) === undefined) continue;
-      while (next < old.length && old[next]!.n < name) changes.push({ n: old[next++]!.n }); // gone
-      const before = next < old.length && old[next]!.n === name ? old[next++] : undefined;
-      // Not join(): it normalises the path, a cost paid for every file of the month.
-      const path = `${month.path}${sep}${name}`;
-      if (before?.s) {
-        const st = statSync(path, { throwIfNoEntry: false });
-        if (!st) {
-          changes.push({ n: name }); // removed meanwhile
-          continue;
+    for (const [day, stamp] of month.dirs.days) {
+      const prefix = `${day}/`;
+      while (next < old.length && old[next]!.n < prefix) changes.push({ n: old[next++]!.n }); // its day is gone
+      let end = next;
+      while (end < old.length && old[end]!.n.startsWith(prefix)) end += 1;
+      const dayBefore = daysBefore.get(day);
+      if (dayBefore && sameStamp(dayBefore, stamp) && trusted(dayBefore)) {
+        while (next < end) entries.push(old[next++]!);
+        continue;
+      }
+      const dayPath = `${month.path}${sep}${day}`;
+      for (const name of readdirOrEmpty(dayPath).sort()) {
+        if (callIdOfFileName(name) === undefined) continue;
+        const n = prefix + name;
+        while (next < end && old[next]!.n < n) changes.push({ n: old[next++]!.n }); // gone
+        const before = next < end && old[next]!.n === n ? old[next++] : undefined;
+        // Not join(): it normalises the path, a cost paid for every file of the day.
+        const path = `${dayPath}${sep}${name}`;
+        if (before?.s) {
+          const st = statSync(path, { throwIfNoEntry: false });
+          if (!st) {
+            changes.push({ n }); // removed meanwhile
+            continue;
+          }
+          const s = before.s;
+          if (s[0] === st.ino && s[1] === st.size && s[2] === st.mtimeMs && s[3] === st.ctimeMs && trusted(s)) {
+            entries.push(before);
+            continue;
+          }
         }
-        const s = before.s;
-        if (s[0] === st.ino && s[1] === st.size && s[2] === st.mtimeMs && s[3] === st.ctimeMs && (trustedUntil === Infinity || settled(s, trustedUntil))) {
-          entries.push(before);
-          continue;
+        const entry = await this.readEntry(n, path);
+        if (entry) {
+          entries.push(entry);
+          changes.push({ n, body: bodyOf(entry) });
+        } else if (before) {
+          changes.push({ n });
         }
       }
-      const entry = await this.readEntry(name, path);
-      if (entry) {
-        entries.push(entry);
-        changes.push({ n: name, body: bodyOf(entry) });
-      } else if (before) {
-        changes.push({ n: name });
-      }
+      while (next < end) changes.push({ n: old[next++]!.n });
     }
     while (next < old.length) changes.push({ n: old[next++]!.n });
     const log = this.logPosition(month.month);
-    const dir: Stamp = dirStat ? stampOf(dirStat) : [0, 0, 0, 0];
-    return { files: { month: month.month, dir, scannedAt, log, entries }, changes };
+    return { files: { month: month.month, dirs: month.dirs, scannedAt, log, entries }, changes };
   }
 
   /**
    * The month scanned against its stamps file (written with each shard) rather than the
-   * shard: 40 bytes a call instead of the summaries' text. For the index, which needs
+   * shard: 56 bytes a call instead of the summaries' text. For the index, which needs
    * only what changed; undefined when the stamps file is not that of the shard `tag`.
    */
   async scanFromStamps(month: MonthState, tag: number): Promise<{ files: MonthFiles; changes: EntryChange[] } | undefined> {
@@ -782,34 +864,37 @@ class SummaryCache {
 
   /** See readStampsFile. */
   private async writeStamps(shard: Shard): Promise<void> {
-    const data = new Float64Array(STAMPS_HEAD + 6 * shard.entries.length);
-    data[0] = CACHE_VERSION;
-    data[1] = shard.tag;
-    data[2] = shard.entries.length;
-    data[3] = shard.scannedAt;
+    const { days } = shard.dirs;
+    const filesAt = STAMPS_HEAD + 5 * days.length;
+    const data = new Float64Array(filesAt + 7 * shard.entries.length);
+    data.set([CACHE_VERSION, shard.tag, shard.entries.length, shard.scannedAt, days.length, ...shard.dirs.m]);
+    days.forEach(([day, stamp], i) => data.set([Number(day), ...stamp], STAMPS_HEAD + 5 * i));
     shard.entries.forEach((entry, i) => {
-      const at = STAMPS_HEAD + 6 * i;
-      data[at] = callIdNumber(entry.n);
-      if (entry.s) for (let k = 0; k < 4; k++) data[at + 1 + k] = entry.s[k]!;
-      data[at + 5] = entry.s ? (entry.good ? 1 : 0) : -1;
+      const at = filesAt + 7 * i;
+      data[at] = Number(entry.n.slice(0, 2));
+      data[at + 1] = callIdNumber(entry.n.slice(3));
+      if (entry.s) for (let k = 0; k < 4; k++) data[at + 2 + k] = entry.s[k]!;
+      data[at + 6] = entry.s ? (entry.good ? 1 : 0) : -1;
     });
     await this.write(`${shard.month}.stamps`, new Uint8Array(data.buffer));
   }
 
-  private readStamps(month: string, tag: number): { scannedAt: number; entries: KnownFile[] } | undefined {
+  private readStamps(month: string, tag: number): { scannedAt: number; dirs: MonthDirs; entries: KnownFile[] } | undefined {
     const known = readStampsFile(join(this.dir, `${month}.stamps`));
     if (!known || known.tag !== tag) return undefined;
-    const { data } = known;
+    const { data, filesAt } = known;
     const entries: KnownFile[] = [];
-    for (let at = STAMPS_HEAD; at < data.length; at += 6) {
-      // Ids as written: whole numbers in the month's range, ascending (the scan relies on it).
-      const id = data[at]!;
-      if (!Number.isInteger(id) || id < 0 || id >= MAX_ID_NUMBER || (at > STAMPS_HEAD && data[at - 6]! >= id)) return undefined;
-      const n = `${callIdOfNumber(month, id)}.json`;
-      const kind = data[at + 5];
-      entries.push(kind === -1 ? { n, good: false } : { n, s: [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!], good: kind === 1 });
+    for (let at = filesAt; at < data.length; at += 7) {
+      // As written: a day and an id in the month's range, ascending (the scan relies on it).
+      const day = data[at]!;
+      const id = data[at + 1]!;
+      if (!Number.isInteger(day) || day < 1 || day > 31 || !Number.isInteger(id) || id < 0 || id >= MAX_ID_NUMBER) return undefined;
+      if (at > filesAt && (data[at - 7]! > day || (data[at - 7] === day && data[at - 6]! >= id))) return undefined;
+      const n = `${twoDigits(day)}/${callIdOfNumber(month, id)}.json`;
+      const kind = data[at + 6];
+      entries.push(kind === -1 ? { n, good: false } : { n, s: [data[at + 2]!, data[at + 3]!, data[at + 4]!, data[at + 5]!], good: kind === 1 });
     }
-    return { scannedAt: known.scannedAt, entries };
+    return { scannedAt: known.scannedAt, dirs: known.dirs, entries };
   }
 
   /** Where the month's journal ends now (read after a scan: see journalSince for why that is safe). */
@@ -855,12 +940,13 @@ class SummaryCache {
 }
 
 /**
- * `YYYY-MM.stamps`, written with each shard: its files as numbers (Float64Array). Head:
- * CACHE_VERSION, the shard's tag, the count, scannedAt; then per file its id as a number
- * (callIdNumber), its stamp, and 1 for a good call (0 damaged, -1 unread: no stamp).
- * Undefined when missing, cut short or of another layout.
+ * `YYYY-MM.stamps`, written with each shard: its directories and files as numbers
+ * (Float64Array). Head: CACHE_VERSION, the shard's tag, the file count, scannedAt, the
+ * day count, the month directory's stamp; per day directory its day and stamp; per file
+ * its day directory, its id as a number (callIdNumber), its stamp, and 1 for a good call
+ * (0 damaged, -1 unread: no stamp). Undefined when missing, cut short or of another layout.
  */
-function readStampsFile(path: string): { tag: number; count: number; scannedAt: number; data: Float64Array } | undefined {
+function readStampsFile(path: string): { tag: number; count: number; scannedAt: number; dirs: MonthDirs; filesAt: number; data: Float64Array } | undefined {
   let data: Float64Array;
   try {
     const bytes = readFileSync(path);
@@ -870,10 +956,22 @@ function readStampsFile(path: string): { tag: number; count: number; scannedAt: 
   } catch {
     return undefined;
   }
-  if (data.length < STAMPS_HEAD || data[0] !== CACHE_VERSION || data.length !== STAMPS_HEAD + 6 * data[2]!) return undefined;
-  return { tag: data[1]!, count: data[2]!, scannedAt: data[3]!, data };
+  if (data.length < STAMPS_HEAD || data[0] !== CACHE_VERSION) return undefined;
+  const count = data[2]!;
+  const dayCount = data[4]!;
+  const filesAt = STAMPS_HEAD + 5 * dayCount;
+  if (!Number.isInteger(count) || !Number.isInteger(dayCount) || dayCount > 31 || data.length !== filesAt + 7 * count) return undefined;
+  const days: Array<[string, Stamp]> = [];
+  for (let at = STAMPS_HEAD; at < filesAt; at += 5) {
+    const day = data[at]!;
+    if (!Number.isInteger(day) || day < 1 || day > 31 || (at > STAMPS_HEAD && data[at - 5]! >= day)) return undefined;
+    days.push([twoDigits(day), [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!]]);
+  }
+  return { tag: data[1]!, count, scannedAt: data[3]!, dirs: { m: [data[5]!, data[6]!, data[7]!, data[8]!], days }, filesAt, data };
 }
-const STAMPS_HEAD = 4;
+/** CACHE_VERSION, tag, count, scannedAt, day count, and the month directory's stamp. */
+const STAMPS_HEAD = 9;
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 function readdirOrEmpty(dir: string): string[] {
   try {
@@ -884,9 +982,9 @@ function readdirOrEmpty(dir: string): string[] {
   }
 }
 
-function countCallFiles(dir: string): number {
+function countCallFiles(month: MonthState): number {
   let count = 0;
-  for (const name of readdirOrEmpty(dir)) if (callIdOfFileName(name) !== undefined) count += 1;
+  for (const [day] of month.dirs.days) for (const name of readdirOrEmpty(`${month.path}${sep}${day}`)) if (callIdOfFileName(name) !== undefined) count += 1;
   return count;
 }
 
@@ -936,7 +1034,8 @@ async function summariesOnce(dataDir: string, spec: SummarySpec, range: SummaryR
     for (let i = shard.entries.length - 1; i >= 0; i--) {
       const entry = shard.entries[i]!;
       if (entry.good) {
-        if ((toId !== undefined && entry.n >= toId) || (fromId !== undefined && entry.n < fromId)) continue;
+        const name = entry.n.slice(3); // `<id>.json`
+        if ((toId !== undefined && name >= toId) || (fromId !== undefined && name < fromId)) continue;
         wanted.push(entry);
       } else {
         damaged.push({ path: join(month.path, entry.n), problem: bodyOf(entry).problem ?? 'unknown problem' });
@@ -961,7 +1060,7 @@ export interface CachedOpenFollowUps {
  */
 function applyJournal(cache: SummaryCache, month: MonthState, entry: IndexMonth, allRecords: LogRecord[], interest: Record<string, string[]>): IndexMonth | undefined {
   const records = allRecords.filter((record) => !record.o); // locks: no call changed
-  if (records.some((record) => callIdOfFileName(record.n) === undefined)) return undefined;
+  if (records.some((record) => entryId(record.n) === undefined)) return undefined;
   let calls = entry.calls;
   const damagedBefore = new Set(entry.damaged.map(([name]) => name));
   for (const record of records) {
@@ -970,8 +1069,8 @@ function applyJournal(cache: SummaryCache, month: MonthState, entry: IndexMonth,
   }
   const changes = records.map((record): EntryChange => (record.s ? { n: record.n, body: { summary: record.s } } : { n: record.n }));
   const updated = applyChanges(cache, entry, changes, interest);
-  if (calls + updated.damaged.length !== countCallFiles(month.path)) return undefined;
-  return { ...updated, dir: month.stamp, scannedAt: 0, calls };
+  if (calls + updated.damaged.length !== countCallFiles(month)) return undefined;
+  return { ...updated, dirs: month.dirs, scannedAt: 0, calls };
 }
 
 /**
@@ -987,7 +1086,7 @@ function applyChanges(cache: SummaryCache, entry: IndexMonth, changes: EntryChan
   const journalled = { ...entry.journalled };
   const changedIds = new Set<string>();
   for (const { n, body } of changes) {
-    const id = callIdOfFileName(n)!;
+    const id = entryId(n)!;
     changedIds.add(id);
     const summary = body?.summary;
     journalled[id] = summary ? cache.keysOf(summary) : [];
@@ -1027,31 +1126,34 @@ function applyChanges(cache: SummaryCache, entry: IndexMonth, changes: EntryChan
  * when the entry would drift too far from its keys file (see MAX_JOURNALLED).
  */
 function entryFromChanges(cache: SummaryCache, entry: IndexMonth, shard: MonthFiles, changes: EntryChange[], interest: Record<string, string[]>): IndexMonth | undefined {
-  // The shard's entries are sorted by name: looked up by halving, not through a set of 3,000 names.
-  const present = (name: string) => {
+  // The shard's entries are sorted by path: looked up by halving, not through a set of 3,000 paths.
+  const present = (path: string) => {
     let lo = 0;
     let hi = shard.entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (shard.entries[mid]!.n < name) lo = mid + 1;
+      if (shard.entries[mid]!.n < path) lo = mid + 1;
       else hi = mid;
     }
-    return lo < shard.entries.length && shard.entries[lo]!.n === name;
+    return lo < shard.entries.length && shard.entries[lo]!.n === path;
   };
+  // Calls filed in another day's directory than their id's (put there by hand): found by id.
+  const elsewhere = new Set<string>();
+  for (const { n } of shard.entries) if (n.charCodeAt(0) !== n.charCodeAt(9) || n.charCodeAt(1) !== n.charCodeAt(10)) elsewhere.add(entryId(n)!);
   const named = new Set<string>();
-  for (const call of entry.open) named.add(`${call.id}.json`);
-  for (const call of entry.unfinished) named.add(`${call.id}.json`);
-  for (const [name] of entry.damaged) named.add(name);
-  for (const id of Object.keys(entry.journalled)) named.add(`${id}.json`);
+  for (const call of entry.open) named.add(entryPathOf(call.id));
+  for (const call of entry.unfinished) named.add(entryPathOf(call.id));
+  for (const [path] of entry.damaged) named.add(path);
+  for (const id of Object.keys(entry.journalled)) named.add(entryPathOf(id));
   const idPrefix = idPrefixOf(shard.month);
-  for (const ids of Object.values(interest)) for (const id of ids) if (id.startsWith(idPrefix)) named.add(`${id}.json`);
+  for (const ids of Object.values(interest)) for (const id of ids) if (id.startsWith(idPrefix)) named.add(entryPathOf(id));
   const gone: EntryChange[] = [];
-  for (const n of named) if (!present(n)) gone.push({ n });
+  for (const n of named) if (!present(n) && !elsewhere.has(entryId(n)!)) gone.push({ n });
   const updated = applyChanges(cache, entry, [...changes, ...gone], interest);
   if (Object.keys(updated.journalled).length > MAX_JOURNALLED) return undefined;
   const calls = shard.entries.reduce((count, e) => count + (e.good ? 1 : 0), 0);
   if (calls + updated.damaged.length !== shard.entries.length) return undefined; // cannot be: rebuild rather than trust it
-  return { ...updated, dir: shard.dir, scannedAt: shard.scannedAt, log: shard.log, calls };
+  return { ...updated, dirs: shard.dirs, scannedAt: shard.scannedAt, log: shard.log, calls };
 }
 
 /**
@@ -1137,13 +1239,13 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
   const shards = new Map<string, Shard>();
   for (const month of months) {
     const cached = previous?.months[month.month];
-    if (cached && sameStamp(cached.dir, month.stamp) && (cached.scannedAt === 0 || settled(cached.dir, cached.scannedAt))) {
+    if (cached && stillHolds(cached, month)) {
       entries.set(month.month, cached);
       continue;
     }
     changed = true;
     if (cached) {
-      const journal = cache.journalSince(month, cached.dir, cached.log);
+      const journal = cache.journalSince(month, cached.dirs, cached.log);
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
         const updated = applyJournal(cache, month, cached, journal.records, interest);
         // Calls journalled since the keys file was written are listed in the index; when they
@@ -1244,18 +1346,21 @@ export const sameCallFileStamp = (a: CallFileStamp, b: CallFileStamp): boolean =
 export function checkedCallStamps(dataDir: string, month: string): CheckedStamps {
   const known = readStampsFile(join(summaryCacheDir(dataDir), `${month}.stamps`));
   if (!known) return emptyCheckedStamps;
-  const { data, scannedAt } = known;
+  const { data, scannedAt, filesAt } = known;
   // Kept as numbers only (call id as a number, then the stamp), five to an entry.
   const table = new Float64Array(5 * known.count);
   let count = 0;
-  for (let at = STAMPS_HEAD; at < data.length; at += 6) {
-    if (data[at + 5] !== 1) continue; // damaged or unread
-    const stamp: Stamp = [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!];
+  for (let at = filesAt; at < data.length; at += 7) {
+    if (data[at + 6] !== 1) continue; // damaged or unread
+    const id = data[at + 1]!;
+    // Only files in their id's day directory (one put elsewhere by hand is read in full).
+    if (Math.floor(id / RANDOM_PARTS / 86_400) + 1 !== data[at]) continue;
+    const stamp: Stamp = [data[at + 2]!, data[at + 3]!, data[at + 4]!, data[at + 5]!];
     // A journalled shard (scannedAt 0) is trusted whole, as by `shard()`; a scanned one only where settled.
     if (scannedAt !== 0 && !settled(stamp, scannedAt)) continue;
     // Out of order (not a file as written): take nothing rather than search wrongly.
-    if (count > 0 && table[5 * (count - 1)]! >= data[at]!) return emptyCheckedStamps;
-    table.set([data[at]!, ...stamp], 5 * count);
+    if (count > 0 && table[5 * (count - 1)]! >= id) return emptyCheckedStamps;
+    table.set([id, ...stamp], 5 * count);
     count += 1;
   }
   const idPrefix = idPrefixOf(month);
@@ -1299,7 +1404,7 @@ function shardLine(line: string): ShardEntry | undefined {
   const nameEnd = line.indexOf('"', 6);
   if (nameEnd < 0) return undefined;
   const n = line.slice(6, nameEnd);
-  if (callIdOfFileName(n) === undefined) return undefined;
+  if (entryId(n) === undefined) return undefined;
   let at = nameEnd + 1;
   let s: Stamp | undefined;
   if (line.startsWith(',"s":[', at)) {
