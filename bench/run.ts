@@ -145,7 +145,7 @@ function tmpStore(): string {
 /**
  * `followups` right after another process changed 10 call files; the list is checked
  * every time. That process is another agent's csr-call (its writes are journalled), or
- * with `direct` another program writing the files (the cache must scan those months).
+ * with `direct` another program writing the files (the cache must scan those days).
  */
 async function afterTenChanges(store: StoreInfo, direct: boolean): Promise<void> {
   const mutator = new StoreMutator(store, 'ben', direct);
@@ -207,7 +207,7 @@ function failed(stderr: string): Comparison {
 
 /**
  * `start --answers` with a user's own .ts playbook, timed to the first save of the call
- * file (seen by watching the month directory), on an empty store and on the largest one.
+ * file (seen by watching its day directory), on an empty store and on the largest one.
  */
 async function startFigures(largest: StoreInfo | undefined): Promise<void> {
   const targets: Array<{ dataDir: string; calls?: number }> = [{ dataDir: tmpStore() }];
@@ -249,13 +249,13 @@ async function startFigures(largest: StoreInfo | undefined): Promise<void> {
 
 async function timeToFirstSave(spec: Spawn, dataDir: string): Promise<{ ms: number; firstSaveMs?: number; status: number | null; stderr: string }> {
   const now = new Date();
-  const monthDir = join(dataDir, 'calls', String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'));
-  mkdirSync(monthDir, { recursive: true, mode: 0o700 });
-  const before = new Set(readdirSync(monthDir));
+  const dayDir = join(dataDir, 'calls', String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'), String(now.getUTCDate()).padStart(2, '0'));
+  mkdirSync(dayDir, { recursive: true, mode: 0o700 });
+  const before = new Set(readdirSync(dayDir));
   return new Promise((resolve) => {
     let firstSaveMs: number | undefined;
     const started = performance.now();
-    const watcher = watch(monthDir, (_event, name) => {
+    const watcher = watch(dayDir, (_event, name) => {
       if (firstSaveMs === undefined && name && /^\d{8}-\d{6}-[0-9a-z]{6}\.json$/.test(name) && !before.has(name)) firstSaveMs = performance.now() - started;
     });
     const child = spawn(process.execPath, spec.args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...spec.env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -265,7 +265,7 @@ async function timeToFirstSave(spec: Spawn, dataDir: string): Promise<{ ms: numb
       const ms = performance.now() - started;
       watcher.close();
       // Leave the store as it was.
-      for (const name of readdirSync(monthDir)) if (!before.has(name)) unlinkSync(join(monthDir, name));
+      for (const name of readdirSync(dayDir)) if (!before.has(name)) unlinkSync(join(dayDir, name));
       resolve({ ms, firstSaveMs, status, stderr });
     });
   });

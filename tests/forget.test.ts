@@ -37,6 +37,8 @@ async function store(ctx: TestContext) {
   const bob = await saveCall(ctx.dataDir, { ...bobCall, answers: bobCall.answers.map((a) => ({ ...a, value: 'Bob Jones' })) });
   // Left by an interrupted save of Ann's call.
   writeFileSync(join(dirname(callPath(ctx.dataDir, ann2.id)), `.${ann2.id}.json.k2k2k2k2.tmp`), serializeCall(ann2).slice(0, 200));
+  // ... and one by a csr-call from before day directories, in the month's directory.
+  writeFileSync(join(dirname(dirname(callPath(ctx.dataDir, ann1.id))), `.${ann1.id}.json.m3m3m3m3.tmp`), serializeCall(ann1).slice(0, 300));
   // Derived data mentioning her.
   mkdirSync(join(ctx.dataDir, 'cache', 'summaries'), { recursive: true });
   writeFileSync(join(ctx.dataDir, 'cache', 'summaries', '2026-11.json'), JSON.stringify([{ phone: ANN_PHONE }, { phone: '+44 20 7946 0958' }]));
@@ -64,9 +66,9 @@ describe('forget', () => {
     expect(out).toContain(`2026-11-20 14:52  ${ann2.id.slice(-6)}  Ann Smith, (555) 010-0100`);
     expect(out).toMatch(/\[damaged: status: /);
     expect(out).toContain('= 3 calls with 2 follow-ups (1 still open)');
-    expect(out).toContain('+ 1 temporary file left by interrupted saves');
+    expect(out).toContain('+ 2 temporary files left by interrupted saves');
     expect(out).toContain('+ the cache in cache/ (derived data, rebuilt automatically)');
-    expect(out).toContain('erased 3 calls (with 2 follow-ups), 1 temporary file, the cache (rebuilt on next use)');
+    expect(out).toContain('erased 3 calls (with 2 follow-ups), 2 temporary files, the cache (rebuilt on next use)');
     expect(out).toMatch(/a search of .* finds phone 555-010-0100 nowhere/);
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { tempDir, writeFileMakingDir } from './helpers.js';
 import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
 import { removeCall, saveCall, scanCalls, serializeCall, updateCall } from '../src/store/callStore.js';
@@ -10,6 +10,7 @@ import { callPath } from '../src/store/callFiles.js';
 import { loadCallSummaries, loadCustomerCalls, loadOpenFollowUps, loadUnfinishedCalls, summarizeCall, type CallSummary } from '../src/store/callSummaries.js';
 import { earlierCallsOf } from '../src/store/customerHistory.js';
 import { summaryCacheDir } from '../src/store/summaryCache.js';
+import { checkStore } from '../src/store/storeCheck.js';
 import type { CallRecord } from '../src/store/callRecord.js';
 
 /**
@@ -441,6 +442,89 @@ describe('summary cache', () => {
     expect(await loadOpenFollowUps(dataDir)).toEqual({ calls: [], callsPerCustomer: new Map(), damaged: [], callCount: 0 });
     expect(await loadCallSummaries(dataDir)).toEqual({ summaries: [], damaged: [] });
     expect(existsIn(dataDir, 'cache')).toBe(false);
+  });
+});
+
+describe('day directories', () => {
+  it('looks only at the days another program changed: a day whose directory did not move is not even listed', async () => {
+    const { dataDir } = await smallStore();
+    later();
+    await loadCallSummaries(dataDir);
+    await loadOpenFollowUps(dataDir);
+    // Rewritten in place (same file, no rename): its day's directory does not change.
+    const fourth = callPath(dataDir, '20261015-090004-a00004');
+    const closed = serializeCall({ ...call('2026-10-15', 4, { followups: [{ status: 'done', doneAt: '2026-10-16T10:00:00.000Z' }] }), revision: 2 });
+    writeFileSync(fourth, closed);
+    await writeAsAnotherProcess(dataDir, call('2026-10-20', 7, { followups: [{ due: '2026-10-21T09:00:00.000Z' }] }));
+    later(120_000);
+    // The new call (day 20) is seen; day 15 was not looked at, so its in-place edit waits.
+    expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).toEqual([
+      '20261120-090006-a00006',
+      '20261020-090007-a00007',
+      '20261015-090004-a00004',
+      '20260910-090002-a00002',
+    ]);
+    // Any change to day 15 by rename has its files looked at again, the edited one included.
+    await writeAsAnotherProcess(dataDir, call('2026-10-15', 8));
+    later(240_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).not.toContain('20261015-090004-a00004');
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
+  });
+
+  it('moves call files left in a month directory (the layout before day directories) into their day, losing nothing', async () => {
+    const dataDir = join(tempDir(), 'data');
+    await saveCall(dataDir, call('2026-10-01', 1, { followups: [{}] }));
+    const monthDir = join(dataDir, 'calls', '2026', '10');
+    const loose = [call('2026-10-03', 2, { followups: [{}] }), call('2026-10-03', 3), call('2026-10-30', 4, { status: 'in-progress' })];
+    const texts = new Map(loose.map((record) => [record.id, serializeCall(record)]));
+    for (const [id, text] of texts) writeFileSync(join(monthDir, `${id}.json`), text, { mode: 0o600 });
+    // A move cut short (the same file under both names), a second copy of a call already in
+    // its day, a temp file of an interrupted save, and a name that is no date.
+    const cutShort = call('2026-10-05', 5);
+    writeFileMakingDir(callPath(dataDir, cutShort.id), serializeCall(cutShort));
+    linkSync(callPath(dataDir, cutShort.id), join(monthDir, `${cutShort.id}.json`));
+    const secondCopy = join(monthDir, `${call('2026-10-01', 1).id}.json`);
+    writeFileSync(secondCopy, serializeCall(call('2026-10-01', 1, { customer: { name: 'Someone else' } })), { mode: 0o600 });
+    const temp = join(monthDir, `.${loose[0]!.id}.json.abcd1234.tmp`);
+    writeFileSync(temp, '{"half', { mode: 0o600 });
+    writeFileSync(join(monthDir, '20261000-090000-zzzzzz.json'), '{}', { mode: 0o600 });
+
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    for (const [id, text] of texts) {
+      expect(readFileSync(callPath(dataDir, id), 'utf8')).toBe(text);
+      expect(existsIn(monthDir, `${id}.json`)).toBe(false);
+    }
+    expect(statSync(join(monthDir, '03')).mode & 0o777).toBe(0o700);
+    expect(existsIn(monthDir, `${cutShort.id}.json`)).toBe(false); // finished
+    expect(statSync(callPath(dataDir, cutShort.id)).nlink).toBe(1);
+    expect(readdirSync(monthDir).sort()).toEqual([basename(temp), '01', '03', '05', '20261000-090000-zzzzzz.json', '30', basename(secondCopy)].sort());
+    const summaries = await loadCallSummaries(dataDir);
+    expect(summaries.summaries.map((s) => s.id).sort()).toEqual([call('2026-10-01', 1).id, ...loose.map((r) => r.id), cutShort.id].sort());
+    expect(summaries).toEqual(await truth(dataDir));
+    // What could not be moved is for doctor to report.
+    const report = await checkStore(dataDir);
+    expect(report.problems.map((problem) => [problem.kind, problem.path])).toEqual(
+      expect.arrayContaining([
+        ['misplaced', secondCopy],
+        ['temp-file', temp],
+      ]),
+    );
+  });
+
+  it('keeps a call filed in another day\'s directory (by hand) in the lists, through changes made around it', async () => {
+    const { dataDir } = await smallStore();
+    const filedWrong = call('2026-11-05', 7, { followups: [{ due: '2026-11-30T09:00:00.000Z' }] });
+    writeFileMakingDir(join(dataDir, 'calls', '2026', '11', '06', `${filedWrong.id}.json`), serializeCall(filedWrong));
+    later();
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).toContain(filedWrong.id);
+    await writeAsAnotherProcess(dataDir, call('2026-11-12', 8, { followups: [{}] }));
+    await saveCall(dataDir, call('2026-11-13', 9));
+    later(120_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).toContain(filedWrong.id);
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
   });
 });
 

@@ -15,34 +15,36 @@ import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
  * - `index.json`: per month, the calls with open follow-ups, the damaged files and the
  *   number of calls; for each customer with an open follow-up, the ids of all their
  *   calls. The morning list is built from this file alone when nothing changed.
- * - `YYYY-MM.json`: the month's shard: a head line, then one line per call file in the
- *   month directory: its name, stamp, and summary (or problem). `list`, `stats` read
- *   these; a summary is parsed only when it is used.
- * - `YYYY-MM.stamps`: the shard's file names and stamps as numbers, for a scan that only
- *   needs to know which files changed.
+ * - `YYYY-MM.json`: the month's shard: a head line (with the stamps of the month's
+ *   directories), then one line per call file in its day directories: its path in the
+ *   month (`DD/<id>.json`), stamp, and summary (or problem). `list`, `stats` read these;
+ *   a summary is parsed only when it is used.
+ * - `YYYY-MM.stamps`: the shard's directory and file stamps as numbers, for a scan that
+ *   only needs to know which files changed.
  * - `YYYY-MM.keys`: the month's customer keys as sorted (hash, call id) pairs of numbers:
  *   finds a customer's calls without reading the shards.
  * - `YYYY-MM.log`: the change journal. csr-call appends one line per call file it writes
- *   or removes (the directory's stamp before and after, and the new summary), and per
- *   lock it takes or gives back there.
+ *   or removes (the month's and the day's directory stamps before and after, and the new
+ *   summary), and per lock it takes or gives back there.
  *
- * Freshness. Call files are only ever replaced by rename, so any change to a month
- * changes its directory's stamp (inode, size, mtime, ctime); an unchanged stamp means an
- * unchanged month. When the stamp moved, the journal is read from where the cache left
- * it: if its records chain from the cached stamp to the current one (each record's
- * "before" is the previous one's "after") and the directory holds the number of files
- * they add up to, the records say everything that changed, and are applied without
- * touching the call files. Otherwise (a file written by another program, a journal line
- * lost) the month is scanned: every file stat'ed, changed ones re-read and validated;
- * the index entry then takes just those changes (see entryFromChanges), the shard is
- * brought up to date the same way when a list needs it.
+ * Freshness. Call files are only ever replaced by rename, so any change to a day changes
+ * its directory's stamp (inode, size, mtime, ctime), and a day directory made or removed
+ * changes the month's: unchanged stamps mean an unchanged month. When one moved, the
+ * journal is read from where the cache left it: if its records chain from the cached
+ * stamps to the current ones (each record's "before" is the previous one's "after", for
+ * the month and for its day) and the directories hold the number of files they add up
+ * to, the records say everything that changed, and are applied without touching the
+ * call files. Otherwise (a file written by another program, a journal line lost) the
+ * month is scanned: the files of each day whose directory changed are stat'ed, changed
+ * ones re-read and validated; the index entry then takes just those changes (see
+ * entryFromChanges), the shard is brought up to date the same way when a list needs it.
  *
  * Timestamps have a granularity (a few ms on ext4, 2 s on FAT): a change in the same
  * tick as our look leaves the stamp as it was. A stamp seen by a scan is trusted only if
  * it was `SETTLE_MS` old at the time, otherwise the month is looked at again. A journal
  * only narrows this for files written by other programs: one replaced (not added or
- * removed: the file count is checked) within a csr-call write to the same month may wait
- * for the month's next scan, or for `rm -r <dataDir>/cache`.
+ * removed: the file count is checked) within a csr-call write to the same day may wait
+ * for that day's next scan, or for `rm -r <dataDir>/cache`.
  *
  * Every cached piece carries the stamp and journal position it was derived from, so
  * processes writing the cache at once (each file replaced whole, by writeFileAtomic) can
@@ -425,7 +427,7 @@ export async function journalCallChange(
 }
 
 /**
- * Around a change csr-call makes to a month directory that is not a call file (a lock
+ * Around a change csr-call makes to a day directory that is not a call file (a lock
  * taken or given back): a journal record saying that no call changed, so csr-call's own
  * locks do not break the chain of the directory's stamps (see journalSince) and make the
  * next reader scan the month. `change` may be synchronous or return a promise.
@@ -486,17 +488,22 @@ class SummaryCache {
    * Each directory is stat'ed before it is listed: a change in between makes the stamp
    * stale, and the month is simply looked at again next time.
    */
-  months(): MonthState[] {
+  months(known?: Index): MonthState[] {
     const months: MonthState[] = [];
     for (const { month, path } of listMonthDirsSync(this.dataDir)) {
       const st = statSync(path, { throwIfNoEntry: false });
       if (!st?.isDirectory()) continue;
+      const m = stampOf(st);
+      // A month directory unchanged since the index saw it settled holds the same day directories.
+      const cached = known?.months[month];
+      const dayNames =
+        cached && sameStamp(cached.dirs.m, m) && (cached.scannedAt === 0 || settled(m, cached.scannedAt)) ? cached.dirs.days.map(([day]) => day) : listDayDirs(path);
       const days: Array<[string, Stamp]> = [];
-      for (const day of listDayDirs(path)) {
+      for (const day of dayNames) {
         const dayStat = statSync(`${path}${sep}${day}`, { throwIfNoEntry: false });
         if (dayStat?.isDirectory()) days.push([day, stampOf(dayStat)]);
       }
-      months.push({ month, path, dirs: { m: stampOf(st), days } });
+      months.push({ month, path, dirs: { m, days } });
     }
     return months;
   }
@@ -1226,10 +1233,10 @@ async function callsWithKeysOnce(dataDir: string, spec: SummarySpec, keys: strin
 /** The index brought up to date: from the journal where it can, from shards where it must. */
 async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: SummaryCache; months: MonthState[]; index: Index }> {
   const cache = new SummaryCache(dataDir, spec);
-  const months = cache.months();
+  const previous = cache.readIndex();
+  const months = cache.months(previous);
   if (months.length === 0) return { cache, months, index: { format: cache.format, interest: {}, months: {} } };
 
-  const previous = cache.readIndex();
   let changed = !previous || Object.keys(previous.months).length !== months.length;
   // Interest lists are updated in place: copy them.
   const interest: Record<string, string[]> = {};
