@@ -15,6 +15,7 @@ import { ensureStore, makeExtraCall, type StoreInfo } from './generateStore.js';
 import { followUpIdsIn, shortFollowUpId, StoreMutator } from './mutateStore.js';
 import { saveCall } from '../src/store/callStore.js';
 import { ensurePrivateDir } from '../src/store/callFiles.js';
+import { SETTLE_MS } from '../src/store/summaryCache.js';
 
 const { values } = parseArgs({
   options: {
@@ -146,6 +147,9 @@ function tmpStore(): string {
  * `followups` right after another process changed 10 call files; the list is checked
  * every time. That process is another agent's csr-call (its writes are journalled), or
  * with `direct` another program writing the files (the cache must scan those days).
+ * Each round starts from a settled cache: the previous round's changes are more than
+ * SETTLE_MS old and a `followups` has seen them (otherwise their stamps, too young to be
+ * trusted, would be looked at again, and a round would pay for the ones before it).
  */
 async function afterTenChanges(store: StoreInfo, direct: boolean): Promise<void> {
   const mutator = new StoreMutator(store, 'ben', direct);
@@ -162,6 +166,10 @@ async function afterTenChanges(store: StoreInfo, direct: boolean): Promise<void>
       return;
     }
     for (let i = 0; i < RUNS; i++) {
+      if (i > 0) {
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 100));
+        runNode(cli(store.dataDir, ['followups']));
+      }
       await mutator.tenChanges(); // untimed: the other agent's doing
       const floorFirst = i % 2 === 0;
       if (floorFirst) floors.push(runNode(NODE_E0).ms);

@@ -178,11 +178,20 @@ describe('summary cache', () => {
     expect(open.calls.map((c) => c.id)).toEqual(['20261015-090004-a00004', '20260910-090002-a00002']);
     expect(open.callsPerCustomer.get('p:5550101004')).toBe(2);
     expect(open.damaged.map((d) => d.path)).toEqual([callPath(dataDir, '20261122-120000-yyyyyy')]);
-    // Taken from the changes alone: the month's entry is still built on the shard on disk.
+    // Taken from the changes alone: the shard and keys on disk are as they were; the scan's
+    // stamps are what the next scan of the month starts from.
     const after = indexOf().months['2026-11'];
-    expect(after.base).toBe(before.base);
     expect(after.keysTag).toBe(before.keysTag);
     expect(readFileSync(join(summaryCacheDir(dataDir), '2026-11.json'), 'utf8')).toBe(shardBefore);
+    expect(after.base).not.toBe(before.base);
+    const stampsTag = () => new Float64Array(new Uint8Array(readFileSync(join(summaryCacheDir(dataDir), '2026-11.stamps'))).buffer)[1];
+    expect(stampsTag()).toBe(after.base);
+    // ... so a second change by another program is taken the same way, from them.
+    await writeAsAnotherProcess(dataDir, call('2026-11-24', 11, { followups: [{}] }));
+    later(300_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect(indexOf().months['2026-11'].keysTag).toBe(before.keysTag);
+    expect(stampsTag()).toBe(indexOf().months['2026-11'].base);
 
     // A stamps file not as written is not used: the month is rebuilt from its shard instead.
     writeFileSync(join(summaryCacheDir(dataDir), '2026-11.stamps'), 'garbage!'.repeat(20));

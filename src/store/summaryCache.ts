@@ -185,7 +185,10 @@ interface IndexMonth {
   damaged: Array<[string, string]>;
   /** Ties the month's keys file to this entry. */
   keysTag: number;
-  /** The tag of the shard this entry was built from (journal records may have been applied since). */
+  /**
+   * The tag of the stamps this entry was built from: its shard's, or those written by the
+   * last scan for another program's change (journal records may have been applied since).
+   */
   base: number;
   /**
    * Calls journalled since the keys file was written, with their customer keys now (none
@@ -297,9 +300,11 @@ function callIdOfNumber(month: string, n: number): string {
   seconds = (seconds - minute) / 60;
   const hour = seconds % 24;
   const day = (seconds - hour) / 24 + 1;
-  const two = (x: number) => String(x).padStart(2, '0');
-  return `${month.slice(0, 4)}${month.slice(5, 7)}${two(day)}-${two(hour)}${two(minute)}${two(second)}-${random.toString(36).padStart(6, '0')}`;
+  const randomPart = random.toString(36);
+  return `${month.slice(0, 4)}${month.slice(5, 7)}${TWO_DIGITS[day]}-${TWO_DIGITS[hour]}${TWO_DIGITS[minute]}${TWO_DIGITS[second]}-${'000000'.slice(randomPart.length)}${randomPart}`;
 }
+/** '00' to '99': ids are rebuilt from numbers a month of files at a time. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStamp = (x: unknown): x is Stamp => Array.isArray(x) && x.length === 4 && x.every((n) => typeof n === 'number');
@@ -348,7 +353,10 @@ const keyHash = (key: string) => fnv1a(key, 0x811c9dc5) * 0x100000 + (fnv1a(key,
  * took a third as long as parsing the month's summaries.
  */
 function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(NOT_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(value);
+  // One byte a character in UTF-8 is ASCII through and through: nothing to escape (the usual case).
+  if (Buffer.byteLength(json) === json.length) return json;
+  return json.replace(NOT_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 const NOT_ASCII = /[\u0080-\uffff]/g;
 
@@ -653,10 +661,7 @@ class SummaryCache {
     if (!this.keysFiles.has(month)) {
       let keys: Float64Array | undefined;
       try {
-        const bytes = readFileSync(join(this.dir, `${month}.keys`));
-        const copy = new Uint8Array(bytes.length);
-        copy.set(bytes); // aligned for the Float64Array view
-        keys = new Float64Array(copy.buffer, 0, Math.floor(bytes.length / 8));
+        keys = readFloat64File(join(this.dir, `${month}.keys`));
         if (keys.length < 2 || keys[0] !== tag || keys.length !== 2 + 2 * keys[1]!) keys = undefined;
       } catch {
         keys = undefined;
@@ -870,7 +875,7 @@ class SummaryCache {
   }
 
   /** See readStampsFile. */
-  private async writeStamps(shard: Shard): Promise<void> {
+  async writeStamps(shard: MonthFiles & { tag: number }): Promise<void> {
     const { days } = shard.dirs;
     const filesAt = STAMPS_HEAD + 5 * days.length;
     const data = new Float64Array(filesAt + 7 * shard.entries.length);
@@ -956,10 +961,7 @@ class SummaryCache {
 function readStampsFile(path: string): { tag: number; count: number; scannedAt: number; dirs: MonthDirs; filesAt: number; data: Float64Array } | undefined {
   let data: Float64Array;
   try {
-    const bytes = readFileSync(path);
-    const copy = new Uint8Array(bytes.length);
-    copy.set(bytes); // aligned for the Float64Array view
-    data = new Float64Array(copy.buffer, 0, Math.floor(bytes.length / 8));
+    data = readFloat64File(path);
   } catch {
     return undefined;
   }
@@ -979,6 +981,24 @@ function readStampsFile(path: string): { tag: number; count: number; scannedAt: 
 /** CACHE_VERSION, tag, count, scannedAt, day count, and the month directory's stamp. */
 const STAMPS_HEAD = 9;
 const twoDigits = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** A file of doubles, read straight into an 8-byte-aligned buffer (a trailing part of one is dropped). */
+function readFloat64File(path: string): Float64Array {
+  const fd = openSync(path, 'r');
+  try {
+    const data = new Float64Array(Math.floor(fstatSync(fd).size / 8));
+    const bytes = new Uint8Array(data.buffer);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = readSync(fd, bytes, read, bytes.length - read, read);
+      if (n === 0) return data.subarray(0, Math.floor(read / 8)); // cut short meanwhile
+      read += n;
+    }
+    return data;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function readdirOrEmpty(dir: string): string[] {
   try {
@@ -1124,13 +1144,13 @@ function applyChanges(cache: SummaryCache, entry: IndexMonth, changes: EntryChan
 }
 
 /**
- * The entry of a month scanned against the shard this entry was built on (`base`, still
- * the one on disk): the changes applied to the entry, instead of a summary parsed for
- * every call of the month and its keys file rewritten. The entry may have taken journal
- * records since: each of them touched a file the scan saw changed or gone, and applying a
- * change again is harmless. A call added by the journal and removed since is in neither,
- * so every call the entry names that the shard has not is taken as removed. Undefined
- * when the entry would drift too far from its keys file (see MAX_JOURNALLED).
+ * The entry of a month scanned against the stamps this entry was built on (`base`): the
+ * changes applied to the entry, instead of a summary parsed for every call of the month
+ * and its keys file rewritten. The entry may have taken journal records since: each of
+ * them touched a file the scan saw changed or gone, and applying a change again is
+ * harmless. A call added by the journal and removed since is in neither, so every call
+ * the entry names that the scan did not find is taken as removed. Undefined when the
+ * entry would drift too far from its keys file (see MAX_JOURNALLED).
  */
 function entryFromChanges(cache: SummaryCache, entry: IndexMonth, shard: MonthFiles, changes: EntryChange[], interest: Record<string, string[]>): IndexMonth | undefined {
   // The shard's entries are sorted by path: looked up by halving, not through a set of 3,000 paths.
@@ -1266,13 +1286,20 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
       }
     }
     // A change the journal does not account for (another program's): the month is scanned
-    // against the stamps of the shard the entry was built on, and the entry takes what
-    // changed. The shard is left as it is (the entry stays built on it): whoever next
-    // brings it up to date (`list`, or the next such change) finds those changes again.
+    // against the stamps the entry was built on (`base`: its shard's, or the last such
+    // scan's), and the entry takes what changed. The shard is left as it is: whoever next
+    // brings it up to date (`list`) finds those changes again.
     if (cached) {
       const scanned = await cache.scanFromStamps(month, cached.base);
       const updated = scanned && entryFromChanges(cache, cached, scanned.files, scanned.changes, interest);
       if (updated) {
+        // What the scan saw becomes the stamps the next scan starts from (under a tag of
+        // its own, which the entry now names): changes by another program do not pile up
+        // into longer and longer scans until a list rewrites the shard.
+        if (scanned.changes.length > 0) {
+          updated.base = newTag();
+          await cache.writeStamps({ ...scanned.files, tag: updated.base });
+        }
         entries.set(month.month, updated);
         continue;
       }
