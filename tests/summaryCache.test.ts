@@ -293,6 +293,19 @@ describe('summary cache', () => {
     expect(open.calls.map((c) => c.id)).toEqual(['20261015-090004-a00004', '20260910-090002-a00002']);
   });
 
+  it('does not let a journalled write vouch for stamps that were still young when scanned', async () => {
+    const { dataDir } = await smallStore();
+    await loadOpenFollowUps(dataDir); // scanned right after the writes: young stamps
+    // Another program's in-place edit (invisible in the stamps), then csr-call's own write
+    // to the same month: the journal must not carry the young view forward as exact.
+    const path = callPath(dataDir, '20261120-090006-a00006');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"status": "open"', '"status": "done"'));
+    await saveCall(dataDir, call('2026-11-21', 7));
+    later();
+    expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).toEqual(['20261015-090004-a00004', '20260910-090002-a00002']);
+    expect(JSON.parse(readFileSync(join(summaryCacheDir(dataDir), 'index.json'), 'utf8')).months['2026-11'].scannedAt).not.toBe(0);
+  });
+
   it('ignores and rebuilds a corrupt cache, and a cache from another version', async () => {
     const { dataDir } = await smallStore();
     later();

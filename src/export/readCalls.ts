@@ -100,7 +100,7 @@ function callFileNamesIn(monthDir: string): string[] {
     try {
       names = readdirSync(`${monthDir}${sep}${day}`);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') continue;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed meanwhile
       throw error;
     }
     for (const name of names.sort()) if (!isTempFileName(name) && callIdOfFileName(name) !== undefined) paths.push(`${day}/${name}`);

@@ -1,5 +1,5 @@
 import { mkdir, chmod, readFile, readdir, stat } from 'node:fs/promises';
-import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { callDirOf } from './ids.js';
 import { isTempFileName } from './writeFileAtomic.js';
@@ -128,17 +128,27 @@ export async function listCallFilesIn(monthDir: string): Promise<CallFileEntry[]
  * The day directories (`DD`) of a month directory, sorted. Call files found in the month
  * directory itself (the layout of csr-call before day directories, or a file put back
  * there by hand or by a restore) are first moved into their day's directory, so that no
- * reader ever has to look in two places. A move is a rename: the file is in one place or
- * the other at every instant, whatever happens meanwhile. One that cannot be made (no
- * permission) leaves the file where it is, for `doctor` to report.
+ * reader ever has to look in two places. A move gives the file its new name before it
+ * loses the old one (a hard link, then an unlink): it is never without a name, whatever
+ * happens meanwhile, and a move cut short is finished next time. One that cannot be made
+ * (a copy already there, no permission) leaves the file where it is, for `doctor` to report.
  */
 export function listDayDirs(monthDir: string): string[] {
-  const names = readdirOrEmptySync(monthDir);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(monthDir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
   const days: string[] = [];
   let moved = false;
-  for (const name of names) {
-    if (DAY_DIR.test(name)) days.push(name);
-    else if (callIdOfFileName(name) !== undefined) moved = moveIntoDayDir(monthDir, name) || moved;
+  for (const entry of entries) {
+    if (entry.isDirectory()) {
+      if (DAY_DIR.test(entry.name)) days.push(entry.name);
+    } else if (callIdOfFileName(entry.name) !== undefined) {
+      moved = moveIntoDayDir(monthDir, entry.name) || moved;
+    }
   }
   if (moved) return listDayDirs(monthDir);
   return days.sort();

@@ -261,9 +261,14 @@ function sameDirs(a: MonthDirs, b: MonthDirs): boolean {
   return true;
 }
 const dirsSettled = (dirs: MonthDirs, observedAt: number) => settled(dirs.m, observedAt) && dirs.days.every(([, stamp]) => settled(stamp, observedAt));
-/** Whether a cached view of a month still holds: same directories, and seen when they were settled (or from the journal). */
-const stillHolds = (cached: { dirs: MonthDirs; scannedAt: number }, month: MonthState) =>
-  sameDirs(cached.dirs, month.dirs) && (cached.scannedAt === 0 || dirsSettled(cached.dirs, cached.scannedAt));
+/**
+ * Whether a cached view of a month can be trusted as far as its stamps go: taken from the
+ * journal, or seen when every directory's stamp was settled. Only then may the journal
+ * carry it forward (a stamp too young could hide another program's change).
+ */
+const exactOrSettled = (cached: { dirs: MonthDirs; scannedAt: number }) => cached.scannedAt === 0 || dirsSettled(cached.dirs, cached.scannedAt);
+/** Whether a cached view of a month still holds: same directories, and trustworthy. */
+const stillHolds = (cached: { dirs: MonthDirs; scannedAt: number }, month: MonthState) => sameDirs(cached.dirs, month.dirs) && exactOrSettled(cached);
 /** The call id of an entry's path (`DD/<id>.json`), or undefined when it is not one. */
 const entryId = (n: string): string | undefined => (n.length > 3 && n[2] === '/' && DAY.test(n.slice(0, 2)) ? callIdOfFileName(n.slice(3)) : undefined);
 const DAY = /^(?:0[1-9]|[12]\d|3[01])$/;
@@ -573,7 +578,7 @@ class SummaryCache {
     const cached = this.readShard(month.month);
     if (cached && stillHolds(cached, month)) return cached;
     if (cached) {
-      const journal = this.journalSince(month, cached.dirs, cached.log);
+      const journal = exactOrSettled(cached) ? this.journalSince(month, cached.dirs, cached.log) : undefined;
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
         const byName = new Map(cached.entries.map((entry) => [entry.n, entry]));
         for (const record of journal.records) {
@@ -1272,7 +1277,7 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
     }
     changed = true;
     if (cached) {
-      const journal = cache.journalSince(month, cached.dirs, cached.log);
+      const journal = exactOrSettled(cached) ? cache.journalSince(month, cached.dirs, cached.log) : undefined;
       if (journal && (journal.records.length > 0 || cached.scannedAt === 0)) {
         const updated = applyJournal(cache, month, cached, journal.records, interest);
         // Calls journalled since the keys file was written are listed in the index; when they
