@@ -35,11 +35,11 @@ export function openFollowUpTruth(store: StoreInfo): Set<string> {
 }
 
 function* allCallFiles(dataDir: string): Generator<string> {
-  for (const dir of dayDirs(dataDir)) for (const name of readdirSync(dir)) if (/^\d{8}-\d{6}-[0-9a-z]{6}\.json$/.test(name)) yield join(dir, name);
+  for (const dir of weekDirs(dataDir)) for (const name of readdirSync(dir)) if (/^\d{8}-\d{6}-[0-9a-z]{6}\.json$/.test(name)) yield join(dir, name);
 }
 
-/** `calls/YYYY/MM/DD`, read straight from the disk (no csr-call code). */
-function dayDirs(dataDir: string): string[] {
+/** `calls/YYYY/MM/<week>`, read straight from the disk (no csr-call code). */
+function weekDirs(dataDir: string): string[] {
   const root = join(dataDir, 'calls');
   const subdirs = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(dir, entry.name)).sort();
   return subdirs(root).flatMap(subdirs).flatMap(subdirs);
@@ -51,7 +51,7 @@ export class StoreMutator {
   /** Original text of every file changed or removed, by path. */
   private readonly originals = new Map<string, string>();
   private round = 0;
-  private readonly days: string[];
+  private readonly weeks: string[];
 
   /**
    * `direct`: the changes are made by another program (a sync tool, a restore, a hand
@@ -63,7 +63,7 @@ export class StoreMutator {
     private readonly direct = false,
   ) {
     this.open = openFollowUpTruth(store);
-    this.days = dayDirs(store.dataDir);
+    this.weeks = weekDirs(store.dataDir);
   }
 
   /** 4 calls added, 2 follow-ups done, 2 notes added to old calls, 2 calls removed. */
@@ -152,7 +152,7 @@ export class StoreMutator {
 
   private randomUntouchedCall(random: () => number): string {
     for (;;) {
-      const dir = this.days[Math.floor(random() * this.days.length)]!;
+      const dir = this.weeks[Math.floor(random() * this.weeks.length)]!;
       const names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
       if (names.length === 0) continue;
       const path = join(dir, names[Math.floor(random() * names.length)]!);

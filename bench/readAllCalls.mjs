@@ -7,8 +7,8 @@ const calls = join(process.argv[2], 'calls');
 let count = 0;
 for (const year of readdirSync(calls).sort()) {
   for (const month of readdirSync(join(calls, year)).sort()) {
-    for (const day of readdirSync(join(calls, year, month)).sort()) {
-      const dir = join(calls, year, month, day);
+    for (const week of readdirSync(join(calls, year, month)).sort()) {
+      const dir = join(calls, year, month, week);
       for (const name of readdirSync(dir).sort()) {
         if (!name.endsWith('.json') || name.startsWith('.')) continue;
         JSON.parse(readFileSync(join(dir, name), 'utf8'));

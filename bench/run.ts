@@ -16,6 +16,7 @@ import { followUpIdsIn, shortFollowUpId, StoreMutator } from './mutateStore.js';
 import { saveCall } from '../src/store/callStore.js';
 import { ensurePrivateDir } from '../src/store/callFiles.js';
 import { SETTLE_MS } from '../src/store/summaryCache.js';
+import { weekFolderOfDay } from '../src/store/ids.js';
 
 const { values } = parseArgs({
   options: {
@@ -146,7 +147,7 @@ function tmpStore(): string {
 /**
  * `followups` right after another process changed 10 call files; the list is checked
  * every time. That process is another agent's csr-call (its writes are journalled), or
- * with `direct` another program writing the files (the cache must scan those days).
+ * with `direct` another program writing the files (the cache must scan those weeks).
  * Each round starts from a settled cache: the previous round's changes are more than
  * SETTLE_MS old and a `followups` has seen them (otherwise their stamps, too young to be
  * trusted, would be looked at again, and a round would pay for the ones before it).
@@ -215,7 +216,7 @@ function failed(stderr: string): Comparison {
 
 /**
  * `start --answers` with a user's own .ts playbook, timed to the first save of the call
- * file (seen by watching its day directory), on an empty store and on the largest one.
+ * file (seen by watching its week directory), on an empty store and on the largest one.
  */
 async function startFigures(largest: StoreInfo | undefined): Promise<void> {
   const targets: Array<{ dataDir: string; calls?: number }> = [{ dataDir: tmpStore() }];
@@ -257,13 +258,13 @@ async function startFigures(largest: StoreInfo | undefined): Promise<void> {
 
 async function timeToFirstSave(spec: Spawn, dataDir: string): Promise<{ ms: number; firstSaveMs?: number; status: number | null; stderr: string }> {
   const now = new Date();
-  const dayDir = join(dataDir, 'calls', String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'), String(now.getUTCDate()).padStart(2, '0'));
-  mkdirSync(dayDir, { recursive: true, mode: 0o700 });
-  const before = new Set(readdirSync(dayDir));
+  const weekDir = join(dataDir, 'calls', String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'), weekFolderOfDay(now.getUTCDate()));
+  mkdirSync(weekDir, { recursive: true, mode: 0o700 });
+  const before = new Set(readdirSync(weekDir));
   return new Promise((resolve) => {
     let firstSaveMs: number | undefined;
     const started = performance.now();
-    const watcher = watch(dayDir, (_event, name) => {
+    const watcher = watch(weekDir, (_event, name) => {
       if (firstSaveMs === undefined && name && /^\d{8}-\d{6}-[0-9a-z]{6}\.json$/.test(name) && !before.has(name)) firstSaveMs = performance.now() - started;
     });
     const child = spawn(process.execPath, spec.args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...spec.env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -273,7 +274,7 @@ async function timeToFirstSave(spec: Spawn, dataDir: string): Promise<{ ms: numb
       const ms = performance.now() - started;
       watcher.close();
       // Leave the store as it was.
-      for (const name of readdirSync(dayDir)) if (!before.has(name)) unlinkSync(join(dayDir, name));
+      for (const name of readdirSync(weekDir)) if (!before.has(name)) unlinkSync(join(weekDir, name));
       resolve({ ms, firstSaveMs, status, stderr });
     });
   });

@@ -93,7 +93,7 @@ describe('forget', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(1);
     expect((error as Error).message).toMatch(/still appears in 1 file listed above/);
-    expect(ctx.out()).toContain(`Not erased, but 1 more file mentions phone +1 555 010 0100 (another customer's call, or a file csr-call cannot attribute):\n  calls/2026/11/22/${bob.id}.json  (review it: csr-call show ${bob.id.slice(-6)})`);
+    expect(ctx.out()).toContain(`Not erased, but 1 more file mentions phone +1 555 010 0100 (another customer's call, or a file csr-call cannot attribute):\n  calls/2026/11/22-28/${bob.id}.json  (review it: csr-call show ${bob.id.slice(-6)})`);
     await readCall(ctx.dataDir, bob.id); // another customer's call is never erased for a mention
   });
 

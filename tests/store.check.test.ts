@@ -29,18 +29,18 @@ async function troubledStore() {
   const dataDir = join(tempDir(), 'data');
   const good = await saveCall(dataDir, makeCall({ startedAt: '2026-11-20T09:00:00.000Z' }));
   const other = await saveCall(dataDir, makeCall({ startedAt: '2026-11-21T09:00:00.000Z' }));
-  const day = dirname(callPath(dataDir, good.id));
+  const week = dirname(callPath(dataDir, good.id));
   const p = {
-    damaged: join(day, '20261120-090000-aaaaaa.json'),
-    newer: join(day, '20261120-090000-bbbbbb.json'),
-    misnamed: join(day, '20261120-090000-cccccc.json'),
+    damaged: join(week, '20261120-090000-aaaaaa.json'),
+    newer: join(week, '20261120-090000-bbbbbb.json'),
+    misnamed: join(week, '20261120-090000-cccccc.json'),
     misplaced: join(dataDir, 'calls', '2026', '10', `${other.id}.json`),
-    oldTemp: join(day, `.${good.id}.json.abcd1234.tmp`),
-    freshTemp: join(day, `.${good.id}.json.efgh5678.tmp`),
+    oldTemp: join(week, `.${good.id}.json.abcd1234.tmp`),
+    freshTemp: join(week, `.${good.id}.json.efgh5678.tmp`),
     staleLock: `${callPath(dataDir, good.id)}.lock`,
     deadSession: sessionLockPath(dataDir, other.id),
-    liveLock: join(day, '20261120-090000-bbbbbb.json.lock'),
-    foreign: join(day, 'notes.txt'),
+    liveLock: join(week, '20261120-090000-bbbbbb.json.lock'),
+    foreign: join(week, 'notes.txt'),
   };
   writeFileSync(p.damaged, serializeCall(good).slice(0, 300), { mode: 0o600 });
   writeFileSync(p.newer, JSON.stringify({ ...good, schemaVersion: 9 }), { mode: 0o600 });
@@ -67,7 +67,7 @@ describe('checkStore', () => {
     expect(found[p.damaged]!.fix).toMatch(/never deletes a call/);
     expect(found[p.newer]).toMatchObject({ kind: 'newer-schema', problem: expect.stringMatching(/^written by a newer csr-call/) });
     expect(found[p.misnamed]).toMatchObject({ kind: 'misplaced', problem: expect.stringMatching(/under the name/) });
-    expect(found[p.misplaced]).toMatchObject({ kind: 'misplaced', problem: expect.stringMatching(/wrong folder \(its id says calls\/2026\/11\/21\)/) });
+    expect(found[p.misplaced]).toMatchObject({ kind: 'misplaced', problem: expect.stringMatching(/wrong folder \(its id says calls\/2026\/11\/15-21\)/) });
     expect(found[p.oldTemp]).toMatchObject({ kind: 'temp-file', autoFix: { action: 'remove' } });
     expect(found[p.freshTemp]).toMatchObject({ kind: 'temp-file', fix: expect.stringMatching(/may be a save in progress/) });
     expect(found[p.freshTemp]!.autoFix).toBeUndefined();
@@ -165,7 +165,7 @@ describe('doctor command', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(1);
     const out = ctx.out();
-    expect(out).toContain(`✗ calls/2026/11/20/20261120-090000-aaaaaa.json: not valid JSON`);
+    expect(out).toContain(`✗ calls/2026/11/15-21/20261120-090000-aaaaaa.json: not valid JSON`);
     expect(out).toContain('✗ calls: mode 0755, should be 0700');
     expect(out).toMatch(/  fix: chmod 700 /);
     expect(out).toMatch(/10 problems in .* \(4 readable calls\); 4 can be repaired with csr-call doctor --fix/);

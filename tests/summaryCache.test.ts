@@ -467,26 +467,26 @@ describe('summary cache', () => {
   });
 });
 
-describe('day directories', () => {
-  it('looks only at the days another program changed: a day whose directory did not move is not even listed', async () => {
+describe('week directories', () => {
+  it('looks only at the weeks another program changed: a week whose directory did not move is not even listed', async () => {
     const { dataDir } = await smallStore();
     later();
     await loadCallSummaries(dataDir);
     await loadOpenFollowUps(dataDir);
-    // Rewritten in place (same file, no rename): its day's directory does not change.
+    // Rewritten in place (same file, no rename): its week's directory does not change.
     const fourth = callPath(dataDir, '20261015-090004-a00004');
     const closed = serializeCall({ ...call('2026-10-15', 4, { followups: [{ status: 'done', doneAt: '2026-10-16T10:00:00.000Z' }] }), revision: 2 });
     writeFileSync(fourth, closed);
-    await writeAsAnotherProcess(dataDir, call('2026-10-20', 7, { followups: [{ due: '2026-10-21T09:00:00.000Z' }] }));
+    await writeAsAnotherProcess(dataDir, call('2026-10-05', 7, { followups: [{ due: '2026-10-21T09:00:00.000Z' }] }));
     later(120_000);
-    // The new call (day 20) is seen; day 15 was not looked at, so its in-place edit waits.
+    // The new call (week 01-07) is seen; week 15-21 was not looked at, so its in-place edit waits.
     expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).toEqual([
       '20261120-090006-a00006',
-      '20261020-090007-a00007',
       '20261015-090004-a00004',
+      '20261005-090007-a00007',
       '20260910-090002-a00002',
     ]);
-    // Any change to day 15 by rename has its files looked at again, the edited one included.
+    // Any change to week 15-21 by rename has its files looked at again, the edited one included.
     await writeAsAnotherProcess(dataDir, call('2026-10-15', 8));
     later(240_000);
     expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
@@ -494,7 +494,7 @@ describe('day directories', () => {
     expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
   });
 
-  it('moves call files left in a month directory (the layout before day directories) into their day, losing nothing', async () => {
+  it('moves call files left in a month directory (the layout before week directories) into their week, losing nothing', async () => {
     const dataDir = join(tempDir(), 'data');
     await saveCall(dataDir, call('2026-10-01', 1, { followups: [{}] }));
     const monthDir = join(dataDir, 'calls', '2026', '10');
@@ -502,7 +502,7 @@ describe('day directories', () => {
     const texts = new Map(loose.map((record) => [record.id, serializeCall(record)]));
     for (const [id, text] of texts) writeFileSync(join(monthDir, `${id}.json`), text, { mode: 0o600 });
     // A move cut short (the same file under both names), a second copy of a call already in
-    // its day, a temp file of an interrupted save, and a name that is no date.
+    // its week, a temp file of an interrupted save, and a name that is no date.
     const cutShort = call('2026-10-05', 5);
     writeFileMakingDir(callPath(dataDir, cutShort.id), serializeCall(cutShort));
     linkSync(callPath(dataDir, cutShort.id), join(monthDir, `${cutShort.id}.json`));
@@ -517,10 +517,10 @@ describe('day directories', () => {
       expect(readFileSync(callPath(dataDir, id), 'utf8')).toBe(text);
       expect(existsIn(monthDir, `${id}.json`)).toBe(false);
     }
-    expect(statSync(join(monthDir, '03')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(monthDir, '01-07')).mode & 0o777).toBe(0o700);
     expect(existsIn(monthDir, `${cutShort.id}.json`)).toBe(false); // finished
     expect(statSync(callPath(dataDir, cutShort.id)).nlink).toBe(1);
-    expect(readdirSync(monthDir).sort()).toEqual([basename(temp), '01', '03', '05', '20261000-090000-zzzzzz.json', '30', basename(secondCopy)].sort());
+    expect(readdirSync(monthDir).sort()).toEqual([basename(temp), '01-07', '20261000-090000-zzzzzz.json', '29-31', basename(secondCopy)].sort());
     const summaries = await loadCallSummaries(dataDir);
     expect(summaries.summaries.map((s) => s.id).sort()).toEqual([call('2026-10-01', 1).id, ...loose.map((r) => r.id), cutShort.id].sort());
     expect(summaries).toEqual(await truth(dataDir));
@@ -534,10 +534,10 @@ describe('day directories', () => {
     );
   });
 
-  it('keeps a call filed in another day\'s directory (by hand) in the lists, through changes made around it', async () => {
+  it('keeps a call filed in another week\'s directory (by hand) in the lists, through changes made around it', async () => {
     const { dataDir } = await smallStore();
     const filedWrong = call('2026-11-05', 7, { followups: [{ due: '2026-11-30T09:00:00.000Z' }] });
-    writeFileMakingDir(join(dataDir, 'calls', '2026', '11', '06', `${filedWrong.id}.json`), serializeCall(filedWrong));
+    writeFileMakingDir(join(dataDir, 'calls', '2026', '11', '08-14', `${filedWrong.id}.json`), serializeCall(filedWrong));
     later();
     expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
     expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).toContain(filedWrong.id);

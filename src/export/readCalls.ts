@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } f
 import { sep } from 'node:path';
 import type { CallRecord } from '../store/callRecord.js';
 import type { ScanOptions, ScannedCall } from '../store/callStore.js';
-import { callIdOfFileName, listDayDirs, listMonthDirsSync, monthInRange } from '../store/callFiles.js';
+import { callIdOfFileName, listWeekDirs, listMonthDirsSync, monthInRange } from '../store/callFiles.js';
 import { isTempFileName } from '../store/writeFileAtomic.js';
 import { callFileStamp, checkedCallStamps, sameCallFileStamp, type CallFileStamp } from '../store/summaryCache.js';
 
@@ -53,7 +53,7 @@ export async function* readCallsForExport(dataDir: string, options: Pick<ScanOpt
         yield batch;
         batch = [];
       }
-      const id = relative.slice(3, -JSON_SUFFIX);
+      const id = relative.slice(relative.indexOf('/') + 1, -JSON_SUFFIX);
       // Joined by hand: path.join would normalise again what listMonthDirsSync already did.
       const path = `${month.path}${sep}${relative}`;
       const checkedStamp = checked.get(id);
@@ -91,19 +91,19 @@ const READ_BATCH = 16;
 
 /**
  * `listCallFilesIn`, synchronous and lighter (paths only: a month's list lives as long as
- * the month is read): the call files of a month directory as `DD/<id>.json`, sorted.
+ * the month is read): the call files of a month directory as `<week>/<id>.json`, sorted.
  */
 function callFileNamesIn(monthDir: string): string[] {
   const paths: string[] = [];
-  for (const day of listDayDirs(monthDir)) {
+  for (const week of listWeekDirs(monthDir)) {
     let names: string[];
     try {
-      names = readdirSync(`${monthDir}${sep}${day}`);
+      names = readdirSync(`${monthDir}${sep}${week}`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed meanwhile
       throw error;
     }
-    for (const name of names.sort()) if (!isTempFileName(name) && callIdOfFileName(name) !== undefined) paths.push(`${day}/${name}`);
+    for (const name of names.sort()) if (!isTempFileName(name) && callIdOfFileName(name) !== undefined) paths.push(`${week}/${name}`);
   }
   return paths;
 }

@@ -1,17 +1,20 @@
 import { mkdir, chmod, readFile, readdir, stat } from 'node:fs/promises';
 import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
-import { callDirOf } from './ids.js';
+import { callDirOf, WEEK_FOLDERS, weekFolderOfDay } from './ids.js';
 import { isTempFileName } from './writeFileAtomic.js';
 
 /**
- * The layout of the store on disk. Calls live in `calls/YYYY/MM/DD/<id>.json` (UTC day of
- * the call's start); everything the program writes is private to the user: directories
- * 0700 and files 0600 whatever the umask, since they hold customers' personal data.
+ * The layout of the store on disk. Calls live in `calls/YYYY/MM/<week>/<id>.json`, the
+ * week being days 01-07, 08-14, 15-21, 22-28 or 29-31 of the month (UTC, of the call's
+ * start); everything the program writes is private to the user: directories 0700 and
+ * files 0600 whatever the umask, since they hold customers' personal data.
  *
- * A folder per day, not per month: a change made by another program shows only as a
- * changed directory, and finding which file changed means looking at each file of that
- * directory. A day holds a few hundred calls at most, a busy month tens of thousands.
+ * Why weeks: a change made by another program shows only as a changed directory, and
+ * finding which file changed means a look at every file of that directory (a busy month
+ * holds tens of thousands), while every command checks every directory's stamp to see
+ * whether anything changed at all (a folder per day is a thousand directories after three
+ * years). A week folder keeps both costs small.
  */
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
@@ -41,7 +44,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 const MONTH_DIR = /^\d{2}$/;
-const DAY_DIR = /^(?:0[1-9]|[12]\d|3[01])$/;
+const WEEK_DIRS: ReadonlySet<string> = new Set(WEEK_FOLDERS);
 const YEAR_DIR = /^\d{4}$/;
 const CALL_FILE = /^\d{8}-\d{6}-[0-9a-z]{6}\.json$/;
 
@@ -73,7 +76,7 @@ export async function listMonthDirs(dataDir: string): Promise<MonthDir[]> {
   return months;
 }
 
-/** The call id a file name in a day directory stands for, or undefined (temp files, strays). */
+/** The call id a file name in a week directory stands for, or undefined (temp files, strays). */
 export function callIdOfFileName(name: string): string | undefined {
   // test() and a slice, not exec(): called for every file of a month the cache scans.
   return CALL_FILE.test(name) ? name.slice(0, -'.json'.length) : undefined;
@@ -108,32 +111,32 @@ export interface CallFileEntry {
   path: string;
 }
 
-/** Call files in one month directory's day directories, sorted by day, then id (= by start time). Temp files are never listed. */
+/** Call files in one month directory's week directories, sorted by week, then id (= by start time). Temp files are never listed. */
 export async function listCallFilesIn(monthDir: string): Promise<CallFileEntry[]> {
   const entries: CallFileEntry[] = [];
-  for (const day of listDayDirs(monthDir)) {
-    const dayDir = join(monthDir, day);
-    const inDay: CallFileEntry[] = [];
-    for (const name of await readdirOrEmpty(dayDir)) {
+  for (const week of listWeekDirs(monthDir)) {
+    const weekDir = join(monthDir, week);
+    const inWeek: CallFileEntry[] = [];
+    for (const name of await readdirOrEmpty(weekDir)) {
       if (isTempFileName(name)) continue;
       const id = callIdOfFileName(name);
-      if (id) inDay.push({ id, path: join(dayDir, name) });
+      if (id) inWeek.push({ id, path: join(weekDir, name) });
     }
-    entries.push(...inDay.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    entries.push(...inWeek.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
   return entries;
 }
 
 /**
- * The day directories (`DD`) of a month directory, sorted. Call files found in the month
- * directory itself (the layout of csr-call before day directories, or a file put back
- * there by hand or by a restore) are first moved into their day's directory, so that no
- * reader ever has to look in two places. A move gives the file its new name before it
+ * The week directories (`01-07` ...) of a month directory, sorted. Call files found in the
+ * month directory itself (the layout of csr-call before week directories, or a file put
+ * back there by hand or by a restore) are first moved into their week's directory, so that
+ * no reader ever has to look in two places. A move gives the file its new name before it
  * loses the old one (a hard link, then an unlink): it is never without a name, whatever
  * happens meanwhile, and a move cut short is finished next time. One that cannot be made
  * (a copy already there, no permission) leaves the file where it is, for `doctor` to report.
  */
-export function listDayDirs(monthDir: string): string[] {
+export function listWeekDirs(monthDir: string): string[] {
   let entries: Dirent[];
   try {
     entries = readdirSync(monthDir, { withFileTypes: true });
@@ -141,27 +144,27 @@ export function listDayDirs(monthDir: string): string[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const days: string[] = [];
+  const weeks: string[] = [];
   let moved = false;
   for (const entry of entries) {
     if (entry.isDirectory()) {
-      if (DAY_DIR.test(entry.name)) days.push(entry.name);
+      if (WEEK_DIRS.has(entry.name)) weeks.push(entry.name);
     } else if (callIdOfFileName(entry.name) !== undefined) {
-      moved = moveIntoDayDir(monthDir, entry.name) || moved;
+      moved = moveIntoWeekDir(monthDir, entry.name) || moved;
     }
   }
-  if (moved) return listDayDirs(monthDir);
-  return days.sort();
+  if (moved) return listWeekDirs(monthDir);
+  return weeks.sort();
 }
 
-function moveIntoDayDir(monthDir: string, name: string): boolean {
-  const day = name.slice(6, 8);
-  if (!DAY_DIR.test(day)) return false; // not a date: doctor reports it
-  const dayDir = `${monthDir}${sep}${day}`;
+function moveIntoWeekDir(monthDir: string, name: string): boolean {
+  const day = Number(name.slice(6, 8));
+  if (day < 1 || day > 31) return false; // not a date: doctor reports it
+  const weekDir = `${monthDir}${sep}${weekFolderOfDay(day)}`;
   const source = `${monthDir}${sep}${name}`;
-  const target = `${dayDir}${sep}${name}`;
+  const target = `${weekDir}${sep}${name}`;
   try {
-    ensurePrivateDirSync(dayDir);
+    ensurePrivateDirSync(weekDir);
     // A link, then the old name removed: never over a file already there (a newer save of
     // the call, or another copy: doctor reports the one left behind).
     try {
@@ -187,7 +190,7 @@ function moveIntoDayDir(monthDir: string, name: string): boolean {
   }
 }
 
-/** ensurePrivateDir for one directory whose parent exists (a day directory). */
+/** ensurePrivateDir for one directory whose parent exists (a week directory). */
 function ensurePrivateDirSync(dir: string): void {
   try {
     mkdirSync(dir, { mode: DIR_MODE });

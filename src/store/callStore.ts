@@ -95,7 +95,7 @@ export async function saveCall(dataDir: string, record: CallRecord): Promise<Cal
   const next: CallRecord = { ...record, revision: record.revision + 1 };
   try {
     await refuseNewerFile(path);
-    // The day's directory is made inside the journalled change: a new day changes the month directory.
+    // The week's directory is made inside the journalled change: a new one changes the month directory.
     await journalCallFile(dataDir, path, next, async () => {
       await ensurePrivateDir(dirname(path));
       await writeFileAtomic(path, serializeCall(next));

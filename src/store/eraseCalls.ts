@@ -2,7 +2,7 @@ import { lstat, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import type { CallRecord } from './callRecord.js';
-import { listDayDirs, listMonthDirs, readdirOrEmpty } from './callFiles.js';
+import { listWeekDirs, listMonthDirs, readdirOrEmpty } from './callFiles.js';
 import { parseCallText } from './callStore.js';
 import { withFileLock } from './fileLock.js';
 import { readSessionLock, sessionLockIsLive, sessionLockPath, type SessionLockHolder } from './sessionLock.js';
@@ -67,13 +67,13 @@ export async function planErasure(dataDir: string, options: PlanOptions): Promis
   const calls: ErasureTarget[] = [];
   const temps: { path: string; targetId: string | undefined }[] = [];
   for (const month of await listMonthDirs(dataDir)) {
-    // Temp files left in the month directory itself (by a csr-call from before day directories).
+    // Temp files left in the month directory itself (by a csr-call from before week directories).
     for (const name of await readdirOrEmpty(month.path)) {
       if (isTempFileName(name)) temps.push({ path: join(month.path, name), targetId: /^\.(\d{8}-\d{6}-[0-9a-z]{6})\./.exec(name)?.[1] });
     }
-    for (const day of listDayDirs(month.path)) {
-      for (const name of (await readdirOrEmpty(join(month.path, day))).sort()) {
-        const path = join(month.path, day, name);
+    for (const week of listWeekDirs(month.path)) {
+      for (const name of (await readdirOrEmpty(join(month.path, week))).sort()) {
+        const path = join(month.path, week, name);
         if (isTempFileName(name)) {
           temps.push({ path, targetId: /^\.(\d{8}-\d{6}-[0-9a-z]{6})\./.exec(name)?.[1] });
           continue;

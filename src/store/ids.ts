@@ -43,9 +43,20 @@ export function isCallId(text: string): boolean {
   return CALL_ID_PATTERN.test(text);
 }
 
-/** `calls/YYYY/MM/DD` relative to the data directory, from the id's own time stamp (UTC). */
+/**
+ * The week folders a month's calls are filed in, by day of the month: 1–7, 8–14, 15–21,
+ * 22–28 and 29–31 (see callFiles.ts for why not one folder per month, or per day).
+ */
+export const WEEK_FOLDERS = ['01-07', '08-14', '15-21', '22-28', '29-31'] as const;
+
+/** The week folder of a day of the month (1–31). */
+export function weekFolderOfDay(day: number): string {
+  return WEEK_FOLDERS[Math.max(0, Math.min(4, Math.floor((day - 1) / 7)))]!;
+}
+
+/** `calls/YYYY/MM/<week>` relative to the data directory, from the id's own time stamp (UTC). */
 export function callDirOf(id: string): string {
-  return `calls/${id.slice(0, 4)}/${id.slice(4, 6)}/${id.slice(6, 8)}`;
+  return `calls/${id.slice(0, 4)}/${id.slice(4, 6)}/${weekFolderOfDay(Number(id.slice(6, 8)))}`;
 }
 
 const SHORT_ID = /^[0-9a-z]{6}$/;

@@ -76,7 +76,7 @@ export async function acquireSessionLock(
       token: randomBytes(8).toString('hex'),
     };
     const lockName = basename(path);
-    // The day's directory is made inside the journalled change: a new day changes the month directory.
+    // The week's directory is made inside the journalled change: a new one changes the month directory.
     const take = async () => {
       await ensurePrivateDir(dirname(path));
       return createWithContent(path, `${JSON.stringify(holder)}\n`);

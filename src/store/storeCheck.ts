@@ -153,7 +153,7 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
       add({
         kind: 'foreign',
         path,
-        problem: 'not a call file (calls are calls/YYYY/MM/DD/<id>.json): ignored by every command',
+        problem: 'not a call file (calls are calls/YYYY/MM/<week>/<id>.json): ignored by every command',
         fix: 'move it out of the data directory',
       });
       return;

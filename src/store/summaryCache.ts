@@ -3,7 +3,8 @@ import { isAscii } from 'node:buffer';
 import { basename, dirname, join, sep } from 'node:path';
 import type { CallRecord } from './callRecord.js';
 import type { CallSummary, DamagedFile } from './callSummaries.js';
-import { callIdOfFileName, callPath, ensurePrivateDir, listDayDirs, listMonthDirsSync } from './callFiles.js';
+import { callIdOfFileName, callPath, ensurePrivateDir, listMonthDirsSync, listWeekDirs } from './callFiles.js';
+import { WEEK_FOLDERS, weekFolderOfDay } from './ids.js';
 import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
 
 /**
@@ -16,26 +17,26 @@ import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
  *   number of calls; for each customer with an open follow-up, the ids of all their
  *   calls. The morning list is built from this file alone when nothing changed.
  * - `YYYY-MM.json`: the month's shard: a head line (with the stamps of the month's
- *   directories), then one line per call file in its day directories: its path in the
- *   month (`DD/<id>.json`), stamp, and summary (or problem). `list`, `stats` read these;
+ *   directories), then one line per call file in its week directories: its path in the
+ *   month (`15-21/<id>.json`), stamp, and summary (or problem). `list`, `stats` read these;
  *   a summary is parsed only when it is used.
  * - `YYYY-MM.stamps`: the shard's directory and file stamps as numbers, for a scan that
  *   only needs to know which files changed.
  * - `YYYY-MM.keys`: the month's customer keys as sorted (hash, call id) pairs of numbers:
  *   finds a customer's calls without reading the shards.
  * - `YYYY-MM.log`: the change journal. csr-call appends one line per call file it writes
- *   or removes (the month's and the day's directory stamps before and after, and the new
+ *   or removes (the month's and the week's directory stamps before and after, and the new
  *   summary), and per lock it takes or gives back there.
  *
- * Freshness. Call files are only ever replaced by rename, so any change to a day changes
- * its directory's stamp (inode, size, mtime, ctime), and a day directory made or removed
+ * Freshness. Call files are only ever replaced by rename, so any change to a week changes
+ * its directory's stamp (inode, size, mtime, ctime), and a week directory made or removed
  * changes the month's: unchanged stamps mean an unchanged month. When one moved, the
  * journal is read from where the cache left it: if its records chain from the cached
  * stamps to the current ones (each record's "before" is the previous one's "after", for
- * the month and for its day) and the directories hold the number of files they add up
+ * the month and for its week) and the directories hold the number of files they add up
  * to, the records say everything that changed, and are applied without touching the
  * call files. Otherwise (a file written by another program, a journal line lost) the
- * month is scanned: the files of each day whose directory changed are stat'ed, changed
+ * month is scanned: the files of each week whose directory changed are stat'ed, changed
  * ones re-read and validated; the index entry then takes just those changes (see
  * entryFromChanges), the shard is brought up to date the same way when a list needs it.
  *
@@ -43,8 +44,8 @@ import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
  * tick as our look leaves the stamp as it was. A stamp seen by a scan is trusted only if
  * it was `SETTLE_MS` old at the time, otherwise the month is looked at again. A journal
  * only narrows this for files written by other programs: one replaced (not added or
- * removed: the file count is checked) within a csr-call write to the same day may wait
- * for that day's next scan, or for `rm -r <dataDir>/cache`.
+ * removed: the file count is checked) within a csr-call write to the same week may wait
+ * for that week's next scan, or for `rm -r <dataDir>/cache`.
  *
  * Every cached piece carries the stamp and journal position it was derived from, so
  * processes writing the cache at once (each file replaced whole, by writeFileAtomic) can
@@ -53,7 +54,7 @@ import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
  */
 
 /** Bump when the layout of the cache files changes (the summary's shape is fingerprinted). */
-const CACHE_VERSION = 6;
+const CACHE_VERSION = 7;
 /** A stamp this old when observed cannot be shared with a later change (coarsest: FAT's 2 s). */
 export const SETTLE_MS = 2_100;
 /** A journal this long, once applied, is removed (writers start a new one). */
@@ -64,13 +65,13 @@ const MAX_JOURNALLED = 200;
 /** `[inode, size, mtimeMs, ctimeMs]`: a rename gives a new inode and ctime; ctime cannot be set back. */
 type Stamp = [number, number, number, number];
 /**
- * A month's directories as seen: the month directory's own stamp (it changes when a day
- * directory comes or goes), and each day directory's (`DD`, sorted), which changes when a
- * call file in it is added, replaced or removed.
+ * A month's directories as seen: the month directory's own stamp (it changes when a week
+ * directory comes or goes), and each week directory's (`15-21`, sorted), which changes
+ * when a call file in it is added, replaced or removed.
  */
 interface MonthDirs {
   m: Stamp;
-  days: Array<[string, Stamp]>;
+  weeks: Array<[string, Stamp]>;
 }
 /** Where a journal was read up to: its inode and byte offset; null when there was none. */
 type LogPos = [number, number] | null;
@@ -95,7 +96,7 @@ interface ShardEntry extends KnownFile {
 
 /** A call file as a month's files were last seen (by a shard, or its stamps file). */
 interface KnownFile {
-  /** The file's path in the month directory: `DD/<id>.json` (see entryId). */
+  /** The file's path in the month directory: `<week>/<id>.json` (see entryId). */
   n: string;
   /** Absent when the file could not be read at all: it is then retried on every scan. */
   s?: Stamp;
@@ -206,9 +207,9 @@ interface Index {
 
 /** One line of a month's journal. */
 interface LogRecord {
-  /** The file's path in the month directory (`DD/<name>`). */
+  /** The file's path in the month directory (`<week>/<name>`). */
   n: string;
-  /** The stamps of the month directory and of the file's day directory before the change (null: not there yet). */
+  /** The stamps of the month directory and of the file's week directory before the change (null: not there yet). */
   b: [Stamp | null, Stamp | null];
   /** ... and after it. */
   d: [Stamp, Stamp];
@@ -256,11 +257,11 @@ const sameStamp = (a: Stamp | null, b: Stamp | null) =>
 /** Observed long enough after its last change that any later change gets other timestamps. */
 const settled = (stamp: Stamp, observedAt: number) => Math.max(stamp[2], stamp[3]) <= observedAt - SETTLE_MS;
 function sameDirs(a: MonthDirs, b: MonthDirs): boolean {
-  if (!sameStamp(a.m, b.m) || a.days.length !== b.days.length) return false;
-  for (let i = 0; i < a.days.length; i++) if (a.days[i]![0] !== b.days[i]![0] || !sameStamp(a.days[i]![1], b.days[i]![1])) return false;
+  if (!sameStamp(a.m, b.m) || a.weeks.length !== b.weeks.length) return false;
+  for (let i = 0; i < a.weeks.length; i++) if (a.weeks[i]![0] !== b.weeks[i]![0] || !sameStamp(a.weeks[i]![1], b.weeks[i]![1])) return false;
   return true;
 }
-const dirsSettled = (dirs: MonthDirs, observedAt: number) => settled(dirs.m, observedAt) && dirs.days.every(([, stamp]) => settled(stamp, observedAt));
+const dirsSettled = (dirs: MonthDirs, observedAt: number) => settled(dirs.m, observedAt) && dirs.weeks.every(([, stamp]) => settled(stamp, observedAt));
 /**
  * Whether a cached view of a month can be trusted as far as its stamps go: taken from the
  * journal, or seen when every directory's stamp was settled. Only then may the journal
@@ -269,11 +270,26 @@ const dirsSettled = (dirs: MonthDirs, observedAt: number) => settled(dirs.m, obs
 const exactOrSettled = (cached: { dirs: MonthDirs; scannedAt: number }) => cached.scannedAt === 0 || dirsSettled(cached.dirs, cached.scannedAt);
 /** Whether a cached view of a month still holds: same directories, and trustworthy. */
 const stillHolds = (cached: { dirs: MonthDirs; scannedAt: number }, month: MonthState) => sameDirs(cached.dirs, month.dirs) && exactOrSettled(cached);
-/** The call id of an entry's path (`DD/<id>.json`), or undefined when it is not one. */
-const entryId = (n: string): string | undefined => (n.length > 3 && n[2] === '/' && DAY.test(n.slice(0, 2)) ? callIdOfFileName(n.slice(3)) : undefined);
-const DAY = /^(?:0[1-9]|[12]\d|3[01])$/;
-/** Where csr-call files a call: the day directory of its id (`DD/<id>.json`). */
-const entryPathOf = (id: string) => `${id.slice(6, 8)}/${id}.json`;
+const WEEKS: ReadonlySet<string> = new Set(WEEK_FOLDERS);
+/** `15-21/`: an entry's path is its week directory (5 characters) and its file name. */
+const WEEK_PREFIX = 6;
+/** The call id of an entry's path (`<week>/<id>.json`), or undefined when it is not one. */
+const entryId = (n: string): string | undefined => (n[5] === '/' && WEEKS.has(n.slice(0, 5)) ? callIdOfFileName(n.slice(WEEK_PREFIX)) : undefined);
+/** The week directory of a call id, by the day in it. */
+const weekOfId = (id: string) => weekFolderOfDay(Number(id.slice(6, 8)));
+/** Where csr-call files a call: the week directory of its id (`<week>/<id>.json`). */
+const entryPathOf = (id: string) => `${weekOfId(id)}/${id}.json`;
+/**
+ * Whether an entry's path (`<week>/<id>.json`) is not its id's week: by character codes,
+ * as it is asked of every entry of a month scanned for another program's change.
+ */
+function filedElsewhere(n: string): boolean {
+  const day = twoDigitsAt(n, WEEK_PREFIX + 6);
+  return 1 + 7 * Math.min(4, Math.floor((day - 1) / 7)) !== twoDigitsAt(n, 0); // a week's first day
+}
+/** A week directory as a number in a stamps file: its first day (1, 8, 15, 22 or 29). */
+const weekNumber = (week: string) => Number(week.slice(0, 2));
+const isWeekNumber = (n: number) => n === 1 || n === 8 || n === 15 || n === 22 || n === 29;
 const byId = (a: CallSummary, b: CallSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const monthOfId = (id: string) => `${id.slice(0, 4)}-${id.slice(4, 6)}`;
 /** `YYYYMM`, how the ids of a month (`YYYY-MM`) begin. */
@@ -296,7 +312,7 @@ function callIdNumber(id: string): number {
   }
   return seconds * RANDOM_PARTS + random;
 }
-function callIdOfNumber(month: string, n: number): string {
+function callIdOfNumber(idPrefix: string, n: number): string {
   const random = n % RANDOM_PARTS;
   let seconds = (n - random) / RANDOM_PARTS;
   const second = seconds % 60;
@@ -306,7 +322,7 @@ function callIdOfNumber(month: string, n: number): string {
   const hour = seconds % 24;
   const day = (seconds - hour) / 24 + 1;
   const randomPart = random.toString(36);
-  return `${month.slice(0, 4)}${month.slice(5, 7)}${TWO_DIGITS[day]}-${TWO_DIGITS[hour]}${TWO_DIGITS[minute]}${TWO_DIGITS[second]}-${'000000'.slice(randomPart.length)}${randomPart}`;
+  return `${idPrefix}${TWO_DIGITS[day]}-${TWO_DIGITS[hour]}${TWO_DIGITS[minute]}${TWO_DIGITS[second]}-${'000000'.slice(randomPart.length)}${randomPart}`;
 }
 /** '00' to '99': ids are rebuilt from numbers a month of files at a time. */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
@@ -316,8 +332,8 @@ const isStamp = (x: unknown): x is Stamp => Array.isArray(x) && x.length === 4 &
 const isMonthDirs = (x: unknown): x is MonthDirs =>
   isObject(x) &&
   isStamp(x.m) &&
-  Array.isArray(x.days) &&
-  x.days.every((day, i, days) => Array.isArray(day) && day.length === 2 && typeof day[0] === 'string' && DAY.test(day[0]) && isStamp(day[1]) && (i === 0 || days[i - 1][0] < day[0]));
+  Array.isArray(x.weeks) &&
+  x.weeks.every((week, i, weeks) => Array.isArray(week) && week.length === 2 && WEEKS.has(week[0]) && isStamp(week[1]) && (i === 0 || weeks[i - 1][0] < week[0]));
 const isLogPos = (x: unknown): x is LogPos =>
   x === null || (Array.isArray(x) && x.length === 2 && typeof x[0] === 'number' && typeof x[1] === 'number');
 const isSummary = (x: unknown): x is CallSummary =>
@@ -326,8 +342,8 @@ const isStampOrNull = (x: unknown) => x === null || isStamp(x);
 const isLogRecord = (x: unknown): x is LogRecord =>
   isObject(x) &&
   typeof x.n === 'string' &&
-  x.n[2] === '/' &&
-  DAY.test(x.n.slice(0, 2)) &&
+  x.n[5] === '/' &&
+  WEEKS.has(x.n.slice(0, 5)) &&
   Array.isArray(x.b) &&
   x.b.length === 2 &&
   isStampOrNull(x.b[0]) &&
@@ -392,14 +408,14 @@ function formatOf(spec: SummarySpec): string {
   return `csr-call summaries ${CACHE_VERSION} ${fnv1a(code, 0x811c9dc5).toString(36)}`;
 }
 
-/** The stamps of a day directory's month directory and of the day directory itself (null: not there). */
-function dirStampsOf(dayDir: string): [Stamp | null, Stamp | null] {
-  const month = statSync(dirname(dayDir), { throwIfNoEntry: false });
-  const day = month && statSync(dayDir, { throwIfNoEntry: false });
-  return [month ? stampOf(month) : null, day ? stampOf(day) : null];
+/** The stamps of a week directory's month directory and of the week directory itself (null: not there). */
+function dirStampsOf(weekDir: string): [Stamp | null, Stamp | null] {
+  const month = statSync(dirname(weekDir), { throwIfNoEntry: false });
+  const week = month && statSync(weekDir, { throwIfNoEntry: false });
+  return [month ? stampOf(month) : null, week ? stampOf(week) : null];
 }
-function dirStampsAfter(dayDir: string): [Stamp, Stamp] {
-  return [stampOf(statSync(dirname(dayDir))), stampOf(statSync(dayDir))];
+function dirStampsAfter(weekDir: string): [Stamp, Stamp] {
+  return [stampOf(statSync(dirname(weekDir))), stampOf(statSync(weekDir))];
 }
 
 /**
@@ -415,18 +431,18 @@ export async function journalCallChange(
   change: () => Promise<void>,
 ): Promise<void> {
   const cacheDir = summaryCacheDir(dataDir);
-  const dayDir = dirname(path);
+  const weekDir = dirname(path);
   let before: [Stamp | null, Stamp | null] = [null, null];
   let existed = false;
   const journaling = existsSync(cacheDir);
   if (journaling) {
-    before = dirStampsOf(dayDir);
+    before = dirStampsOf(weekDir);
     existed = statSync(path, { throwIfNoEntry: false }) !== undefined;
   }
   await change();
   if (!journaling) return;
   try {
-    const record: LogRecord = { n: `${basename(dayDir)}/${basename(path)}`, b: before, d: dirStampsAfter(dayDir), x: existed };
+    const record: LogRecord = { n: `${basename(weekDir)}/${basename(path)}`, b: before, d: dirStampsAfter(weekDir), x: existed };
     if (summary) {
       record.f = stampOf(statSync(path));
       record.s = summary;
@@ -440,7 +456,7 @@ export async function journalCallChange(
 }
 
 /**
- * Around a change csr-call makes to a day directory that is not a call file (a lock
+ * Around a change csr-call makes to a week directory that is not a call file (a lock
  * taken or given back): a journal record saying that no call changed, so csr-call's own
  * locks do not break the chain of the directory's stamps (see journalSince) and make the
  * next reader scan the month. `change` may be synchronous or return a promise.
@@ -448,13 +464,13 @@ export async function journalCallChange(
 export function journalLockChange<T>(dataDir: string, callId: string, name: string, change: () => T): T {
   const cacheDir = summaryCacheDir(dataDir);
   if (!existsSync(cacheDir)) return change();
-  const dayDir = dirname(callPath(dataDir, callId));
-  const before = dirStampsOf(dayDir);
+  const weekDir = dirname(callPath(dataDir, callId));
+  const before = dirStampsOf(weekDir);
   const record = () => {
     try {
-      const after = dirStampsAfter(dayDir);
+      const after = dirStampsAfter(weekDir);
       if (sameStamp(before[0], after[0]) && sameStamp(before[1], after[1])) return; // nothing changed (the lock was held by another)
-      const entry: LogRecord = { n: `${basename(dayDir)}/${name}`, b: before, d: after, x: false, o: 1 };
+      const entry: LogRecord = { n: `${basename(weekDir)}/${name}`, b: before, d: after, x: false, o: 1 };
       appendFileSync(join(cacheDir, `${monthOfId(callId)}.log`), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     } catch {
       /* the chain breaks and the month is scanned: never worse than no journal */
@@ -497,7 +513,7 @@ class SummaryCache {
   }
 
   /**
-   * Month directories with their current stamps and their day directories', oldest first.
+   * Month directories with their current stamps and their week directories', oldest first.
    * Each directory is stat'ed before it is listed: a change in between makes the stamp
    * stale, and the month is simply looked at again next time.
    */
@@ -507,16 +523,16 @@ class SummaryCache {
       const st = statSync(path, { throwIfNoEntry: false });
       if (!st?.isDirectory()) continue;
       const m = stampOf(st);
-      // A month directory unchanged since the index saw it settled holds the same day directories.
+      // A month directory unchanged since the index saw it settled holds the same week directories.
       const cached = known?.months[month];
-      const dayNames =
-        cached && sameStamp(cached.dirs.m, m) && (cached.scannedAt === 0 || settled(m, cached.scannedAt)) ? cached.dirs.days.map(([day]) => day) : listDayDirs(path);
-      const days: Array<[string, Stamp]> = [];
-      for (const day of dayNames) {
-        const dayStat = statSync(`${path}${sep}${day}`, { throwIfNoEntry: false });
-        if (dayStat?.isDirectory()) days.push([day, stampOf(dayStat)]);
+      const weekNames =
+        cached && sameStamp(cached.dirs.m, m) && (cached.scannedAt === 0 || settled(m, cached.scannedAt)) ? cached.dirs.weeks.map(([week]) => week) : listWeekDirs(path);
+      const weeks: Array<[string, Stamp]> = [];
+      for (const week of weekNames) {
+        const weekStat = statSync(`${path}${sep}${week}`, { throwIfNoEntry: false });
+        if (weekStat?.isDirectory()) weeks.push([week, stampOf(weekStat)]);
       }
-      months.push({ month, path, dirs: { m, days } });
+      months.push({ month, path, dirs: { m, weeks } });
     }
     return months;
   }
@@ -550,7 +566,7 @@ class SummaryCache {
     const records: LogRecord[] = [];
     // The directories' stamps as the records take them from the cached ones, one change at a time.
     let monthAt: Stamp | null = cachedDirs.m;
-    const daysAt = new Map(cachedDirs.days);
+    const weeksAt = new Map(cachedDirs.weeks);
     for (const line of text.split('\n')) {
       if (line === '') continue;
       let record: LogRecord;
@@ -560,16 +576,16 @@ class SummaryCache {
         return undefined;
       }
       if (!isLogRecord(record)) return undefined;
-      const day = record.n.slice(0, 2);
-      const dayAt = daysAt.get(day) ?? null;
+      const week = record.n.slice(0, 5);
+      const weekAt = weeksAt.get(week) ?? null;
       // A change nobody journalled came in between.
-      if (!sameStamp(record.b[0], monthAt) || !(record.b[1] === null ? dayAt === null : sameStamp(record.b[1], dayAt))) return undefined;
+      if (!sameStamp(record.b[0], monthAt) || !(record.b[1] === null ? weekAt === null : sameStamp(record.b[1], weekAt))) return undefined;
       monthAt = record.d[0];
-      daysAt.set(day, record.d[1]);
+      weeksAt.set(week, record.d[1]);
       records.push(record);
     }
     const now = month.dirs;
-    if (!sameStamp(monthAt, now.m) || daysAt.size !== now.days.length || !now.days.every(([day, stamp]) => sameStamp(daysAt.get(day) ?? null, stamp))) return undefined;
+    if (!sameStamp(monthAt, now.m) || weeksAt.size !== now.weeks.length || !now.weeks.every(([week, stamp]) => sameStamp(weeksAt.get(week) ?? null, stamp))) return undefined;
     return { records, end };
   }
 
@@ -654,7 +670,7 @@ class SummaryCache {
     }
     const ids: string[] = [];
     for (let i = lo; i < keys[1]! && keys[2 + 2 * i] === hash; i++) {
-      const id = callIdOfNumber(month, keys[3 + 2 * i]!);
+      const id = callIdOfNumber(idPrefixOf(month), keys[3 + 2 * i]!);
       if (!(id in entry.journalled)) ids.push(id);
     }
     for (const [id, keysNow] of Object.entries(entry.journalled)) if (keysNow.includes(key)) ids.push(id);
@@ -803,11 +819,11 @@ class SummaryCache {
   }
 
   /**
-   * Lists the month's day directories and re-reads only the files whose stamp moved, or
+   * Lists the month's week directories and re-reads only the files whose stamp moved, or
    * whose stamp was too young to be trusted when it was read. `previous` is what the cache
    * knew of the month (entries sorted by path); the files the scan finds unchanged are
-   * kept from it, and a day directory whose stamp has not moved since `previous` saw it is
-   * not even listed: a change made by another program costs the files of its day.
+   * kept from it, and a week directory whose stamp has not moved since `previous` saw it
+   * is not even listed: a change made by another program costs the files of its week.
    */
   private async scan<T extends KnownFile>(
     month: MonthState,
@@ -818,30 +834,30 @@ class SummaryCache {
     // Journal records never carry a young-stamp risk of their own; scanned entries do.
     const trustedUntil = previous ? (previous.scannedAt === 0 ? Infinity : previous.scannedAt) : -Infinity;
     const trusted = (stamp: Stamp) => trustedUntil === Infinity || settled(stamp, trustedUntil);
-    const daysBefore = new Map(previous?.dirs.days);
+    const weeksBefore = new Map(previous?.dirs.weeks);
     const entries: Array<T | ShardEntry> = [];
     const changes: EntryChange[] = [];
-    // Day by day, the listing and the previous entries (both sorted by path) walked side by side.
+    // Week by week, the listing and the previous entries (both sorted by path) walked side by side.
     const old = previous?.entries ?? [];
     let next = 0;
-    for (const [day, stamp] of month.dirs.days) {
-      const prefix = `${day}/`;
-      while (next < old.length && old[next]!.n < prefix) changes.push({ n: old[next++]!.n }); // its day is gone
+    for (const [week, stamp] of month.dirs.weeks) {
+      const prefix = `${week}/`;
+      while (next < old.length && old[next]!.n < prefix) changes.push({ n: old[next++]!.n }); // its week is gone
       let end = next;
       while (end < old.length && old[end]!.n.startsWith(prefix)) end += 1;
-      const dayBefore = daysBefore.get(day);
-      if (dayBefore && sameStamp(dayBefore, stamp) && trusted(dayBefore)) {
+      const weekBefore = weeksBefore.get(week);
+      if (weekBefore && sameStamp(weekBefore, stamp) && trusted(weekBefore)) {
         while (next < end) entries.push(old[next++]!);
         continue;
       }
-      const dayPath = `${month.path}${sep}${day}`;
-      for (const name of readdirOrEmpty(dayPath).sort()) {
+      const weekPath = `${month.path}${sep}${week}`;
+      for (const name of readdirOrEmpty(weekPath).sort()) {
         if (callIdOfFileName(name) === undefined) continue;
         const n = prefix + name;
         while (next < end && old[next]!.n < n) changes.push({ n: old[next++]!.n }); // gone
         const before = next < end && old[next]!.n === n ? old[next++] : undefined;
-        // Not join(): it normalises the path, a cost paid for every file of the day.
-        const path = `${dayPath}${sep}${name}`;
+        // Not join(): it normalises the path, a cost paid for every file of the week.
+        const path = `${weekPath}${sep}${name}`;
         if (before?.s) {
           const st = statSync(path, { throwIfNoEntry: false });
           if (!st) {
@@ -881,15 +897,15 @@ class SummaryCache {
 
   /** See readStampsFile. */
   async writeStamps(shard: MonthFiles & { tag: number }): Promise<void> {
-    const { days } = shard.dirs;
-    const filesAt = STAMPS_HEAD + 5 * days.length;
+    const { weeks } = shard.dirs;
+    const filesAt = STAMPS_HEAD + 5 * weeks.length;
     const data = new Float64Array(filesAt + 7 * shard.entries.length);
-    data.set([CACHE_VERSION, shard.tag, shard.entries.length, shard.scannedAt, days.length, ...shard.dirs.m]);
-    days.forEach(([day, stamp], i) => data.set([Number(day), ...stamp], STAMPS_HEAD + 5 * i));
+    data.set([CACHE_VERSION, shard.tag, shard.entries.length, shard.scannedAt, weeks.length, ...shard.dirs.m]);
+    weeks.forEach(([week, stamp], i) => data.set([weekNumber(week), ...stamp], STAMPS_HEAD + 5 * i));
     shard.entries.forEach((entry, i) => {
       const at = filesAt + 7 * i;
-      data[at] = Number(entry.n.slice(0, 2));
-      data[at + 1] = callIdNumber(entry.n.slice(3));
+      data[at] = weekNumber(entry.n);
+      data[at + 1] = callIdNumber(entry.n.slice(WEEK_PREFIX));
       if (entry.s) for (let k = 0; k < 4; k++) data[at + 2 + k] = entry.s[k]!;
       data[at + 6] = entry.s ? (entry.good ? 1 : 0) : -1;
     });
@@ -900,14 +916,15 @@ class SummaryCache {
     const known = readStampsFile(join(this.dir, `${month}.stamps`));
     if (!known || known.tag !== tag) return undefined;
     const { data, filesAt } = known;
+    const idPrefix = idPrefixOf(month);
     const entries: KnownFile[] = [];
     for (let at = filesAt; at < data.length; at += 7) {
-      // As written: a day and an id in the month's range, ascending (the scan relies on it).
-      const day = data[at]!;
+      // As written: a week and an id in the month's range, ascending (the scan relies on it).
+      const week = data[at]!;
       const id = data[at + 1]!;
-      if (!Number.isInteger(day) || day < 1 || day > 31 || !Number.isInteger(id) || id < 0 || id >= MAX_ID_NUMBER) return undefined;
-      if (at > filesAt && (data[at - 7]! > day || (data[at - 7] === day && data[at - 6]! >= id))) return undefined;
-      const n = `${twoDigits(day)}/${callIdOfNumber(month, id)}.json`;
+      if (!isWeekNumber(week) || !Number.isInteger(id) || id < 0 || id >= MAX_ID_NUMBER) return undefined;
+      if (at > filesAt && (data[at - 7]! > week || (data[at - 7] === week && data[at - 6]! >= id))) return undefined;
+      const n = `${weekFolderOfDay(week)}/${callIdOfNumber(idPrefix, id)}.json`;
       const kind = data[at + 6];
       entries.push(kind === -1 ? { n, good: false } : { n, s: [data[at + 2]!, data[at + 3]!, data[at + 4]!, data[at + 5]!], good: kind === 1 });
     }
@@ -959,8 +976,8 @@ class SummaryCache {
 /**
  * `YYYY-MM.stamps`, written with each shard: its directories and files as numbers
  * (Float64Array). Head: CACHE_VERSION, the shard's tag, the file count, scannedAt, the
- * day count, the month directory's stamp; per day directory its day and stamp; per file
- * its day directory, its id as a number (callIdNumber), its stamp, and 1 for a good call
+ * week count, the month directory's stamp; per week directory its number (weekNumber) and
+ * stamp; per file its week's number, its id as a number (callIdNumber), its stamp, and 1 for a good call
  * (0 damaged, -1 unread: no stamp). Undefined when missing, cut short or of another layout.
  */
 function readStampsFile(path: string): { tag: number; count: number; scannedAt: number; dirs: MonthDirs; filesAt: number; data: Float64Array } | undefined {
@@ -972,20 +989,19 @@ function readStampsFile(path: string): { tag: number; count: number; scannedAt: 
   }
   if (data.length < STAMPS_HEAD || data[0] !== CACHE_VERSION) return undefined;
   const count = data[2]!;
-  const dayCount = data[4]!;
-  const filesAt = STAMPS_HEAD + 5 * dayCount;
-  if (!Number.isInteger(count) || !Number.isInteger(dayCount) || dayCount > 31 || data.length !== filesAt + 7 * count) return undefined;
-  const days: Array<[string, Stamp]> = [];
+  const weekCount = data[4]!;
+  const filesAt = STAMPS_HEAD + 5 * weekCount;
+  if (!Number.isInteger(count) || !Number.isInteger(weekCount) || weekCount > WEEK_FOLDERS.length || data.length !== filesAt + 7 * count) return undefined;
+  const weeks: Array<[string, Stamp]> = [];
   for (let at = STAMPS_HEAD; at < filesAt; at += 5) {
-    const day = data[at]!;
-    if (!Number.isInteger(day) || day < 1 || day > 31 || (at > STAMPS_HEAD && data[at - 5]! >= day)) return undefined;
-    days.push([twoDigits(day), [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!]]);
+    const week = data[at]!;
+    if (!isWeekNumber(week) || (at > STAMPS_HEAD && data[at - 5]! >= week)) return undefined;
+    weeks.push([weekFolderOfDay(week), [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!]]);
   }
-  return { tag: data[1]!, count, scannedAt: data[3]!, dirs: { m: [data[5]!, data[6]!, data[7]!, data[8]!], days }, filesAt, data };
+  return { tag: data[1]!, count, scannedAt: data[3]!, dirs: { m: [data[5]!, data[6]!, data[7]!, data[8]!], weeks }, filesAt, data };
 }
-/** CACHE_VERSION, tag, count, scannedAt, day count, and the month directory's stamp. */
+/** CACHE_VERSION, tag, count, scannedAt, week count, and the month directory's stamp. */
 const STAMPS_HEAD = 9;
-const twoDigits = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** A file of doubles, read straight into an 8-byte-aligned buffer (a trailing part of one is dropped). */
 function readFloat64File(path: string): Float64Array {
@@ -1016,7 +1032,7 @@ function readdirOrEmpty(dir: string): string[] {
 
 function countCallFiles(month: MonthState): number {
   let count = 0;
-  for (const [day] of month.dirs.days) for (const name of readdirOrEmpty(`${month.path}${sep}${day}`)) if (callIdOfFileName(name) !== undefined) count += 1;
+  for (const [week] of month.dirs.weeks) for (const name of readdirOrEmpty(`${month.path}${sep}${week}`)) if (callIdOfFileName(name) !== undefined) count += 1;
   return count;
 }
 
@@ -1066,7 +1082,7 @@ async function summariesOnce(dataDir: string, spec: SummarySpec, range: SummaryR
     for (let i = shard.entries.length - 1; i >= 0; i--) {
       const entry = shard.entries[i]!;
       if (entry.good) {
-        const name = entry.n.slice(3); // `<id>.json`
+        const name = entry.n.slice(WEEK_PREFIX); // `<id>.json`
         if ((toId !== undefined && name >= toId) || (fromId !== undefined && name < fromId)) continue;
         wanted.push(entry);
       } else {
@@ -1169,9 +1185,9 @@ function entryFromChanges(cache: SummaryCache, entry: IndexMonth, shard: MonthFi
     }
     return lo < shard.entries.length && shard.entries[lo]!.n === path;
   };
-  // Calls filed in another day's directory than their id's (put there by hand): found by id.
+  // Calls filed in another week's directory than their id's (put there by hand): found by id.
   const elsewhere = new Set<string>();
-  for (const { n } of shard.entries) if (n.charCodeAt(0) !== n.charCodeAt(9) || n.charCodeAt(1) !== n.charCodeAt(10)) elsewhere.add(entryId(n)!);
+  for (const { n } of shard.entries) if (filedElsewhere(n)) elsewhere.add(entryId(n)!);
   const named = new Set<string>();
   for (const call of entry.open) named.add(entryPathOf(call.id));
   for (const call of entry.unfinished) named.add(entryPathOf(call.id));
@@ -1392,8 +1408,8 @@ export function checkedCallStamps(dataDir: string, month: string): CheckedStamps
   for (let at = filesAt; at < data.length; at += 7) {
     if (data[at + 6] !== 1) continue; // damaged or unread
     const id = data[at + 1]!;
-    // Only files in their id's day directory (one put elsewhere by hand is read in full).
-    if (Math.floor(id / RANDOM_PARTS / 86_400) + 1 !== data[at]) continue;
+    // Only files in their id's week directory (one put elsewhere by hand is read in full).
+    if (weekNumber(weekFolderOfDay(Math.floor(id / RANDOM_PARTS / 86_400) + 1)) !== data[at]) continue;
     const stamp: Stamp = [data[at + 2]!, data[at + 3]!, data[at + 4]!, data[at + 5]!];
     // A journalled shard (scannedAt 0) is trusted whole, as by `shard()`; a scanned one only where settled.
     if (scannedAt !== 0 && !settled(stamp, scannedAt)) continue;
