@@ -511,6 +511,10 @@ describe('week directories', () => {
     const temp = join(monthDir, `.${loose[0]!.id}.json.abcd1234.tmp`);
     writeFileSync(temp, '{"half', { mode: 0o600 });
     writeFileSync(join(monthDir, '20261000-090000-zzzzzz.json'), '{}', { mode: 0o600 });
+    // A folder per day, as a development version filed calls for a while.
+    const inDayFolder = call('2026-10-12', 6, { followups: [{}] });
+    texts.set(inDayFolder.id, serializeCall(inDayFolder));
+    writeFileMakingDir(join(monthDir, '12', `${inDayFolder.id}.json`), texts.get(inDayFolder.id)!);
 
     expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
     for (const [id, text] of texts) {
@@ -520,9 +524,9 @@ describe('week directories', () => {
     expect(statSync(join(monthDir, '01-07')).mode & 0o777).toBe(0o700);
     expect(existsIn(monthDir, `${cutShort.id}.json`)).toBe(false); // finished
     expect(statSync(callPath(dataDir, cutShort.id)).nlink).toBe(1);
-    expect(readdirSync(monthDir).sort()).toEqual([basename(temp), '01-07', '20261000-090000-zzzzzz.json', '29-31', basename(secondCopy)].sort());
+    expect(readdirSync(monthDir).sort()).toEqual([basename(temp), '01-07', '08-14', '20261000-090000-zzzzzz.json', '29-31', basename(secondCopy)].sort());
     const summaries = await loadCallSummaries(dataDir);
-    expect(summaries.summaries.map((s) => s.id).sort()).toEqual([call('2026-10-01', 1).id, ...loose.map((r) => r.id), cutShort.id].sort());
+    expect(summaries.summaries.map((s) => s.id).sort()).toEqual([call('2026-10-01', 1).id, ...loose.map((r) => r.id), cutShort.id, inDayFolder.id].sort());
     expect(summaries).toEqual(await truth(dataDir));
     // What could not be moved is for doctor to report.
     const report = await checkStore(dataDir);

@@ -1,5 +1,5 @@
 import { mkdir, chmod, readFile, readdir, stat } from 'node:fs/promises';
-import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync, type Dirent } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { callDirOf, WEEK_FOLDERS, weekFolderOfDay } from './ids.js';
 import { isTempFileName } from './writeFileAtomic.js';
@@ -149,19 +149,35 @@ export function listWeekDirs(monthDir: string): string[] {
   for (const entry of entries) {
     if (entry.isDirectory()) {
       if (WEEK_DIRS.has(entry.name)) weeks.push(entry.name);
+      // A folder per day (`23`): how a development version of csr-call filed calls for a while.
+      else if (DAY_DIR.test(entry.name)) moved = moveDayDirIntoWeeks(monthDir, entry.name) || moved;
     } else if (callIdOfFileName(entry.name) !== undefined) {
-      moved = moveIntoWeekDir(monthDir, entry.name) || moved;
+      moved = moveIntoWeekDir(monthDir, monthDir, entry.name) || moved;
     }
   }
   if (moved) return listWeekDirs(monthDir);
   return weeks.sort();
 }
+const DAY_DIR = /^(?:0[1-9]|[12]\d|3[01])$/;
 
-function moveIntoWeekDir(monthDir: string, name: string): boolean {
+function moveDayDirIntoWeeks(monthDir: string, day: string): boolean {
+  const dayDir = `${monthDir}${sep}${day}`;
+  let moved = false;
+  for (const name of readdirOrEmptySync(dayDir)) if (callIdOfFileName(name) !== undefined) moved = moveIntoWeekDir(monthDir, dayDir, name) || moved;
+  try {
+    rmdirSync(dayDir); // only once empty: anything left is for doctor to report
+  } catch {
+    /* not empty */
+  }
+  return moved;
+}
+
+/** Moves the call file `name` from `fromDir` into its week's directory of `monthDir`. */
+function moveIntoWeekDir(monthDir: string, fromDir: string, name: string): boolean {
   const day = Number(name.slice(6, 8));
   if (day < 1 || day > 31) return false; // not a date: doctor reports it
   const weekDir = `${monthDir}${sep}${weekFolderOfDay(day)}`;
-  const source = `${monthDir}${sep}${name}`;
+  const source = `${fromDir}${sep}${name}`;
   const target = `${weekDir}${sep}${name}`;
   try {
     ensurePrivateDirSync(weekDir);
