@@ -677,19 +677,26 @@ class SummaryCache {
     return ids;
   }
 
-  private readonly keysFiles = new Map<string, Float64Array | undefined>();
+  /**
+   * The last keys file read: callers ask for all their keys in one month before the next,
+   * and a month's file is ~130 KB at 100k calls, so every month is read into the same
+   * buffer rather than each kept (a new customer is looked up in all of them).
+   */
+  private keysRead: { month: string; keys: Float64Array | undefined } | undefined;
+  private keysBuffer: Float64Array | undefined;
   private readKeys(month: string, tag: number): Float64Array | undefined {
-    if (!this.keysFiles.has(month)) {
+    if (this.keysRead?.month !== month) {
       let keys: Float64Array | undefined;
       try {
-        keys = readFloat64File(join(this.dir, `${month}.keys`));
+        keys = readFloat64File(join(this.dir, `${month}.keys`), this.keysBuffer);
+        this.keysBuffer = keys.buffer.byteLength > (this.keysBuffer?.buffer.byteLength ?? 0) ? new Float64Array(keys.buffer) : this.keysBuffer;
         if (keys.length < 2 || keys[0] !== tag || keys.length !== 2 + 2 * keys[1]!) keys = undefined;
       } catch {
         keys = undefined;
       }
-      this.keysFiles.set(month, keys);
+      this.keysRead = { month, keys };
     }
-    return this.keysFiles.get(month);
+    return this.keysRead.keys;
   }
 
   readIndex(): Index | undefined {
@@ -1003,12 +1010,16 @@ function readStampsFile(path: string): { tag: number; count: number; scannedAt: 
 /** CACHE_VERSION, tag, count, scannedAt, week count, and the month directory's stamp. */
 const STAMPS_HEAD = 9;
 
-/** A file of doubles, read straight into an 8-byte-aligned buffer (a trailing part of one is dropped). */
-function readFloat64File(path: string): Float64Array {
+/**
+ * A file of doubles, read straight into an 8-byte-aligned buffer (a trailing part of one is
+ * dropped): into `reuse` when it is large enough (the result is then a view of it).
+ */
+function readFloat64File(path: string, reuse?: Float64Array): Float64Array {
   const fd = openSync(path, 'r');
   try {
-    const data = new Float64Array(Math.floor(fstatSync(fd).size / 8));
-    const bytes = new Uint8Array(data.buffer);
+    const length = Math.floor(fstatSync(fd).size / 8);
+    const data = reuse && reuse.length >= length ? reuse.subarray(0, length) : new Float64Array(length);
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     let read = 0;
     while (read < bytes.length) {
       const n = readSync(fd, bytes, read, bytes.length - read, read);
