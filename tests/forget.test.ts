@@ -37,7 +37,7 @@ async function store(ctx: TestContext) {
   const bob = await saveCall(ctx.dataDir, { ...bobCall, answers: bobCall.answers.map((a) => ({ ...a, value: 'Bob Jones' })) });
   // Left by an interrupted save of Ann's call.
   writeFileSync(join(dirname(callPath(ctx.dataDir, ann2.id)), `.${ann2.id}.json.k2k2k2k2.tmp`), serializeCall(ann2).slice(0, 200));
-  // ... and one by a csr-call from before day directories, in the month's directory.
+  // ... and one by a csr-call from before week directories, in the month's directory.
   writeFileSync(join(dirname(dirname(callPath(ctx.dataDir, ann1.id))), `.${ann1.id}.json.m3m3m3m3.tmp`), serializeCall(ann1).slice(0, 300));
   // Derived data mentioning her.
   mkdirSync(join(ctx.dataDir, 'cache', 'summaries'), { recursive: true });

@@ -110,7 +110,7 @@ interface MonthFiles<T extends KnownFile = KnownFile> {
   dirs: MonthDirs;
   scannedAt: number;
   log: LogPos;
-  /** Sorted by name. */
+  /** Sorted by path (week, then name). */
   entries: T[];
 }
 
@@ -772,7 +772,7 @@ class SummaryCache {
 
   /**
    * A shard file is a head line (JSON: the ShardHead, with the entries' count and length)
-   * and one line per call file, sorted by name. Each line's name and stamp are read now,
+   * and one line per call file, sorted by path. Each line's path and stamp are read now,
    * the rest is parsed when used (see bodyOf). Anything else means no shard.
    */
   private readShard(month: string): Shard | undefined {
@@ -1461,8 +1461,8 @@ const emptyCheckedStamps: CheckedStamps = { size: 0, get: () => undefined };
 
 
 /**
- * A shard line's name, stamp (absent for a file that could not be read) and kind, read as
- * text: `{"n":"<name>","s":[<4 numbers>],"summary":…` or `…,"problem":…`. The rest of the
+ * A shard line's path, stamp (absent for a file that could not be read) and kind, read as
+ * text: `{"n":"<week>/<name>","s":[<4 numbers>],"summary":…` or `…,"problem":…`. The rest of the
  * line is parsed when used (bodyOf). Undefined when the line has another shape.
  */
 function shardLine(line: string): ShardEntry | undefined {
