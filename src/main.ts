@@ -5,6 +5,7 @@ import { resolveAgent, resolveDataDir } from './paths.js';
 import { packageVersion } from './installPaths.js';
 import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
 import { sanitizeForTerminal } from './render/terminalText.js';
+import { onCacheRebuild } from './store/rebuildNotice.js';
 
 /**
  * The entry point: builds the real context, runs the command, and is the only place that
@@ -38,6 +39,10 @@ function makeContext(globals: GlobalOptions): Context {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // A rebuild of the cache from thousands of call files takes a while: say so, on a terminal.
+  if (process.stderr.isTTY) {
+    onCacheRebuild(() => process.stderr.write('csr-call: rebuilding the index of calls from every call file (once, after an update): this can take a minute\n'));
+  }
   const program = buildProgram(makeContext, packageVersion());
   try {
     await program.parseAsync(argv);

@@ -11,6 +11,7 @@ import { loadCallSummaries, loadCustomerCalls, loadOpenFollowUps, loadUnfinished
 import { earlierCallsOf } from '../src/store/customerHistory.js';
 import { summaryCacheDir } from '../src/store/summaryCache.js';
 import { checkStore } from '../src/store/storeCheck.js';
+import { onCacheRebuild } from '../src/store/rebuildNotice.js';
 import type { CallRecord } from '../src/store/callRecord.js';
 
 /**
@@ -457,6 +458,21 @@ describe('summary cache', () => {
     await expectSame(); // scanned
     rmSync(join(dataDir, 'cache'), { recursive: true });
     await expectSame();
+  });
+
+  it('says once, through its hook, that it is reading many call files; not when it reads from the cache', async () => {
+    const { dataDir } = await smallStore();
+    let said = 0;
+    onCacheRebuild(() => (said += 1), 3);
+    later();
+    await loadOpenFollowUps(dataDir); // built from the store's 7 files
+    await loadCallSummaries(dataDir);
+    expect(said).toBe(1);
+    onCacheRebuild(() => (said += 1), 3);
+    await loadOpenFollowUps(dataDir); // from the cache: no call file read
+    await loadCallSummaries(dataDir);
+    expect(said).toBe(1);
+    onCacheRebuild(undefined);
   });
 
   it('does not create a cache for an empty store', async () => {

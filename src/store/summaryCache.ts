@@ -6,6 +6,7 @@ import type { CallSummary, DamagedFile } from './callSummaries.js';
 import { callIdOfFileName, callPath, ensurePrivateDir, listMonthDirsSync, listWeekDirs } from './callFiles.js';
 import { WEEK_FOLDERS, weekFolderOfDay } from './ids.js';
 import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
+import { cacheReadAFile } from './rebuildNotice.js';
 
 /**
  * A cache of call summaries, so the lists never read 100,000 call files. The call files
@@ -960,6 +961,7 @@ class SummaryCache {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // removed meanwhile
       return makeEntry(name, undefined, { problem: `cannot read: ${(error as Error).message}` });
     }
+    cacheReadAFile();
     // The validator (zod) is loaded only when a file actually has to be read.
     this.parse ??= (await import('./callStore.js')).parseCallText;
     const result = this.parse(text);
