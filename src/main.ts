@@ -41,7 +41,7 @@ function makeContext(globals: GlobalOptions): Context {
 async function main(argv: string[]): Promise<number> {
   // A rebuild of the cache from thousands of call files takes a while: say so, on a terminal.
   if (process.stderr.isTTY) {
-    onCacheRebuild(() => process.stderr.write('csr-call: rebuilding the index of calls from every call file (once, after an update): this can take a minute\n'));
+    onCacheRebuild(() => process.stderr.write('csr-call: reading every call file once to rebuild the index of calls: this can take a minute\n'));
   }
   const program = buildProgram(makeContext, packageVersion());
   try {

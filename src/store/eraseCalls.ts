@@ -63,19 +63,20 @@ export interface PlanOptions {
   tempMatches?: (text: string) => boolean;
 }
 
+/** The call a temp file (`.<id>.json.<random>.tmp`) was saving, if its name says. */
+const tempTargetId = (name: string) => /^\.(\d{8}-\d{6}-[0-9a-z]{6})\./.exec(name)?.[1];
+
 export async function planErasure(dataDir: string, options: PlanOptions): Promise<ErasurePlan> {
   const calls: ErasureTarget[] = [];
   const temps: { path: string; targetId: string | undefined }[] = [];
   for (const month of await listMonthDirs(dataDir)) {
     // Temp files left in the month directory itself (by a csr-call from before week directories).
-    for (const name of await readdirOrEmpty(month.path)) {
-      if (isTempFileName(name)) temps.push({ path: join(month.path, name), targetId: /^\.(\d{8}-\d{6}-[0-9a-z]{6})\./.exec(name)?.[1] });
-    }
+    for (const name of await readdirOrEmpty(month.path)) if (isTempFileName(name)) temps.push({ path: join(month.path, name), targetId: tempTargetId(name) });
     for (const week of listWeekDirs(month.path)) {
       for (const name of (await readdirOrEmpty(join(month.path, week))).sort()) {
         const path = join(month.path, week, name);
         if (isTempFileName(name)) {
-          temps.push({ path, targetId: /^\.(\d{8}-\d{6}-[0-9a-z]{6})\./.exec(name)?.[1] });
+          temps.push({ path, targetId: tempTargetId(name) });
           continue;
         }
         const match = /^(\d{8}-\d{6}-[0-9a-z]{6})\.json$/.exec(name);

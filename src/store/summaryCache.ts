@@ -690,7 +690,7 @@ class SummaryCache {
       let keys: Float64Array | undefined;
       try {
         keys = readFloat64File(join(this.dir, `${month}.keys`), this.keysBuffer);
-        this.keysBuffer = keys.buffer.byteLength > (this.keysBuffer?.buffer.byteLength ?? 0) ? new Float64Array(keys.buffer) : this.keysBuffer;
+        this.keysBuffer = new Float64Array(keys.buffer); // the same buffer, or the larger one just made
         if (keys.length < 2 || keys[0] !== tag || keys.length !== 2 + 2 * keys[1]!) keys = undefined;
       } catch {
         keys = undefined;
