@@ -568,6 +568,38 @@ describe('week directories', () => {
     expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).toContain(filedWrong.id);
     expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
   });
+
+  it("keeps calls filed in another month's directory (by hand) through another program's changes, from the stamps alone", async () => {
+    const { dataDir } = await smallStore();
+    // Ids of October and December in November's first week: their names sort before and
+    // after November's own, and their days (5, 1) are not in step with November's ids.
+    const october = call('2026-10-05', 7, { followups: [{ due: '2026-11-30T09:00:00.000Z' }] });
+    const december = call('2026-12-01', 8, { followups: [{ due: '2026-12-03T09:00:00.000Z' }] });
+    for (const record of [october, december]) writeFileMakingDir(join(dataDir, 'calls', '2026', '11', '01-07', `${record.id}.json`), serializeCall(record));
+    later();
+    await loadCallSummaries(dataDir);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    const keysTag = () => JSON.parse(readFileSync(join(summaryCacheDir(dataDir), 'index.json'), 'utf8')).months['2026-11'].keysTag;
+    const tagBefore = keysTag();
+    // Another program adds a call beside them and closes the December call's follow-up.
+    await writeAsAnotherProcess(dataDir, call('2026-11-03', 9, { followups: [{}] }));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const decemberPath = join(dataDir, 'calls', '2026', '11', '01-07', `${december.id}.json`);
+    writeFileSync(`${decemberPath}.tmp`, serializeCall({ ...december, followups: december.followups.map((f) => ({ ...f, status: 'done' as const, doneAt: '2026-12-02T09:00:00.000Z' })), revision: 2 }));
+    renameSync(`${decemberPath}.tmp`, decemberPath);
+    later(120_000);
+    const open = await openLoad(dataDir);
+    expect(open).toEqual(await openTruth(dataDir));
+    expect(open.calls.map((c) => c.id)).toContain(october.id);
+    expect(open.calls.map((c) => c.id)).not.toContain(december.id);
+    expect(keysTag()).toBe(tagBefore); // taken from the changes, not rebuilt from the shard
+    // And once more, from the stamps that scan wrote.
+    unlinkSync(join(dataDir, 'calls', '2026', '11', '01-07', `${october.id}.json`));
+    later(240_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect(keysTag()).toBe(tagBefore);
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
+  });
 });
 
 /** The head line of a month's shard file. */

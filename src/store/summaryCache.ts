@@ -55,7 +55,7 @@ import { cacheReadAFile } from './rebuildNotice.js';
  */
 
 /** Bump when the layout of the cache files changes (the summary's shape is fingerprinted). */
-const CACHE_VERSION = 7;
+const CACHE_VERSION = 8;
 /** A stamp this old when observed cannot be shared with a later change (coarsest: FAT's 2 s). */
 export const SETTLE_MS = 2_100;
 /** A journal this long, once applied, is removed (writers start a new one). */
@@ -95,7 +95,7 @@ interface ShardEntry extends KnownFile {
   body?: EntryBody;
 }
 
-/** A call file as a month's files were last seen (by a shard, or its stamps file). */
+/** A call file as a shard knows it. */
 interface KnownFile {
   /** The file's path in the month directory: `<week>/<id>.json` (see entryId). */
   n: string;
@@ -105,14 +105,25 @@ interface KnownFile {
   good: boolean;
 }
 
+/**
+ * A month's call files as numbers, ROW doubles each, sorted as their paths are (week, then
+ * name): the week's number (weekNumber), the month in the id as YYYYMM (the month's own,
+ * unless a file was put in another month's folder by hand), the id as a number
+ * (callIdNumber), the stamp, and 1 for a good call, 0 for a damaged one, -1 for one that
+ * could not be read (no stamp). The body of a stamps file, and what a scan walks: a month
+ * of 3,000 calls is one array, not 3,000 objects with a path and a stamp each.
+ */
+type FileRows = Float64Array;
+const ROW = 8;
+const NO_ROWS: FileRows = new Float64Array(0);
+
 /** A month's call files as of a scan: what an index entry needs of a shard. */
-interface MonthFiles<T extends KnownFile = KnownFile> {
+interface MonthRows {
   month: string;
   dirs: MonthDirs;
   scannedAt: number;
   log: LogPos;
-  /** Sorted by path (week, then name). */
-  entries: T[];
+  rows: FileRows;
 }
 
 interface ShardHead {
@@ -126,7 +137,10 @@ interface ShardHead {
   tag: number;
 }
 
-interface Shard extends ShardHead, MonthFiles<ShardEntry> {}
+interface Shard extends ShardHead {
+  /** Sorted by path (week, then name). */
+  entries: ShardEntry[];
+}
 
 function makeEntry(n: string, s: Stamp | undefined, body: EntryBody): ShardEntry {
   const line = asciiJson(s ? { n, s, ...body } : { n, ...body });
@@ -229,6 +243,16 @@ interface EntryChange {
   body?: EntryBody;
 }
 
+/** What a scan found: the month's files now, and what changed since the rows it started from. */
+interface Scan {
+  files: MonthRows;
+  /** For each row of `files`: the row of the previous rows it was kept from, or -1 when the file was read (see `read`). */
+  from: Int32Array;
+  /** The files read, in row order. */
+  read: ShardEntry[];
+  changes: EntryChange[];
+}
+
 /** What the cache needs from the summary code: passed in, so the two modules don't import each other. */
 export interface SummarySpec {
   summarize: (record: CallRecord) => CallSummary;
@@ -280,14 +304,6 @@ const entryId = (n: string): string | undefined => (n[5] === '/' && WEEKS.has(n.
 const weekOfId = (id: string) => weekFolderOfDay(Number(id.slice(6, 8)));
 /** Where csr-call files a call: the week directory of its id (`<week>/<id>.json`). */
 const entryPathOf = (id: string) => `${weekOfId(id)}/${id}.json`;
-/**
- * Whether an entry's path (`<week>/<id>.json`) is not its id's week: by character codes,
- * as it is asked of every entry of a month scanned for another program's change.
- */
-function filedElsewhere(n: string): boolean {
-  const day = twoDigitsAt(n, WEEK_PREFIX + 6);
-  return 1 + 7 * Math.min(4, Math.floor((day - 1) / 7)) !== twoDigitsAt(n, 0); // a week's first day
-}
 /** A week directory as a number in a stamps file: its first day (1, 8, 15, 22 or 29). */
 const weekNumber = (week: string) => Number(week.slice(0, 2));
 const isWeekNumber = (n: number) => n === 1 || n === 8 || n === 15 || n === 22 || n === 29;
@@ -303,11 +319,11 @@ const twoDigitsAt = (text: string, i: number) => (text.charCodeAt(i) - 48) * 10 
  * A call id as one exact number (< 2^53), given its month: seconds into the month times
  * 36^6, plus the random part read in base 36. For the keys files.
  */
-function callIdNumber(id: string): number {
+function callIdNumber(id: string, from = 0): number {
   // By character code, not slices and Number(): `export` takes this for every call file.
-  const seconds = ((twoDigitsAt(id, 6) - 1) * 24 + twoDigitsAt(id, 9)) * 3600 + twoDigitsAt(id, 11) * 60 + twoDigitsAt(id, 13);
+  const seconds = ((twoDigitsAt(id, from + 6) - 1) * 24 + twoDigitsAt(id, from + 9)) * 3600 + twoDigitsAt(id, from + 11) * 60 + twoDigitsAt(id, from + 13);
   let random = 0;
-  for (let i = 16; i < 22; i++) {
+  for (let i = from + 16; i < from + 22; i++) {
     const code = id.charCodeAt(i);
     random = random * 36 + (code >= 97 ? code - 87 : code - 48); // a-z, 0-9 (ids are lower case)
   }
@@ -327,6 +343,87 @@ function callIdOfNumber(idPrefix: string, n: number): string {
 }
 /** '00' to '99': ids are rebuilt from numbers a month of files at a time. */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+/** The month a call id (at `from` in `text`) begins with, as a number: 202611. */
+const idMonthNumber = (text: string, from = 0) => twoDigitsAt(text, from) * 10_000 + twoDigitsAt(text, from + 2) * 100 + twoDigitsAt(text, from + 4);
+/** The week directory (as weekNumber) csr-call files a call in, from its id as a number. */
+const weekNumberOfIdNumber = (n: number) => 1 + 7 * Math.min(4, Math.floor(Math.floor(n / RANDOM_PARTS / 86_400) / 7));
+
+/** Row `i` against a file's month and id, as paths compare (within one week: weeks are compared first). */
+const compareRow = (rows: FileRows, i: number, month: number, id: number) => rows[i * ROW + 1]! - month || rows[i * ROW + 2]! - id;
+/** The path (`<week>/<id>.json`) of row `i`. */
+function rowPath(rows: FileRows, i: number): string {
+  const at = i * ROW;
+  return `${weekFolderOfDay(rows[at]!)}/${callIdOfNumber(String(rows[at + 1]), rows[at + 2]!)}.json`;
+}
+/** Sets row `i` to a file's path (`<week>/<id>.json`, see entryId) and what is known of it. */
+function setRow(rows: FileRows, i: number, file: KnownFile): void {
+  const at = i * ROW;
+  const { n, s } = file;
+  rows[at] = twoDigitsAt(n, 0);
+  rows[at + 1] = idMonthNumber(n, WEEK_PREFIX);
+  rows[at + 2] = callIdNumber(n, WEEK_PREFIX);
+  if (s) rows.set(s, at + 3);
+  rows[at + 7] = s ? (file.good ? 1 : 0) : -1;
+}
+/** The rows of files sorted by path. */
+function rowsOf(files: KnownFile[]): FileRows {
+  const rows = new Float64Array(ROW * files.length);
+  files.forEach((file, i) => setRow(rows, i, file));
+  return rows;
+}
+/** Whether `rows` has the path `n` (`<week>/<id>.json`): by halving. */
+function hasRow(rows: FileRows, n: string): boolean {
+  const week = twoDigitsAt(n, 0);
+  const month = idMonthNumber(n, WEEK_PREFIX);
+  const id = callIdNumber(n, WEEK_PREFIX);
+  const count = rows.length / ROW;
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((rows[mid * ROW]! - week || compareRow(rows, mid, month, id)) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < count && rows[lo * ROW] === week && compareRow(rows, lo, month, id) === 0;
+}
+
+/**
+ * Rows written one after another (a scan's result), with where each came from: the row of
+ * the previous rows it was copied from, or -1 for a file read now.
+ */
+class RowWriter {
+  private rows: Float64Array;
+  private from: Int32Array;
+  private count = 0;
+  constructor(expected: number) {
+    this.rows = new Float64Array(ROW * expected);
+    this.from = new Int32Array(expected);
+  }
+  private room(more: number): void {
+    if (this.count + more <= this.from.length) return;
+    const size = Math.max(this.count + more, 2 * this.from.length);
+    const rows = new Float64Array(ROW * size);
+    rows.set(this.rows);
+    this.rows = rows;
+    const from = new Int32Array(size);
+    from.set(this.from);
+    this.from = from;
+  }
+  /** Copies rows `start` to `end` (excluded) of `source`. */
+  copy(source: FileRows, start: number, end: number): void {
+    this.room(end - start);
+    this.rows.set(source.subarray(start * ROW, end * ROW), this.count * ROW);
+    for (let i = start; i < end; i++) this.from[this.count++] = i;
+  }
+  add(file: KnownFile): void {
+    this.room(1);
+    setRow(this.rows, this.count, file);
+    this.from[this.count++] = -1;
+  }
+  done(): { rows: FileRows; from: Int32Array } {
+    return { rows: this.rows.subarray(0, ROW * this.count), from: this.from.subarray(0, this.count) };
+  }
+}
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStamp = (x: unknown): x is Stamp => Array.isArray(x) && x.length === 4 && x.every((n) => typeof n === 'number');
@@ -612,9 +709,12 @@ class SummaryCache {
         }
       }
     }
-    const { files } = await this.scan(month, cached);
-    const shard: Shard = { ...(files as MonthFiles<ShardEntry>), format: this.format, tag: newTag() };
-    await this.writeShard(shard);
+    const { files, from, read } = await this.scan(month, cached && { scannedAt: cached.scannedAt, dirs: cached.dirs, rows: rowsOf(cached.entries) });
+    let nextRead = 0;
+    const entries = Array.from(from, (i) => (i >= 0 ? cached!.entries[i]! : read[nextRead++]!));
+    const { dirs, scannedAt, log } = files;
+    const shard: Shard = { format: this.format, month: month.month, dirs, scannedAt, log, tag: newTag(), entries };
+    await this.writeShard(shard, files.rows);
     return shard;
   }
 
@@ -817,126 +917,108 @@ class SummaryCache {
   }
 
   /** A cut-short file (a power cut: cache files are not flushed) fails the head's count and length. */
-  private async writeShard(shard: Shard): Promise<void> {
+  private async writeShard(shard: Shard, rows = rowsOf(shard.entries)): Promise<void> {
     let body = '';
     for (const entry of shard.entries) body += `${entry.line}\n`;
     const { format, month, dirs, scannedAt, log, tag } = shard;
     const head = { format, month, dirs, scannedAt, log, tag, count: shard.entries.length, length: body.length };
     await this.write(`${month}.json`, `${asciiJson(head)}\n${body}`);
-    await this.writeStamps(shard);
+    await this.writeStamps({ ...shard, rows });
   }
 
   /**
    * Lists the month's week directories and re-reads only the files whose stamp moved, or
    * whose stamp was too young to be trusted when it was read. `previous` is what the cache
-   * knew of the month (entries sorted by path); the files the scan finds unchanged are
-   * kept from it, and a week directory whose stamp has not moved since `previous` saw it
-   * is not even listed: a change made by another program costs the files of its week.
+   * knew of the month; the files the scan finds unchanged are kept from it, and a week
+   * directory whose stamp has not moved since `previous` saw it is not even listed: a
+   * change made by another program costs the files of its week. Walks rows of numbers
+   * (see FileRows), so a month's unchanged files cost no objects.
    */
-  private async scan<T extends KnownFile>(
-    month: MonthState,
-    previous: { scannedAt: number; dirs: MonthDirs; entries: T[] } | undefined,
-  ): Promise<{ files: MonthFiles<T | ShardEntry>; changes: EntryChange[] }> {
+  private async scan(month: MonthState, previous: { scannedAt: number; dirs: MonthDirs; rows: FileRows } | undefined): Promise<Scan> {
     // month.dirs were taken before anything is listed (see months()).
     const scannedAt = Date.now();
     // Journal records never carry a young-stamp risk of their own; scanned entries do.
     const trustedUntil = previous ? (previous.scannedAt === 0 ? Infinity : previous.scannedAt) : -Infinity;
-    const trusted = (stamp: Stamp) => trustedUntil === Infinity || settled(stamp, trustedUntil);
     const weeksBefore = new Map(previous?.dirs.weeks);
-    const entries: Array<T | ShardEntry> = [];
+    const old = previous?.rows ?? NO_ROWS;
+    const oldCount = old.length / ROW;
+    const out = new RowWriter(oldCount + 16);
+    const read: ShardEntry[] = [];
     const changes: EntryChange[] = [];
-    // Week by week, the listing and the previous entries (both sorted by path) walked side by side.
-    const old = previous?.entries ?? [];
+    const gone = (i: number) => changes.push({ n: rowPath(old, i) });
+    // Week by week, the listing and the previous rows (both sorted by path) walked side by side.
     let next = 0;
     for (const [week, stamp] of month.dirs.weeks) {
-      const prefix = `${week}/`;
-      while (next < old.length && old[next]!.n < prefix) changes.push({ n: old[next++]!.n }); // its week is gone
+      const weekNo = weekNumber(week);
+      while (next < oldCount && old[next * ROW]! < weekNo) gone(next++); // its week is gone
       let end = next;
-      while (end < old.length && old[end]!.n.startsWith(prefix)) end += 1;
+      while (end < oldCount && old[end * ROW] === weekNo) end += 1;
       const weekBefore = weeksBefore.get(week);
-      if (weekBefore && sameStamp(weekBefore, stamp) && trusted(weekBefore)) {
-        while (next < end) entries.push(old[next++]!);
+      if (weekBefore && sameStamp(weekBefore, stamp) && (trustedUntil === Infinity || settled(weekBefore, trustedUntil))) {
+        out.copy(old, next, end);
+        next = end;
         continue;
       }
       const weekPath = `${month.path}${sep}${week}`;
       for (const name of readdirOrEmpty(weekPath).sort()) {
         if (callIdOfFileName(name) === undefined) continue;
-        const n = prefix + name;
-        while (next < end && old[next]!.n < n) changes.push({ n: old[next++]!.n }); // gone
-        const before = next < end && old[next]!.n === n ? old[next++] : undefined;
+        const n = `${week}/${name}`;
+        const idMonth = idMonthNumber(name);
+        const id = callIdNumber(name);
+        while (next < end && compareRow(old, next, idMonth, id) < 0) gone(next++);
+        const before = next < end && compareRow(old, next, idMonth, id) === 0 ? next++ : -1;
         // Not join(): it normalises the path, a cost paid for every file of the week.
         const path = `${weekPath}${sep}${name}`;
-        if (before?.s) {
+        if (before >= 0 && old[before * ROW + 7] !== -1) {
           const st = statSync(path, { throwIfNoEntry: false });
           if (!st) {
             changes.push({ n }); // removed meanwhile
             continue;
           }
-          const s = before.s;
-          if (s[0] === st.ino && s[1] === st.size && s[2] === st.mtimeMs && s[3] === st.ctimeMs && trusted(s)) {
-            entries.push(before);
+          const at = before * ROW + 3;
+          const mtime = old[at + 2]!;
+          const ctime = old[at + 3]!;
+          if (old[at] === st.ino && old[at + 1] === st.size && mtime === st.mtimeMs && ctime === st.ctimeMs && Math.max(mtime, ctime) <= trustedUntil - SETTLE_MS) {
+            out.copy(old, before, before + 1);
             continue;
           }
         }
         const entry = await this.readEntry(n, path);
         if (entry) {
-          entries.push(entry);
+          out.add(entry);
+          read.push(entry);
           changes.push({ n, body: bodyOf(entry) });
-        } else if (before) {
+        } else if (before >= 0) {
           changes.push({ n });
         }
       }
-      while (next < end) changes.push({ n: old[next++]!.n });
+      while (next < end) gone(next++);
     }
-    while (next < old.length) changes.push({ n: old[next++]!.n });
+    while (next < oldCount) gone(next++);
     const log = this.logPosition(month.month);
-    return { files: { month: month.month, dirs: month.dirs, scannedAt, log, entries }, changes };
+    const { rows, from } = out.done();
+    return { files: { month: month.month, dirs: month.dirs, scannedAt, log, rows }, from, read, changes };
   }
 
   /**
    * The month scanned against its stamps file (written with each shard) rather than the
-   * shard: 56 bytes a call instead of the summaries' text. For the index, which needs
+   * shard: 64 bytes a call instead of the summaries' text. For the index, which needs
    * only what changed; undefined when the stamps file is not that of the shard `tag`.
    */
-  async scanFromStamps(month: MonthState, tag: number): Promise<{ files: MonthFiles; changes: EntryChange[] } | undefined> {
-    const known = this.readStamps(month.month, tag);
-    return known && this.scan(month, known);
+  async scanFromStamps(month: MonthState, tag: number): Promise<Scan | undefined> {
+    const known = readStampsFile(join(this.dir, `${month.month}.stamps`));
+    return known && known.tag === tag ? this.scan(month, known) : undefined;
   }
 
   /** See readStampsFile. */
-  async writeStamps(shard: MonthFiles & { tag: number }): Promise<void> {
-    const { weeks } = shard.dirs;
+  async writeStamps(files: MonthRows & { tag: number }): Promise<void> {
+    const { weeks } = files.dirs;
     const filesAt = STAMPS_HEAD + 5 * weeks.length;
-    const data = new Float64Array(filesAt + 7 * shard.entries.length);
-    data.set([CACHE_VERSION, shard.tag, shard.entries.length, shard.scannedAt, weeks.length, ...shard.dirs.m]);
+    const data = new Float64Array(filesAt + files.rows.length);
+    data.set([CACHE_VERSION, files.tag, files.rows.length / ROW, files.scannedAt, weeks.length, ...files.dirs.m]);
     weeks.forEach(([week, stamp], i) => data.set([weekNumber(week), ...stamp], STAMPS_HEAD + 5 * i));
-    shard.entries.forEach((entry, i) => {
-      const at = filesAt + 7 * i;
-      data[at] = weekNumber(entry.n);
-      data[at + 1] = callIdNumber(entry.n.slice(WEEK_PREFIX));
-      if (entry.s) for (let k = 0; k < 4; k++) data[at + 2 + k] = entry.s[k]!;
-      data[at + 6] = entry.s ? (entry.good ? 1 : 0) : -1;
-    });
-    await this.write(`${shard.month}.stamps`, new Uint8Array(data.buffer));
-  }
-
-  private readStamps(month: string, tag: number): { scannedAt: number; dirs: MonthDirs; entries: KnownFile[] } | undefined {
-    const known = readStampsFile(join(this.dir, `${month}.stamps`));
-    if (!known || known.tag !== tag) return undefined;
-    const { data, filesAt } = known;
-    const idPrefix = idPrefixOf(month);
-    const entries: KnownFile[] = [];
-    for (let at = filesAt; at < data.length; at += 7) {
-      // As written: a week and an id in the month's range, ascending (the scan relies on it).
-      const week = data[at]!;
-      const id = data[at + 1]!;
-      if (!isWeekNumber(week) || !Number.isInteger(id) || id < 0 || id >= MAX_ID_NUMBER) return undefined;
-      if (at > filesAt && (data[at - 7]! > week || (data[at - 7] === week && data[at - 6]! >= id))) return undefined;
-      const n = `${weekFolderOfDay(week)}/${callIdOfNumber(idPrefix, id)}.json`;
-      const kind = data[at + 6];
-      entries.push(kind === -1 ? { n, good: false } : { n, s: [data[at + 2]!, data[at + 3]!, data[at + 4]!, data[at + 5]!], good: kind === 1 });
-    }
-    return { scannedAt: known.scannedAt, dirs: known.dirs, entries };
+    data.set(files.rows, filesAt);
+    await this.write(`${files.month}.stamps`, new Uint8Array(data.buffer));
   }
 
   /** Where the month's journal ends now (read after a scan: see journalSince for why that is safe). */
@@ -986,10 +1068,10 @@ class SummaryCache {
  * `YYYY-MM.stamps`, written with each shard: its directories and files as numbers
  * (Float64Array). Head: CACHE_VERSION, the shard's tag, the file count, scannedAt, the
  * week count, the month directory's stamp; per week directory its number (weekNumber) and
- * stamp; per file its week's number, its id as a number (callIdNumber), its stamp, and 1 for a good call
- * (0 damaged, -1 unread: no stamp). Undefined when missing, cut short or of another layout.
+ * stamp; then the files' rows (FileRows). Undefined when missing, cut short, of another
+ * layout, or not in the order the scan walks them.
  */
-function readStampsFile(path: string): { tag: number; count: number; scannedAt: number; dirs: MonthDirs; filesAt: number; data: Float64Array } | undefined {
+function readStampsFile(path: string): { tag: number; scannedAt: number; dirs: MonthDirs; rows: FileRows } | undefined {
   let data: Float64Array;
   try {
     data = readFloat64File(path);
@@ -1000,14 +1082,24 @@ function readStampsFile(path: string): { tag: number; count: number; scannedAt: 
   const count = data[2]!;
   const weekCount = data[4]!;
   const filesAt = STAMPS_HEAD + 5 * weekCount;
-  if (!Number.isInteger(count) || !Number.isInteger(weekCount) || weekCount > WEEK_FOLDERS.length || data.length !== filesAt + 7 * count) return undefined;
+  if (!Number.isInteger(count) || !Number.isInteger(weekCount) || weekCount > WEEK_FOLDERS.length || data.length !== filesAt + ROW * count) return undefined;
   const weeks: Array<[string, Stamp]> = [];
   for (let at = STAMPS_HEAD; at < filesAt; at += 5) {
     const week = data[at]!;
     if (!isWeekNumber(week) || (at > STAMPS_HEAD && data[at - 5]! >= week)) return undefined;
     weeks.push([weekFolderOfDay(week), [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!]]);
   }
-  return { tag: data[1]!, count, scannedAt: data[3]!, dirs: { m: [data[5]!, data[6]!, data[7]!, data[8]!], weeks }, filesAt, data };
+  const rows = data.subarray(filesAt);
+  for (let i = 0; i < count; i++) {
+    const at = i * ROW;
+    const idMonth = rows[at + 1]!;
+    const id = rows[at + 2]!;
+    const kind = rows[at + 7]!;
+    if (!isWeekNumber(rows[at]!) || !Number.isInteger(idMonth) || idMonth < 100_001 || idMonth % 100 > 12 || idMonth % 100 === 0 || idMonth > 999_912) return undefined;
+    if (!Number.isInteger(id) || id < 0 || id >= MAX_ID_NUMBER || (kind !== 1 && kind !== 0 && kind !== -1)) return undefined;
+    if (i > 0 && (rows[at - ROW]! - rows[at]! || compareRow(rows, i - 1, idMonth, id)) >= 0) return undefined;
+  }
+  return { tag: data[1]!, scannedAt: data[3]!, dirs: { m: [data[5]!, data[6]!, data[7]!, data[8]!], weeks }, rows };
 }
 /** CACHE_VERSION, tag, count, scannedAt, week count, and the month directory's stamp. */
 const STAMPS_HEAD = 9;
@@ -1186,35 +1278,31 @@ function applyChanges(cache: SummaryCache, entry: IndexMonth, changes: EntryChan
  * the entry names that the scan did not find is taken as removed. Undefined when the
  * entry would drift too far from its keys file (see MAX_JOURNALLED).
  */
-function entryFromChanges(cache: SummaryCache, entry: IndexMonth, shard: MonthFiles, changes: EntryChange[], interest: Record<string, string[]>): IndexMonth | undefined {
-  // The shard's entries are sorted by path: looked up by halving, not through a set of 3,000 paths.
-  const present = (path: string) => {
-    let lo = 0;
-    let hi = shard.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (shard.entries[mid]!.n < path) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < shard.entries.length && shard.entries[lo]!.n === path;
-  };
-  // Calls filed in another week's directory than their id's (put there by hand): found by id.
+function entryFromChanges(cache: SummaryCache, entry: IndexMonth, files: MonthRows, changes: EntryChange[], interest: Record<string, string[]>): IndexMonth | undefined {
+  const { rows } = files;
+  const count = rows.length / ROW;
+  const ownMonth = Number(idPrefixOf(files.month));
+  // Calls filed in another directory than their id's (put there by hand): found by id.
   const elsewhere = new Set<string>();
-  for (const { n } of shard.entries) if (filedElsewhere(n)) elsewhere.add(entryId(n)!);
+  let calls = 0;
+  for (let i = 0; i < count; i++) {
+    const at = i * ROW;
+    if (rows[at + 7] === 1) calls += 1;
+    if (rows[at + 1] !== ownMonth || rows[at] !== weekNumberOfIdNumber(rows[at + 2]!)) elsewhere.add(entryId(rowPath(rows, i))!);
+  }
   const named = new Set<string>();
   for (const call of entry.open) named.add(entryPathOf(call.id));
   for (const call of entry.unfinished) named.add(entryPathOf(call.id));
   for (const [path] of entry.damaged) named.add(path);
   for (const id of Object.keys(entry.journalled)) named.add(entryPathOf(id));
-  const idPrefix = idPrefixOf(shard.month);
+  const idPrefix = idPrefixOf(files.month);
   for (const ids of Object.values(interest)) for (const id of ids) if (id.startsWith(idPrefix)) named.add(entryPathOf(id));
   const gone: EntryChange[] = [];
-  for (const n of named) if (!present(n) && !elsewhere.has(entryId(n)!)) gone.push({ n });
+  for (const n of named) if (!hasRow(rows, n) && !elsewhere.has(entryId(n)!)) gone.push({ n });
   const updated = applyChanges(cache, entry, [...changes, ...gone], interest);
   if (Object.keys(updated.journalled).length > MAX_JOURNALLED) return undefined;
-  const calls = shard.entries.reduce((count, e) => count + (e.good ? 1 : 0), 0);
-  if (calls + updated.damaged.length !== shard.entries.length) return undefined; // cannot be: rebuild rather than trust it
-  return { ...updated, dirs: shard.dirs, scannedAt: shard.scannedAt, log: shard.log, calls };
+  if (calls + updated.damaged.length !== count) return undefined; // cannot be: rebuild rather than trust it
+  return { ...updated, dirs: files.dirs, scannedAt: files.scannedAt, log: files.log, calls };
 }
 
 /**
@@ -1414,19 +1502,20 @@ export const sameCallFileStamp = (a: CallFileStamp, b: CallFileStamp): boolean =
 export function checkedCallStamps(dataDir: string, month: string): CheckedStamps {
   const known = readStampsFile(join(summaryCacheDir(dataDir), `${month}.stamps`));
   if (!known) return emptyCheckedStamps;
-  const { data, scannedAt, filesAt } = known;
+  const { rows, scannedAt } = known;
+  const ownMonth = Number(idPrefixOf(month));
   // Kept as numbers only (call id as a number, then the stamp), five to an entry.
-  const table = new Float64Array(5 * known.count);
+  const table = new Float64Array((5 / ROW) * rows.length);
   let count = 0;
-  for (let at = filesAt; at < data.length; at += 7) {
-    if (data[at + 6] !== 1) continue; // damaged or unread
-    const id = data[at + 1]!;
-    // Only files in their id's week directory (one put elsewhere by hand is read in full).
-    if (weekNumber(weekFolderOfDay(Math.floor(id / RANDOM_PARTS / 86_400) + 1)) !== data[at]) continue;
-    const stamp: Stamp = [data[at + 2]!, data[at + 3]!, data[at + 4]!, data[at + 5]!];
+  for (let at = 0; at < rows.length; at += ROW) {
+    if (rows[at + 7] !== 1) continue; // damaged or unread
+    const id = rows[at + 2]!;
+    // Only files in their id's directory (one put elsewhere by hand is read in full).
+    if (rows[at + 1] !== ownMonth || rows[at] !== weekNumberOfIdNumber(id)) continue;
+    const stamp: Stamp = [rows[at + 3]!, rows[at + 4]!, rows[at + 5]!, rows[at + 6]!];
     // A journalled shard (scannedAt 0) is trusted whole, as by `shard()`; a scanned one only where settled.
     if (scannedAt !== 0 && !settled(stamp, scannedAt)) continue;
-    // Out of order (not a file as written): take nothing rather than search wrongly.
+    // By week, then id: ascending ids across the weeks of one month, as the search needs.
     if (count > 0 && table[5 * (count - 1)]! >= id) return emptyCheckedStamps;
     table.set([id, ...stamp], 5 * count);
     count += 1;
