@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { config as zodConfig } from 'zod';
+import { config as zodConfig } from 'zod/mini';
 import { CallFileError, parseCallText, readCall, saveCall, serializeCall, updateCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
 import { migrateCall, type Migration } from '../src/store/migrations.js';

@@ -29,24 +29,26 @@ import { hostname } from 'node:os';
 const text = (what: string) =>
   z
     .string()
-    .trim()
-    .min(1, `${what} is empty`)
-    .max(500, `${what} is too long (500 characters at most)`)
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), `${what} contains control characters`);
+    .check(
+      z.trim(),
+      z.minLength(1, `${what} is empty`),
+      z.maxLength(500, `${what} is too long (500 characters at most)`),
+      z.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), `${what} contains control characters`),
+    );
 
 /** Options are checked at the boundary like everything else that comes in. */
 const StartOptions = z.object({
-  playbook: text('--playbook').default('standard'),
-  customer: text('--customer').optional(),
-  phone: text('--phone')
-    .refine((value) => /\d/.test(value) && /^[\d\s()+\-./x#*]+$/i.test(value), '--phone must be a phone number (digits, spaces, + - ( ) .)')
-    .optional(),
-  account: text('--account').optional(),
-  answers: text('--answers').optional(),
+  playbook: z._default(text('--playbook'), 'standard'),
+  customer: z.optional(text('--customer')),
+  phone: z.optional(
+    text('--phone').check(z.refine((value) => /\d/.test(value) && /^[\d\s()+\-./x#*]+$/i.test(value), '--phone must be a phone number (digits, spaces, + - ( ) .)')),
+  ),
+  account: z.optional(text('--account')),
+  answers: z.optional(text('--answers')),
 });
 export type StartOptions = z.input<typeof StartOptions>;
 
-function checkOptions<T extends z.ZodType>(schema: T, opts: unknown): z.infer<T> {
+function checkOptions<T extends z.ZodMiniType>(schema: T, opts: unknown): z.infer<T> {
   const parsed = schema.safeParse(opts);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -47,25 +47,26 @@ const isFunction = (value: unknown): value is (...args: never[]) => unknown => t
 const text = (what: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `missing: ${what}` : `must be text (${what}), not ${kindOf(issue.input)}`) })
-    .refine((value) => value.trim() !== '', `must not be empty (${what})`);
+    .check(z.refine((value) => value.trim() !== '', `must not be empty (${what})`));
 
-const optionalText = (what: string) =>
-  z.string({ error: (issue) => `must be text (${what}), not ${kindOf(issue.input)}` }).optional();
+const optionalText = (what: string) => z.optional(z.string({ error: (issue) => `must be text (${what}), not ${kindOf(issue.input)}` }));
 
 const id = (what: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `missing: ${what}` : `must be text (${what}), not ${kindOf(issue.input)}`) })
-    .regex(ID_PATTERN, {
-      error: (issue) =>
-        `"${oneLine(String(issue.input), 40)}" is not a valid id: use lowercase letters, digits, "-" and "_", starting with a letter (like "check-account")`,
-    });
+    .check(
+      z.regex(ID_PATTERN, {
+        error: (issue) =>
+          `"${oneLine(String(issue.input), 40)}" is not a valid id: use lowercase letters, digits, "-" and "_", starting with a letter (like "check-account")`,
+      }),
+    );
 
 const authorFunction = (what: string) =>
-  z.custom<(...args: never[]) => unknown>(isFunction, { error: (issue) => `must be a function ${what}, not ${kindOf(issue.input)}` }).optional();
+  z.optional(z.custom<(...args: never[]) => unknown>(isFunction, { error: (issue) => `must be a function ${what}, not ${kindOf(issue.input)}` }));
 
 // A plain-text choice is short for { value }, so both forms get the same checks and messages.
-const Choice = z.preprocess(
-  (value) => (typeof value === 'string' ? { value } : value),
+const Choice = z.pipe(
+  z.transform((value: unknown) => (typeof value === 'string' ? { value } : value)),
   z.strictObject(
     { value: text('the value stored when chosen'), label: optionalText('what the agent sees'), hint: optionalText('a short explanation') },
     { error: (issue) => (issue.code === 'invalid_type' ? `a choice is text or { value, label?, hint? }, not ${kindOf(issue.input)}` : undefined) },
@@ -82,25 +83,25 @@ const Step = z.strictObject(
         ? `missing: the step type (one of ${STEP_TYPES.join(', ')})`
         : `unknown step type ${JSON.stringify(issue.input)}${suggestion(issue.input, STEP_TYPES)}; accepted: ${STEP_TYPES.join(', ')}`,
   }),
-  choices: z.array(Choice, { error: (issue) => `must be a list of choices, not ${kindOf(issue.input)}` }).optional(),
-  required: z.boolean({ error: (issue) => `must be true or false, not ${kindOf(issue.input)}` }).optional(),
-  default: z
-    .custom<AnswerValue | ((...args: never[]) => unknown)>(
+  choices: z.optional(z.array(Choice, { error: (issue) => `must be a list of choices, not ${kindOf(issue.input)}` })),
+  required: z.optional(z.boolean({ error: (issue) => `must be true or false, not ${kindOf(issue.input)}` })),
+  default: z.optional(
+    z.custom<AnswerValue | ((...args: never[]) => unknown)>(
       (value) =>
         value === null ||
         isFunction(value) ||
         ['string', 'number', 'boolean'].includes(typeof value) ||
         (Array.isArray(value) && value.every((item) => typeof item === 'string')),
       { error: (issue) => `must be an answer value (text, number, true/false, a list of texts) or a function of the answers, not ${kindOf(issue.input)}` },
-    )
-    .optional(),
+    ),
+  ),
   when: authorFunction('of the answers so far returning true or false'),
   validate: authorFunction('of the answer returning true or a message'),
-  meaning: z
-    .enum(MEANINGS, {
+  meaning: z.optional(
+    z.enum(MEANINGS, {
       error: (issue) => `unknown meaning ${JSON.stringify(issue.input)}${suggestion(issue.input, MEANINGS)}; accepted: ${MEANINGS.join(', ')}`,
-    })
-    .optional(),
+    }),
+  ),
   hint: optionalText('a short hint shown under the question'),
   },
   { error: (issue) => (issue.code === 'invalid_type' ? `a step is an object ({ id, question, type, ... }), not ${kindOf(issue.input)}` : undefined) },
@@ -118,7 +119,7 @@ const Stage = z.strictObject(
   }),
   steps: z
     .array(Step, { error: (issue) => (issue.input === undefined ? 'missing: the steps of this stage' : `must be a list of steps, not ${kindOf(issue.input)}`) })
-    .min(1, 'a stage needs at least one step'),
+    .check(z.minLength(1, 'a stage needs at least one step')),
   when: authorFunction('of the answers so far returning true or false'),
   },
   { error: (issue) => (issue.code === 'invalid_type' ? `a stage is an object ({ id, title, tip, steps }), not ${kindOf(issue.input)}` : undefined) },
@@ -133,7 +134,7 @@ export const PlaybookSchema = z.strictObject(
     version: text('the playbook version, like "1.0"'),
     stages: z
       .array(Stage, { error: (issue) => (issue.input === undefined ? 'missing: the stages' : `must be a list of stages, not ${kindOf(issue.input)}`) })
-      .min(1, 'a playbook needs at least one stage'),
+      .check(z.minLength(1, 'a playbook needs at least one stage')),
   },
   {
     error: (issue) =>

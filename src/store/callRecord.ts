@@ -11,27 +11,26 @@ export const CURRENT_SCHEMA_VERSION = 1;
 export { CALL_ID_PATTERN };
 
 /*
- * Built on first use, not when the module loads: it takes ~10 ms of zod set-up that
- * `start` does not need before its first question (it writes calls; it reads one only
- * to resume).
+ * Built on first use, not when the module loads: zod set-up (a few ms) that `start` does
+ * not need before its first question (it writes calls; it reads one only to resume).
  */
 function buildCallRecordSchema() {
   const isoInstant = z.iso.datetime({ offset: true });
 
-  const CallId = z.string().regex(CALL_ID_PATTERN, 'not a call id (like 20261123-145203-k3v9q2)');
+  const CallId = z.string().check(z.regex(CALL_ID_PATTERN, 'not a call id (like 20261123-145203-k3v9q2)'));
 
   const AnswerValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
 
   const Answer = z.object({
     /** Full step id, `stage.step`. */
-    stepId: z.string().min(1),
+    stepId: z.string().check(z.minLength(1)),
     question: z.string(),
     type: z.string(),
     value: AnswerValue,
     /** What the agent typed, when it differs from the stored value (dates: "fri 10:00"). */
-    raw: z.string().optional(),
+    raw: z.optional(z.string()),
     /** IANA zone a date-time was given in (the customer's), when not the agent's. */
-    timeZone: z.string().optional(),
+    timeZone: z.optional(z.string()),
     answeredAt: isoInstant,
   });
 
@@ -39,36 +38,36 @@ function buildCallRecordSchema() {
     at: isoInstant,
     by: z.string(),
     action: z.enum(['created', 'done', 'snoozed', 'reopened', 'cancelled', 'scheduled-next']),
-    note: z.string().optional(),
-    due: isoInstant.optional(),
-    previousDue: isoInstant.optional(),
+    note: z.optional(z.string()),
+    due: z.optional(isoInstant),
+    previousDue: z.optional(isoInstant),
   });
 
   const FollowUp = z.object({
     /** `<call id>.f<n>`; unique across the store. */
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     text: z.string(),
     due: isoInstant,
     /** The customer's zone when the callback time was given in it. */
-    timeZone: z.string().optional(),
+    timeZone: z.optional(z.string()),
     /** True when only a day was given (due at the start of that day, shown without a time). */
-    allDay: z.boolean().optional(),
+    allDay: z.optional(z.boolean()),
     status: z.enum(['open', 'done', 'cancelled']),
     owner: z.string(),
     /** The promise this follow-up keeps, if any: snoozing past its due date breaks it. */
-    promiseId: z.string().optional(),
+    promiseId: z.optional(z.string()),
     /** Progress reports: when done, the next one is scheduled this many days later. */
-    repeatEveryDays: z.number().int().positive().optional(),
+    repeatEveryDays: z.optional(z.int().check(z.positive())),
     createdAt: isoInstant,
-    doneAt: isoInstant.optional(),
+    doneAt: z.optional(isoInstant),
     history: z.array(HistoryEntry),
   });
 
   const Promise_ = z.object({
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     text: z.string(),
-    due: isoInstant.optional(),
-    timeZone: z.string().optional(),
+    due: z.optional(isoInstant),
+    timeZone: z.optional(z.string()),
     madeAt: isoInstant,
   });
 
@@ -80,45 +79,45 @@ function buildCallRecordSchema() {
     schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
     id: CallId,
     /** Incremented on every write; concurrent updates re-read and retry when it moved. */
-    revision: z.number().int().nonnegative(),
-    agent: z.string().min(1),
-    playbook: z.object({ id: z.string(), version: z.string(), title: z.string(), source: z.string().optional() }),
+    revision: z.int().check(z.nonnegative()),
+    agent: z.string().check(z.minLength(1)),
+    playbook: z.object({ id: z.string(), version: z.string(), title: z.string(), source: z.optional(z.string()) }),
     customer: z.object({
-      name: z.string().optional(),
-      phone: z.string().optional(),
-      account: z.string().optional(),
+      name: z.optional(z.string()),
+      phone: z.optional(z.string()),
+      account: z.optional(z.string()),
     }),
     startedAt: isoInstant,
-    endedAt: isoInstant.optional(),
+    endedAt: z.optional(isoInstant),
     status: CallStatus,
     /** Every answer in the order given. */
     answers: z.array(Answer),
     problem: z.object({
-      story: z.string().optional(),
-      wants: z.string().optional(),
-      paraphrase: z.string().optional(),
-      category: z.string().optional(),
-      rootCause: z.string().optional(),
+      story: z.optional(z.string()),
+      wants: z.optional(z.string()),
+      paraphrase: z.optional(z.string()),
+      category: z.optional(z.string()),
+      rootCause: z.optional(z.string()),
     }),
     /** Questions noted while listening, to ask when the customer has finished. */
     queries: z.array(z.string()),
-    facts: z.string().optional(),
-    options: z.array(z.string()).optional(),
-    resolution: z.string().optional(),
-    outcome: z.string().optional(),
-    escalation: z.object({ to: z.string(), handoffNote: z.string().optional() }).optional(),
+    facts: z.optional(z.string()),
+    options: z.optional(z.array(z.string())),
+    resolution: z.optional(z.string()),
+    outcome: z.optional(z.string()),
+    escalation: z.optional(z.object({ to: z.string(), handoffNote: z.optional(z.string()) })),
     promises: z.array(Promise_),
     followups: z.array(FollowUp),
-    mood: z.object({ start: z.string().optional(), end: z.string().optional() }),
+    mood: z.object({ start: z.optional(z.string()), end: z.optional(z.string()) }),
     /** Seconds spent in each stage, by stage id. */
-    stageSeconds: z.record(z.string(), z.number().nonnegative()),
+    stageSeconds: z.record(z.string(), z.number().check(z.nonnegative())),
     /** Earlier calls from the same customer shown at the start of this one. */
-    earlierCalls: z.array(z.string()).optional(),
+    earlierCalls: z.optional(z.array(z.string())),
     /**
      * Lines of a long answer or list still being typed: saved after every line so a crash
      * mid-answer loses at most the line being typed. Cleared when the answer is given.
      */
-    draft: z.object({ stepId: z.string(), lines: z.array(z.string()) }).optional(),
+    draft: z.optional(z.object({ stepId: z.string(), lines: z.array(z.string()) })),
     /** Notes added after the call (`csr-call note`); the call's own answers are never rewritten. */
     notes: z.array(Note),
   });
