@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { callPath } from '../src/store/callFiles.js';
 import { loadCallSummaries, loadCustomerCalls, loadOpenFollowUps, loadUnfinishedCalls, summarizeCall, type CallSummary } from '../src/store/callSummaries.js';
 import { earlierCallsOf } from '../src/store/customerHistory.js';
-import { summaryCacheDir } from '../src/store/summaryCache.js';
+import { checkedCallStamps, summaryCacheDir } from '../src/store/summaryCache.js';
 import { checkStore } from '../src/store/storeCheck.js';
 import { onCacheRebuild } from '../src/store/rebuildNotice.js';
 import type { CallRecord } from '../src/store/callRecord.js';
@@ -207,6 +207,38 @@ describe('summary cache', () => {
     const kept = await loadOpenFollowUps(dataDir);
     rmSync(join(dataDir, 'cache'), { recursive: true });
     expect(await loadOpenFollowUps(dataDir)).toEqual(kept);
+  });
+
+  it('reads the stamps files an older csr-call wrote (rows without the month) rather than rebuild from every call file', async () => {
+    const { dataDir } = await smallStore();
+    later();
+    await loadCallSummaries(dataDir);
+    await loadOpenFollowUps(dataDir);
+    const dir = summaryCacheDir(dataDir);
+    // Layout 7, as the csr-call before wrote it: 9 numbers of head, 5 per week folder, then
+    // per file its week, id, stamp and kind (this layout adds the id's month after the week).
+    for (const month of ['2026-10', '2026-11']) {
+      const now = new Float64Array(new Uint8Array(readFileSync(join(dir, `${month}.stamps`))).buffer);
+      const filesAt = 9 + 5 * now[4]!;
+      const count = now[2]!;
+      const old = new Float64Array(filesAt + 7 * count);
+      old.set(now.subarray(0, filesAt));
+      old[0] = 7;
+      for (let i = 0; i < count; i++) {
+        old[filesAt + 7 * i] = now[filesAt + 8 * i]!;
+        old.set(now.subarray(filesAt + 8 * i + 2, filesAt + 8 * i + 8), filesAt + 7 * i + 1);
+      }
+      writeFileSync(join(dir, `${month}.stamps`), new Uint8Array(old.buffer));
+    }
+    const indexOf = () => JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+    const keysTag = indexOf().months['2026-11'].keysTag;
+    // export trusts the stamps of the good calls it lists (October: two good calls, one damaged file).
+    expect(checkedCallStamps(dataDir, '2026-10').size).toBe(2);
+    await writeAsAnotherProcess(dataDir, call('2026-11-21', 7, { followups: [{}] }));
+    later(120_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect(indexOf().months['2026-11'].keysTag).toBe(keysTag); // from the old stamps: no shard rebuilt
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
   });
 
   it('learns of changes made by csr-call from its journal, without scanning the month', async () => {

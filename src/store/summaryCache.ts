@@ -55,7 +55,14 @@ import { cacheReadAFile } from './rebuildNotice.js';
  */
 
 /** Bump when the layout of the cache files changes (the summary's shape is fingerprinted). */
-const CACHE_VERSION = 8;
+const CACHE_VERSION = 7;
+/**
+ * The layout of a stamps file, its first number: rows of ROW numbers (see FileRows). The
+ * layout before (7: rows without the id's month) is still read, every file taken for one
+ * of the month's own, so an upgrade does not rebuild the cache from every call file.
+ */
+const STAMPS_LAYOUT = 8;
+const OLD_STAMPS_LAYOUT = 7;
 /** A stamp this old when observed cannot be shared with a later change (coarsest: FAT's 2 s). */
 export const SETTLE_MS = 2_100;
 /** A journal this long, once applied, is removed (writers start a new one). */
@@ -1006,7 +1013,7 @@ class SummaryCache {
    * only what changed; undefined when the stamps file is not that of the shard `tag`.
    */
   async scanFromStamps(month: MonthState, tag: number): Promise<Scan | undefined> {
-    const known = readStampsFile(join(this.dir, `${month.month}.stamps`));
+    const known = readStampsFile(join(this.dir, `${month.month}.stamps`), month.month);
     return known && known.tag === tag ? this.scan(month, known) : undefined;
   }
 
@@ -1015,7 +1022,7 @@ class SummaryCache {
     const { weeks } = files.dirs;
     const filesAt = STAMPS_HEAD + 5 * weeks.length;
     const data = new Float64Array(filesAt + files.rows.length);
-    data.set([CACHE_VERSION, files.tag, files.rows.length / ROW, files.scannedAt, weeks.length, ...files.dirs.m]);
+    data.set([STAMPS_LAYOUT, files.tag, files.rows.length / ROW, files.scannedAt, weeks.length, ...files.dirs.m]);
     weeks.forEach(([week, stamp], i) => data.set([weekNumber(week), ...stamp], STAMPS_HEAD + 5 * i));
     data.set(files.rows, filesAt);
     await this.write(`${files.month}.stamps`, new Uint8Array(data.buffer));
@@ -1066,30 +1073,42 @@ class SummaryCache {
 
 /**
  * `YYYY-MM.stamps`, written with each shard: its directories and files as numbers
- * (Float64Array). Head: CACHE_VERSION, the shard's tag, the file count, scannedAt, the
+ * (Float64Array). Head: STAMPS_LAYOUT, the shard's tag, the file count, scannedAt, the
  * week count, the month directory's stamp; per week directory its number (weekNumber) and
  * stamp; then the files' rows (FileRows). Undefined when missing, cut short, of another
  * layout, or not in the order the scan walks them.
  */
-function readStampsFile(path: string): { tag: number; scannedAt: number; dirs: MonthDirs; rows: FileRows } | undefined {
+function readStampsFile(path: string, month: string): { tag: number; scannedAt: number; dirs: MonthDirs; rows: FileRows } | undefined {
   let data: Float64Array;
   try {
     data = readFloat64File(path);
   } catch {
     return undefined;
   }
-  if (data.length < STAMPS_HEAD || data[0] !== CACHE_VERSION) return undefined;
+  const layout = data[0];
+  if (data.length < STAMPS_HEAD || (layout !== STAMPS_LAYOUT && layout !== OLD_STAMPS_LAYOUT)) return undefined;
+  const width = layout === STAMPS_LAYOUT ? ROW : ROW - 1;
   const count = data[2]!;
   const weekCount = data[4]!;
   const filesAt = STAMPS_HEAD + 5 * weekCount;
-  if (!Number.isInteger(count) || !Number.isInteger(weekCount) || weekCount > WEEK_FOLDERS.length || data.length !== filesAt + ROW * count) return undefined;
+  if (!Number.isInteger(count) || !Number.isInteger(weekCount) || weekCount > WEEK_FOLDERS.length || data.length !== filesAt + width * count) return undefined;
   const weeks: Array<[string, Stamp]> = [];
   for (let at = STAMPS_HEAD; at < filesAt; at += 5) {
     const week = data[at]!;
     if (!isWeekNumber(week) || (at > STAMPS_HEAD && data[at - 5]! >= week)) return undefined;
     weeks.push([weekFolderOfDay(week), [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!]]);
   }
-  const rows = data.subarray(filesAt);
+  let rows = data.subarray(filesAt);
+  if (width !== ROW) {
+    const own = Number(idPrefixOf(month));
+    const old = rows;
+    rows = new Float64Array(ROW * count);
+    for (let i = 0; i < count; i++) {
+      rows[i * ROW] = old[i * width]!;
+      rows[i * ROW + 1] = own;
+      rows.set(old.subarray(i * width + 1, (i + 1) * width), i * ROW + 2);
+    }
+  }
   for (let i = 0; i < count; i++) {
     const at = i * ROW;
     const idMonth = rows[at + 1]!;
@@ -1101,7 +1120,7 @@ function readStampsFile(path: string): { tag: number; scannedAt: number; dirs: M
   }
   return { tag: data[1]!, scannedAt: data[3]!, dirs: { m: [data[5]!, data[6]!, data[7]!, data[8]!], weeks }, rows };
 }
-/** CACHE_VERSION, tag, count, scannedAt, week count, and the month directory's stamp. */
+/** STAMPS_LAYOUT, tag, count, scannedAt, week count, and the month directory's stamp. */
 const STAMPS_HEAD = 9;
 
 /**
@@ -1500,7 +1519,7 @@ export const sameCallFileStamp = (a: CallFileStamp, b: CallFileStamp): boolean =
  * writes or refreshes the cache; an empty map when there is no usable stamps file.
  */
 export function checkedCallStamps(dataDir: string, month: string): CheckedStamps {
-  const known = readStampsFile(join(summaryCacheDir(dataDir), `${month}.stamps`));
+  const known = readStampsFile(join(summaryCacheDir(dataDir), `${month}.stamps`), month);
   if (!known) return emptyCheckedStamps;
   const { rows, scannedAt } = known;
   const ownMonth = Number(idPrefixOf(month));
