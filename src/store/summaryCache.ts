@@ -969,7 +969,6 @@ class SummaryCache {
       const weekPath = `${month.path}${sep}${week}`;
       for (const name of readdirOrEmpty(weekPath).sort()) {
         if (callIdOfFileName(name) === undefined) continue;
-        const n = `${week}/${name}`;
         const idMonth = idMonthNumber(name);
         const id = callIdNumber(name);
         while (next < end && compareRow(old, next, idMonth, id) < 0) gone(next++);
@@ -977,9 +976,9 @@ class SummaryCache {
         // Not join(): it normalises the path, a cost paid for every file of the week.
         const path = `${weekPath}${sep}${name}`;
         if (before >= 0 && old[before * ROW + 7] !== -1) {
-          const st = statSync(path, { throwIfNoEntry: false });
+          const st = statSync(path, MISSING_IS_UNDEFINED);
           if (!st) {
-            changes.push({ n }); // removed meanwhile
+            changes.push({ n: `${week}/${name}` }); // removed meanwhile
             continue;
           }
           const at = before * ROW + 3;
@@ -990,6 +989,7 @@ class SummaryCache {
             continue;
           }
         }
+        const n = `${week}/${name}`;
         const entry = await this.readEntry(n, path);
         if (entry) {
           out.add(entry);
@@ -1144,6 +1144,9 @@ function readFloat64File(path: string, reuse?: Float64Array): Float64Array {
     closeSync(fd);
   }
 }
+
+/** statSync's options for a file that may have gone: one object, not one per call. */
+const MISSING_IS_UNDEFINED = { throwIfNoEntry: false } as const;
 
 function readdirOrEmpty(dir: string): string[] {
   try {
