@@ -114,6 +114,7 @@ export default definePlaybook({
     ] },
     { id: 'listen', title: 'Listen', tip: 'Let them talk.', steps: [
       { id: 'story', question: 'Story notes', type: 'longtext', meaning: 'problem.story' },
+      { id: 'later', question: 'Questions for later', type: 'list', meaning: 'queries' },
       { id: 'summary', question: 'Read back', type: 'text', required: true, meaning: 'problem.paraphrase' },
     ] },
     { id: 'end', title: 'Close', tip: 'Be realistic.', steps: [
@@ -139,8 +140,13 @@ describe('csr-call start in a terminal', () => {
       { expect: 'Phone of caller' },
       { send: '555 0100\r' },
       { expect: 'Story notes' },
-      { send: 'first line\r' },
-      { send: '? ask about the card\r' },
+      // Pasted: two lines in one piece of input (a prompt per line kept only the first).
+      { send: 'first line\r? ask about the card\r' },
+      { send: '\r' },
+      // The question parked while listening is shown, not asked for again.
+      { expect: 'Questions for later' },
+      { expect: 'Parked while they talked:\\s+\\? ask about the card' },
+      { send: 'check the address\r' },
       { send: '\r' },
       { expect: 'Read back' },
       { send: '\r' },
@@ -162,7 +168,7 @@ describe('csr-call start in a terminal', () => {
     expect(parsed.ok && parsed.record.status).toBe('completed');
     if (!parsed.ok) return;
     expect(parsed.record.problem.story).toBe('first line\n? ask about the card');
-    expect(parsed.record.queries).toEqual(['ask about the card']);
+    expect(parsed.record.queries).toEqual(['ask about the card', 'check the address']);
     expect(parsed.record.outcome).toBe('callback');
     expect(parsed.record.playbook).toMatchObject({ id: 'quick', version: '2' });
     expect(result.transcript).toMatch(/Outcome:\s+callback/);
@@ -203,6 +209,8 @@ describe('csr-call start in a terminal', () => {
       { expect: 'Story notes' },
       { expect: 'line one' },
       { send: 'line two\r' },
+      { send: '\r' },
+      { expect: 'Questions for later' },
       { send: '\r' },
       { expect: 'Read back' },
       { send: 'All good\r' },

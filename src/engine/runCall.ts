@@ -36,6 +36,8 @@ export interface AskRequest {
   draftLines: string[] | undefined;
   /** Saves the lines typed so far of a long answer or list. */
   saveDraft: (lines: string[]) => Promise<void>;
+  /** For a step collecting questions for later: those already parked while listening (shown, not typed again). */
+  notedQueries?: string[];
 }
 
 export interface CallPrompter {
@@ -96,6 +98,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
       saveDraft: async (lines) => {
         remember(await save({ ...record, draft: { stepId: ref.fullId, lines } }));
       },
+      ...(ref.step.meaning === 'queries' && record.queries.length > 0 ? { notedQueries: record.queries } : {}),
     });
     const at = now();
     let updated = applyAnswer(playbook, record, ref, answer, { at, by: agent, timeZone: options.timeZone });

@@ -18,6 +18,7 @@ import { choiceObjects, type Coerced } from '../engine/callEngine.js';
 import type { AnswerValue } from '../playbook/types.js';
 import { formatDuration } from '../dates/formatDuration.js';
 import { sanitizeForTerminal } from '../render/terminalText.js';
+import { readLines } from './lineReader.js';
 
 type Ok = Extract<Coerced, { ok: true }>;
 const SKIP = '\u0000skip';
@@ -59,21 +60,36 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     const skip = ref.step.required ? '' : ' or skip';
     const parkHint = ref.step.meaning === 'problem.story' ? '; start a line with ? to park a question for later' : '';
     write(color.cyan(`? `) + color.bold(question) + color.dim(`  (${how}${skip}${parkHint})`));
-    for (const line of lines) write(color.dim(`  ${isList ? '•' : '│'} ${sanitizeForTerminal(line)}`));
-    for (;;) {
-      const line = await input(
-        { message: isList ? '•' : '│', theme: { ...theme, prefix: ' ' } },
-        context,
-      );
-      if (line.trim() === '') {
-        const result = request.coerce(isList ? lines : lines.join('\n'));
-        if (result.ok) return result;
-        write(color.red(`  > ${result.message}`));
-        continue;
-      }
-      lines.push(line);
-      await request.saveDraft(lines);
+    if (request.notedQueries?.length) {
+      write(color.dim('  Parked while they talked:'));
+      for (const query of request.notedQueries) write(color.dim(`  ? ${sanitizeForTerminal(query)}`));
     }
+    const marker = isList ? '•' : '│';
+    for (const line of lines) write(color.dim(`  ${marker} ${sanitizeForTerminal(line)}`));
+    let answer: Ok | undefined;
+    await readLines({
+      input: options.input ?? process.stdin,
+      output,
+      prompt: color.dim(`  ${marker} `),
+      signal,
+      onLine: async (line, blank) => {
+        if (blank) {
+          const result = request.coerce(isList ? lines : lines.join('\n'));
+          if (result.ok) {
+            answer = result;
+            return 'done';
+          }
+          write(color.red(`  > ${result.message}`));
+          return 'more';
+        }
+        // An empty line inside a pasted text: a paragraph break in notes, nothing in a list.
+        if (line.trim() === '' && (isList || lines.length === 0)) return 'more';
+        lines.push(line);
+        await request.saveDraft(lines);
+        return 'more';
+      },
+    });
+    return answer!;
   }
 
   return {

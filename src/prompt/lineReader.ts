@@ -1,0 +1,120 @@
+/**
+ * Reads the lines of a long answer (notes, a list) from the terminal with one readline for
+ * the whole answer. A prompt per line lost every line of a paste but the first: a pasted
+ * text arrives at once, and a prompt that has its line closes with the rest unread. Here
+ * every line typed or pasted is handed on, in order, even while the one before is being
+ * saved.
+ *
+ * An empty line ends the answer when the agent types it; an empty line inside a pasted
+ * text is a paragraph break. Pasted text is told apart by the terminal's bracketed paste
+ * (most terminals mark a paste when asked to), and where that is not supported by timing:
+ * a line that follows an empty one within PASTE_GAP_MS came with it, which no one types.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+/** Lines closer together than this arrived at once (a paste), not typed. */
+export const PASTE_GAP_MS = 40;
+
+const BRACKETED_PASTE_ON = '\u001b[?2004h';
+const BRACKETED_PASTE_OFF = '\u001b[?2004l';
+
+export interface ReadLinesOptions {
+  input: Readable;
+  output: Writable;
+  /** Shown before each line, like "  │ ". */
+  prompt: string;
+  signal: AbortSignal;
+  /** Read as a terminal (raw keys, line editing, bracketed paste): by default when the output is one. */
+  terminal?: boolean;
+  /**
+   * Called for every line, one at a time and in order. `blank` is true for an empty line
+   * the agent typed (not one inside a paste): return 'done' to end the answer there.
+   */
+  onLine: (line: string, blank: boolean) => Promise<'more' | 'done'>;
+}
+
+/** The same error names as the prompt library's, so an interruption is handled the same way. */
+function promptError(name: 'ExitPromptError' | 'AbortPromptError', message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+export function readLines(options: ReadLinesOptions): Promise<void> {
+  const { input, output, signal } = options;
+  const terminal = options.terminal ?? Boolean((output as Writable & { isTTY?: boolean }).isTTY);
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(promptError('AbortPromptError', 'Prompt was aborted'));
+      return;
+    }
+    const rl = createInterface({ input, output, prompt: options.prompt, terminal });
+    const pending: Array<{ line: string; pasted: boolean }> = [];
+    let pasting = false;
+    let working = false;
+    let settled = false;
+    let lastLineAt = 0;
+
+    const onKeypress = (_text: string | undefined, key: { name?: string } | undefined) => {
+      if (key?.name === 'paste-start') pasting = true;
+      else if (key?.name === 'paste-end') pasting = false;
+    };
+    const onAbort = () => finish(promptError('AbortPromptError', 'Prompt was aborted'));
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      input.off('keypress', onKeypress);
+      signal.removeEventListener('abort', onAbort);
+      if (terminal) output.write(BRACKETED_PASTE_OFF);
+      rl.close();
+      if (error) reject(error);
+      else resolve();
+    };
+
+    const work = async () => {
+      if (working) return;
+      working = true;
+      try {
+        while (pending.length > 0 && !settled) {
+          const { line, pasted } = pending.shift()!;
+          let blank = line.trim() === '' && !pasted;
+          if (blank && pending.length === 0) {
+            // Typed, or the end of a burst? Wait a moment for what may follow it.
+            await new Promise((wake) => setTimeout(wake, PASTE_GAP_MS));
+            if (settled) return;
+          }
+          if (blank && pending.length > 0) blank = false; // more came with it: part of a paste
+          if ((await options.onLine(line, blank)) === 'done') {
+            finish();
+            return;
+          }
+          if (settled) return;
+          if (line.trim() === '' && !pasted && pending.length === 0) rl.prompt();
+        }
+      } catch (error) {
+        finish(error as Error);
+      } finally {
+        working = false;
+      }
+    };
+
+    rl.on('line', (line) => {
+      const now = Date.now();
+      // Lines of one chunk of input come within the same millisecond: pasted, not typed.
+      const pasted = pasting || now - lastLineAt < 2;
+      pending.push({ line, pasted });
+      lastLineAt = now;
+      // The next line's marker goes up at once, so pasted lines show under it as they come;
+      // an empty line typed gets one only once it is known not to end the answer (see work).
+      if (line.trim() !== '' || pasted) rl.prompt();
+      void work();
+    });
+    rl.on('SIGINT', () => finish(promptError('ExitPromptError', 'User force closed the prompt with SIGINT')));
+    rl.on('close', () => finish(promptError('ExitPromptError', 'User force closed the prompt with 0 null')));
+    input.on('keypress', onKeypress);
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (terminal) output.write(BRACKETED_PASTE_ON);
+    rl.prompt();
+  });
+}
