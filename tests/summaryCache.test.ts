@@ -216,17 +216,20 @@ describe('summary cache', () => {
     await loadOpenFollowUps(dataDir);
     const dir = summaryCacheDir(dataDir);
     // Layout 7, as the csr-call before wrote it: 9 numbers of head, 5 per week folder, then
-    // per file its week, id, stamp and kind (this layout adds the id's month after the week).
+    // per file its week, id, stamp and kind (this layout adds the journal position to the
+    // head, and the id's month after the week).
     for (const month of ['2026-10', '2026-11']) {
       const now = new Float64Array(new Uint8Array(readFileSync(join(dir, `${month}.stamps`))).buffer);
-      const filesAt = 9 + 5 * now[4]!;
+      const weeks = 5 * now[4]!;
       const count = now[2]!;
+      const filesAt = 9 + weeks;
       const old = new Float64Array(filesAt + 7 * count);
-      old.set(now.subarray(0, filesAt));
+      old.set(now.subarray(0, 9));
+      old.set(now.subarray(11, 11 + weeks), 9);
       old[0] = 7;
       for (let i = 0; i < count; i++) {
-        old[filesAt + 7 * i] = now[filesAt + 8 * i]!;
-        old.set(now.subarray(filesAt + 8 * i + 2, filesAt + 8 * i + 8), filesAt + 7 * i + 1);
+        old[filesAt + 7 * i] = now[11 + weeks + 8 * i]!;
+        old.set(now.subarray(11 + weeks + 8 * i + 2, 11 + weeks + 8 * i + 8), filesAt + 7 * i + 1);
       }
       writeFileSync(join(dir, `${month}.stamps`), new Uint8Array(old.buffer));
     }
@@ -539,6 +542,34 @@ describe('week directories', () => {
     later(240_000);
     expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
     expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).not.toContain('20261015-090004-a00004');
+    expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
+  });
+
+  it("takes csr-call's own changes since the stamps from the journal: another program's change costs only the weeks it touched", async () => {
+    const { dataDir } = await smallStore();
+    later();
+    await loadCallSummaries(dataDir);
+    await loadOpenFollowUps(dataDir);
+    // csr-call saves a call in November's week 15-21 (journalled), and the index takes it.
+    await saveCall(dataDir, call('2026-11-16', 7, { followups: [{ due: '2026-11-30T09:00:00.000Z' }] }));
+    later(120_000);
+    await loadOpenFollowUps(dataDir);
+    // Call 6 of the same week is closed in place (its folder does not change: seen only if the week is listed).
+    const closedSix = serializeCall({ ...call('2026-11-20', 6, { followups: [{ status: 'done', doneAt: '2026-11-21T10:00:00.000Z' }] }), revision: 2 });
+    writeFileSync(callPath(dataDir, '20261120-090006-a00006'), closedSix);
+    // Another program adds a call in week 01-07.
+    await writeAsAnotherProcess(dataDir, call('2026-11-03', 8, { followups: [{ due: '2026-11-30T09:00:00.000Z' }] }));
+    later(240_000);
+    const ids = (await loadOpenFollowUps(dataDir)).calls.map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(['20261116-090007-a00007', '20261103-090008-a00008']));
+    // Week 15-21 changed only by csr-call, which the journal accounts for: it was not listed
+    // again, so the in-place edit is not seen yet ...
+    expect(ids).toContain('20261120-090006-a00006');
+    // ... until the week's folder changes.
+    await writeAsAnotherProcess(dataDir, call('2026-11-17', 9));
+    later(360_000);
+    expect(await openLoad(dataDir)).toEqual(await openTruth(dataDir));
+    expect((await loadOpenFollowUps(dataDir)).calls.map((c) => c.id)).not.toContain('20261120-090006-a00006');
     expect(await loadCallSummaries(dataDir)).toEqual(await truth(dataDir));
   });
 

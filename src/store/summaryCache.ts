@@ -61,7 +61,7 @@ const CACHE_VERSION = 7;
  * layout before (7: rows without the id's month) is still read, every file taken for one
  * of the month's own, so an upgrade does not rebuild the cache from every call file.
  */
-const STAMPS_LAYOUT = 8;
+const STAMPS_LAYOUT = 9;
 const OLD_STAMPS_LAYOUT = 7;
 /** A stamp this old when observed cannot be shared with a later change (coarsest: FAT's 2 s). */
 export const SETTLE_MS = 2_100;
@@ -378,8 +378,8 @@ function rowsOf(files: KnownFile[]): FileRows {
   files.forEach((file, i) => setRow(rows, i, file));
   return rows;
 }
-/** Whether `rows` has the path `n` (`<week>/<id>.json`): by halving. */
-function hasRow(rows: FileRows, n: string): boolean {
+/** Where the path `n` (`<week>/<id>.json`) is in `rows`, or would go: by halving. */
+function rowIndex(rows: FileRows, n: string): { at: number; found: boolean } {
   const week = twoDigitsAt(n, 0);
   const month = idMonthNumber(n, WEEK_PREFIX);
   const id = callIdNumber(n, WEEK_PREFIX);
@@ -391,7 +391,23 @@ function hasRow(rows: FileRows, n: string): boolean {
     if ((rows[mid * ROW]! - week || compareRow(rows, mid, month, id)) < 0) lo = mid + 1;
     else hi = mid;
   }
-  return lo < count && rows[lo * ROW] === week && compareRow(rows, lo, month, id) === 0;
+  return { at: lo, found: lo < count && rows[lo * ROW] === week && compareRow(rows, lo, month, id) === 0 };
+}
+const hasRow = (rows: FileRows, n: string) => rowIndex(rows, n).found;
+
+/** `rows` with some files' rows set (a KnownFile) or taken out (null), by path. */
+function patchRows(rows: FileRows, files: Map<string, KnownFile | null>): FileRows {
+  const out = new RowWriter(rows.length / ROW + files.size);
+  let next = 0;
+  for (const n of [...files.keys()].sort()) {
+    const { at, found } = rowIndex(rows, n);
+    out.copy(rows, next, at);
+    next = found ? at + 1 : at;
+    const file = files.get(n);
+    if (file) out.add(file);
+  }
+  out.copy(rows, next, rows.length / ROW);
+  return out.done().rows;
 }
 
 /**
@@ -597,6 +613,38 @@ export function journalLockChange<T>(dataDir: string, callId: string, name: stri
  * One store's cache, for one load. Reads are synchronous: a handful of small files,
  * where promise round trips would cost more than the reads themselves.
  */
+/**
+ * A month's directory stamps followed through journal records: each record says what the
+ * month's and its week's stamps were before the change and after it, so a chain of records
+ * that starts from a known view and matches at every step accounts for every change made.
+ */
+class DirsChain {
+  private month: Stamp | null;
+  readonly weeks: Map<string, Stamp | null>;
+  constructor(from: MonthDirs) {
+    this.month = from.m;
+    this.weeks = new Map(from.weeks);
+  }
+  /** Takes the record's change if it starts from the stamps as they stand; false otherwise. */
+  take(record: LogRecord): boolean {
+    const week = record.n.slice(0, 5);
+    const weekAt = this.weeks.get(week) ?? null;
+    if (!sameStamp(record.b[0], this.month) || !(record.b[1] === null ? weekAt === null : sameStamp(record.b[1], weekAt))) return false;
+    this.month = record.d[0];
+    this.weeks.set(week, record.d[1]);
+    return true;
+  }
+  /** Whether the chain ends at the directories as they are now. */
+  reaches(now: MonthDirs): boolean {
+    return sameStamp(this.month, now.m) && this.weeks.size === now.weeks.length && now.weeks.every(([week, stamp]) => sameStamp(this.weeks.get(week) ?? null, stamp));
+  }
+  /** The stamps reached, as a view of the month's directories. */
+  dirs(): MonthDirs {
+    const weeks = [...this.weeks].filter((entry): entry is [string, Stamp] => entry[1] !== null).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    return { m: this.month!, weeks };
+  }
+}
+
 class SummaryCache {
   readonly format: string;
   readonly dir: string;
@@ -643,11 +691,12 @@ class SummaryCache {
   }
 
   /**
-   * The journal's records since `from`, if they account for every change between the
-   * cached stamp and the current one; undefined when the month must be scanned instead.
+   * The journal's complete records from `from` up to `to` (its end when not given), and
+   * where they end; undefined when the journal was rotated meanwhile or a line does not
+   * parse (the month is then scanned instead).
    */
-  journalSince(month: MonthState, cachedDirs: MonthDirs, from: LogPos): { records: LogRecord[]; end: LogPos } | undefined {
-    const path = join(this.dir, `${month.month}.log`);
+  readJournal(month: string, from: LogPos, to?: LogPos): { records: LogRecord[]; end: LogPos } | undefined {
+    const path = join(this.dir, `${month}.log`);
     let text = '';
     let end: LogPos = null;
     let fd: number | undefined;
@@ -655,11 +704,13 @@ class SummaryCache {
       fd = openSync(path, 'r');
       const st = fstatSync(fd);
       if (from && from[0] !== st.ino) return undefined; // rotated: what was between is lost
+      if (to && to[0] !== st.ino) return undefined;
       const start = from ? from[1] : 0;
-      const buffer = Buffer.alloc(Math.max(0, st.size - start));
+      const stop = to ? Math.min(to[1], st.size) : st.size;
+      const buffer = Buffer.alloc(Math.max(0, stop - start));
       const read = buffer.length ? readSync(fd, buffer, 0, buffer.length, start) : 0;
       text = buffer.toString('utf8', 0, read);
-      // A line being appended right now is left for next time (and breaks the chain now).
+      // A line being appended right now is left for next time.
       const complete = text.lastIndexOf('\n') + 1;
       text = text.slice(0, complete);
       end = [st.ino, start + Buffer.byteLength(text)];
@@ -669,29 +720,31 @@ class SummaryCache {
       if (fd !== undefined) closeSync(fd);
     }
     const records: LogRecord[] = [];
-    // The directories' stamps as the records take them from the cached ones, one change at a time.
-    let monthAt: Stamp | null = cachedDirs.m;
-    const weeksAt = new Map(cachedDirs.weeks);
     for (const line of text.split('\n')) {
       if (line === '') continue;
-      let record: LogRecord;
+      let record: unknown;
       try {
-        record = JSON.parse(line) as LogRecord;
+        record = JSON.parse(line);
       } catch {
         return undefined;
       }
       if (!isLogRecord(record)) return undefined;
-      const week = record.n.slice(0, 5);
-      const weekAt = weeksAt.get(week) ?? null;
-      // A change nobody journalled came in between.
-      if (!sameStamp(record.b[0], monthAt) || !(record.b[1] === null ? weekAt === null : sameStamp(record.b[1], weekAt))) return undefined;
-      monthAt = record.d[0];
-      weeksAt.set(week, record.d[1]);
       records.push(record);
     }
-    const now = month.dirs;
-    if (!sameStamp(monthAt, now.m) || weeksAt.size !== now.weeks.length || !now.weeks.every(([week, stamp]) => sameStamp(weeksAt.get(week) ?? null, stamp))) return undefined;
     return { records, end };
+  }
+
+  /**
+   * The journal's records since `from`, if they account for every change between the
+   * cached stamp and the current one; undefined when the month must be scanned instead.
+   */
+  journalSince(month: MonthState, cachedDirs: MonthDirs, from: LogPos): { records: LogRecord[]; end: LogPos } | undefined {
+    const journal = this.readJournal(month.month, from);
+    if (!journal) return undefined;
+    // The directories' stamps as the records take them from the cached ones, one change at a time.
+    const chain = new DirsChain(cachedDirs);
+    for (const record of journal.records) if (!chain.take(record)) return undefined; // a change nobody journalled came in between
+    return chain.reaches(month.dirs) ? journal : undefined;
   }
 
   /** The month's shard, brought up to date from the journal or by scanning the directory. */
@@ -941,7 +994,10 @@ class SummaryCache {
    * change made by another program costs the files of its week. Walks rows of numbers
    * (see FileRows), so a month's unchanged files cost no objects.
    */
-  private async scan(month: MonthState, previous: { scannedAt: number; dirs: MonthDirs; rows: FileRows } | undefined): Promise<Scan> {
+  private async scan(
+    month: MonthState,
+    previous: { scannedAt: number; dirs: MonthDirs; rows: FileRows; exactWeeks?: ReadonlySet<string> } | undefined,
+  ): Promise<Scan> {
     // month.dirs were taken before anything is listed (see months()).
     const scannedAt = Date.now();
     // Journal records never carry a young-stamp risk of their own; scanned entries do.
@@ -961,7 +1017,8 @@ class SummaryCache {
       let end = next;
       while (end < oldCount && old[end * ROW] === weekNo) end += 1;
       const weekBefore = weeksBefore.get(week);
-      if (weekBefore && sameStamp(weekBefore, stamp) && (trustedUntil === Infinity || settled(weekBefore, trustedUntil))) {
+      // A week's stamp taken from the journal is exact, like a journalled shard's.
+      if (weekBefore && sameStamp(weekBefore, stamp) && (trustedUntil === Infinity || previous!.exactWeeks?.has(week) || settled(weekBefore, trustedUntil))) {
         out.copy(old, next, end);
         next = end;
         continue;
@@ -1012,9 +1069,36 @@ class SummaryCache {
    * shard: 64 bytes a call instead of the summaries' text. For the index, which needs
    * only what changed; undefined when the stamps file is not that of the shard `tag`.
    */
-  async scanFromStamps(month: MonthState, tag: number): Promise<Scan | undefined> {
+  async scanFromStamps(month: MonthState, tag: number, consumed: LogPos): Promise<Scan | undefined> {
     const known = readStampsFile(join(this.dir, `${month.month}.stamps`), month.month);
-    return known && known.tag === tag ? this.scan(month, known) : undefined;
+    return known && known.tag === tag ? this.scan(month, this.caughtUp(month.month, known, consumed)) : undefined;
+  }
+
+  /**
+   * The stamps brought forward by the journal records written since they were taken, up
+   * to `consumed` (what the index entry has already taken of the journal): the weeks that
+   * csr-call itself changed meanwhile then need no look, only those another program did.
+   * Taken only while the records follow on from one another (a change nobody journalled
+   * breaks the chain: what follows is left to the scan), and only from a view that could
+   * take the journal at all (see exactOrSettled).
+   */
+  private caughtUp(month: string, known: StampsView, consumed: LogPos): StampsView & { exactWeeks?: ReadonlySet<string> } {
+    // No journal when they were taken: every record of the one there now came after them.
+    const from = known.log;
+    if (from === undefined || !consumed || (from && (from[0] !== consumed[0] || consumed[1] <= from[1])) || !exactOrSettled(known)) return known;
+    const journal = this.readJournal(month, from, consumed);
+    if (!journal) return known;
+    const chain = new DirsChain(known.dirs);
+    const files = new Map<string, KnownFile | null>();
+    const exactWeeks = new Set<string>();
+    for (const record of journal.records) {
+      if (!chain.take(record)) break;
+      exactWeeks.add(record.n.slice(0, 5));
+      if (record.o) continue; // a lock: no call changed
+      files.set(record.n, record.s && record.f ? { n: record.n, s: record.f, good: true } : null);
+    }
+    if (exactWeeks.size === 0) return known;
+    return { ...known, dirs: chain.dirs(), rows: patchRows(known.rows, files), exactWeeks };
   }
 
   /** See readStampsFile. */
@@ -1022,7 +1106,8 @@ class SummaryCache {
     const { weeks } = files.dirs;
     const filesAt = STAMPS_HEAD + 5 * weeks.length;
     const data = new Float64Array(filesAt + files.rows.length);
-    data.set([STAMPS_LAYOUT, files.tag, files.rows.length / ROW, files.scannedAt, weeks.length, ...files.dirs.m]);
+    const [logInode, logOffset] = files.log ?? [-1, -1];
+    data.set([STAMPS_LAYOUT, files.tag, files.rows.length / ROW, files.scannedAt, weeks.length, ...files.dirs.m, logInode, logOffset]);
     weeks.forEach(([week, stamp], i) => data.set([weekNumber(week), ...stamp], STAMPS_HEAD + 5 * i));
     data.set(files.rows, filesAt);
     await this.write(`${files.month}.stamps`, new Uint8Array(data.buffer));
@@ -1074,11 +1159,11 @@ class SummaryCache {
 /**
  * `YYYY-MM.stamps`, written with each shard: its directories and files as numbers
  * (Float64Array). Head: STAMPS_LAYOUT, the shard's tag, the file count, scannedAt, the
- * week count, the month directory's stamp; per week directory its number (weekNumber) and
+ * week count, the month directory's stamp, the journal position; per week directory its number (weekNumber) and
  * stamp; then the files' rows (FileRows). Undefined when missing, cut short, of another
  * layout, or not in the order the scan walks them.
  */
-function readStampsFile(path: string, month: string): { tag: number; scannedAt: number; dirs: MonthDirs; rows: FileRows } | undefined {
+function readStampsFile(path: string, month: string): StampsView | undefined {
   let data: Float64Array;
   try {
     data = readFloat64File(path);
@@ -1086,16 +1171,19 @@ function readStampsFile(path: string, month: string): { tag: number; scannedAt: 
     return undefined;
   }
   const layout = data[0];
-  if (data.length < STAMPS_HEAD || (layout !== STAMPS_LAYOUT && layout !== OLD_STAMPS_LAYOUT)) return undefined;
-  const width = layout === STAMPS_LAYOUT ? ROW : ROW - 1;
+  if (layout !== STAMPS_LAYOUT && layout !== OLD_STAMPS_LAYOUT) return undefined;
+  const [width, head] = layout === STAMPS_LAYOUT ? [ROW, STAMPS_HEAD] : [ROW - 1, OLD_STAMPS_HEAD];
+  if (data.length < head) return undefined;
   const count = data[2]!;
   const weekCount = data[4]!;
-  const filesAt = STAMPS_HEAD + 5 * weekCount;
+  const filesAt = head + 5 * weekCount;
   if (!Number.isInteger(count) || !Number.isInteger(weekCount) || weekCount > WEEK_FOLDERS.length || data.length !== filesAt + width * count) return undefined;
+  // Where the month's journal stood when these stamps were taken (the older layout does not say).
+  const log: LogPos | undefined = layout !== STAMPS_LAYOUT ? undefined : data[9]! >= 0 ? [data[9]!, data[10]!] : null;
   const weeks: Array<[string, Stamp]> = [];
-  for (let at = STAMPS_HEAD; at < filesAt; at += 5) {
+  for (let at = head; at < filesAt; at += 5) {
     const week = data[at]!;
-    if (!isWeekNumber(week) || (at > STAMPS_HEAD && data[at - 5]! >= week)) return undefined;
+    if (!isWeekNumber(week) || (at > head && data[at - 5]! >= week)) return undefined;
     weeks.push([weekFolderOfDay(week), [data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!]]);
   }
   let rows = data.subarray(filesAt);
@@ -1118,10 +1206,22 @@ function readStampsFile(path: string, month: string): { tag: number; scannedAt: 
     if (!Number.isInteger(id) || id < 0 || id >= MAX_ID_NUMBER || (kind !== 1 && kind !== 0 && kind !== -1)) return undefined;
     if (i > 0 && (rows[at - ROW]! - rows[at]! || compareRow(rows, i - 1, idMonth, id)) >= 0) return undefined;
   }
-  return { tag: data[1]!, scannedAt: data[3]!, dirs: { m: [data[5]!, data[6]!, data[7]!, data[8]!], weeks }, rows };
+  return { tag: data[1]!, scannedAt: data[3]!, dirs: { m: [data[5]!, data[6]!, data[7]!, data[8]!], weeks }, rows, log };
 }
-/** STAMPS_LAYOUT, tag, count, scannedAt, week count, and the month directory's stamp. */
-const STAMPS_HEAD = 9;
+
+/** A month's files as a stamps file has them. */
+interface StampsView {
+  tag: number;
+  scannedAt: number;
+  dirs: MonthDirs;
+  rows: FileRows;
+  /** The month's journal position when they were taken: null when there was none, undefined when not known. */
+  log: LogPos | undefined;
+}
+/** STAMPS_LAYOUT, tag, count, scannedAt, week count, the month directory's stamp, and the journal position (inode, offset; -1 for none). */
+const STAMPS_HEAD = 11;
+/** The same without the journal position, in OLD_STAMPS_LAYOUT. */
+const OLD_STAMPS_HEAD = 9;
 
 /**
  * A file of doubles, read straight into an 8-byte-aligned buffer (a trailing part of one is
@@ -1434,7 +1534,7 @@ async function freshIndex(dataDir: string, spec: SummarySpec): Promise<{ cache: 
     // scan's), and the entry takes what changed. The shard is left as it is: whoever next
     // brings it up to date (`list`) finds those changes again.
     if (cached) {
-      const scanned = await cache.scanFromStamps(month, cached.base);
+      const scanned = await cache.scanFromStamps(month, cached.base, cached.log);
       const updated = scanned && entryFromChanges(cache, cached, scanned.files, scanned.changes, interest);
       if (updated) {
         // What the scan saw becomes the stamps the next scan starts from (under a tag of
