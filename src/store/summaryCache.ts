@@ -352,8 +352,8 @@ function callIdOfNumber(idPrefix: string, n: number): string {
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 /** The month a call id (at `from` in `text`) begins with, as a number: 202611. */
 const idMonthNumber = (text: string, from = 0) => twoDigitsAt(text, from) * 10_000 + twoDigitsAt(text, from + 2) * 100 + twoDigitsAt(text, from + 4);
-/** The week directory (as weekNumber) csr-call files a call in, from its id as a number. */
-const weekNumberOfIdNumber = (n: number) => 1 + 7 * Math.min(4, Math.floor(Math.floor(n / RANDOM_PARTS / 86_400) / 7));
+/** The week directory (as weekNumber) csr-call files a call in, from its id as a number (whole divisions: exact). */
+const weekNumberOfIdNumber = (n: number) => 1 + 7 * Math.min(4, Math.floor((n - (n % RANDOM_PARTS)) / RANDOM_PARTS / 86_400 / 7));
 
 /** Row `i` against a file's month and id, as paths compare (within one week: weeks are compared first). */
 const compareRow = (rows: FileRows, i: number, month: number, id: number) => rows[i * ROW + 1]! - month || rows[i * ROW + 2]! - id;
@@ -1092,7 +1092,7 @@ class SummaryCache {
     const files = new Map<string, KnownFile | null>();
     const exactWeeks = new Set<string>();
     for (const record of journal.records) {
-      if (!chain.take(record)) break;
+      if ((!record.o && entryId(record.n) === undefined) || !chain.take(record)) break;
       exactWeeks.add(record.n.slice(0, 5));
       if (record.o) continue; // a lock: no call changed
       files.set(record.n, record.s && record.f ? { n: record.n, s: record.f, good: true } : null);
