@@ -41,6 +41,17 @@ describe('readLines: every line typed or pasted, in order', () => {
     ]);
   });
 
+  it('ends the answer at an empty line typed so fast it comes in one piece with the line before', async () => {
+    // A busy machine reads keys in bursts: "two⏎⏎" can arrive together.
+    const { input, seen, done } = reader({ saveMs: 20 });
+    input.write('two\n\n');
+    await done;
+    expect(seen).toEqual([
+      ['two', false],
+      ['', true],
+    ]);
+  });
+
   it('keeps every line of a paste, an empty line inside it being a paragraph break', async () => {
     const { input, seen, done } = reader();
     // A pasted text comes in one piece: with a prompt per line, all but its first line were lost.

@@ -54,7 +54,6 @@ export function readLines(options: ReadLinesOptions): Promise<void> {
     let pasting = false;
     let working = false;
     let settled = false;
-    let lastLineAt = 0;
 
     const onKeypress = (_text: string | undefined, key: { name?: string } | undefined) => {
       if (key?.name === 'paste-start') pasting = true;
@@ -100,14 +99,14 @@ export function readLines(options: ReadLinesOptions): Promise<void> {
     };
 
     rl.on('line', (line) => {
-      const now = Date.now();
-      // Lines of one chunk of input come within the same millisecond: pasted, not typed.
-      const pasted = pasting || now - lastLineAt < 2;
-      pending.push({ line, pasted });
-      lastLineAt = now;
+      // Lines that come in one piece of input are all here before the first of them is
+      // handled (work waits on each save), so an empty line with more behind it is seen to
+      // be part of a paste there; not here, where a typed Enter that came with the line
+      // before it (a busy machine reads keys in bursts) would look the same.
+      pending.push({ line, pasted: pasting });
       // The next line's marker goes up at once, so pasted lines show under it as they come;
       // an empty line typed gets one only once it is known not to end the answer (see work).
-      if (line.trim() !== '' || pasted) rl.prompt();
+      if (line.trim() !== '' || pasting) rl.prompt();
       void work();
     });
     rl.on('SIGINT', () => finish(promptError('ExitPromptError', 'User force closed the prompt with SIGINT')));
