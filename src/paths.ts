@@ -3,6 +3,11 @@ import { join, resolve } from 'node:path';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Where a data directory keeps its call files (`calls/YYYY/MM/<week>/`). */
+export function callsRoot(dataDir: string): string {
+  return join(dataDir, 'calls');
+}
+
 /**
  * Where calls are kept: `--data-dir`, else `CSR_CALL_HOME`, else the platform's user
  * data directory (XDG on Linux).

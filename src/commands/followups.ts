@@ -1,7 +1,8 @@
 import type { Context } from '../context.js';
 import { forOption, UserError } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
-import { loadOpenFollowUps } from '../store/callSummaries.js';
+import { existsSync } from 'node:fs';
+import { callsRoot } from '../paths.js';
 import { parseFollowUpIdArg } from '../store/ids.js';
 import { failIfStrict, warnDamaged } from './damagedFiles.js';
 import type { BoardItem, FollowUpBoard } from '../followups/followupBoard.js';
@@ -54,7 +55,10 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
     if (dayStart.getTime() !== startOfDayIn(now, timeZone).getTime()) asOf = dayStart;
   }
 
-  const { calls, callsPerCustomer, damaged } = await loadOpenFollowUps(ctx.dataDir);
+  // No calls yet (a new agent's first morning): not even the store's code is loaded.
+  const { calls, callsPerCustomer, damaged } = existsSync(callsRoot(ctx.dataDir))
+    ? await (await import('../store/callSummaries.js')).loadOpenFollowUps(ctx.dataDir)
+    : { calls: [], callsPerCustomer: new Map<string, number>(), damaged: [] };
   warnDamaged(damaged, ctx);
   if (calls.length === 0 && asOf === now) {
     // Nothing open anywhere (a new agent, an empty store): no dates to work out, so none of

@@ -1,3 +1,4 @@
+import { callsRoot } from '../paths.js';
 import { mkdir, chmod, readFile, readdir, stat } from 'node:fs/promises';
 import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -19,9 +20,7 @@ import { isTempFileName } from './writeFileAtomic.js';
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
 
-export function callsRoot(dataDir: string): string {
-  return join(dataDir, 'calls');
-}
+export { callsRoot };
 
 export function callPath(dataDir: string, id: string): string {
   return join(dataDir, callDirOf(id), `${id}.json`);
