@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { PASTE_GAP_MS, readLines } from '../src/prompt/lineReader.js';
+import { oneLinePastes, PASTE_GAP_MS, readLines } from '../src/prompt/lineReader.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -124,5 +124,38 @@ describe('readLines: every line typed or pasted, in order', () => {
     const stopped = reader({ controller });
     controller.abort('SIGTERM');
     await expect(stopped.done).rejects.toMatchObject({ name: 'AbortPromptError' });
+  });
+});
+
+describe('oneLinePastes: a pasted text in a one-line answer', () => {
+  function terminal() {
+    const source = new PassThrough() as PassThrough & { isTTY: boolean; modes: boolean[]; setRawMode: (mode: boolean) => void };
+    source.isTTY = true;
+    source.modes = [];
+    source.setRawMode = (mode: boolean) => source.modes.push(mode);
+    const output = new PassThrough();
+    let shown = '';
+    output.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+    return { source, output, shown: () => shown };
+  }
+
+  it("turns a paste's line breaks into spaces, and leaves typed keys as they are", async () => {
+    const { source, output, shown } = terminal();
+    const pastes = oneLinePastes(source, output);
+    let got = '';
+    pastes.input.on('data', (chunk: Buffer | string) => (got += chunk.toString()));
+    source.write('\u001b[200~12 High St\r\nLondon\u001b[201~');
+    source.write('!\r');
+    await sleep(10);
+    expect(got).toBe('12 High St London!\r');
+    expect(shown()).toBe('\u001b[?2004h'); // asked the terminal to mark pastes
+    // The prompt sets the terminal's mode through the stream it reads.
+    (pastes.input as unknown as { setRawMode: (mode: boolean) => void }).setRawMode(true);
+    expect(source.modes).toEqual([true]);
+    pastes.stop();
+    source.write('typed later\r');
+    await sleep(10);
+    expect(got).toBe('12 High St London!\r'); // no longer read once stopped
+    expect(shown()).toBe('\u001b[?2004h\u001b[?2004l');
   });
 });

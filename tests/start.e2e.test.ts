@@ -138,7 +138,8 @@ describe('csr-call start in a terminal', () => {
       { expect: 'Name of caller' },
       { send: 'Ana Lima\r' },
       { expect: 'Phone of caller' },
-      { send: '555 0100\r' },
+      // Pasted with the terminal's paste marks: its line break becomes a space, not an Enter.
+      { send: '\u001b[200~555\r\n0100\u001b[201~\r' },
       { expect: 'Story notes' },
       // Pasted: two lines in one piece of input (a prompt per line kept only the first).
       { send: 'first line\r? ask about the card\r' },
@@ -167,6 +168,7 @@ describe('csr-call start in a terminal', () => {
     const parsed = parseCallText(readFileSync(files[0]!, 'utf8'));
     expect(parsed.ok && parsed.record.status).toBe('completed');
     if (!parsed.ok) return;
+    expect(parsed.record.customer).toEqual({ name: 'Ana Lima', phone: '555 0100' });
     expect(parsed.record.problem.story).toBe('first line\n? ask about the card');
     expect(parsed.record.queries).toEqual(['ask about the card', 'check the address']);
     expect(parsed.record.outcome).toBe('callback');

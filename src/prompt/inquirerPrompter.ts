@@ -18,7 +18,7 @@ import { choiceObjects, type Coerced } from '../engine/callEngine.js';
 import type { AnswerValue } from '../playbook/types.js';
 import { formatDuration } from '../dates/formatDuration.js';
 import { sanitizeForTerminal } from '../render/terminalText.js';
-import { readLines } from './lineReader.js';
+import { oneLinePastes, readLines } from './lineReader.js';
 
 type Ok = Extract<Coerced, { ok: true }>;
 const SKIP = '\u0000skip';
@@ -150,10 +150,17 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
           return { ok: true, value };
         }
         default: {
-          const typed = await input(
-            { message: question, theme, validate: validator(request), ...(defaultText ? { default: defaultText } : {}) },
-            context,
-          );
+          const terminal = options.input ?? process.stdin;
+          const pastes = (terminal as { isTTY?: boolean }).isTTY ? oneLinePastes(terminal, output) : undefined;
+          let typed: string;
+          try {
+            typed = await input(
+              { message: question, theme, validate: validator(request), ...(defaultText ? { default: defaultText } : {}) },
+              pastes ? { ...context, input: pastes.input } : context,
+            );
+          } finally {
+            pastes?.stop();
+          }
           const result = request.coerce(typed);
           if (!result.ok) throw new Error(`validated answer refused: ${result.message}`);
           if ((step.type === 'date' || step.type === 'datetime') && typeof result.value === 'string') {

@@ -1,6 +1,10 @@
 /**
- * Reads the lines of a long answer (notes, a list) from the terminal with one readline for
- * the whole answer. A prompt per line lost every line of a paste but the first: a pasted
+ * Typed and pasted input for answers. Pasted text arrives in one piece, and a prompt that
+ * takes a line at each Enter dropped the rest of it: `readLines` and `oneLinePastes` keep
+ * every line.
+ *
+ * readLines reads the lines of a long answer (notes, a list) with one readline for the
+ * whole answer. A prompt per line lost every line of a paste but the first: a pasted
  * text arrives at once, and a prompt that has its line closes with the rest unread. Here
  * every line typed or pasted is handed on, in order, even while the one before is being
  * saved.
@@ -11,7 +15,8 @@
  * a line that follows an empty one within PASTE_GAP_MS came with it, which no one types.
  */
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 
 /** Lines closer together than this arrived at once (a paste), not typed. */
 export const PASTE_GAP_MS = 40;
@@ -116,4 +121,52 @@ export function readLines(options: ReadLinesOptions): Promise<void> {
     if (terminal) output.write(BRACKETED_PASTE_ON);
     rl.prompt();
   });
+}
+
+const PASTE_START = '\u001b[200~';
+const PASTE_END = '\u001b[201~';
+
+type TerminalInput = Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+
+/**
+ * The terminal's input for a one-line answer, with the line breaks of a pasted text
+ * turned into spaces: the prompt takes its answer at the first Enter, and a paste of
+ * several lines (an address, a line copied from an email) lost all but its first line.
+ * Only text the terminal marks as pasted (bracketed paste, turned on here) is changed;
+ * typed keys pass as they are. `stop` hands the terminal back as it was.
+ */
+export function oneLinePastes(source: TerminalInput, output: Writable): { input: Readable; stop: () => void } {
+  const through = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (mode: boolean) => PassThrough };
+  // The prompt sets the terminal's mode through the stream it reads.
+  through.isTTY = true;
+  through.setRawMode = (mode: boolean) => {
+    source.setRawMode?.(mode);
+    return through;
+  };
+  const decoder = new StringDecoder('utf8');
+  let pasting = false;
+  const onData = (chunk: Buffer | string) => {
+    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let out = '';
+    // A mark cut in two by the terminal's writes is not seen: that paste is taken as typed.
+    for (let at = text.indexOf(pasting ? PASTE_END : PASTE_START); at >= 0; at = text.indexOf(pasting ? PASTE_END : PASTE_START)) {
+      out += pasting ? text.slice(0, at).replace(/\r\n|[\r\n]/g, ' ') : text.slice(0, at);
+      text = text.slice(at + (pasting ? PASTE_END : PASTE_START).length);
+      pasting = !pasting;
+    }
+    out += pasting ? text.replace(/\r\n|[\r\n]/g, ' ') : text;
+    if (out) through.write(out);
+  };
+  source.on('data', onData);
+  source.resume();
+  output.write(BRACKETED_PASTE_ON);
+  return {
+    input: through,
+    stop: () => {
+      source.off('data', onData);
+      source.pause();
+      output.write(BRACKETED_PASTE_OFF);
+      through.end();
+    },
+  };
 }
