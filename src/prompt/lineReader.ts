@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
-/** Lines closer together than this arrived at once (a paste), not typed. */
+/** A line this soon after an empty one came with it (a paste): no one types that fast. */
 export const PASTE_GAP_MS = 40;
 
 const BRACKETED_PASTE_ON = '\u001b[?2004h';
@@ -104,10 +104,9 @@ export function readLines(options: ReadLinesOptions): Promise<void> {
     };
 
     rl.on('line', (line) => {
-      // Lines that come in one piece of input are all here before the first of them is
-      // handled (work waits on each save), so an empty line with more behind it is seen to
-      // be part of a paste there; not here, where a typed Enter that came with the line
-      // before it (a busy machine reads keys in bursts) would look the same.
+      // Only the terminal's paste marks are trusted here: a busy machine reads typed keys in
+      // bursts too. An empty line with more lines behind it is found to be pasted in work,
+      // by which time every line of the same piece of input is pending.
       pending.push({ line, pasted: pasting });
       // The next line's marker goes up at once, so pasted lines show under it as they come;
       // an empty line typed gets one only once it is known not to end the answer (see work).
@@ -115,7 +114,7 @@ export function readLines(options: ReadLinesOptions): Promise<void> {
       void work();
     });
     rl.on('SIGINT', () => finish(promptError('ExitPromptError', 'User force closed the prompt with SIGINT')));
-    rl.on('close', () => finish(promptError('ExitPromptError', 'User force closed the prompt with 0 null')));
+    rl.on('close', () => finish(promptError('ExitPromptError', 'The input was closed')));
     input.on('keypress', onKeypress);
     signal.addEventListener('abort', onAbort, { once: true });
     if (terminal) output.write(BRACKETED_PASTE_ON);
