@@ -2,7 +2,7 @@
  * zod, as every schema of the program uses it (`import * as z from '../zod.js'`): its
  * tree-shakeable build (`zod/mini`: functions, not methods, so `z.optional(z.string())`).
  * Nearly every command checks a call file or a playbook before its first output; this
- * build puts ~30 KB of zod on that path where the full one put ~140 KB to compile.
+ * build puts ~50 KB of zod on that path where the full one put ~140 KB to compile.
  * Messages are zod's English ones, as the full build gives them.
  *
  * zod compiles a checking function for each object schema on its first parse

@@ -1,8 +1,9 @@
 /**
- * The interactive prompter: each playbook step becomes an @inquirer/prompts question.
- * Typed text is kept when an answer is refused, long answers are saved line by line,
- * and every prompt listens to one AbortSignal so Ctrl-C, a closed window or SIGTERM
- * end the prompt cleanly (the call so far is already saved).
+ * The interactive prompter: each playbook step becomes an @inquirer/prompts question,
+ * except notes and lists, read line by line through lineReader (every line saved as it
+ * comes, every line of a paste kept). Typed text is kept when an answer is refused, and
+ * every prompt listens to one AbortSignal so Ctrl-C, a closed window or SIGTERM end the
+ * prompt cleanly (the call so far is already saved).
  */
 // The four prompt packages @inquirer/prompts is made of that a call uses, imported one by
 // one: the whole set also loads the editor prompt's encoding libraries, ~50 ms before the
@@ -82,7 +83,8 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
           write(color.red(`  > ${result.message}`));
           return 'more';
         }
-        // An empty line inside a pasted text: a paragraph break in notes, nothing in a list.
+        // An empty line inside a pasted text: a paragraph break in notes (none before the
+        // first line), nothing in a list.
         if (line.trim() === '' && (isList || lines.length === 0)) return 'more';
         lines.push(line);
         await request.saveDraft(lines);

@@ -1,7 +1,7 @@
-import { callsRoot } from '../paths.js';
 import { mkdir, chmod, readFile, readdir, stat } from 'node:fs/promises';
 import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
+import { callsRoot } from '../paths.js';
 import { callDirOf, WEEK_FOLDERS, weekFolderOfDay } from './ids.js';
 import { isTempFileName } from './writeFileAtomic.js';
 
@@ -19,8 +19,6 @@ import { isTempFileName } from './writeFileAtomic.js';
  */
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
-
-export { callsRoot };
 
 export function callPath(dataDir: string, id: string): string {
   return join(dataDir, callDirOf(id), `${id}.json`);

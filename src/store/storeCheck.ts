@@ -1,7 +1,8 @@
 import { chmod, lstat, readdir, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
-import { callsRoot, DIR_MODE, FILE_MODE } from './callFiles.js';
+import { DIR_MODE, FILE_MODE } from './callFiles.js';
+import { callsRoot } from '../paths.js';
 import { parseCallText } from './callStore.js';
 import { callDirOf } from './ids.js';
 import { isTempFileName } from './writeFileAtomic.js';

@@ -619,8 +619,8 @@ export function journalLockChange<T>(dataDir: string, callId: string, name: stri
  * that starts from a known view and matches at every step accounts for every change made.
  */
 class DirsChain {
-  private month: Stamp | null;
-  readonly weeks: Map<string, Stamp | null>;
+  private month: Stamp;
+  private readonly weeks: Map<string, Stamp>;
   constructor(from: MonthDirs) {
     this.month = from.m;
     this.weeks = new Map(from.weeks);
@@ -640,8 +640,7 @@ class DirsChain {
   }
   /** The stamps reached, as a view of the month's directories. */
   dirs(): MonthDirs {
-    const weeks = [...this.weeks].filter((entry): entry is [string, Stamp] => entry[1] !== null).sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    return { m: this.month!, weeks };
+    return { m: this.month, weeks: [...this.weeks].sort((a, b) => (a[0] < b[0] ? -1 : 1)) };
   }
 }
 
@@ -1159,8 +1158,8 @@ class SummaryCache {
 /**
  * `YYYY-MM.stamps`, written with each shard: its directories and files as numbers
  * (Float64Array). Head: STAMPS_LAYOUT, the shard's tag, the file count, scannedAt, the
- * week count, the month directory's stamp, the journal position; per week directory its number (weekNumber) and
- * stamp; then the files' rows (FileRows). Undefined when missing, cut short, of another
+ * week count, the month directory's stamp, the journal position; per week directory its
+ * number (weekNumber) and stamp; then the files' rows (FileRows). Undefined when missing, cut short, of another
  * layout, or not in the order the scan walks them.
  */
 function readStampsFile(path: string, month: string): StampsView | undefined {
