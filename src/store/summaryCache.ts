@@ -7,6 +7,7 @@ import { callIdOfFileName, callPath, ensurePrivateDir, listMonthDirsSync, listWe
 import { WEEK_FOLDERS, weekFolderOfDay } from './ids.js';
 import { isTempFileName, writeFileAtomic } from './writeFileAtomic.js';
 import { cacheReadAFile } from './rebuildNotice.js';
+import { statNamesIn } from './statNamesIn.js';
 
 /**
  * A cache of call summaries, so the lists never read 100,000 call files. The call files
@@ -1023,8 +1024,11 @@ class SummaryCache {
         continue;
       }
       const weekPath = `${month.path}${sep}${week}`;
-      for (const name of readdirOrEmpty(weekPath).sort()) {
-        if (callIdOfFileName(name) === undefined) continue;
+      const names = readdirOrEmpty(weekPath).filter((name) => callIdOfFileName(name) !== undefined).sort();
+      // A week the cache knew: its files are compared by their stats, taken in one go.
+      const stats = end > next ? statNamesIn(weekPath, names) : undefined;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
         const idMonth = idMonthNumber(name);
         const id = callIdNumber(name);
         while (next < end && compareRow(old, next, idMonth, id) < 0) gone(next++);
@@ -1032,7 +1036,7 @@ class SummaryCache {
         // Not join(): it normalises the path, a cost paid for every file of the week.
         const path = `${weekPath}${sep}${name}`;
         if (before >= 0 && old[before * ROW + 7] !== -1) {
-          const st = statSync(path, MISSING_IS_UNDEFINED);
+          const st = stats![i];
           if (!st) {
             changes.push({ n: `${week}/${name}` }); // removed meanwhile
             continue;
@@ -1243,9 +1247,6 @@ function readFloat64File(path: string, reuse?: Float64Array): Float64Array {
     closeSync(fd);
   }
 }
-
-/** statSync's options for a file that may have gone: one object, not one per call. */
-const MISSING_IS_UNDEFINED = { throwIfNoEntry: false } as const;
 
 function readdirOrEmpty(dir: string): string[] {
   try {
