@@ -1,7 +1,7 @@
 import { open, readFile, unlink, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { OperationError } from '../errors.js';
+import { randomToken } from './ids.js';
 
 /** What a lock file holds: who took it, where, and a token that tells two takings apart. */
 export interface LockInfo {
@@ -36,7 +36,7 @@ export async function withFileLock<T>(
   } = {},
 ): Promise<T> {
   const started = Date.now();
-  const token = randomBytes(8).toString('hex');
+  const token = randomToken();
   let delay = 2;
   for (;;) {
     try {

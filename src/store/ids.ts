@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 
-// node:crypto takes a few milliseconds to load, and this module is on the start-up path
-// of the read-only commands (`followups`, `list`): only writers load it, on first use.
+// node:crypto takes a few milliseconds to load, and this module (like the locks', which
+// share a chunk with the call-file reader) is on the start-up path of the read-only
+// commands (`followups`, `list`): only writers load it, on first use.
 const requireBuiltin = createRequire(import.meta.url);
 let randomBytes: typeof import('node:crypto').randomBytes | undefined;
 
@@ -14,13 +15,22 @@ export const CALL_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-z]{6}$/;
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
+function random(length: number): Buffer {
+  randomBytes ??= (requireBuiltin('node:crypto') as typeof import('node:crypto')).randomBytes;
+  return randomBytes(length);
+}
+
 /** Six random base-36 characters (~31 bits): enough that agents sharing a directory never collide. */
 export function randomPart(length = 6): string {
-  randomBytes ??= (requireBuiltin('node:crypto') as typeof import('node:crypto')).randomBytes;
-  const bytes = randomBytes(length);
+  const bytes = random(length);
   let out = '';
   for (const byte of bytes) out += ALPHABET[byte % 36];
   return out;
+}
+
+/** 16 hex characters (64 bits) that tell one taking of a lock from another. */
+export function randomToken(): string {
+  return random(8).toString('hex');
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

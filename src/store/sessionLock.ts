@@ -1,10 +1,9 @@
 import { closeSync, linkSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { dirname, basename, join } from 'node:path';
+import { dirname, basename } from 'node:path';
 import { callPath, ensurePrivateDir } from './callFiles.js';
 import { breakLock, processAlive, readLock, releaseLock, type LockSnapshot } from './fileLock.js';
-import { randomPart } from './ids.js';
-import { TEMP_SUFFIX } from './writeFileAtomic.js';
+import { randomToken } from './ids.js';
+import { tempPathFor } from './writeFileAtomic.js';
 import { journalLockChange } from './summaryCache.js';
 
 /**
@@ -73,7 +72,7 @@ export async function acquireSessionLock(
       pid: owner.pid,
       agent: owner.agent,
       since: (options.now?.() ?? new Date()).toISOString(),
-      token: randomBytes(8).toString('hex'),
+      token: randomToken(),
     };
     const lockName = basename(path);
     // The week's directory is made inside the journalled change: a new one changes the month directory.
@@ -137,7 +136,7 @@ function holderOf(snapshot: LockSnapshot | undefined): SessionLockHolder | undef
  * is broken once a minute old.
  */
 async function createWithContent(path: string, content: string): Promise<boolean> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomPart(8)}${TEMP_SUFFIX}`);
+  const temp = tempPathFor(path);
   const fd = openSync(temp, 'wx', 0o600);
   try {
     writeFileSync(fd, content);

@@ -395,6 +395,17 @@ function rowIndex(rows: FileRows, n: string): { at: number; found: boolean } {
   return { at: lo, found: lo < count && rows[lo * ROW] === week && compareRow(rows, lo, month, id) === 0 };
 }
 const hasRow = (rows: FileRows, n: string) => rowIndex(rows, n).found;
+/**
+ * Whether `rows` hold the call `id` somewhere csr-call would not file it (put there by
+ * hand: another week's directory, or this month's folder for a call of another month).
+ * Asked only of the few paths an index entry names that are not where their id says.
+ */
+function filedElsewhere(rows: FileRows, id: string, ownMonth: number): boolean {
+  const ownWeek = weekOfId(id);
+  const ownPlace = idMonthNumber(id) === ownMonth;
+  for (const week of WEEK_FOLDERS) if ((week !== ownWeek || !ownPlace) && hasRow(rows, `${week}/${id}.json`)) return true;
+  return false;
+}
 
 /** `rows` with some files' rows set (a KnownFile) or taken out (null), by path. */
 function patchRows(rows: FileRows, files: Map<string, KnownFile | null>): FileRows {
@@ -436,7 +447,9 @@ class RowWriter {
   /** Copies rows `start` to `end` (excluded) of `source`. */
   copy(source: FileRows, start: number, end: number): void {
     this.room(end - start);
-    this.rows.set(source.subarray(start * ROW, end * ROW), this.count * ROW);
+    // A scan copies an unchanged file's row one at a time: no subarray object for each.
+    if (end - start === 1) for (let k = 0, to = this.count * ROW, at = start * ROW; k < ROW; k++) this.rows[to + k] = source[at + k]!;
+    else this.rows.set(source.subarray(start * ROW, end * ROW), this.count * ROW);
     for (let i = start; i < end; i++) this.from[this.count++] = i;
   }
   add(file: KnownFile): void {
@@ -1033,8 +1046,6 @@ class SummaryCache {
         const id = callIdNumber(name);
         while (next < end && compareRow(old, next, idMonth, id) < 0) gone(next++);
         const before = next < end && compareRow(old, next, idMonth, id) === 0 ? next++ : -1;
-        // Not join(): it normalises the path, a cost paid for every file of the week.
-        const path = `${weekPath}${sep}${name}`;
         if (before >= 0 && old[before * ROW + 7] !== -1) {
           const st = stats![i];
           if (!st) {
@@ -1050,7 +1061,7 @@ class SummaryCache {
           }
         }
         const n = `${week}/${name}`;
-        const entry = await this.readEntry(n, path);
+        const entry = await this.readEntry(n, `${weekPath}${sep}${name}`);
         if (entry) {
           out.add(entry);
           read.push(entry);
@@ -1404,14 +1415,9 @@ function entryFromChanges(cache: SummaryCache, entry: IndexMonth, files: MonthRo
   const { rows } = files;
   const count = rows.length / ROW;
   const ownMonth = Number(idPrefixOf(files.month));
-  // Calls filed in another directory than their id's (put there by hand): found by id.
-  const elsewhere = new Set<string>();
+  // A tight loop: it runs before the code is optimised, over every file of the month.
   let calls = 0;
-  for (let i = 0; i < count; i++) {
-    const at = i * ROW;
-    if (rows[at + 7] === 1) calls += 1;
-    if (rows[at + 1] !== ownMonth || rows[at] !== weekNumberOfIdNumber(rows[at + 2]!)) elsewhere.add(entryId(rowPath(rows, i))!);
-  }
+  for (let at = 7; at < rows.length; at += ROW) if (rows[at] === 1) calls += 1;
   const named = new Set<string>();
   for (const call of entry.open) named.add(entryPathOf(call.id));
   for (const call of entry.unfinished) named.add(entryPathOf(call.id));
@@ -1420,7 +1426,7 @@ function entryFromChanges(cache: SummaryCache, entry: IndexMonth, files: MonthRo
   const idPrefix = idPrefixOf(files.month);
   for (const ids of Object.values(interest)) for (const id of ids) if (id.startsWith(idPrefix)) named.add(entryPathOf(id));
   const gone: EntryChange[] = [];
-  for (const n of named) if (!hasRow(rows, n) && !elsewhere.has(entryId(n)!)) gone.push({ n });
+  for (const n of named) if (!hasRow(rows, n) && !filedElsewhere(rows, entryId(n)!, ownMonth)) gone.push({ n });
   const updated = applyChanges(cache, entry, [...changes, ...gone], interest);
   if (Object.keys(updated.journalled).length > MAX_JOURNALLED) return undefined;
   if (calls + updated.damaged.length !== count) return undefined; // cannot be: rebuild rather than trust it

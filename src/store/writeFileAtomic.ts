@@ -4,7 +4,6 @@ import type { Writable } from 'node:stream';
 import { openSync, writeSync, fsync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, basename, join } from 'node:path';
-import { randomPart } from './ids.js';
 
 /** Temporary files are named `.<target>.<random>.tmp`: never matched as a call (`*.json`). */
 export const TEMP_SUFFIX = '.tmp';
@@ -12,8 +11,18 @@ export function isTempFileName(name: string): boolean {
   return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
 }
 
-function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${randomPart(8)}${TEMP_SUFFIX}`);
+const TEMP_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * `.<target>.<8 random characters>.tmp` beside the target. The name needs to be unique,
+ * not secret: it is created exclusively ('wx') in a private folder. So Math.random (V8
+ * seeds it afresh in every process) rather than node:crypto, which takes ~4 ms to load,
+ * a cost `followups` would pay just to save its cache.
+ */
+export function tempPathFor(target: string): string {
+  let random = '';
+  for (let i = 0; i < 8; i++) random += TEMP_ALPHABET[Math.floor(Math.random() * 36)];
+  return join(dirname(target), `.${basename(target)}.${random}${TEMP_SUFFIX}`);
 }
 
 /**
