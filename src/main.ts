@@ -87,6 +87,15 @@ function handleError(error: unknown): number {
   return 70;
 }
 
+// A reader that stops early (`csr-call list | head`) closes the pipe: the rest of the
+// output is not wanted, which is no error, and certainly no stack trace. Any other failure
+// to write the output is said in one line.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0));
+  process.stderr.write(`csr-call: cannot write the output: ${error.code ?? error.message}\n`);
+  process.exit(1);
+});
+
 const exitCode = await main(process.argv);
 process.exitCode = exitCode;
 // Nothing is left to do once the output is written (no command leaves work running in the

@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { serializeCall } from '../src/store/callStore.js';
+import { callPath } from '../src/store/callFiles.js';
+import { makeCall } from './fixtures/makeCall.js';
+import { BIN, tempDir, writeFileMakingDir } from './helpers.js';
+
+/**
+ * `csr-call show ID | head`: the reader takes what it wants and closes the pipe while the
+ * program is still writing. That must end quietly, as it does for any Unix tool.
+ */
+function runReadingOneChunk(args: string[], env: Record<string, string>): Promise<{ status: number | null; stderr: string; got: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', TZ: 'UTC', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let got = 0;
+    const err: Buffer[] = [];
+    child.stdout.once('data', (chunk: Buffer) => {
+      got = chunk.length;
+      child.stdout.destroy(); // as `head -1` does once it has its line
+    });
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr: Buffer.concat(err).toString('utf8'), got }));
+  });
+}
+
+describe('output to a pipe the reader closes early', () => {
+  it('show of a long call (more than a pipe holds): exits 0 without a word on stderr', async () => {
+    const dataDir = tempDir();
+    // 3,000 notes: ~350 KB of output, well past a pipe's 64 KB, so the program is still
+    // writing when the reader goes.
+    const record = makeCall({
+      notes: Array.from({ length: 3000 }, (_, i) => ({ at: '2026-11-20T10:00:00.000Z', by: 'amira', text: `Note ${i}: the customer rang back about the refund and we went through it again` })),
+    });
+    writeFileMakingDir(callPath(dataDir, record.id), serializeCall(record));
+    const result = await runReadingOneChunk(['show', record.id], { CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: 'amira' });
+    expect(result.got).toBeGreaterThan(0);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
