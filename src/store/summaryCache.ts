@@ -162,6 +162,22 @@ function makeEntry(n: string, s: Stamp | undefined, body: EntryBody): ShardEntry
 class DamagedCacheError extends Error {}
 
 /**
+ * The text of an entry's body: the value after `"summary":` or `"problem":` in its line
+ * (both keys are as long). The path and stamp in front were read with the line; parsing
+ * them again would only make garbage (a list parses thousands of lines).
+ */
+const BODY_KEY_LENGTH = ',"summary":'.length;
+function bodyText(entry: ShardEntry): string {
+  const at = entry.line.indexOf(entry.good ? ',"summary":' : ',"problem":');
+  if (at < 0 || !entry.line.endsWith('}')) throw new DamagedCacheError();
+  return entry.line.slice(at + BODY_KEY_LENGTH, -1);
+}
+function bodyFrom(entry: ShardEntry, value: unknown): EntryBody {
+  if (entry.good ? !isSummary(value) : typeof value !== 'string') throw new DamagedCacheError();
+  return entry.good ? { summary: value as CallSummary } : { problem: value as string };
+}
+
+/**
  * `bodyOf` for many entries in one JSON.parse: a few thousand small parses of pieces of
  * the shard's text cost twice what one parse of them joined does.
  */
@@ -170,28 +186,26 @@ function parseBodies(entries: ShardEntry[]): void {
   if (unparsed.length === 0) return;
   let data: unknown;
   try {
-    data = JSON.parse(`[${unparsed.map((entry) => entry.line).join(',')}]`);
+    data = JSON.parse(`[${unparsed.map(bodyText).join(',')}]`);
   } catch {
     throw new DamagedCacheError();
   }
   if (!Array.isArray(data) || data.length !== unparsed.length) throw new DamagedCacheError();
-  data.forEach((item: unknown, i) => {
+  data.forEach((value: unknown, i) => {
     const entry = unparsed[i]!;
-    if (!isObject(item) || item.n !== entry.n || (entry.good ? !isSummary(item.summary) : typeof item.problem !== 'string')) throw new DamagedCacheError();
-    entry.body = entry.good ? { summary: item.summary as CallSummary } : { problem: item.problem as string };
+    entry.body = bodyFrom(entry, value);
   });
 }
 
 function bodyOf(entry: ShardEntry): EntryBody {
   if (entry.body) return entry.body;
-  let data: unknown;
+  let value: unknown;
   try {
-    data = JSON.parse(entry.line);
+    value = JSON.parse(bodyText(entry));
   } catch {
     throw new DamagedCacheError();
   }
-  if (!isObject(data) || data.n !== entry.n || (entry.good ? !isSummary(data.summary) : typeof data.problem !== 'string')) throw new DamagedCacheError();
-  return (entry.body = entry.good ? { summary: data.summary as CallSummary } : { problem: data.problem as string });
+  return (entry.body = bodyFrom(entry, value));
 }
 const summaryOf = (entry: ShardEntry): CallSummary | undefined => bodyOf(entry).summary;
 const newTag = () => Math.floor(Math.random() * 2 ** 32);
