@@ -234,6 +234,20 @@ describe('runCall', () => {
     next = applyAnswer(playbook, next, ref(3, 3), { ok: true, value: '2026-11-25T12:00:00.000Z' }, meta);
     expect(next.followups).toHaveLength(1);
     expect(next.followups[0]).toMatchObject({ text: 'Check this promise was kept: Send a new router', due: '2026-11-25T12:00:00.000Z' });
+    expect(next.followups[0]!.allDay).toBeUndefined();
+  });
+
+  it('a promise for a day ("by Friday", stored as its midnight) gets a check for that day, not for 00:00', async () => {
+    const record = blankRecord();
+    const ref = (stage: number, step: number): StepRef => {
+      const s = playbook.stages[stage]!;
+      return { stageIndex: stage, stage: s, step: s.steps[step]!, fullId: `${s.id}.${s.steps[step]!.id}` };
+    };
+    const meta = { at: now, by: 'sam', timeZone: 'Europe/Paris' };
+    let next = applyAnswer(playbook, record, ref(3, 2), { ok: true, value: 'Send a new router' }, meta);
+    // Friday 27 November, midnight in Paris.
+    next = applyAnswer(playbook, next, ref(3, 3), { ok: true, value: '2026-11-26T23:00:00.000Z' }, meta);
+    expect(next.followups[0]).toMatchObject({ due: '2026-11-26T23:00:00.000Z', allDay: true });
   });
 
   it('continues where a saved call stopped (resume)', async () => {

@@ -66,6 +66,16 @@ describe('csr-call start --answers', () => {
     expect(result.stdout).toContain(files[0]!);
   });
 
+  it('a promise made for a day reads as that day in the summary, and its check is for the day', () => {
+    const home = tempDir();
+    const result = runCli(['start', '--answers', writeAnswers({ ...fullCall, 'promise.due': 'fri 4 jan 2030' })], { env: { CSR_CALL_HOME: home, TZ: 'UTC' } });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/Refund within 5 days — by Fri 4 Jan 2030\n/);
+    const parsed = parseCallText(readFileSync(callFiles(home)[0]!, 'utf8'));
+    expect(parsed.ok && parsed.record.promises[0]!.due).toBe('2030-01-04T00:00:00.000Z');
+    expect(parsed.ok && parsed.record.followups.find((f) => f.promiseId)).toMatchObject({ due: '2030-01-04T00:00:00.000Z', allDay: true });
+  });
+
   it.each([
     ['a missing required answer', { ...fullCall, 'readback.paraphrase': undefined }, /missing required answer "readback\.paraphrase".*expected text/],
     ['a value not among the choices', { ...fullCall, 'outcome.code': 'fixed' }, /"outcome\.code".*"fixed" is not a choice; expected one of: resolved, escalated/],
@@ -207,7 +217,9 @@ describe('csr-call start in a terminal', () => {
     if (code !== 129) expect(first.transcript).toMatch(/csr-call resume [0-9a-z]{6}/);
 
     const second = runInPty(['resume'], [
+      // The count is of the answers the recap below it shows.
       { expect: 'Resuming call' },
+      { expect: '2 answers so far:' },
       { expect: 'Story notes' },
       { expect: 'line one' },
       { send: 'line two\r' },

@@ -199,7 +199,7 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const now = ctx.now();
   if (opts.until === undefined || opts.until.trim() === '') throw new UserError('--until needs a date, like tomorrow, +2d, fri 10:00 or 2026-12-01');
-  const [{ parseWhen }, { formatDateTime, formatDue }, { startOfDayIn }, { startOfDayAfter }] = await Promise.all([
+  const [{ parseWhen }, { formatDateTime, formatDue }, { isStartOfDayIn }, { startOfDayAfter }] = await Promise.all([
     import('../dates/parseWhen.js'),
     import('../dates/formatDue.js'),
     import('../dates/zone.js'),
@@ -242,7 +242,7 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
     const promise = result!.promise;
     const promisedAt = new Date(promise.due!);
     // A promise for a day ("by Friday") is stored as that day's midnight: show it as a day.
-    const forADay = startOfDayIn(promisedAt, promise.timeZone ?? ctx.timeZone).getTime() === promisedAt.getTime();
+    const forADay = isStartOfDayIn(promisedAt, promise.timeZone ?? ctx.timeZone);
     const promised = formatDue(promisedAt, {
       now,
       timeZone: ctx.timeZone,

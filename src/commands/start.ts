@@ -23,6 +23,7 @@ import { renderCallSummary } from '../render/callSummary.js';
 import { formatDateTime, formatDue, describeLateness } from '../dates/formatDue.js';
 import { oneLine } from '../render/terminalText.js';
 import { formatAgo } from '../dates/formatDuration.js';
+import { isStartOfDayIn } from '../dates/zone.js';
 import { acquireSessionLock } from '../store/sessionLock.js';
 import { hostname } from 'node:os';
 
@@ -290,9 +291,14 @@ async function runInteractiveLocked(
       write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''} (latest started ${formatAgo(new Date(last.startedAt), ctx.now())}${last.customer.name ? `, ${oneLine(last.customer.name)}` : ''}): csr-call resume ${shortId(last.id)}`));
     }
   } else {
-    write(color.bold(`Resuming call ${shortId(latest.id)}`) + color.dim(` — ${latest.answers.length} answer${latest.answers.length === 1 ? '' : 's'} so far:`));
-    // A short recap so the agent picks up the thread without scrolling back.
-    for (const answer of latest.answers.filter((a) => a.value !== null).slice(-8)) {
+    // A short recap so the agent picks up the thread without scrolling back. The count says
+    // what the recap shows: given answers (skipped steps counted apart), the last eight.
+    const given = latest.answers.filter((a) => a.value !== null);
+    const recap = given.slice(-8);
+    const skipped = latest.answers.length - given.length;
+    const counts = `${given.length} answer${given.length === 1 ? '' : 's'}${skipped ? ` (${skipped} skipped)` : ''} so far${recap.length < given.length ? `, the last ${recap.length}` : ''}`;
+    write(color.bold(`Resuming call ${shortId(latest.id)}`) + color.dim(` — ${counts}${recap.length ? ':' : ''}`));
+    for (const answer of recap) {
       const value = Array.isArray(answer.value) ? answer.value.join('; ') : typeof answer.value === 'boolean' ? (answer.value ? 'yes' : 'no') : String(answer.value);
       write(color.dim(`  ${oneLine(answer.question, 40)}: `) + oneLine(answer.raw ?? value, 60));
     }
@@ -349,8 +355,9 @@ async function runInteractiveLocked(
 
 function describeDateAnswer(ctx: Context, ok: Extract<Coerced, { ok: true }>): string {
   const value = String(ok.value);
-  const allDay = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const at = instantOf(value, ok.timeZone ?? ctx.timeZone, ctx.now());
+  // A day with no time ("by friday") is that day's midnight: shown as the day, not 00:00.
+  const allDay = /^\d{4}-\d{2}-\d{2}$/.test(value) || isStartOfDayIn(at, ok.timeZone ?? ctx.timeZone);
   return formatDue(at, { now: ctx.now(), timeZone: ctx.timeZone, ...(allDay ? { allDay } : {}), ...(ok.timeZone ? { customerTimeZone: ok.timeZone } : {}) });
 }
 

@@ -205,6 +205,15 @@ export function startOfDayIn(date: Date, timeZone: string): Date {
 }
 
 /**
+ * Whether `date` is the very start of its day in `timeZone`. A promise or date answer
+ * given as a day ("by Friday") is stored as that day's midnight: this is how it is told
+ * apart from one given with a time, to be shown as a day.
+ */
+export function isStartOfDayIn(date: Date, timeZone: string): boolean {
+  return startOfDayIn(date, timeZone).getTime() === date.getTime();
+}
+
+/**
  * The last millisecond of the day `date` falls on in `timeZone`: one before the next day
  * starts, so a day of 23 or 25 hours is covered whole. Ranges built with it are inclusive.
  */

@@ -6,7 +6,7 @@
 import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Stage, Step } from '../playbook/types.js';
 import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowUp } from '../store/callRecord.js';
 import { parseWhen } from '../dates/parseWhen.js';
-import { calendarDayIn } from '../dates/zone.js';
+import { calendarDayIn, isStartOfDayIn } from '../dates/zone.js';
 
 /** A call as it stands before its first answer: in progress, nothing derived yet. */
 export function newCallRecord(start: { id: string; agent: string; startedAt: Date; playbook: CallRecord['playbook'] }): CallRecord {
@@ -443,6 +443,8 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
     if (!promise.due || followDrafts.some((f) => f.promiseId === promise.id)) continue;
     const draft: Draft = { text: `Check this promise was kept: ${promise.text}`, due: promise.due, promiseId: promise.id, at: promise.madeAt };
     if (promise.timeZone) draft.timeZone = promise.timeZone;
+    // A promise for a day is stored as that day's midnight: its check is for that day too.
+    if (isStartOfDayIn(new Date(promise.due), promise.timeZone ?? meta.timeZone)) draft.allDay = true;
     followDrafts.push(draft);
   }
 

@@ -1,4 +1,4 @@
-import { endOfDayIn, shiftInZone, startOfDayIn } from '../dates/zone.js';
+import { endOfDayIn, isStartOfDayIn, shiftInZone, startOfDayIn } from '../dates/zone.js';
 import type { CallPromise, CallRecord, FollowUp, HistoryEntry } from '../store/callRecord.js';
 import { UserError } from '../errors.js';
 import { shortId } from '../store/ids.js';
@@ -146,7 +146,7 @@ export function promiseDeadline(promise: CallPromise, agentTimeZone: string): Da
   if (!promise.due) return undefined;
   const due = new Date(promise.due);
   const zone = promise.timeZone ?? agentTimeZone;
-  if (startOfDayIn(due, zone).getTime() !== due.getTime()) return due;
+  if (!isStartOfDayIn(due, zone)) return due;
   return endOfDayIn(due, zone);
 }
 

@@ -4,6 +4,7 @@ import { shortId } from '../store/ids.js';
 import { OUTCOMES } from '../playbook/types.js';
 import { formatDateTime, formatDay } from '../dates/formatDue.js';
 import { formatDuration } from '../dates/formatDuration.js';
+import { isStartOfDayIn } from '../dates/zone.js';
 import { sanitizeForTerminal, oneLine } from './terminalText.js';
 
 export interface SummaryOptions {
@@ -71,7 +72,9 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
   if (record.promises.length) {
     lines.push(color.bold('Promises:'));
     for (const promise of record.promises) {
-      const due = promise.due ? ` — by ${absoluteDue(new Date(promise.due), timeZone, false, promise.timeZone)}` : '';
+      // A promise for a day ("by Friday") is stored as that day's midnight: shown as the day.
+      const at = promise.due ? new Date(promise.due) : undefined;
+      const due = at ? ` — by ${absoluteDue(at, timeZone, isStartOfDayIn(at, promise.timeZone ?? timeZone), promise.timeZone)}` : '';
       lines.push(`  - ${oneLine(promise.text)}${due}`);
     }
   }
