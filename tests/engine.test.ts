@@ -223,12 +223,14 @@ describe('runCall', () => {
     expect(answersOf(finished)['close.promised']).toBe(true);
   });
 
+  /** Step `step` of stage `stage` of the test playbook, as the engine addresses it. */
+  const ref = (stage: number, step: number): StepRef => {
+    const s = playbook.stages[stage]!;
+    return { stageIndex: stage, stage: s, step: s.steps[step]!, fullId: `${s.id}.${s.steps[step]!.id}` };
+  };
+
   it('a promise with a date and no follow-up still gets one', async () => {
     const record = blankRecord();
-    const ref = (stage: number, step: number): StepRef => {
-      const s = playbook.stages[stage]!;
-      return { stageIndex: stage, stage: s, step: s.steps[step]!, fullId: `${s.id}.${s.steps[step]!.id}` };
-    };
     const meta = { at: now, by: 'sam', timeZone: 'UTC' };
     let next = applyAnswer(playbook, record, ref(3, 2), { ok: true, value: 'Send a new router' }, meta);
     next = applyAnswer(playbook, next, ref(3, 3), { ok: true, value: '2026-11-25T12:00:00.000Z' }, meta);
@@ -239,10 +241,6 @@ describe('runCall', () => {
 
   it('a promise for a day ("by Friday", stored as its midnight) gets a check for that day, not for 00:00', async () => {
     const record = blankRecord();
-    const ref = (stage: number, step: number): StepRef => {
-      const s = playbook.stages[stage]!;
-      return { stageIndex: stage, stage: s, step: s.steps[step]!, fullId: `${s.id}.${s.steps[step]!.id}` };
-    };
     const meta = { at: now, by: 'sam', timeZone: 'Europe/Paris' };
     let next = applyAnswer(playbook, record, ref(3, 2), { ok: true, value: 'Send a new router' }, meta);
     // Friday 27 November, midnight in Paris.
