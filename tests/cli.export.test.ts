@@ -82,6 +82,14 @@ beforeAll(async () => {
 const parseCsv = (text: string) => parse(text, { bom: true, relax_column_count: false, record_delimiter: '\r\n' }) as string[][];
 
 describe('export through the real CLI', () => {
+  it('--out with a relative path writes beside where the command ran, nothing left over', async () => {
+    const cwd = tempDir();
+    const result = await runCliAsync(['export', '--out', 'report.csv'], env, cwd);
+    expect(result.status, result.stderr).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['report.csv']);
+    expect(parseCsv(readFileSync(join(cwd, 'report.csv'), 'utf8')).length).toBeGreaterThan(1);
+  });
+
   it('CSV to stdout, --out (0600, atomic), --followups and NDJSON read back whole', async () => {
     const out = join(dir, 'calls.csv');
     writeFileSync(out, 'an older export\n', { mode: 0o644 });

@@ -13,7 +13,8 @@ let randomBytes: typeof import('node:crypto').randomBytes | undefined;
  */
 export const CALL_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-z]{6}$/;
 
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+/** The characters of ids' and temporary names' random parts: lower-case base 36. */
+export const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 function random(length: number): Buffer {
   randomBytes ??= (requireBuiltin('node:crypto') as typeof import('node:crypto')).randomBytes;
@@ -24,7 +25,7 @@ function random(length: number): Buffer {
 export function randomPart(length = 6): string {
   const bytes = random(length);
   let out = '';
-  for (const byte of bytes) out += ALPHABET[byte % 36];
+  for (const byte of bytes) out += BASE36[byte % 36];
   return out;
 }
 

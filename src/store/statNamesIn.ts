@@ -8,8 +8,11 @@ const MISSING_IS_UNDEFINED = { throwIfNoEntry: false } as const;
  * that is not there). The kernel walks every part of a path on each stat; from inside the
  * folder only the name is left to look up, which makes a changed week's ~650 stats take
  * about a third less time. The working directory is put back before this returns, and
- * nothing else runs in between (it is all synchronous); where it cannot be changed (a
- * worker thread, a working directory that was deleted) the full paths are used.
+ * no JavaScript runs in between (it is all synchronous); a file operation already in
+ * flight on the thread pool is not affected because every path the program works with is
+ * absolute (the data directory, and `--out`, `--answers` and playbook paths are resolved
+ * when given). Where the directory cannot be changed (a worker thread, a working
+ * directory that was deleted) the full paths are used.
  */
 export function statNamesIn(dir: string, names: readonly string[]): (Stats | undefined)[] {
   const stats = new Array<Stats | undefined>(names.length);

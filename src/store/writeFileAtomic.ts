@@ -3,15 +3,14 @@ import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { openSync, writeSync, fsync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { dirname, basename, join } from 'node:path';
+import { dirname, basename, join, resolve } from 'node:path';
+import { BASE36 } from './ids.js';
 
 /** Temporary files are named `.<target>.<random>.tmp`: never matched as a call (`*.json`). */
 export const TEMP_SUFFIX = '.tmp';
 export function isTempFileName(name: string): boolean {
   return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
 }
-
-const TEMP_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /**
  * `.<target>.<8 random characters>.tmp` beside the target. The name needs to be unique,
@@ -21,7 +20,7 @@ const TEMP_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
  */
 export function tempPathFor(target: string): string {
   let random = '';
-  for (let i = 0; i < 8; i++) random += TEMP_ALPHABET[Math.floor(Math.random() * 36)];
+  for (let i = 0; i < 8; i++) random += BASE36[Math.floor(Math.random() * 36)];
   return join(dirname(target), `.${basename(target)}.${random}${TEMP_SUFFIX}`);
 }
 
@@ -132,7 +131,10 @@ export interface AtomicWriteStream {
  * data streams into a temporary file (created exclusively, mode 0600) in the target's
  * directory, and only `commit()` puts it in place.
  */
-export async function createAtomicWriteStream(target: string): Promise<AtomicWriteStream> {
+export async function createAtomicWriteStream(given: string): Promise<AtomicWriteStream> {
+  // Absolute now: the rename comes many awaits later, and a relative path (`--out
+  // report.csv`) must not depend on the working directory then (see statNamesIn).
+  const target = resolve(given);
   const temp = tempPathFor(target);
   const handle = await open(temp, 'wx', 0o600);
   // autoClose off: the handle must stay open after the last write, for the fsync.
