@@ -301,7 +301,7 @@ const ROWS: Row[] = [
     name: 'export --out into a missing folder',
     args: ['export', '--out', 'no/such/folder/calls.csv'],
     exit: 1,
-    stderr: /^csr-call: cannot write no\/such\/folder\/calls\.csv: ENOENT/,
+    stderr: /^csr-call: cannot write no\/such\/folder\/calls\.csv: its folder does not exist \(ENOENT\)$/,
   },
 ];
 

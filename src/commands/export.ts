@@ -140,7 +140,15 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
     try {
       atomic = await createAtomicWriteStream(opts.out);
     } catch (error) {
-      throw new OperationError(`cannot write ${oneLine(opts.out)}: ${(error as Error).message}`);
+      // Said of the file asked for, not of the temporary file beside it that failed to open.
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT' ? 'its folder does not exist (ENOENT)'
+        : code === 'EACCES' || code === 'EPERM' ? `no permission to write in its folder (${code})`
+        : code === 'ENOTDIR' ? 'part of the path is a file, not a folder (ENOTDIR)'
+        : code === 'EROFS' ? 'the file system is read-only (EROFS)'
+        : (error as Error).message;
+      throw new OperationError(`cannot write ${oneLine(opts.out)}: ${why}`);
     }
     sink = atomic.stream;
   }
