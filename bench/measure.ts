@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = join(ROOT, 'bin', 'csr-call.js');
+export const BIN = join(ROOT, 'bin', 'csr-call.cjs');
 const TIME = '/usr/bin/time';
 export const hasGnuTime = existsSync(TIME);
 const scratch = mkdtempSync(join(tmpdir(), 'csr-call-bench-'));

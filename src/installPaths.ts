@@ -13,7 +13,7 @@ let root: string | undefined;
 export function packageRoot(): string {
   if (root !== undefined) return root;
   let dir = dirname(here);
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'bin', 'csr-call.js'))) {
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'bin', 'csr-call.cjs'))) {
     const up = dirname(dir);
     if (up === dir) throw new Error(`cannot find csr-call's package.json above ${here}`);
     dir = up;

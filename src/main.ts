@@ -96,10 +96,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
-const exitCode = await main(process.argv);
-process.exitCode = exitCode;
-// Nothing is left to do once the output is written (no command leaves work running in the
-// background): exiting now skips the idle-time garbage collection V8 would otherwise finish
-// first, ~10-15 ms of a long `list`. Output still being written (a pipe on macOS is
-// asynchronous) is let drain: the process then ends on its own.
-if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(exitCode);
+// Not a top-level await: the built program is one CommonJS script (see src/build/bundle.ts).
+void main(process.argv).then((exitCode) => {
+  process.exitCode = exitCode;
+  // Nothing is left to do once the output is written (no command leaves work running in the
+  // background): exiting now skips the idle-time garbage collection V8 would otherwise finish
+  // first, ~10-15 ms of a long `list`. Output still being written (a pipe on macOS is
+  // asynchronous) is let drain: the process then ends on its own.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(exitCode);
+});

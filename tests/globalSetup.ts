@@ -17,7 +17,7 @@ function newestIn(dir: string): number {
 /** When the oldest of the built files was built (0: one is missing). */
 function builtAt(root: string): number {
   try {
-    return Math.min(statSync(join(root, 'dist', 'app', 'main.js')).mtimeMs, statSync(join(root, STORE_FOR_CHILDREN)).mtimeMs);
+    return Math.min(statSync(join(root, 'dist', 'app', 'main.cjs')).mtimeMs, statSync(join(root, STORE_FOR_CHILDREN)).mtimeMs);
   } catch {
     return 0;
   }

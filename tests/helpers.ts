@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { Context } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 
-export const BIN = fileURLToPath(new URL('../bin/csr-call.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../bin/csr-call.cjs', import.meta.url));
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 export function tempDir(prefix = 'csr-call-'): string {

@@ -1,15 +1,19 @@
 /**
  * `npm run build`: bundles the program into dist/app/ with esbuild (the compiler tsx
- * already installs). Node resolves, reads and compiles every ES module file separately,
- * and on these machines that was most of the start-up time: one main file plus a few
- * shared chunks, loaded only by the commands that need them, start in about half the time.
- * Two entry points: the program, and the 'csr-call' module a user's playbook imports,
- * sharing their chunks so a playbook gets the very same functions the program checks with.
+ * already installs), then writes V8 code caches for it (see codeCache.ts).
+ * - `main.cjs`: the whole program as one CommonJS script. Node resolving, reading and
+ *   compiling a hundred separate modules was most of the start-up time, and only a script
+ *   can be compiled with a code cache on Node 20 (bin/csr-call.cjs does that). Commands
+ *   still load lazily: esbuild turns each `import()` of our own modules into a call that
+ *   runs that module's code on first use.
+ * - `definePlaybook.js`: the ES module a user's playbook imports as 'csr-call'. It holds
+ *   plain data and helpers (no identity the program checks), so its own copy is fine.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { BUNDLE_DIR, packageRoot } from '../installPaths.js';
+import { writeCodeCaches } from './codeCache.js';
 
 /**
  * commander requires node:child_process when it loads, for subcommands run as separate
@@ -29,41 +33,42 @@ const lazyChildProcessForCommander: Plugin = {
   },
 };
 
-/**
- * Bundled CommonJS packages (commander, mute-stream) call require() for Node's own modules,
- * which an ES module does not have: the files that use it get one. Only those: making it
- * costs ~0.2 ms a file, and nearly every file of the bundle never calls it.
- */
-const REQUIRE_BANNER = "import { createRequire as __csrCallRequire } from 'node:module'; const require = __csrCallRequire(import.meta.url);\n";
-const usesRequire = (code: string) => /\brequire\b/.test(code);
+const COMMON: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // esbuild runs its own binary and tsx its own loader threads: both stay packages.
+  external: ['esbuild', 'tsx', 'tsx/*'],
+  // Smaller files parse faster; names stay readable in an internal error's stack.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  write: false,
+};
 
 export async function bundle(root = packageRoot()): Promise<void> {
   const outdir = join(root, BUNDLE_DIR);
   await rm(outdir, { recursive: true, force: true });
-  const { outputFiles } = await build({
-    absWorkingDir: root,
-    entryPoints: { main: 'src/main.ts', definePlaybook: 'src/playbook/definePlaybook.ts' },
-    outdir,
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // esbuild runs its own binary and tsx its own loader threads: both stay packages.
-    external: ['esbuild', 'tsx', 'tsx/*'],
-    // Smaller files parse faster; names stay readable in an internal error's stack.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    plugins: [lazyChildProcessForCommander],
-    write: false,
-  });
-  for (const file of outputFiles) {
+  const [program, playbookApi] = await Promise.all([
+    build({
+      ...COMMON,
+      absWorkingDir: root,
+      entryPoints: ['src/main.ts'],
+      outfile: join(outdir, 'main.cjs'),
+      format: 'cjs',
+      // A script has no import.meta: the module's own URL, from the file name the bin gives it.
+      define: { 'import.meta.url': '__csrCallUrl' },
+      banner: { js: 'var __csrCallUrl=require("node:url").pathToFileURL(__filename).href;' },
+      plugins: [lazyChildProcessForCommander],
+    }),
+    build({ ...COMMON, absWorkingDir: root, entryPoints: ['src/playbook/definePlaybook.ts'], outfile: join(outdir, 'definePlaybook.js'), format: 'esm' }),
+  ]);
+  for (const file of [...program.outputFiles!, ...playbookApi.outputFiles!]) {
     await mkdir(dirname(file.path), { recursive: true });
-    await writeFile(file.path, usesRequire(file.text) ? REQUIRE_BANNER + file.text : file.text);
+    await writeFile(file.path, file.text);
   }
+  await writeCodeCaches(root);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) await bundle();

@@ -14,6 +14,7 @@ import { UserError } from '../errors.js';
 import { resolveDataDir, resolvePlaybookDir } from '../paths.js';
 import { packageVersion, playbookApiUrl, runningBuilt } from '../installPaths.js';
 import { oneLine } from '../render/terminalText.js';
+import { importOutside } from '../importOutside.js';
 import { assertPlaybook, closestMatch, PlaybookError } from './playbookSchema.js';
 import type { AnswerValue, Playbook, StepType } from './types.js';
 
@@ -170,7 +171,7 @@ async function importWithTsx(absolute: string, shown: string): Promise<{ default
     registerPackageResolver();
     // Stack positions in the user's .ts lines, for "the file threw" messages.
     process.setSourceMapsEnabled(true);
-    const { tsImport } = await import('tsx/esm/api');
+    const { tsImport } = await importOutside<typeof import('tsx/esm/api')>('tsx/esm/api');
     // No tsconfig lookup: a tsconfig.json near the user's folder has nothing to do with us.
     return (await tsImport(pathToFileURL(absolute).href, { parentURL: import.meta.url, tsconfig: false })) as { default?: unknown };
   } catch (error) {
@@ -279,7 +280,7 @@ async function importCompiled(absolute: string, info: Stats, env: Env): Promise<
       await pruneStale(dir, name);
     }
     try {
-      return (await import(pathToFileURL(cached).href)) as { default?: unknown };
+      return await importOutside<{ default?: unknown }>(pathToFileURL(cached).href);
     } catch (error) {
       // The file threw while loading (tsx now reports it), or the entry is damaged: compile afresh next time.
       await unlink(cached).catch(() => undefined);
@@ -293,7 +294,7 @@ async function importCompiled(absolute: string, info: Stats, env: Env): Promise<
 /** The file as an ES module with 'csr-call' pointing at `target`; undefined when not cacheable. */
 async function compileForCache(absolute: string, target: string): Promise<string | undefined> {
   const source = await readFile(absolute, 'utf8');
-  const { transform } = await import('esbuild');
+  const { transform } = await importOutside<typeof import('esbuild')>('esbuild');
   let code: string;
   try {
     ({ code } = await transform(source, { loader: 'ts', format: 'esm', target: `node${process.versions.node}`, sourcefile: absolute, logLevel: 'silent' }));

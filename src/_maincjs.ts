@@ -1,0 +1,106 @@
+import { buildProgram, CommanderError, type GlobalOptions } from './cli.js';
+import type { Context } from './context.js';
+import { systemTimeZone, unknownTz } from './dates/zone.js';
+import { resolveAgent, resolveDataDir } from './paths.js';
+import { packageVersion } from './installPaths.js';
+import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
+import { sanitizeForTerminal } from './render/terminalText.js';
+import { onCacheRebuild } from './store/rebuildNotice.js';
+
+/**
+ * The entry point: builds the real context, runs the command, and is the only place that
+ * turns an outcome into an exit code. 0 ok, 1 operation failed, 2 bad input,
+ * 70 internal error (a bug), 129/130/143 hang-up/Ctrl-C/terminated.
+ */
+
+const warn = (message: string) => process.stderr.write(`csr-call: warning: ${sanitizeForTerminal(message, { keepNewlines: false })}\n`);
+
+function makeContext(globals: GlobalOptions): Context {
+  if (globals.color === false) process.env.NO_COLOR = '1';
+  // Resolved on first use: on a machine whose zone is not a link to the zone database,
+  // only Intl knows it, at ~25 ms of start-up a command that shows no date need not pay.
+  let timeZone: string | undefined;
+  // Said before anything else (not in the middle of a call's prompts); cheap unless TZ is set.
+  const unknown = unknownTz();
+  if (unknown !== undefined) warn(`TZ=${unknown} is not a time zone this machine knows; times are in UTC (set TZ to a name like Europe/London)`);
+  return {
+    dataDir: resolveDataDir(globals.dataDir),
+    agent: resolveAgent(globals.agent),
+    now: () => new Date(),
+    get timeZone() {
+      return (timeZone ??= systemTimeZone());
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    warn,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  // A rebuild of the cache from thousands of call files takes a while: say so, on a terminal.
+  if (process.stderr.isTTY) {
+    onCacheRebuild(() => process.stderr.write('csr-call: reading every call file once to rebuild the index of calls: this can take a minute\n'));
+  }
+  const program = buildProgram(makeContext, packageVersion());
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    return handleError(error);
+  }
+}
+
+function handleError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // --help and --version come through here too, with exit code 0.
+    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') return 0;
+    return 2; // commander has already printed its one-line message and suggestion
+  }
+  if (error instanceof InterruptedError) {
+    return SIGNAL_EXIT_CODES[error.signal];
+  }
+  if (error instanceof UserError) {
+    // One line whatever the message quotes (a value from an answers file may hold newlines).
+    process.stderr.write(`csr-call: ${sanitizeForTerminal(error.message, { keepNewlines: false })}\n`);
+    return error.exitCode;
+  }
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') {
+    process.stderr.write('csr-call: the disk is full: nothing was changed; free some space and try again\n');
+    return 1;
+  }
+  // Reads fail too (a listing of the store), not only writes: say what is wrong with the path.
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') {
+    const path = (error as NodeJS.ErrnoException).path;
+    const why = code === 'ENOTDIR' ? 'part of the path is a file, not a directory' : code === 'EROFS' ? 'the file system is read-only' : 'no permission';
+    process.stderr.write(
+      `csr-call: cannot use ${sanitizeForTerminal(path ?? 'the data directory', { keepNewlines: false })}: ${why} (${code}); check --data-dir / CSR_CALL_HOME and its permissions\n`,
+    );
+    return 1;
+  }
+  process.stderr.write(
+    `csr-call: internal error, please report it with the lines below\n${(error as Error)?.stack ?? String(error)}\n`,
+  );
+  return 70;
+}
+
+// A reader that stops early (`csr-call list | head`) closes the pipe: the rest of the
+// output is not wanted, which is no error, and certainly no stack trace. Any other failure
+// to write the output is said in one line.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0));
+  process.stderr.write(`csr-call: cannot write the output: ${error.code ?? error.message}\n`);
+  process.exit(1);
+});
+
+void main(process.argv).then((exitCode) => {
+process.exitCode = exitCode;
+// Nothing is left to do once the output is written (no command leaves work running in the
+// background): exiting now skips the idle-time garbage collection V8 would otherwise finish
+// first, ~10-15 ms of a long `list`. Output still being written (a pipe on macOS is
+// asynchronous) is let drain: the process then ends on its own.
+if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(exitCode);
+});
