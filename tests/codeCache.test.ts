@@ -11,7 +11,7 @@ const cacheLine = (stderr: string) => /csr-call: code cache for (\S+): (\S+)/.ex
 
 describe('the code cache of the built program', () => {
   it('the build wrote one for each command an agent runs, and the bin uses it', () => {
-    for (const command of ['start', 'followups', 'list', 'show', 'note', 'export', 'stats', 'doctor', 'playbooks', 'other']) {
+    for (const command of ['start', 'resume', 'followups', 'list', 'show', 'note', 'export', 'stats', 'doctor', 'playbooks', 'other']) {
       expect(existsSync(join(REPO, 'dist', 'app', 'code-cache', `${command}.bin`)), command).toBe(true);
     }
     const home = tempDir();

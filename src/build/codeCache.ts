@@ -2,9 +2,9 @@
  * V8 code caches for the built program, one per command (`dist/app/code-cache/<command>.bin`,
  * read by bin/csr-call.cjs). A cache holds what V8 compiled while the command ran, so the
  * build runs each command the way an agent does, against a small store made here for the
- * purpose: a call taken with the standard playbook and with a playbook of the user's own, the
- * morning list (also after a call file was changed by another program, which has the store
- * check files), the lists, an export, and so on. Runs of the same command build on one
+ * purpose: a call taken with the standard playbook and with a playbook of the user's own, one
+ * resumed, the morning list (also after a call file was changed by another program, which
+ * has the store check files), the lists, an export, and so on. Runs of the same command build on one
  * another: each starts from the cache the one before left, and adds what it compiled.
  *
  * Nothing here is needed for the program to work: a command without a cache (or whose run
@@ -77,10 +77,9 @@ export async function writeCodeCaches(root: string): Promise<void> {
       CSR_CALL_WRITE_CODE_CACHE: '1',
     };
     delete env.CSR_CALL_DEBUG_CODE_CACHE;
-    const run = (...args: string[]): string => {
-      const result = spawnSync(process.execPath, [join(root, 'bin', 'csr-call.cjs'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = (...args: string[]): void => {
+      const result = spawnSync(process.execPath, [join(root, 'bin', 'csr-call.cjs'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
       if (result.status !== 0) failures.push(`\`csr-call ${args.join(' ')}\` exited with ${result.status ?? result.signal}: ${(result.stderr || String(result.error ?? '')).trim().split('\n')[0]}`);
-      return result.stdout ?? '';
     };
     const answers = join(work, 'answers.json');
     writeFileSync(answers, JSON.stringify(STANDARD_ANSWERS));
@@ -96,16 +95,24 @@ export async function writeCodeCaches(root: string): Promise<void> {
     // A playbook of one's own: compiled on its first use, then loaded compiled.
     run('start', '--playbook', ownPlaybook, '--answers', ownAnswers);
     run('start', '--playbook', 'returns', '--answers', ownAnswers);
+    const standardCalls = listCallFiles(join(dataDir, 'calls')).filter((path) => (readRecord(path).playbook as { id: string }).id === 'standard');
+    const [first, second] = standardCalls;
+    if (second) {
+      // A call cut off after three answers (as Ctrl-C leaves one), taken up again.
+      const record = readRecord(second);
+      record.status = 'in-progress';
+      delete record.endedAt;
+      record.answers = (record.answers as unknown[]).slice(0, 3);
+      rewriteByHand(second, record);
+      run('resume', record.id as string, '--answers', answers);
+    }
     run('followups');
     run('followups', '--all', '--days', '30');
-    const callFiles = listCallFiles(join(dataDir, 'calls'));
-    const first = callFiles[0];
     if (first) {
       // Changed by another program (a sync tool): the next list checks the file again.
-      const record = JSON.parse(readFileSync(first, 'utf8')) as { id: string; notes: unknown[]; followups: Array<{ id: string }> };
+      const record = readRecord(first) as { id: string; notes: unknown[]; followups: Array<{ id: string }> };
       record.notes.push({ at: new Date().toISOString(), by: 'sync', text: 'Copied from the old system.' });
-      writeFileSync(`${first}.tmp`, JSON.stringify(record, null, 2));
-      renameSync(`${first}.tmp`, first);
+      rewriteByHand(first, record);
       run('followups');
       run('followups', '--json');
       run('list');
@@ -127,6 +134,14 @@ export async function writeCodeCaches(root: string): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   for (const failure of failures) process.stderr.write(`csr-call build: code cache not complete: ${failure} (the program works without it)\n`);
+}
+
+const readRecord = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+
+/** As another program would: a whole new file put in its place (private, as csr-call keeps them). */
+function rewriteByHand(path: string, record: unknown): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(record, null, 2), { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
 }
 
 function listCallFiles(dir: string): string[] {
