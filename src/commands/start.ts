@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import * as z from '../zod.js';
 import type { Context } from '../context.js';
 import { UserError, InterruptedError, formatIssuePath } from '../errors.js';
-import type { CallRecord } from '../store/callRecord.js';
+import type { Answer, CallRecord } from '../store/callRecord.js';
 import { newCallId, parseCallIdArg, shortId } from '../store/ids.js';
 import { callPath } from '../store/callFiles.js';
 import { readCall, resolveCallId, saveCall } from '../store/callStore.js';
@@ -295,8 +295,7 @@ async function runInteractiveLocked(
     // what the recap shows: given answers (skipped steps counted apart), the last eight.
     const given = latest.answers.filter((a) => a.value !== null);
     const recap = given.slice(-8);
-    const skipped = latest.answers.length - given.length;
-    const counts = `${given.length} answer${given.length === 1 ? '' : 's'}${skipped ? ` (${skipped} skipped)` : ''} so far${recap.length < given.length ? `, the last ${recap.length}` : ''}`;
+    const counts = `${answerCount(latest.answers)} so far${recap.length < given.length ? `, the last ${recap.length}` : ''}`;
     write(color.bold(`Resuming call ${shortId(latest.id)}`) + color.dim(` — ${counts}${recap.length ? ':' : ''}`));
     for (const answer of recap) {
       const value = Array.isArray(answer.value) ? answer.value.join('; ') : typeof answer.value === 'boolean' ? (answer.value ? 'yes' : 'no') : String(answer.value);
@@ -339,7 +338,7 @@ async function runInteractiveLocked(
       const signal: Signal = received ?? 'SIGINT';
       try {
         ctx.stderr.write(
-          `\n${color.yellow('Call saved as in progress')} (${latest.answers.length} answers): ${callPath(ctx.dataDir, latest.id)}\n` +
+          `\n${color.yellow('Call saved as in progress')} with ${answerCount(latest.answers)}: ${callPath(ctx.dataDir, latest.id)}\n` +
             `Continue it with: csr-call resume ${shortId(latest.id)}\n`,
         );
       } catch {
@@ -410,4 +409,11 @@ function printEnd(ctx: Context, record: CallRecord): void {
   write(renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color }));
   write('');
   write(color.dim(`Saved: ${callPath(ctx.dataDir, record.id)}`));
+}
+
+/** "3 answers (1 skipped)": the steps answered, and apart from them those skipped. */
+function answerCount(answers: readonly Answer[]): string {
+  const skipped = answers.filter((a) => a.value === null).length;
+  const given = answers.length - skipped;
+  return `${given} answer${given === 1 ? '' : 's'}${skipped ? ` (${skipped} skipped)` : ''}`;
 }
