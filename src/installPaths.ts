@@ -4,8 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Where this program is installed, found from this module's own file, so the answer is
- * the same whether it runs as the bundle the `bin` loads (dist/app/, code split into
- * chunks at any depth) or from source (tests, `npm run dev`).
+ * the same whether it runs as the bundle the `bin` loads (dist/app/main.cjs) or from
+ * source (tests, `npm run dev`).
  */
 const here = fileURLToPath(import.meta.url);
 let root: string | undefined;
@@ -27,7 +27,7 @@ export function packageVersion(): string {
   return (version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version);
 }
 
-/** The folder the bundle is built into (`npm run build`); the `bin` runs its main.js. */
+/** The folder the bundle is built into (`npm run build`); the `bin` runs its main.cjs. */
 export const BUNDLE_DIR = join('dist', 'app');
 
 /** True when this code is the built bundle rather than the TypeScript sources. */
@@ -36,8 +36,8 @@ export function runningBuilt(): boolean {
 }
 
 /**
- * The module a user's playbook gets for `import ... from 'csr-call'`: the bundle's own
- * entry (sharing its modules with the running program) or, from source, the .ts file.
+ * The module a user's playbook gets for `import ... from 'csr-call'`: the built one
+ * (dist/app/definePlaybook.js) or, from source, the .ts file.
  */
 export function playbookApiUrl(): string {
   const file = runningBuilt() ? join(packageRoot(), BUNDLE_DIR, 'definePlaybook.js') : join(packageRoot(), 'src', 'playbook', 'definePlaybook.ts');

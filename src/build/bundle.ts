@@ -9,8 +9,8 @@
  * - `definePlaybook.js`: the ES module a user's playbook imports as 'csr-call'. It holds
  *   plain data and helpers (no identity the program checks), so its own copy is fine.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { BUNDLE_DIR, packageRoot } from '../installPaths.js';
 import { writeCodeCaches } from './codeCache.js';
@@ -44,13 +44,12 @@ const COMMON: BuildOptions = {
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-  write: false,
 };
 
 export async function bundle(root = packageRoot()): Promise<void> {
   const outdir = join(root, BUNDLE_DIR);
   await rm(outdir, { recursive: true, force: true });
-  const [program, playbookApi] = await Promise.all([
+  await Promise.all([
     build({
       ...COMMON,
       absWorkingDir: root,
@@ -64,10 +63,6 @@ export async function bundle(root = packageRoot()): Promise<void> {
     }),
     build({ ...COMMON, absWorkingDir: root, entryPoints: ['src/playbook/definePlaybook.ts'], outfile: join(outdir, 'definePlaybook.js'), format: 'esm' }),
   ]);
-  for (const file of [...program.outputFiles!, ...playbookApi.outputFiles!]) {
-    await mkdir(dirname(file.path), { recursive: true });
-    await writeFile(file.path, file.text);
-  }
   await writeCodeCaches(root);
 }
 
