@@ -40,6 +40,12 @@ interface Row {
   calls?: number;
   result: Comparison;
   target: number;
+  /**
+   * The store size the issue sets the target for, when the ratio at smaller ones is only
+   * for reference: export's floor (reading the files) is then so small that csr-call's
+   * fixed start-up is most of the ratio.
+   */
+  targetFrom?: number;
   unit?: 'ms';
   note?: string;
   ok?: boolean;
@@ -123,6 +129,7 @@ async function main(): Promise<void> {
         calls: n,
         result,
         target: 1.5,
+        targetFrom: 100_000,
         note: peak !== undefined ? `peak ${peak.toFixed(0)} MB (floor ${result.floorPeakMb?.max.toFixed(0)} MB; target ≤ 150 MB)` : undefined,
         ok: peak === undefined || peak <= 150,
       });
@@ -345,8 +352,11 @@ function printReport(stores: StoreInfo[], seconds: number): void {
     }
     const floorName = row.group === 'export' ? 'read+parse all' : 'node -e 0';
     const pass = row.result.ratio <= row.target && row.ok !== false;
+    const forReference = row.targetFrom !== undefined && (row.calls ?? 0) < row.targetFrom;
+    const target = forReference ? `(≤ ${row.target}x at ${label(row.targetFrom!)})` : `≤ ${row.target}x`;
+    const result = forReference ? (row.ok === false ? 'FAIL' : '—') : pass ? 'pass' : 'FAIL';
     out.push(
-      `| ${row.figure}${row.note ? `; ${row.note}` : ''} | ${row.calls === undefined ? '—' : row.calls === 0 ? 'empty' : label(row.calls)} | ${range(row.result.cmd)} | ${fmt(row.result.floor.median)} (${floorName}) | ${row.result.ratio.toFixed(2)}x | ≤ ${row.target}x | ${pass ? 'pass' : 'FAIL'} |`,
+      `| ${row.figure}${row.note ? `; ${row.note}` : ''} | ${row.calls === undefined ? '—' : row.calls === 0 ? 'empty' : label(row.calls)} | ${range(row.result.cmd)} | ${fmt(row.result.floor.median)} (${floorName}) | ${row.result.ratio.toFixed(2)}x | ${target} | ${result} |`,
     );
   }
   for (const line of notMeasured) out.push(`\n${line}`);
