@@ -77,5 +77,5 @@ if (process.env.CSR_CALL_WRITE_CODE_CACHE === '1') {
   });
 }
 
-const module_ = { exports: {} };
-script.runInThisContext()(module_.exports, createRequire(BUNDLE), module_, BUNDLE, APP, (specifier) => import(specifier));
+const bundleModule = { exports: {} };
+script.runInThisContext()(bundleModule.exports, createRequire(BUNDLE), bundleModule, BUNDLE, APP, (specifier) => import(specifier));
