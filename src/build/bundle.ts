@@ -63,7 +63,7 @@ export async function bundle(root = packageRoot()): Promise<void> {
     }),
     build({ ...COMMON, absWorkingDir: root, entryPoints: ['src/playbook/definePlaybook.ts'], outfile: join(outdir, 'definePlaybook.js'), format: 'esm' }),
   ]);
-  await writeCodeCaches(root);
+  writeCodeCaches(root);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) await bundle();

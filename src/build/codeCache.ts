@@ -4,8 +4,9 @@
  * build runs each command the way an agent does, against a small store made here for the
  * purpose: a call taken with the standard playbook and with a playbook of the user's own, one
  * resumed, the morning list (also after a call file was changed by another program, which
- * has the store check files), the lists, an export, and so on. Runs of the same command build on one
- * another: each starts from the cache the one before left, and adds what it compiled.
+ * has the store check files), the lists, an export, and so on. Runs of the same command
+ * build on one another: each starts from the cache the one before left, and adds what it
+ * compiled.
  *
  * Nothing here is needed for the program to work: a command without a cache (or whose run
  * failed here, which is reported) compiles as usual when it starts.
@@ -59,7 +60,7 @@ export default definePlaybook({
 });
 `;
 
-export async function writeCodeCaches(root: string): Promise<void> {
+export function writeCodeCaches(root: string): void {
   const cacheDir = join(root, CODE_CACHE_DIR);
   rmSync(cacheDir, { recursive: true, force: true });
   mkdirSync(cacheDir, { recursive: true });
