@@ -443,7 +443,7 @@ describe('bad dates', () => {
     ['13pm', '"13pm" is not a real time of day'],
     ['0am', '"0am" is not a real time of day'],
     ['fri 10:00 Mars/Olympus', 'unknown time zone "Mars/Olympus"; use an IANA name like America/Chicago or Europe/London'],
-    ['fri 10:00 EST', '"EST" is ambiguous; name the customer\'s time zone like America/New_York or Europe/London'],
+    ['fri 10:00 BST', '"BST" is ambiguous; name the customer\'s time zone like America/New_York or Europe/London'],
   ])('%j says what is wrong', (input, message) => {
     const error = userErrorOf(() => parseWhen(input, { now: WED_9AM, timeZone: NY }));
     expect(error.message).toBe(message);

@@ -1,5 +1,7 @@
-export { parseWhen, parseDay, ACCEPTED_DATE_FORMS, ACCEPTED_DAY_FORMS } from './parseWhen.js';
-export type { ParsedWhen, DateOptions, DayOptions } from './parseWhen.js';
+export { parseWhen, parseDay, describeCorrections, ACCEPTED_DATE_FORMS, ACCEPTED_DAY_FORMS } from './parseWhen.js';
+export type { ParsedWhen, DateOptions, DayOptions, Correction } from './parseWhen.js';
+export { defaultDateOrder, dateOrderFromEnv } from './dateOrder.js';
+export type { DateOrder } from './dateOrder.js';
 export { parseAge, ACCEPTED_AGE_FORMS } from './parseAge.js';
 export type { Age } from './parseAge.js';
 export { formatDue, describeLateness, formatDateTime, formatDay } from './formatDue.js';
@@ -10,6 +12,8 @@ export {
   endOfDayIn,
   shiftInZone,
   canonicalTimeZone,
+  parseTimeZone,
+  US_ZONE_ABBREVIATIONS,
   calendarDayIn,
   wallTimeToInstant,
 } from './zone.js';

@@ -18,19 +18,28 @@
  * - A day and month without a year ('28 nov', 'Fri 28 Nov', as the lists print them) is the
  *   next such day for a due date, the most recent for a range. A weekday written with a
  *   date must agree with it.
- * - A trailing IANA zone ('fri 10:00 America/Chicago') makes the whole date the
- *   customer's: their today, their Friday, their 10:00. Abbreviations like EST are refused
- *   (EST has no summer time; name the place instead).
+ * - Slash dates ('12/07', '12/07/2026', '12/7/26', '12/07 10am') are month/day or
+ *   day/month by `dateOrder`: month/day by default for an agent in a US zone, day/month
+ *   elsewhere (see dateOrder.ts). One that is no date in that order ('13/13') is refused
+ *   with a message about dates, never taken for a zone.
+ * - A trailing zone ('fri 10:00 America/Chicago', 'fri 10am PT') makes the whole date the
+ *   customer's: their today, their Friday, their 10:00. Zones are IANA names or the US
+ *   abbreviations of zone.ts (EST, PT...: the region's clock, summer time included);
+ *   other abbreviations (BST, IST...) are refused.
+ * - Typos of date words ('tomorow', 'blursday') are read as the single closest word, and
+ *   every such reading is handed back in `corrections`, to be shown; `fuzzy: false`
+ *   refuses them instead (for texts written ahead, like a playbook's defaults).
  * - Across a daylight-saving change a time that does not exist moves forward by the gap
  *   (02:30 → 03:30); a time that happens twice is the first one (see wallTimeToInstant).
  */
 import { isExists } from 'date-fns/isExists';
 import { UserError } from '../errors.js';
 import {
+  US_ZONE_ABBREVIATIONS,
   addDaysTo,
   addMonthsTo,
   calendarDayIn,
-  canonicalTimeZone,
+  parseTimeZone,
   compareDays,
   daysInMonth,
   endOfDayIn,
@@ -39,7 +48,8 @@ import {
   type CalendarDay,
   type WallClock,
 } from './zone.js';
-import { matchDateWord } from './words.js';
+import { matchDateWord, type DateWord } from './words.js';
+import { defaultDateOrder, type DateOrder } from './dateOrder.js';
 
 export interface ParsedWhen {
   /** The instant. */
@@ -48,12 +58,26 @@ export interface ParsedWhen {
   allDay: boolean;
   /** Set only when the user named a zone (the customer's), e.g. 'fri 10:00 America/Chicago'. */
   timeZone?: string;
+  /** Words read as others ('blursday' as thursday); empty when every word was spelt right. */
+  corrections: Correction[];
+}
+
+/** A typo read as a date word: shown back to the agent, so a wrong guess is seen. */
+export interface Correction {
+  /** As typed (lower case). */
+  typed: string;
+  /** The word it was read as. */
+  read: string;
 }
 
 export interface DateOptions {
   now: Date;
   /** The agent's IANA zone. */
   timeZone: string;
+  /** How slash dates are read; by default from `timeZone` (month/day in the US). */
+  dateOrder?: DateOrder;
+  /** false: refuse a typo instead of reading it as the closest word (default true). */
+  fuzzy?: boolean;
 }
 
 export interface DayOptions extends DateOptions {
@@ -65,10 +89,10 @@ export interface DayOptions extends DateOptions {
 }
 
 export const ACCEPTED_DATE_FORMS =
-  '2026-12-01, 2026-12-01 15:30, today, tomorrow, now, fri, next fri, 28 nov, +3d, +2w, in 3 days, +4h, +30m, 10:00, 2:30pm, 14h, fri 10:00, tomorrow 9am, fri 10:00 America/Chicago';
+  '2026-12-01, 2026-12-01 15:30, today, tomorrow, now, fri, next fri, 28 nov, 12/07, +3d, +2w, in 3 days, +4h, +30m, 10:00, 2:30pm, 14h, fri 10:00, tomorrow 9am, fri 10:00 America/Chicago';
 
 export const ACCEPTED_DAY_FORMS =
-  'today, yesterday, tomorrow, 2026-12-01, 28 nov, mon, last fri, next fri, -7d, 7 days ago, +3d';
+  'today, yesterday, tomorrow, 2026-12-01, 28 nov, 12/07, mon, last fri, next fri, -7d, 7 days ago, +3d';
 
 /** What the agent wrote, understood but not yet placed on the calendar. */
 interface Parsed {
@@ -80,6 +104,7 @@ interface Parsed {
   elapsedMinutes?: number;
   now?: true;
   zone?: string;
+  corrections: Correction[];
 }
 
 type DaySpec =
@@ -95,9 +120,10 @@ class NotUnderstood extends Error {}
  * See the comment at the top of this file for how the ambiguous forms are read.
  */
 export function parseWhen(input: string, opts: DateOptions): ParsedWhen {
-  const result = placeWhen(input, parseOrThrow(input, 'date', ACCEPTED_DATE_FORMS), opts);
+  const parsed = parseOrThrow(input, 'date', ACCEPTED_DATE_FORMS, opts);
+  const result = placeWhen(input, parsed, opts);
   if (!isReasonable(result.at)) throw new UserError(`${JSON.stringify(input.trim())} is too far away to be a date`);
-  return result;
+  return { ...result, corrections: parsed.corrections };
 }
 
 /** Within years 1000–9999: '+99999999d' is a typo, not a plan. */
@@ -106,10 +132,12 @@ function isReasonable(at: Date): boolean {
   return Number.isFinite(at.getTime()) && year >= 1000 && year <= 9999;
 }
 
-function placeWhen(input: string, parsed: Parsed, opts: DateOptions): ParsedWhen {
+type Placed = Omit<ParsedWhen, 'corrections'>;
+
+function placeWhen(input: string, parsed: Parsed, opts: DateOptions): Placed {
   const { now } = opts;
   const zone = parsed.zone ?? opts.timeZone;
-  const withZone = (result: ParsedWhen): ParsedWhen => (parsed.zone ? { ...result, timeZone: parsed.zone } : result);
+  const withZone = (result: Placed): Placed => (parsed.zone ? { ...result, timeZone: parsed.zone } : result);
 
   if (parsed.now) return withZone({ at: new Date(now.getTime()), allDay: false });
   if (parsed.elapsedMinutes !== undefined) {
@@ -140,8 +168,8 @@ function placeWhen(input: string, parsed: Parsed, opts: DateOptions): ParsedWhen
  * A whole day in the agent's zone, for `--from`, `--to` and `--on`. `end` is the day's last
  * millisecond (inclusive), so a 23- or 25-hour day is covered exactly.
  */
-export function parseDay(input: string, opts: DayOptions): { start: Date; end: Date } {
-  const parsed = parseOrThrow(input, 'day', ACCEPTED_DAY_FORMS);
+export function parseDay(input: string, opts: DayOptions): { start: Date; end: Date; corrections: Correction[] } {
+  const parsed = parseOrThrow(input, 'day', ACCEPTED_DAY_FORMS, opts);
   const { now, timeZone } = opts;
   const quoted = JSON.stringify(input.trim());
   if (parsed.zone) throw new UserError(`${quoted}: a day here is always in your own time zone (${timeZone}); leave out ${parsed.zone}`);
@@ -151,7 +179,7 @@ export function parseDay(input: string, opts: DayOptions): { start: Date; end: D
   const today = calendarDayIn(now, timeZone);
   const day = parsed.now ? today : placeDay(input, parsed.day!, today, opts.direction ?? 'past', 'day');
   const start = wallTimeToInstant(day, { hour: 0, minute: 0 }, timeZone);
-  return { start, end: endOfDayIn(start, timeZone) };
+  return { start, end: endOfDayIn(start, timeZone), corrections: parsed.corrections };
 }
 
 function placeDay(
@@ -215,14 +243,33 @@ function describeDay(date: CalendarDay): string {
   return `${date.day} ${MONTH_NAMES[date.month - 1]} ${date.year}`;
 }
 
-function parseOrThrow(input: string, what: 'date' | 'day', forms: string): Parsed {
+function parseOrThrow(input: string, what: 'date' | 'day', forms: string, opts: DateOptions): Parsed {
   const shown = JSON.stringify(input.trim());
   if (input.trim() === '') throw new UserError(`no ${what} given; use ${forms}`);
+  let parsed: Parsed;
   try {
-    return parse(input);
+    parsed = parse(input, new Reading(opts.dateOrder ?? defaultDateOrder(opts.timeZone)));
   } catch (error) {
     if (error instanceof NotUnderstood) throw new UserError(`${shown} is not a ${what} I understand; use ${forms}`);
     throw error;
+  }
+  const typo = parsed.corrections[0];
+  if (opts.fuzzy === false && typo) {
+    throw new UserError(`${shown}: "${typo.typed}" is not spelt right (it would be read as ${typo.read}); write the word in full`);
+  }
+  return parsed;
+}
+
+/** How one input is read: the order of slash dates, and the typos taken so far. */
+class Reading {
+  readonly corrections: Correction[] = [];
+  constructor(readonly dateOrder: DateOrder) {}
+
+  /** A date word, noting a typo read as one (each typed word once: tokens may be looked at twice). */
+  word(token: string): DateWord | undefined {
+    const match = matchDateWord(token);
+    if (match?.readAs && !this.corrections.some((c) => c.typed === token)) this.corrections.push({ typed: token, read: match.readAs });
+    return match?.meaning;
   }
 }
 
@@ -237,6 +284,12 @@ const HOUR_H = /^(\d{1,2})h(\d{2})?$/;
 const OFFSET = /^(z|[+-]\d{2}(?::?\d{2})?)$/;
 const RELATIVE = /^(in\s+)?([+-]?)\s*(\d+)\s*([a-z]+)(\s+ago)?(?:\s+(?:at\s+)?(.+))?$/;
 const ORDINAL = /^(\d{1,2})(st|nd|rd|th)?$/;
+/** '12/07', '12/7/26', '12/07/2026': day and month in the reading's order. */
+const SLASH_DATE = /^(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?$/;
+/** '2026/12/07': the year first is never ambiguous. */
+const SLASH_YEAR_FIRST = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
+/** Digits and slashes are a date being typed, whatever else: never a zone. */
+const DIGITS_AND_SLASHES = /^[\d/]+$/;
 
 const UNITS: Record<string, 'minute' | 'hour' | 'day' | 'week' | 'month'> = {
   m: 'minute', min: 'minute', mins: 'minute', minute: 'minute', minutes: 'minute',
@@ -246,24 +299,25 @@ const UNITS: Record<string, 'minute' | 'hour' | 'day' | 'week' | 'month'> = {
   mo: 'month', mos: 'month', month: 'month', months: 'month',
 };
 
-/** Zone abbreviations people type; none names a place, and EST/CST never switch to summer time. */
-const ZONE_ABBREVIATIONS = new Set([
-  'est', 'edt', 'et', 'cst', 'cdt', 'ct', 'mst', 'mdt', 'mt', 'pst', 'pdt', 'pt', 'akst', 'hst',
-  'bst', 'cet', 'cest', 'eet', 'eest', 'wet', 'west', 'ist', 'aest', 'aedt', 'jst',
-]);
+/** Abbreviations outside the US that people type: each names several places or none. */
+const AMBIGUOUS_ZONE_ABBREVIATIONS = new Set(['bst', 'cet', 'cest', 'eet', 'eest', 'wet', 'west', 'ist', 'aest', 'aedt', 'jst']);
 
-function parse(input: string): Parsed {
+function parse(input: string, reading: Reading): Parsed {
   const raw = input.trim().replace(/,/g, ' ').split(/\s+/).filter((t) => t !== '');
-  const result: Parsed = {};
+  const result: Parsed = { corrections: reading.corrections };
 
-  // A trailing zone: anything with a slash, or UTC/GMT.
+  // A trailing zone: a name with a slash (not a slash date), UTC/GMT, or a US abbreviation.
   const last = raw[raw.length - 1]!;
-  if (last.includes('/') || /^(utc|gmt)$/i.test(last)) {
-    const zone = canonicalTimeZone(last);
+  const usZone = raw.length > 1 ? US_ZONE_ABBREVIATIONS[last.toLowerCase()] : undefined;
+  if (usZone) {
+    result.zone = usZone;
+    raw.pop();
+  } else if ((last.includes('/') && !DIGITS_AND_SLASHES.test(last)) || /^(utc|gmt)$/i.test(last)) {
+    const zone = parseTimeZone(last);
     if (!zone) throw new UserError(`unknown time zone "${last}"; use an IANA name like America/Chicago or Europe/London`);
     result.zone = zone;
     raw.pop();
-  } else if (raw.length > 1 && ZONE_ABBREVIATIONS.has(last.toLowerCase())) {
+  } else if (raw.length > 1 && AMBIGUOUS_ZONE_ABBREVIATIONS.has(last.toLowerCase())) {
     throw new UserError(`"${last}" is ambiguous; name the customer's time zone like America/New_York or Europe/London`);
   }
   if (raw.length === 0) throw new NotUnderstood();
@@ -290,7 +344,7 @@ function parse(input: string): Parsed {
       const spec: DaySpec =
         unit === 'month' ? { kind: 'relative', days: 0, months: n } : { kind: 'relative', days: unit === 'week' ? n * 7 : n, months: 0 };
       result.day = spec;
-      if (rest) result.time = parseTimeTokens(rest.split(' '), input);
+      if (rest) result.time = parseTimeTokens(rest.split(' '), input, reading);
       return result;
     }
   }
@@ -306,7 +360,7 @@ function parse(input: string): Parsed {
       timeTokens.push(isoDateTime[2]!);
     } else if (token === 'at') {
       continue;
-    } else if (isTimeToken(token) || (OFFSET.test(token) && timeTokens.length > 0)) {
+    } else if (isTimeToken(token, reading) || (OFFSET.test(token) && timeTokens.length > 0)) {
       timeTokens.push(token);
     } else {
       dayTokens.push(token);
@@ -314,7 +368,7 @@ function parse(input: string): Parsed {
   }
 
   if (timeTokens.length > 0) {
-    const { time, offsetMinutes } = parseTime(timeTokens, input);
+    const { time, offsetMinutes } = parseTime(timeTokens, input, reading);
     result.time = time;
     if (offsetMinutes !== undefined) result.offsetMinutes = offsetMinutes;
   }
@@ -328,22 +382,22 @@ function parse(input: string): Parsed {
     if (result.time) throw new NotUnderstood();
     return { ...result, now: true };
   }
-  result.day = parseDayTokens(dayTokens, input);
+  result.day = parseDayTokens(dayTokens, input, reading);
   if (result.offsetMinutes !== undefined && result.day.kind !== 'date') throw new NotUnderstood();
   return result;
 }
 
-function isTimeToken(token: string): boolean {
-  return CLOCK.test(token) || HOUR_AMPM.test(token) || HOUR_H.test(token) || matchDateWord(token)?.kind === 'noon';
+function isTimeToken(token: string, reading: Reading): boolean {
+  return CLOCK.test(token) || HOUR_AMPM.test(token) || HOUR_H.test(token) || reading.word(token)?.kind === 'noon';
 }
 
-function parseTimeTokens(tokens: string[], input: string): WallClock {
-  const { time, offsetMinutes } = parseTime(tokens, input);
+function parseTimeTokens(tokens: string[], input: string, reading: Reading): WallClock {
+  const { time, offsetMinutes } = parseTime(tokens, input, reading);
   if (offsetMinutes !== undefined) throw new NotUnderstood();
   return time;
 }
 
-function parseTime(tokens: string[], input: string): { time: WallClock; offsetMinutes?: number } {
+function parseTime(tokens: string[], input: string, reading: Reading): { time: WallClock; offsetMinutes?: number } {
   let [first, second] = tokens;
   if (tokens.length > 2 || first === undefined) throw new NotUnderstood();
   // '10:00 +02:00' → one token.
@@ -352,7 +406,7 @@ function parseTime(tokens: string[], input: string): { time: WallClock; offsetMi
     first += second;
   }
   const impossible = () => new UserError(`${JSON.stringify(input.trim())} is not a real time of day`);
-  if (matchDateWord(first)?.kind === 'noon') return { time: { hour: 12, minute: 0 } };
+  if (reading.word(first)?.kind === 'noon') return { time: { hour: 12, minute: 0 } };
 
   let hour: number;
   let minute = 0;
@@ -396,8 +450,9 @@ function parseOffset(offset: string, impossible: () => Error): number {
   return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
-function parseDayTokens(tokens: string[], input: string): DaySpec {
+function parseDayTokens(tokens: string[], input: string, reading: Reading): DaySpec {
   const [first, ...rest] = tokens;
+  if (tokens.length === 1 && first!.includes('/')) return slashDate(first!, input, reading.dateOrder);
   if (tokens.length === 1) {
     const iso = ISO_DATE.exec(first!);
     if (iso) {
@@ -409,7 +464,7 @@ function parseDayTokens(tokens: string[], input: string): DaySpec {
       }
       return { kind: 'date', date };
     }
-    const word = matchDateWord(first!);
+    const word = reading.word(first!);
     if (word?.kind === 'today') return { kind: 'relative', days: 0, months: 0 };
     if (word?.kind === 'tomorrow') return { kind: 'relative', days: 1, months: 0 };
     if (word?.kind === 'yesterday') return { kind: 'relative', days: -1, months: 0 };
@@ -417,14 +472,14 @@ function parseDayTokens(tokens: string[], input: string): DaySpec {
     throw new NotUnderstood();
   }
   if (tokens.length === 2 && (first === 'next' || first === 'last' || first === 'this' || first === 'coming')) {
-    const word = matchDateWord(rest[0]!);
+    const word = reading.word(rest[0]!);
     if (word?.kind !== 'weekday') throw new NotUnderstood();
     return { kind: 'weekday', weekday: word.weekday, which: first === 'coming' ? 'next' : first };
   }
-  // '28 nov', 'nov 28', 'Fri 28 Nov', '28th november 2026'.
+  // '28 nov', 'nov 28', 'Fri 28 Nov', '28th november 2026', 'fri 12/07'.
   let weekday: number | undefined;
   let remaining = tokens;
-  const leading = matchDateWord(first!);
+  const leading = reading.word(first!);
   if (leading?.kind === 'weekday') {
     weekday = leading.weekday;
     remaining = rest;
@@ -434,8 +489,12 @@ function parseDayTokens(tokens: string[], input: string): DaySpec {
   let year: number | undefined;
   for (const token of remaining) {
     const ordinal = ORDINAL.exec(token);
-    const word = ordinal ? undefined : matchDateWord(token);
-    if (ordinal && day === undefined) day = Number(ordinal[1]);
+    const word = ordinal || token.includes('/') ? undefined : reading.word(token);
+    if (token.includes('/') && day === undefined && month === undefined && year === undefined) {
+      const spec = slashDate(token, input, reading.dateOrder);
+      if (spec.kind === 'date') ({ day, month, year } = spec.date);
+      else if (spec.kind === 'dayMonth') ({ day, month } = spec);
+    } else if (ordinal && day === undefined) day = Number(ordinal[1]);
     else if (word?.kind === 'month' && month === undefined) month = word.month;
     else if (/^\d{4}$/.test(token) && year === undefined && day !== undefined && month !== undefined) year = Number(token);
     else throw new NotUnderstood();
@@ -451,4 +510,44 @@ function parseDayTokens(tokens: string[], input: string): DaySpec {
     throw new UserError(`${JSON.stringify(input.trim())}: ${describeDay(date)} is a ${WEEKDAY_NAMES[weekdayOf(date)]}, not a ${WEEKDAY_NAMES[weekday]}`);
   }
   return { kind: 'date', date };
+}
+
+/**
+ * A slash date in the reading's order; a year of two digits is this century's. Numbers
+ * that make no date in that order are refused with a line about dates, saying the order.
+ */
+function slashDate(token: string, input: string, order: DateOrder): DaySpec {
+  const shown = JSON.stringify(input.trim());
+  const yearFirst = SLASH_YEAR_FIRST.exec(token);
+  const slash = SLASH_DATE.exec(token);
+  if (!yearFirst && !slash) throw new NotUnderstood();
+  let year: number | undefined;
+  let month: number;
+  let day: number;
+  let why: string;
+  if (yearFirst) {
+    [year, month, day] = [Number(yearFirst[1]), Number(yearFirst[2]), Number(yearFirst[3])];
+    why = 'year/month/day';
+  } else {
+    const [first, second] = [Number(slash![1]), Number(slash![2])];
+    [month, day] = order === 'mdy' ? [first, second] : [second, first];
+    if (slash![3] !== undefined) year = slash![3].length === 2 ? 2000 + Number(slash![3]) : Number(slash![3]);
+    why =
+      order === 'mdy'
+        ? 'slash dates are read month/day (CSR_CALL_DATE_ORDER=dmy for day/month)'
+        : 'slash dates are read day/month (CSR_CALL_DATE_ORDER=mdy for month/day)';
+  }
+  if (month < 1 || month > 12) throw new UserError(`${shown} is not a real date: ${why}, and ${month} is not a month`);
+  if (day < 1 || day > 31) throw new UserError(`${shown} is not a real date: ${why}, and ${day} is not a day of the month`);
+  if (year === undefined) return { kind: 'dayMonth', month, day };
+  if (!isExists(year, month - 1, day)) {
+    throw new UserError(`${shown} is not a real date: ${MONTH_NAMES[month - 1]} ${year} has ${daysInMonth(year, month)} days`);
+  }
+  return { kind: 'date', date: { year, month, day } };
+}
+
+/** 'read "blursday" as thursday', for the line that shows a date back; undefined when nothing was corrected. */
+export function describeCorrections(corrections: readonly Correction[]): string | undefined {
+  if (corrections.length === 0) return undefined;
+  return `read ${corrections.map((c) => `"${c.typed}" as ${c.read}`).join(', ')}`;
 }

@@ -45,6 +45,33 @@ export function canonicalTimeZone(name: string): string | undefined {
   return resolved.toLowerCase() === trimmed.toLowerCase() ? resolved : trimmed;
 }
 
+/**
+ * The zone abbreviations US agents type, as the zones they mean. Each names a region, and
+ * its standard and daylight forms (EST, EDT) and the short form (ET) all mean that
+ * region's clock: the date itself decides which offset applies, so "10am EST" in July is
+ * 10:00 New York time, as the agent meant it.
+ *   EST, EDT, ET     → America/New_York     CST, CDT, CT → America/Chicago
+ *   MST, MDT, MT     → America/Denver       PST, PDT, PT → America/Los_Angeles
+ *   AKST, AKDT, AKT  → America/Anchorage    HST, HT      → Pacific/Honolulu
+ * Other abbreviations (BST, IST, CET...) name several places or none, and are refused.
+ */
+export const US_ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  est: 'America/New_York', edt: 'America/New_York', et: 'America/New_York',
+  cst: 'America/Chicago', cdt: 'America/Chicago', ct: 'America/Chicago',
+  mst: 'America/Denver', mdt: 'America/Denver', mt: 'America/Denver',
+  pst: 'America/Los_Angeles', pdt: 'America/Los_Angeles', pt: 'America/Los_Angeles',
+  akst: 'America/Anchorage', akdt: 'America/Anchorage', akt: 'America/Anchorage',
+  hst: 'Pacific/Honolulu', ht: 'Pacific/Honolulu',
+};
+
+/**
+ * A time zone as an agent types it: a US abbreviation (any case, see
+ * US_ZONE_ABBREVIATIONS) or an IANA name (any case). Undefined for anything else.
+ */
+export function parseTimeZone(name: string): string | undefined {
+  return US_ZONE_ABBREVIATIONS[name.trim().toLowerCase()] ?? canonicalTimeZone(name);
+}
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** ICU's names for the zone the tz database also calls Etc/UTC and the like. */
