@@ -1,19 +1,33 @@
 /**
- * Synthetic stores for the benchmarks: N realistic calls written through the project's
- * own store code (`saveCall`: atomic, fsync'd, 0600/0700), kept under `bench/.stores/`
- * and reused while the generator version and size match.
+ * Synthetic stores for the benchmarks: N realistic calls, kept under `bench/.stores/` and
+ * reused while the generator version and size match.
+ *
+ * The files are written directly (`callFileWriter`), not through the store's `saveCall`:
+ * the same bytes (`serializeCall`) at the same path (`callPath`) with the same modes
+ * (0600 files, 0700 directories), but one plain write each, no temporary file, no fsync
+ * and no journal. tests/bench.generator.test.ts checks that against `saveCall` itself.
+ * Records are made and written one at a time: a store of 300k calls is never all in memory.
  *
  * The calls look like the standard playbook's: ~25 answers, a story, promises, several
  * follow-ups (most done, a few hundred open across the store, nearly all of them from the
  * last weeks), a realistic outcome mix, six agents, repeat callers. Deterministic: the
- * same size gives the same calls (the files' random ids come from a seeded generator).
+ * same size and end give the same bytes (the files' random ids come from a seeded
+ * generator); the end is the start of the day the store is built (see `storeEndAt`).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { callRecordSchema, type CallRecord, type Answer, type FollowUp, type HistoryEntry } from '../src/store/callRecord.js';
-import { saveCall } from '../src/store/callStore.js';
+import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+// Only these from the program (kept stable for the bench): what a call file holds and where it goes.
+import { serializeCall } from '../src/store/callStore.js';
+import { callPath, DIR_MODE, FILE_MODE } from '../src/store/callFiles.js';
 
-export const GENERATOR_VERSION = 5;
+// The record's types, as the store takes them (not imported from their module, which may move).
+type CallRecord = Parameters<typeof serializeCall>[0];
+type Answer = CallRecord['answers'][number];
+type FollowUp = CallRecord['followups'][number];
+type HistoryEntry = FollowUp['history'][number];
+
+/** Bump when the calls or their files change: stores of another version are rebuilt. */
+export const GENERATOR_VERSION = 6;
 export const AGENTS = ['amira', 'ben', 'chloe', 'dmitri', 'erin', 'farid'] as const;
 /** Calls are spread over this many months before the store's end. */
 const SPAN_DAYS = 3 * 365;
@@ -24,6 +38,7 @@ export interface StoreInfo {
   /** The newest call's start: "a month ago" and "now" are taken from here. */
   endAt: string;
   openFollowups: number;
+  /** Mean size of a call file, in bytes (UTF-8). */
   averageBytes: number;
   dataDir: string;
   /** Seconds it took to write (only when just generated). */
@@ -234,27 +249,17 @@ export function makeExtraCall(at: number, seed: number): CallRecord {
   return record;
 }
 
+/** Where a store built at `now` ends: an hour before the start of that UTC day, so "now" in the benchmarks is just after it. */
+export function storeEndAt(now = Date.now()): number {
+  return Math.floor(now / 86_400_000) * 86_400_000 - 3_600_000;
+}
+
 /**
- * Builds (or reuses) a store of `calls` calls ending at `endAt`. Writes go through
- * `saveCall` with a few in flight at once, so the fsyncs overlap.
+ * The calls of a store of `calls` calls ending at `endAt`, oldest first, made one at a
+ * time as they are asked for (only the calls' start times and the customers are held).
+ * The same arguments give the same records. The last record's `startedAt` is `endAt`.
  */
-export async function ensureStore(root: string, calls: number, log: (line: string) => void): Promise<StoreInfo> {
-  const dir = join(root, String(calls));
-  const metaPath = join(dir, 'store.json');
-  if (existsSync(metaPath)) {
-    try {
-      const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as StoreInfo;
-      if (meta.generatorVersion === GENERATOR_VERSION && meta.calls === calls) return { ...meta, dataDir: join(dir, 'data') };
-    } catch {
-      /* rebuilt below */
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const dataDir = join(dir, 'data');
-  const started = Date.now();
-  // The store ends at the start of this UTC day, so "now" in the benchmarks is just after it.
-  const endAt = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3_600_000;
+export function* storeRecords(calls: number, endAt: number): Generator<CallRecord, void, undefined> {
   const r = rng(calls);
   const customers = makeCustomers(Math.round(calls * 0.7), r);
   const times = Array.from({ length: calls }, () => endAt - Math.floor(r.next() * SPAN_DAYS * 86_400_000)).sort((a, b) => a - b);
@@ -268,25 +273,88 @@ export async function ensureStore(root: string, calls: number, log: (line: strin
   const pOld = (target * 0.15) / Math.max(1, (calls - recent) * followupsPerCall);
   const open = (at: number) => r.chance(at > endAt - 30 * 86_400_000 ? pRecent : pOld);
 
+  // Whether these records still fit the file format is checked by tests/bench.generator.test.ts (the store reads them back).
+  for (let index = 0; index < calls; index++) yield makeRecord(times[index]!, r, customers, open);
+}
+
+/**
+ * Writes call files into `dataDir` directly, as the store would have written them:
+ * `write(record)` leaves at `callPath(dataDir, record.id)` exactly what
+ * `saveCall(dataDir, { ...record, revision: record.revision - 1 })` leaves there (which
+ * writes `serializeCall` of the record with its revision moved on by one), file 0600 and
+ * every directory it makes 0700 whatever the umask. One synchronous write per file,
+ * without fsync (bench data can be rebuilt); each directory is made once. Returns the
+ * file's size in bytes.
+ */
+export function callFileWriter(dataDir: string): { write(record: CallRecord): number } {
+  const made = new Set<string>();
+  return {
+    write(record: CallRecord): number {
+      const path = callPath(dataDir, record.id);
+      const dir = dirname(path);
+      if (!made.has(dir)) {
+        makePrivateDir(dir);
+        made.add(dir);
+      }
+      const bytes = Buffer.from(serializeCall(record));
+      const fd = openSync(path, 'w', FILE_MODE);
+      try {
+        writeFileSync(fd, bytes);
+        fchmodSync(fd, FILE_MODE); // open's mode is filtered by the umask (and left alone on a file already there)
+      } finally {
+        closeSync(fd);
+      }
+      return bytes.length;
+    },
+  };
+}
+
+/** `ensurePrivateDir`, synchronously: mkdir -p, then 0700 exactly on each directory it created. */
+function makePrivateDir(dir: string): void {
+  const first = mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  if (first === undefined) return; // already there
+  for (let current = dir; current.length >= first.length; current = dirname(current)) {
+    chmodSync(current, DIR_MODE);
+    if (dirname(current) === current) break;
+  }
+}
+
+/**
+ * Builds (or reuses) a store of `calls` calls ending at the start of today (UTC), under
+ * `root/<calls>/data` with its description in `root/<calls>/store.json`.
+ */
+export async function ensureStore(root: string, calls: number, log: (line: string) => void): Promise<StoreInfo> {
+  if (!Number.isSafeInteger(calls) || calls < 1) throw new Error(`not a store size: ${calls}`);
+  const dir = join(root, String(calls));
+  const metaPath = join(dir, 'store.json');
+  if (existsSync(metaPath)) {
+    try {
+      // store.json keeps how long the build took; a reused store has no builtSeconds (run.ts then says "reused").
+      const { builtSeconds: _built, ...meta } = JSON.parse(readFileSync(metaPath, 'utf8')) as StoreInfo;
+      if (meta.generatorVersion === GENERATOR_VERSION && meta.calls === calls) return { ...meta, dataDir: join(dir, 'data') };
+    } catch {
+      /* rebuilt below */
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const dataDir = join(dir, 'data');
+  const started = Date.now();
+  const endAt = storeEndAt(started);
+  const writer = callFileWriter(dataDir);
+  let written = 0;
   let openCount = 0;
   let bytes = 0;
-  let next = 0;
-  let lastLog = Date.now();
-  const worker = async () => {
-    while (next < times.length) {
-      const index = next++;
-      const record = makeRecord(times[index]!, r, customers, open);
-      if (index % 50 === 0) callRecordSchema().parse(record); // a generator drifting from the file format fails here, loudly
-      openCount += record.followups.filter((f) => f.status === 'open').length;
-      bytes += JSON.stringify(record, null, 2).length + 1;
-      await saveCall(dataDir, { ...record, revision: record.revision - 1 });
-      if (Date.now() - lastLog > 10_000) {
-        lastLog = Date.now();
-        log(`  ${next} / ${calls} calls written`);
-      }
+  let lastLog = started;
+  for (const record of storeRecords(calls, endAt)) {
+    for (const followup of record.followups) if (followup.status === 'open') openCount += 1;
+    bytes += writer.write(record);
+    written += 1;
+    if (written % 1000 === 0 && Date.now() - lastLog > 10_000) {
+      lastLog = Date.now();
+      log(`  ${written} / ${calls} calls written`);
     }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  }
   const info: StoreInfo = {
     generatorVersion: GENERATOR_VERSION,
     calls,
@@ -296,6 +364,7 @@ export async function ensureStore(root: string, calls: number, log: (line: strin
     dataDir,
     builtSeconds: Math.round((Date.now() - started) / 100) / 10,
   };
+  // Last: a store cut short (Ctrl-C) has no store.json and is built again next time.
   writeFileSync(metaPath, `${JSON.stringify(info, null, 2)}\n`);
   return info;
 }
