@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { userErrorOf } from './helpers.js';
 import {
+  correctionsIn,
   dateOrderFromEnv,
   defaultDateOrder,
   describeCorrections,
@@ -133,6 +134,12 @@ describe('words read as others are said (issue 15, item 10)', () => {
 
   it('hands the correction back from parseDay too (followups --on blursday)', () => {
     expect(parseDay('blursday', { now: WED_9AM, timeZone: NY, direction: 'future' }).corrections).toEqual([{ typed: 'blursday', read: 'thursday' }]);
+  });
+
+  it('are found in a date already accepted without placing it again (the prompt\'s echo line)', () => {
+    expect(correctionsIn('next blursday 10am PT')).toEqual([{ typed: 'blursday', read: 'thursday' }]);
+    expect(correctionsIn('Tmorow 9am')).toEqual([{ typed: 'tmorow', read: 'tomorrow' }]);
+    expect(correctionsIn('fri 10:00')).toEqual([]);
   });
 
   it('refuses typos in strict mode (a playbook default), naming the word', () => {

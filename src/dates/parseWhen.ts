@@ -546,6 +546,21 @@ function slashDate(token: string, input: string, order: DateOrder): DaySpec {
   return { kind: 'date', date: { year, month, day } };
 }
 
+/**
+ * The typos in `input` and the words they were read as, without placing it on the
+ * calendar: for showing back a date already accepted. The words are read the same
+ * whatever the day, the zone or the order of slash dates.
+ */
+export function correctionsIn(input: string): Correction[] {
+  const reading = new Reading('mdy');
+  try {
+    parse(input, reading);
+  } catch {
+    // Only the words read so far are asked for.
+  }
+  return reading.corrections;
+}
+
 /** 'read "blursday" as thursday', for the line that shows a date back; undefined when nothing was corrected. */
 export function describeCorrections(corrections: readonly Correction[]): string | undefined {
   if (corrections.length === 0) return undefined;
