@@ -1,28 +1,40 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { oneLinePastes, PASTE_GAP_MS, readLines } from '../src/prompt/lineReader.js';
+import { PASTE_GAP_MS, readLines } from '../src/prompt/lineReader.js';
+import { EndOfInputError } from '../src/prompt/promptErrors.js';
+import { isPasteKey, partialMarkAtEnd, terminalInput, type PasteKey } from '../src/prompt/terminalInput.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** readLines on in-memory streams; `save` stands for the draft save each line waits on. */
-function reader(options: { terminal?: boolean; saveMs?: number; controller?: AbortController } = {}) {
+/**
+ * readLines on in-memory streams. `seen` has each line handed on as [line, false] and each
+ * empty line typed as ['', true]; `saveMs` stands for the draft save each batch waits on.
+ */
+function reader(options: { terminal?: boolean; saveMs?: number; controller?: AbortController; maxLength?: number } = {}) {
   const input = new PassThrough();
   const output = new PassThrough();
-  output.resume(); // what readline echoes is not looked at here
+  let shown = '';
+  output.on('data', (chunk: Buffer) => (shown += chunk.toString()));
   const seen: Array<[string, boolean]> = [];
+  const batches: string[][] = [];
   const done = readLines({
     input,
     output,
     prompt: '> ',
     signal: (options.controller ?? new AbortController()).signal,
     terminal: options.terminal ?? false,
-    onLine: async (line, blank) => {
-      seen.push([line, blank]);
+    ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
+    onLines: async (lines) => {
+      batches.push(lines);
+      for (const line of lines) seen.push([line, false]);
       if (options.saveMs) await sleep(options.saveMs);
-      return blank ? 'done' : 'more';
+    },
+    onBlank: async () => {
+      seen.push(['', true]);
+      return 'done';
     },
   });
-  return { input, seen, done };
+  return { input, seen, batches, done, shown: () => shown };
 }
 
 describe('readLines: every line typed or pasted, in order', () => {
@@ -127,7 +139,54 @@ describe('readLines: every line typed or pasted, in order', () => {
   });
 });
 
-describe('oneLinePastes: a pasted text in a one-line answer', () => {
+describe('readLines: a long paste, the answer\'s size, the end of input (issue 15, items 1 and 2)', () => {
+  const lines = (count: number) => Array.from({ length: count }, (_, i) => `line ${i + 1} of a long pasted email`);
+
+  it('takes a 2,000-line paste at once, in one batch (one save), every line kept', async () => {
+    const { input, seen, batches, done } = reader({ terminal: true });
+    const started = Date.now();
+    input.write(`\u001b[200~${lines(2000).join('\r\n')}\r\n\u001b[201~`);
+    while (seen.length < 2000 && Date.now() - started < 5000) await sleep(5);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(seen.map(([line]) => line)).toEqual(lines(2000));
+    expect(batches).toHaveLength(1);
+    input.write('\r');
+    await done;
+  });
+
+  it('cuts a paste to what the answer holds before it is shown, and says so in one line', async () => {
+    const { input, seen, done, shown } = reader({ terminal: true, maxLength: 30 });
+    input.write('\u001b[200~first line here\r\nsecond line is longer\r\nthird\u001b[201~');
+    await sleep(PASTE_GAP_MS * 3);
+    // 15 + 1 (line break) + 14 characters: the second line is cut, the third not kept.
+    expect(seen).toEqual([
+      ['first line here', false],
+      ['second line is', false],
+    ]);
+    expect(shown()).toContain('pasted text cut: an answer holds 30 characters at most, the rest was not kept\n');
+    expect(shown()).not.toContain('third');
+    input.write('\r');
+    await done;
+  });
+
+  it('ends with EndOfInputError on Ctrl-D, whatever is typed, and when the input closes', async () => {
+    const empty = reader({ terminal: true });
+    empty.input.write('\u0004');
+    await expect(empty.done).rejects.toBeInstanceOf(EndOfInputError);
+    const typed = reader({ terminal: true });
+    typed.input.write('half a line\u0004');
+    await expect(typed.done).rejects.toBeInstanceOf(EndOfInputError);
+    const piped = reader();
+    piped.input.write('a line\n');
+    piped.input.end();
+    await expect(piped.done).rejects.toBeInstanceOf(EndOfInputError);
+    // Named as the prompt library's Ctrl-C error: handled as the same interruption.
+    await expect(piped.done).rejects.toMatchObject({ name: 'ExitPromptError' });
+    expect(piped.seen).toEqual([['a line', false]]);
+  });
+});
+
+describe('terminalInput: the keys a prompt reads', () => {
   function terminal() {
     const source = new PassThrough() as PassThrough & { isTTY: boolean; modes: boolean[]; setRawMode: (mode: boolean) => void };
     source.isTTY = true;
@@ -136,26 +195,84 @@ describe('oneLinePastes: a pasted text in a one-line answer', () => {
     const output = new PassThrough();
     let shown = '';
     output.on('data', (chunk: Buffer) => (shown += chunk.toString()));
-    return { source, output, shown: () => shown };
+    let ends = 0;
+    const keys = terminalInput(source, output, { onEnd: () => ends++ });
+    let typed = '';
+    const pastes: string[] = [];
+    const order: string[] = [];
+    keys.input.on('data', (chunk: Buffer | string) => {
+      typed += chunk.toString();
+      order.push(`typed ${chunk.toString()}`);
+    });
+    keys.input.on('keypress', (_text: unknown, key: unknown) => {
+      if (isPasteKey(key)) {
+        pastes.push(key.text);
+        order.push(`paste ${key.text}`);
+      }
+    });
+    return { source, keys, shown: () => shown, ends: () => ends, typed: () => typed, pastes, order };
   }
 
-  it("turns a paste's line breaks into spaces, and leaves typed keys as they are", async () => {
-    const { source, output, shown } = terminal();
-    const pastes = oneLinePastes(source, output);
-    let got = '';
-    pastes.input.on('data', (chunk: Buffer | string) => (got += chunk.toString()));
-    source.write('\u001b[200~12 High St\r\nLondon\u001b[201~');
-    source.write('!\r');
+  it('hands on a paste as one keypress and typed keys as they are, in order', async () => {
+    const t = terminal();
+    t.source.write('ab');
+    t.source.write('\u001b[200~12 High St\r\nLondon\u001b[201~');
+    t.source.write('!\r');
     await sleep(10);
-    expect(got).toBe('12 High St London!\r');
-    expect(shown()).toBe('\u001b[?2004h'); // asked the terminal to mark pastes
+    expect(t.pastes).toEqual(['12 High St\r\nLondon']);
+    expect(t.typed()).toBe('ab!\r');
+    expect(t.order).toEqual(['typed ab', 'paste 12 High St\r\nLondon', 'typed !\r']);
+    expect(t.shown()).toBe('\u001b[?2004h'); // asked the terminal to mark pastes
     // The prompt sets the terminal's mode through the stream it reads.
-    (pastes.input as unknown as { setRawMode: (mode: boolean) => void }).setRawMode(true);
-    expect(source.modes).toEqual([true]);
-    pastes.stop();
-    source.write('typed later\r');
+    (t.keys.input as unknown as { setRawMode: (mode: boolean) => void }).setRawMode(true);
+    expect(t.source.modes).toEqual([true]);
+    t.keys.stop();
+    t.source.write('typed later\r');
     await sleep(10);
-    expect(got).toBe('12 High St London!\r'); // no longer read once stopped
-    expect(shown()).toBe('\u001b[?2004h\u001b[?2004l');
+    expect(t.typed()).toBe('ab!\r'); // no longer read once stopped
+    expect(t.shown()).toBe('\u001b[?2004h\u001b[?2004l');
+  });
+
+  it('finds paste marks cut in two by the terminal\'s writes, and a paste spread over many writes', async () => {
+    const t = terminal();
+    for (const piece of ['x\u001b[20', '0~one\r', '\ntwo\u001b', '[201~y']) t.source.write(piece);
+    await sleep(10);
+    expect(t.pastes).toEqual(['one\r\ntwo']);
+    expect(t.typed()).toBe('xy');
+  });
+
+  it('takes Ctrl-D, or the end of the input, as the end', async () => {
+    const t = terminal();
+    t.source.write('abc\u0004def');
+    await sleep(10);
+    expect(t.typed()).toBe('abc');
+    expect(t.ends()).toBe(1);
+    const closed = terminal();
+    closed.source.end();
+    await sleep(10);
+    expect(closed.ends()).toBe(1);
+    // Inside a paste, a 0x04 is pasted text, not Ctrl-D.
+    const pasted = terminal();
+    pasted.source.write('\u001b[200~a\u0004b\u001b[201~');
+    await sleep(10);
+    expect(pasted.ends()).toBe(0);
+    expect(pasted.pastes).toEqual(['a\u0004b']);
+  });
+
+  it.each([
+    ['abc\u001b[20', '\u001b[200~', 4],
+    ['abc\u001b', '\u001b[200~', 1],
+    ['\u001b', '\u001b[200~', 0], // the Esc key alone
+    ['abc', '\u001b[200~', 0],
+    ['text\u001b[201', '\u001b[201~', 5],
+  ])('partialMarkAtEnd(%j, %j) = %i', (text, mark, expected) => {
+    expect(partialMarkAtEnd(text, mark)).toBe(expected);
+  });
+
+  it('types a paste key for the prompts', () => {
+    const key: PasteKey = { name: 'paste', text: 'x', sequence: '', ctrl: false, meta: false, shift: false };
+    expect(isPasteKey(key)).toBe(true);
+    expect(isPasteKey({ name: 'p' })).toBe(false);
+    expect(isPasteKey(undefined)).toBe(false);
   });
 });

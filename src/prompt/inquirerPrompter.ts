@@ -1,28 +1,42 @@
 /**
- * The interactive prompter: each playbook step becomes an @inquirer/prompts question,
- * except notes and lists, read line by line through lineReader (every line saved as it
- * comes, every line of a paste kept). Typed text is kept when an answer is refused, and
- * every prompt listens to one AbortSignal so Ctrl-C, a closed window or SIGTERM end the
- * prompt cleanly (the call so far is already saved).
+ * The interactive prompter: each playbook step becomes a prompt on the terminal. One-line
+ * answers, choices and yes/no are our own prompts on the prompt library's core
+ * (lineInput, choicePrompt, yesNoPrompt), several choices its checkbox, notes and lists
+ * are read line by line through lineReader (every line saved as it comes, every line of
+ * a paste kept). Every prompt reads the terminal through terminalInput: a paste is taken
+ * in at once, and Ctrl-D or a closed input ends the prompt like Ctrl-C (EndOfInputError).
+ * Typed text is kept when an answer is refused, and every prompt listens to one
+ * AbortSignal so a closed window or SIGTERM ends it cleanly (the call so far is saved).
  */
-// The four prompt packages @inquirer/prompts is made of that a call uses, imported one by
-// one: the whole set also loads the editor prompt's encoding libraries, ~50 ms before the
-// first question.
-import input from '@inquirer/input';
-import select from '@inquirer/select';
+// The prompt package of @inquirer/prompts a call uses, imported alone: the whole set also
+// loads the editor prompt's encoding libraries, ~50 ms before the first question.
 import checkbox from '@inquirer/checkbox';
-import confirm from '@inquirer/confirm';
 import type { ChalkInstance } from 'chalk';
 import type { Writable, Readable } from 'node:stream';
 import type { AskRequest, CallPrompter, StageIntro } from '../engine/runCall.js';
 import { choiceObjects, type Coerced } from '../engine/callEngine.js';
 import type { AnswerValue } from '../playbook/types.js';
 import { formatDuration } from '../dates/formatDuration.js';
-import { sanitizeForTerminal } from '../render/terminalText.js';
-import { oneLinePastes, readLines } from './lineReader.js';
+import { correctionsIn, describeCorrections } from '../dates/parseWhen.js';
+import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
+import { choicePrompt } from './choicePrompt.js';
+import { lineInput } from './lineInput.js';
+import { readLines } from './lineReader.js';
+import { EndOfInputError } from './promptErrors.js';
+import { promptTheme } from './promptStyle.js';
+import { terminalInput, type TerminalSource } from './terminalInput.js';
+import { yesNoPrompt } from './yesNoPrompt.js';
 
 type Ok = Extract<Coerced, { ok: true }>;
 const SKIP = '\u0000skip';
+
+/** The most characters an answer holds (the store refuses more): a paste is cut to fit, saying so. */
+export interface AnswerLimits {
+  /** A one-line answer (text, number, date). */
+  oneLine: number;
+  /** Notes and lists, all lines together. */
+  lines: number;
+}
 
 export interface InquirerPrompterOptions {
   color: ChalkInstance;
@@ -32,13 +46,40 @@ export interface InquirerPrompterOptions {
   /** Describes a stored date answer for the agent ("Fri 27 Nov 10:00, in 4 days"). */
   describeDate: (ok: Ok) => string;
   afterAnswer?: CallPrompter['afterAnswer'];
+  /** Without limits, an answer takes any length. */
+  answerLimits?: AnswerLimits;
 }
+
+/** A prompt of the library: a promise with a way to end it. */
+type RunningPrompt<T> = Promise<T> & { cancel: () => void };
 
 export function createInquirerPrompter(options: InquirerPrompterOptions): CallPrompter {
   const { color, output, signal } = options;
-  const context = { output, signal, ...(options.input ? { input: options.input } : {}) };
-  const theme = { validationFailureMode: 'keep' as const };
+  const source = (options.input ?? process.stdin) as TerminalSource;
   const write = (text: string) => output.write(`${text}\n`);
+
+  /**
+   * Runs one prompt on the terminal's input as terminalInput hands it on. The input ending
+   * (Ctrl-D, a closed terminal) cancels the prompt, and the call hears EndOfInputError.
+   */
+  async function runOnTerminal<T>(start: (context: { input: Readable; output: Writable; signal: AbortSignal }) => RunningPrompt<T>): Promise<T> {
+    let inputEnded = false;
+    let prompt: RunningPrompt<T> | undefined;
+    const keys = terminalInput(source, output, {
+      onEnd: () => {
+        inputEnded = true;
+        prompt?.cancel();
+      },
+    });
+    try {
+      prompt = start({ input: keys.input, output, signal });
+      return await prompt;
+    } catch (error) {
+      throw inputEnded ? new EndOfInputError() : error;
+    } finally {
+      keys.stop();
+    }
+  }
 
   const fromDefault = (value: AnswerValue | undefined): string | undefined => {
     if (value === undefined || value === null) return undefined;
@@ -47,13 +88,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     return String(value);
   };
 
-  /** Refusals come back as one short line under the prompt; typed text stays. */
-  const validator = (request: AskRequest) => (value: string) => {
-    const result = request.coerce(value);
-    return result.ok ? true : result.message;
-  };
-
-  async function askLines(request: AskRequest, question: string): Promise<Ok> {
+  async function askLines(request: AskRequest, question: string, hint: string | undefined): Promise<Ok> {
     const { ref } = request;
     const lines = [...(request.draftLines ?? [])];
     const isList = ref.step.type === 'list';
@@ -61,6 +96,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     const skip = ref.step.required ? '' : ' or skip';
     const parkHint = ref.step.meaning === 'problem.story' ? '; start a line with ? to park a question for later' : '';
     write(color.cyan(`? `) + color.bold(question) + color.dim(`  (${how}${skip}${parkHint})`));
+    if (hint) write(color.dim(`  ${hint}`));
     if (request.notedQueries?.length) {
       write(color.dim('  Parked while they talked:'));
       for (const query of request.notedQueries) write(color.dim(`  ? ${sanitizeForTerminal(query)}`));
@@ -69,25 +105,28 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     for (const line of lines) write(color.dim(`  ${marker} ${sanitizeForTerminal(line)}`));
     let answer: Ok | undefined;
     await readLines({
-      input: options.input ?? process.stdin,
+      input: source,
       output,
       prompt: color.dim(`  ${marker} `),
       signal,
-      onLine: async (line, blank) => {
-        if (blank) {
-          const result = request.coerce(isList ? lines : lines.join('\n'));
-          if (result.ok) {
-            answer = result;
-            return 'done';
-          }
-          write(color.red(`  > ${result.message}`));
-          return 'more';
+      ...(options.answerLimits ? { maxLength: options.answerLimits.lines } : {}),
+      usedLength: lines.join('\n').length,
+      onLines: async (batch) => {
+        for (const line of batch) {
+          // An empty line inside a pasted text: a paragraph break in notes (none before the
+          // first line), nothing in a list.
+          if (line.trim() === '' && (isList || lines.length === 0)) continue;
+          lines.push(line);
         }
-        // An empty line inside a pasted text: a paragraph break in notes (none before the
-        // first line), nothing in a list.
-        if (line.trim() === '' && (isList || lines.length === 0)) return 'more';
-        lines.push(line);
         await request.saveDraft(lines);
+      },
+      onBlank: async () => {
+        const result = request.coerce(isList ? lines : lines.join('\n'));
+        if (result.ok) {
+          answer = result;
+          return 'done';
+        }
+        write(color.red(`  > ${result.message}`));
         return 'more';
       },
     });
@@ -108,65 +147,77 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     async ask(request: AskRequest): Promise<Ok> {
       const { ref } = request;
       const step = ref.step;
-      const typed = step.type === 'text' || step.type === 'number' || step.type === 'date' || step.type === 'datetime';
-      const question = sanitizeForTerminal(step.question) + (step.required || !typed ? '' : color.dim(' (Enter to skip)'));
-      if (step.hint) write(color.dim(`  ${sanitizeForTerminal(step.hint)}`));
+      const question = sanitizeForTerminal(step.question);
+      // Under the question, on a line of its own.
+      const hint = step.hint ? oneLine(step.hint) : undefined;
       const defaultText = fromDefault(request.defaultValue);
       switch (step.type) {
         case 'longtext':
         case 'list':
-          return askLines(request, question);
+          return askLines(request, question, hint);
         case 'choice': {
-          // Names start with the label so typing its first letters jumps to it; digits pick by position.
           const choices = choiceObjects(step.choices).map((c) => ({
             value: c.value,
             name: choiceName(c),
-            ...(c.hint ? { description: c.hint } : {}),
+            ...(c.hint ? { description: oneLine(c.hint) } : {}),
           }));
           if (!step.required) choices.push({ value: SKIP, name: '(skip)' });
-          const picked = await select(
-            { message: question, choices, pageSize: 12, ...(defaultText ? { default: defaultText } : {}) },
-            context,
+          const picked = await runOnTerminal((context) =>
+            choicePrompt({ color, message: question, ...(hint ? { hint } : {}), choices, pageSize: 12, ...(defaultText ? { default: defaultText } : {}) }, context),
           );
           return picked === SKIP ? { ok: true, value: null } : { ok: true, value: picked };
         }
         case 'multichoice': {
           const defaults = Array.isArray(request.defaultValue) ? request.defaultValue : [];
-          const picked = await checkbox(
-            {
-              message: question,
-              choices: choiceObjects(step.choices).map((c) => ({ value: c.value, name: choiceName(c), checked: defaults.includes(c.value) })),
-              required: Boolean(step.required),
-              pageSize: 12,
-            },
-            context,
+          const picked = await runOnTerminal((context) =>
+            checkbox(
+              {
+                message: question,
+                choices: choiceObjects(step.choices).map((c) => ({ value: c.value, name: choiceName(c), checked: defaults.includes(c.value) })),
+                required: Boolean(step.required),
+                pageSize: 12,
+                theme: {
+                  ...promptTheme(color),
+                  // The hint goes under the question while it is asked (the list follows).
+                  style: { message: (text: string, status: string) => color.bold(text) + (hint && status !== 'done' ? `\n${color.dim(`  ${hint}`)}` : '') },
+                },
+              },
+              context,
+            ),
           );
           return { ok: true, value: picked };
         }
         case 'yesno': {
-          const value = await confirm(
-            // No default in the playbook: "no", so a stray Enter never records a yes.
-            { message: question, default: typeof request.defaultValue === 'boolean' ? request.defaultValue : false },
-            context,
+          // No default in the playbook: "no", so a stray Enter never records a yes.
+          const value = await runOnTerminal((context) =>
+            yesNoPrompt({ color, message: question, ...(hint ? { hint } : {}), default: typeof request.defaultValue === 'boolean' ? request.defaultValue : false }, context),
           );
           return { ok: true, value };
         }
         default: {
-          const terminal = options.input ?? process.stdin;
-          const pastes = (terminal as { isTTY?: boolean }).isTTY ? oneLinePastes(terminal, output) : undefined;
-          let typed: string;
-          try {
-            typed = await input(
-              { message: question, theme, validate: validator(request), ...(defaultText ? { default: defaultText } : {}) },
-              pastes ? { ...context, input: pastes.input } : context,
-            );
-          } finally {
-            pastes?.stop();
-          }
+          const maxLength = options.answerLimits?.oneLine;
+          const typed = await runOnTerminal((context) =>
+            lineInput(
+              {
+                color,
+                message: question,
+                ...(hint ? { hint } : {}),
+                ...(defaultText ? { default: defaultText } : {}),
+                optional: !step.required,
+                ...(maxLength !== undefined ? { maxLength } : {}),
+                validate: (value) => {
+                  const result = request.coerce(value);
+                  return result.ok ? true : result.message;
+                },
+              },
+              context,
+            ),
+          );
           const result = request.coerce(typed);
           if (!result.ok) throw new Error(`validated answer refused: ${result.message}`);
           if ((step.type === 'date' || step.type === 'datetime') && typeof result.value === 'string') {
-            write(color.dim(`  → ${options.describeDate(result)}`));
+            const corrected = describeCorrections(correctionsIn(typed));
+            write(color.dim(`  → ${options.describeDate(result)}${corrected ? ` (${corrected})` : ''}`));
           }
           return result;
         }
@@ -191,8 +242,8 @@ export function wrap(text: string, width: number): string[] {
 }
 
 /**
- * Type-to-jump in a choice list matches the start of its name; the agent may type the
- * code ("tech") or the words, so a label that does not start with the code shows both.
+ * A choice as listed: the agent may type the code ("tech") or the words to find it, so a
+ * label that does not start with the code shows both.
  */
 export function choiceName(choice: { value: string; label?: string }): string {
   const label = choice.label ?? choice.value;
