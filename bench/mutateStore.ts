@@ -10,12 +10,11 @@
  */
 import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { removeCall, saveCall, serializeCall } from '../src/store/callStore.js';
+import { createCall, eraseCall, serializeCall, updateCall } from '../src/store/callStore.js';
 import { ensurePrivateDir } from '../src/store/callFiles.js';
-import { journalCallFile } from '../src/store/callSummaries.js';
 import { callPath } from '../src/store/callFiles.js';
 import { writeFileAtomic } from '../src/store/writeFileAtomic.js';
-import type { CallRecord } from '../src/store/callRecord.js';
+import type { CallRecord } from '../src/domain/callRecord.js';
 import { makeExtraCall, type StoreInfo } from './generateStore.js';
 
 /** Open follow-up ids of a store, read from the files with JSON.parse alone; cached beside the store. */
@@ -110,13 +109,14 @@ export class StoreMutator {
       const record = JSON.parse(text) as CallRecord;
       for (const f of record.followups) this.open.delete(f.id);
       if (this.direct) unlinkSync(path);
-      else await removeCall(this.store.dataDir, record.id);
+      else await eraseCall(this.store.dataDir, record.id);
     }
   }
 
   private async save(record: CallRecord): Promise<void> {
     if (!this.direct) {
-      await saveCall(this.store.dataDir, record);
+      if (existsSync(callPath(this.store.dataDir, record.id))) await updateCall(this.store.dataDir, record.id, () => record);
+      else await createCall(this.store.dataDir, record);
       return;
     }
     const path = callPath(this.store.dataDir, record.id);
@@ -126,10 +126,8 @@ export class StoreMutator {
 
   /** Puts every file back as it was (the open set too). */
   async restore(): Promise<void> {
-    for (const path of this.added.splice(0)) await removeCall(this.store.dataDir, basename(path, '.json'));
-    for (const [path, text] of this.originals) {
-      await journalCallFile(this.store.dataDir, path, JSON.parse(text) as CallRecord, () => writeFileAtomic(path, text));
-    }
+    for (const path of this.added.splice(0)) await eraseCall(this.store.dataDir, basename(path, '.json'));
+    for (const [path, text] of this.originals) await writeFileAtomic(path, text);
     this.originals.clear();
     const truth = openFollowUpTruth(this.store);
     this.open.clear();

@@ -13,10 +13,11 @@ import { parseArgs } from 'node:util';
 import { BIN, compare, firstLine, ROOT, runNode, stats, type Comparison, type Spawn, type Stats } from './measure.js';
 import { ensureStore, makeExtraCall, type StoreInfo } from './generateStore.js';
 import { followUpIdsIn, shortFollowUpId, StoreMutator } from './mutateStore.js';
-import { saveCall } from '../src/store/callStore.js';
+import { createCall, saveSession } from '../src/store/callStore.js';
 import { ensurePrivateDir } from '../src/store/callFiles.js';
-import { SETTLE_MS } from '../src/store/summaryCache.js';
-import { weekFolderOfDay } from '../src/store/ids.js';
+/** Folder stamps younger than this are looked at again by the index (store/index/callIndex.ts, RACY_MS). */
+const SETTLE_MS = 2_000;
+import { weekFolderOfDay } from '../src/domain/ids.js';
 
 const { values } = parseArgs({
   options: {
@@ -318,12 +319,12 @@ function firstQuestion(): void {
 
 async function autosave(): Promise<void> {
   const dataDir = tmpStore();
-  let record = makeExtraCall(Date.now(), 42);
   await ensurePrivateDir(dataDir);
+  let written = await createCall(dataDir, makeExtraCall(Date.now(), 42));
   const times: number[] = [];
   for (let i = 0; i < 220; i++) {
     const t = performance.now();
-    record = await saveCall(dataDir, record);
+    written = await saveSession(dataDir, written, { ...written.record, queries: [...written.record.queries, `q${i}`] }, new Date(), AGENT);
     if (i >= 20) times.push(performance.now() - t);
   }
   rmSync(join(dataDir, '..'), { recursive: true, force: true });

@@ -5,7 +5,8 @@ import { resolveAgent, resolveDataDir } from './paths.js';
 import { packageVersion } from './installPaths.js';
 import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
 import { sanitizeForTerminal } from './render/terminalText.js';
-import { onCacheRebuild } from './store/rebuildNotice.js';
+import { configureIndex, type RebuildEvent } from './store/index/indexSettings.js';
+import { ProgressBar } from './render/progressBar.js';
 
 /**
  * The entry point: builds the real context, runs the command, and is the only place that
@@ -39,10 +40,7 @@ function makeContext(globals: GlobalOptions): Context {
 }
 
 async function main(argv: string[]): Promise<number> {
-  // A rebuild of the cache from thousands of call files takes a while: say so, on a terminal.
-  if (process.stderr.isTTY) {
-    onCacheRebuild(() => process.stderr.write('csr-call: reading every call file once to rebuild the index of calls: this can take a minute\n'));
-  }
+  configureIndex({ onRebuild: reportRebuild(), warn });
   const program = buildProgram(makeContext, packageVersion());
   try {
     await program.parseAsync(argv);
@@ -50,6 +48,26 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return handleError(error);
   }
+}
+
+/**
+ * A rebuild of the index from thousands of call files takes a while: one line says why,
+ * and on a terminal a progress bar shows how far it is, so a pause with a caller waiting
+ * is not taken for a hang.
+ */
+function reportRebuild(): (event: RebuildEvent) => void {
+  let bar: ProgressBar | undefined;
+  return (event) => {
+    if (event.kind === 'start') {
+      const what = event.fresh ? `${event.reason}: building it from ${event.total.toLocaleString('en-US')} call files` : `reading ${event.total.toLocaleString('en-US')} changed call files`;
+      process.stderr.write(`csr-call: ${what} (your files are not changed; this takes a moment)\n`);
+      if (process.stderr.isTTY) {
+        bar = new ProgressBar(process.stderr, event.total, 'index');
+      }
+    } else if (event.kind === 'progress') bar?.set(event.done, event.total);
+    else if (event.kind === 'end') bar?.clear();
+    else process.stderr.write(`csr-call: waiting for another csr-call (${event.holder}) to finish building the index of calls\n`);
+  };
 }
 
 function handleError(error: unknown): number {

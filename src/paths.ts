@@ -40,3 +40,15 @@ export function resolveAgent(flag: string | undefined, env: Env = process.env): 
     return env.USER || env.USERNAME || 'agent';
   }
 }
+
+/**
+ * The folder of the indexes of calls: the user's cache folder (XDG_CACHE_HOME on Linux),
+ * on this machine, never inside a data directory, which may be a network share (SQLite
+ * must not run over one). Everything in it can be deleted; it is rebuilt from the files.
+ */
+export function resolveIndexDir(env: Env = process.env, platform = process.platform): string {
+  const home = env.HOME || homedir();
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'csr-call', 'index');
+  if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'csr-call', 'Cache', 'index');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'csr-call', 'index');
+}

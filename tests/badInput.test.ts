@@ -3,11 +3,10 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { callRecordSchema } from '../src/store/callRecord.js';
+import { callRecordSchema } from '../src/domain/callRecord.js';
 import { callPath } from '../src/store/callFiles.js';
-import { saveCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { BIN, tempDir } from './helpers.js';
+import { BIN, tempDir, saveCall } from './helpers.js';
 
 /**
  * Issue 4 §5: every bad input, through the real CLI, gets one line on stderr saying what

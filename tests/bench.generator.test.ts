@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { callFileWriter, ensureStore, GENERATOR_VERSION, storeEndAt, storeRecords } from '../bench/generateStore.js';
-import { readCall, saveCall } from '../src/store/callStore.js';
+import { createCall, readCall } from '../src/store/callStore.js';
 
 /**
- * The bench's synthetic stores are written directly, not through saveCall (for speed):
+ * The bench's synthetic stores are written directly, not through the store (for speed):
  * the files must still be the ones the store itself would have written.
  */
 const root = mkdtempSync(join(tmpdir(), 'csr-call-bench-generator-'));
@@ -31,10 +31,13 @@ function tree(dir: string): Map<string, number> {
 describe('bench store generator', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('writes the same bytes, at the same path, with the same modes as saveCall', async () => {
+  it('writes the same bytes, at the same path, with the same modes as the store', async () => {
     const direct = join(root, 'direct', 'data');
     const viaStore = join(root, 'store', 'data');
     const writer = callFileWriter(direct);
+    // The store writes a new call at revision 1: the sampled calls are written again so, directly.
+    const directFirst = join(root, 'direct-first', 'data');
+    const firstWriter = callFileWriter(directFirst);
     const sample: string[] = [];
     const ids: string[] = [];
     let index = 0;
@@ -42,10 +45,11 @@ describe('bench store generator', () => {
       ids.push(record.id);
       const bytes = writer.write(record);
       expect(bytes).toBe(Buffer.byteLength(JSON.stringify(record, null, 2)) + 1);
-      // Every 9th call, and the newest (the store's end): ~23 saveCalls, each fsync'd.
+      // Every 9th call, and the newest (the store's end): ~23 writes through the store, each fsync'd.
       if (index % 9 === 0 || index === CALLS - 1) {
-        const saved = await saveCall(viaStore, { ...record, revision: record.revision - 1 });
-        expect(saved.revision).toBe(record.revision);
+        const saved = await createCall(viaStore, record);
+        expect(saved.record.revision).toBe(1);
+        firstWriter.write({ ...record, revision: 1 });
         sample.push(record.id);
       }
       index += 1;
@@ -55,23 +59,23 @@ describe('bench store generator', () => {
     for (const id of ids) expect((await readCall(direct, id)).id).toBe(id);
     expect(sample.length).toBeGreaterThan(20);
 
-    // The calls' folders (saveCall may also keep a cache beside them: not the bench's concern).
-    const directTree = tree(join(direct, 'calls'));
+    const directTree = tree(join(directFirst, 'calls'));
     const storeTree = tree(join(viaStore, 'calls'));
     expect(storeTree.size).toBeGreaterThan(sample.length); // files and their directories
     for (const [path, mode] of storeTree) {
-      // Everything saveCall left (the sampled files and their directories) is in the direct store, alike.
+      // Everything the store wrote (the sampled files and their directories) is in the direct store, alike.
       expect(directTree.get(path), path).toBe(mode);
       expect(mode, path).toBe(path.endsWith('.json') ? 0o600 : 0o700);
-      if (path.endsWith('.json')) expect(readFileSync(join(direct, 'calls', path)).equals(readFileSync(join(viaStore, 'calls', path))), path).toBe(true);
+      if (path.endsWith('.json')) expect(readFileSync(join(directFirst, 'calls', path)).equals(readFileSync(join(viaStore, 'calls', path))), path).toBe(true);
     }
     const storeFiles = [...storeTree.keys()].filter((path) => path.endsWith('.json'));
     expect(storeFiles.map((path) => path.split(sep).at(-1)!.slice(0, -'.json'.length)).sort()).toEqual([...sample].sort());
 
     // The direct store: one file per call, every file 0600 and every directory 0700.
-    const files = [...directTree].filter(([path]) => path.endsWith('.json'));
+    const fullTree = tree(join(direct, 'calls'));
+    const files = [...fullTree].filter(([path]) => path.endsWith('.json'));
     expect(files).toHaveLength(CALLS);
-    for (const [path, mode] of directTree) expect(mode, path).toBe(path.endsWith('.json') ? 0o600 : 0o700);
+    for (const [path, mode] of fullTree) expect(mode, path).toBe(path.endsWith('.json') ? 0o600 : 0o700);
     for (const dir of [direct, join(direct, 'calls')]) expect(statSync(dir).mode & 0o777).toBe(statSync(dir.replace(direct, viaStore)).mode & 0o777);
     expect(statSync(direct).mode & 0o777).toBe(0o700);
     // calls/YYYY/MM/<week>/<id>.json

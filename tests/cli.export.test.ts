@@ -3,10 +3,9 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callRecordSchema, type CallRecord } from '../src/store/callRecord.js';
-import { saveCall } from '../src/store/callStore.js';
+import { callRecordSchema, type CallRecord } from '../src/domain/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { BIN, tempDir } from './helpers.js';
+import { BIN, tempDir, saveCall } from './helpers.js';
 
 /**
  * `csr-call export` end to end: the built CLI over a small store whose text is awkward

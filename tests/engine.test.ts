@@ -12,8 +12,8 @@ import {
   type StepRef,
 } from '../src/engine/callEngine.js';
 import { runCall, type CallPrompter } from '../src/engine/runCall.js';
-import type { CallRecord } from '../src/store/callRecord.js';
-import { callRecordSchema } from '../src/store/callRecord.js';
+import type { CallRecord } from '../src/domain/callRecord.js';
+import { callRecordSchema } from '../src/domain/callRecord.js';
 
 const now = new Date('2026-11-23T14:00:00Z');
 const opts = { now, timeZone: 'UTC' };

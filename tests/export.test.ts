@@ -6,12 +6,11 @@ import { parse } from 'csv-parse/sync';
 import { exportCommand, type ExportOptions } from '../src/commands/export.js';
 import { neutralizeFormula } from '../src/export/neutralizeFormula.js';
 import { CALL_COLUMNS, FOLLOWUP_COLUMNS, rowOf, type CsvColumn } from '../src/export/csvColumns.js';
-import { callRecordSchema, type CallRecord } from '../src/store/callRecord.js';
-import { saveCall } from '../src/store/callStore.js';
+import { callRecordSchema, type CallRecord } from '../src/domain/callRecord.js';
 import { createAtomicWriteStream } from '../src/store/writeFileAtomic.js';
 import { UserError } from '../src/errors.js';
 import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
-import { tempDir, testContext, writeFileMakingDir, type TestContext } from './helpers.js';
+import { tempDir, testContext, writeFileMakingDir, type TestContext, saveCall } from './helpers.js';
 
 const CALL_HEADER = CALL_COLUMNS.map((c) => c.name);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildFollowUpBoard, shortFollowUpId, startOfDayAfter, type FollowUpBoard } from '../src/followups/followupBoard.js';
-import { summarizeCall, type CallSummary } from '../src/store/callSummaries.js';
+import { buildFollowUpBoard, startOfDayAfter, type FollowUpBoard } from '../src/followups/followupBoard.js';
+import { summarizeCall, type CallSummary } from '../src/domain/callSummary.js';
+import { shortFollowUpId } from '../src/domain/ids.js';
 import { makeCall } from './fixtures/makeCall.js';
 
 const NY = 'America/New_York';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { userErrorOf } from './helpers.js';
-import { markDone, nextOccurrence, promiseDeadline, snooze } from '../src/followups/changeFollowUp.js';
-import { callRecordSchema } from '../src/store/callRecord.js';
+import { markDone, nextOccurrence, promiseDeadline, snooze } from '../src/domain/followUpRules.js';
+import { callRecordSchema } from '../src/domain/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
 
 const NY = 'America/New_York';

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followupsDoneCommand, followupsListCommand, followupsSnoozeCommand, type FollowUpBoardJson } from '../src/commands/followups.js';
 import { UserError } from '../src/errors.js';
-import { readCall, saveCall } from '../src/store/callStore.js';
+import { readCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { runCli, tempDir, testContext, writeFileMakingDir, type TestContext } from './helpers.js';
+import { runCli, tempDir, testContext, writeFileMakingDir, type TestContext, saveCall } from './helpers.js';
 
 // Mon 23 Nov 2026, 14:00 UTC = 09:00 in New York.
 const NOW = new Date('2026-11-23T14:00:00Z');

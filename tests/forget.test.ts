@@ -4,12 +4,13 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forgetCommand, purgeCommand, type ConfirmFn } from '../src/commands/forget.js';
 import { UserError } from '../src/errors.js';
-import { readCall, saveCall, serializeCall } from '../src/store/callStore.js';
+import { readCall, serializeCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
 import { sessionLockPath } from '../src/store/sessionLock.js';
 import { phoneMatcher } from '../src/store/eraseCalls.js';
+import { indexPathFor } from '../src/store/index/callIndex.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { runCli, testContext, type TestContext } from './helpers.js';
+import { runCli, testContext, type TestContext, saveCall } from './helpers.js';
 
 /** Every file under `dir` whose bytes contain any of `needles`. */
 function byteSearch(dir: string, needles: string[]): string[] {
@@ -21,6 +22,12 @@ function byteSearch(dir: string, needles: string[]): string[] {
     if (needles.some((n) => bytes.includes(Buffer.from(n)))) hits.push(path);
   }
   return hits;
+}
+
+/** The files of the index of `dataDir`'s calls whose bytes contain any of `needles`. */
+function indexFilesMentioning(dataDir: string, needles: string[]): string[] {
+  const path = indexPathFor(dataDir);
+  return [path, `${path}-wal`, `${path}-shm`].filter((file) => existsSync(file) && needles.some((n) => readFileSync(file).includes(Buffer.from(n))));
 }
 
 const ANN_PHONE = '+1 555 010 0100'; // makeCall's default customer
@@ -59,7 +66,9 @@ describe('forget', () => {
     expect(byteSearch(ctx.dataDir, ANN_NEEDLES)).toEqual([]);
     expect(byteSearch(ctx.dataDir, ['Ann Smith'])).toEqual([]);
     expect(readFileSync(callPath(ctx.dataDir, bob.id), 'utf8')).toBe(bobBefore);
-    expect(existsSync(join(ctx.dataDir, 'cache'))).toBe(false);
+    // The hand-made cache of earlier versions is gone; the index holds her nowhere.
+    expect(existsSync(join(ctx.dataDir, 'cache', 'summaries'))).toBe(false);
+    expect(indexFilesMentioning(ctx.dataDir, [...ANN_NEEDLES, 'Ann Smith'])).toEqual([]);
     const out = ctx.out();
     expect(out).toContain('To erase for phone 555-010-0100:');
     expect(out).toContain(`2026-10-02 09:10  ${ann1.id.slice(-6)}  Ann Smith, +1 555 010 0100, 2 follow-ups (1 open)`);
@@ -67,9 +76,9 @@ describe('forget', () => {
     expect(out).toMatch(/\[damaged: status: /);
     expect(out).toContain('= 3 calls with 2 follow-ups (1 still open)');
     expect(out).toContain('+ 2 temporary files left by interrupted saves');
-    expect(out).toContain('+ the cache in cache/ (derived data, rebuilt automatically)');
-    expect(out).toContain('erased 3 calls (with 2 follow-ups), 2 temporary files, the cache (rebuilt on next use)');
-    expect(out).toMatch(/a search of .* finds phone 555-010-0100 nowhere/);
+    expect(out).toContain('+ their rows in the index of calls (overwritten, not just unlinked)');
+    expect(out).toContain('erased 3 calls (with 2 follow-ups), 2 temporary files, their index rows');
+    expect(out).toMatch(/a search of .* and of the index of calls finds phone 555-010-0100 nowhere/);
   });
 
   it('by account or exact name (case and spacing aside)', async () => {

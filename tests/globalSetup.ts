@@ -38,6 +38,8 @@ async function bundleStoreForChildren(root: string): Promise<void> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    // A CommonJS package with a compiled part: loaded as it is installed.
+    external: ['better-sqlite3'],
     logLevel: 'warning',
   });
 }

@@ -6,6 +6,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Context } from '../src/context.js';
+import type { CallRecord } from '../src/domain/callRecord.js';
 import { UserError } from '../src/errors.js';
 
 export const BIN = fileURLToPath(new URL('../bin/csr-call.cjs', import.meta.url));
@@ -117,4 +118,15 @@ export function runInPty(args: string[], steps: PtyStep[], env: Record<string, s
 export function writeFileMakingDir(path: string, text: string, mode = 0o600): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, text, { mode });
+}
+
+/**
+ * Puts `record` in the store as its call file, through the store's one write path: a new
+ * call is created, an existing one changed to this record (its revision moved on).
+ * Returns what was written.
+ */
+export async function saveCall(dataDir: string, record: CallRecord): Promise<CallRecord> {
+  const { createCall, readCallText, updateCall } = await import('../src/store/callStore.js');
+  if ((await readCallText(dataDir, record.id)) === undefined) return (await createCall(dataDir, record)).record;
+  return updateCall(dataDir, record.id, () => ({ ...record }));
 }

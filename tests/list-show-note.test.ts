@@ -1,14 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstWords, listCommand, phonesMatch, type CallListJson } from '../src/commands/list.js';
+import { firstWords, listCommand, type CallListJson } from '../src/commands/list.js';
+import { samePhone } from '../src/domain/customerKeys.js';
 import { noteCommand } from '../src/commands/note.js';
 import { showCommand } from '../src/commands/show.js';
 import { UserError } from '../src/errors.js';
 import { callPath } from '../src/store/callFiles.js';
-import { readCall, saveCall } from '../src/store/callStore.js';
+import { readCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { runCli, tempDir, testContext, writeFileMakingDir, type TestContext } from './helpers.js';
+import { runCli, tempDir, testContext, writeFileMakingDir, type TestContext, saveCall } from './helpers.js';
 
 const NOW = new Date('2026-11-23T14:00:00Z');
 const NY = 'America/New_York';
@@ -106,9 +107,9 @@ describe('list', () => {
   it('refuses bad filters with one line saying what is accepted', async () => {
     const ctx = testContext({ now: () => NOW });
     expect((await rejection(listCommand({ status: 'done' }, ctx))).message).toBe('--status must be in-progress or completed (got "done")');
-    expect((await rejection(listCommand({ phone: 'abc' }, ctx))).message).toContain('--phone needs at least 3 digits');
+    expect((await rejection(listCommand({ phone: 'abc' }, ctx))).message).toContain('--phone needs at least 4 digits');
     expect((await rejection(listCommand({ from: 'soonish' }, ctx))).message).toContain('is not a day I understand');
-    expect((await rejection(listCommand({ from: '2026-11-20', to: '2026-11-19' }, ctx))).message).toBe('--from (2026-11-20) is after --to (2026-11-19)');
+    expect((await rejection(listCommand({ from: '2026-11-20', to: '2026-11-19' }, ctx))).message).toBe('--from (2026-11-20) is after --to (2026-11-19): give the earlier day first');
   });
 
   it('--json, the empty store line, damaged files and --strict', async () => {
@@ -148,10 +149,10 @@ describe('list', () => {
   });
 
   it('matches phone numbers with or without the country code', () => {
-    expect(phonesMatch('5550100100', '+1 555 010 0100')).toBe(true);
-    expect(phonesMatch('15550100100', '555-010-0100')).toBe(true);
-    expect(phonesMatch('0100', '555-010-0100')).toBe(false);
-    expect(phonesMatch('5550100100', undefined)).toBe(false);
+    expect(samePhone('5550100100', '+1 555 010 0100')).toBe(true);
+    expect(samePhone('15550100100', '555-010-0100')).toBe(true);
+    expect(samePhone('0100', '555-010-0100')).toBe(false);
+    expect(samePhone('5550100100', undefined)).toBe(false);
   });
 });
 

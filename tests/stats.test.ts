@@ -1,12 +1,14 @@
 import { callPath } from '../src/store/callFiles.js';
 import { describe, expect, it } from 'vitest';
 import { statsCommand, bar, sparkline } from '../src/commands/stats.js';
-import { computeStats, quantile, type StatsOptions } from '../src/stats/computeStats.js';
-import { saveCall } from '../src/store/callStore.js';
+import type { StatsScope } from '../src/stats/callStats.js';
+import type { CallRecord } from '../src/domain/callRecord.js';
+import { withCallIndex } from '../src/store/index/indexAccess.js';
+import { statsOf } from '../src/store/index/statsQuery.js';
 import { UserError } from '../src/errors.js';
-import type { HistoryEntry } from '../src/store/callRecord.js';
+import type { HistoryEntry } from '../src/domain/callRecord.js';
 import { makeCall, type MakeCallOverrides } from './fixtures/makeCall.js';
-import { testContext, writeFileMakingDir, type TestContext } from './helpers.js';
+import { testContext, writeFileMakingDir, type TestContext, saveCall } from './helpers.js';
 
 const NOW = new Date('2026-11-23T14:00:00Z');
 const at = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
@@ -154,8 +156,8 @@ describe('stats on a hand-made store', () => {
     // 180 240 300 360 420 600 1200 s
     expect(stats.handleTime).toEqual({ calls: 7, medianSeconds: 360, p90Seconds: 840 });
     expect(stats.stages).toEqual([
-      { stage: 'open', calls: 3, totalSeconds: 240, meanSeconds: 80 },
-      { stage: 'listen', calls: 2, totalSeconds: 720, meanSeconds: 360 },
+      { playbook: 'standard', stage: 'open', calls: 3, totalSeconds: 240, meanSeconds: 80 },
+      { playbook: 'standard', stage: 'listen', calls: 2, totalSeconds: 720, meanSeconds: 360 },
     ]);
     expect(stats.followups).toEqual({ doneOnTime: 2, doneLate: 1, overdue: 1, open: 2, cancelled: 0 });
     // A, C, D, I started angry/upset; D ended upset.
@@ -259,35 +261,42 @@ describe('stats on a hand-made store', () => {
   });
 });
 
-describe('computeStats edges', () => {
-  const options: StatsOptions = { now: NOW, timeZone: 'UTC' };
+/** Stats of these calls alone, as `stats` works them out: through the index of a store holding them. */
+async function statsVia(records: CallRecord[], scope: StatsScope) {
+  const ctx = testContext();
+  for (const record of records) await saveCall(ctx.dataDir, record);
+  return withCallIndex(ctx.dataDir, { timeZone: scope.timeZone, sameZone: true }, (index) => statsOf(index, scope));
+}
 
-  it('an earlier call exactly 7 days before still counts; a minute more does not', () => {
+describe('stats edges', () => {
+  const options: StatsScope = { now: NOW, timeZone: 'UTC' };
+
+  it('an earlier call exactly 7 days before still counts; a minute more does not', async () => {
     const first = makeCall(call('2026-11-13T10:00:00.000Z', 5, { outcome: 'callback' }));
     const exactly = makeCall(call('2026-11-20T10:00:00.000Z', 5, { outcome: 'resolved' }));
-    expect(computeStats([first, exactly], options).firstCallResolution.count).toBe(0);
+    expect((await statsVia([first, exactly], options)).firstCallResolution.count).toBe(0);
     const later = makeCall(call('2026-11-20T10:01:00.000Z', 5, { outcome: 'resolved' }));
-    expect(computeStats([first, later], options).firstCallResolution.count).toBe(1);
+    expect((await statsVia([first, later], options)).firstCallResolution.count).toBe(1);
   });
 
-  it('another category is another problem; an unknown category may be the same one', () => {
+  it('another category is another problem; an unknown category may be the same one', async () => {
     const billing = makeCall(call('2026-11-19T10:00:00.000Z', 5, { outcome: 'callback' }));
     const tech = makeCall(call('2026-11-20T10:00:00.000Z', 5, { outcome: 'resolved', problem: { category: 'technical' } }));
-    expect(computeStats([billing, tech], options).firstCallResolution.count).toBe(1);
+    expect((await statsVia([billing, tech], options)).firstCallResolution.count).toBe(1);
     const unknown = makeCall(call('2026-11-20T10:00:00.000Z', 5, { outcome: 'resolved', problem: {} }));
-    expect(computeStats([billing, unknown], options).firstCallResolution.count).toBe(0);
+    expect((await statsVia([billing, unknown], options)).firstCallResolution.count).toBe(0);
   });
 
-  it('a customer with neither phone nor account is not matched with anyone', () => {
+  it('a customer with neither phone nor account is not matched with anyone', async () => {
     const calls = ['2026-11-19T10:00:00.000Z', '2026-11-20T10:00:00.000Z'].map((start) =>
       makeCall(call(start, 5, { outcome: 'resolved', customer: { name: 'Ann Smith' } })),
     );
-    const stats = computeStats(calls, options);
+    const stats = (await statsVia(calls, options));
     expect(stats.firstCallResolution.count).toBe(2);
     expect(stats.repeatCallers).toEqual({ customers: 0, calls: 0 });
   });
 
-  it('counts each completion of a repeating follow-up against the due in force then', () => {
+  it('counts each completion of a repeating follow-up against the due in force then', async () => {
     const record = makeCall(
       call('2026-11-10T10:00:00.000Z', 5, {
         followups: [
@@ -306,10 +315,10 @@ describe('computeStats edges', () => {
         ],
       }),
     );
-    expect(computeStats([record], options).followups).toEqual({ doneOnTime: 1, doneLate: 1, overdue: 1, open: 1, cancelled: 1 });
+    expect((await statsVia([record], options)).followups).toEqual({ doneOnTime: 1, doneLate: 1, overdue: 1, open: 1, cancelled: 1 });
   });
 
-  it('an all-day follow-up is on time until the end of its day, in the agent’s zone', () => {
+  it('an all-day follow-up is on time until the end of its day, in the agent’s zone', async () => {
     const zone = 'America/New_York';
     const record = (doneAt: string) =>
       makeCall(
@@ -325,15 +334,15 @@ describe('computeStats edges', () => {
           ],
         }),
       );
-    const { followups: onTime } = computeStats([record('2026-11-13T04:59:00.000Z')], { ...options, timeZone: zone });
+    const { followups: onTime } = (await statsVia([record('2026-11-13T04:59:00.000Z')], { ...options, timeZone: zone }));
     expect([onTime.doneOnTime, onTime.doneLate]).toEqual([1, 0]);
-    const { followups: late } = computeStats([record('2026-11-13T05:00:00.000Z')], { ...options, timeZone: zone });
+    const { followups: late } = (await statsVia([record('2026-11-13T05:00:00.000Z')], { ...options, timeZone: zone }));
     expect([late.doneOnTime, late.doneLate]).toEqual([0, 1]);
   });
 
-  it('calls per day follow the agent’s zone', () => {
+  it('calls per day follow the agent’s zone', async () => {
     const late = makeCall(call('2026-11-20T03:00:00.000Z', 5)); // 19 Nov, 22:00 in New York
-    const stats = computeStats([late], { now: new Date('2026-11-20T12:00:00Z'), timeZone: 'America/New_York' });
+    const stats = (await statsVia([late], { now: new Date('2026-11-20T12:00:00Z'), timeZone: 'America/New_York' }));
     expect(stats.perDay).toEqual([
       { day: '2026-11-19', calls: 1 },
       { day: '2026-11-20', calls: 0 },
@@ -341,14 +350,14 @@ describe('computeStats edges', () => {
   });
 
   it.each([
-    [[], 0.5, null],
-    [[7], 0.9, 7],
-    [[1, 2, 3, 4], 0.5, 2.5],
-    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9, 9.1],
-  ])('quantile(%j, %d) = %d', (values, q, expected) => {
-    const result = quantile(values, q);
-    if (expected === null) expect(result).toBeNull();
-    else expect(result).toBeCloseTo(expected, 10);
+    [[], null, null],
+    [[7], 420, 420],
+    [[1, 2, 3, 4], 150, 222],
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 330, 546],
+  ])('handle time of calls of %j minutes: median %d s, p90 %d s (spreadsheet PERCENTILE)', async (minutes, median, p90) => {
+    const calls = minutes.map((m, i) => makeCall(call(`2026-11-${String(10 + i).padStart(2, '0')}T10:00:00.000Z`, m)));
+    const { handleTime } = await statsVia(calls, options);
+    expect(handleTime).toEqual({ calls: minutes.length, medianSeconds: median, p90Seconds: p90 });
   });
 });
 

@@ -5,13 +5,13 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { doctorCommand } from '../src/commands/doctor.js';
 import { UserError } from '../src/errors.js';
-import { saveCall, serializeCall } from '../src/store/callStore.js';
+import { serializeCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
 import { breakLock, readLock } from '../src/store/fileLock.js';
 import { sessionLockPath } from '../src/store/sessionLock.js';
 import { checkStore, fixStore } from '../src/store/storeCheck.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { tempDir, testContext } from './helpers.js';
+import { tempDir, testContext, saveCall } from './helpers.js';
 
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0']);
@@ -34,7 +34,7 @@ async function troubledStore() {
     damaged: join(week, '20261120-090000-aaaaaa.json'),
     newer: join(week, '20261120-090000-bbbbbb.json'),
     misnamed: join(week, '20261120-090000-cccccc.json'),
-    misplaced: join(dataDir, 'calls', '2026', '10', `${other.id}.json`),
+    misplaced: join(dataDir, 'calls', '2026', '10', '15-21', `${other.id}.json`),
     oldTemp: join(week, `.${good.id}.json.abcd1234.tmp`),
     freshTemp: join(week, `.${good.id}.json.efgh5678.tmp`),
     staleLock: `${callPath(dataDir, good.id)}.lock`,
@@ -45,7 +45,7 @@ async function troubledStore() {
   writeFileSync(p.damaged, serializeCall(good).slice(0, 300), { mode: 0o600 });
   writeFileSync(p.newer, JSON.stringify({ ...good, schemaVersion: 9 }), { mode: 0o600 });
   writeFileSync(p.misnamed, serializeCall(good), { mode: 0o600 });
-  mkdirSync(dirname(p.misplaced), { mode: 0o700 });
+  mkdirSync(dirname(p.misplaced), { mode: 0o700, recursive: true });
   writeFileSync(p.misplaced, serializeCall(other), { mode: 0o600 });
   writeFileSync(p.oldTemp, '{"half":', { mode: 0o600 });
   minutesAgo(p.oldTemp, 5);
@@ -159,24 +159,31 @@ describe('doctor command', () => {
 
   it('lists each problem with its fix, exits 1, and --fix repairs what it can', async () => {
     const { dataDir, p } = await troubledStore();
-    chmodSync(join(dataDir, 'calls'), 0o755);
     const ctx = testContext({ dataDir });
     const error = await doctorCommand({}, ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(1);
     const out = ctx.out();
     expect(out).toContain(`✗ calls/2026/11/15-21/20261120-090000-aaaaaa.json: not valid JSON`);
-    expect(out).toContain('✗ calls: mode 0755, should be 0700');
-    expect(out).toMatch(/  fix: chmod 700 /);
-    expect(out).toMatch(/10 problems in .* \(4 readable calls\); 4 can be repaired with csr-call doctor --fix/);
+    expect(out).toMatch(/9 problems in .* \(4 readable calls\); 3 can be repaired with csr-call doctor --fix/);
 
     const fixCtx = testContext({ dataDir });
     await expect(doctorCommand({ fix: true }, fixCtx)).rejects.toThrow(/6 problems listed above/);
     const fixed = fixCtx.out();
-    expect(fixed).toContain('fixed  calls: mode set to 0700');
     expect(fixed).toContain(`fixed  ${p.oldTemp.slice(dataDir.length + 1)}: removed stray temporary file`);
     expect(fixed).toContain('removed stale lock');
     expect(fixed).not.toMatch(/can be repaired/);
+  });
+
+  it('a store found readable by other users is made private at once, and says so', async () => {
+    const ctx = testContext();
+    const call = await saveCall(ctx.dataDir, makeCall());
+    chmodSync(join(ctx.dataDir, 'calls'), 0o755);
+    chmodSync(callPath(ctx.dataDir, call.id), 0o644);
+    await doctorCommand({}, ctx);
+    expect(ctx.out()).toBe(`✓ store is healthy (1 call) in ${ctx.dataDir}\n`);
+    expect(ctx.err()).toMatch(/calls was readable by other users: made private \(mode 0700\)/);
+    expect(ctx.err()).toMatch(/\.json was readable by other users: made private \(mode 0600\)/);
   });
 
   it('a store that does not exist yet is fine', async () => {

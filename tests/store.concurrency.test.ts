@@ -4,11 +4,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readCall, saveCall, updateCall } from '../src/store/callStore.js';
+import { readCall, updateCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
 import { withFileLock } from '../src/store/fileLock.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { tempDir } from './helpers.js';
+import { tempDir, saveCall } from './helpers.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/updateWorker.mjs', import.meta.url));
 

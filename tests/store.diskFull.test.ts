@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import { readdirSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readCall, saveCall, serializeCall, updateCall } from '../src/store/callStore.js';
+import { createCall, readCall, saveSession, serializeCall, updateCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
 import { OperationError } from '../src/errors.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { tempDir } from './helpers.js';
+import { tempDir, saveCall } from './helpers.js';
 
 /**
  * A write that fails half-way (disk full, no permission) leaves the previous file exactly
@@ -42,15 +42,16 @@ afterEach(() => {
 const filesIn = (dir: string) => readdirSync(dir).sort();
 
 describe('disk full', () => {
-  it('saveCall: the previous version stays, byte for byte; no temporary file is left', async () => {
+  it("the live call's save: the previous version stays, byte for byte; no temporary file is left", async () => {
     const dataDir = join(tempDir(), 'data');
-    const first = await saveCall(dataDir, makeCall());
+    const written = await createCall(dataDir, makeCall());
+    const first = written.record;
     const path = callPath(dataDir, first.id);
     const before = readFileSync(path, 'utf8');
     const listing = filesIn(dirname(path));
 
     diskFullOnNextTempFile();
-    const error = await saveCall(dataDir, { ...first, queries: ['x'.repeat(100_000)] }).catch((e: unknown) => e);
+    const error = await saveSession(dataDir, written, { ...first, queries: ['x'.repeat(100_000)] }, new Date(), 'test-agent').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OperationError);
     expect((error as OperationError).message).toMatch(/^cannot save call \S+: the disk is full \(ENOSPC\); the file on disk is unchanged\./);
     expect((error as OperationError).message).not.toMatch(/\n/);
@@ -90,7 +91,7 @@ describe('unwritable or missing data directory', () => {
   it('a data directory that is a file: one line, nothing written', async () => {
     const dataDir = join(tempDir(), 'data');
     writeFileSync(dataDir, 'not a directory');
-    const error = await saveCall(dataDir, makeCall()).catch((e: unknown) => e);
+    const error = await createCall(dataDir, makeCall()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OperationError);
     expect((error as Error).message).toMatch(/^cannot save call \S+: part of the path (is not a directory|is a file, not a directory) \((ENOTDIR|EEXIST)/);
     expect(readFileSync(dataDir, 'utf8')).toBe('not a directory');
@@ -119,6 +120,6 @@ describe('unwritable or missing data directory', () => {
     const dataDir = join(tempDir(), 'data');
     const record = makeCall();
     mkdirSync(callPath(dataDir, record.id), { recursive: true });
-    await expect(saveCall(dataDir, record)).rejects.toThrow(/^cannot save call \S+: /);
+    await expect(createCall(dataDir, record)).rejects.toThrow(/^cannot save call \S+: /);
   });
 });

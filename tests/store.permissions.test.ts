@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { saveCall, updateCall } from '../src/store/callStore.js';
+import { updateCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
 import { acquireSessionLock } from '../src/store/sessionLock.js';
 import { createAtomicWriteStream, writeFileAtomic } from '../src/store/writeFileAtomic.js';
 import { checkStore } from '../src/store/storeCheck.js';
+import { indexPathFor } from '../src/store/index/callIndex.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { BIN, REPO, tempDir } from './helpers.js';
+import { BIN, REPO, tempDir, saveCall } from './helpers.js';
 
 /** Data directory 0700 and files 0600 whatever the umask: customers' personal data. */
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -60,18 +61,32 @@ describe.skipIf(process.platform === 'win32')('permissions under umask 000', () 
     if (lock.acquired) await lock.release();
   });
 
-  it('doctor finds and fixes what was made public by hand, never touching content', async () => {
+  it('what was made public by hand is made private again the first time csr-call looks, and said so, content untouched', async () => {
     const dataDir = join(tempDir(), 'data');
     const saved = await saveCall(dataDir, makeCall());
+    const before = readFileSync(callPath(dataDir, saved.id), 'utf8');
     const { chmodSync } = await import('node:fs');
     chmodSync(callPath(dataDir, saved.id), 0o644);
     chmodSync(join(dataDir, 'calls'), 0o755);
-    const report = await checkStore(dataDir);
-    expect(report.problems.map((p) => [p.kind, p.path])).toEqual([
-      ['permissions', join(dataDir, 'calls')],
-      ['permissions', callPath(dataDir, saved.id)],
+    const warnings: string[] = [];
+    const report = await checkStore(dataDir, { warn: (message) => warnings.push(message) });
+    expect(report.problems).toEqual([]);
+    expect(warnings).toEqual([
+      `${join(dataDir, 'calls')} was readable by other users: made private (mode 0700)`,
+      `${callPath(dataDir, saved.id)} was readable by other users: made private (mode 0600)`,
     ]);
-    expect(report.problems[1]!.problem).toMatch(/mode 0644, should be 0600: other users can read/);
+    expectPrivate(dataDir);
+    expect(readFileSync(callPath(dataDir, saved.id), 'utf8')).toBe(before);
+  });
+
+  it('doctor still reports a mode nothing else fixes: a folder outside the calls, made public', async () => {
+    const dataDir = join(tempDir(), 'data');
+    await saveCall(dataDir, makeCall());
+    const { chmodSync, mkdirSync } = await import('node:fs');
+    mkdirSync(join(dataDir, 'cache', 'playbooks'), { recursive: true, mode: 0o755 });
+    chmodSync(join(dataDir, 'cache', 'playbooks'), 0o755);
+    const report = await checkStore(dataDir);
+    expect(report.problems.map((p) => [p.kind, p.path])).toContainEqual(['permissions', join(dataDir, 'cache', 'playbooks')]);
     const { fixStore } = await import('../src/store/storeCheck.js');
     const fixed = await fixStore(dataDir);
     expect(fixed.after.problems).toEqual([]);
@@ -97,8 +112,11 @@ describe.skipIf(process.platform === 'win32')('the real CLI under umask 000', ()
       expect(result.status).toBe(0);
     }
     expect(mode(out)).toBe(0o600);
-    // The lists built the cache: its files are checked too.
-    expect(everything(dataDir).files.some((f) => f.startsWith(join(dataDir, 'cache')))).toBe(true);
+    // The lists built the index of calls, in the cache folder: private too.
+    const index = indexPathFor(dataDir);
+    for (const file of [index, `${index}-wal`, `${index}-shm`]) if (existsSync(file)) expect(mode(file), file).toBe(0o600);
+    expect(existsSync(index)).toBe(true);
+    expect(mode(dirname(index))).toBe(0o700);
     expectPrivate(dataDir);
     const doctor = run(['doctor']);
     expect(doctor.stdout).toMatch(/store is healthy \(1 call\)/);

@@ -3,10 +3,9 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { saveCall } from '../src/store/callStore.js';
 import { acquireSessionLock, readSessionLock, sessionLockPath } from '../src/store/sessionLock.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { tempDir } from './helpers.js';
+import { tempDir, saveCall } from './helpers.js';
 
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0']);

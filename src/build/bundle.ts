@@ -8,6 +8,7 @@
  *   runs that module's code on first use.
  * - `definePlaybook.js`: the ES module a user's playbook imports as 'csr-call'. It holds
  *   plain data and helpers (no identity the program checks), so its own copy is fine.
+ * - `indexWorker.cjs`: the worker threads that read call files for an index build.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -62,6 +63,16 @@ export async function bundle(root = packageRoot()): Promise<void> {
       plugins: [lazyChildProcessForCommander],
     }),
     build({ ...COMMON, absWorkingDir: root, entryPoints: ['src/playbook/definePlaybook.ts'], outfile: join(outdir, 'definePlaybook.js'), format: 'esm' }),
+    // The worker threads of an index build (src/store/index/bulkReader.ts).
+    build({
+      ...COMMON,
+      absWorkingDir: root,
+      entryPoints: ['src/store/index/indexWorker.ts'],
+      outfile: join(outdir, 'indexWorker.cjs'),
+      format: 'cjs',
+      define: { 'import.meta.url': '__csrCallUrl' },
+      banner: { js: 'var __csrCallUrl=require("node:url").pathToFileURL(__filename).href;' },
+    }),
   ]);
   writeCodeCaches(root);
 }

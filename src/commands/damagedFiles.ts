@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-import type { DamagedFile } from '../store/callSummaries.js';
+import type { DamagedFile } from '../domain/callSummary.js';
 
 /**
  * How the lists treat damaged call files: one warning line each (file and problem) on

@@ -20,12 +20,12 @@ export async function doctorCommand(options: DoctorOptions, ctx: Context): Promi
 
   let report;
   if (options.fix) {
-    const result = await fixStore(ctx.dataDir);
+    const result = await fixStore(ctx.dataDir, { warn: ctx.warn });
     for (const problem of result.fixed) write(`${color.green('fixed')}  ${show(problem.path)}: ${fixedText(problem)}`);
     for (const { problem, error } of result.failed) write(`${color.red('could not fix')}  ${show(problem.path)}: ${oneLine(error)}`);
     report = result.after;
   } else {
-    report = await checkStore(ctx.dataDir);
+    report = await checkStore(ctx.dataDir, { warn: ctx.warn });
   }
 
   if (!report.exists) {

@@ -2,16 +2,15 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from '../context.js';
 import { OperationError, UserError } from '../errors.js';
-import type { CallRecord } from '../store/callRecord.js';
-import type { ScannedCall } from '../store/callStore.js';
-import { listCallFilesIn, listMonthDirs, monthInRange } from '../store/callFiles.js';
+import type { CallRecord } from '../domain/callRecord.js';
 import { createAtomicWriteStream, type AtomicWriteStream } from '../store/writeFileAtomic.js';
 import { stringify } from 'csv-stringify/sync';
 import { CALL_COLUMNS, FOLLOWUP_COLUMNS, headerOf, rowOf, type CsvCell } from '../export/csvColumns.js';
-import { readCallsForExport } from '../export/readCalls.js';
+import { countCallFiles, readCallsForExport, type ScannedCall } from '../export/readCalls.js';
 import { oneLine } from '../render/terminalText.js';
-// Not the dates index: importing it loads every date module (formatting, time zones...).
-import { parseDay } from '../dates/parseWhen.js';
+import { ProgressBar } from '../render/progressBar.js';
+import { callIndexOf } from '../store/index/indexAccess.js';
+import { inDayRange, parseDayRange } from './dayRange.js';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -24,45 +23,6 @@ export interface ExportOptions {
   out?: string;
   bom?: boolean;
   strict?: boolean;
-}
-
-/**
- * Calls started from the start of `--from`'s day (inclusive) to the end of `--to`'s day
- * (exclusive), both days in the agent's time zone. Either side may be open.
- */
-export interface DayRange {
-  from?: Date;
-  to?: Date;
-}
-
-export function parseDayRange(opts: { from?: string; to?: string }, ctx: Pick<Context, 'now' | 'timeZone'>): DayRange {
-  const range: DayRange = {};
-  const day = (flag: string, input: string) => {
-    try {
-      return parseDay(input, { now: ctx.now(), timeZone: ctx.timeZone });
-    } catch (error) {
-      if (error instanceof UserError) throw new UserError(`${flag}: ${error.message}`, error.exitCode);
-      throw error;
-    }
-  };
-  if (opts.from !== undefined) range.from = day('--from', opts.from).start;
-  // parseDay's end is the day's last millisecond; the range's end is exclusive.
-  if (opts.to !== undefined) range.to = new Date(day('--to', opts.to).end.getTime() + 1);
-  if (range.from && range.to && range.from >= range.to) {
-    throw new UserError(`--from ${opts.from} is after --to ${opts.to}: give the earlier day first`);
-  }
-  return range;
-}
-
-/** What `scanCalls` needs for a range: months are chosen by the last instant inside it. */
-export function scanOptionsFor(range: DayRange): { from?: Date; to?: Date } {
-  return { from: range.from, to: range.to && new Date(range.to.getTime() - 1) };
-}
-
-export function inDayRange(startedAt: string, range: DayRange): boolean {
-  if (!range.from && !range.to) return true;
-  const ms = Date.parse(startedAt);
-  return (!range.from || ms >= range.from.getTime()) && (!range.to || ms < range.to.getTime());
 }
 
 /**
@@ -82,10 +42,12 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
   }
   if (opts.bom && format !== 'csv') throw new UserError('--bom is for --format csv only (JSON must not start with a BOM)');
   const range = parseDayRange(opts, ctx);
+  // The index lists the files and says which were found good at their current stamp.
+  const index = await callIndexOf(ctx.dataDir, { warn: ctx.warn });
 
   // A progress bar only where a person watches it, and never over data on the same screen.
   const progress =
-    ctx.stderr.isTTY && (opts.out !== undefined || !ctx.stdout.isTTY) ? new ProgressBar(ctx.stderr, await countCallFiles(ctx.dataDir, range)) : undefined;
+    ctx.stderr.isTTY && (opts.out !== undefined || !ctx.stdout.isTTY) ? new ProgressBar(ctx.stderr, countCallFiles(index, range), 'export') : undefined;
   let damaged = 0;
 
   /** The record to export, or undefined for a damaged file (warned about) or one out of range. */
@@ -100,17 +62,18 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
     return inDayRange(scanned.record.startedAt, range) ? scanned.record : undefined;
   };
 
-  // JSON writes whole records, each validated on the way out.
+  // JSON writes whole records, from the same reader as the CSV.
   async function* records(): AsyncGenerator<CallRecord> {
-    const { scanCalls } = await import('../store/callStore.js');
-    for await (const scanned of scanCalls(ctx.dataDir, scanOptionsFor(range))) {
-      const record = accept(scanned);
-      if (record) yield record;
+    for await (const scannedCalls of readCallsForExport(index, range)) {
+      for (const scanned of scannedCalls) {
+        const record = accept(scanned);
+        if (record) yield record;
+      }
     }
   }
 
-  // CSV takes only some fields, from the fast reader (files the summary cache has seen
-  // validated are not validated again; see readCallsForExport). Rows go to csv-stringify
+  // Both read with the fast reader (files the index has seen valid are not validated
+  // again; see readCallsForExport). CSV rows go to csv-stringify
   // through its synchronous API, one batch of calls at a time (a write of a few KB): its
   // streaming API costs several stream operations per cell, more than reading the call
   // files does. Its outputs for consecutive batches join into one CSV (every record ends
@@ -119,7 +82,7 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
     const header = opts.followups ? headerOf(FOLLOWUP_COLUMNS) : headerOf(CALL_COLUMNS);
     // Written with the first rows: a store that cannot be read at all leaves stdout empty.
     let head = (opts.bom ? UTF8_BOM : '') + stringify([header], CSV_OPTIONS);
-    for await (const scannedCalls of readCallsForExport(ctx.dataDir, scanOptionsFor(range))) {
+    for await (const scannedCalls of readCallsForExport(index, range)) {
       const rows: CsvCell[][] = [];
       for (const scanned of scannedCalls) {
         const call = accept(scanned);
@@ -223,49 +186,3 @@ async function* batched(chunks: AsyncIterable<string>, size = 64 * 1024): AsyncG
   }
   if (pending !== '') yield Buffer.from(pending);
 }
-
-/** How many call files the scan will read (directory listings only): the bar's 100%. */
-async function countCallFiles(dataDir: string, range: DayRange): Promise<number> {
-  const scan = scanOptionsFor(range);
-  let total = 0;
-  for (const month of await listMonthDirs(dataDir)) {
-    if (!monthInRange(month.month, scan)) continue;
-    total += (await listCallFilesIn(month.path)).length;
-  }
-  return total;
-}
-
-const BAR_WIDTH = 24;
-
-/** `export  [██████████▌             ]  44%  4,400/10,000 calls`, redrawn at most every 100 ms. */
-class ProgressBar {
-  private done = 0;
-  private lastDraw = 0;
-  private shown = false;
-  constructor(
-    private readonly stream: Writable,
-    private readonly total: number,
-  ) {}
-
-  tick(): void {
-    this.done++;
-    const now = Date.now();
-    if (now - this.lastDraw < 100) return;
-    this.lastDraw = now;
-    const fraction = this.total === 0 ? 1 : Math.min(1, this.done / this.total);
-    const eighths = Math.round(fraction * BAR_WIDTH * 8);
-    const bar = ('█'.repeat(Math.floor(eighths / 8)) + (eighths % 8 ? PARTIAL[eighths % 8] : '')).padEnd(BAR_WIDTH, ' ');
-    const count = `${this.done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} calls`;
-    this.stream.write(`\r\u001b[Kexport [${bar}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ${count}`);
-    this.shown = true;
-  }
-
-  clear(): void {
-    if (!this.shown) return;
-    this.stream.write('\r\u001b[K');
-    this.shown = false;
-    this.lastDraw = 0;
-  }
-}
-
-const PARTIAL = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];

@@ -3,17 +3,18 @@ import { forOption, UserError } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
 import { existsSync } from 'node:fs';
 import { callsRoot } from '../paths.js';
-import { parseFollowUpIdArg } from '../store/ids.js';
+import { parseFollowUpIdArg } from '../domain/ids.js';
 import { failIfStrict, warnDamaged } from './damagedFiles.js';
 import type { BoardItem, FollowUpBoard } from '../followups/followupBoard.js';
-import { MAX_DAYS, nothingDueText, shortFollowUpId } from '../followups/boardWords.js';
+import { MAX_DAYS, nothingDueText } from '../followups/boardWords.js';
+import { shortFollowUpId } from '../domain/ids.js';
 
 /**
  * `csr-call followups`: the morning list, and `done` / `snooze`.
  *
  * The list is on the hot path (agents run it dozens of times a day with a caller
- * waiting), so this module loads no zod and no prompts: it reads the open follow-ups
- * through `loadOpenFollowUps` (the cached seam), and `done`/`snooze` import the store and
+ * waiting), so this module loads no zod and no prompts: it asks the index of calls for
+ * the open follow-ups, and `done`/`snooze` import the store and
  * the change functions only when they run. The date code, chalk and the text rendering
  * (`followups/boardText.ts`) load only when there is a follow-up to show, and the agent's
  * zone is looked up only when a date is worked out.
@@ -55,9 +56,9 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
     if (dayStart.getTime() !== startOfDayIn(now, timeZone).getTime()) asOf = dayStart;
   }
 
-  // No calls yet (a new agent's first morning): not even the store's code is loaded.
+  // No calls yet (a new agent's first morning): not even the index's code is loaded.
   const { calls, callsPerCustomer, damaged } = existsSync(callsRoot(ctx.dataDir))
-    ? await (await import('../store/callSummaries.js')).loadOpenFollowUps(ctx.dataDir)
+    ? await loadOpenFollowUps(ctx, owner)
     : { calls: [], callsPerCustomer: new Map<string, number>(), damaged: [] };
   warnDamaged(damaged, ctx);
   if (calls.length === 0 && asOf === now) {
@@ -87,6 +88,14 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
   if (!text) ctx.stdout.write(`${JSON.stringify(boardToJson(board, owner, days), null, 2)}\n`);
   else ctx.stdout.write(await text.renderBoard(board, { timeZone: () => ctx.timeZone, days, owner, onOtherDay: asOf !== now, stream: ctx.stdout, env: ctx.env }));
   failIfStrict(damaged, opts.strict);
+}
+
+async function loadOpenFollowUps(ctx: Context, owner: string | undefined) {
+  const [{ withCallIndex }, { openFollowUps, damagedFiles }] = await Promise.all([
+    import('../store/index/indexAccess.js'),
+    import('../store/index/indexQueries.js'),
+  ]);
+  return withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => ({ ...openFollowUps(index, owner), damaged: damagedFiles(index) }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -161,12 +170,12 @@ export async function followupsDoneCommand(id: string, opts: { note?: string; la
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const [{ updateCall }, { markDone }, { formatDue }] = await Promise.all([
     import('../store/callStore.js'),
-    import('../followups/changeFollowUp.js'),
+    import('../domain/followUpRules.js'),
     import('../dates/formatDue.js'),
   ]);
   const { callId, followupId } = await resolveFollowUp(parsed, ctx);
   const now = ctx.now();
-  let next: import('../store/callRecord.js').FollowUp | undefined;
+  let next: import('../domain/callRecord.js').FollowUp | undefined;
   let customer = '';
   let text = '';
   await updateCall(ctx.dataDir, callId, (record) => {
@@ -212,10 +221,10 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
   }
   const [{ updateCall }, { snooze }] = await Promise.all([
     import('../store/callStore.js'),
-    import('../followups/changeFollowUp.js'),
+    import('../domain/followUpRules.js'),
   ]);
   const { callId, followupId } = await resolveFollowUp(parsed, ctx);
-  let result: import('../followups/changeFollowUp.js').SnoozeResult | undefined;
+  let result: import('../domain/followUpRules.js').SnoozeResult | undefined;
   let customer = '';
   await updateCall(ctx.dataDir, callId, (record) => {
     result = snooze(record, followupId, {

@@ -5,23 +5,28 @@ import { parseAge } from '../dates/parseAge.js';
 import { zonedParts } from '../dates/zone.js';
 import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
-import { phoneDigits, sameAccount, samePhone } from '../store/customerHistory.js';
+import { accountKey, nameKey, phoneDigits, phoneKey, sameAccount, samePhone, type Customer } from '../domain/customerKeys.js';
+import { callIdSecond, shortId } from '../domain/ids.js';
 import {
   eraseCalls,
   findMentions,
   phoneMatcher,
   planErasure,
   relativeToData,
+  rewriteIndex,
+  clearIndexLeftovers,
   textMatcher,
-  type CallCandidate,
   type ErasurePlan,
+  type ErasureSelection,
 } from '../store/eraseCalls.js';
-import { shortId } from '../store/ids.js';
+import { callIndexOf } from '../store/index/indexAccess.js';
+import type { CallIndex } from '../store/index/callIndex.js';
 
 /**
  * `csr-call forget` (everything about one customer) and `csr-call purge` (calls past the
  * retention period). Both show exactly what will go, ask (unless --yes), erase, then search
- * the data directory to confirm the customer's details are gone.
+ * the data directory and the index's files to confirm the customer's details are gone.
+ * Running `forget` again finishes one that was cut short.
  */
 
 export type ConfirmFn = (message: string, ctx: Context) => Promise<boolean>;
@@ -40,26 +45,23 @@ export interface ForgetOptions {
 
 export async function forgetCommand(options: ForgetOptions, ctx: Context, deps: EraseDeps = {}): Promise<void> {
   const selector = selectorOf(options);
-  const plan = await planErasure(ctx.dataDir, {
-    select: (candidate) => selector.matchesCustomer(candidate),
-    tempMatches: selector.matchesText,
-  });
+  const index = await callIndexOf(ctx.dataDir, { warn: ctx.warn });
+  const plan = await planErasure(index, selector.selection);
   const stored = plan.calls.flatMap((c) => (selector.kind === 'phone' && c.customer?.phone ? [c.customer.phone] : []));
-  const mentions = selector.kind === 'phone' ? phoneMatcher(selector.value, stored) : selector.matchesText;
+  const mentions = selector.kind === 'phone' ? phoneMatcher(selector.value, stored) : selector.selection.tempMatches!;
 
   const erased = new Set([...plan.calls.map((c) => c.path), ...plan.tempFiles]);
-  const cachePrefix = plan.cacheDir ? `${plan.cacheDir}/` : undefined;
-  const elsewhere = (await findMentions(ctx.dataDir, mentions)).filter(
-    (path) => !erased.has(path) && !(cachePrefix && path.startsWith(cachePrefix)),
-  );
+  const elsewhere = (await findMentions(ctx.dataDir, mentions)).filter((path) => !erased.has(path));
 
   const write = line(ctx);
   const color = colorsFor(ctx.stdout, ctx.env);
   if (plan.calls.length === 0 && plan.tempFiles.length === 0) {
     write(`nothing stored for ${selector.label}: no call has this customer`);
-    if (elsewhere.length > 0) {
-      listElsewhere(ctx, elsewhere, selector.label);
-      throw new OperationError(`${selector.label} still appears in ${plural(elsewhere.length, 'file')} listed above: review them`);
+    // An erasure cut short may have left the index's copy behind: cleared all the same.
+    const left = await proveGone(ctx, index, mentions);
+    if (elsewhere.length > 0 || left.length > 0) {
+      listElsewhere(ctx, [...new Set([...elsewhere, ...left])], selector.label);
+      throw new OperationError(`${selector.label} still appears in ${plural(new Set([...elsewhere, ...left]).size, 'file')} listed above: review them`);
     }
     return;
   }
@@ -74,15 +76,33 @@ export async function forgetCommand(options: ForgetOptions, ctx: Context, deps: 
     write('nothing erased');
     return;
   }
-  const result = await eraseCalls(plan, `${ctx.agent} (forget)`);
-  const left = await findMentions(ctx.dataDir, mentions);
+  const result = await eraseCalls(index, plan);
+  const left = await proveGone(ctx, index, mentions);
   write(color.green(`erased ${summaryOf(result, plan)}`));
   if (left.length > 0) {
     for (const path of left) write(`  still mentioned in ${describeFile(ctx.dataDir, path)}`);
     throw new OperationError(`${selector.label} still appears in ${plural(left.length, 'file')} listed above: review them`);
   }
-  write(`a search of ${oneLine(ctx.dataDir)} finds ${selector.label} nowhere`);
+  write(`a search of ${oneLine(ctx.dataDir)} and of the index of calls finds ${selector.label} nowhere`);
   write(color.dim('Exports written with --out are not tracked by csr-call: delete any copies you made yourself.'));
+}
+
+/**
+ * Searches the data directory and the index's files for the customer. The index is
+ * checkpointed first; if its files still mention the customer (pages freed before secure
+ * deletion), it is rewritten whole and searched again. A mention the index keeps because
+ * a call kept in the data directory has it (another customer's note) is that call's, and
+ * is reported as that call only.
+ */
+async function proveGone(ctx: Context, index: CallIndex, mentions: (text: string) => boolean): Promise<string[]> {
+  clearIndexLeftovers(index);
+  const inIndex = (path: string) => path.startsWith(index.path);
+  let left = await findMentions(ctx.dataDir, mentions, index.path);
+  if (left.some(inIndex) && !left.some((path) => !inIndex(path))) {
+    rewriteIndex(index);
+    left = await findMentions(ctx.dataDir, mentions, index.path);
+  }
+  return left.some((path) => !inIndex(path)) ? left.filter((path) => !inIndex(path)) : left;
 }
 
 export interface PurgeOptions {
@@ -93,7 +113,9 @@ export interface PurgeOptions {
 export async function purgeCommand(options: PurgeOptions, ctx: Context, deps: EraseDeps = {}): Promise<void> {
   const age = parseAge(String(options.olderThan ?? ''));
   const cutoff = sub(ctx.now(), age);
-  const plan = await planErasure(ctx.dataDir, { select: (candidate) => candidate.startedAt < cutoff });
+  const index = await callIndexOf(ctx.dataDir, { warn: ctx.warn });
+  const cutoffId = callIdSecond(cutoff);
+  const plan = await planErasure(index, { where: 'c.started < ?', params: [cutoff.getTime()], damaged: (id) => id < cutoffId });
   const write = line(ctx);
   const color = colorsFor(ctx.stdout, ctx.env);
   const when = formatTime(cutoff, ctx.timeZone);
@@ -109,7 +131,7 @@ export async function purgeCommand(options: PurgeOptions, ctx: Context, deps: Er
     write('nothing erased');
     return;
   }
-  const result = await eraseCalls(plan, `${ctx.agent} (purge)`);
+  const result = await eraseCalls(index, plan);
   write(color.green(`erased ${summaryOf(result, plan)}`));
 }
 
@@ -117,9 +139,7 @@ interface Selector {
   kind: 'phone' | 'account' | 'customer';
   value: string;
   label: string;
-  matchesCustomer: (candidate: CallCandidate) => boolean;
-  /** Whether a file's text mentions the customer (temp files, the search afterwards). */
-  matchesText: (text: string) => boolean;
+  selection: ErasureSelection;
 }
 
 function selectorOf(options: ForgetOptions): Selector {
@@ -140,8 +160,12 @@ function selectorOf(options: ForgetOptions): Selector {
       kind,
       value,
       label: `phone ${oneLine(value)}`,
-      matchesCustomer: (c) => samePhone(c.customer?.phone, value),
-      matchesText: phoneMatcher(value),
+      selection: {
+        where: 'c.phone_key = ?',
+        params: [phoneKey(value)!],
+        damaged: (_id, c: Customer | undefined) => samePhone(c?.phone, value),
+        tempMatches: phoneMatcher(value),
+      },
     };
   }
   if (kind === 'account') {
@@ -149,23 +173,27 @@ function selectorOf(options: ForgetOptions): Selector {
       kind,
       value,
       label: `account ${oneLine(value)}`,
-      matchesCustomer: (c) => sameAccount(c.customer?.account, value),
-      matchesText: textMatcher([value]),
+      selection: {
+        where: 'c.account_key = ?',
+        params: [accountKey(value)!],
+        damaged: (_id, c) => sameAccount(c?.account, value),
+        tempMatches: textMatcher([value]),
+      },
     };
   }
-  const name = normalizeName(value);
+  // Names compare case- and accent-insensitively, runs of spaces collapsed: "jose  GARCIA" is "José García".
+  const name = nameKey(value)!;
   return {
     kind,
     value,
     label: `customer "${oneLine(value)}"`,
-    matchesCustomer: (c) => c.customer?.name !== undefined && normalizeName(c.customer.name) === name,
-    matchesText: textMatcher([value]),
+    selection: {
+      where: 'c.name_key = ?',
+      params: [name],
+      damaged: (_id, c) => c?.name !== undefined && nameKey(c.name) === name,
+      tempMatches: textMatcher([value]),
+    },
   };
-}
-
-/** Names compare case-insensitively with runs of spaces collapsed: "jane  DOE" is "Jane Doe". */
-function normalizeName(name: string): string {
-  return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 function describePlan(ctx: Context, plan: ErasurePlan): void {
@@ -181,7 +209,7 @@ function describePlan(ctx: Context, plan: ErasurePlan): void {
   const open = plan.calls.reduce((n, c) => n + c.openFollowups, 0);
   write(`  = ${plural(plan.calls.length, 'call')} with ${plural(followups, 'follow-up')}${open > 0 ? ` (${open} still open)` : ''}`);
   if (plan.tempFiles.length > 0) write(`  + ${plural(plan.tempFiles.length, 'temporary file')} left by interrupted saves`);
-  if (plan.cacheDir) write(`  + the cache in ${oneLine(relativeToData(plan.dataDir, plan.cacheDir))}/ (derived data, rebuilt automatically)`);
+  write('  + their rows in the index of calls (overwritten, not just unlinked)');
 }
 
 function listElsewhere(ctx: Context, paths: string[], label: string): void {
@@ -191,6 +219,7 @@ function listElsewhere(ctx: Context, paths: string[], label: string): void {
 }
 
 function describeFile(dataDir: string, path: string): string {
+  if (/\.sqlite(-wal|-shm)?$/.test(path)) return `${oneLine(path)}  (the index of calls: csr-call doctor --fix rebuilds it)`;
   const id = /(\d{8}-\d{6}-[0-9a-z]{6})\.json$/.exec(path)?.[1];
   const where = oneLine(relativeToData(dataDir, path));
   return id ? `${where}  (review it: csr-call show ${shortId(id)})` : where;
@@ -223,7 +252,7 @@ function summaryOf(result: Awaited<ReturnType<typeof eraseCalls>>, plan: Erasure
   const followups = plan.calls.reduce((n, c) => n + c.followups, 0);
   if (followups > 0) parts[0] += ` (with ${plural(followups, 'follow-up')})`;
   if (result.tempFiles > 0) parts.push(plural(result.tempFiles, 'temporary file'));
-  if (result.cacheRemoved) parts.push('the cache (rebuilt on next use)');
+  parts.push('their index rows');
   return parts.join(', ');
 }
 

@@ -1,17 +1,19 @@
-import { samePhone } from '../store/customerHistory.js';
 import type { Context } from '../context.js';
-import { forOption, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
-import { loadCallSummaries, type CallSummary } from '../store/callSummaries.js';
-import { phoneDigits, startOfDayAfter } from '../followups/followupBoard.js';
+import type { CallSummary } from '../domain/callSummary.js';
+import { phoneDigits } from '../domain/customerKeys.js';
+import { callIdSecond } from '../domain/ids.js';
 import { dateTimeFormatter } from '../dates/formatDue.js';
-import { parseDay } from '../dates/parseWhen.js';
+import { withCallIndex } from '../store/index/indexAccess.js';
+import { damagedFiles, listCalls, type CallFilter } from '../store/index/indexQueries.js';
+import { parseDayRange } from './dayRange.js';
 import { failIfStrict, warnDamaged } from './damagedFiles.js';
 
 /**
- * `csr-call list`: one line per call, newest first. Reads summaries only (the cached
- * seam), and passes `--from`/`--to` down so months outside the range are never read.
+ * `csr-call list`: one line per call, newest first, every filter answered by the index of
+ * calls (no call file is read).
  */
 
 export interface ListOptions {
@@ -29,24 +31,9 @@ export interface ListOptions {
 
 const STATUSES = ['in-progress', 'completed'] as const;
 
-export interface CallFilter {
-  /** Inclusive. */
-  from?: Date;
-  /** Exclusive. */
-  to?: Date;
-  customer?: string;
-  phoneDigits?: string;
-  status?: (typeof STATUSES)[number];
-  outcome?: string;
-  category?: string;
-  agent?: string;
-}
-
 /** Turns the typed options into a filter, or a one-line error saying what is accepted. */
 export function parseListFilter(opts: ListOptions, ctx: Pick<Context, 'now' | 'timeZone'>): CallFilter {
-  const filter: CallFilter = {};
-  const now = ctx.now();
-  const timeZone = ctx.timeZone;
+  const filter: CallFilter = { ...parseDayRange(opts, ctx) };
   if (opts.status !== undefined) {
     const status = opts.status.trim().toLowerCase();
     if (!(STATUSES as readonly string[]).includes(status)) {
@@ -55,21 +42,14 @@ export function parseListFilter(opts: ListOptions, ctx: Pick<Context, 'now' | 't
     filter.status = status as CallFilter['status'];
   }
   if (opts.phone !== undefined) {
-    const digits = phoneDigits(opts.phone);
-    if (digits.length < 3) throw new UserError(`--phone needs at least 3 digits (got "${oneLine(opts.phone, 30)}")`);
-    filter.phoneDigits = digits;
-  }
-  // Whole days in the agent's zone: --from today --to today is today's calls.
-  if (opts.from !== undefined) filter.from = startOfDayAfter(forOption('--from', () => parseDay(opts.from!, { now, timeZone })).start, 0, timeZone);
-  if (opts.to !== undefined) filter.to = startOfDayAfter(forOption('--to', () => parseDay(opts.to!, { now, timeZone })).start, 1, timeZone);
-  if (filter.from && filter.to && filter.from >= filter.to) {
-    throw new UserError(`--from (${oneLine(opts.from!, 30)}) is after --to (${oneLine(opts.to!, 30)})`);
+    if (phoneDigits(opts.phone).length < 4) throw new UserError(`--phone needs at least 4 digits (got "${oneLine(opts.phone, 30)}")`);
+    filter.phone = opts.phone;
   }
   const text = (value: string | undefined, name: string) => {
     if (value === undefined) return undefined;
     const trimmed = value.trim();
     if (trimmed === '') throw new UserError(`${name} needs a value`);
-    return trimmed.toLowerCase();
+    return trimmed;
   };
   const customer = text(opts.customer, '--customer');
   const outcome = text(opts.outcome, '--outcome');
@@ -82,63 +62,15 @@ export function parseListFilter(opts: ListOptions, ctx: Pick<Context, 'now' | 't
   return filter;
 }
 
-/** Phone numbers match as they do everywhere: on their last ten digits (`phoneKey`). */
-export function phonesMatch(wanted: string, stored: string | undefined): boolean {
-  return samePhone(wanted, stored);
-}
-
-/** A test for `filter`, with its bounds worked out once rather than for every call. */
-export function callMatcher(filter: CallFilter): (call: CallSummary) => boolean {
-  const from = filter.from && instantBound(filter.from);
-  const to = filter.to && instantBound(filter.to);
-  return (call) => {
-    if (from && compareStart(call.startedAt, from) < 0) return false;
-    if (to && compareStart(call.startedAt, to) >= 0) return false;
-    if (filter.status && call.status !== filter.status) return false;
-    if (filter.agent && call.agent.toLowerCase() !== filter.agent) return false;
-    if (filter.outcome && (call.outcome ?? '').toLowerCase() !== filter.outcome) return false;
-    if (filter.category && (call.category ?? '').toLowerCase() !== filter.category) return false;
-    if (filter.customer && !(call.customer.name ?? '').toLowerCase().includes(filter.customer)) return false;
-    if (filter.phoneDigits && !phonesMatch(filter.phoneDigits, call.customer.phone)) return false;
-    return true;
-  };
-}
-
-interface InstantBound {
-  ms: number;
-  /** In `toISOString`'s form, unless its year has more than four digits. */
-  iso?: string;
-}
-
-function instantBound(at: Date): InstantBound {
-  const iso = at.toISOString();
-  return isToIsoString(iso) ? { ms: at.getTime(), iso } : { ms: at.getTime() };
-}
-
-/**
- * What `toISOString` writes (and the store records): 'YYYY-MM-DDTHH:MM:SS.sssZ'. Of the
- * instants the call schema accepts (four-digit year, 'T'), only that form is 24 long and ends in 'Z'.
- */
-function isToIsoString(text: string): boolean {
-  return text.length === 24 && text.charCodeAt(23) === 0x5a; // 'Z'
-}
-
-/**
- * Negative, zero or positive as `startedAt` is before, at or after `bound` (NaN when it
- * cannot be read). Two instants written by `toISOString` sort as text in time order,
- * which spares a Date.parse per call; any other ISO spelling (an offset) is parsed.
- */
-function compareStart(startedAt: string, bound: InstantBound): number {
-  if (bound.iso !== undefined && isToIsoString(startedAt)) return startedAt < bound.iso ? -1 : startedAt === bound.iso ? 0 : 1;
-  return Date.parse(startedAt) - bound.ms;
-}
-
 export async function listCommand(opts: ListOptions, ctx: Context): Promise<void> {
   const filter = parseListFilter(opts, ctx);
-  const range = { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) };
-  const { summaries, damaged } = await loadCallSummaries(ctx.dataDir, range);
+  // Damaged files are reported for the days asked about (a call id is its start, to the second).
+  const range = {
+    ...(filter.from ? { fromId: callIdSecond(filter.from) } : {}),
+    ...(filter.to ? { toId: callIdSecond(new Date(Math.ceil(filter.to.getTime() / 1000) * 1000)) } : {}),
+  };
+  const { calls, damaged } = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => ({ calls: listCalls(index, filter), damaged: damagedFiles(index, range) }));
   warnDamaged(damaged, ctx);
-  const calls = summaries.filter(callMatcher(filter));
 
   if (opts.json) {
     ctx.stdout.write(`${JSON.stringify({ calls: calls.map(callToJson) }, null, 2)}\n`);

@@ -1,9 +1,9 @@
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
-import type { CallRecord, Note } from '../store/callRecord.js';
+import type { CallRecord, Note } from '../domain/callRecord.js';
 import { resolveCallId, updateCall } from '../store/callStore.js';
-import { parseCallIdArg, shortId } from '../store/ids.js';
+import { parseCallIdArg, shortId } from '../domain/ids.js';
 import { readCallExplained } from './show.js';
 
 /** The longest note accepted: a note is a few lines, not a pasted document. */

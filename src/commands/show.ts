@@ -4,11 +4,11 @@ import { OperationError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
 import { renderCallSummary } from '../render/callSummary.js';
 import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
-import type { Answer, CallRecord, HistoryEntry } from '../store/callRecord.js';
+import type { Answer, CallRecord, HistoryEntry } from '../domain/callRecord.js';
 import { CallFileError, readCall, resolveCallId } from '../store/callStore.js';
-import { parseCallIdArg } from '../store/ids.js';
+import { parseCallIdArg } from '../domain/ids.js';
 import { formatDateTime, formatDue } from '../dates/formatDue.js';
-import { shortFollowUpId } from '../followups/followupBoard.js';
+import { shortFollowUpId } from '../domain/ids.js';
 
 /**
  * `csr-call show ID`: the whole call as an agent reads it — the end-of-call summary, then

@@ -7,12 +7,13 @@ import { resolve } from 'node:path';
 import * as z from '../zod.js';
 import type { Context } from '../context.js';
 import { UserError, InterruptedError, formatIssuePath } from '../errors.js';
-import type { Answer, CallRecord } from '../store/callRecord.js';
-import { newCallId, parseCallIdArg, shortId } from '../store/ids.js';
+import type { Answer, CallRecord } from '../domain/callRecord.js';
+import { newCallId, parseCallIdArg, shortId } from '../domain/ids.js';
+import { earlierCallsOf, type CallSummary } from '../domain/callSummary.js';
 import { callPath } from '../store/callFiles.js';
-import { readCall, resolveCallId, saveCall } from '../store/callStore.js';
-import { loadCustomerCalls, loadUnfinishedCalls, type CallSummary } from '../store/callSummaries.js';
-import { earlierCallsOf } from '../store/customerHistory.js';
+import { createCall, readCall, resolveCallId, saveSession, type WrittenCall } from '../store/callStore.js';
+import { withCallIndex } from '../store/index/indexAccess.js';
+import { customerCalls, unfinishedCalls } from '../store/index/indexQueries.js';
 import { findPlaybook, type LoadedPlaybook } from '../playbook/loadPlaybook.js';
 import type { Playbook } from '../playbook/types.js';
 import { allSteps, applyAnswer, newCallRecord, coerceAnswer, instantOf, PlaybookRuntimeError, type Coerced } from '../engine/callEngine.js';
@@ -24,7 +25,7 @@ import { formatDateTime, formatDue, describeLateness } from '../dates/formatDue.
 import { oneLine } from '../render/terminalText.js';
 import { formatAgo } from '../dates/formatDuration.js';
 import { isStartOfDayIn } from '../dates/zone.js';
-import { acquireSessionLock } from '../store/sessionLock.js';
+import { acquireSessionLock, readSessionLock, sessionLockIsLive } from '../store/sessionLock.js';
 import { hostname } from 'node:os';
 
 const text = (what: string) =>
@@ -125,7 +126,8 @@ export async function startCommand(rawOptions: StartOptions, ctx: Context): Prom
     // A dry run in memory first: a bad answers file is refused before anything is written.
     await runWith(ctx, loaded.playbook, record, createScriptedPrompter(scripted.answers as never, scripted.name), async (r) => r);
     const prompter = createScriptedPrompter(scripted.answers as never, scripted.name);
-    const finished = await runWith(ctx, loaded.playbook, record, prompter, (r) => saveCall(ctx.dataDir, r));
+    const saver = sessionSaver(ctx, await createCall(ctx.dataDir, record));
+    const finished = await runWith(ctx, loaded.playbook, saver.latest(), prompter, saver.save);
     for (const key of prompter.unused()) ctx.warn(`${scripted.name}: "${key}" was not asked on this call (its condition was false)`);
     printEnd(ctx, finished);
     return;
@@ -143,9 +145,7 @@ export async function resumeCommand(id: string | undefined, opts: ResumeOptions,
   if (id !== undefined) {
     record = await readCall(ctx.dataDir, await resolveCallId(ctx.dataDir, parseCallIdArg(id)));
   } else {
-    const summaries = await loadUnfinishedCalls(ctx.dataDir);
-    const latest = summaries.find((s) => s.status === 'in-progress' && s.agent === ctx.agent);
-    if (!latest) throw new UserError(`no unfinished call for agent ${ctx.agent}; start one with: csr-call start`, 1);
+    const latest = await latestUnfinishedCall(ctx);
     record = await readCall(ctx.dataDir, latest.id);
   }
   if (record.status === 'completed') {
@@ -161,13 +161,55 @@ export async function resumeCommand(id: string | undefined, opts: ResumeOptions,
     await runWith(ctx, loaded.playbook, record, createScriptedPrompter(scripted.answers as never, scripted.name), async (r) => r);
     const release = await holdSession(ctx, record.id);
     try {
-      printEnd(ctx, await runWith(ctx, loaded.playbook, record, createScriptedPrompter(scripted.answers as never, scripted.name), (r) => saveCall(ctx.dataDir, r)));
+      // Read again under the lock: the copy read before may be stale.
+      const saver = sessionSaver(ctx, unreadCopy(await readCall(ctx.dataDir, record.id)));
+      printEnd(ctx, await runWith(ctx, loaded.playbook, saver.latest(), createScriptedPrompter(scripted.answers as never, scripted.name), saver.save));
     } finally {
       await release();
     }
     return;
   }
   await runInteractive(ctx, loaded.playbook, record, { fresh: false }, loadPrompts());
+}
+
+/**
+ * Your latest unfinished call that is not open in another window (a call open elsewhere is
+ * being worked on: `resume` with its id takes it over, after asking).
+ */
+async function latestUnfinishedCall(ctx: Context): Promise<CallSummary> {
+  const unfinished = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => unfinishedCalls(index, ctx.agent));
+  if (unfinished.length === 0) throw new UserError(`no unfinished call for agent ${ctx.agent}; start one with: csr-call start`, 1);
+  for (const call of unfinished) {
+    const holder = await readSessionLock(ctx.dataDir, call.id);
+    if (!holder || !sessionLockIsLive(holder, hostname())) return call;
+  }
+  const open = unfinished.map((c) => shortId(c.id)).join(', ');
+  throw new UserError(`your unfinished calls are all open in other windows (${open}): finish them there, or take one over with csr-call resume ID`, 1);
+}
+
+/** A record read outside the call's lock: its first save looks at the file again (its stamp is unknown). */
+function unreadCopy(record: CallRecord): WrittenCall {
+  return { record, stamp: { size: -1, mtime: -1, ino: -1 } };
+}
+
+/**
+ * The live call's saves: each one merges into what is on disk (store/saveSession), so a
+ * note or a follow-up change made meanwhile from another window is kept, and a clash on
+ * one field is said on screen and kept in a note.
+ */
+function sessionSaver(ctx: Context, first: WrittenCall): { save: (record: CallRecord) => Promise<CallRecord>; latest: () => CallRecord } {
+  let base = first;
+  return {
+    latest: () => base.record,
+    save: async (record) => {
+      const saved = await saveSession(ctx.dataDir, base, record, ctx.now(), ctx.agent);
+      base = saved;
+      for (const clash of saved.clashes) {
+        ctx.warn(`${clash.path} was also changed outside this call just now: kept ${clash.kept === 'call' ? 'yours' : 'the other change'}; the other value is saved as a note on the call`);
+      }
+      return saved.record;
+    },
+  };
 }
 
 async function runWith(
@@ -268,7 +310,8 @@ async function runInteractiveLocked(
   prompts: Promise<PromptsModule>,
 ): Promise<void> {
   // A resumed call is read again under the lock: the copy read before may be stale.
-  let latest = fresh ? await saveCall(ctx.dataDir, initial) : await readCall(ctx.dataDir, initial.id);
+  const saver = sessionSaver(ctx, fresh ? await createCall(ctx.dataDir, initial) : unreadCopy(await readCall(ctx.dataDir, initial.id)));
+  let latest = saver.latest();
 
   // Signals: stop the prompt through its AbortSignal (the call is saved after every
   // answer) instead of letting the process die mid-write.
@@ -283,9 +326,9 @@ async function runInteractiveLocked(
     return () => process.off(signal, handler);
   });
 
-  // Only what is needed is looked up (the cache answers both without reading the store).
+  // Only what is needed is looked up (the index answers both without reading the store).
   if (fresh) {
-    const unfinished = (await loadUnfinishedCalls(ctx.dataDir)).filter((s) => s.status === 'in-progress' && s.agent === ctx.agent && s.id !== latest.id);
+    const unfinished = (await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => unfinishedCalls(index, ctx.agent))).filter((s) => s.id !== latest.id);
     if (unfinished.length) {
       const last = unfinished[0]!;
       write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''} (latest started ${formatAgo(new Date(last.startedAt), ctx.now())}${last.customer.name ? `, ${oneLine(last.customer.name)}` : ''}): csr-call resume ${shortId(last.id)}`));
@@ -308,14 +351,14 @@ async function runInteractiveLocked(
     const key = `${record.customer.phone ?? ''}|${record.customer.account ?? ''}`;
     if (key === '|' || key === shownHistoryFor) return;
     shownHistoryFor = key;
-    const earlier = earlierCallsOf(record.customer, await loadCustomerCalls(ctx.dataDir, record.customer), record.id);
+    const earlier = earlierCallsOf(record.customer, await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => customerCalls(index, record.customer)), record.id);
     summaries = earlier;
     if (!earlier.length) return;
     printCustomerHistory(ctx, earlier);
     return { ...record, earlierCalls: earlier.map((s) => s.id) };
   };
   const before = await showHistory(latest);
-  if (before) latest = await saveCall(ctx.dataDir, before);
+  if (before) latest = await saver.save(before);
 
   const { createInquirerPrompter } = await prompts;
   const prompter = createInquirerPrompter({
@@ -329,7 +372,7 @@ async function runInteractiveLocked(
     },
   });
   try {
-    const finished = await runWith(ctx, playbook, latest, prompter, (r) => saveCall(ctx.dataDir, r), (saved) => (latest = saved));
+    const finished = await runWith(ctx, playbook, latest, prompter, saver.save, (saved) => (latest = saved));
     printEnd(ctx, finished);
     printEarlierOpenFollowUps(ctx, finished, summaries);
   } catch (error) {

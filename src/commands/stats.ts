@@ -1,12 +1,16 @@
 import type { ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-import { scanCalls } from '../store/callStore.js';
 import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
 import { formatDuration } from '../dates/index.js';
-import { contextStart, StatsAccumulator, type CallStats, type Share } from '../stats/computeStats.js';
-import { parseDayRange, scanOptionsFor } from './export.js';
+import type { CallStats, Share } from '../stats/callStats.js';
+import { callIdSecond } from '../domain/ids.js';
+import { withCallIndex } from '../store/index/indexAccess.js';
+import { damagedFiles } from '../store/index/indexQueries.js';
+import { statsOf } from '../store/index/statsQuery.js';
+import { parseDayRange } from './dayRange.js';
+import { warnDamaged } from './damagedFiles.js';
 
 export interface StatsCommandOptions {
   from?: string;
@@ -18,26 +22,25 @@ export interface StatsCommandOptions {
 }
 
 /**
- * `csr-call stats`: the figures of `computeStats` for one agent (default: you) or every
- * agent, over a range of days, as a compact table with bar charts, or `--json`.
+ * `csr-call stats`: outcomes, first-contact resolution, handle time, follow-through, moods
+ * and categories for one agent (default: you) or every agent, over a range of days, as a
+ * compact table with bar charts, or `--json`. Answered by the index of calls.
  */
 export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Promise<void> {
   if (opts.all && opts.agent !== undefined) throw new UserError('give --agent NAME or --all, not both');
   if (opts.agent !== undefined && opts.agent.trim() === '') throw new UserError('--agent needs a name (or use --all)');
   const range = parseDayRange(opts, ctx);
   const agent = opts.all ? undefined : (opts.agent ?? ctx.agent);
-  const accumulator = new StatsAccumulator({ now: ctx.now(), timeZone: ctx.timeZone, agent, from: range.from, to: range.to });
-
-  let damaged = 0;
-  // From a week before --from: first-call resolution needs the calls just before the range.
-  for await (const scanned of scanCalls(ctx.dataDir, { ...scanOptionsFor(range), from: contextStart(range.from) })) {
-    if (scanned.ok) accumulator.add(scanned.record);
-    else {
-      damaged++;
-      ctx.warn(`skipped damaged call file ${oneLine(scanned.path)}: ${oneLine(scanned.problem)}`);
-    }
-  }
-  const stats = accumulator.result();
+  const scope = { now: ctx.now(), timeZone: ctx.timeZone, ...(agent !== undefined ? { agent } : {}), ...range };
+  // The index numbers days in one zone: stats need yours (an index in another is rebuilt).
+  const { stats, damaged } = await withCallIndex(ctx.dataDir, { timeZone: ctx.timeZone, sameZone: true, warn: ctx.warn }, (index) => ({
+    stats: statsOf(index, scope),
+    damaged: damagedFiles(index, {
+      ...(range.from ? { fromId: callIdSecond(range.from) } : {}),
+      ...(range.to ? { toId: callIdSecond(range.to) } : {}),
+    }),
+  }));
+  warnDamaged(damaged, ctx);
 
   if (opts.json) {
     const report = {
@@ -45,7 +48,7 @@ export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Pro
       from: range.from?.toISOString() ?? null,
       to: range.to?.toISOString() ?? null,
       timeZone: ctx.timeZone,
-      damagedFiles: damaged,
+      damagedFiles: damaged.length,
       ...stats,
     };
     ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -53,7 +56,7 @@ export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Pro
     ctx.stdout.write(renderStats(stats, { agent, colors: colorsFor(ctx.stdout, ctx.env), timeZone: ctx.timeZone }));
   }
 
-  if (damaged > 0 && opts.strict) throw new UserError(`${damaged} damaged call file(s) skipped (--strict)`, 1);
+  if (damaged.length > 0 && opts.strict) throw new UserError(`${damaged.length} damaged call file(s) skipped (--strict)`, 1);
 }
 
 const LABEL = 24;
@@ -127,10 +130,12 @@ export function renderStats(stats: CallStats, options: { agent: string | undefin
   row('Mood turnaround', `${stats.moodTurnaround.count} of ${stats.moodTurnaround.of} angry or upset calls ended calm  ${percent(stats.moodTurnaround)}`);
   row('Repeat callers', `${stats.repeatCallers.customers} customers, ${stats.repeatCallers.calls} calls`);
 
-  if (stats.stages.length > 0) {
-    heading('Time per stage (average per call)');
-    const maxStage = Math.max(...stats.stages.map((s) => s.meanSeconds));
-    for (const stage of stats.stages) {
+  // Per playbook: stages of different playbooks are different steps, not to be mixed.
+  for (const playbook of [...new Set(stats.stages.map((s) => s.playbook))]) {
+    const stages = stats.stages.filter((s) => s.playbook === playbook);
+    heading(`Time per stage, playbook ${oneLine(playbook, 30)} (average per call)`);
+    const maxStage = Math.max(...stages.map((s) => s.meanSeconds));
+    for (const stage of stages) {
       lines.push(`  ${oneLine(stage.stage, 16).padEnd(16)} ${seconds(stage.meanSeconds).padStart(11)}  ${c.cyan(bar(stage.meanSeconds, maxStage))}`);
     }
   }

@@ -4,7 +4,7 @@
  * `--answers` files go through these same functions.
  */
 import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Stage, Step } from '../playbook/types.js';
-import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowUp } from '../store/callRecord.js';
+import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowUp } from '../domain/callRecord.js';
 import { parseWhen } from '../dates/parseWhen.js';
 import { calendarDayIn, isStartOfDayIn } from '../dates/zone.js';
 

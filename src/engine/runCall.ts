@@ -4,7 +4,7 @@
  * `--answers` files are two prompters behind this same loop.
  */
 import type { AnswerValue, Answers, Playbook } from '../playbook/types.js';
-import type { CallRecord } from '../store/callRecord.js';
+import type { CallRecord } from '../domain/callRecord.js';
 import {
   addStageTime,
   answersOf,

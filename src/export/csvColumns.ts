@@ -1,4 +1,4 @@
-import type { CallRecord, FollowUp } from '../store/callRecord.js';
+import type { CallRecord, FollowUp } from '../domain/callRecord.js';
 import { neutralizeFormula } from './neutralizeFormula.js';
 
 /**

@@ -1,10 +1,9 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { sep } from 'node:path';
-import type { CallRecord } from '../store/callRecord.js';
-import type { ScanOptions, ScannedCall } from '../store/callStore.js';
-import { callIdOfFileName, listWeekDirs, listMonthDirsSync, monthInRange } from '../store/callFiles.js';
-import { isTempFileName } from '../store/writeFileAtomic.js';
-import { callFileStamp, checkedCallStamps, sameCallFileStamp, type CallFileStamp } from '../store/summaryCache.js';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CallRecord } from '../domain/callRecord.js';
+import { callIdSecond } from '../domain/ids.js';
+import { callsRoot } from '../paths.js';
+import { sameStamp, stampOf, type CallIndex, type FileStamp } from '../store/index/callIndex.js';
 
 // Nothing here may import zod, directly or not: loading it costs more than a tenth of a
 // second, a visible share of an export. The validator is loaded only when a file needs it.
@@ -12,7 +11,7 @@ import { callFileStamp, checkedCallStamps, sameCallFileStamp, type CallFileStamp
 /**
  * The schema version of the records `export` may take from a checked file without
  * validating it again (no migration needed). Must equal `CURRENT_SCHEMA_VERSION`
- * (`store/callRecord.ts`, which loads zod, so it is not imported here);
+ * (`domain/callRecord.ts`, which loads zod, so it is not imported here);
  * tests/export.fastRead.test.ts checks that it does. A file of any other version goes
  * through `parseCallText`, which migrates or refuses it.
  */
@@ -20,55 +19,76 @@ export const FAST_READ_SCHEMA_VERSION = 1;
 
 type ParseCallText = (text: string) => { ok: true; record: CallRecord } | { ok: false; problem: string };
 
+export type ScannedCall =
+  | { ok: true; id: string; path: string; record: CallRecord }
+  | { ok: false; id: string; path: string; problem: string };
+
+/** Calls started in [from, to): a call id is its start to the second (UTC), so the ids bound them. */
+export interface IdRange {
+  from?: Date;
+  to?: Date;
+}
+
+function idBounds(range: IdRange): { fromId: string; toId: string } {
+  return {
+    fromId: range.from ? callIdSecond(range.from) : '',
+    // Calls started before `to` have ids before its second, rounded up.
+    toId: range.to ? callIdSecond(new Date(Math.ceil(range.to.getTime() / 1000) * 1000)) : '~',
+  };
+}
+
+/** How many call files an export of `range` reads (the progress bar's 100%). */
+export function countCallFiles(index: CallIndex, range: IdRange): number {
+  const { fromId, toId } = idBounds(range);
+  return index.sql('SELECT count(*) AS n FROM files WHERE id >= ? AND id < ?').get(fromId, toId)?.n as number;
+}
+
 /**
- * `scanCalls` for `export --format csv`: every call file of the months `from`/`to` may
- * hold, oldest first, in small batches (`READ_BATCH`: memory stays flat), damaged files
- * reported rather than thrown; the same items, in the same order, as
- * `scanCalls(dataDir, options)`.
+ * Every call file of calls started in `range` (by id; callers compare `startedAt` for the
+ * exact bounds), oldest first, in small batches (`READ_BATCH`: memory stays flat), damaged
+ * files reported rather than thrown. The index says which files there are (it was brought
+ * up to date when opened) and at which stamp each was last found a good call.
  *
- * Two things make it several times faster on a large store:
+ * What makes it fast on a large store:
  * - Files are read synchronously: call files are small, and a promise round trip per
  *   open/stat/read/close costs more than the read itself.
- * - Full validation is skipped for a file whose stamp (inode, size, mtime, ctime), taken
- *   from the same open file its text is read from, matches the one at which the summary
- *   cache last took it for a good call (`checkedCallStamps`): those bytes have already
- *   passed `parseCallText` (or were written by csr-call itself), so `JSON.parse` is all
- *   they need. Every other file — not in the cache, changed since (by csr-call or by any
- *   other program), damaged, of another schema version, or with no cache at all — gets
- *   the full check, so damaged files are still reported and foreign edits still caught.
- *   Records taken this way are the file's JSON as it is (unknown keys kept): fine for the
- *   CSV columns; `--format json`/`ndjson`, which write whole records, use `scanCalls`.
+ * - Full validation is skipped for a file whose stamp (inode, size, mtime), taken from the
+ *   same open file its text is read from, matches the one at which the index took it for
+ *   a good call: those bytes have already passed `parseCallText` (or were written by
+ *   csr-call itself), so `JSON.parse` is all they need. Every other file (changed since,
+ *   damaged, of another schema version) gets the full check, so damaged files are still
+ *   reported and foreign edits still caught.
  */
-export async function* readCallsForExport(dataDir: string, options: Pick<ScanOptions, 'from' | 'to'> = {}): AsyncGenerator<ScannedCall[]> {
-  // Listed synchronously too: a promise per directory costs more than reading it.
-  const months = listMonthDirsSync(dataDir).filter((m) => monthInRange(m.month, options));
+export async function* readCallsForExport(index: CallIndex, range: IdRange = {}): AsyncGenerator<ScannedCall[]> {
+  const root = callsRoot(index.dataDir);
+  const { fromId, toId } = idBounds(range);
+  const page = index.sql('SELECT id, dir, size, mtime, ino, problem FROM files WHERE id > ? AND id >= ? AND id < ? ORDER BY id LIMIT 1000');
   let parse: ParseCallText | undefined;
   let batch: ScannedCall[] = [];
-  for (const month of months) {
-    const names = callFileNamesIn(month.path);
-    if (names.length === 0) continue;
-    const checked = checkedCallStamps(dataDir, month.month);
-    for (const relative of names) {
+  // Paged, not iterated: the connection must stay free between the batches this yields.
+  let after = '';
+  for (;;) {
+    const rows = page.all(after, fromId, toId);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id as string;
+    for (const row of rows) {
+      const id = row.id as string;
       if (batch.length === READ_BATCH) {
         yield batch;
         batch = [];
       }
-      const id = relative.slice(relative.indexOf('/') + 1, -JSON_SUFFIX);
-      // Joined by hand: path.join would normalise again what listMonthDirsSync already did.
-      const path = `${month.path}${sep}${relative}`;
-      const checkedStamp = checked.get(id);
+      const path = join(root, row.dir as string, `${id}.json`);
+      const checked: FileStamp | undefined = row.problem === null ? { size: row.size as number, mtime: row.mtime as number, ino: row.ino as number } : undefined;
       let text: string;
-      let stamp: CallFileStamp | undefined;
+      let stamp: FileStamp | undefined;
       try {
-        if (checkedStamp !== undefined) ({ text, stamp } = readStamped(path));
-        else text = readFileSync(path, 'utf8');
+        ({ text, stamp } = readStamped(path));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed meanwhile
         batch.push({ ok: false, id, path, problem: `cannot read: ${(error as Error).message}` });
         continue;
       }
-      const trusted = stamp !== undefined && checkedStamp !== undefined && sameCallFileStamp(stamp, checkedStamp);
-      const record = trusted ? parseChecked(text) : undefined;
+      const record = checked && stamp && sameStamp(stamp, checked) ? parseChecked(text) : undefined;
       if (record) {
         batch.push({ ok: true, id, path, record });
         continue;
@@ -89,35 +109,16 @@ export async function* readCallsForExport(dataDir: string, options: Pick<ScanOpt
  */
 const READ_BATCH = 16;
 
-/**
- * `listCallFilesIn`, synchronous and lighter (paths only: a month's list lives as long as
- * the month is read): the call files of a month directory as `<week>/<id>.json`, sorted.
- */
-function callFileNamesIn(monthDir: string): string[] {
-  const paths: string[] = [];
-  for (const week of listWeekDirs(monthDir)) {
-    let names: string[];
-    try {
-      names = readdirSync(`${monthDir}${sep}${week}`);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed meanwhile
-      throw error;
-    }
-    for (const name of names.sort()) if (!isTempFileName(name) && callIdOfFileName(name) !== undefined) paths.push(`${week}/${name}`);
-  }
-  return paths;
-}
-
 /** Call files are a few KB: one buffer serves every read (the text is copied out of it). */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * A file's text and its stamp, both from one open file, the stamp taken after the read:
  * when it matches a checked stamp, the file was not replaced (the fd holds the inode) nor
- * changed in place (size, mtime and ctime would have moved) between the check and the
- * end of this read, so the text read is the text checked.
+ * changed in place (size and mtime would have moved) between the check and the end of
+ * this read, so the text read is the text checked.
  */
-function readStamped(path: string): { text: string; stamp: CallFileStamp | undefined } {
+function readStamped(path: string): { text: string; stamp: FileStamp | undefined } {
   const fd = openSync(path, 'r');
   try {
     let buffer = READ_BUFFER;
@@ -132,7 +133,7 @@ function readStamped(path: string): { text: string; stamp: CallFileStamp | undef
     const st = fstatSync(fd);
     // Changed while being read (not by csr-call, which replaces files whole): read it again, unstamped.
     if (st.size !== length) return { text: readFileSync(path, 'utf8'), stamp: undefined };
-    return { text: buffer.toString('utf8', 0, length), stamp: callFileStamp(st) };
+    return { text: buffer.toString('utf8', 0, length), stamp: stampOf(st) };
   } finally {
     closeSync(fd);
   }
@@ -150,5 +151,3 @@ function parseChecked(text: string): CallRecord | undefined {
   if ((data as { schemaVersion?: unknown }).schemaVersion !== FAST_READ_SCHEMA_VERSION) return undefined;
   return data as CallRecord;
 }
-
-const JSON_SUFFIX = '.json'.length;

@@ -7,7 +7,8 @@ import type { ChalkInstance } from 'chalk';
 import { formatDateTime, formatDay, formatDue } from '../dates/formatDue.js';
 import { oneLine } from '../render/terminalText.js';
 import type { BoardItem, FollowUpBoard } from './followupBoard.js';
-import { MAX_DAYS, nothingDueText, shortFollowUpId, windowText } from './boardWords.js';
+import { MAX_DAYS, nothingDueText, windowText } from './boardWords.js';
+import { shortFollowUpId } from '../domain/ids.js';
 
 export interface BoardTextOptions {
   /** The agent's zone, looked up when first needed. */

@@ -8,12 +8,6 @@ import { oneLine } from '../render/terminalText.js';
 /** The most `--days` accepts (about ten years). */
 export const MAX_DAYS = 3660;
 
-/** `k3v9q2.f1`: how the lists show a follow-up id (the call id's random tail + `.fN`). */
-export function shortFollowUpId(followupId: string): string {
-  const dot = followupId.lastIndexOf('.f');
-  return dot < 0 ? followupId : `${followupId.slice(0, dot).slice(-6)}${followupId.slice(dot)}`;
-}
-
 export const windowText = (days: number) => `the next ${days} day${days === 1 ? '' : 's'}`;
 
 /** The one line for a list with nothing in it; `when` (' on Fri 27 Nov') and `later` (' (3 due later: ...)') are ready-made. */

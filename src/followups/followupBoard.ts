@@ -1,5 +1,7 @@
-import type { FollowUp } from '../store/callRecord.js';
-import { customerKeys, type CallSummary } from '../store/callSummaries.js';
+import type { FollowUp } from '../domain/callRecord.js';
+import type { CallSummary } from '../domain/callSummary.js';
+import { customerKeys } from '../domain/customerKeys.js';
+import { agentKey } from '../domain/agents.js';
 import { addDaysTo, calendarDayIn, startOfDayIn, wallTimeToInstant } from '../dates/zone.js';
 
 /**
@@ -50,8 +52,6 @@ export interface FollowUpBoard {
   later: number;
 }
 
-export { shortFollowUpId } from './boardWords.js';
-
 /**
  * Start of the day `n` calendar days after the day `date` falls on, in `timeZone`:
  * counted in days, not 24-hour steps, so a 23- or 25-hour day (a daylight-saving change)
@@ -62,15 +62,10 @@ export function startOfDayAfter(date: Date, n: number, timeZone: string): Date {
   return startOfDayIn(wallTimeToInstant(day, { hour: 12, minute: 0 }, timeZone), timeZone);
 }
 
-/** Digits only, so "+1 (555) 010-0100" and "15550100100" are the same caller. */
-export function phoneDigits(phone: string | undefined): string {
-  return phone ? phone.replace(/\D/g, '') : '';
-}
-
 /**
  * How many calls each customer key (see `customerKeys`) has among `calls`, counting only
  * the keys of customers with open follow-ups: a 100,000-call store costs one cheap pass
- * and a tiny map. (The summary cache keeps these counts ready for the real command.)
+ * and a tiny map. (The index counts them in the whole store for the real command.)
  */
 export function countCallsPerCustomer(calls: readonly CallSummary[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -102,12 +97,13 @@ export function compareBoardItems(a: BoardItem, b: BoardItem): number {
  */
 export function buildFollowUpBoard(calls: readonly CallSummary[], options: BoardOptions): FollowUpBoard {
   // `timeZone` is read only once something is due: it may be resolved lazily (see emptyBoard).
-  const { asOf, owner } = options;
+  const { asOf } = options;
+  const owner = options.owner === undefined ? undefined : agentKey(options.owner);
   const picked: Array<{ followup: FollowUp; call: CallSummary; dueMs: number }> = [];
   for (const call of calls) {
     for (const followup of call.openFollowups) {
       if (followup.status !== 'open') continue;
-      if (owner !== undefined && followup.owner !== owner) continue;
+      if (owner !== undefined && agentKey(followup.owner) !== owner) continue;
       const dueMs = Date.parse(followup.due);
       if (Number.isNaN(dueMs)) continue; // validated on the way in; never guess a date
       picked.push({ followup, call, dueMs });

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import type { CallRecord } from '../store/callRecord.js';
-import { shortId } from '../store/ids.js';
+import type { CallRecord } from '../domain/callRecord.js';
+import { shortId } from '../domain/ids.js';
 import { OUTCOMES } from '../playbook/types.js';
 import { formatDateTime, formatDay } from '../dates/formatDue.js';
 import { formatDuration } from '../dates/formatDuration.js';

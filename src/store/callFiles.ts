@@ -2,7 +2,7 @@ import { mkdir, chmod, readFile, readdir, stat } from 'node:fs/promises';
 import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { callsRoot } from '../paths.js';
-import { callDirOf, WEEK_FOLDERS, weekFolderOfDay } from './ids.js';
+import { callDirOf, WEEK_FOLDERS, weekFolderOfDay } from '../domain/ids.js';
 import { isTempFileName } from './writeFileAtomic.js';
 
 /**

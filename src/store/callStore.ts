@@ -1,15 +1,29 @@
+/**
+ * The call store: one JSON file per call, and the one way anything writes one.
+ *
+ * Every change (a new call, the live call's autosave, a note, a follow-up done or
+ * snoozed, an erasure) goes through `commitCall`: under the call's lock, read the file as
+ * it is now, decide the new record from it, write it whole (atomically) with its revision
+ * moved on by one, and update the index of calls. A writer holding an older copy (the live
+ * call, which keeps its record between answers) merges its changes into what it finds
+ * (domain/mergeCall), so nothing another process wrote meanwhile is lost.
+ */
 import { readFile, unlink } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
-import { callRecordSchema, CURRENT_SCHEMA_VERSION, type CallRecord } from './callRecord.js';
-import { callPath, ensurePrivateDir, listMonthDirs, listCallFilesIn, monthInRange, readTextOrUndefined } from './callFiles.js';
+import { buildCompiledCallRecordSchema, callRecordSchema, CURRENT_SCHEMA_VERSION, type CallRecord, type CallRecordSchema } from '../domain/callRecord.js';
+import { callDirOf, shortId } from '../domain/ids.js';
+import { isNewerSchema, migrateCall } from '../domain/migrations.js';
+import { clashNotes, mergeCall, type Clash } from '../domain/mergeCall.js';
+import { formatCount, MAX_CALL_FILE_BYTES } from '../domain/limits.js';
+import { callPath, ensurePrivateDir, readTextOrUndefined } from './callFiles.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 import { formatIssuePath, OperationError, UserError } from '../errors.js';
 import { withFileLock } from './fileLock.js';
-import { journalCallFile } from './callSummaries.js';
-import { journalLockChange } from './summaryCache.js';
-import { isNewerSchema, migrateCall } from './migrations.js';
-import { compileValidators } from '../zod.js';
+import { sameStamp, stampOf, type FileStamp } from './index/callIndex.js';
+import { callIndexOf, openedIndex } from './index/indexAccess.js';
+import { idsEndingIn } from './index/indexQueries.js';
 
 /** Why a call file could not be used; `problem` is one line (`path.to.field: message`). */
 export class CallFileError extends OperationError {
@@ -29,9 +43,7 @@ export type ParseResult = { ok: true; record: CallRecord } | { ok: false; proble
  * Turns a call file's text into a validated record, or says in one line what is wrong
  * with it. Older schema versions are migrated; newer ones are refused, never guessed at.
  */
-export function parseCallText(text: string): ParseResult {
-  // A read of many call files (export, a cache rebuild) is worth zod's compiled checks.
-  if (++callTextsParsed === COMPILE_AFTER_PARSES) compileValidators();
+export function parseCallText(text: string, schema: CallRecordSchema = callRecordSchema()): ParseResult {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -43,7 +55,7 @@ export function parseCallText(text: string): ParseResult {
     return { ok: false, problem: 'not a call record (expected a JSON object)' };
   }
   if (isNewerSchema(data)) return { ok: false, problem: newerSchemaProblem(data.schemaVersion) };
-  const parsed = callRecordSchema().safeParse(migrateCall(data));
+  const parsed = schema.safeParse(migrateCall(data));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { ok: false, problem: oneLineProblem(`${formatIssuePath(issue.path)}: ${issue.message}`) };
@@ -51,9 +63,14 @@ export function parseCallText(text: string): ParseResult {
   return { ok: true, record: parsed.data };
 }
 
-let callTextsParsed = 0;
-/** Where compiling (~10 ms) is won back: measured over a month of call files. */
-const COMPILE_AFTER_PARSES = 200;
+/**
+ * `parseCallText` for reads of thousands of files (an index build): with the schema whose
+ * checks zod compiles, from its full build, loaded only here.
+ */
+export async function bulkCallParser(): Promise<(text: string) => ParseResult> {
+  const schema = buildCompiledCallRecordSchema(await import('zod'));
+  return (text) => parseCallText(text, schema);
+}
 
 export function newerSchemaProblem(version: number): string {
   return `written by a newer csr-call (schema version ${version}; this one reads up to ${CURRENT_SCHEMA_VERSION}): update csr-call`;
@@ -85,50 +102,167 @@ export async function readCall(dataDir: string, id: string): Promise<CallRecord>
   return result.record;
 }
 
+/** A call as this process last wrote it, and the stamp of that file: read again only if it changed. */
+export interface WrittenCall {
+  record: CallRecord;
+  stamp: FileStamp;
+}
+
+interface Decision {
+  /** The record to write; undefined to leave the file as it is. */
+  next: CallRecord | undefined;
+}
+
+const lockHolder = () => `${hostname()}:${process.pid}`;
+
 /**
- * Writes a call atomically with its revision moved on by one and returns what was
- * written. Refuses to overwrite a file written by a newer csr-call. A failed write (disk
- * full, no permission) leaves the file as it was and says so in one line.
+ * The one write path. Under the call's lock: the file as it is now (`undefined` when
+ * there is none; a damaged or newer-schema file stops here and is never overwritten),
+ * `decide` makes the record to write from it, which is written whole with the revision
+ * after the current one, and the index (when this process has it open) takes the change.
  */
-export async function saveCall(dataDir: string, record: CallRecord): Promise<CallRecord> {
-  const path = callPath(dataDir, record.id);
-  const next: CallRecord = { ...record, revision: record.revision + 1 };
+async function commitCall(
+  dataDir: string,
+  id: string,
+  decide: (current: CallRecord | undefined) => Decision,
+  options: { create?: boolean; known?: WrittenCall } = {},
+): Promise<WrittenCall | undefined> {
+  const path = callPath(dataDir, id);
   try {
-    await refuseNewerFile(path);
-    // The week's directory is made inside the journalled change: a new one changes the month directory.
-    await journalCallFile(dataDir, path, next, async () => {
-      await ensurePrivateDir(dirname(path));
-      await writeFileAtomic(path, serializeCall(next));
+    if (options.create) await ensurePrivateDir(dirname(path));
+    return await withFileLock(`${path}.lock`, lockHolder(), async () => {
+      const current = await currentRecord(path, options.known);
+      const { next } = decide(current);
+      if (next === undefined) return current ? { record: current, stamp: stampOf(statSync(path)) } : undefined;
+      const written: CallRecord = { ...next, revision: (current?.revision ?? 0) + 1 };
+      const text = serializeCall(written);
+      const bytes = Buffer.byteLength(text);
+      if (bytes > MAX_CALL_FILE_BYTES) {
+        throw new OperationError(
+          `call ${shortId(id)} would be ${formatCount(bytes)} bytes, over the ${formatCount(MAX_CALL_FILE_BYTES)} a call may hold: nothing was changed`,
+        );
+      }
+      const stamp = stampOf(await writeFileAtomic(path, text));
+      await indexWrite(dataDir, (index) => index.putCall(written, stamp, callDirOf(id).slice('calls/'.length)));
+      return { record: written, stamp };
     });
   } catch (error) {
-    throw storeWriteError(error, `cannot save call ${record.id}`);
+    // No week folder means no such call (the lock file could not even be created).
+    if (!options.create && (error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`no call ${id} in ${dataDir}`, 1);
+    throw storeWriteError(error, options.create ? `cannot save call ${id}` : `cannot update call ${id}`);
   }
-  return next;
+}
+
+/** The record in the file now: what this process wrote last, if the file has not changed since. */
+async function currentRecord(path: string, known: WrittenCall | undefined): Promise<CallRecord | undefined> {
+  if (known) {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats && sameStamp(stampOf(stats), known.stamp)) return known.record;
+  }
+  const text = await readTextOrUndefined(path);
+  if (text === undefined) return undefined;
+  const result = parseCallText(text);
+  if (!result.ok) throw new CallFileError(path, `${result.problem}; not overwritten`);
+  return result.record;
 }
 
 /**
- * Removes one call file (`forget`, `purge`), through the summary cache's journal so the
- * lists drop it without scanning the month. A call already gone is not an error.
+ * The index takes each change as it is written. Only when this process has it open: a
+ * change it does not see here is found by the next command's look at the folders. A
+ * failure here (the cache folder full) loses nothing: the file is written.
  */
-export async function removeCall(dataDir: string, id: string): Promise<void> {
-  const path = callPath(dataDir, id);
-  await journalCallFile(dataDir, path, undefined, () =>
-    unlink(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    }),
-  );
+async function indexWrite(dataDir: string, change: (index: import('./index/callIndex.js').CallIndex) => void): Promise<void> {
+  const pending = openedIndex(dataDir);
+  if (!pending) return;
+  try {
+    const index = await pending;
+    index.write(() => change(index));
+  } catch {
+    /* caught up by the next refresh */
+  }
 }
 
-async function refuseNewerFile(path: string): Promise<void> {
-  const existing = await readTextOrUndefined(path);
-  if (existing === undefined) return;
-  let data: unknown;
+/** Writes a new call (the first save of `start`). */
+export async function createCall(dataDir: string, record: CallRecord): Promise<WrittenCall> {
+  const written = await commitCall(
+    dataDir,
+    record.id,
+    (current) => {
+      if (current) throw new OperationError(`call ${record.id} already exists; not overwritten`);
+      return { next: record };
+    },
+    { create: true },
+  );
+  return written!;
+}
+
+/**
+ * Read-modify-write of an existing call (`note`, `followups done`/`snooze`): `change`
+ * gets the record as it is in the file now; returning it unchanged writes nothing.
+ */
+export async function updateCall(dataDir: string, id: string, change: (record: CallRecord) => CallRecord): Promise<CallRecord> {
+  const written = await commitCall(dataDir, id, (current) => {
+    if (!current) throw new UserError(`no call ${id} in ${dataDir}`, 1);
+    const next = change(current);
+    return { next: next === current ? undefined : next };
+  });
+  return written!.record;
+}
+
+export interface SessionSave extends WrittenCall {
+  /** Fields both the call and another process changed; the other value is kept in a note. */
+  clashes: Clash[];
+}
+
+/**
+ * The live call's autosave. `base` is what the call last wrote or read, `ours` the record
+ * with the newest answers. When the file is still `base`, `ours` is written; when another
+ * process changed it meanwhile (a note, a follow-up done, a teammate), the two are merged
+ * and the merge written: the call continues from the record returned.
+ */
+export async function saveSession(dataDir: string, base: WrittenCall, ours: CallRecord, at: Date, by: string): Promise<SessionSave> {
+  let clashes: Clash[] = [];
+  const written = await commitCall(
+    dataDir,
+    ours.id,
+    (current) => {
+      // Gone (deleted by hand): what the agent typed is written again, never dropped.
+      if (!current || current.revision === base.record.revision) return { next: ours };
+      const merged = mergeCall(base.record, ours, current);
+      clashes = merged.clashes;
+      const notes = clashNotes(clashes, at, by);
+      return { next: notes.length ? { ...merged.record, notes: [...merged.record.notes, ...notes] } : merged.record };
+    },
+    { create: true, known: base },
+  );
+  return { ...written!, clashes };
+}
+
+/**
+ * Removes one call file (`forget`, `purge`, `discard`) under its lock, so an update waiting
+ * for it then finds no call instead of writing it back, and its rows from the index
+ * (which must be open: an erasure is not left for later). True if there was a file.
+ */
+export async function eraseCall(dataDir: string, id: string): Promise<boolean> {
+  const path = callPath(dataDir, id);
+  const index = await callIndexOf(dataDir);
+  let removed = false;
   try {
-    data = JSON.parse(existing);
-  } catch {
-    return; // damaged: the record in hand is the better copy
+    await withFileLock(`${path}.lock`, lockHolder(), async () => {
+      try {
+        await unlink(path);
+        removed = true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      index.write(() => index.removeCallRows(id));
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // No week folder: no file; the index may still hold rows of an erasure cut short.
+    index.write(() => index.removeCallRows(id));
   }
-  if (isNewerSchema(data)) throw new CallFileError(path, `${newerSchemaProblem(data.schemaVersion)}; not overwritten`);
+  return removed;
 }
 
 const WRITE_FAILURES: Record<string, string> = {
@@ -157,84 +291,22 @@ function storeWriteError(error: unknown, what: string): unknown {
   return wrapped;
 }
 
-/**
- * Read-modify-write of an existing call that never loses another process's update: the
- * change is made under a short lock on the call, on the freshly read file.
- */
-export async function updateCall(
-  dataDir: string,
-  id: string,
-  change: (record: CallRecord) => CallRecord,
-  who: string = `${hostname()}:${process.pid}`,
-): Promise<CallRecord> {
-  const path = callPath(dataDir, id);
-  try {
-    return await withFileLock(
-      `${path}.lock`,
-      who,
-      async () => {
-        // Read under the lock: a newer-schema or damaged file throws here and is never written.
-        const current = await readCall(dataDir, id);
-        const changed = change(current);
-        if (changed === current) return current;
-        return saveCall(dataDir, { ...changed, revision: current.revision });
-      },
-      { around: (lockChange) => journalLockChange(dataDir, id, `${basename(path)}.lock`, lockChange) },
-    );
-  } catch (error) {
-    // No month directory means no such call (the lock file could not even be created).
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`no call ${id} in ${dataDir}`, 1);
-    throw storeWriteError(error, `cannot update call ${id}`);
-  }
-}
-
-export type ScannedCall =
-  | { ok: true; id: string; path: string; record: CallRecord }
-  | { ok: false; id: string; path: string; problem: string };
-
-export interface ScanOptions {
-  /** Only months that may hold calls started at or after this time. */
-  from?: Date;
-  /** Only months that may hold calls started before this time. */
-  to?: Date;
-  newestFirst?: boolean;
-}
-
-/**
- * Every call file in the store, one at a time (so memory stays flat), damaged files
- * reported rather than thrown. Months outside `from`/`to` are not even listed.
- */
-export async function* scanCalls(dataDir: string, options: ScanOptions = {}): AsyncGenerator<ScannedCall> {
-  const months = (await listMonthDirs(dataDir)).filter((m) => monthInRange(m.month, options));
-  if (options.newestFirst) months.reverse();
-  for (const month of months) {
-    const files = await listCallFilesIn(month.path);
-    if (options.newestFirst) files.reverse();
-    for (const file of files) {
-      let text: string;
-      try {
-        text = await readFile(file.path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed meanwhile
-        yield { ok: false, id: file.id, path: file.path, problem: `cannot read: ${(error as Error).message}` };
-        continue;
-      }
-      const result = parseCallText(text);
-      if (result.ok) yield { ok: true, id: file.id, path: file.path, record: result.record };
-      else yield { ok: false, id: file.id, path: file.path, problem: result.problem };
-    }
-  }
-}
-
 /** Turns a short id (the six-letter tail) into the full id, or says it is unknown/ambiguous. */
 export async function resolveCallId(dataDir: string, arg: { full?: string; short?: string }): Promise<string> {
   if (arg.full) return arg.full;
   const short = arg.short!;
-  const matches: string[] = [];
-  for (const month of await listMonthDirs(dataDir)) {
-    for (const file of await listCallFilesIn(month.path)) if (file.id.endsWith(`-${short}`)) matches.push(file.id);
-  }
+  const matches = idsEndingIn(await callIndexOf(dataDir), short);
   if (matches.length === 0) throw new UserError(`no call ${short} in ${dataDir}`, 1);
   if (matches.length > 1) throw new UserError(`${short} matches several calls (${matches.join(', ')}): give the full id`);
   return matches[0]!;
+}
+
+/** Reads a call file's text; undefined when it does not exist. */
+export async function readCallText(dataDir: string, id: string): Promise<string | undefined> {
+  try {
+    return await readFile(callPath(dataDir, id), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }

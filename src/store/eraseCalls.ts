@@ -1,39 +1,32 @@
-import { lstat, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, unlink } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
-import type { CallRecord } from './callRecord.js';
-import { listWeekDirs, listMonthDirs, readdirOrEmpty } from './callFiles.js';
-import { parseCallText } from './callStore.js';
-import { withFileLock } from './fileLock.js';
+import type { CallRecord } from '../domain/callRecord.js';
+import type { CallSummary } from '../domain/callSummary.js';
+import { startOfCallId } from '../domain/ids.js';
+import { callsRoot } from '../paths.js';
+import { eraseCall } from './callStore.js';
 import { readSessionLock, sessionLockIsLive, sessionLockPath, type SessionLockHolder } from './sessionLock.js';
 import { isTempFileName } from './writeFileAtomic.js';
+import type { CallIndex } from './index/callIndex.js';
 
 /**
- * Erasing calls for `forget` (one customer) and `purge` (retention). Planned first, so the
- * agent sees exactly what goes before confirming; then each call file is unlinked under
- * its update lock (so a concurrent `note` cannot write it back), with the temporary
- * files of interrupted saves and the cache (derived data, rebuilt on the next read).
+ * Erasing calls for `forget` (one customer), `purge` (retention) and `discard` (a call
+ * started by mistake). Planned first from the index of calls (and the damaged files it
+ * lists, read leniently), so the agent sees exactly what goes before confirming; then each
+ * call file is removed under its update lock (so a concurrent `note` cannot write it back)
+ * with its rows in the index, and the temporary files of interrupted saves.
  *
- * Unlinking is what erasure means here: overwriting a file in place first does not reach
- * the old blocks on journaling or copy-on-write file systems and SSDs, so it is not done.
- * Full-disk encryption is what protects deleted blocks.
+ * The index overwrites what it deletes (SQLite's secure_delete, FTS5's secure-delete) and
+ * its write-ahead log is then truncated, so the customer's details are not left in its
+ * files either; `findMentions` proves it afterwards. Unlinking is what erasure means for
+ * the call files: overwriting a file in place first does not reach the old blocks on
+ * journaling or copy-on-write file systems and SSDs. Full-disk encryption is what protects
+ * deleted blocks.
  */
 
 export type Customer = CallRecord['customer'];
-
-/** One call file as found on disk, readable or not. */
-export interface CallCandidate {
-  id: string;
-  path: string;
-  /** From the record, or from the id's time stamp when the file is damaged. */
-  startedAt: Date;
-  /** The customer block, read leniently (also from files that fail validation). */
-  customer: Customer | undefined;
-  record: CallRecord | undefined;
-  /** Why the file does not validate, when it does not. */
-  damaged: string | undefined;
-  text: string;
-}
 
 export interface ErasureTarget {
   id: string;
@@ -42,6 +35,7 @@ export interface ErasureTarget {
   customer: Customer | undefined;
   followups: number;
   openFollowups: number;
+  /** Why the file does not validate, when it does not. */
   damaged: string | undefined;
 }
 
@@ -50,15 +44,17 @@ export interface ErasurePlan {
   calls: ErasureTarget[];
   /** Temporary files of these calls, or holding the searched text. */
   tempFiles: string[];
-  /** `<dataDir>/cache`, when there is one. */
-  cacheDir: string | undefined;
   /** Calls open in a live session (another window or computer): erasing them now would be undone. */
   busy: { id: string; holder: SessionLockHolder }[];
 }
 
-export interface PlanOptions {
-  /** Which calls to erase. */
-  select: (candidate: CallCandidate) => boolean;
+/** Which calls to erase: the index's rows of good calls, and the damaged files with what could be read of them. */
+export interface ErasureSelection {
+  /** SQL over the `calls` table (`phone_key = ?`), with its parameters. */
+  where: string;
+  params: Array<string | number>;
+  /** The same test for a damaged file, on its id and what could be read of its customer. */
+  damaged: (id: string, customer: Customer | undefined) => boolean;
   /** Temporary files are also erased when their content matches (forget: the customer's data). */
   tempMatches?: (text: string) => boolean;
 }
@@ -66,73 +62,76 @@ export interface PlanOptions {
 /** The call a temp file (`.<id>.json.<random>.tmp`) was saving, if its name says. */
 const tempTargetId = (name: string) => /^\.(\d{8}-\d{6}-[0-9a-z]{6})\./.exec(name)?.[1];
 
-export async function planErasure(dataDir: string, options: PlanOptions): Promise<ErasurePlan> {
+export async function planErasure(index: CallIndex, selection: ErasureSelection): Promise<ErasurePlan> {
+  const dataDir = index.dataDir;
+  const root = callsRoot(dataDir);
   const calls: ErasureTarget[] = [];
-  const temps: { path: string; targetId: string | undefined }[] = [];
-  for (const month of await listMonthDirs(dataDir)) {
-    // Temp files left in the month directory itself (by a csr-call from before week directories).
-    for (const name of await readdirOrEmpty(month.path)) if (isTempFileName(name)) temps.push({ path: join(month.path, name), targetId: tempTargetId(name) });
-    for (const week of listWeekDirs(month.path)) {
-      for (const name of (await readdirOrEmpty(join(month.path, week))).sort()) {
-        const path = join(month.path, week, name);
-        if (isTempFileName(name)) {
-          temps.push({ path, targetId: tempTargetId(name) });
-          continue;
-        }
-        const match = /^(\d{8}-\d{6}-[0-9a-z]{6})\.json$/.exec(name);
-        if (!match) continue;
-        const candidate = await readCandidate(match[1]!, path);
-        if (candidate && options.select(candidate)) calls.push(targetOf(candidate));
-      }
+  const rows = index.sql(`SELECT c.id, c.summary, f.dir, (SELECT count(*) FROM json_each(c.summary, '$.openFollowups')) AS open FROM calls AS c JOIN files AS f ON f.id = c.id WHERE ${selection.where} ORDER BY c.started`).all(...selection.params);
+  for (const row of rows) {
+    const summary = JSON.parse(row.summary as string) as CallSummary;
+    const path = join(root, row.dir as string, `${summary.id}.json`);
+    calls.push({
+      id: summary.id,
+      path,
+      startedAt: new Date(summary.startedAt),
+      customer: summary.customer,
+      followups: await followUpCount(path),
+      openFollowups: row.open as number,
+      damaged: undefined,
+    });
+  }
+  for (const row of index.sql('SELECT id, dir, problem FROM files WHERE problem IS NOT NULL ORDER BY id').all()) {
+    const id = row.id as string;
+    const path = join(root, row.dir as string, `${id}.json`);
+    const customer = lenientCustomer(await readText(path));
+    if (selection.damaged(id, customer)) {
+      calls.push({ id, path, startedAt: startOfCallId(id), customer, followups: 0, openFollowups: 0, damaged: row.problem as string });
     }
   }
+
   const ids = new Set(calls.map((c) => c.id));
   const tempFiles: string[] = [];
-  for (const temp of temps) {
-    if (temp.targetId && ids.has(temp.targetId)) tempFiles.push(temp.path);
-    else if (options.tempMatches && options.tempMatches(await readText(temp.path))) tempFiles.push(temp.path);
+  for (const temp of await tempFilesIn(root)) {
+    const target = tempTargetId(temp.split(/[\\/]/).pop()!);
+    if (target && ids.has(target)) tempFiles.push(temp);
+    else if (selection.tempMatches?.(await readText(temp))) tempFiles.push(temp);
   }
   const busy: ErasurePlan['busy'] = [];
   for (const call of calls) {
     const holder = await readSessionLock(dataDir, call.id);
     if (holder && sessionLockIsLive(holder, hostname())) busy.push({ id: call.id, holder });
   }
-  const cache = join(dataDir, 'cache');
-  return { dataDir, calls, tempFiles, cacheDir: (await isDirectory(cache)) ? cache : undefined, busy };
+  return { dataDir, calls, tempFiles, busy };
 }
 
-async function readCandidate(id: string, path: string): Promise<CallCandidate | undefined> {
-  let text: string;
+/** Follow-ups of a call, all of them (the index keeps only the open ones). */
+async function followUpCount(path: string): Promise<number> {
   try {
-    text = await readFile(path, 'utf8');
+    const record = JSON.parse(await readFile(path, 'utf8')) as { followups?: unknown[] };
+    return Array.isArray(record.followups) ? record.followups.length : 0;
   } catch {
-    return undefined; // removed meanwhile, or unreadable: doctor reports it
+    return 0;
   }
-  const parsed = parseCallText(text);
-  if (parsed.ok) {
-    const record = parsed.record;
-    return { id, path, startedAt: new Date(record.startedAt), customer: record.customer, record, damaged: undefined, text };
-  }
-  return { id, path, startedAt: startOfId(id), customer: lenientCustomer(text), record: undefined, damaged: parsed.problem, text };
 }
 
-function targetOf(candidate: CallCandidate): ErasureTarget {
-  const followups = candidate.record?.followups ?? [];
-  return {
-    id: candidate.id,
-    path: candidate.path,
-    startedAt: candidate.startedAt,
-    customer: candidate.customer,
-    followups: followups.length,
-    openFollowups: followups.filter((f) => f.status === 'open').length,
-    damaged: candidate.damaged,
+/** Temporary files anywhere under the calls folder (left by interrupted saves). */
+async function tempFilesIn(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (at: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(at, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile() && isTempFileName(entry.name)) found.push(path);
+    }
   };
-}
-
-/** The id's own time stamp (UTC): a damaged file still says when its call started. */
-export function startOfId(id: string): Date {
-  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})/.exec(id)!;
-  return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
+  await walk(dir);
+  return found.sort();
 }
 
 /** The customer block of a file that is JSON but fails validation (hand-edited, older...). */
@@ -161,27 +160,37 @@ function lenientCustomer(text: string): Customer | undefined {
 export interface ErasureResult {
   calls: number;
   tempFiles: number;
-  cacheRemoved: boolean;
 }
 
-/** Erases what the plan lists. Refuses while any of the calls is open in a live session. */
-export async function eraseCalls(plan: ErasurePlan, who: string): Promise<ErasureResult> {
+/** Erases what the plan lists (the caller has refused busy calls), then clears the index's leftovers. */
+export async function eraseCalls(index: CallIndex, plan: ErasurePlan): Promise<ErasureResult> {
   let calls = 0;
   for (const call of plan.calls) {
-    // Under the update lock: an update waiting for it then finds no call instead of writing it back.
-    await withFileLock(`${call.path}.lock`, who, async () => {
-      if (await unlinkIfThere(call.path)) calls += 1;
-    });
+    if (await eraseCall(plan.dataDir, call.id)) calls += 1;
     await unlinkIfThere(sessionLockPath(plan.dataDir, call.id)); // only a dead holder's can be left: plan checked
   }
   let tempFiles = 0;
   for (const temp of plan.tempFiles) if (await unlinkIfThere(temp)) tempFiles += 1;
-  let cacheRemoved = false;
-  if (plan.cacheDir) {
-    await rm(plan.cacheDir, { recursive: true, force: true });
-    cacheRemoved = true;
-  }
-  return { calls, tempFiles, cacheRemoved };
+  clearIndexLeftovers(index);
+  return { calls, tempFiles };
+}
+
+/**
+ * After an erasure: the write-ahead log, which still holds the pages as they were before
+ * the deletes, is copied into the database and truncated to nothing.
+ */
+export function clearIndexLeftovers(index: CallIndex): void {
+  index.sql('PRAGMA wal_checkpoint(TRUNCATE)').get();
+}
+
+/**
+ * The last resort when the index's files still hold a customer's details after an erasure
+ * (pages freed before secure deletion was on, by an older csr-call): the database is
+ * rewritten whole, then the log truncated.
+ */
+export function rewriteIndex(index: CallIndex): void {
+  index.db.exec('VACUUM');
+  clearIndexLeftovers(index);
 }
 
 async function unlinkIfThere(path: string): Promise<boolean> {
@@ -195,11 +204,11 @@ async function unlinkIfThere(path: string): Promise<boolean> {
 }
 
 /**
- * Every file under the data directory whose bytes contain what `matches` looks for:
- * used before erasing (to show what else mentions the customer) and after (to prove the
- * data is gone). Paths are absolute.
+ * Every file under the data directory, and every file of the index, whose bytes contain
+ * what `matches` looks for: used before erasing (to show what else mentions the customer)
+ * and after (to prove the data is gone). Paths are absolute.
  */
-export async function findMentions(dataDir: string, matches: (text: string) => boolean): Promise<string[]> {
+export async function findMentions(dataDir: string, matches: (text: string) => boolean, indexPath?: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let names: string[];
@@ -221,10 +230,36 @@ export async function findMentions(dataDir: string, matches: (text: string) => b
     }
   };
   await walk(dataDir);
+  if (indexPath) for (const path of [indexPath, `${indexPath}-wal`, `${indexPath}-shm`]) if (binaryMentions(path, matches)) found.push(path);
   return found;
 }
 
-/** Builds a case-insensitive matcher for text as typed and as JSON escapes it. */
+/** A database file read in pieces as Latin-1 (its text is UTF-8: ASCII digits and names match as they are). */
+function binaryMentions(path: string, matches: (text: string) => boolean): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const size = statSync(path).size;
+    const piece = 4 << 20;
+    const overlap = 4096;
+    const buffer = Buffer.allocUnsafe(piece + overlap);
+    for (let offset = 0; offset < size; offset += piece) {
+      const n = readSync(fd, buffer, 0, Math.min(piece + overlap, size - offset), offset);
+      const bytes = buffer.subarray(0, n);
+      // Both readings: UTF-8 for accented names, Latin-1 so no byte sequence is lost.
+      if (matches(bytes.toString('latin1')) || matches(bytes.toString('utf8'))) return true;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Builds a case-insensitive matcher for text as typed, as JSON escapes it, and without accents. */
 export function textMatcher(values: string[]): (text: string) => boolean {
   const needles = new Set<string>();
   for (const value of values) {
@@ -232,6 +267,8 @@ export function textMatcher(values: string[]): (text: string) => boolean {
     if (v === '') continue;
     needles.add(v);
     needles.add(JSON.stringify(v).slice(1, -1));
+    const plain = v.normalize('NFD').replace(/\p{M}/gu, '');
+    needles.add(plain);
   }
   return (text) => {
     const lower = text.toLowerCase();
@@ -269,13 +306,5 @@ async function readText(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch {
     return '';
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await lstat(path)).isDirectory();
-  } catch {
-    return false;
   }
 }

@@ -1,7 +1,7 @@
 import { open, readFile, unlink, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { OperationError } from '../errors.js';
-import { randomToken } from './ids.js';
+import { randomToken } from '../domain/ids.js';
 
 /** What a lock file holds: who took it, where, and a token that tells two takings apart. */
 export interface LockInfo {
@@ -16,6 +16,37 @@ export interface LockInfo {
 export const SHORT_LOCK_STALE_MS = 30_000;
 
 /**
+ * A lock file is written in the same breath as it is created (a few microseconds); one
+ * still empty or unreadable after this long was left by a process that died in between.
+ */
+export const LOCK_WRITE_GRACE_MS = 2_000;
+
+/**
+ * Creates a lock file with its content, or nothing: created exclusively ('wx', so two
+ * takers never both succeed, on network shares too, which refuse hard links), and removed
+ * again if writing its content fails (a full disk), so no empty lock is left to block the
+ * call. Returns false when the lock is already there.
+ */
+export async function createLockFile(path: string, content: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(content);
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await unlink(path).catch(() => {});
+    throw error;
+  }
+  return true;
+}
+
+/**
  * A short-lived lock: an exclusively created file holding who took it and when. Used
  * around read-modify-write of one call so concurrent updates are never lost. A lock left
  * by a dead process on this host, or older than `staleMs`, is taken over.
@@ -24,34 +55,14 @@ export async function withFileLock<T>(
   lockPath: string,
   who: string,
   work: () => Promise<T>,
-  {
-    timeoutMs = 10_000,
-    staleMs = SHORT_LOCK_STALE_MS,
-    around = (change: () => Promise<unknown>) => change(),
-  }: {
-    timeoutMs?: number;
-    staleMs?: number;
-    /** Wraps taking and giving back the lock (the store journals both: see journalLockChange). */
-    around?: (change: () => Promise<unknown>) => Promise<unknown>;
-  } = {},
+  { timeoutMs = 10_000, staleMs = SHORT_LOCK_STALE_MS }: { timeoutMs?: number; staleMs?: number } = {},
 ): Promise<T> {
   const started = Date.now();
   const token = randomToken();
   let delay = 2;
   for (;;) {
-    try {
-      await around(async () => {
-        const handle = await open(lockPath, 'wx', 0o600);
-        try {
-          const info: LockInfo = { host: hostname(), pid: process.pid, who, at: new Date().toISOString(), token };
-          await handle.writeFile(JSON.stringify(info));
-        } finally {
-          await handle.close();
-        }
-      });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const info: LockInfo = { host: hostname(), pid: process.pid, who, at: new Date().toISOString(), token };
+    if (!(await createLockFile(lockPath, JSON.stringify(info)))) {
       const seen = await readLock(lockPath);
       if (!seen) continue; // released meanwhile
       if (isShortLockStale(seen, staleMs)) {
@@ -63,12 +74,14 @@ export async function withFileLock<T>(
       }
       await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 100);
+      continue;
     }
+    break;
   }
   try {
     return await work();
   } finally {
-    await around(() => releaseLock(lockPath, token));
+    await releaseLock(lockPath, token);
   }
 }
 
@@ -99,10 +112,14 @@ export async function readLock(lockPath: string): Promise<LockSnapshot | undefin
   return { info, mtimeMs };
 }
 
-/** A short lock is stale when its holder on this host is dead, or when it is older than `staleMs`. */
+/**
+ * A short lock is stale when its holder on this host is dead, when it is older than
+ * `staleMs`, or when it is still empty or unreadable well after it was created.
+ */
 export function isShortLockStale(lock: LockSnapshot, staleMs = SHORT_LOCK_STALE_MS, now = Date.now()): boolean {
   const { info } = lock;
   if (info && info.host === hostname() && typeof info.pid === 'number' && !processAlive(info.pid)) return true;
+  if (!info && now - lock.mtimeMs > LOCK_WRITE_GRACE_MS) return true;
   return now - lock.mtimeMs > staleMs;
 }
 

@@ -1,10 +1,7 @@
-import { closeSync, linkSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, basename } from 'node:path';
+import { dirname } from 'node:path';
 import { callPath, ensurePrivateDir } from './callFiles.js';
-import { breakLock, processAlive, readLock, releaseLock, type LockSnapshot } from './fileLock.js';
-import { randomToken } from './ids.js';
-import { tempPathFor } from './writeFileAtomic.js';
-import { journalLockChange } from './summaryCache.js';
+import { breakLock, createLockFile, LOCK_WRITE_GRACE_MS, processAlive, readLock, releaseLock, type LockSnapshot } from './fileLock.js';
+import { randomToken } from '../domain/ids.js';
 
 /**
  * The lock on a call being resumed or edited, held for as long as the agent works on it
@@ -74,14 +71,9 @@ export async function acquireSessionLock(
       since: (options.now?.() ?? new Date()).toISOString(),
       token: randomToken(),
     };
-    const lockName = basename(path);
-    // The week's directory is made inside the journalled change: a new one changes the month directory.
-    const take = async () => {
-      await ensurePrivateDir(dirname(path));
-      return createWithContent(path, `${JSON.stringify(holder)}\n`);
-    };
-    if (await journalLockChange(dataDir, callId, lockName, take)) {
-      const release = () => journalLockChange(dataDir, callId, lockName, () => releaseLock(path, holder.token));
+    await ensurePrivateDir(dirname(path));
+    if (await createLockFile(path, `${JSON.stringify(holder)}\n`)) {
+      const release = () => releaseLock(path, holder.token);
       const result: SessionLockResult = { acquired: true, path, holder, release };
       if (tookOverFrom) result.tookOverFrom = tookOverFrom;
       return result;
@@ -90,8 +82,8 @@ export async function acquireSessionLock(
     if (!snapshot) continue; // released meanwhile
     const current = holderOf(snapshot);
     if (!current) {
-      // Not a lock we can read: a minute old means its writer is gone.
-      if (Date.now() - snapshot.mtimeMs > 60_000) await breakLock(path, (again) => again?.mtimeMs === snapshot.mtimeMs && !holderOf(again));
+      // Not a lock we can read: written in the breath it was created, so its writer is gone.
+      if (Date.now() - snapshot.mtimeMs > LOCK_WRITE_GRACE_MS) await breakLock(path, (again) => again?.mtimeMs === snapshot.mtimeMs && !holderOf(again));
       else await new Promise((resolve) => setTimeout(resolve, 20));
       continue;
     }
@@ -125,35 +117,4 @@ function holderOf(snapshot: LockSnapshot | undefined): SessionLockHolder | undef
     since: typeof info.since === 'string' ? info.since : 'unknown time',
     token: info.token,
   };
-}
-
-/**
- * Creates `path` with its whole content or not at all: written to a temporary file, then
- * hard-linked into place (link fails if the name exists). A reader never sees a lock
- * without its holder, and a crash leaves at worst a temporary file doctor removes.
- * Quick system calls made directly (the agent waits for the first question meanwhile) and
- * no flush to disk: a lock means nothing after a power cut, and one left unreadable by it
- * is broken once a minute old.
- */
-async function createWithContent(path: string, content: string): Promise<boolean> {
-  const temp = tempPathFor(path);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeFileSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(temp, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    try {
-      unlinkSync(temp);
-    } catch {
-      /* already gone */
-    }
-  }
 }

@@ -1,13 +1,14 @@
-import { chmod, lstat, readdir, readFile, unlink } from 'node:fs/promises';
+import { chmod, lstat, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
 import { DIR_MODE, FILE_MODE } from './callFiles.js';
 import { callsRoot } from '../paths.js';
 import { parseCallText } from './callStore.js';
-import { callDirOf } from './ids.js';
+import { callDirOf } from '../domain/ids.js';
 import { isTempFileName } from './writeFileAtomic.js';
-import { breakLock, isShortLockStale, processAlive, readLock, type LockSnapshot } from './fileLock.js';
+import { breakLock, isShortLockStale, LOCK_WRITE_GRACE_MS, processAlive, readLock, type LockSnapshot } from './fileLock.js';
 import { SESSION_LOCK_SUFFIX } from './sessionLock.js';
+import type { CallIndex } from './index/callIndex.js';
 
 /**
  * What `csr-call doctor` checks: every file under the data directory, judged without
@@ -25,7 +26,8 @@ export type StoreProblemKind =
   | 'held-lock' // a long-held resume lock from another computer: only its agent knows
   | 'permissions' // readable by others, or not writable by the owner
   | 'foreign' // a file the program did not write, where it keeps calls
-  | 'unreadable';
+  | 'unreadable'
+  | 'index'; // the index of calls is damaged or out of step with the files: rebuilt from them
 
 export interface StoreProblem {
   kind: StoreProblemKind;
@@ -36,7 +38,7 @@ export interface StoreProblem {
   /** One line: what to do about it. */
   fix: string;
   /** What `fixStore` does about it; absent when only a person can decide. */
-  autoFix?: { action: 'remove' } | { action: 'chmod'; mode: number };
+  autoFix?: { action: 'remove' } | { action: 'chmod'; mode: number } | { action: 'rebuild-index' };
 }
 
 export interface StoreReport {
@@ -53,6 +55,8 @@ export interface CheckOptions {
   now?: number;
   /** Whether to check modes; off on Windows, where POSIX modes mean little. */
   checkModes?: boolean;
+  /** Where the index says what it repaired by itself (modes made private). */
+  warn?: (message: string) => void;
 }
 
 /** Temporary files younger than this may belong to a write in progress in another process. */
@@ -67,12 +71,15 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
   const now = options.now ?? Date.now();
   const checkModes = options.checkModes ?? process.platform !== 'win32';
   const report: StoreReport = { dataDir, exists: true, calls: 0, problems: [] };
+  // Call files by id as found, for the comparison with the index.
+  const onDisk = { good: new Set<string>(), bad: new Set<string>() };
   const add = (problem: StoreProblem) => report.problems.push(problem);
   const rel = (path: string) => relative(dataDir, path) || '.';
 
   let top;
   try {
-    top = await lstat(dataDir);
+    // Followed if it is a link: a data directory on another disk, linked into place.
+    top = await stat(dataDir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ...report, exists: false };
     throw error;
@@ -169,6 +176,7 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
     const result = parseCallText(text);
     const id = match[1]!;
     if (!result.ok) {
+      onDisk.bad.add(id);
       const newer = result.problem.startsWith('written by a newer csr-call');
       add({
         kind: newer ? 'newer-schema' : 'damaged',
@@ -182,6 +190,8 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
     }
     report.calls += 1;
     const record = result.record;
+    // A file holding another call than its name says is of no use to any command (the index too).
+    (record.id === id ? onDisk.good : onDisk.bad).add(id);
     const expected = join(dataDir, callDirOf(record.id), `${record.id}.json`);
     if (record.id !== id || expected !== path) {
       add({
@@ -196,9 +206,48 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
     }
   };
 
-  checkMode(dataDir, top.mode, DIR_MODE);
+  // The index first, as every command opens it: what it repairs by itself (modes made
+  // private again, with a warning) is then not reported as a problem.
+  const index = await openIndex(dataDir, options.warn);
+  checkMode(dataDir, (await stat(dataDir)).mode, DIR_MODE);
   await walk(dataDir);
+  const indexProblem = await checkIndex(index, onDisk);
+  if (indexProblem) add(indexProblem);
   return report;
+}
+
+/** The index of calls, brought up to date; or why it cannot be opened. */
+async function openIndex(dataDir: string, warn: ((message: string) => void) | undefined): Promise<CallIndex | StoreProblem> {
+  const [{ callIndexOf }, { IndexDamagedError, indexPathFor }] = await Promise.all([import('./index/indexAccess.js'), import('./index/callIndex.js')]);
+  try {
+    return await callIndexOf(dataDir, warn ? { warn } : {});
+  } catch (error) {
+    if (!(error instanceof IndexDamagedError)) throw error;
+    return indexProblemAt(indexPathFor(dataDir), error.message);
+  }
+}
+
+/** The index checked against the files just walked. */
+async function checkIndex(index: CallIndex | StoreProblem, onDisk: { good: Set<string>; bad: Set<string> }): Promise<StoreProblem | undefined> {
+  if (!('sql' in index)) return index;
+  const { verifyIndex } = await import('./index/indexCheck.js');
+  let problem: string | undefined;
+  try {
+    problem = verifyIndex(index, onDisk);
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  return problem === undefined ? undefined : indexProblemAt(index.path, problem);
+}
+
+function indexProblemAt(path: string, problem: string): StoreProblem {
+  return {
+    kind: 'index',
+    path,
+    problem: `the index of calls: ${problem}`,
+    fix: 'csr-call doctor --fix rebuilds it from the call files (nothing in them is changed)',
+    autoFix: { action: 'rebuild-index' },
+  };
 }
 
 async function checkLock(path: string, name: string, now: number, add: (p: StoreProblem) => void): Promise<void> {
@@ -228,7 +277,7 @@ function judgeLock(path: string, name: string, lock: LockSnapshot, now: number):
   }
   const info = lock.info;
   if (!info || typeof info.host !== 'string' || typeof info.pid !== 'number') {
-    return age > 60_000
+    return age > LOCK_WRITE_GRACE_MS
       ? { kind: 'stale-lock', path, problem: 'unreadable resume lock', fix: 'csr-call doctor --fix removes it', ...remove }
       : undefined;
   }
@@ -283,6 +332,9 @@ export async function fixStore(dataDir: string, options: CheckOptions = {}): Pro
       if (fix.action === 'chmod') {
         await chmod(problem.path, fix.mode);
         fixed.push(problem);
+      } else if (fix.action === 'rebuild-index') {
+        await rebuildIndex(dataDir);
+        fixed.push(problem);
       } else if (problem.kind === 'temp-file') {
         await unlink(problem.path).catch(ignoreMissing);
         fixed.push(problem);
@@ -315,6 +367,17 @@ export async function fixStore(dataDir: string, options: CheckOptions = {}): Pro
 function rank(problem: StoreProblem): number {
   if (problem.autoFix?.action === 'chmod') return 0;
   return problem.kind === 'stale-lock' && problem.path.endsWith('.lock.break') ? 1 : 2;
+}
+
+/** Deletes the index's files and builds it again from the call files. */
+async function rebuildIndex(dataDir: string): Promise<void> {
+  const [{ closeCallIndex, callIndexOf }, { deleteIndexFiles, indexPathFor }] = await Promise.all([
+    import('./index/indexAccess.js'),
+    import('./index/callIndex.js'),
+  ]);
+  await closeCallIndex(dataDir);
+  deleteIndexFiles(indexPathFor(dataDir));
+  await callIndexOf(dataDir);
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {

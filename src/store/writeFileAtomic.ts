@@ -1,10 +1,10 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { openSync, writeSync, fsync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
+import { openSync, writeSync, fsync, fstatSync, closeSync, renameSync, unlinkSync, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, basename, join, resolve } from 'node:path';
-import { BASE36 } from './ids.js';
+import { BASE36 } from '../domain/ids.js';
 
 /** Temporary files are named `.<target>.<random>.tmp`: never matched as a call (`*.json`). */
 export const TEMP_SUFFIX = '.tmp';
@@ -32,22 +32,27 @@ export function tempPathFor(target: string): string {
  * and the temporary file removed.
  *
  * `durable: false` skips both flushes, for files that may be lost in a power cut because
- * they can be rebuilt (the summary cache): still whole-or-nothing for every reader.
+ * they can be rebuilt: still whole-or-nothing for every reader.
+ *
+ * Returns the written file's stats, taken from the file itself before it was put in place
+ * (a rename keeps size, inode and modification time): what the index records it at.
  */
 export async function writeFileAtomic(
   target: string,
   data: string | Uint8Array,
   { durable = true }: { durable?: boolean } = {},
-): Promise<void> {
+): Promise<Stats> {
   // Open, write, close and rename are quick system calls, made directly: each trip through
   // the thread pool costs ~0.1 ms, and an autosave would make eight. Only the flushes,
   // which wait on the disk, are awaited, so typing stays responsive while they run.
   const temp = tempPathFor(target);
   const fd = openSync(temp, 'wx', 0o600);
+  let stats: Stats;
   try {
     try {
       writeAllSync(fd, data);
       if (durable) await fsyncAsync(fd);
+      stats = fstatSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -61,6 +66,7 @@ export async function writeFileAtomic(
     throw error;
   }
   if (durable) await syncDirectory(dirname(target));
+  return stats;
 }
 
 const fsyncAsync = promisify(fsync);
@@ -69,38 +75,6 @@ const fsyncAsync = promisify(fsync);
 function writeAllSync(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-}
-
-/** The same, synchronously: used by the signal handlers, where awaiting is not possible. */
-export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
-  const temp = tempPathFor(target);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    try {
-      writeAllSync(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, target);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      /* already gone */
-    }
-    throw error;
-  }
-  try {
-    const dirFd = openSync(dirname(target), 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  } catch {
-    /* some platforms cannot fsync a directory */
-  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {
@@ -133,7 +107,7 @@ export interface AtomicWriteStream {
  */
 export async function createAtomicWriteStream(given: string): Promise<AtomicWriteStream> {
   // Absolute now: the rename comes many awaits later, and a relative path (`--out
-  // report.csv`) must not depend on the working directory then (see statNamesIn).
+  // report.csv`) must not depend on the working directory then.
   const target = resolve(given);
   const temp = tempPathFor(target);
   const handle = await open(temp, 'wx', 0o600);

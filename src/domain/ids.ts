@@ -96,9 +96,21 @@ export function parseFollowUpIdArg(text: string): { callPart: { full?: string; s
   return { callPart: parseCallIdArg(callText), index: Number(text.slice(dot + 2)) };
 }
 
+/** The call id's own time stamp (UTC): a damaged file still says when its call started. */
+export function startOfCallId(id: string): Date {
+  const at = (from: number, to: number) => Number(id.slice(from, to));
+  return new Date(Date.UTC(at(0, 4), at(4, 6) - 1, at(6, 8), at(9, 11), at(11, 13), at(13, 15)));
+}
+
 /** The short form agents see and type. */
 export function shortId(id: string): string {
   return id.slice(-6);
+}
+
+/** `k3v9q2.f1`: how the lists show a follow-up id (the call id's random tail + `.fN`). */
+export function shortFollowUpId(followupId: string): string {
+  const dot = followupId.lastIndexOf('.f');
+  return dot < 0 ? followupId : `${followupId.slice(0, dot).slice(-6)}${followupId.slice(dot)}`;
 }
 
 /** Keeps an echoed bad id readable and harmless: short, no control characters. */

@@ -1,8 +1,7 @@
 import { endOfDayIn, isStartOfDayIn, shiftInZone, startOfDayIn } from '../dates/zone.js';
-import type { CallPromise, CallRecord, FollowUp, HistoryEntry } from '../store/callRecord.js';
+import type { CallPromise, CallRecord, FollowUp, HistoryEntry } from './callRecord.js';
 import { UserError } from '../errors.js';
-import { shortId } from '../store/ids.js';
-import { shortFollowUpId } from './followupBoard.js';
+import { shortFollowUpId, shortId } from './ids.js';
 
 /**
  * Marking a follow-up done and snoozing it, as pure "record in, record out" functions:

@@ -1,0 +1,147 @@
+/**
+ * The questions the lists ask of the index: each one SQL query over indexed columns, the
+ * rows' summaries checked against their checksums.
+ */
+import { join } from 'node:path';
+import type { CallSummary, DamagedFile } from '../../domain/callSummary.js';
+import { customerKeys, nameKey, phoneKey, type Customer } from '../../domain/customerKeys.js';
+import { agentKey } from '../../domain/agents.js';
+import { callsRoot } from '../../paths.js';
+import { IndexDamagedError, type CallIndex, type FileStamp } from './callIndex.js';
+import type { SqlRow, SqlValue } from './sqlite.js';
+
+/** Rows to summaries; a row failing its checksum stops the query (its call is read again, then the query rerun). */
+function summariesOf(index: CallIndex, rows: Iterable<SqlRow>): CallSummary[] {
+  const out: CallSummary[] = [];
+  const damaged: string[] = [];
+  for (const row of rows) {
+    try {
+      out.push(JSON.parse(index.checkedSummary(row)) as CallSummary);
+    } catch (error) {
+      if (!(error instanceof IndexDamagedError) && !(error instanceof SyntaxError)) throw error;
+      damaged.push(row.id as string);
+    }
+  }
+  if (damaged.length > 0) throw new IndexDamagedError(`${damaged.length} damaged index rows`, damaged);
+  return out;
+}
+
+export interface OpenFollowUps {
+  /** Calls with at least one open follow-up, newest first. */
+  calls: CallSummary[];
+  /** For every customer key of those calls: how many calls in the whole store carry it. */
+  callsPerCustomer: Map<string, number>;
+}
+
+/** The calls with open follow-ups (of one owner, or everyone's), and how often their customers called. */
+export function openFollowUps(index: CallIndex, owner?: string): OpenFollowUps {
+  const rows =
+    owner === undefined
+      ? index.sql('SELECT id, summary, crc FROM calls WHERE n IN (SELECT call FROM open_followups) ORDER BY started DESC, id DESC').iterate()
+      : index.sql('SELECT id, summary, crc FROM calls WHERE n IN (SELECT call FROM open_followups WHERE owner_key = ?) ORDER BY started DESC, id DESC').iterate(agentKey(owner));
+  const calls = summariesOf(index, rows);
+  const callsPerCustomer = new Map<string, number>();
+  for (const call of calls) {
+    for (const key of customerKeys(call.customer)) {
+      if (callsPerCustomer.has(key)) continue;
+      const column = key.startsWith('p:') ? 'phone_key' : 'account_key';
+      const count = index.sql(`SELECT count(*) AS n FROM calls WHERE ${column} = ?`).get(key.slice(2))?.n as number;
+      callsPerCustomer.set(key, count);
+    }
+  }
+  return { calls, callsPerCustomer };
+}
+
+export interface CallFilter {
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  /** Part of the customer's name (case and accents ignored). */
+  customer?: string;
+  phone?: string;
+  status?: 'in-progress' | 'completed';
+  outcome?: string;
+  category?: string;
+  agent?: string;
+  limit?: number;
+}
+
+/** `list`: the calls matching every filter given, newest first. */
+export function listCalls(index: CallIndex, filter: CallFilter): CallSummary[] {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (clause: string, ...values: SqlValue[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (filter.from) add('started >= ?', filter.from.getTime());
+  if (filter.to) add('started < ?', filter.to.getTime());
+  if (filter.status) add('completed = ?', filter.status === 'completed' ? 1 : 0);
+  if (filter.agent !== undefined) add('agent_key = ?', agentKey(filter.agent));
+  if (filter.outcome !== undefined) add('outcome = ? COLLATE NOCASE', filter.outcome.trim());
+  if (filter.category !== undefined) add('category_key = ?', filter.category.trim().toLowerCase());
+  if (filter.phone !== undefined) add('phone_key = ?', phoneKey(filter.phone) ?? '');
+  if (filter.customer !== undefined) add("name_key LIKE ? ESCAPE '\\'", `%${likeText(nameKey(filter.customer) ?? '')}%`);
+  const sql = `SELECT id, summary, crc FROM calls${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started DESC, id DESC${filter.limit !== undefined ? ' LIMIT ?' : ''}`;
+  if (filter.limit !== undefined) params.push(filter.limit);
+  return summariesOf(index, index.sql(sql).iterate(...params));
+}
+
+function likeText(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+/** Every call of one customer (same phone key or account key), newest first. */
+export function customerCalls(index: CallIndex, customer: Customer): CallSummary[] {
+  const keys = customerKeys(customer);
+  if (keys.length === 0) return [];
+  const phone = keys.find((k) => k.startsWith('p:'))?.slice(2) ?? null;
+  const account = keys.find((k) => k.startsWith('a:'))?.slice(2) ?? null;
+  return summariesOf(
+    index,
+    index.sql('SELECT id, summary, crc FROM calls WHERE phone_key = ? OR account_key = ? ORDER BY started DESC, id DESC').iterate(phone, account),
+  );
+}
+
+/** Calls still in progress (of one agent, or everyone's), newest first. */
+export function unfinishedCalls(index: CallIndex, agent?: string): CallSummary[] {
+  const rows =
+    agent === undefined
+      ? index.sql('SELECT id, summary, crc FROM calls WHERE completed = 0 ORDER BY started DESC, id DESC').iterate()
+      : index.sql('SELECT id, summary, crc FROM calls WHERE completed = 0 AND agent_key = ? ORDER BY started DESC, id DESC').iterate(agentKey(agent));
+  return summariesOf(index, rows);
+}
+
+/** Call files that could not be used, newest first (optionally only those of calls started in a range). */
+export function damagedFiles(index: CallIndex, range: { fromId?: string; toId?: string } = {}): DamagedFile[] {
+  const root = callsRoot(index.dataDir);
+  const out: DamagedFile[] = [];
+  for (const row of index.sql('SELECT id, dir, problem FROM files WHERE problem IS NOT NULL ORDER BY id DESC').iterate()) {
+    const id = row.id as string;
+    if (range.fromId !== undefined && id < range.fromId) continue;
+    if (range.toId !== undefined && id >= range.toId) continue;
+    out.push({ path: join(root, row.dir as string, `${id}.json`), problem: row.problem as string });
+  }
+  return out;
+}
+
+/** Full ids of the calls whose id ends in `-<short>`. */
+export function idsEndingIn(index: CallIndex, short: string): string[] {
+  return index.sql('SELECT id FROM files WHERE substr(id, 17) = ? ORDER BY id').all(short).map((r) => r.id as string);
+}
+
+/** The stamps at which the index took each file of a month for a good call: export reads those without checking them again. */
+export function checkedStamps(index: CallIndex, month: string): Map<string, FileStamp> {
+  const out = new Map<string, FileStamp>();
+  const dir = month.replace('-', '/');
+  for (const row of index.sql("SELECT id, size, mtime, ino FROM files WHERE dir >= ? AND dir < ? AND problem IS NULL").iterate(`${dir}/`, `${dir}/~`)) {
+    out.set(row.id as string, { size: row.size as number, mtime: row.mtime as number, ino: row.ino as number });
+  }
+  return out;
+}
+
+/** Readable calls in the index. */
+export function callCount(index: CallIndex): number {
+  return index.sql('SELECT count(*) AS n FROM calls').get()?.n as number;
+}

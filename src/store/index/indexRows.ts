@@ -1,0 +1,159 @@
+/**
+ * What the index keeps of one call record: pure, no SQL. The same rows could be kept by
+ * another engine (the team database takes the record whole).
+ */
+import type { CallRecord, FollowUp } from '../../domain/callRecord.js';
+import { callFacts, followUpDeadline } from '../../domain/callFacts.js';
+import { nameKey } from '../../domain/customerKeys.js';
+import { summarizeCall, type CallSummary } from '../../domain/callSummary.js';
+import { agentKey } from '../../domain/agents.js';
+import { zoneOffsetsIn } from '../../dates/zone.js';
+
+export interface CallRow {
+  id: string;
+  agent_key: string;
+  started: number;
+  day: number;
+  completed: number;
+  playbook: string;
+  outcome: string | null;
+  category_key: string | null;
+  category: string | null;
+  phone_key: string | null;
+  account_key: string | null;
+  name_key: string | null;
+  duration: number | null;
+  resolved: number;
+  handed_off: number;
+  upset: number;
+  turned: number;
+  fu_on_time: number;
+  fu_late: number;
+  fu_cancelled: number;
+  fu_open: number;
+  stages: string | null;
+  summary: string;
+  crc: number;
+}
+
+export interface OpenFollowUpRow {
+  id: string;
+  owner_key: string;
+  due: number;
+  deadline: number;
+}
+
+/** The searchable text of a call, by column of `call_text`. */
+export interface CallText {
+  problem: string;
+  facts: string;
+  options: string;
+  resolution: string;
+  handoff: string;
+  queries: string;
+  notes: string;
+}
+
+export interface IndexedCall {
+  row: CallRow;
+  followups: OpenFollowUpRow[];
+  text: CallText;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Day numbers (days since 1970-01-01) of calendar days in one zone: the rollups' key. Every
+ * zone's offset is a multiple of 15 minutes, so one offset is worked out per quarter hour.
+ */
+export function dayNumbering(timeZone: string): (ms: number) => number {
+  const offsetAt = zoneOffsetsIn(timeZone);
+  const byQuarter = new Map<number, number>();
+  return (ms) => {
+    const quarter = Math.floor(ms / 900_000);
+    let offset = byQuarter.get(quarter);
+    if (offset === undefined) {
+      offset = offsetAt(quarter * 900_000) * 60_000;
+      byQuarter.set(quarter, offset);
+    }
+    return Math.floor((ms + offset) / MS_PER_DAY);
+  };
+}
+
+/** `YYYY-MM-DD` of a day number. */
+export function dayText(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * A 32-bit FNV-1a hash of a summary as stored: a row changed on disk behind SQLite's back
+ * (a flipped bit) no longer matches and is read again from its call file.
+ */
+export function summaryChecksum(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+const joined = (...parts: Array<string | undefined>) => parts.filter((p) => p !== undefined && p !== '').join('\n');
+
+export function callText(record: CallRecord): CallText {
+  return {
+    problem: joined(record.problem.story, record.problem.wants, record.problem.paraphrase, record.problem.rootCause),
+    facts: record.facts ?? '',
+    options: (record.options ?? []).join('\n'),
+    resolution: record.resolution ?? '',
+    handoff: joined(record.escalation?.to, record.escalation?.handoffNote),
+    queries: record.queries.join('\n'),
+    notes: record.notes.map((n) => n.text).join('\n'),
+  };
+}
+
+function openFollowUpRow(followup: FollowUp, timeZone: string): OpenFollowUpRow {
+  const due = Date.parse(followup.due);
+  return { id: followup.id, owner_key: agentKey(followup.owner), due, deadline: followUpDeadline(followup, due, timeZone) };
+}
+
+/**
+ * Everything the index keeps of `record`. `timeZone` is the index's: its days number the
+ * rollups, and it ends the day of an all-day follow-up that has no zone of its own.
+ */
+export function indexCall(record: CallRecord, timeZone: string, dayOf: (ms: number) => number): IndexedCall {
+  const facts = callFacts(record, timeZone);
+  const summary: CallSummary = summarizeCall(record);
+  const summaryText = JSON.stringify(summary);
+  const row: CallRow = {
+    id: record.id,
+    agent_key: agentKey(record.agent),
+    started: facts.startMs,
+    day: dayOf(facts.startMs),
+    completed: facts.completed ? 1 : 0,
+    playbook: record.playbook.id,
+    outcome: facts.outcome ?? null,
+    category_key: facts.categoryKey ?? null,
+    category: facts.category ?? null,
+    phone_key: facts.phoneKey ?? null,
+    account_key: facts.accountKey ?? null,
+    name_key: nameKey(record.customer.name) ?? null,
+    duration: facts.durationSeconds ?? null,
+    resolved: facts.resolved ? 1 : 0,
+    handed_off: facts.handedOff ? 1 : 0,
+    upset: facts.upsetStart ? 1 : 0,
+    turned: facts.turned ? 1 : 0,
+    fu_on_time: facts.followups.doneOnTime,
+    fu_late: facts.followups.doneLate,
+    fu_cancelled: facts.followups.cancelled,
+    fu_open: facts.followups.open,
+    stages: facts.stageSeconds.length ? JSON.stringify(facts.stageSeconds) : null,
+    summary: summaryText,
+    crc: summaryChecksum(summaryText),
+  };
+  return {
+    row,
+    followups: summary.openFollowups.map((f) => openFollowUpRow(f, timeZone)),
+    text: callText(record),
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The tables of the index of calls (SQLite). Derived data only: the call files are the
+ * truth, and a missing, damaged or other-version index is rebuilt from them.
+ *
+ * - `dirs`, `files`: the stamps the index was brought up to date at, per folder and per
+ *   call file (changes by other agents and programs are found by comparing them).
+ * - `calls`: one row per readable call: what the lists show (`summary`, JSON, with a
+ *   checksum), the columns filters and stats ask about, the customer's keys.
+ * - `open_followups`: the follow-ups still open (the morning list).
+ * - `call_text`: full text (FTS5) of what was said and done, for `search`.
+ * - `day_*`: per agent and day (in the index's time zone), the sums `stats` adds up, kept
+ *   up as calls change (rollups.ts), so stats never walk every call.
+ */
+
+/** Bump when any table changes: an index of another version is rebuilt. */
+export const INDEX_SCHEMA_VERSION = 1;
+
+export const CREATE_TABLES = `
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE dirs(path TEXT PRIMARY KEY, stamp REAL NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE files(
+  id TEXT PRIMARY KEY,
+  dir TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime REAL NOT NULL,
+  ino REAL NOT NULL,
+  problem TEXT
+) WITHOUT ROWID;
+CREATE INDEX files_dir ON files(dir);
+CREATE INDEX files_damaged ON files(id) WHERE problem IS NOT NULL;
+-- The six characters agents type for a call (k3v9q2).
+CREATE INDEX files_short ON files(substr(id, 17));
+
+CREATE TABLE calls(
+  n INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  agent_key TEXT NOT NULL,
+  started INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  completed INTEGER NOT NULL,
+  playbook TEXT NOT NULL,
+  outcome TEXT,
+  category_key TEXT,
+  category TEXT,
+  phone_key TEXT,
+  account_key TEXT,
+  name_key TEXT,
+  customer INTEGER,
+  duration REAL,
+  resolved INTEGER NOT NULL,
+  repeat_contact INTEGER NOT NULL DEFAULT 0,
+  handed_off INTEGER NOT NULL,
+  upset INTEGER NOT NULL,
+  turned INTEGER NOT NULL,
+  fu_on_time INTEGER NOT NULL,
+  fu_late INTEGER NOT NULL,
+  fu_cancelled INTEGER NOT NULL,
+  fu_open INTEGER NOT NULL,
+  stages TEXT,
+  summary TEXT NOT NULL,
+  crc INTEGER NOT NULL
+);
+
+CREATE TABLE open_followups(
+  id TEXT PRIMARY KEY,
+  call INTEGER NOT NULL,
+  owner_key TEXT NOT NULL,
+  due INTEGER NOT NULL,
+  deadline INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX open_followups_call ON open_followups(call);
+
+CREATE VIRTUAL TABLE call_text USING fts5(
+  problem, facts, options, resolution, handoff, queries, notes,
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Deleted text is removed from the full-text index at once, not left for a later merge.
+INSERT INTO call_text(call_text, rank) VALUES ('secure-delete', 1);
+
+-- What stats add up, per agent and day (in the index's zone): kept by rollups.ts.
+CREATE TABLE day_calls(
+  agent_key TEXT NOT NULL, day INTEGER NOT NULL,
+  calls INTEGER NOT NULL, completed INTEGER NOT NULL, resolved INTEGER NOT NULL, first_contact INTEGER NOT NULL,
+  handed_off INTEGER NOT NULL, upset INTEGER NOT NULL, turned INTEGER NOT NULL,
+  fu_on_time INTEGER NOT NULL, fu_late INTEGER NOT NULL, fu_cancelled INTEGER NOT NULL, fu_open INTEGER NOT NULL,
+  PRIMARY KEY(agent_key, day)
+) WITHOUT ROWID;
+CREATE TABLE day_outcomes(agent_key TEXT NOT NULL, day INTEGER NOT NULL, outcome TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(agent_key, day, outcome)) WITHOUT ROWID;
+CREATE TABLE day_categories(agent_key TEXT NOT NULL, day INTEGER NOT NULL, category_key TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(agent_key, day, category_key)) WITHOUT ROWID;
+CREATE TABLE day_stages(
+  agent_key TEXT NOT NULL, day INTEGER NOT NULL, playbook TEXT NOT NULL, stage TEXT NOT NULL,
+  position INTEGER NOT NULL, n INTEGER NOT NULL, seconds REAL NOT NULL,
+  PRIMARY KEY(agent_key, day, playbook, stage)
+) WITHOUT ROWID;
+`;
+
+/**
+ * The indexes on calls for the questions asked of them. Made after the rows when the
+ * whole index is built at once (an index made in one go is several times cheaper than
+ * one kept up row by row).
+ */
+export const CALL_INDEXES = `
+CREATE INDEX IF NOT EXISTS calls_started ON calls(started);
+CREATE INDEX IF NOT EXISTS calls_agent ON calls(agent_key, started);
+CREATE INDEX IF NOT EXISTS calls_unfinished ON calls(agent_key, started) WHERE completed = 0;
+CREATE INDEX IF NOT EXISTS calls_phone ON calls(phone_key, started) WHERE phone_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS calls_account ON calls(account_key, started) WHERE account_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS calls_name ON calls(name_key) WHERE name_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS calls_category ON calls(category_key, started) WHERE category_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS calls_customer ON calls(customer, agent_key) WHERE customer IS NOT NULL;
+CREATE INDEX IF NOT EXISTS calls_duration ON calls(agent_key, duration) WHERE duration IS NOT NULL;
+`;
+
+export const DROP_CALL_INDEXES = [...CALL_INDEXES.matchAll(/INDEX IF NOT EXISTS (\w+)/g)].map((m) => `DROP INDEX IF EXISTS ${m[1]};`).join('\n');
+
