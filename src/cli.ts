@@ -180,6 +180,20 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     });
 
   program
+    .command('search <words...>')
+    .description('find calls by what was said and done: every word, "a phrase", or refun* (accents and case ignored)')
+    .option('--from <date>', 'calls started on or after this day')
+    .option('--to <date>', 'calls started on or before this day')
+    .option('--agent <name>', "another agent's calls (default: yours)")
+    .option('--all', 'every agent sharing this data directory')
+    .option('-n, --limit <n>', 'how many calls to show (best first)', '20')
+    .option('--json', 'machine-readable output')
+    .action(async (words: string[], opts: Opts, command: Command) => {
+      const { searchCommand } = await import('./commands/search.js');
+      await searchCommand(words, { ...opts, agent: command.optsWithGlobals().agent } as never, ctxOf(command));
+    });
+
+  program
     .command('doctor')
     .description('check the whole store: damaged files, stray temporary files, stale locks, permissions')
     .option('--fix', 'remove stray temporary files and stale locks, repair permissions (never deletes a call)')

@@ -145,3 +145,50 @@ export function checkedStamps(index: CallIndex, month: string): Map<string, File
 export function callCount(index: CallIndex): number {
   return index.sql('SELECT count(*) AS n FROM calls').get()?.n as number;
 }
+
+export interface SearchScope {
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  /** Only this agent's calls; undefined: everyone's. */
+  agent?: string;
+  limit: number;
+}
+
+export interface SearchHit {
+  call: CallSummary;
+  /** Where the words were found, with them between `HIT_START` and `HIT_END`. */
+  snippet: string;
+  /** bm25 of the match: lower is better. */
+  rank: number;
+}
+
+/** Marks around a matching word in a snippet (control characters: never in a call's text as shown). */
+export const HIT_START = '\u0001';
+export const HIT_END = '\u0002';
+
+/** Full-text search over what was said and done in the calls, best first. */
+export function searchCalls(index: CallIndex, match: string, scope: SearchScope): SearchHit[] {
+  const where = ['call_text MATCH ?'];
+  const params: SqlValue[] = [match];
+  if (scope.agent !== undefined) {
+    where.push('c.agent_key = ?');
+    params.push(agentKey(scope.agent));
+  }
+  if (scope.from) {
+    where.push('c.started >= ?');
+    params.push(scope.from.getTime());
+  }
+  if (scope.to) {
+    where.push('c.started < ?');
+    params.push(scope.to.getTime());
+  }
+  const rows = index
+    .sql(
+      `SELECT c.id, c.summary, c.crc, snippet(call_text, -1, '${HIT_START}', '${HIT_END}', '…', 14) AS snippet, call_text.rank AS rank
+       FROM call_text JOIN calls AS c ON c.n = call_text.rowid WHERE ${where.join(' AND ')} ORDER BY call_text.rank LIMIT ?`,
+    )
+    .all(...params, scope.limit);
+  const calls = summariesOf(index, rows);
+  return rows.map((row, i) => ({ call: calls[i]!, snippet: row.snippet as string, rank: row.rank as number }));
+}

@@ -1,0 +1,85 @@
+import type { Context } from '../context.js';
+import { UserError } from '../errors.js';
+import { colorsFor } from '../render/colors.js';
+import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
+import { shortId } from '../domain/ids.js';
+import { dateTimeFormatter } from '../dates/formatDue.js';
+import { withCallIndex } from '../store/index/indexAccess.js';
+import { HIT_END, HIT_START, searchCalls, type SearchHit } from '../store/index/indexQueries.js';
+import { ftsMatchExpression, parseSearchText } from '../store/index/ftsQuery.js';
+import { parseDayRange } from './dayRange.js';
+
+export interface SearchOptions {
+  from?: string;
+  to?: string;
+  agent?: string;
+  all?: boolean;
+  json?: boolean;
+  limit?: string;
+}
+
+const DEFAULT_LIMIT = 20;
+
+/**
+ * `csr-call search TEXT`: the calls whose notes, problem, facts, options, resolution,
+ * handoff or parked questions hold every word (or "phrase", or prefix*), best match
+ * first, each with the words found in their context. Accents and case do not matter.
+ */
+export async function searchCommand(words: string[], opts: SearchOptions, ctx: Context): Promise<void> {
+  if (opts.all && opts.agent !== undefined) throw new UserError('give --agent NAME or --all, not both');
+  const terms = parseSearchText(words.join(' '));
+  const limit = parseLimit(opts.limit);
+  const range = parseDayRange(opts, ctx);
+  const agent = opts.all ? undefined : (opts.agent?.trim() || ctx.agent);
+  const hits = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) =>
+    searchCalls(index, ftsMatchExpression(terms), { ...range, ...(agent !== undefined ? { agent } : {}), limit }),
+  );
+  if (opts.json) {
+    ctx.stdout.write(`${JSON.stringify({ query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson) }, null, 2)}\n`);
+    return;
+  }
+  if (hits.length === 0) {
+    ctx.stdout.write(`No call${agent === undefined ? '' : ` of ${oneLine(agent, 40)}`} mentions ${oneLine(words.join(' '), 60)}.${agent === undefined ? '' : ' (--all for every agent)'}\n`);
+    return;
+  }
+  ctx.stdout.write(renderHits(hits, ctx));
+}
+
+function parseLimit(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_LIMIT;
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UserError(`--limit must be a whole number from 1 to 10000 (got "${oneLine(text, 20)}")`);
+  return n;
+}
+
+function hitToJson(hit: SearchHit) {
+  const { call } = hit;
+  return {
+    id: call.id,
+    startedAt: call.startedAt,
+    agent: call.agent,
+    customer: { name: call.customer.name ?? null, phone: call.customer.phone ?? null, account: call.customer.account ?? null },
+    outcome: call.outcome ?? null,
+    // The words found, marked with [[ ]] for scripts.
+    snippet: hit.snippet.replaceAll(HIT_START, '[[').replaceAll(HIT_END, ']]'),
+    rank: hit.rank,
+  };
+}
+
+function renderHits(hits: readonly SearchHit[], ctx: Context): string {
+  const color = colorsFor(ctx.stdout, ctx.env);
+  const when = dateTimeFormatter(ctx.timeZone);
+  // Without colour the words found are bracketed, so they still stand out.
+  const mark = (word: string) => (color.level > 0 ? color.bold.yellow(word) : `[${word}]`);
+  const lines: string[] = [];
+  for (const { call, snippet } of hits) {
+    const who = [call.customer.name, call.customer.phone].filter(Boolean).map((s) => oneLine(s!, 40)).join(' · ') || 'no customer details';
+    lines.push(`${color.bold(shortId(call.id))}  ${when(new Date(call.startedAt))}  ${who}${call.outcome ? color.dim(`  → ${oneLine(call.outcome, 20)}`) : ''}`);
+    // Pieces between the marks alternate: text, found word, text...; each made safe to show, on one line.
+    const flat = (piece: string) => sanitizeForTerminal(piece.replace(/\s*\n\s*/g, ' · '), { keepNewlines: false }).replace(/\s+/g, ' ');
+    const pieces = snippet.split(new RegExp(`${HIT_START}|${HIT_END}`));
+    lines.push(`    ${pieces.map((piece, i) => (i % 2 === 1 ? mark(flat(piece)) : flat(piece))).join('').trim()}`);
+  }
+  lines.push(color.dim(`${hits.length} call${hits.length === 1 ? '' : 's'}${hits.length === DEFAULT_LIMIT ? ` (the best ${DEFAULT_LIMIT}: --limit N for more)` : ''}`));
+  return `${lines.join('\n')}\n`;
+}
