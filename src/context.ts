@@ -1,4 +1,5 @@
 import type { Writable, Readable } from 'node:stream';
+import type { DateOrder } from './dates/dateOrder.js';
 
 /**
  * What every command gets instead of reaching for globals: the data directory, the
@@ -11,6 +12,8 @@ export interface Context {
   now: () => Date;
   /** The agent's time zone (IANA), from TZ or the system. */
   timeZone: string;
+  /** How slash dates (12/07) are read; undefined: by the agent's zone (month/day in the US). */
+  dateOrder?: DateOrder;
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean };
   stdin: Readable & { isTTY?: boolean };

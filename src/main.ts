@@ -1,6 +1,7 @@
 import { buildProgram, CommanderError, type GlobalOptions } from './cli.js';
 import type { Context } from './context.js';
 import { systemTimeZone, unknownTz } from './dates/zone.js';
+import { dateOrderFromEnv } from './dates/dateOrder.js';
 import { resolveAgent, resolveDataDir } from './paths.js';
 import { packageVersion } from './installPaths.js';
 import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
@@ -30,6 +31,10 @@ function makeContext(globals: GlobalOptions): Context {
     now: () => new Date(),
     get timeZone() {
       return (timeZone ??= systemTimeZone());
+    },
+    // Checked when a date is read: a wrong value is refused then, in one line.
+    get dateOrder() {
+      return dateOrderFromEnv(process.env.CSR_CALL_DATE_ORDER);
     },
     stdout: process.stdout,
     stderr: process.stderr,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runCli, runInPty, tempDir } from './helpers.js';
 import { parseCallText } from '../src/store/callStore.js';
 import { acquireSessionLock } from '../src/store/sessionLock.js';
@@ -188,6 +188,8 @@ describe('csr-call start in a terminal', () => {
 
   it.each([
     ['Ctrl-C', { send: '\x03' }, 130],
+    // Ctrl-D (end of input) means the same as Ctrl-C, at an empty prompt as anywhere.
+    ['Ctrl-D', { send: '\x04' }, 130],
     ['SIGTERM', { signal: 'SIGTERM' }, 143],
     ['SIGHUP (window closed)', { signal: 'SIGHUP' }, 129],
   ])('%s mid-call saves the call as in progress, says how to resume, and resume finishes it', (_name, interrupt, code) => {
@@ -214,6 +216,8 @@ describe('csr-call start in a terminal', () => {
     expect(saved.record.status).toBe('in-progress');
     expect(saved.record.customer).toEqual({ name: 'Bo Chen' });
     expect(saved.record.draft).toEqual({ stepId: 'listen.story', lines: ['line one'] });
+    // The window on the call is closed: no session lock is left behind.
+    expect(readdirSync(dirname(files[0]!)).filter((name) => name.endsWith('.lock'))).toEqual([]);
     // Counted as the resume below counts them: answers given, skipped steps apart.
     if (code !== 129) expect(first.transcript).toMatch(/in progress with 1 answer \(1 skipped\): [\s\S]*csr-call resume [0-9a-z]{6}/);
 

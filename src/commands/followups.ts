@@ -51,7 +51,8 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
     const timeZone = ctx.timeZone;
     const [{ parseDay }, { startOfDayIn }] = await Promise.all([import('../dates/parseWhen.js'), import('../dates/zone.js')]);
     // Another day: the list as it will stand when that day starts; today: as of now.
-    const day = forOption('--on', () => parseDay(opts.on!, { now, timeZone, direction: 'future' }));
+    const day = forOption('--on', () => parseDay(opts.on!, { now, timeZone, direction: 'future', ...(ctx.dateOrder ? { dateOrder: ctx.dateOrder } : {}) }));
+    (await import('./dayRange.js')).sayCorrections(ctx, '--on', day.corrections);
     const dayStart = startOfDayIn(day.start, timeZone);
     if (dayStart.getTime() !== startOfDayIn(now, timeZone).getTime()) asOf = dayStart;
   }
@@ -208,13 +209,15 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const now = ctx.now();
   if (opts.until === undefined || opts.until.trim() === '') throw new UserError('--until needs a date, like tomorrow, +2d, fri 10:00 or 2026-12-01');
-  const [{ parseWhen }, { formatDateTime, formatDue }, { isStartOfDayIn }, { startOfDayAfter }] = await Promise.all([
+  const [{ parseWhen }, { formatDateTime, formatDue }, { isStartOfDayIn }, { startOfDayAfter }, { sayCorrections }] = await Promise.all([
     import('../dates/parseWhen.js'),
     import('../dates/formatDue.js'),
     import('../dates/zone.js'),
     import('../followups/followupBoard.js'),
+    import('./dayRange.js'),
   ]);
-  const when = forOption('--until', () => parseWhen(opts.until, { now, timeZone: ctx.timeZone }));
+  const when = forOption('--until', () => parseWhen(opts.until, { now, timeZone: ctx.timeZone, ...(ctx.dateOrder ? { dateOrder: ctx.dateOrder } : {}) }));
+  sayCorrections(ctx, '--until', when.corrections);
   const ahead = when.allDay ? startOfDayAfter(when.at, 1, when.timeZone ?? ctx.timeZone) > now : when.at > now;
   if (!ahead) {
     throw new UserError(`cannot snooze to ${formatDateTime(when.at, ctx.timeZone)}: that is in the past (give a later time, like tomorrow or +2d)`);

@@ -32,7 +32,7 @@ export interface ListOptions {
 const STATUSES = ['in-progress', 'completed'] as const;
 
 /** Turns the typed options into a filter, or a one-line error saying what is accepted. */
-export function parseListFilter(opts: ListOptions, ctx: Pick<Context, 'now' | 'timeZone'>): CallFilter {
+export function parseListFilter(opts: ListOptions, ctx: Pick<Context, 'now' | 'timeZone' | 'dateOrder' | 'stderr'>): CallFilter {
   const filter: CallFilter = { ...parseDayRange(opts, ctx) };
   if (opts.status !== undefined) {
     const status = opts.status.trim().toLowerCase();

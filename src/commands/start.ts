@@ -26,6 +26,8 @@ import { oneLine } from '../render/terminalText.js';
 import { formatAgo } from '../dates/formatDuration.js';
 import { isStartOfDayIn } from '../dates/zone.js';
 import { acquireSessionLock, readSessionLock, sessionLockIsLive } from '../store/sessionLock.js';
+import { isPromptInterruption } from '../prompt/promptErrors.js';
+import { MAX_LINE_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../domain/limits.js';
 import { hostname } from 'node:os';
 
 const text = (what: string) =>
@@ -106,7 +108,7 @@ function applyCustomerFlags(playbook: Playbook, record: CallRecord, flags: z.inf
     next.customer[meaning.slice('customer.'.length) as 'name' | 'phone' | 'account'] = value;
     const ref = allSteps(playbook).find((r) => r.step.meaning === meaning);
     if (!ref) continue;
-    const result = coerceAnswer(ref.step, value, { now: ctx.now(), timeZone: ctx.timeZone });
+    const result = coerceAnswer(ref.step, value, { now: ctx.now(), timeZone: ctx.timeZone, ...(ctx.dateOrder ? { dateOrder: ctx.dateOrder } : {}) });
     if (result.ok) next = applyAnswer(playbook, next, ref, result, { at: ctx.now(), by: ctx.agent, timeZone: ctx.timeZone });
   }
   return next;
@@ -231,6 +233,9 @@ async function runWith(
       // zone only Intl knows, finding it costs ~25 ms with the caller waiting.
       get timeZone() {
         return ctx.timeZone;
+      },
+      get dateOrder() {
+        return ctx.dateOrder;
       },
       agent: ctx.agent,
       ...(onSaved ? { onSaved } : {}),
@@ -362,6 +367,7 @@ async function runInteractiveLocked(
 
   const { createInquirerPrompter } = await prompts;
   const prompter = createInquirerPrompter({
+    answerLimits: { oneLine: MAX_LINE_ANSWER_CHARS, lines: MAX_LONG_ANSWER_CHARS },
     color,
     output: ctx.stdout,
     input: ctx.stdin,
@@ -376,8 +382,7 @@ async function runInteractiveLocked(
     printEnd(ctx, finished);
     printEarlierOpenFollowUps(ctx, finished, summaries);
   } catch (error) {
-    const name = (error as Error)?.name;
-    if (name === 'ExitPromptError' || name === 'AbortPromptError' || received) {
+    if (isPromptInterruption(error) || received) {
       const signal: Signal = received ?? 'SIGINT';
       try {
         ctx.stderr.write(

@@ -5,7 +5,8 @@
  */
 import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Stage, Step } from '../playbook/types.js';
 import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowUp } from '../domain/callRecord.js';
-import { parseWhen } from '../dates/parseWhen.js';
+import { parseWhen, type DateOptions } from '../dates/parseWhen.js';
+import { formatCount, MAX_LINE_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../domain/limits.js';
 import { calendarDayIn, isStartOfDayIn } from '../dates/zone.js';
 
 /** A call as it stands before its first answer: in progress, nothing derived yet. */
@@ -126,10 +127,8 @@ export function choiceObjects(choices: Choice[] | undefined): ChoiceObject[] {
   return (choices ?? []).map((choice) => (typeof choice === 'string' ? { value: choice } : choice));
 }
 
-export interface CoerceOptions {
-  now: Date;
-  timeZone: string;
-}
+/** The clock and zone dates are read in, how slash dates are read, and whether typos are read as the closest word. */
+export type CoerceOptions = DateOptions;
 
 export type Coerced =
   | { ok: true; value: AnswerValue; raw?: string; timeZone?: string }
@@ -252,11 +251,22 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
       break;
     }
   }
+  const tooLong = result.ok ? overLimit(step, result.value) : undefined;
+  if (tooLong) return { ok: false, message: tooLong };
   if (step.validate && result.ok) {
     const verdict = step.validate(result.value);
     if (verdict !== true) return { ok: false, message: String(verdict) };
   }
   return result;
+}
+
+/** Why an answer is longer than a call may hold, if it is (domain/limits). */
+function overLimit(step: Step, value: AnswerValue): string | undefined {
+  const oneLine = step.type !== 'longtext' && step.type !== 'list';
+  const limit = oneLine ? MAX_LINE_ANSWER_CHARS : MAX_LONG_ANSWER_CHARS;
+  const length = typeof value === 'string' ? value.length : Array.isArray(value) ? value.reduce((sum, item) => sum + item.length + 1, 0) : 0;
+  if (length <= limit) return undefined;
+  return `the answer is ${formatCount(length)} characters long: ${oneLine ? 'a one-line answer' : 'notes or a list'} can hold ${formatCount(limit)} at most`;
 }
 
 /** A value echoed in a message: a pasted page is not repeated back whole. */

@@ -5,6 +5,7 @@
  */
 import type { AnswerValue, Answers, Playbook } from '../playbook/types.js';
 import type { CallRecord } from '../domain/callRecord.js';
+import type { DateOrder } from '../dates/dateOrder.js';
 import {
   addStageTime,
   answersOf,
@@ -55,6 +56,8 @@ export interface RunCallOptions {
   save: (record: CallRecord) => Promise<CallRecord>;
   now: () => Date;
   timeZone: string;
+  /** How slash dates are read (by the zone when not given). */
+  dateOrder?: DateOrder;
   agent: string;
   /** Called with the latest saved record, so an interruption handler always has it. */
   onSaved?: (record: CallRecord) => void;
@@ -87,7 +90,8 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
         elapsedSeconds: Math.max(0, (now().getTime() - new Date(record.startedAt).getTime()) / 1000),
       });
     }
-    const coerce = (input: unknown) => coerceAnswer(ref.step, input, { now: now(), timeZone: options.timeZone });
+    const coerce = (input: unknown) =>
+      coerceAnswer(ref.step, input, { now: now(), timeZone: options.timeZone, ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}) });
     const draftLines = record.draft?.stepId === ref.fullId ? record.draft.lines : undefined;
     const answer = await prompter.ask({
       ref,

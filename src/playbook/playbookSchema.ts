@@ -4,6 +4,7 @@
  * their step, and author functions that do not throw before any answer is given.
  * Every problem is a line `<file>: <path.to.field>: <message>`.
  */
+import { parseWhen } from '../dates/parseWhen.js';
 import * as z from '../zod.js';
 import { UserError, formatIssuePath } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
@@ -237,9 +238,18 @@ function defaultProblem(step: Step, value: unknown, choiceValues: readonly strin
   switch (step.type) {
     case 'text':
     case 'longtext':
-    case 'date': // dates are typed the way an agent types them: "tomorrow", "+2d", "2026-12-01"
-    case 'datetime':
       return typeof value === 'string' ? undefined : `${kindOf(value)}, but a ${step.type} step takes text`;
+    case 'date': // dates are typed the way an agent types them: "tomorrow", "+2d", "2026-12-01"
+    case 'datetime': {
+      if (typeof value !== 'string') return `${kindOf(value)}, but a ${step.type} step takes text`;
+      // Read strictly: a misspelt word would be read as the closest one on every call.
+      try {
+        parseWhen(value, { now: new Date(), timeZone: 'UTC', fuzzy: false });
+        return undefined;
+      } catch (error) {
+        return `not a date csr-call reads: ${(error as Error).message}`;
+      }
+    }
     case 'choice':
       if (typeof value !== 'string') return `${kindOf(value)}, but a choice step takes one choice value (${list})`;
       return choiceValues.includes(value) ? undefined : `"${value}", which is not among the choices (${list})`;
