@@ -412,6 +412,19 @@ describe.skipIf(process.getuid?.() === 0)('a data directory the agent may not wr
 });
 
 describe('text that could rewrite the screen, and a 100 KB answer', () => {
+  it('a 100 KB answer is refused in one line, before anything is written', async () => {
+    const dir = tempDir('csr-bad-');
+    const dataDir = join(dir, 'data');
+    const env = { CSR_CALL_HOME: dataDir, CSR_CALL_PLAYBOOKS: join(dir, 'playbooks'), CSR_CALL_AGENT: 'test-agent' };
+    writeFileSync(join(dir, 'answers.json'), JSON.stringify({ 'identify.name': 'Ana', 'listen.wants': `${'refund '.repeat(14_629)}end`, 'outcome.code': 'resolved' }));
+    const start = await runCliAsync(['start', '--answers', 'answers.json'], { cwd: dir, env });
+    expect(start.status).toBe(2);
+    expect(start.stderr).toBe(
+      'csr-call: answers.json: "listen.wants" (What do they want out of this?): the answer is 102,406 characters long: a one-line answer can hold 2,000 at most\n',
+    );
+    expect(existsSync(join(dataDir, 'calls'))).toBe(false);
+  });
+
   it('is stored exactly as typed and never replayed raw to the terminal', async () => {
     const dir = tempDir('csr-bad-');
     const dataDir = join(dir, 'data');
@@ -421,7 +434,7 @@ describe('text that could rewrite the screen, and a 100 KB answer', () => {
       'identify.phone': '555\r0100',
       'listen.story': 'line one\n\u001b[2Kline two\u0000nul\u009b31m\n? which card\u001b]0;pwned\u0007',
       'listen.queries': ['first\u001b[0m question', 'second\b\b'],
-      'listen.wants': `${'refund '.repeat(14_629)}end`, // ~100 KB pasted
+      'listen.wants': `${'refund '.repeat(280)}end`, // ~2 KB pasted: all a one-line answer holds
       'readback.paraphrase': 'Charged twice \u001b[2J\u001b[H\u001b[31mRED\u001b[1A',
       'facts.found': 'found\u001bc',
       'resolve.options': ['option\u001b[7m one'],
@@ -431,7 +444,7 @@ describe('text that could rewrite the screen, and a 100 KB answer', () => {
       'promise.what': 'Refund\u001b[5m in 2 days',
       'promise.due': 'tomorrow 10:00',
     };
-    expect(typed['listen.wants'].length).toBeGreaterThanOrEqual(100 * 1024);
+    expect(typed['listen.wants'].length).toBeGreaterThan(1900);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'answers.json'), JSON.stringify(typed));
 
