@@ -87,13 +87,15 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   return { status: raw.status, stdout: stripAnsi(raw.stdout), stderr: stripAnsi(raw.stderr), raw };
 }
 
-export type PtyStep = { expect: string; timeout?: number } | { send: string; delay?: number } | { signal: string } | { sleep: number };
+export type PtyStep = { expect: string; timeout?: number } | { send: string; delay?: number } | { signal: string } | { sleep: number } | { run: string[] };
 
 export interface PtyResult {
   exitCode: number | null;
   signal: number | null;
   failure: string | null;
   transcript: string;
+  /** What each `run` step printed and exited with. */
+  runs: Array<{ status: number; stdout: string; stderr: string }>;
 }
 
 /**
