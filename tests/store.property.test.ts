@@ -10,7 +10,8 @@ import { makeCall } from './fixtures/makeCall.js';
  * whole-file verdicts.
  */
 const WHOLE_FILE = /^(the file is empty|not valid JSON \(.+\)|not a call record \(expected a JSON object\)|written by a newer csr-call \(.+\): update csr-call)$/;
-const FIELD = /^(\(top level\)|[^\s:][^:]*): \S.*$/;
+// A path's keys may be quoted, colons and all: stageSeconds[":"].
+const FIELD = /^(\(top level\)|[^\s:"](?:[^:"]|"(?:[^"\\]|\\.)*")*): \S.*$/;
 
 function expectClearVerdict(text: string): void {
   let result;

@@ -23,9 +23,10 @@ import { isTempFileName } from '../writeFileAtomic.js';
 import { processAlive } from '../fileLock.js';
 import { CALL_INDEXES, CREATE_TABLES, DROP_CALL_INDEXES, INDEX_SCHEMA_VERSION } from './indexSchema.js';
 import { rebuildRollups, ROLLUP_COLUMNS, RollupChanges } from './rollups.js';
-import { dayNumbering, indexCall, summaryChecksum, type IndexedCall } from './indexRows.js';
+import { dayNumbering, indexCall, rowChecksum, type IndexedCall } from './indexRows.js';
 import { readCallFile, type FileStamp, type FileToRead, type ParseCall, type ReadOutcome } from './readCallFile.js';
 import { readInBatches } from './bulkReader.js';
+import { CustomerLinks, groupCustomers, REPEAT_CONTACT } from './customerLinks.js';
 import { openSqlite, sqliteCode, type SqlDatabase, type SqlStatement, type SqlValue } from './sqlite.js';
 import { FIRST_CALL_WINDOW_MS } from '../../domain/callFacts.js';
 import type { RebuildEvent } from './indexSettings.js';
@@ -656,11 +657,10 @@ export class CallIndex {
   // ---------------------------------------------------------------------------------
   // Checks.
 
-  /** The summary of a row, checked against its checksum. */
+  /** The summary of a row (selected with `CHECKED_ROW`), checked against its checksum. */
   checkedSummary(row: Record<string, unknown>): string {
-    const text = row.summary as string;
-    if (summaryChecksum(text) !== row.crc) throw new IndexDamagedError(`index row of call ${String(row.id)} is damaged`, [String(row.id)]);
-    return text;
+    if (rowChecksum(row) !== row.crc) throw new IndexDamagedError(`index row of call ${String(row.id)} is damaged`, [String(row.id)]);
+    return row.summary as string;
   }
 
   /** Forgets the stamps of these calls' files, so the next refresh reads them again. */
@@ -676,101 +676,11 @@ export class CallIndex {
   }
 }
 
-/** 1 when another call of the same customer (by phone or account key) about the same problem started in the week before. */
-const REPEAT_CONTACT = `(
-  (c.phone_key IS NOT NULL AND EXISTS (SELECT 1 FROM calls AS e WHERE e.phone_key = c.phone_key AND e.started < c.started AND e.started >= c.started - ?
-     AND e.n != c.n AND (e.category_key IS NULL OR c.category_key IS NULL OR e.category_key = c.category_key)))
-  OR (c.account_key IS NOT NULL AND EXISTS (SELECT 1 FROM calls AS e WHERE e.account_key = c.account_key AND e.started < c.started AND e.started >= c.started - ?
-     AND e.n != c.n AND (e.category_key IS NULL OR c.category_key IS NULL OR e.category_key = c.category_key)))
-)`;
-
 interface BulkState {
   /** The index had no calls when the build began. */
   fresh: boolean;
   rollups: RollupChanges;
   customers: CustomerLinks;
-}
-
-/**
- * Customers linked as a first build reads the calls, oldest first: a call joins the group
- * of any call sharing a key with it, two groups joined by one call become one. Group names
- * are numbers of their own (from 2^50 up, never a row number, which `linkCustomer` uses).
- */
-class CustomerLinks {
-  private readonly groupOfKey = new Map<string, number>();
-  private readonly parent = new Map<number, number>();
-  private next = 2 ** 50;
-
-  link(phone: string | null, account: string | null): number | undefined {
-    const keys = [phone !== null ? `p:${phone}` : undefined, account !== null ? `a:${account}` : undefined].filter((k): k is string => k !== undefined);
-    if (keys.length === 0) return undefined;
-    const groups = keys.map((k) => this.groupOfKey.get(k)).filter((g): g is number => g !== undefined).map((g) => this.find(g));
-    let group: number;
-    if (groups.length === 0) {
-      group = this.next++;
-      this.parent.set(group, group);
-    } else {
-      group = Math.min(...groups);
-      for (const other of groups) if (other !== group) this.parent.set(other, group);
-    }
-    for (const key of keys) this.groupOfKey.set(key, group);
-    return group;
-  }
-
-  /** Groups that were joined into another: [their name, the name they go by now]. */
-  *merged(): Generator<[number, number]> {
-    for (const group of this.parent.keys()) {
-      const root = this.find(group);
-      if (root !== group) yield [group, root];
-    }
-  }
-
-  private find(group: number): number {
-    let root = group;
-    while (this.parent.get(root) !== root) root = this.parent.get(root)!;
-    return root;
-  }
-}
-
-/** Union-find over the calls' keys: each call's group, named by the group's smallest row number. */
-function groupCustomers(rows: Array<Record<string, SqlValue>>): Map<number, number> {
-  const parent = new Map<string, string>();
-  const find = (key: string): string => {
-    let root = key;
-    while (parent.get(root) !== root) root = parent.get(root)!;
-    for (let node = key; node !== root; ) {
-      const next = parent.get(node)!;
-      parent.set(node, root);
-      node = next;
-    }
-    return root;
-  };
-  const keysOf = (row: Record<string, SqlValue>) =>
-    [row.phone_key !== null ? `p:${row.phone_key as string}` : undefined, row.account_key !== null ? `a:${row.account_key as string}` : undefined].filter(
-      (k): k is string => k !== undefined,
-    );
-  for (const row of rows) {
-    const keys = keysOf(row);
-    for (const key of keys) if (!parent.has(key)) parent.set(key, key);
-    if (keys.length === 2) {
-      const a = find(keys[0]!);
-      const b = find(keys[1]!);
-      if (a !== b) parent.set(a, b);
-    }
-  }
-  const smallest = new Map<string, number>();
-  for (const row of rows) {
-    const keys = keysOf(row);
-    if (keys.length === 0) continue;
-    const root = find(keys[0]!);
-    smallest.set(root, Math.min(smallest.get(root) ?? Infinity, row.n as number));
-  }
-  const out = new Map<number, number>();
-  for (const row of rows) {
-    const keys = keysOf(row);
-    if (keys.length > 0) out.set(row.n as number, smallest.get(find(keys[0]!))!);
-  }
-  return out;
 }
 
 function builderText(): string {

@@ -1,9 +1,14 @@
 /**
  * `doctor`'s look at the index of calls: SQLite's own check of every page, the full-text
- * index's, each row's checksum, the rollups against the rows, and the index's list of
- * files against the files found on disk. Any failure is one line; `doctor --fix` rebuilds.
+ * index's, every row's checksum, the open follow-ups, customers, repeat contacts and
+ * rollups worked out again from the rows, and the index's list of files against the files
+ * found on disk. Any difference is one line; `doctor --fix` rebuilds the index.
  */
-import { summaryChecksum } from './indexRows.js';
+import type { CallSummary } from '../../domain/callSummary.js';
+import { FIRST_CALL_WINDOW_MS } from '../../domain/callFacts.js';
+import { CHECKED_ROW, rowChecksum } from './indexRows.js';
+import { groupCustomers, REPEAT_CONTACT } from './customerLinks.js';
+import { rollupsDiffer } from './rollups.js';
 import type { CallIndex } from './callIndex.js';
 
 export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string>; bad: ReadonlySet<string> }): string | undefined {
@@ -14,17 +19,37 @@ export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string
   } catch (error) {
     return `its full-text index is damaged (${(error as Error).message})`;
   }
+
+  const openFollowUps = new Set<string>();
   let rows = 0;
-  for (const row of index.sql('SELECT id, summary, crc FROM calls').iterate()) {
+  for (const row of index.sql(`SELECT ${CHECKED_ROW} FROM calls`).iterate()) {
     rows += 1;
-    if (summaryChecksum(row.summary as string) !== row.crc) return `the row of call ${String(row.id)} fails its checksum`;
+    if (rowChecksum(row) !== row.crc) return `the row of call ${String(row.id)} fails its checksum`;
+    for (const followup of (JSON.parse(row.summary as string) as CallSummary).openFollowups) openFollowUps.add(followup.id);
   }
-  const sums = index.sql(
-    `SELECT (SELECT coalesce(sum(calls), 0) FROM day_calls) AS rolled,
-            (SELECT coalesce(sum(n), 0) FROM day_outcomes) AS outcomes, (SELECT count(outcome) FROM calls) AS outcomeRows,
-            (SELECT coalesce(sum(n), 0) FROM day_stages) AS stages, (SELECT coalesce(sum(json_array_length(stages)), 0) FROM calls) AS stageRows`,
-  ).get()!;
-  if (sums.rolled !== rows || sums.outcomes !== sums.outcomeRows || sums.stages !== sums.stageRows) return 'its totals for stats do not add up to its rows';
+  const listed = new Set(index.sql('SELECT id FROM open_followups').all().map((row) => row.id as string));
+  if (listed.size !== openFollowUps.size || [...listed].some((id) => !openFollowUps.has(id))) return 'its open follow-ups are not those of its calls';
+
+  // Customers: the same calls grouped together (the groups' names may differ).
+  const members = index.sql('SELECT n, phone_key, account_key, customer FROM calls').all();
+  const expected = groupCustomers(members);
+  const nameOf = new Map<number, number>();
+  for (const row of members) {
+    const want = expected.get(row.n as number);
+    if (want === undefined) {
+      if (row.customer !== null) return `call ${String(row.n)} is linked to a customer without a phone or account`;
+      continue;
+    }
+    const seen = nameOf.get(want);
+    if (seen === undefined) nameOf.set(want, row.customer as number);
+    else if (seen !== row.customer) return 'its links between a customer\u2019s calls are not those of the calls\u2019 keys';
+  }
+  if (new Set(nameOf.values()).size !== nameOf.size) return 'it links calls of different customers';
+  const wrongRepeat = index.sql(`SELECT count(*) AS n FROM calls AS c WHERE c.repeat_contact != ${REPEAT_CONTACT}`).get(FIRST_CALL_WINDOW_MS, FIRST_CALL_WINDOW_MS)!.n;
+  if (wrongRepeat !== 0) return `${String(wrongRepeat)} of its calls are marked as repeat contacts wrongly`;
+  const rollups = rollupsDiffer(index);
+  if (rollups) return `its totals for stats do not add up to its rows (${rollups})`;
+
   const good = new Set<string>();
   const bad = new Set<string>();
   for (const row of index.sql('SELECT id, problem FROM files').iterate()) (row.problem === null ? good : bad).add(row.id as string);

@@ -85,15 +85,31 @@ export function dayText(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** The columns of a call row that come from its file, in a fixed order: what its checksum covers. */
+export const ROW_COLUMNS = [
+  'id', 'agent_key', 'started', 'day', 'completed', 'playbook', 'outcome', 'category_key', 'category', 'phone_key', 'account_key', 'name_key',
+  'duration', 'resolved', 'handed_off', 'upset', 'turned', 'fu_on_time', 'fu_late', 'fu_cancelled', 'fu_open', 'stages', 'summary',
+] as const satisfies ReadonlyArray<keyof CallRow>;
+
+/** `ROW_COLUMNS` for a SELECT, with the checksum. */
+export const CHECKED_ROW = `${ROW_COLUMNS.join(', ')}, crc`;
+
 /**
- * A 32-bit FNV-1a hash of a summary as stored: a row changed on disk behind SQLite's back
- * (a flipped bit) no longer matches and is read again from its call file.
+ * A 32-bit FNV-1a hash of a call row's values as stored: a row changed on disk behind
+ * SQLite's back (a flipped bit) no longer matches, and is read again from its call file.
  */
-export function summaryChecksum(text: string): number {
+export function rowChecksum(row: { readonly [K in (typeof ROW_COLUMNS)[number]]?: unknown }): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+  const add = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+  };
+  for (const column of ROW_COLUMNS) {
+    const value = row[column];
+    add(value === null || value === undefined ? '\u0001' : String(value));
+    add('\u0000');
   }
   return hash >>> 0;
 }
@@ -149,8 +165,9 @@ export function indexCall(record: CallRecord, timeZone: string, dayOf: (ms: numb
     fu_open: facts.followups.open,
     stages: facts.stageSeconds.length ? JSON.stringify(facts.stageSeconds) : null,
     summary: summaryText,
-    crc: summaryChecksum(summaryText),
+    crc: 0,
   };
+  row.crc = rowChecksum(row);
   return {
     row,
     followups: summary.openFollowups.map((f) => openFollowUpRow(f, timeZone)),

@@ -56,6 +56,16 @@ export class RollupChanges {
     }
   }
 
+  /** What was gathered, by table and key, as comparable text (rows summing to nothing left out). */
+  entries(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [key, sums] of this.calls) if (sums.some((v) => v !== 0)) out.set(`calls${SEP}${key}`, sums.join(','));
+    for (const [key, n] of this.outcomes) if (n !== 0) out.set(`outcome${SEP}${key}`, String(n));
+    for (const [key, n] of this.categories) if (n !== 0) out.set(`category${SEP}${key}`, String(n));
+    for (const [key, entry] of this.stages) if (entry.n !== 0) out.set(`stage${SEP}${key}`, `${entry.n},${entry.seconds}`);
+    return out;
+  }
+
   clear(): void {
     this.calls.clear();
     this.outcomes.clear();
@@ -111,4 +121,35 @@ export function rebuildRollups(index: CallIndex): void {
   const changes = new RollupChanges();
   for (const row of index.sql(`SELECT ${ROLLUP_COLUMNS} FROM calls`).iterate()) changes.add(row, 1);
   changes.flush(index);
+}
+
+/**
+ * Whether the stored rollups are what the call rows add up to (doctor's check): the first
+ * difference found, or undefined. Rows summing to nothing are left aside on both sides.
+ */
+export function rollupsDiffer(index: CallIndex): string | undefined {
+  const expected = new RollupChanges();
+  for (const row of index.sql(`SELECT ${ROLLUP_COLUMNS} FROM calls`).iterate()) expected.add(row, 1);
+  const want = expected.entries();
+  const have = new Map<string, string>();
+  const columns = CALL_SUMS.map(([c]) => c).join(', ');
+  for (const row of index.sql(`SELECT agent_key, day, ${columns} FROM day_calls`).iterate()) {
+    const sums = CALL_SUMS.map(([c]) => row[c] as number);
+    if (sums.some((v) => v !== 0)) have.set(`calls${SEP}${row.agent_key as string}${SEP}${row.day as number}`, sums.join(','));
+  }
+  for (const row of index.sql('SELECT agent_key, day, outcome, n FROM day_outcomes WHERE n != 0').iterate()) {
+    have.set(`outcome${SEP}${row.agent_key as string}${SEP}${row.day as number}${SEP}${row.outcome as string}`, String(row.n));
+  }
+  for (const row of index.sql('SELECT agent_key, day, category_key, n FROM day_categories WHERE n != 0').iterate()) {
+    have.set(`category${SEP}${row.agent_key as string}${SEP}${row.day as number}${SEP}${row.category_key as string}`, String(row.n));
+  }
+  for (const row of index.sql('SELECT agent_key, day, playbook, stage, n, seconds FROM day_stages WHERE n != 0').iterate()) {
+    have.set(`stage${SEP}${row.agent_key as string}${SEP}${row.day as number}${SEP}${row.playbook as string}${SEP}${row.stage as string}`, `${row.n as number},${row.seconds as number}`);
+  }
+  // Seconds are summed in another order here: equal to a millionth of a second.
+  const same = (a: string | undefined, b: string) =>
+    a !== undefined && a.split(',').every((x, i) => Math.abs(Number(x) - Number(b.split(',')[i])) <= 1e-6 * Math.max(1, Math.abs(Number(x))));
+  for (const [key, value] of want) if (!same(have.get(key), value)) return `${key.split(SEP).join(' ')}: ${have.get(key) ?? 'missing'} where the calls add up to ${value}`;
+  for (const key of have.keys()) if (!want.has(key)) return `${key.split(SEP).join(' ')}: no call adds up to it`;
+  return undefined;
 }

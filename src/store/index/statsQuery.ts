@@ -47,19 +47,19 @@ export function statsOf(index: CallIndex, scope: StatsScope): CallStats {
     ).get(...dayParams) ?? {};
 
   const perDay = new Map<string, number>();
-  for (const row of index.sql(`SELECT day, sum(calls) AS n FROM day_calls ${inDays} GROUP BY day HAVING n > 0`).iterate(...dayParams)) {
+  for (const row of index.sql(`SELECT day, sum(calls) AS n FROM day_calls ${inDays} GROUP BY day HAVING sum(calls) > 0`).iterate(...dayParams)) {
     perDay.set(dayText(row.day as number), row.n as number);
   }
 
   const outcomes = new Map<string, number>();
-  for (const row of index.sql(`SELECT outcome, sum(n) AS n FROM day_outcomes ${inDays} GROUP BY outcome HAVING n > 0`).iterate(...dayParams)) {
+  for (const row of index.sql(`SELECT outcome, sum(n) AS n FROM day_outcomes ${inDays} GROUP BY outcome HAVING sum(n) > 0`).iterate(...dayParams)) {
     outcomes.set(row.outcome as string, row.n as number);
   }
 
   // A category is shown as its earliest call in the store wrote it.
   const spelling = index.sql('SELECT category FROM calls WHERE category_key = ? ORDER BY started LIMIT 1');
   const categories = index
-    .sql(`SELECT category_key, sum(n) AS n FROM day_categories ${inDays} GROUP BY category_key HAVING n > 0`)
+    .sql(`SELECT category_key, sum(n) AS n FROM day_categories ${inDays} GROUP BY category_key HAVING sum(n) > 0`)
     .all(...dayParams)
     .map((row) => ({ category: spelling.get(row.category_key as string)!.category as string, count: row.n as number }))
     .sort(byCountThenName((x) => x.category))
@@ -68,7 +68,7 @@ export function statsOf(index: CallIndex, scope: StatsScope): CallStats {
   const stages = index
     .sql(
       `SELECT playbook, stage, min(position) AS position, sum(n) AS n, sum(seconds) AS seconds FROM day_stages ${inDays}
-       GROUP BY playbook, stage HAVING n > 0 ORDER BY playbook, position, stage`,
+       GROUP BY playbook, stage HAVING sum(n) > 0 ORDER BY playbook, position, stage`,
     )
     .all(...dayParams)
     .map((row) => ({
