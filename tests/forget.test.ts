@@ -222,3 +222,43 @@ describe('phoneMatcher (how forget searches for a number)', () => {
     expect(phoneMatcher('0100')('x 01-00 y')).toBe(false);
   });
 });
+
+describe('forget leaves nothing in the index either', () => {
+  it('after forget, no byte of the data directory or the index holds the phone in any form or the name with or without accents', async () => {
+    const ctx = testContext();
+    const phoneForms = ['+1 (555) 010-0777', '555.010.0777', '15550100777', '5550100777', '555 010 0777'];
+    const nameForms = ['José García', 'Jose Garcia', 'JOSÉ GARCÍA', 'jose garcia', 'José', 'García'];
+    for (const [i, phone] of phoneForms.slice(0, 3).entries()) {
+      await saveCall(
+        ctx.dataDir,
+        makeCall({
+          startedAt: `2026-11-1${i}T10:00:00.000Z`,
+          customer: { name: 'José García', phone },
+          problem: { story: `José García says the router at 555 010 0777 drops; call José back`, paraphrase: 'Router drops every evening' },
+          notes: [{ at: '2026-11-20T10:00:00.000Z', by: 'x', text: 'García rang back from 5550100777' }],
+        }),
+      );
+    }
+    const other = await saveCall(ctx.dataDir, makeCall({ customer: { name: 'Bo Chen', phone: '+44 20 7946 0958' }, problem: { story: 'Unrelated' } }));
+    // The index holds them (full text included), with its log not yet checkpointed.
+    const found = runCli(['search', 'garcia', '--all', '--json'], { env: { CSR_CALL_HOME: ctx.dataDir } });
+    expect((JSON.parse(found.stdout) as { hits: unknown[] }).hits).toHaveLength(3);
+
+    await forgetCommand({ customer: 'jose garcia', yes: true }, ctx);
+
+    const needles = [...phoneForms, ...nameForms];
+    expect(byteSearch(ctx.dataDir, needles)).toEqual([]);
+    expect(indexFilesMentioning(ctx.dataDir, needles)).toEqual([]);
+    // Case-insensitively too, in the index (its full text is folded to lower case, accents removed).
+    const index = indexPathFor(ctx.dataDir);
+    for (const file of [index, `${index}-wal`]) {
+      if (!existsSync(file)) continue;
+      const text = readFileSync(file).toString('latin1').toLowerCase();
+      for (const needle of ['garcia', 'garc\u00c3\u00ada'.toLowerCase(), '0100777', '010-0777']) expect(text.includes(needle), `${file}: ${needle}`).toBe(false);
+    }
+    // The other customer is untouched and still found.
+    await readCall(ctx.dataDir, other.id);
+    const still = runCli(['search', 'unrelated', '--all', '--json'], { env: { CSR_CALL_HOME: ctx.dataDir } });
+    expect((JSON.parse(still.stdout) as { hits: unknown[] }).hits).toHaveLength(1);
+  });
+});

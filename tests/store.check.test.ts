@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync, existsSync, chmodSync, symlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { breakLock, readLock } from '../src/store/fileLock.js';
 import { sessionLockPath } from '../src/store/sessionLock.js';
 import { checkStore, fixStore } from '../src/store/storeCheck.js';
 import { makeCall } from './fixtures/makeCall.js';
+import { indexPathFor } from '../src/store/index/callIndex.js';
+import { listCommand } from '../src/commands/list.js';
 import { tempDir, testContext, saveCall } from './helpers.js';
 
 async function deadPid(): Promise<number> {
@@ -198,5 +200,21 @@ describe('doctor command', () => {
     writeFileSync(join(ctx.dataDir, 'calls', 'evil\u001b[2J.json'), 'x');
     await expect(doctorCommand({}, ctx)).rejects.toThrow(UserError);
     expect(ctx.out()).not.toContain('\u001b');
+  });
+});
+
+describe('doctor through a symbolic link', () => {
+  it('checks a data directory reached through a link like any other, and the lists share one index with the real path', async () => {
+    const real = join(tempDir(), 'data');
+    const call = await saveCall(real, makeCall());
+    const link = join(tempDir(), 'linked-data');
+    symlinkSync(real, link);
+    const ctx = testContext({ dataDir: link });
+    await doctorCommand({}, ctx);
+    expect(ctx.out()).toBe(`✓ store is healthy (1 call) in ${link}\n`);
+    expect(indexPathFor(link)).toBe(indexPathFor(real));
+    const list = testContext({ dataDir: link });
+    await listCommand({ json: true }, list);
+    expect((JSON.parse(list.out()) as { calls: Array<{ id: string }> }).calls.map((c) => c.id)).toEqual([call.id]);
   });
 });
