@@ -23,7 +23,7 @@ import { isTempFileName } from '../writeFileAtomic.js';
 import { processAlive } from '../fileLock.js';
 import { CALL_INDEXES, CREATE_TABLES, DROP_CALL_INDEXES, INDEX_SCHEMA_VERSION } from './indexSchema.js';
 import { rebuildRollups, ROLLUP_COLUMNS, RollupChanges } from './rollups.js';
-import { dayNumbering, indexCall, rowChecksum, type IndexedCall } from './indexRows.js';
+import { dayNumbering, indexCall, rowChecksum, TEXT_COLUMNS, type CallText, type IndexedCall } from './indexRows.js';
 import { readCallFile, type FileStamp, type FileToRead, type ParseCall, type ReadOutcome } from './readCallFile.js';
 import { readInBatches } from './bulkReader.js';
 import { CustomerLinks, groupCustomers, REPEAT_CONTACT } from './customerLinks.js';
@@ -79,6 +79,8 @@ export class IndexDamagedError extends Error {
 const RACY_MS = 2_000;
 /** More changed files than this are read in bulk: rollups and links recomputed once at the end. */
 const BULK_FILES = 1_000;
+/** More changed files than one in this many of the index's calls: the index is made anew rather than changed. */
+const WIPE_SHARE = 50;
 /** Files read between commits of a bulk load (others see progress; the journal stays small). */
 const BULK_BATCH = 5_000;
 /** A builder that has not said anything for this long is taken for dead. */
@@ -239,13 +241,23 @@ export class CallIndex {
     // Looked at again under the lock: another csr-call may have done it meanwhile. A few
     // changes are read and written in this one transaction; many are read in batches.
     const plan = this.write(() => {
-      const walk = this.walkDirs(this.knownDirs());
-      const changes = this.changesIn(walk);
-      if (!forceBulk && changes.toRead.length + changes.removed.length <= BULK_FILES) {
+      let walk = this.walkDirs(this.knownDirs());
+      let changes = this.changesIn(walk);
+      const changed = changes.toRead.length + changes.removed.length;
+      if (!forceBulk && changed <= BULK_FILES) {
         for (const id of changes.removed) this.removeCallRows(id);
         for (const file of changes.toRead) this.putOutcome(readCallFile(file, parse, this.timeZone, this.dayOf));
         this.recordStamps(walk);
         return undefined;
+      }
+      // Changing a row costs far more than adding one (its full text above all): when a
+      // good part of the store changed (a restore, a sync), the index is made anew.
+      const rows = this.sql('SELECT count(*) AS n FROM calls').get()!.n as number;
+      if (changed > Math.max(BULK_FILES, rows / WIPE_SHARE)) {
+        this.wipe();
+        this.madeBecause = `${changed.toLocaleString('en-US')} call files changed`;
+        walk = this.walkDirs(new Map());
+        changes = this.changesIn(walk);
       }
       this.beginBulk(changes.toRead.length);
       for (const id of changes.removed) this.removeCallRows(id);
@@ -456,7 +468,6 @@ export class CallIndex {
          phone_key = ?, account_key = ?, name_key = ?, duration = ?, resolved = ?, handed_off = ?, upset = ?, turned = ?,
          fu_on_time = ?, fu_late = ?, fu_cancelled = ?, fu_open = ?, stages = ?, summary = ?, crc = ? WHERE n = ?`,
       ).run(...values, n);
-      this.sql('DELETE FROM call_text WHERE rowid = ?').run(n);
       this.sql('DELETE FROM open_followups WHERE call = ?').run(n);
     } else {
       // On a first build the customer is known as the row goes in (else linked below).
@@ -470,10 +481,7 @@ export class CallIndex {
         ).run(row.id, ...values, customer).lastInsertRowid,
       );
     }
-    const t = indexed.text;
-    this.sql('INSERT INTO call_text(rowid, problem, facts, options, resolution, handoff, queries, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      n, t.problem, t.facts, t.options, t.resolution, t.handoff, t.queries, t.notes,
-    );
+    this.putText(n, indexed.text, before !== undefined);
     for (const f of indexed.followups) {
       this.sql('INSERT OR REPLACE INTO open_followups(id, call, owner_key, due, deadline) VALUES (?, ?, ?, ?, ?)').run(f.id, n, f.owner_key, f.due, f.deadline);
     }
@@ -495,6 +503,23 @@ export class CallIndex {
       [before?.phone_key as string | null, row.phone_key],
       [before?.account_key as string | null, row.account_key],
       [before?.started as number | undefined, row.started],
+    );
+  }
+
+  /**
+   * The full text of call `n`. Changing a document of the full-text index costs
+   * milliseconds (its words are taken out of the index one by one, and overwritten): done
+   * only when the text changed, which most saves of a live call do not.
+   */
+  private putText(n: number, text: CallText, replacing: boolean): void {
+    if (replacing) {
+      const current = this.sql(`SELECT ${TEXT_COLUMNS.join(', ')} FROM call_text WHERE rowid = ?`).get(n);
+      if (current && TEXT_COLUMNS.every((column) => current[column] === text[column])) return;
+      if (current) this.sql('DELETE FROM call_text WHERE rowid = ?').run(n);
+    }
+    this.sql(`INSERT INTO call_text(rowid, ${TEXT_COLUMNS.join(', ')}) VALUES (?, ${TEXT_COLUMNS.map(() => '?').join(', ')})`).run(
+      n,
+      ...TEXT_COLUMNS.map((column) => text[column]),
     );
   }
 
@@ -568,6 +593,12 @@ export class CallIndex {
       this.rollups.add({ ...row, repeat_contact: repeat }, 1);
       this.sql('UPDATE calls SET repeat_contact = ? WHERE n = ?').run(repeat, row.n as number);
     }
+  }
+
+  /** Empties the index, within the caller's transaction (other connections see it whole, before or after). */
+  private wipe(): void {
+    this.statements.clear();
+    createSchema(this.db, this.meta('dataDir')!, this.timeZone);
   }
 
   // ---------------------------------------------------------------------------------
@@ -746,15 +777,7 @@ function prepareDatabase(
   db.exec('BEGIN IMMEDIATE');
   try {
     // Looked at again under the lock: another process may have just made it.
-    if (usable() === undefined) {
-      dropEverything(db);
-      db.exec(CREATE_TABLES);
-      db.exec(CALL_INDEXES);
-      const put = db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)');
-      put.run('dataDir', realDataDir);
-      put.run('timeZone', timeZone);
-      db.exec(`PRAGMA user_version = ${INDEX_SCHEMA_VERSION}`);
-    }
+    if (usable() === undefined) createSchema(db, realDataDir, timeZone);
     db.exec('COMMIT');
   } catch (error) {
     try {
@@ -768,6 +791,17 @@ function prepareDatabase(
   if (madeBecause !== undefined) db.exec('PRAGMA journal_mode = WAL');
   const made = madeBecause;
   return { zone: usable() ?? timeZone, ...(made ? { madeBecause: made } : {}) };
+}
+
+/** Every table made anew, empty, for `realDataDir`, numbering days in `timeZone` (inside a transaction). */
+function createSchema(db: SqlDatabase, realDataDir: string, timeZone: string): void {
+  dropEverything(db);
+  db.exec(CREATE_TABLES);
+  db.exec(CALL_INDEXES);
+  const put = db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)');
+  put.run('dataDir', realDataDir);
+  put.run('timeZone', timeZone);
+  db.exec(`PRAGMA user_version = ${INDEX_SCHEMA_VERSION}`);
 }
 
 function dropEverything(db: SqlDatabase): void {

@@ -43,6 +43,9 @@ export interface OpenFollowUpRow {
   deadline: number;
 }
 
+/** The columns of the full-text table `call_text`, in order. */
+export const TEXT_COLUMNS = ['problem', 'facts', 'options', 'resolution', 'handoff', 'queries', 'notes'] as const;
+
 /** The searchable text of a call, by column of `call_text`. */
 export interface CallText {
   problem: string;
