@@ -145,6 +145,8 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
   program
     .command('note <id> <text...>')
     .description('add a timestamped note to an earlier call')
+    // A note may start with a dash ("-5 credit reversed"): such words are text, not options.
+    .allowUnknownOption()
     .action(async (id: string, text: string[], opts: Opts, command: Command) => {
       const { noteCommand } = await import('./commands/note.js');
       await noteCommand(id, text.join(' '), opts as never, ctxOf(command));
@@ -212,6 +214,15 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .action(async (opts: Opts, command: Command) => {
       const { forgetCommand } = await import('./commands/forget.js');
       await forgetCommand(opts as never, ctxOf(command));
+    });
+
+  program
+    .command('discard [id]')
+    .description('throw away an unfinished call started by mistake (no id: your latest one)')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (id: string | undefined, opts: Opts, command: Command) => {
+      const { discardCommand } = await import('./commands/forget.js');
+      await discardCommand(id, opts as never, ctxOf(command));
     });
 
   program

@@ -281,6 +281,19 @@ describe('list, show and note through the real CLI', () => {
     expect(list.status, list.stderr).toBe(2);
     expect(list.stderr).toBe('csr-call: --status must be in-progress or completed (got "paused")\n');
   });
+
+  it('a note starting with a dash is text, with or without --; --help still helps (issue 15, item 7)', async () => {
+    const dataDir = join(tempDir(), 'data');
+    await saveCall(dataDir, makeCall({ id: ANN }));
+    for (const args of [['-5 credit reversed'], ['--', '-10 more'], ['-x', 'marks', 'the', 'spot']]) {
+      const note = runCli(['--data-dir', dataDir, 'note', 'annann', ...args]);
+      expect(note.status, note.stderr).toBe(0);
+    }
+    expect((await readCall(dataDir, ANN)).notes.map((n) => n.text)).toEqual(['-5 credit reversed', '-10 more', '-x marks the spot']);
+    const help = runCli(['--data-dir', dataDir, 'note', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: csr-call note \[options\] <id> <text\.\.\.>/);
+  });
 });
 
 describe('firstWords', () => {

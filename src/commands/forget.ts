@@ -21,12 +21,17 @@ import {
 } from '../store/eraseCalls.js';
 import { callIndexOf } from '../store/index/indexAccess.js';
 import type { CallIndex } from '../store/index/callIndex.js';
+import { unfinishedCalls } from '../store/index/indexQueries.js';
+import { resolveCallId } from '../store/callStore.js';
+import { parseCallIdArg } from '../domain/ids.js';
 
 /**
- * `csr-call forget` (everything about one customer) and `csr-call purge` (calls past the
- * retention period). Both show exactly what will go, ask (unless --yes), erase, then search
- * the data directory and the index's files to confirm the customer's details are gone.
- * Running `forget` again finishes one that was cut short.
+ * `csr-call forget` (everything about one customer), `csr-call purge` (calls past the
+ * retention period) and `csr-call discard` (a call started by mistake). Each shows exactly
+ * what will go, asks (unless --yes), and erases it as thoroughly as the others: the call
+ * files under their locks, their temporary files, their rows in the index (overwritten).
+ * `forget` then searches the data directory and the index's files to confirm the
+ * customer's details are gone; running it again finishes one that was cut short.
  */
 
 export type ConfirmFn = (message: string, ctx: Context) => Promise<boolean>;
@@ -133,6 +138,43 @@ export async function purgeCommand(options: PurgeOptions, ctx: Context, deps: Er
   }
   const result = await eraseCalls(index, plan);
   write(color.green(`erased ${summaryOf(result, plan)}`));
+}
+
+export interface DiscardOptions {
+  yes?: boolean;
+}
+
+/**
+ * `csr-call discard [ID]`: throws away an unfinished call (yours, the latest, when no id is
+ * given), as thoroughly as `forget`. A completed call is kept: it is a record of work done.
+ */
+export async function discardCommand(id: string | undefined, options: DiscardOptions, ctx: Context, deps: EraseDeps = {}): Promise<void> {
+  const index = await callIndexOf(ctx.dataDir, { warn: ctx.warn });
+  const callId = id !== undefined ? await resolveCallId(ctx.dataDir, parseCallIdArg(id)) : latestUnfinished(index, ctx);
+  const plan = await planErasure(index, { where: 'c.id = ?', params: [callId], damaged: (damagedId) => damagedId === callId });
+  const write = line(ctx);
+  const target = plan.calls[0];
+  if (!target) throw new UserError(`no call ${shortId(callId)} in ${ctx.dataDir}`, 1);
+  const summary = index.sql('SELECT completed FROM calls WHERE id = ?').get(callId);
+  if (summary?.completed === 1) {
+    throw new UserError(`call ${shortId(callId)} is completed and is kept; to erase a customer's data use csr-call forget`, 1);
+  }
+  write(colorsFor(ctx.stdout, ctx.env).bold('To throw away:'));
+  describePlan(ctx, plan);
+  refuseBusy(plan);
+  if (!(await confirmed(options.yes, `Throw away call ${shortId(callId)}? This cannot be undone.`, ctx, deps))) {
+    write('nothing thrown away');
+    return;
+  }
+  const result = await eraseCalls(index, plan);
+  write(colorsFor(ctx.stdout, ctx.env).green(`thrown away: ${summaryOf(result, plan)}`));
+}
+
+/** Your latest unfinished call, when discard is given no id. */
+function latestUnfinished(index: CallIndex, ctx: Context): string {
+  const latest = unfinishedCalls(index, ctx.agent)[0];
+  if (!latest) throw new UserError(`no unfinished call for agent ${ctx.agent}: give the id of the call to throw away`, 1);
+  return latest.id;
 }
 
 interface Selector {

@@ -271,9 +271,36 @@ async function runInteractive(
   const release = await holdSession(ctx, initial.id);
   try {
     await runInteractiveLocked(ctx, playbook, initial, { fresh }, color, write, prompts);
+  } catch (error) {
+    await release();
+    if (error instanceof InterruptedError && error.signal === 'SIGINT' && error.callId) await offerDiscard(ctx, error.callId);
+    throw error;
   } finally {
     await release();
   }
+}
+
+/**
+ * Ctrl-C on a call that has nothing about a customer yet (started by mistake, or the line
+ * dropped): offer to throw it away, so it does not linger as an unfinished call. Another
+ * Ctrl-C, or no, keeps it.
+ */
+async function offerDiscard(ctx: Context, callId: string): Promise<void> {
+  if (!ctx.stdin.isTTY) return;
+  const record = await readCall(ctx.dataDir, callId).catch(() => undefined);
+  if (!record || record.customer.name || record.customer.phone || record.customer.account) return;
+  try {
+    const { default: confirm } = await import('@inquirer/confirm');
+    const away = await confirm(
+      { message: `Nothing about a customer was typed on call ${shortId(callId)}. Throw it away?`, default: false },
+      { output: ctx.stderr, input: ctx.stdin },
+    );
+    if (!away) return;
+  } catch {
+    return; // Ctrl-C again, or the terminal went: the call is kept
+  }
+  const { discardCommand } = await import('./forget.js');
+  await discardCommand(callId, { yes: true }, { ...ctx, stdout: ctx.stderr });
 }
 
 /**
@@ -334,10 +361,7 @@ async function runInteractiveLocked(
   // Only what is needed is looked up (the index answers both without reading the store).
   if (fresh) {
     const unfinished = (await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => unfinishedCalls(index, ctx.agent))).filter((s) => s.id !== latest.id);
-    if (unfinished.length) {
-      const last = unfinished[0]!;
-      write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''} (latest started ${formatAgo(new Date(last.startedAt), ctx.now())}${last.customer.name ? `, ${oneLine(last.customer.name)}` : ''}): csr-call resume ${shortId(last.id)}`));
-    }
+    if (unfinished.length) printUnfinished(ctx, unfinished, color);
   } else {
     // A short recap so the agent picks up the thread without scrolling back. The count says
     // what the recap shows: given answers (skipped steps counted apart), the last eight.
@@ -398,6 +422,19 @@ async function runInteractiveLocked(
   } finally {
     for (const remove of handlers) remove();
   }
+}
+
+/** The agent's other unfinished calls, newest first, each with its age and how to go on with it or throw it away. */
+function printUnfinished(ctx: Context, unfinished: readonly CallSummary[], color: ReturnType<typeof colorsFor>): void {
+  const write = (line: string) => ctx.stdout.write(`${line}\n`);
+  const shown = unfinished.slice(0, 5);
+  write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''}:`));
+  for (const call of shown) {
+    const who = oneLine(call.customer.name ?? call.customer.phone ?? 'no customer details', 30);
+    const id = shortId(call.id);
+    write(color.dim(`  ${id}  started ${formatAgo(new Date(call.startedAt), ctx.now())}, ${who}  → csr-call resume ${id} · csr-call discard ${id}`));
+  }
+  if (unfinished.length > shown.length) write(color.dim(`  … and ${unfinished.length - shown.length} more (csr-call list --status in-progress)`));
 }
 
 function describeDateAnswer(ctx: Context, ok: Extract<Coerced, { ok: true }>): string {
