@@ -7,11 +7,12 @@
  * then not compiled again on every start: ~15 ms of each, with a caller waiting. Node 20
  * has no such cache for ES modules, hence a CommonJS script and this file.
  *
- * A cache is used only with the very bundle it was made from (its size and modification
- * time are in the cache's first line) and only if V8 takes it (same Node, same V8 flags);
- * otherwise the program is compiled as usual, just a little slower to start.
+ * A cache is used only with the very build it was made from (the bundle's first line names
+ * its build by a hash of its content, and the cache's first line names the build it was
+ * made for) and only if V8 takes it (same Node, same V8 flags); otherwise the program is
+ * compiled as usual, just a little slower to start.
  */
-const { closeSync, fstatSync, openSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
@@ -30,16 +31,8 @@ function commandOf(args) {
 }
 
 let source;
-let bundleStamp;
 try {
-  const fd = openSync(BUNDLE, 'r');
-  try {
-    const st = fstatSync(fd);
-    bundleStamp = `${st.size} ${st.mtimeMs}`;
-    source = readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
+  source = readFileSync(BUNDLE, 'utf8');
 } catch (error) {
   if (error && error.code === 'ENOENT') {
     process.stderr.write('csr-call is not built yet: run `npm run build` in its folder.\n');
@@ -48,9 +41,11 @@ try {
   throw error;
 }
 
+// `//csr-call build <hash of the bundle>` (src/build/bundle.ts); an unmarked bundle has no cache.
+const build = source.startsWith('//csr-call build ') ? source.slice(17, source.indexOf('\n')) : 'unmarked';
 const command = commandOf(process.argv.slice(2));
 const cacheFile = join(APP, 'code-cache', `${command}.bin`);
-const header = `csr-call code cache 1 ${bundleStamp} ${process.version} ${process.arch}\n`;
+const header = `csr-call code cache 2 ${build} ${process.version} ${process.arch}\n`;
 let cachedData;
 let state = 'none';
 try {

@@ -10,7 +10,8 @@
  *   plain data and helpers (no identity the program checks), so its own copy is fine.
  * - `indexWorker.cjs`: the worker threads that read call files for an index build.
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { BUNDLE_DIR, packageRoot } from '../installPaths.js';
@@ -74,7 +75,22 @@ export async function bundle(root = packageRoot()): Promise<void> {
       banner: { js: 'var __csrCallUrl=require("node:url").pathToFileURL(__filename).href;' },
     }),
   ]);
+  await markBuild(join(outdir, 'main.cjs'));
   writeCodeCaches(root);
 }
+
+/**
+ * The bundle's first line names its build by a hash of its content: the code caches are
+ * made for that build and used only with it, wherever the program is installed (an
+ * install by npm gives the files new times, so a cache keyed on the file's time went stale).
+ */
+async function markBuild(bundlePath: string): Promise<void> {
+  const code = await readFile(bundlePath, 'utf8');
+  const id = createHash('sha256').update(code).digest('hex').slice(0, 32);
+  await writeFile(bundlePath, `${BUILD_LINE_PREFIX}${id}\n${code}`);
+}
+
+/** Read by bin/csr-call.cjs (which cannot import this module): keep the two alike. */
+const BUILD_LINE_PREFIX = '//csr-call build ';
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) await bundle();

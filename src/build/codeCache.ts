@@ -73,6 +73,8 @@ export function writeCodeCaches(root: string): void {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       CSR_CALL_HOME: dataDir,
+      // Its index too: nothing of the warm-up is left in the user's cache folder.
+      XDG_CACHE_HOME: join(work, 'cache'),
       CSR_CALL_AGENT: 'warm-up',
       CSR_CALL_PLAYBOOKS: playbooks,
       CSR_CALL_WRITE_CODE_CACHE: '1',
@@ -125,6 +127,7 @@ export function writeCodeCaches(root: string): void {
       run('export', '--format', 'csv');
       run('export', '--format', 'json', '--followups');
       run('stats');
+      run('search', 'refund');
     } else {
       failures.push('no call was saved by the warm-up `start`');
     }
