@@ -1,6 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // The built-in playbooks import 'csr-call' like anyone's: the source, as tsconfig.json's "paths" say.
+    alias: { 'csr-call': fileURLToPath(new URL('./src/playbook/definePlaybook.ts', import.meta.url)) },
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     setupFiles: ['tests/setup.ts'],

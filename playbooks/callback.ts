@@ -3,8 +3,7 @@
  * honestly (late is said first), agree what is left and the next date. When nobody
  * answers, only the outcome and the next try are asked.
  */
-import { definePlaybook, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from '../src/playbook/types.js';
-import { followupStage, promiseStage } from '../src/playbook/commonStages.js';
+import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from 'csr-call';
 
 const reached = (answers: Answers) => answers['reach.reached'] !== false;
 const escalating = (answers: Answers) => reached(answers) && answers['decide.path'] === 'escalate';

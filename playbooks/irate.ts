@@ -3,8 +3,7 @@
  * with more room to vent, a calm voice throughout, and a handoff that saves them from
  * telling the story a third time.
  */
-import { definePlaybook, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from '../src/playbook/types.js';
-import { followupStage, promiseStage } from '../src/playbook/commonStages.js';
+import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from 'csr-call';
 
 const escalating = (answers: Answers) => answers['decide.path'] === 'escalate';
 const calledBefore = (answers: Answers) => answers['identify.before'] === true;

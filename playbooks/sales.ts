@@ -2,7 +2,7 @@
  * A sales or upgrade conversation. Rapport comes first: follow the customer's lead, learn
  * how they use what they have, then steer toward what fits them, or toward nothing.
  */
-import { definePlaybook, MOODS, PROBLEM_CATEGORIES, type Answers } from '../src/playbook/types.js';
+import { definePlaybook, MOODS, PROBLEM_CATEGORIES, type Answers } from 'csr-call';
 
 // The usual disposition codes, worded for a sale.
 const OUTCOMES = [

@@ -3,8 +3,7 @@
  * Stages follow the arc of a good call: identify, listen, read back, find the facts,
  * solve or escalate, offer what can be done, close, follow through, record the cause.
  */
-import { definePlaybook, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from '../src/playbook/types.js';
-import { followupStage, promiseStage } from '../src/playbook/commonStages.js';
+import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from 'csr-call';
 
 const escalating = (answers: Answers) => answers['decide.path'] === 'escalate';
 

@@ -238,3 +238,31 @@ describe("the compile cache of a user's playbook", () => {
     expect(cacheFiles(home)).toEqual([]);
   });
 });
+
+describe('a built-in playbook copied into the playbook folder, as the README suggests (issue 15, item 4)', () => {
+  /** An answer of the step's type, for the steps an answers file must answer. */
+  const answerFor = (step: { type: string; choices?: Array<{ value: string }> }): unknown =>
+    ({ text: 'x', longtext: 'x', choice: step.choices?.[0]?.value, multichoice: [step.choices?.[0]?.value], yesno: false, date: 'tomorrow', datetime: 'tomorrow 10:00', number: 1, list: ['x'] })[step.type];
+
+  it.concurrent.each(['standard', 'irate', 'callback', 'sales'])('%s runs under a new id, importing csr-call like anyone', async (id) => {
+    const home = join(tempDir('csr-call-home-'), 'data');
+    const dir = tempDir('csr-call-pb-');
+    const source = readFileSync(join(REPO, 'playbooks', `${id}.ts`), 'utf8');
+    expect(source).toContain("from 'csr-call'");
+    const copy = writePlaybook(`my-${id}.ts`, source.replace(`id: '${id}'`, `id: 'my-${id}'`), dir);
+    const env = { CSR_CALL_HOME: home, CSR_CALL_PLAYBOOKS: dir };
+
+    const shown = await runCliAsync(['playbooks', 'show', `my-${id}`, '--json'], { env });
+    expect(shown.stderr).toBe('');
+    const steps = (JSON.parse(shown.stdout).stages as Array<{ steps: Array<{ id: string; type: string; required: boolean; choices?: Array<{ value: string }> }> }>).flatMap((s) => s.steps);
+    const answers = Object.fromEntries(steps.filter((step) => step.required).map((step) => [step.id, answerFor(step)]));
+    const answersFile = writePlaybook('answers.json', JSON.stringify(answers), dir);
+
+    const started = await runCliAsync(['start', '--playbook', `my-${id}`, '--answers', answersFile], { env });
+    expect(started.stderr).not.toMatch(/cannot load|error/i);
+    expect(started.status).toBe(0);
+    expect(started.stdout).toContain(`playbook my-${id} v`);
+    const [file] = readdirSync(join(home, 'calls'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.json'));
+    expect(JSON.parse(readFileSync(join(home, 'calls', file!), 'utf8')).playbook).toMatchObject({ id: `my-${id}`, source: copy });
+  });
+});
