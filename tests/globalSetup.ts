@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -48,13 +49,18 @@ async function bundleStoreForChildren(root: string): Promise<void> {
 // it (prepare); rebuild here only when a source is newer, which keeps `npm test` fast.
 // The bundle is all the tests need (tsc's type declarations are for playbook authors);
 // type errors are reported by `npm run typecheck`.
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => void> {
+  // Every temporary folder of the run (stores of made-up customers among them) goes in one,
+  // removed at the end: the test workers and the processes they start inherit TMPDIR.
+  const scratch = mkdtempSync(join(tmpdir(), 'csr-call-tests-'));
+  process.env.TMPDIR = scratch;
+  const teardown = () => rmSync(scratch, { recursive: true, force: true });
   const root = fileURLToPath(new URL('..', import.meta.url));
   const sources = Math.max(
     newestIn(join(root, 'src')),
     newestIn(join(root, 'playbooks')),
     statSync(join(root, 'package.json')).mtimeMs,
   );
-  if (builtAt(root) >= sources) return;
-  await Promise.all([bundle(root), bundleStoreForChildren(root)]);
+  if (builtAt(root) < sources) await Promise.all([bundle(root), bundleStoreForChildren(root)]);
+  return teardown;
 }
