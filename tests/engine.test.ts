@@ -248,6 +248,35 @@ describe('runCall', () => {
     expect(next.followups[0]).toMatchObject({ due: '2026-11-26T23:00:00.000Z', allDay: true });
   });
 
+  it("a date whose promise text was skipped dates nothing: it never re-dates the promise before it", async () => {
+    const twoPromises = definePlaybook({
+      ...playbook,
+      stages: [
+        {
+          id: 'p',
+          title: 'Promises',
+          tip: 'Every promise gets a date.',
+          steps: [
+            { id: 'first', question: 'What?', type: 'text', meaning: 'promise.text' },
+            { id: 'firstDue', question: 'By when?', type: 'datetime', meaning: 'promise.due' },
+            { id: 'second', question: 'What else?', type: 'text', meaning: 'promise.text' },
+            { id: 'secondDue', question: 'By when?', type: 'datetime', meaning: 'promise.due' },
+          ],
+        },
+      ],
+    });
+    const step = (index: number): StepRef => {
+      const stage = twoPromises.stages[0]!;
+      return { stageIndex: 0, stage, step: stage.steps[index]!, fullId: `p.${stage.steps[index]!.id}` };
+    };
+    const meta = { at: now, by: 'sam', timeZone: 'UTC' };
+    let next = applyAnswer(twoPromises, blankRecord(), step(0), { ok: true, value: 'Refund' }, meta);
+    next = applyAnswer(twoPromises, next, step(1), { ok: true, value: '2026-11-25T12:00:00.000Z' }, meta);
+    next = applyAnswer(twoPromises, next, step(2), { ok: true, value: null }, meta);
+    next = applyAnswer(twoPromises, next, step(3), { ok: true, value: '2026-12-25T12:00:00.000Z' }, meta);
+    expect(next.promises).toEqual([expect.objectContaining({ text: 'Refund', due: '2026-11-25T12:00:00.000Z' })]);
+  });
+
   it('continues where a saved call stopped (resume)', async () => {
     const first = scripted({ 'who.name': 'Bo', 'who.phone': '1', 'who.mood': 'calm' });
     const stop = new Error('closed');

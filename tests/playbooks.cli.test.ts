@@ -266,3 +266,23 @@ describe('a built-in playbook copied into the playbook folder, as the README sug
     expect(JSON.parse(readFileSync(join(home, 'calls', file!), 'utf8')).playbook).toMatchObject({ id: `my-${id}`, source: copy });
   });
 });
+
+describe("the README's playbook example (issue 15, item 3)", () => {
+  it.concurrent('works as printed: it validates, and its promise lands in the call with a check follow-up', async () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const example = /## Writing a playbook[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain("meaning: 'promise.due'");
+    const dir = tempDir('csr-call-pb-');
+    const file = writePlaybook('returns.ts', example!, dir);
+    const env = { CSR_CALL_HOME: join(dir, 'data'), CSR_CALL_PLAYBOOKS: dir };
+    expect(await runCliAsync(['playbooks', 'validate', file], { env })).toMatchObject({ status: 0, stderr: '' });
+
+    const answers = writePlaybook('answers.json', JSON.stringify({ 'identify.order': 'A-1', 'close.outcome': 'resolved', 'close.when': '2030-01-04 17:00' }), dir);
+    const started = await runCliAsync(['start', '--playbook', 'returns', '--answers', answers], { env });
+    expect(started).toMatchObject({ status: 0, stderr: '' });
+    const [name] = readdirSync(join(dir, 'data', 'calls'), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.json'));
+    const call = JSON.parse(readFileSync(join(dir, 'data', 'calls', name!), 'utf8'));
+    expect(call.promises).toEqual([expect.objectContaining({ text: 'A prepaid return label by email', due: expect.stringMatching(/^2030-01-04T/) })]);
+    expect(call.followups).toEqual([expect.objectContaining({ text: 'Check this promise was kept: A prepaid return label by email' })]);
+  });
+});

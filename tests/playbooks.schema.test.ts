@@ -130,8 +130,50 @@ const cases: Array<[string, (p: any) => void, string[]]> = [
   ],
   [
     'a due date on a text step',
-    (p) => (p.stages[0].steps[0].meaning = 'followup.due'),
-    ['stages[0].steps[0].meaning: "followup.due" needs a date or datetime step; this step\'s type is "text"'],
+    (p) => p.stages[0].steps.push({ id: 'call', question: 'Call about?', type: 'text', meaning: 'followup.text' }, { id: 'when', question: 'When?', type: 'text', meaning: 'followup.due' }),
+    ['stages[0].steps[2].meaning: "followup.due" needs a date or datetime step; this step\'s type is "text"'],
+  ],
+  [
+    'a promise date with no promise text (the README example lost its promise: issue 15, item 3)',
+    (p) => p.stages[1].steps.push({ id: 'when', question: 'Label sent by', type: 'datetime', meaning: 'promise.due' }),
+    [
+      'stages[1].steps[1].meaning: "promise.due" belongs to the promise of a "promise.text" step before it, and there is none: the answer would be lost; add a step with meaning "promise.text" before this one',
+    ],
+  ],
+  [
+    'a promise date before its text',
+    (p) =>
+      p.stages[1].steps.push({ id: 'when', question: 'By when?', type: 'datetime', meaning: 'promise.due' }, { id: 'what', question: 'What?', type: 'text', meaning: 'promise.text' }),
+    [
+      'stages[1].steps[1].meaning: "promise.due" belongs to the promise of a "promise.text" step before it, and there is none: the answer would be lost; add a step with meaning "promise.text" before this one',
+      'stages[1].steps[2].meaning: "promise.text" has no "promise.due" step after it (before the next "promise.text"): every promise needs its date; add a date or datetime step with meaning "promise.due"',
+    ],
+  ],
+  [
+    'two promise texts and one date (the first promise has none)',
+    (p) => {
+      p.stages[0].steps.push({ id: 'what', question: 'What?', type: 'text', meaning: 'promise.text' });
+      p.stages[1].steps.push({ id: 'what', question: 'What else?', type: 'text', meaning: 'promise.text' }, { id: 'when', question: 'By when?', type: 'date', meaning: 'promise.due' });
+    },
+    [
+      'stages[0].steps[1].meaning: "promise.text" has no "promise.due" step after it (before the next "promise.text"): every promise needs its date; add a date or datetime step with meaning "promise.due"',
+    ],
+  ],
+  [
+    'a callback text with no date',
+    (p) => p.stages[1].steps.push({ id: 'call', question: 'Call back about?', type: 'text', meaning: 'followup.text' }),
+    [
+      'stages[1].steps[1].meaning: "followup.text" has no "followup.due" step after it (before the next "followup.text"): every follow-up needs its date; add a date or datetime step with meaning "followup.due"',
+    ],
+  ],
+  [
+    'a callback date and repeat with no callback text',
+    (p) =>
+      p.stages[1].steps.push({ id: 'when', question: 'When?', type: 'datetime', meaning: 'followup.due' }, { id: 'every', question: 'Every?', type: 'number', meaning: 'followup.repeatDays' }),
+    [
+      'stages[1].steps[1].meaning: "followup.due" belongs to the follow-up of a "followup.text" step before it, and there is none: the answer would be lost; add a step with meaning "followup.text" before this one',
+      'stages[1].steps[2].meaning: "followup.repeatDays" belongs to the follow-up of a "followup.text" step before it, and there is none: the answer would be lost; add a step with meaning "followup.text" before this one',
+    ],
   ],
   ['a validate that is text', (p) => (p.stages[0].steps[0].validate = 'digits'), [expect.stringMatching(/^stages\[0\]\.steps\[0\]\.validate: must be a function/)] as never],
 ];
@@ -152,7 +194,12 @@ describe('checkPlaybook', () => {
     p.stages[1].when = (a: any) => a['open.name'] !== undefined;
     p.stages[1].tip = (a: any) => (a['open.name'] ? `Thank ${a['open.name']}.` : 'Say goodbye.');
     p.stages[1].steps[0].default = (a: any) => (a['open.name'] ? 'resolved' : undefined);
-    p.stages[0].steps.push({ id: 'due', question: 'When?', type: 'datetime', default: 'tomorrow 10:00', meaning: 'followup.due' });
+    p.stages[0].steps.push(
+      { id: 'call', question: 'Call about?', type: 'text', meaning: 'followup.text' },
+      { id: 'due', question: 'When?', type: 'datetime', default: 'tomorrow 10:00', meaning: 'followup.due' },
+      // Two dates for one text in branches that exclude each other: either lands on it.
+      { id: 'day', question: 'Which day?', type: 'date', meaning: 'followup.due', when: () => false },
+    );
     expect(checkPlaybook(p)).toEqual([]);
   });
 

@@ -129,6 +129,7 @@ export default definePlaybook({
     ] },
     { id: 'end', title: 'Close', tip: 'Be realistic.', steps: [
       { id: 'outcome', question: 'Outcome code', type: 'choice', choices: ['resolved', 'callback'], required: true, meaning: 'outcome' },
+      { id: 'about', question: 'Call back about', type: 'text', meaning: 'followup.text', default: 'The refund', when: (a) => a['end.outcome'] === 'callback' },
       { id: 'when', question: 'Call back when', type: 'datetime', meaning: 'followup.due', when: (a) => a['end.outcome'] === 'callback' },
     ] },
   ],
@@ -166,6 +167,8 @@ describe('csr-call start in a terminal', () => {
       { expect: 'Outcome code' },
       { send: 'c' },
       { send: '\r', delay: 0.6 },
+      { expect: 'Call back about' },
+      { send: '\r' },
       { expect: 'Call back when' },
       { send: 'someday\r' },
       { expect: 'not a date' },
@@ -182,6 +185,7 @@ describe('csr-call start in a terminal', () => {
     expect(parsed.record.problem.story).toBe('first line\n? ask about the card');
     expect(parsed.record.queries).toEqual(['ask about the card', 'check the address']);
     expect(parsed.record.outcome).toBe('callback');
+    expect(parsed.record.followups).toEqual([expect.objectContaining({ text: 'The refund', due: expect.stringMatching(/T09:00:00\.000Z$/) })]);
     expect(parsed.record.playbook).toMatchObject({ id: 'quick', version: '2' });
     expect(result.transcript).toMatch(/Outcome:\s+callback/);
   });

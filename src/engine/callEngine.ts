@@ -349,10 +349,17 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
   const promises: CallPromise[] = [];
   type Draft = { text: string; due?: string; allDay?: boolean; timeZone?: string; repeat?: number; promiseId?: string; at: string };
   const followDrafts: Draft[] = [];
+  // A date belongs to the promise (follow-up) of the text step just before it: when that
+  // text was skipped or not asked, the date has nothing to date, rather than re-dating an
+  // earlier one.
+  let currentPromise: CallPromise | undefined;
+  let currentFollowUp: Draft | undefined;
 
   for (const ref of allSteps(playbook)) {
     const answer = byId.get(ref.fullId);
     const meaning = ref.step.meaning;
+    if (meaning === 'promise.text') currentPromise = undefined;
+    if (meaning === 'followup.text') currentFollowUp = undefined;
     if (!answer || !meaning) continue;
     const value = answer.value;
     const text = textOf(value);
@@ -412,36 +419,36 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
         if (text) mood.end = text;
         break;
       case 'promise.text':
-        if (text) promises.push({ id: `${record.id}.p${promises.length + 1}`, text, madeAt: answer.answeredAt });
+        if (text) {
+          currentPromise = { id: `${record.id}.p${promises.length + 1}`, text, madeAt: answer.answeredAt };
+          promises.push(currentPromise);
+        }
         break;
       case 'promise.due': {
-        const last = promises.at(-1);
-        if (last && typeof value === 'string') {
-          last.due = instantOf(value, answer.timeZone ?? meta.timeZone, meta.at).toISOString();
-          if (answer.timeZone) last.timeZone = answer.timeZone;
+        if (currentPromise && typeof value === 'string') {
+          currentPromise.due = instantOf(value, answer.timeZone ?? meta.timeZone, meta.at).toISOString();
+          if (answer.timeZone) currentPromise.timeZone = answer.timeZone;
         }
         break;
       }
       case 'followup.text':
         if (text) {
-          const draft: Draft = { text, at: answer.answeredAt };
+          currentFollowUp = { text, at: answer.answeredAt };
           const promise = promises.at(-1);
-          if (promise) draft.promiseId = promise.id;
-          followDrafts.push(draft);
+          if (promise) currentFollowUp.promiseId = promise.id;
+          followDrafts.push(currentFollowUp);
         }
         break;
       case 'followup.due': {
-        const last = followDrafts.at(-1);
-        if (last && typeof value === 'string') {
-          last.due = instantOf(value, answer.timeZone ?? meta.timeZone, meta.at).toISOString();
-          last.allDay = /^\d{4}-\d{2}-\d{2}$/.test(value);
-          if (answer.timeZone) last.timeZone = answer.timeZone;
+        if (currentFollowUp && typeof value === 'string') {
+          currentFollowUp.due = instantOf(value, answer.timeZone ?? meta.timeZone, meta.at).toISOString();
+          currentFollowUp.allDay = /^\d{4}-\d{2}-\d{2}$/.test(value);
+          if (answer.timeZone) currentFollowUp.timeZone = answer.timeZone;
         }
         break;
       }
       case 'followup.repeatDays': {
-        const last = followDrafts.at(-1);
-        if (last && typeof value === 'number' && value >= 1) last.repeat = Math.round(value);
+        if (currentFollowUp && typeof value === 'number' && value >= 1) currentFollowUp.repeat = Math.round(value);
         break;
       }
     }

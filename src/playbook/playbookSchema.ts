@@ -177,7 +177,46 @@ export function checkPlaybook(value: unknown): PlaybookProblem[] {
       checkStep(step, stepAt, problems);
     });
   });
+  checkMeaningPairs(playbook, problems);
   return problems;
+}
+
+/**
+ * Meanings that only land in the record together, in playbook order: a `promise.due` dates
+ * the promise of the `promise.text` step before it, a `followup.due` and a
+ * `followup.repeatDays` the follow-up of the `followup.text` before it. Without its text a
+ * date has nothing to land on (it was silently lost); a text without a date makes a
+ * promise nobody checks or a callback due at no time anyone chose.
+ */
+const PAIRS = [
+  { text: 'promise.text', due: 'promise.due', what: 'promise' },
+  { text: 'followup.text', due: 'followup.due', what: 'follow-up' },
+] as const;
+
+function checkMeaningPairs(playbook: Playbook, problems: PlaybookProblem[]): void {
+  const steps = playbook.stages.flatMap((stage, s) => stage.steps.map((step, t) => ({ meaning: step.meaning, path: ['stages', s, 'steps', t, 'meaning'] })));
+  for (const { text, due, what } of PAIRS) {
+    // The text step whose date is still to come, and whether one came.
+    let open: { path: PropertyKey[]; dated: boolean } | undefined;
+    const closeOpen = () => {
+      if (open && !open.dated) {
+        problems.push({ path: open.path, message: `"${text}" has no "${due}" step after it (before the next "${text}"): every ${what} needs its date; add a date or datetime step with meaning "${due}"` });
+      }
+    };
+    for (const step of steps) {
+      if (step.meaning === text) {
+        closeOpen();
+        open = { path: step.path, dated: false };
+      } else if (step.meaning === due || (step.meaning === 'followup.repeatDays' && due === 'followup.due')) {
+        if (open) {
+          if (step.meaning === due) open.dated = true;
+        } else {
+          problems.push({ path: step.path, message: `"${step.meaning}" belongs to the ${what} of a "${text}" step before it, and there is none: the answer would be lost; add a step with meaning "${text}" before this one` });
+        }
+      }
+    }
+    closeOpen();
+  }
 }
 
 /** The playbook, or a PlaybookError naming `file` and every problem. */
