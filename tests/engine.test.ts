@@ -127,6 +127,27 @@ describe('coerceAnswer', () => {
     if (!result.ok) expect(result.message).toMatch(message);
   });
 
+  it('refuses a due date that has already passed, instead of booking it overdue (issue 15, item 17)', () => {
+    // now: Monday 23 November 2026, 14:00 UTC.
+    const due = (type: 'date' | 'datetime', meaning: 'promise.due' | 'followup.due') => step({ type, meaning });
+    expect(coerceAnswer(due('datetime', 'followup.due'), 'today 9am', opts)).toEqual({
+      ok: false,
+      message: 'Mon 23 Nov 2026 09:00 has already passed: a due date must be ahead',
+    });
+    expect(coerceAnswer(due('date', 'promise.due'), 'yesterday', opts)).toMatchObject({ ok: false, message: /^Sun 22 Nov 2026 has already passed/ });
+    expect(coerceAnswer(due('datetime', 'promise.due'), 'today 8am America/New_York', opts)).toMatchObject({
+      ok: false,
+      message: 'Mon 23 Nov 2026 08:00 America/New_York has already passed: a due date must be ahead',
+    });
+    // Still ahead: today as a day, 'now', a time later today, the customer's 9am where it is not 9am yet.
+    expect(coerceAnswer(due('date', 'promise.due'), 'today', opts)).toMatchObject({ ok: true, value: '2026-11-23' });
+    expect(coerceAnswer(due('datetime', 'followup.due'), 'now', opts)).toMatchObject({ ok: true });
+    expect(coerceAnswer(due('datetime', 'followup.due'), 'today 15:00', opts)).toMatchObject({ ok: true });
+    expect(coerceAnswer(due('datetime', 'followup.due'), 'today 9am America/Los_Angeles', opts)).toMatchObject({ ok: true });
+    // A date that is not a due date may be in the past ("when did it start?").
+    expect(coerceAnswer(step({ type: 'date' }), 'yesterday', opts)).toMatchObject({ ok: true, value: '2026-11-22' });
+  });
+
   it('needs a unique prefix to match a choice', () => {
     expect(matchChoice('c', [{ value: 'calm' }, { value: 'curious' }])).toBeUndefined();
     expect(matchChoice('ca', [{ value: 'calm' }, { value: 'curious' }])?.value).toBe('calm');
@@ -139,6 +160,29 @@ describe('nextStep and conditions', () => {
     expect(nextStep(playbook, answers)?.fullId).toBe('close.outcome');
     expect(nextStep(playbook, { ...answers, 'decide.path': 'escalate' })?.fullId).toBe('decide.team');
     expect(stagePosition(playbook, 3, answers)).toEqual({ number: 4, total: 4 });
+  });
+
+  it('counts a stage of a branch not yet taken, so "stage 3 of 6" is not "stage 1 of 5" first (issue 15, item 17)', () => {
+    const stage = (id: string, when?: (a: Record<string, unknown>) => boolean) => ({
+      id,
+      title: id,
+      tip: 'Tip.',
+      steps: [{ id: 'q', question: 'Q?', type: 'yesno' as const }],
+      ...(when ? { when } : {}),
+    });
+    const branching = definePlaybook({
+      id: 'branching',
+      title: 'Branching',
+      description: 'A stage only for those who say yes',
+      version: '1',
+      stages: [stage('a'), stage('b'), stage('c'), stage('extra', (a) => a['b.q'] === true), stage('d'), stage('e')],
+    });
+    expect(stagePosition(branching, 0, {})).toEqual({ number: 1, total: 6 });
+    expect(stagePosition(branching, 2, { 'a.q': true, 'b.q': true })).toEqual({ number: 3, total: 6 });
+    expect(stagePosition(branching, 3, { 'a.q': true, 'b.q': true, 'c.q': true })).toEqual({ number: 4, total: 6 });
+    // The branch decided against it: it is no longer counted, ahead or behind.
+    expect(stagePosition(branching, 2, { 'a.q': true, 'b.q': false })).toEqual({ number: 3, total: 5 });
+    expect(stagePosition(branching, 4, { 'a.q': true, 'b.q': false, 'c.q': true })).toEqual({ number: 4, total: 5 });
   });
 
   it('lists required steps still missing', () => {

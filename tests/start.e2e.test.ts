@@ -223,7 +223,8 @@ describe('csr-call start in a terminal', () => {
     // The window on the call is closed: no session lock is left behind.
     expect(readdirSync(dirname(files[0]!)).filter((name) => name.endsWith('.lock'))).toEqual([]);
     // Counted as the resume below counts them: answers given, skipped steps apart.
-    if (code !== 129) expect(first.transcript).toMatch(/in progress with 1 answer \(1 skipped\): [\s\S]*csr-call resume [0-9a-z]{6}/);
+    // ...and the line of notes typed (issue 15, item 17).
+    if (code !== 129) expect(first.transcript).toMatch(/in progress with 1 answer \(1 skipped\) and 1 line of "Story notes": [\s\S]*csr-call resume [0-9a-z]{6}/);
 
     const second = runInPty(['resume'], [
       // The count is of the answers the recap below it shows.

@@ -410,7 +410,7 @@ async function runInteractiveLocked(
       const signal: Signal = received ?? 'SIGINT';
       try {
         ctx.stderr.write(
-          `\n${color.yellow('Call saved as in progress')} with ${answerCount(latest.answers)}: ${callPath(ctx.dataDir, latest.id)}\n` +
+          `\n${color.yellow('Call saved as in progress')} with ${answerCount(latest.answers)}${draftCount(playbook, latest)}: ${callPath(ctx.dataDir, latest.id)}\n` +
             `Continue it with: csr-call resume ${shortId(latest.id)}\n`,
         );
       } catch {
@@ -494,6 +494,14 @@ function printEnd(ctx: Context, record: CallRecord): void {
   write(renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color }));
   write('');
   write(color.dim(`Saved: ${callPath(ctx.dataDir, record.id)}`));
+}
+
+/** ' and 2 lines of "Notes while they talk"': the lines of the answer being typed, saved as they came. */
+function draftCount(playbook: Playbook, record: CallRecord): string {
+  const lines = record.draft?.lines.length ?? 0;
+  if (!lines) return '';
+  const question = allSteps(playbook).find((ref) => ref.fullId === record.draft!.stepId)?.step.question;
+  return ` and ${lines} line${lines === 1 ? '' : 's'}${question ? ` of "${oneLine(question, 40)}"` : ' being typed'}`;
 }
 
 /** "3 answers (1 skipped)": the steps answered, and apart from them those skipped. */

@@ -5,9 +5,10 @@
  */
 import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Stage, Step } from '../playbook/types.js';
 import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowUp } from '../domain/callRecord.js';
-import { parseWhen, type DateOptions } from '../dates/parseWhen.js';
+import { parseWhen, type DateOptions, type ParsedWhen } from '../dates/parseWhen.js';
+import { formatDateTime, formatDay } from '../dates/formatDue.js';
 import { formatCount, MAX_LINE_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../domain/limits.js';
-import { calendarDayIn, isStartOfDayIn } from '../dates/zone.js';
+import { calendarDayIn, compareDays, isStartOfDayIn } from '../dates/zone.js';
 
 /** A call as it stands before its first answer: in progress, nothing derived yet. */
 export function newCallRecord(start: { id: string; agent: string; startedAt: Date; playbook: CallRecord['playbook'] }): CallRecord {
@@ -99,12 +100,38 @@ export function nextStep(playbook: Playbook, answers: Answers): StepRef | undefi
   return undefined;
 }
 
-/** Position for "stage 3 of 9": counts only stages that apply to this call so far. */
+/**
+ * Whether a stage ahead may still be part of this call: its `when` holds now, or it looked
+ * at an answer not given yet (a branch still to be decided). Counting such stages keeps
+ * "stage 3 of 6" from reading "stage 1 of 5" before the branch is taken.
+ */
+function mayStillApply(stage: Stage, answers: Answers): boolean {
+  const when = stage.when;
+  if (!when) return true;
+  let readUnanswered = false;
+  const watched = new Proxy(answers, {
+    get(target, key) {
+      if (typeof key === 'string' && !(key in target)) readUnanswered = true;
+      return Reflect.get(target, key);
+    },
+    has(target, key) {
+      if (typeof key === 'string' && !(key in target)) readUnanswered = true;
+      return Reflect.has(target, key);
+    },
+  });
+  return callAuthorFunction(`stage "${stage.id}" when`, () => when(watched)) === true || readUnanswered;
+}
+
+/**
+ * Position for "stage 3 of 9": the stages passed that applied, this one, and those ahead
+ * that apply or still may.
+ */
 export function stagePosition(playbook: Playbook, stageIndex: number, answers: Answers): { number: number; total: number } {
   let number = 0;
   let total = 0;
   playbook.stages.forEach((stage, index) => {
-    if (index !== stageIndex && !isStageActive(stage, answers)) return;
+    const counted = index === stageIndex || (index < stageIndex ? isStageActive(stage, answers) : mayStillApply(stage, answers));
+    if (!counted) return;
     total += 1;
     if (index <= stageIndex) number += 1;
   });
@@ -234,7 +261,10 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
       if (typeof input !== 'string') return fail(`got ${describe(input)}`);
       try {
         const when = parseWhen(input, options);
-        const value = step.type === 'date' && when.allDay ? isoDay(when.at, when.timeZone ?? options.timeZone) : when.at.toISOString();
+        const readIn = when.timeZone ?? options.timeZone;
+        const passed = isDueDate(step) ? alreadyPassed(when, readIn, options.now) : undefined;
+        if (passed) return { ok: false, message: passed };
+        const value = step.type === 'date' && when.allDay ? isoDay(when.at, readIn) : when.at.toISOString();
         result = { ok: true, value, raw: input };
         if (when.timeZone) result.timeZone = when.timeZone;
       } catch (error) {
@@ -258,6 +288,23 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
     if (verdict !== true) return { ok: false, message: String(verdict) };
   }
   return result;
+}
+
+/** A date something is due by: a promise's or a callback's. */
+const isDueDate = (step: Step) => step.meaning === 'promise.due' || step.meaning === 'followup.due';
+
+/**
+ * Why a due date is refused when it has already passed (a slip like 'today 9am' at noon):
+ * a promise or callback must be ahead, not overdue the moment it is booked. A day is fine
+ * all of that day; a time has a minute's grace, for 'now'.
+ */
+function alreadyPassed(when: ParsedWhen, timeZone: string, now: Date): string | undefined {
+  const passed = when.allDay
+    ? compareDays(calendarDayIn(when.at, timeZone), calendarDayIn(now, timeZone)) < 0
+    : when.at.getTime() < now.getTime() - 60_000;
+  if (!passed) return undefined;
+  const shown = when.allDay ? formatDay(when.at, timeZone) : formatDateTime(when.at, timeZone);
+  return `${shown}${when.timeZone ? ` ${when.timeZone}` : ''} has already passed: a due date must be ahead`;
 }
 
 /** Why an answer is longer than a call may hold, if it is (domain/limits). */
