@@ -265,6 +265,9 @@ describe('runCall', () => {
     });
     expect(Object.values(finished.stageSeconds).reduce((a, b) => a + b, 0)).toBe(prompter.asked.length * 30);
     expect(answersOf(finished)['close.promised']).toBe(true);
+    // Each answer keeps what it meant, for show to read it by (a list of questions, a due date).
+    expect(finished.answers.find((a) => a.stepId === 'listen.later')?.meaning).toBe('queries');
+    expect(finished.answers.find((a) => a.stepId === 'close.promised')).not.toHaveProperty('meaning');
   });
 
   /** Step `step` of stage `stage` of the test playbook, as the engine addresses it. */

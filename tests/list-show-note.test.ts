@@ -165,7 +165,11 @@ describe('show', () => {
       { stepId: 'listen.story', question: 'What happened?', type: 'longtext', value: 'Charged twice.\nWants the money back.', answeredAt: '2026-11-20T15:02:00.000Z' },
       { stepId: 'resolve.callback', question: 'Call back when?', type: 'date', value: '2026-11-24T16:00:00.000Z', raw: 'tue 10:00 America/Chicago', timeZone: 'America/Chicago', answeredAt: '2026-11-20T15:05:00.000Z' },
       { stepId: 'close.ok', question: 'Anything else?', type: 'confirm', value: false, answeredAt: '2026-11-20T15:06:00.000Z' },
+      { stepId: 'close.promise', question: 'By when?', type: 'datetime', value: '2026-12-07T22:00:00.000Z', raw: 'mondy 5pm', answeredAt: '2026-11-20T15:07:00.000Z' },
+      { stepId: 'close.day', question: 'Which day?', type: 'date', value: '2026-12-08', answeredAt: '2026-11-20T15:08:00.000Z' },
+      { stepId: 'listen.later', question: 'Questions for later', type: 'list', meaning: 'queries', value: null, answeredAt: '2026-11-20T15:09:00.000Z' },
     ],
+    queries: ['which card was it'],
     notes: [{ at: '2026-11-21T10:00:00.000Z', by: 'bob', text: 'Refund \u001b[31marrived' }],
     followups: [
       {
@@ -185,11 +189,18 @@ describe('show', () => {
     await showCommand('showme', {}, ctx);
     const out = ctx.out();
     expect(out).toContain(`Call ${ID}`);
-    expect(out).toContain('Answers (4):');
+    expect(out).toContain('Answers (7):');
     expect(out).toContain("Fri 20 Nov 2026 10:00  Customer's name?\n      Ann Smith\n");
     expect(out).toContain('What happened?\n      Charged twice.\n      Wants the money back.\n');
     expect(out).toContain('Anything else?\n      no\n');
     expect(out).toContain('(typed: tue 10:00 America/Chicago)');
+    // Dates in the agent's zone (and the customer's), never the stored UTC (issue 15, item 15).
+    expect(out).toContain('Call back when?\n      Tue 24 Nov 2026 11:00 (Tue 24 Nov 2026 10:00 America/Chicago) (typed: tue 10:00 America/Chicago)\n');
+    expect(out).toContain('By when?\n      Mon 7 Dec 2026 17:00 (typed: mondy 5pm)\n');
+    expect(out).toContain('Which day?\n      Tue 8 Dec 2026\n');
+    expect(out).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    // A questions list left empty while questions were parked in the notes is not "(skipped)" (item 17).
+    expect(out).toContain('Questions for later\n      which card was it (parked in the notes)\n');
     expect(out).toContain('Notes added after the call (1):');
     expect(out).toContain('Refund \\x1b[31marrived');
     expect(out).not.toContain('\u001b');

@@ -2,13 +2,14 @@ import type { ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
 import { OperationError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
-import { renderCallSummary } from '../render/callSummary.js';
+import { absoluteDue, renderCallSummary } from '../render/callSummary.js';
 import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
 import type { Answer, CallRecord, HistoryEntry } from '../domain/callRecord.js';
 import { CallFileError, readCall, resolveCallId } from '../store/callStore.js';
 import { parseCallIdArg } from '../domain/ids.js';
 import { formatDateTime, formatDue } from '../dates/formatDue.js';
 import { shortFollowUpId } from '../domain/ids.js';
+import { isStartOfDayIn, wallTimeToInstant } from '../dates/zone.js';
 
 /**
  * `csr-call show ID`: the whole call as an agent reads it — the end-of-call summary, then
@@ -51,6 +52,28 @@ export function formatAnswerValue(value: Answer['value']): string {
   return String(value);
 }
 
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * An answer as the agent reads it. Dates are stored as UTC instants (or a bare day):
+ * shown in the agent's zone, and the customer's when given in it, as everywhere else.
+ */
+export function shownAnswer(answer: Answer, record: CallRecord, timeZone: string): string {
+  const { value } = answer;
+  if ((answer.type === 'date' || answer.type === 'datetime') && typeof value === 'string') {
+    const zone = answer.timeZone ?? timeZone;
+    const day = DAY.exec(value);
+    const at = day ? wallTimeToInstant({ year: Number(day[1]), month: Number(day[2]), day: Number(day[3]) }, { hour: 0, minute: 0 }, zone) : new Date(value);
+    if (Number.isNaN(at.getTime())) return value;
+    // A day given as a date-time ("by friday") is that day's midnight: shown as the day.
+    return absoluteDue(at, timeZone, day !== null || isStartOfDayIn(at, zone), answer.timeZone);
+  }
+  // Left empty, a list of questions for later may still hold those parked in the notes ("? which card").
+  const empty = value === null || (Array.isArray(value) && value.length === 0);
+  if (answer.meaning === 'queries' && empty && record.queries.length > 0) return `${record.queries.join('; ')} (parked in the notes)`;
+  return formatAnswerValue(value);
+}
+
 /** Indents every line after the first so multi-line text stays under its heading. */
 function hanging(text: string, indent: string): string {
   return sanitizeForTerminal(text).replace(/\r?\n/g, `\n${indent}`);
@@ -66,9 +89,9 @@ export function renderShow(record: CallRecord, options: ShowOptions): string {
   for (const answer of record.answers) {
     const stamp = when(answer.answeredAt);
     lines.push(`  ${color.dim(stamp)}  ${oneLine(answer.question, 100)}`);
-    const typed = answer.raw !== undefined && answer.raw !== formatAnswerValue(answer.value) ? color.dim(` (typed: ${oneLine(answer.raw, 60)})`) : '';
-    const zone = answer.timeZone ? color.dim(` [${oneLine(answer.timeZone, 40)}]`) : '';
-    lines.push(`      ${hanging(formatAnswerValue(answer.value), '      ')}${typed}${zone}`);
+    const shown = shownAnswer(answer, record, timeZone);
+    const typed = answer.raw !== undefined && answer.raw !== shown ? color.dim(` (typed: ${oneLine(answer.raw, 60)})`) : '';
+    lines.push(`      ${hanging(shown, '      ')}${typed}`);
   }
 
   if (record.notes.length) {

@@ -30,6 +30,8 @@ function buildCallRecordSchema(z: Zod = zodMini) {
     stepId: z.string().check(z.minLength(1)),
     question: z.string(),
     type: z.string(),
+    /** The step's meaning, when it had one: what the answer was for (a list of questions, a due date...). */
+    meaning: z.optional(z.string()),
     value: AnswerValue,
     /** What the agent typed, when it differs from the stored value (dates: "fri 10:00"). */
     raw: z.optional(z.string()),

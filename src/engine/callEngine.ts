@@ -365,6 +365,7 @@ export function applyAnswer(
     value: answer.value,
     answeredAt: meta.at.toISOString(),
   };
+  if (ref.step.meaning) entry.meaning = ref.step.meaning;
   if (answer.raw !== undefined) entry.raw = answer.raw;
   if (answer.timeZone !== undefined) entry.timeZone = answer.timeZone;
   const answers = record.answers.filter((a) => a.stepId !== ref.fullId).concat(entry);

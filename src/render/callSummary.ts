@@ -13,8 +13,11 @@ export interface SummaryOptions {
   color: ChalkInstance;
 }
 
-/** An absolute due time for the ticket: relative words ("in 2 days") go stale once pasted. */
-function absoluteDue(at: Date, timeZone: string, allDay?: boolean, customerTimeZone?: string): string {
+/**
+ * An absolute time for the ticket and `show`: relative words ("in 2 days") go stale once
+ * pasted. Given in the customer's zone, it is shown in both.
+ */
+export function absoluteDue(at: Date, timeZone: string, allDay?: boolean, customerTimeZone?: string): string {
   const zone = customerTimeZone && customerTimeZone !== timeZone ? customerTimeZone : undefined;
   if (allDay) return `${formatDay(at, zone ?? timeZone)}${zone ? ` ${zone}` : ''}`;
   return `${formatDateTime(at, timeZone)}${zone ? ` (${formatDateTime(at, zone)} ${zone})` : ''}`;
