@@ -47,6 +47,7 @@ const PEOPLE = [
 const CALL_HEADER = [
   'id', 'started', 'ended', 'duration_seconds', 'status', 'agent', 'customer_name', 'phone', 'account', 'playbook', 'category',
   'problem', 'outcome', 'escalated_to', 'promises', 'open_followups', 'next_followup_due', 'mood_start', 'mood_end', 'notes',
+  'listening_notes', 'facts', 'options_offered', 'handoff_note',
 ];
 const FOLLOWUP_HEADER = [
   'followup_id', 'call_id', 'agent', 'customer_name', 'phone', 'account', 'text', 'due', 'time_zone', 'status', 'owner',

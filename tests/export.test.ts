@@ -2,6 +2,7 @@ import { callPath } from '../src/store/callFiles.js';
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { exportCommand, type ExportOptions } from '../src/commands/export.js';
 import { neutralizeFormula } from '../src/export/neutralizeFormula.js';
@@ -84,6 +85,12 @@ describe('csv columns', () => {
     expect(rowOf(columns, -12.5)).toEqual([-12.5, "'-12.5"]);
   });
 
+  it("is the README's list of columns, in order", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const listed = /Columns, one row per call[^:]*:\n`([^`]+)`/.exec(readme)?.[1]?.split(/,\s*/);
+    expect(listed).toEqual(CALL_HEADER);
+  });
+
   it('has unique column names', () => {
     expect(new Set(CALL_HEADER).size).toBe(CALL_HEADER.length);
     expect(new Set(FOLLOWUP_COLUMNS.map((c) => c.name)).size).toBe(FOLLOWUP_COLUMNS.length);
@@ -116,8 +123,9 @@ describe('export --format csv', () => {
       tricky.map(([value], i) => ({
         startedAt: new Date(Date.UTC(2026, 10, 20, 9, i)).toISOString(),
         customer: { name: value, phone: value, account: value },
-        problem: { paraphrase: value, category: value },
-        escalation: { to: value },
+        problem: { paraphrase: value, category: value, story: value },
+        facts: value,
+        escalation: { to: value, handoffNote: value },
         notes: [{ at: '2026-11-21T10:00:00.000Z', by: 'ann', text: value }],
       })),
     );
@@ -128,7 +136,7 @@ describe('export --format csv', () => {
     const byId = new Map(rows.map((r) => [r.id, r]));
     tricky.forEach(([, expected], i) => {
       const row = byId.get(records[i]!.id)!;
-      for (const column of ['customer_name', 'phone', 'account', 'problem', 'category', 'escalated_to']) {
+      for (const column of ['customer_name', 'phone', 'account', 'problem', 'category', 'escalated_to', 'listening_notes', 'facts', 'handoff_note']) {
         expect(row[column], `${column} of ${JSON.stringify(tricky[i]![0])}`).toBe(expected);
       }
       // Joined cells start with the note's time, so only the text's own content matters.
@@ -151,7 +159,10 @@ describe('export --format csv', () => {
         endedAt: '2026-11-20T09:27:00.000Z',
         customer: { name: 'Ann Smith', phone: '555 0100', account: 'A-17' },
         outcome: 'escalated',
-        escalation: { to: 'billing team' },
+        problem: { paraphrase: 'Charged twice for the November invoice', category: 'billing', story: 'Charged twice.\n? which card\nWants it back by Friday.' },
+        facts: 'Two charges of 40.00 on 3 Nov',
+        options: ['Refund to the card', 'Credit on the next bill'],
+        escalation: { to: 'billing team', handoffNote: 'Refund one charge; customer upset.' },
         promises: [{ text: 'Refund', due: '2026-11-25T17:00:00.000Z' }, { text: 'Email the invoice' }],
         followups: [
           { due: '2026-11-26T09:00:00.000Z' },
@@ -187,6 +198,11 @@ describe('export --format csv', () => {
       mood_start: 'angry',
       mood_end: 'calm',
       notes: '2026-11-21T10:00:00Z ann: Refund arrived | 2026-11-22T10:00:00Z bob: Customer rang back',
+      // The story of the call (issue 15, item 12), after the first columns.
+      listening_notes: 'Charged twice.\n? which card\nWants it back by Friday.',
+      facts: 'Two charges of 40.00 on 3 Nov',
+      options_offered: 'Refund to the card | Credit on the next bill',
+      handoff_note: 'Refund one charge; customer upset.',
     });
   });
 

@@ -116,6 +116,16 @@ export const CALL_COLUMNS: readonly CsvColumn<CallRecord>[] = [
     description: 'notes added after the call, each "<UTC time> <by>: <text>", joined with " | "',
     get: (c) => (c.notes.length === 0 ? undefined : c.notes.map((n) => `${isoUtc(n.at)} ${n.by}: ${n.text}`).join(LIST_SEPARATOR)),
   },
+  // The story of the call, in its order (issue 15): added after the first set of columns.
+  { name: 'listening_notes', kind: 'text', description: 'notes taken while the customer told their story, as typed (line breaks kept)', get: (c) => c.problem.story },
+  { name: 'facts', kind: 'text', description: 'what fact-finding turned up', get: (c) => c.facts },
+  {
+    name: 'options_offered',
+    kind: 'text',
+    description: 'options offered to the customer, joined with " | "',
+    get: (c) => (c.options?.length ? c.options.join(LIST_SEPARATOR) : undefined),
+  },
+  { name: 'handoff_note', kind: 'text', description: 'the note for whoever the call was escalated or handed to', get: (c) => c.escalation?.handoffNote },
 ];
 
 /** `--followups`: one row per follow-up, whatever its status. */

@@ -36,6 +36,15 @@ const indent = (text: string, by = '    ') =>
     .join('\n');
 
 /**
+ * The notes taken while listening, compact for a ticket: no empty lines, and without the
+ * questions parked with "?" (the summary lists them under "Questions noted").
+ */
+export function listeningNotes(story: string | undefined): string | undefined {
+  const kept = (story ?? '').split('\n').filter((line) => line.trim() !== '' && !/^\s*\?/.test(line));
+  return kept.length ? kept.join('\n') : undefined;
+}
+
+/**
  * The end-of-call summary, laid out to paste into a ticket: plain lines, labels on the
  * left, nothing relative ("in 2 days") that goes stale once pasted.
  */
@@ -60,18 +69,25 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
   const ended = record.endedAt ? `–${formatDateTime(new Date(record.endedAt), timeZone).slice(-5)}` : '';
   const duration = formatDuration(callDurationSeconds(record, now));
   field('When', `${started}${ended} (${duration}) · agent ${record.agent} · playbook ${record.playbook.id} v${record.playbook.version}`);
-  block('Problem', record.problem.paraphrase ?? record.problem.story);
-  field('Wants', record.problem.wants);
+  const story = listeningNotes(record.problem.story);
+  // The headline first (what a ticket is about), then the story in the order of the call.
+  block('Problem', record.problem.paraphrase ?? story);
   field('Category', record.problem.category);
-  if (record.facts) block('Found', record.facts);
-  if (record.options?.length) field('Offered', record.options.join('; '));
-  block('Done', record.resolution);
-  const outcomeLabel = OUTCOMES.find((o) => o.value === record.outcome)?.label;
-  field('Outcome', record.outcome ? `${record.outcome}${outcomeLabel ? ` (${outcomeLabel})` : ''}` : record.status === 'in-progress' ? '(call not finished)' : '(none)');
+  if (record.problem.paraphrase) block('They said', story);
+  field('Wants', record.problem.wants);
+  if (record.queries.length) {
+    lines.push(color.bold('Questions noted:'));
+    for (const query of record.queries) lines.push(`  - ${oneLine(query)}`);
+  }
+  block('Found', record.facts);
   if (record.escalation) {
     field('Escalated to', record.escalation.to);
     block('Handoff note', record.escalation.handoffNote);
   }
+  if (record.options?.length) field('Offered', record.options.join('; '));
+  block('Done', record.resolution);
+  const outcomeLabel = OUTCOMES.find((o) => o.value === record.outcome)?.label;
+  field('Outcome', record.outcome ? `${record.outcome}${outcomeLabel ? ` (${outcomeLabel})` : ''}` : record.status === 'in-progress' ? '(call not finished)' : '(none)');
   if (record.promises.length) {
     lines.push(color.bold('Promises:'));
     for (const promise of record.promises) {
@@ -90,10 +106,6 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
       const status = f.status === 'open' ? '' : ` [${f.status}]`;
       lines.push(`  - ${shortId(record.id)}.${f.id.split('.').at(-1)}  ${oneLine(f.text)} — due ${due}${repeat}${status}`);
     }
-  }
-  if (record.queries.length) {
-    lines.push(color.bold('Questions noted:'));
-    for (const query of record.queries) lines.push(`  - ${oneLine(query)}`);
   }
   if (record.mood.start || record.mood.end) field('Mood', `${record.mood.start ?? '?'} → ${record.mood.end ?? '?'}`);
   field('Root cause', record.problem.rootCause);

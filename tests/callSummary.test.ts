@@ -1,0 +1,43 @@
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { renderCallSummary } from '../src/render/callSummary.js';
+import { makeCall } from './fixtures/makeCall.js';
+
+const plain = new Chalk({ level: 0 });
+const NOW = new Date('2026-11-23T14:00:00Z');
+
+describe('the ticket summary', () => {
+  it('tells the story of the call, compact and in its order (issue 15, item 12)', () => {
+    const record = makeCall({
+      problem: {
+        paraphrase: 'The refund for the double charge has not arrived.',
+        category: 'billing',
+        wants: 'money back',
+        story: 'Refund never arrived, was promised last week\n? which card was it\n\nThreatening to cancel and post on social media',
+      },
+      queries: ['which card was it'],
+      facts: 'Refund approved 16 Nov, never sent.',
+      escalation: { to: 'Billing L2', handoffNote: 'Second call about it; customer angry, now calm.' },
+      options: ['refund to the card', 'credit on the next bill'],
+      resolution: 'Escalated to billing.',
+      outcome: 'escalated',
+    });
+    const summary = renderCallSummary(record, { timeZone: 'UTC', now: NOW, color: plain });
+    const labels = summary.split('\n').map((line) => /^([A-Z][\w ]+):/.exec(line)?.[1]).filter(Boolean);
+    expect(labels).toEqual([
+      'Customer', 'When', 'Problem', 'Category',
+      'They said', 'Wants', 'Questions noted', 'Found', 'Escalated to', 'Handoff note', 'Offered', 'Done', 'Outcome', 'Mood',
+    ]);
+    // The notes as typed, without empty lines or the parked question (listed once, under its heading).
+    expect(summary).toContain('They said:\n    Refund never arrived, was promised last week\n    Threatening to cancel and post on social media\nWants:');
+    expect(summary).toContain('Questions noted:\n  - which card was it\n');
+    expect(summary).toContain('Found:         Refund approved 16 Nov, never sent.\n');
+    expect(summary).toContain('Offered:       refund to the card; credit on the next bill\n');
+  });
+
+  it('with no read-back, the notes are the problem, not said twice', () => {
+    const summary = renderCallSummary(makeCall({ problem: { story: 'Router blinks red\n? since when' } }), { timeZone: 'UTC', now: NOW, color: plain });
+    expect(summary).toContain('Problem:       Router blinks red\n');
+    expect(summary).not.toContain('They said');
+  });
+});
