@@ -265,6 +265,41 @@ describe('csr-call start in a terminal', () => {
   });
 });
 
+describe('a repeat caller recognised by phone, then by account (issue 15, item 5)', () => {
+  it('shows the earlier calls once, and then only those the account adds', () => {
+    const home = tempDir();
+    const earlier = (phone: string, paraphrase: string) => {
+      const answers = { 'identify.name': 'Ana Lima', 'identify.phone': phone, 'identify.account': 'A-1', 'readback.paraphrase': paraphrase, 'outcome.code': 'resolved' };
+      expect(runCli(['start', '--answers', writeAnswers(answers)], { env: { CSR_CALL_HOME: home } }).status).toBe(0);
+    };
+    earlier('555 0100', 'First: charged twice');
+    earlier('555 0100', 'Second: refund missing');
+    earlier('555 0199', 'Third: from the office line');
+    const result = runInPty(['start'], [
+      { expect: "Caller's name" },
+      { send: 'Ana Lima\r' },
+      { expect: 'Best number' },
+      { send: '555 0100\r' },
+      { expect: 'Known caller: 2 earlier calls' },
+      { expect: 'Account or order number' },
+      { send: 'A-1\r' },
+      { expect: "Also this customer's: 1 more earlier call" },
+      { expect: 'Third: from the office line' },
+      { expect: 'How do they sound' },
+      { send: '\x03' },
+    ], { CSR_CALL_HOME: home });
+    expect(result.failure, result.transcript).toBeNull();
+    const times = (text: string) => result.transcript.split(text).length - 1;
+    expect(times('Known caller')).toBe(1);
+    expect(times('First: charged twice')).toBe(1);
+    expect(times('Second: refund missing')).toBe(1);
+    expect(times('Third: from the office line')).toBe(1);
+    // Both are this customer's earlier calls all the same.
+    const live = callFiles(home).map((file) => JSON.parse(readFileSync(file, 'utf8'))).find((call) => call.status === 'in-progress');
+    expect(live.earlierCalls).toHaveLength(3);
+  });
+});
+
 describe('one window per call', () => {
   it('refuses to resume a call that is open in another live window on this computer', async () => {
     const home = tempDir();

@@ -376,14 +376,18 @@ async function runInteractiveLocked(
   }
   let shownHistoryFor: string | undefined;
   let summaries: CallSummary[] = [];
+  // The earlier calls on screen: an account typed after the phone shows only the calls it adds.
+  const shownEarlier = new Set<string>();
   const showHistory = async (record: CallRecord): Promise<CallRecord | void> => {
     const key = `${record.customer.phone ?? ''}|${record.customer.account ?? ''}`;
     if (key === '|' || key === shownHistoryFor) return;
     shownHistoryFor = key;
     const earlier = earlierCallsOf(record.customer, await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => customerCalls(index, record.customer)), record.id);
+    const added = earlier.filter((call) => !shownEarlier.has(call.id));
+    if (!added.length) return;
+    printCustomerHistory(ctx, added, { more: shownEarlier.size > 0 });
+    for (const call of added) shownEarlier.add(call.id);
     summaries = earlier;
-    if (!earlier.length) return;
-    printCustomerHistory(ctx, earlier);
     return { ...record, earlierCalls: earlier.map((s) => s.id) };
   };
   const before = await showHistory(latest);
@@ -445,12 +449,14 @@ function describeDateAnswer(ctx: Context, ok: Extract<Coerced, { ok: true }>): s
   return formatDue(at, { now: ctx.now(), timeZone: ctx.timeZone, ...(allDay ? { allDay } : {}), ...(ok.timeZone ? { customerTimeZone: ok.timeZone } : {}) });
 }
 
-function printCustomerHistory(ctx: Context, earlier: CallSummary[]): void {
+/** The earlier calls of this customer; `more`: others were shown already, and these are the ones just found. */
+function printCustomerHistory(ctx: Context, earlier: CallSummary[], { more }: { more: boolean }): void {
   const color = colorsFor(ctx.stdout, ctx.env);
   const write = (line = '') => ctx.stdout.write(`${line}\n`);
   const now = ctx.now();
+  const count = `${earlier.length}${more ? ' more' : ''} earlier call${earlier.length > 1 ? 's' : ''}`;
   write('');
-  write(color.bold.magenta(`Known caller: ${earlier.length} earlier call${earlier.length > 1 ? 's' : ''}`));
+  write(color.bold.magenta(more ? `Also this customer's: ${count}` : `Known caller: ${count}`));
   for (const call of earlier.slice(0, 5)) {
     const parts = [
       formatDateTime(new Date(call.startedAt), ctx.timeZone),
