@@ -264,7 +264,7 @@ describe('random call files through the readers', () => {
 
         JSON.parse(await run((ctx) => statsCommand({ all: true, json: true }, ctx)));
 
-        // Again, now from the summary cache: the same answer.
+        // Again, now from the index the first run made: the same answer.
         const again = JSON.parse(await run((ctx) => listCommand({ json: true }, ctx))) as { calls: { id: string }[] };
         expect(again).toEqual(list);
       }),

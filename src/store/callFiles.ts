@@ -45,16 +45,6 @@ const WEEK_DIRS: ReadonlySet<string> = new Set(WEEK_FOLDERS);
 const YEAR_DIR = /^\d{4}$/;
 const CALL_FILE = /^\d{8}-\d{6}-[0-9a-z]{6}\.json$/;
 
-/** `YYYY-MM`: the month directory that calls started at `date` are filed in (ids are UTC). */
-export function monthKeyOf(date: Date): string {
-  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
-}
-
-/** Whether a month (`YYYY-MM`) may hold calls started between `from` and `to` (either open). */
-export function monthInRange(month: string, range: { from?: Date | undefined; to?: Date | undefined }): boolean {
-  return (range.from === undefined || month >= monthKeyOf(range.from)) && (range.to === undefined || month <= monthKeyOf(range.to));
-}
-
 export interface MonthDir {
   /** `YYYY-MM` */
   month: string;
@@ -77,21 +67,6 @@ export async function listMonthDirs(dataDir: string): Promise<MonthDir[]> {
 export function callIdOfFileName(name: string): string | undefined {
   // test() and a slice, not exec(): called for every file of a month the cache scans.
   return CALL_FILE.test(name) ? name.slice(0, -'.json'.length) : undefined;
-}
-
-/**
- * `listMonthDirs` without the promise round trips: the summary cache stats every month
- * directory on each `followups`, where a few milliseconds are a visible share.
- */
-export function listMonthDirsSync(dataDir: string): MonthDir[] {
-  const root = callsRoot(dataDir);
-  const years = readdirOrEmptySync(root).filter((y) => YEAR_DIR.test(y)).sort();
-  const months: MonthDir[] = [];
-  for (const year of years) {
-    const inYear = readdirOrEmptySync(join(root, year)).filter((m) => MONTH_DIR.test(m)).sort();
-    for (const month of inYear) months.push({ month: `${year}-${month}`, path: join(root, year, month) });
-  }
-  return months;
 }
 
 function readdirOrEmptySync(dir: string): string[] {

@@ -2,6 +2,8 @@
  * Reads thousands of call files for an index build: in worker threads when the program
  * runs built (each file read, checked and turned into rows there, while this thread writes
  * the rows), else here, batch by batch. Outcomes come back in the order of `files`.
+ * Given `rollups`, each call's share of the day sums is added to it as it is read (taken
+ * as no repeat contact), by the threads that read them: the last batch comes with all.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { BUNDLE_DIR, packageRoot, runningBuilt } from '../../installPaths.js';
 import { dayNumbering } from './indexRows.js';
 import { readCallFile, type FileToRead, type ParseCall, type ReadOutcome } from './readCallFile.js';
+import type { RollupChanges, RollupData } from './rollups.js';
 
 const BATCH = 250;
 /** Below this many files, starting workers (each loads the checks) costs more than it saves. */
@@ -16,41 +19,66 @@ const WORKERS_FROM = 4_000;
 
 export async function* readInBatches(
   files: readonly FileToRead[],
-  options: { timeZone: string; parse: () => Promise<ParseCall> },
+  options: { callsRoot: string; timeZone: string; parse: () => Promise<ParseCall>; rollups?: RollupChanges },
 ): AsyncGenerator<ReadOutcome[]> {
   const batches: FileToRead[][] = [];
   for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
-  if (!runningBuilt() || files.length < WORKERS_FROM) {
-    const parse = await options.parse();
-    const dayOf = dayNumbering(options.timeZone);
-    for (const batch of batches) yield batch.map((file) => readCallFile(file, parse, options.timeZone, dayOf));
+  const threads = workerCount();
+  if (!runningBuilt() || files.length < WORKERS_FROM || threads === 0) {
+    const context = { callsRoot: options.callsRoot, parse: await options.parse(), timeZone: options.timeZone, dayOf: dayNumbering(options.timeZone) };
+    for (const batch of batches) {
+      const outcomes = batch.map((file) => readCallFile(file, context));
+      if (options.rollups) addShares(options.rollups, outcomes);
+      yield outcomes;
+    }
     return;
   }
-  yield* readInWorkers(batches, options.timeZone);
+  yield* readInWorkers(batches, threads, options.callsRoot, options.timeZone, options.rollups);
 }
 
-async function* readInWorkers(batches: FileToRead[][], timeZone: string): AsyncGenerator<ReadOutcome[]> {
+/**
+ * How many worker threads read: this thread writes the rows, so one core is left for it
+ * (more than four readers wait on it anyway). CSR_CALL_INDEX_WORKERS sets it; 0: none.
+ */
+function workerCount(): number {
+  const set = process.env.CSR_CALL_INDEX_WORKERS;
+  if (set !== undefined && /^\d+$/.test(set)) return Number(set);
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+/** Adds the shares of the calls read to `rollups`. */
+export function addShares(rollups: RollupChanges, outcomes: readonly ReadOutcome[]): void {
+  for (const outcome of outcomes) if ('indexed' in outcome) rollups.add(outcome.indexed.row, 1);
+}
+
+async function* readInWorkers(
+  batches: FileToRead[][],
+  count: number,
+  callsRoot: string,
+  timeZone: string,
+  rollups: RollupChanges | undefined,
+): AsyncGenerator<ReadOutcome[]> {
   const script = join(packageRoot(), BUNDLE_DIR, 'indexWorker.cjs');
-  const count = Number(process.env.CSR_CALL_INDEX_WORKERS) || Math.max(1, Math.min(4, availableParallelism()));
-  const workers = Array.from({ length: count }, () => new Worker(script, { workerData: { timeZone } }));
-  // Each worker answers its batches in the order sent: one queue of pending answers per worker.
-  const waiting = workers.map(() => [] as Array<{ resolve: (outcomes: ReadOutcome[]) => void; reject: (error: Error) => void }>);
+  const workers = Array.from({ length: count }, () => new Worker(script, { workerData: { callsRoot, timeZone, rollups: rollups !== undefined } }));
+  // Each worker answers its messages in the order sent: one queue of pending answers per worker.
+  type Answer = { outcomes?: ReadOutcome[]; rollups?: RollupData; error?: string; code?: string };
+  const waiting = workers.map(() => [] as Array<{ resolve: (answer: Answer) => void; reject: (error: Error) => void }>);
   workers.forEach((worker, w) => {
-    worker.on('message', (message: { outcomes?: ReadOutcome[]; error?: string; code?: string }) => {
+    worker.on('message', (message: Answer) => {
       const next = waiting[w]!.shift()!;
-      if (message.outcomes) next.resolve(message.outcomes);
+      if (message.error === undefined) next.resolve(message);
       else next.reject(Object.assign(new Error(message.error), { code: message.code }));
     });
     worker.on('error', (error) => {
       for (const pending of waiting[w]!.splice(0)) pending.reject(error);
     });
   });
-  const send = (index: number) =>
-    new Promise<ReadOutcome[]>((resolve, reject) => {
-      const w = index % count;
+  const ask = (w: number, message: FileToRead[] | 'rollups') =>
+    new Promise<Answer>((resolve, reject) => {
       waiting[w]!.push({ resolve, reject });
-      workers[w]!.postMessage(batches[index]);
+      workers[w]!.postMessage(message);
     });
+  const send = (index: number) => ask(index % count, batches[index]!).then((answer) => answer.outcomes!);
   // A few batches ahead per worker: enough to keep them busy, few enough that memory stays flat.
   const ahead = count * 3;
   const inFlight: Array<Promise<ReadOutcome[]>> = [];
@@ -60,6 +88,9 @@ async function* readInWorkers(batches: FileToRead[][], timeZone: string): AsyncG
     while (inFlight.length > 0) {
       const outcomes = await inFlight.shift()!;
       if (next < batches.length) inFlight.push(send(next++));
+      if (inFlight.length === 0 && rollups) {
+        for (const answer of await Promise.all(workers.map((_, w) => ask(w, 'rollups')))) rollups.merge(answer.rollups!);
+      }
       yield outcomes;
     }
   } finally {

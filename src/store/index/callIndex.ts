@@ -246,7 +246,8 @@ export class CallIndex {
       const changed = changes.toRead.length + changes.removed.length;
       if (!forceBulk && changed <= BULK_FILES) {
         for (const id of changes.removed) this.removeCallRows(id);
-        for (const file of changes.toRead) this.putOutcome(readCallFile(file, parse, this.timeZone, this.dayOf));
+        const context = { callsRoot: callsRoot(this.dataDir), parse, timeZone: this.timeZone, dayOf: this.dayOf };
+        for (const file of changes.toRead) this.putOutcome(readCallFile(file, context));
         this.recordStamps(walk);
         return undefined;
       }
@@ -277,7 +278,9 @@ export class CallIndex {
     // Nothing of a build needs to survive a power cut (it is redone): no waiting on the disk.
     this.db.exec('PRAGMA synchronous = OFF');
     try {
-      for await (const outcomes of readInBatches(toRead, { timeZone: this.timeZone, parse: () => this.parse(true) })) {
+      // On a first build the day sums are gathered by the threads reading the files.
+      const rollups = this.bulk!.fresh ? this.bulk!.rollups : undefined;
+      for await (const outcomes of readInBatches(toRead, { callsRoot: callsRoot(this.dataDir), timeZone: this.timeZone, parse: () => this.parse(true), rollups })) {
         if (!open) {
           this.db.exec('BEGIN IMMEDIATE');
           open = true;
@@ -402,12 +405,17 @@ export class CallIndex {
         if (isTempFileName(name)) continue;
         const id = callIdOfFileName(name);
         if (!id) continue;
+        // A folder new to the index: every file is read (and its stamp and mode looked at then).
+        if (recorded.size === 0) {
+          toRead.push({ id, dir: week.path });
+          continue;
+        }
         const stats = statSync(join(full, name), { throwIfNoEntry: false });
         if (!stats?.isFile()) continue;
         if ((stats.mode & 0o077) !== 0) this.tighten(join(full, name), FILE_MODE);
         present.add(id);
         const before = recorded.get(id);
-        if (!before || !sameStamp(before, stampOf(stats))) toRead.push({ id, dir: week.path, path: join(full, name) });
+        if (!before || !sameStamp(before, stampOf(stats))) toRead.push({ id, dir: week.path });
       }
       for (const id of recorded.keys()) if (!present.has(id)) removed.push(id);
     }
@@ -424,8 +432,12 @@ export class CallIndex {
 
   /** What one file was found to hold, into the index. */
   private putOutcome(outcome: ReadOutcome): void {
-    if ('gone' in outcome) this.removeCallRows(outcome.id);
-    else if ('problem' in outcome) this.putDamaged(outcome.id, outcome.dir, outcome.stamp, outcome.problem);
+    if ('gone' in outcome) {
+      this.removeCallRows(outcome.id);
+      return;
+    }
+    if (outcome.othersCanRead) this.tighten(`${callsRoot(this.dataDir)}/${outcome.dir}/${outcome.id}.json`, FILE_MODE);
+    if ('problem' in outcome) this.putDamaged(outcome.id, outcome.dir, outcome.stamp, outcome.problem);
     else this.putIndexed(outcome.indexed, outcome.stamp, outcome.dir);
   }
 
@@ -486,11 +498,8 @@ export class CallIndex {
       this.sql('INSERT OR REPLACE INTO open_followups(id, call, owner_key, due, deadline) VALUES (?, ?, ?, ?, ?)').run(f.id, n, f.owner_key, f.due, f.deadline);
     }
     this.sql('INSERT OR REPLACE INTO files(id, dir, size, mtime, ino, problem) VALUES (?, ?, ?, ?, ?, NULL)').run(row.id, dir, stamp.size, stamp.mtime, stamp.ino);
-    if (this.bulk) {
-      // Worked out as the rows come in, not by reading them all back at the end.
-      if (fresh) this.bulk.rollups.add({ ...row, repeat_contact: 0 }, 1);
-      return;
-    }
+    // A build works out the day sums (as the files are read) and the customers at its end.
+    if (this.bulk) return;
     if (before) this.rollups.add(before, -1);
     this.rollups.add({ ...row, repeat_contact: before?.repeat_contact ?? 0 }, 1);
     const keysChanged = !before || before.phone_key !== row.phone_key || before.account_key !== row.account_key;

@@ -7,15 +7,24 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { bulkCallParser } from '../callStore.js';
 import { dayNumbering } from './indexRows.js';
 import { readCallFile, type FileToRead } from './readCallFile.js';
+import { addShares } from './bulkReader.js';
+import { RollupChanges } from './rollups.js';
 
-const { timeZone } = workerData as { timeZone: string };
-const dayOf = dayNumbering(timeZone);
-const ready = bulkCallParser();
+const { callsRoot, timeZone, rollups: gather } = workerData as { callsRoot: string; timeZone: string; rollups: boolean };
+const ready = bulkCallParser().then((parse) => ({ callsRoot, parse, timeZone, dayOf: dayNumbering(timeZone) }));
+const rollups = new RollupChanges();
 
-parentPort!.on('message', (files: FileToRead[]) => {
-  void ready.then((parse) => {
+// A batch of files to read, or 'rollups': the shares of the calls read, once all are.
+parentPort!.on('message', (files: FileToRead[] | 'rollups') => {
+  if (files === 'rollups') {
+    parentPort!.postMessage({ rollups: rollups.data() });
+    return;
+  }
+  void ready.then((context) => {
     try {
-      parentPort!.postMessage({ outcomes: files.map((file) => readCallFile(file, parse, timeZone, dayOf)) });
+      const outcomes = files.map((file) => readCallFile(file, context));
+      if (gather) addShares(rollups, outcomes);
+      parentPort!.postMessage({ outcomes });
     } catch (error) {
       parentPort!.postMessage({ error: (error as Error).message, code: (error as NodeJS.ErrnoException).code });
     }

@@ -7,11 +7,20 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { CallRecord } from '../../domain/callRecord.js';
 import { indexCall, type IndexedCall } from './indexRows.js';
 
+/** A call file, named by its id and week folder (no full path: a build lists 100,000s). */
 export interface FileToRead {
   id: string;
-  /** The week folder, relative to `calls/`. */
+  /** The week folder, relative to `calls/`, with `/` between its parts. */
   dir: string;
-  path: string;
+}
+
+/** What reading call files for the index needs, made once per build. */
+export interface ReadContext {
+  /** The store's `calls` folder. */
+  callsRoot: string;
+  parse: ParseCall;
+  timeZone: string;
+  dayOf: (ms: number) => number;
 }
 
 export interface FileStamp {
@@ -22,25 +31,30 @@ export interface FileStamp {
 
 export type ParseCall = (text: string) => { ok: true; record: CallRecord } | { ok: false; problem: string };
 
+/** `othersCanRead`: the file's mode lets other users read it (it is to be made private). */
 export type ReadOutcome =
-  | { id: string; dir: string; stamp: FileStamp; indexed: IndexedCall }
-  | { id: string; dir: string; stamp: FileStamp; problem: string }
+  | { id: string; dir: string; stamp: FileStamp; indexed: IndexedCall; othersCanRead?: true }
+  | { id: string; dir: string; stamp: FileStamp; problem: string; othersCanRead?: true }
   | { id: string; dir: string; gone: true };
 
-export function readCallFile(file: FileToRead, parse: ParseCall, timeZone: string, dayOf: (ms: number) => number): ReadOutcome {
+export function readCallFile(file: FileToRead, context: ReadContext): ReadOutcome {
   const { id, dir } = file;
   let fd: number;
   try {
-    fd = openSync(file.path, 'r');
+    fd = openSync(`${context.callsRoot}/${dir}/${id}.json`, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { id, dir, gone: true };
     throw error;
   }
   let stamp: FileStamp;
   let text: string;
+  let othersCanRead: true | undefined;
   try {
     // The stamp and the text of the same open file: a replacement meanwhile is seen next time.
     const stats = fstatSync(fd);
+    // Not a call file (a folder named like one): as if absent.
+    if (!stats.isFile()) return { id, dir, gone: true };
+    if ((stats.mode & 0o077) !== 0) othersCanRead = true;
     stamp = { size: stats.size, mtime: stats.mtimeMs, ino: stats.ino };
     const bytes = Buffer.allocUnsafe(stats.size);
     let read = 0;
@@ -53,8 +67,9 @@ export function readCallFile(file: FileToRead, parse: ParseCall, timeZone: strin
   } finally {
     closeSync(fd);
   }
-  const result = parse(text);
-  if (!result.ok) return { id, dir, stamp, problem: result.problem };
-  if (result.record.id !== id) return { id, dir, stamp, problem: `holds call ${result.record.id}, not ${id}` };
-  return { id, dir, stamp, indexed: indexCall(result.record, timeZone, dayOf) };
+  const result = context.parse(text);
+  const problem = !result.ok ? result.problem : result.record.id !== id ? `holds call ${result.record.id}, not ${id}` : undefined;
+  const outcome: ReadOutcome = problem !== undefined ? { id, dir, stamp, problem } : { id, dir, stamp, indexed: indexCall((result as { record: CallRecord }).record, context.timeZone, context.dayOf) };
+  if (othersCanRead) outcome.othersCanRead = true;
+  return outcome;
 }

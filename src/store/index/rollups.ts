@@ -2,7 +2,8 @@
  * The per-day sums `stats` reads (tables `day_*`), and the one place that decides what a
  * call adds to them. A change to a call takes its old row's share away and adds the new
  * one's; the changes of a transaction are gathered here and written once, as a few
- * upserts. A whole build gathers every call's share the same way.
+ * upserts. A first build gathers every call's share the same way, in the threads that
+ * read the files (bulkReader.ts), merged at the end.
  */
 import type { CallIndex } from './callIndex.js';
 import type { SqlRow } from './sqlite.js';
@@ -11,22 +12,39 @@ import type { SqlRow } from './sqlite.js';
 export const ROLLUP_COLUMNS =
   'agent_key, day, completed, resolved, repeat_contact, handed_off, upset, turned, fu_on_time, fu_late, fu_cancelled, fu_open, outcome, category_key, playbook, stages';
 
-/** The sums of `day_calls`, in its column order, from a call row. */
-const CALL_SUMS: ReadonlyArray<[column: string, of: (row: SqlRow) => number]> = [
-  ['calls', () => 1],
-  ['completed', (r) => r.completed as number],
-  ['resolved', (r) => r.resolved as number],
-  ['first_contact', (r) => ((r.resolved as number) && !(r.repeat_contact as number) ? 1 : 0)],
-  ['handed_off', (r) => r.handed_off as number],
-  ['upset', (r) => r.upset as number],
-  ['turned', (r) => r.turned as number],
-  ['fu_on_time', (r) => r.fu_on_time as number],
-  ['fu_late', (r) => r.fu_late as number],
-  ['fu_cancelled', (r) => r.fu_cancelled as number],
-  ['fu_open', (r) => r.fu_open as number],
-];
+/** The sums of `day_calls`, in its column order. */
+const CALL_SUM_COLUMNS = ['calls', 'completed', 'resolved', 'first_contact', 'handed_off', 'upset', 'turned', 'fu_on_time', 'fu_late', 'fu_cancelled', 'fu_open'] as const;
+
+/** The fields of a call row a share is made of (`ROLLUP_COLUMNS`). */
+export interface RollupRow {
+  agent_key: string;
+  day: number;
+  completed: number;
+  resolved: number;
+  /** Absent: not a repeat contact (a build works those out once every call is in). */
+  repeat_contact?: number;
+  handed_off: number;
+  upset: number;
+  turned: number;
+  fu_on_time: number;
+  fu_late: number;
+  fu_cancelled: number;
+  fu_open: number;
+  outcome: string | null;
+  category_key: string | null;
+  playbook: string;
+  stages: string | null;
+}
 
 const SEP = '\u0000';
+
+/** The changes gathered, as plain data: what a worker thread of a build sends back. */
+export interface RollupData {
+  calls: Map<string, number[]>;
+  outcomes: Map<string, number>;
+  categories: Map<string, number>;
+  stages: Map<string, { position: number; n: number; seconds: number }>;
+}
 
 export class RollupChanges {
   private readonly calls = new Map<string, number[]>();
@@ -34,25 +52,63 @@ export class RollupChanges {
   private readonly categories = new Map<string, number>();
   private readonly stages = new Map<string, { position: number; n: number; seconds: number }>();
 
-  /** Adds (`sign` 1) or takes away (-1) the share of a call row (with `ROLLUP_COLUMNS`). */
-  add(row: SqlRow, sign: 1 | -1): void {
-    const day = `${row.agent_key as string}${SEP}${row.day as number}`;
+  /** Adds (`sign` 1) or takes away (-1) the share of a call row. */
+  add(row: RollupRow | SqlRow, sign: 1 | -1): void {
+    const r = row as RollupRow;
+    const day = `${r.agent_key}${SEP}${r.day}`;
     let sums = this.calls.get(day);
-    if (!sums) this.calls.set(day, (sums = new Array<number>(CALL_SUMS.length).fill(0)));
-    for (let i = 0; i < CALL_SUMS.length; i++) sums[i]! += sign * CALL_SUMS[i]![1](row);
-    if (row.outcome !== null) bump(this.outcomes, `${day}${SEP}${row.outcome as string}`, sign);
-    if (row.category_key !== null) bump(this.categories, `${day}${SEP}${row.category_key as string}`, sign);
-    if (row.stages !== null) {
-      const stages = JSON.parse(row.stages as string) as Array<[string, number]>;
-      stages.forEach(([stage, seconds], position) => {
-        const key = `${day}${SEP}${row.playbook as string}${SEP}${stage}`;
+    if (!sums) this.calls.set(day, (sums = new Array<number>(CALL_SUM_COLUMNS.length).fill(0)));
+    // In CALL_SUM_COLUMNS' order.
+    sums[0]! += sign;
+    sums[1]! += sign * r.completed;
+    sums[2]! += sign * r.resolved;
+    sums[3]! += r.resolved && !r.repeat_contact ? sign : 0;
+    sums[4]! += sign * r.handed_off;
+    sums[5]! += sign * r.upset;
+    sums[6]! += sign * r.turned;
+    sums[7]! += sign * r.fu_on_time;
+    sums[8]! += sign * r.fu_late;
+    sums[9]! += sign * r.fu_cancelled;
+    sums[10]! += sign * r.fu_open;
+    if (r.outcome !== null) bump(this.outcomes, `${day}${SEP}${r.outcome}`, sign);
+    if (r.category_key !== null) bump(this.categories, `${day}${SEP}${r.category_key}`, sign);
+    if (r.stages !== null) {
+      const stages = JSON.parse(r.stages) as Array<[string, number]>;
+      const prefix = `${day}${SEP}${r.playbook}${SEP}`;
+      for (let position = 0; position < stages.length; position++) {
+        const [stage, seconds] = stages[position]!;
+        const key = prefix + stage;
         const entry = this.stages.get(key);
         if (entry) {
           entry.n += sign;
           entry.seconds += sign * seconds;
-          entry.position = Math.min(entry.position, position);
+          if (position < entry.position) entry.position = position;
         } else this.stages.set(key, { position, n: sign, seconds: sign * seconds });
-      });
+      }
+    }
+  }
+
+  /** The changes gathered, to be `merge`d into another's (sent from a worker thread). */
+  data(): RollupData {
+    return { calls: this.calls, outcomes: this.outcomes, categories: this.categories, stages: this.stages };
+  }
+
+  /** Adds changes gathered elsewhere to these. */
+  merge(data: RollupData): void {
+    for (const [key, add] of data.calls) {
+      const sums = this.calls.get(key);
+      if (sums) for (let i = 0; i < sums.length; i++) sums[i]! += add[i]!;
+      else this.calls.set(key, add);
+    }
+    for (const [key, n] of data.outcomes) bump(this.outcomes, key, n);
+    for (const [key, n] of data.categories) bump(this.categories, key, n);
+    for (const [key, add] of data.stages) {
+      const entry = this.stages.get(key);
+      if (entry) {
+        entry.n += add.n;
+        entry.seconds += add.seconds;
+        entry.position = Math.min(entry.position, add.position);
+      } else this.stages.set(key, add);
     }
   }
 
@@ -75,7 +131,7 @@ export class RollupChanges {
 
   /** Writes the gathered changes (inside the caller's transaction) and forgets them. */
   flush(index: CallIndex): void {
-    const columns = CALL_SUMS.map(([c]) => c);
+    const columns = CALL_SUM_COLUMNS;
     const addCalls = index.sql(
       `INSERT INTO day_calls(agent_key, day, ${columns.join(', ')}) VALUES (?, ?, ${columns.map(() => '?').join(', ')})
        ON CONFLICT(agent_key, day) DO UPDATE SET ${columns.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
@@ -132,9 +188,9 @@ export function rollupsDiffer(index: CallIndex): string | undefined {
   for (const row of index.sql(`SELECT ${ROLLUP_COLUMNS} FROM calls`).iterate()) expected.add(row, 1);
   const want = expected.entries();
   const have = new Map<string, string>();
-  const columns = CALL_SUMS.map(([c]) => c).join(', ');
+  const columns = CALL_SUM_COLUMNS.join(', ');
   for (const row of index.sql(`SELECT agent_key, day, ${columns} FROM day_calls`).iterate()) {
-    const sums = CALL_SUMS.map(([c]) => row[c] as number);
+    const sums = CALL_SUM_COLUMNS.map((c) => row[c] as number);
     if (sums.some((v) => v !== 0)) have.set(`calls${SEP}${row.agent_key as string}${SEP}${row.day as number}`, sums.join(','));
   }
   for (const row of index.sql('SELECT agent_key, day, outcome, n FROM day_outcomes WHERE n != 0').iterate()) {

@@ -1,0 +1,54 @@
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { callFileWriter, storeEndAt, storeRecords } from '../bench/generateStore.js';
+import { callPath } from '../src/store/callFiles.js';
+import { runCli, tempDir } from './helpers.js';
+
+/**
+ * A build of thousands of files reads them in worker threads, which also add up the day
+ * sums `stats` reads: the index they make must be the one this thread makes alone.
+ */
+const CALLS = 4_100; // above bulkReader.ts's WORKERS_FROM
+const END_AT = storeEndAt(Date.parse('2026-12-05T12:00:00Z'));
+
+describe('an index built by worker threads', () => {
+  let dataDir: string;
+  let damagedId: string;
+  let openId: string;
+
+  beforeAll(() => {
+    dataDir = join(tempDir('csr-workers-'), 'data');
+    const writer = callFileWriter(dataDir);
+    const ids: string[] = [];
+    for (const record of storeRecords(CALLS, END_AT)) {
+      writer.write(record);
+      ids.push(record.id);
+    }
+    // One damaged file, one left readable by others: seen by the threads that read them.
+    damagedId = ids[1_000]!;
+    writeFileSync(callPath(dataDir, damagedId), '{"id": "not finished');
+    openId = ids[2_000]!;
+    chmodSync(callPath(dataDir, openId), 0o644);
+  });
+
+  const run = (args: string[], workers: string, cache: string) =>
+    runCli(args, { env: { CSR_CALL_HOME: dataDir, XDG_CACHE_HOME: cache, CSR_CALL_INDEX_WORKERS: workers } });
+
+  // Two builds of thousands of files and a check of one: allowed longer on a loaded machine.
+  it('agrees with one made in this thread, and doctor finds it sound', { timeout: 90_000 }, () => {
+    const threadedCache = tempDir('csr-workers-cache-');
+    const threaded = run(['stats', '--all', '--json'], '2', threadedCache);
+    const alone = run(['stats', '--all', '--json'], '0', tempDir('csr-workers-cache-'));
+    expect(threaded.status).toBe(0);
+    expect(JSON.parse(threaded.stdout)).toEqual(JSON.parse(alone.stdout));
+    expect(JSON.parse(threaded.stdout).calls.total).toBe(CALLS - 1);
+    // doctor checks the day sums against the rows, among the rest; the damaged file is named.
+    const doctor = run(['doctor'], '2', threadedCache);
+    expect(doctor.stdout).toContain(`${damagedId}.json: not valid JSON`);
+    expect(doctor.stdout).toMatch(new RegExp(`^1 problem in .* \\(${CALLS - 1} readable calls\\)$`, 'm'));
+    // The file others could read, seen by a worker thread, was made private, and said so.
+    expect(threaded.stderr).toContain(`${openId}.json was readable by other users: made private`);
+    expect(statSync(callPath(dataDir, openId)).mode & 0o077).toBe(0);
+  });
+});
