@@ -23,6 +23,13 @@ export default definePlaybook({
         { id: 'name', question: "Customer's name", type: 'text', meaning: 'customer.name' },
         { id: 'phone', question: 'Number you called', type: 'text', meaning: 'customer.phone' },
         { id: 'account', question: 'Account or order number', type: 'text', meaning: 'customer.account' },
+        {
+          id: 'zone',
+          question: 'Their time zone',
+          type: 'text',
+          meaning: 'customer.zone',
+          hint: 'ET, CT, MT, PT or a name like America/Chicago: callback and promise times are then theirs. Enter if it is yours.',
+        },
         { id: 'reached', question: 'Did you reach them?', type: 'yesno', default: true },
         { id: 'mood', question: 'How do they sound?', type: 'choice', choices: [...MOODS], when: reached, meaning: 'mood.start' },
       ],

@@ -30,6 +30,13 @@ export default definePlaybook({
         { id: 'name', question: "Caller's name", type: 'text', meaning: 'customer.name' },
         { id: 'phone', question: 'Best number to reach them', type: 'text', meaning: 'customer.phone' },
         { id: 'account', question: 'Account number, if they have one', type: 'text', meaning: 'customer.account' },
+        {
+          id: 'zone',
+          question: 'Their time zone',
+          type: 'text',
+          meaning: 'customer.zone',
+          hint: 'ET, CT, MT, PT or a name like America/Chicago: callback and promise times are then theirs. Enter if it is yours.',
+        },
         { id: 'mood', question: 'How do they sound?', type: 'choice', choices: [...MOODS], default: 'neutral', meaning: 'mood.start' },
       ],
     },
@@ -76,7 +83,7 @@ export default definePlaybook({
       steps: [
         { id: 'made', question: 'Did you promise them anything?', type: 'yesno', default: false },
         { id: 'what', question: 'What exactly did you promise?', type: 'text', required: true, when: promised, meaning: 'promise.text' },
-        { id: 'due', question: 'By when?', type: 'datetime', required: true, when: promised, meaning: 'promise.due', hint: 'Like: fri 10:00, tomorrow 9am, +2d' },
+        { id: 'due', question: 'By when?', type: 'datetime', required: true, when: promised, meaning: 'promise.due', zone: 'customer', hint: 'Like: fri 10:00, tomorrow 9am, +2d' },
       ],
     },
     {
@@ -86,7 +93,7 @@ export default definePlaybook({
       steps: [
         { id: 'needed', question: 'Will you call them back?', type: 'yesno', default: (answers) => answers['outcome.code'] === 'callback' },
         { id: 'what', question: 'What is the callback about?', type: 'text', required: true, when: callingBack, meaning: 'followup.text' },
-        { id: 'due', question: 'When will you call?', type: 'datetime', required: true, when: callingBack, default: 'tomorrow 10:00', meaning: 'followup.due' },
+        { id: 'due', question: 'When will you call?', type: 'datetime', required: true, when: callingBack, default: 'tomorrow 10:00', meaning: 'followup.due', zone: 'customer' },
       ],
     },
     {

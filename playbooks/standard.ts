@@ -21,6 +21,13 @@ export default definePlaybook({
         { id: 'name', question: "Caller's name", type: 'text', meaning: 'customer.name' },
         { id: 'phone', question: 'Best number to reach them', type: 'text', meaning: 'customer.phone' },
         { id: 'account', question: 'Account or order number', type: 'text', meaning: 'customer.account' },
+        {
+          id: 'zone',
+          question: 'Their time zone',
+          type: 'text',
+          meaning: 'customer.zone',
+          hint: 'ET, CT, MT, PT or a name like America/Chicago: callback and promise times are then theirs. Enter if it is yours.',
+        },
         { id: 'mood', question: 'How do they sound right now?', type: 'choice', choices: [...MOODS], meaning: 'mood.start' },
       ],
     },

@@ -109,6 +109,9 @@ describe('US zone abbreviations (issue 15, item 13)', () => {
     expect(parseTimeZone('HT')).toBe('Pacific/Honolulu');
     expect(parseTimeZone('america/chicago')).toBe('America/Chicago');
     expect(parseTimeZone('Mars/Olympus')).toBeUndefined();
+    expect(parseTimeZone('utc')).toBe('UTC');
+    // Bare abbreviations outside the US mean other places to Intl than to the agent (BST is Dhaka, IST Kolkata).
+    for (const other of ['BST', 'IST', 'CET', 'EST5EDT']) expect(parseTimeZone(other), other).toBeUndefined();
   });
 });
 

@@ -148,6 +148,30 @@ describe('coerceAnswer', () => {
     expect(coerceAnswer(step({ type: 'date' }), 'yesterday', opts)).toMatchObject({ ok: true, value: '2026-11-22' });
   });
 
+  it("reads the customer's zone as typed by US agents, stored by its IANA name (issue 15, item 13)", () => {
+    const zone = step({ meaning: 'customer.zone' });
+    expect(coerceAnswer(zone, 'CT', opts)).toEqual({ ok: true, value: 'America/Chicago', raw: 'CT' });
+    expect(coerceAnswer(zone, 'pdt', opts)).toEqual({ ok: true, value: 'America/Los_Angeles', raw: 'pdt' });
+    expect(coerceAnswer(zone, 'Europe/Paris', opts)).toEqual({ ok: true, value: 'Europe/Paris' });
+    expect(coerceAnswer(zone, '', opts)).toEqual({ ok: true, value: null });
+    expect(coerceAnswer(zone, 'BST', opts)).toEqual({ ok: false, message: '"BST" is not a time zone: type an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT' });
+  });
+
+  it("reads a date about the customer in their zone once it is known; a zone typed with it still wins", () => {
+    const callback = step({ type: 'datetime', meaning: 'followup.due', zone: 'customer' });
+    const chicago = { ...opts, customerTimeZone: 'America/Chicago' };
+    // Tomorrow 10:00 in Chicago is 16:00 UTC.
+    expect(coerceAnswer(callback, 'tomorrow 10:00', chicago)).toEqual({ ok: true, value: '2026-11-24T16:00:00.000Z', raw: 'tomorrow 10:00', timeZone: 'America/Chicago' });
+    expect(coerceAnswer(callback, 'tomorrow 10:00 PT', chicago)).toMatchObject({ value: '2026-11-24T18:00:00.000Z', timeZone: 'America/Los_Angeles' });
+    // Their zone not known: the agent's, as before.
+    expect(coerceAnswer(callback, 'tomorrow 10:00', opts)).toEqual({ ok: true, value: '2026-11-24T10:00:00.000Z', raw: 'tomorrow 10:00' });
+    // A step not about the customer stays in the agent's zone; a day is the customer's day.
+    expect(coerceAnswer(step({ type: 'datetime' }), 'tomorrow 10:00', chicago)).toMatchObject({ value: '2026-11-24T10:00:00.000Z' });
+    expect(coerceAnswer(step({ type: 'date', zone: 'customer' }), 'tomorrow', chicago)).toEqual({ ok: true, value: '2026-11-24', raw: 'tomorrow', timeZone: 'America/Chicago' });
+    // Slash dates are read the agent's way (day/month in UTC), not by the customer's US zone.
+    expect(coerceAnswer(callback, '01/12 10:00', chicago)).toMatchObject({ value: '2026-12-01T16:00:00.000Z' });
+  });
+
   it('needs a unique prefix to match a choice', () => {
     expect(matchChoice('c', [{ value: 'calm' }, { value: 'curious' }])).toBeUndefined();
     expect(matchChoice('ca', [{ value: 'calm' }, { value: 'curious' }])?.value).toBe('calm');
@@ -322,6 +346,52 @@ describe('runCall', () => {
     next = applyAnswer(twoPromises, next, step(2), { ok: true, value: null }, meta);
     next = applyAnswer(twoPromises, next, step(3), { ok: true, value: '2026-12-25T12:00:00.000Z' }, meta);
     expect(next.promises).toEqual([expect.objectContaining({ text: 'Refund', due: '2026-11-25T12:00:00.000Z' })]);
+  });
+
+  it("books the callback in the customer's zone asked earlier in the call, and offers a zone already known as the default", async () => {
+    const zoned = definePlaybook({
+      id: 'zoned',
+      title: 'Zoned',
+      description: 'A callback in their time',
+      version: '1',
+      stages: [
+        {
+          id: 'call',
+          title: 'Call',
+          tip: 'Book it in their time.',
+          steps: [
+            { id: 'zone', question: 'Their zone?', type: 'text', meaning: 'customer.zone' },
+            { id: 'about', question: 'About?', type: 'text', meaning: 'followup.text' },
+            { id: 'when', question: 'When?', type: 'datetime', meaning: 'followup.due', zone: 'customer', default: 'tomorrow 10:00' },
+          ],
+        },
+      ],
+    });
+    // An agent who presses Enter wherever no value is given: the default, if any, is taken.
+    const run = async (values: Record<string, unknown>, record = blankRecord()) => {
+      const defaults: unknown[] = [];
+      const prompter: CallPrompter = {
+        stageIntro: () => {},
+        async ask(request) {
+          defaults.push(request.defaultValue);
+          const result = request.coerce(request.ref.fullId in values ? values[request.ref.fullId] : request.defaultValue);
+          if (!result.ok) throw new Error(result.message);
+          return result;
+        },
+      };
+      const done = await runCall({ playbook: zoned, record, prompter, save: async (r) => r, now: () => now, timeZone: 'UTC', agent: 'sam' });
+      return { done, defaults };
+    };
+    const { done } = await run({ 'call.zone': 'CT', 'call.about': 'Refund' });
+    expect(done.customer.zone).toBe('America/Chicago');
+    expect(done.followups[0]).toMatchObject({ text: 'Refund', due: '2026-11-24T16:00:00.000Z', timeZone: 'America/Chicago' });
+
+    // Known from an earlier call (set on the record before the step): Enter keeps it.
+    const known = { ...blankRecord(), customer: { zone: 'America/Denver' } };
+    const again = await run({ 'call.about': 'Refund' }, known);
+    expect(again.defaults[0]).toBe('America/Denver');
+    expect(again.done.customer.zone).toBe('America/Denver');
+    expect(again.done.followups[0]).toMatchObject({ due: '2026-11-24T17:00:00.000Z', timeZone: 'America/Denver' });
   });
 
   it('continues where a saved call stopped (resume)', async () => {

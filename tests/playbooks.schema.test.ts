@@ -80,7 +80,7 @@ const cases: Array<[string, (p: any) => void, string[]]> = [
   [
     'a misspelt field',
     (p) => (p.stages[0].steps[0].quesiton = 'x'),
-    ['stages[0].steps[0].quesiton: unknown field (did you mean "question"?); accepted: id, question, type, choices, required, default, when, validate, meaning, hint'],
+    ['stages[0].steps[0].quesiton: unknown field (did you mean "question"?); accepted: id, question, type, choices, required, default, when, validate, meaning, hint, zone'],
   ],
   [
     'a choice that is neither text nor an object',
@@ -173,6 +173,23 @@ const cases: Array<[string, (p: any) => void, string[]]> = [
     [
       'stages[1].steps[1].meaning: "followup.due" belongs to the follow-up of a "followup.text" step before it, and there is none: the answer would be lost; add a step with meaning "followup.text" before this one',
       'stages[1].steps[2].meaning: "followup.repeatDays" belongs to the follow-up of a "followup.text" step before it, and there is none: the answer would be lost; add a step with meaning "followup.text" before this one',
+    ],
+  ],
+  [
+    "the customer's zone on a step that is not a date",
+    (p) => (p.stages[0].steps[0].zone = 'customer'),
+    ['stages[0].steps[0].zone: only date and datetime steps are read in a zone; this step\'s type is "text"'],
+  ],
+  ['a zone that is not the customer\'s', (p) => Object.assign(p.stages[0].steps[0], { type: 'date', zone: 'agent' }), [`stages[0].steps[0].zone: must be 'customer' (dates read in the customer's zone), not "agent"`]],
+  [
+    "the customer's zone asked as a number, or offered among choices that are no zones",
+    (p) => {
+      Object.assign(p.stages[0].steps[0], { type: 'number', meaning: 'customer.zone' });
+      Object.assign(p.stages[1].steps[0], { meaning: 'customer.zone', choices: ['ET', 'Mars/Olympus'] });
+    },
+    [
+      'stages[0].steps[0].meaning: "customer.zone" needs a text or choice step; this step\'s type is "number"',
+      'stages[1].steps[0].choices[1]: "Mars/Olympus" is not a time zone: use an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT',
     ],
   ],
   ['a validate that is text', (p) => (p.stages[0].steps[0].validate = 'digits'), [expect.stringMatching(/^stages\[0\]\.steps\[0\]\.validate: must be a function/)] as never],

@@ -285,7 +285,7 @@ describe('a repeat caller recognised by phone, then by account (issue 15, item 5
       { send: 'A-1\r' },
       { expect: "Also this customer's: 1 more earlier call" },
       { expect: 'Third: from the office line' },
-      { expect: 'How do they sound' },
+      { expect: 'Their time zone' },
       { send: '\x03' },
     ], { CSR_CALL_HOME: home });
     expect(result.failure, result.transcript).toBeNull();
@@ -297,6 +297,67 @@ describe('a repeat caller recognised by phone, then by account (issue 15, item 5
     // Both are this customer's earlier calls all the same.
     const live = callFiles(home).map((file) => JSON.parse(readFileSync(file, 'utf8'))).find((call) => call.status === 'in-progress');
     expect(live.earlierCalls).toHaveLength(3);
+  });
+});
+
+describe("the customer's time zone (issue 15, item 13)", () => {
+  it('standard: asked once in identify, then the callback and the promise are booked in it', () => {
+    const home = tempDir();
+    const answers = { ...fullCall, 'identify.zone': 'CT', 'promise.due': '2030-01-04 17:00', 'followup.needed': true, 'followup.due': '2030-01-03 10:00' };
+    const result = runCli(['start', '--answers', writeAnswers(answers)], { env: { CSR_CALL_HOME: home, TZ: 'Europe/London' } });
+    expect(result.stderr).toBe('');
+    const call = JSON.parse(readFileSync(callFiles(home)[0]!, 'utf8'));
+    expect(call.customer.zone).toBe('America/Chicago');
+    // 10:00 and 17:00 in Chicago (UTC-6 in January), not in London.
+    expect(call.promises[0]).toMatchObject({ due: '2030-01-04T23:00:00.000Z', timeZone: 'America/Chicago' });
+    expect(call.followups).toEqual([expect.objectContaining({ due: '2030-01-03T16:00:00.000Z', timeZone: 'America/Chicago' })]);
+    expect(result.stdout).toContain('time zone America/Chicago');
+    expect(result.stdout).toContain('Thu 3 Jan 2030 16:00 (Thu 3 Jan 2030 10:00 America/Chicago)');
+  });
+
+  it('known from an earlier call of theirs: said when they are recognised, offered by Enter, and the callback is in it', () => {
+    const home = tempDir();
+    const earlier = runCli(['start', '--answers', writeAnswers({ 'identify.phone': '555 0100', 'identify.zone': 'CT', 'readback.paraphrase': 'Refund missing', 'outcome.code': 'callback' })], { env: { CSR_CALL_HOME: home } });
+    expect(earlier.status, earlier.stderr).toBe(0);
+    const dir = tempDir('csr-pb-');
+    const playbook = join(dir, 'zoned.ts');
+    writeFileSync(
+      playbook,
+      `import { definePlaybook } from 'csr-call';
+export default definePlaybook({
+  id: 'zoned', title: 'Zoned', description: 'pty test', version: '1',
+  stages: [
+    { id: 'who', title: 'Who is calling', tip: 'Get their number.', steps: [
+      { id: 'phone', question: 'Phone of caller', type: 'text', meaning: 'customer.phone' },
+      { id: 'zone', question: 'Their zone', type: 'text', meaning: 'customer.zone' },
+    ] },
+    { id: 'end', title: 'Close', tip: 'Book it.', steps: [
+      { id: 'about', question: 'Call back about', type: 'text', meaning: 'followup.text', default: 'The refund' },
+      { id: 'when', question: 'Call back when', type: 'datetime', meaning: 'followup.due', zone: 'customer', default: 'tomorrow 10:00' },
+    ] },
+  ],
+});
+`,
+    );
+    const result = runInPty(['start', '--playbook', playbook], [
+      { expect: 'Phone of caller' },
+      { send: '555 0100\r' },
+      { expect: 'Known caller: 1 earlier call' },
+      { expect: 'Their time zone \\(from an earlier call\\): America/Chicago, where it is' },
+      { expect: 'Their zone.*Enter for America/Chicago' },
+      { send: '\r' },
+      { expect: 'Call back about' },
+      { send: '\r' },
+      { expect: 'Call back when' },
+      { send: '\r' },
+      // In the agent's zone (UTC here) and theirs.
+      { expect: '\\d\\d:00 / 10:00 America/Chicago' },
+      { expect: 'Call summary' },
+    ], { CSR_CALL_HOME: home, TZ: 'UTC' });
+    expect(result.failure, result.transcript).toBeNull();
+    const live = callFiles(home).map((file) => JSON.parse(readFileSync(file, 'utf8'))).find((call) => call.playbook.id === 'zoned');
+    expect(live.customer).toEqual({ phone: '555 0100', zone: 'America/Chicago' });
+    expect(live.followups[0]).toMatchObject({ text: 'The refund', timeZone: 'America/Chicago' });
   });
 });
 

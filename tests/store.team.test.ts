@@ -76,6 +76,8 @@ describe('a team on one shared folder', () => {
                 { send: '\r' },
                 { expect: 'Account' },
                 { send: '\r' },
+                { expect: 'Their time zone' },
+                { send: '\r' },
                 { expect: 'How do they sound' },
                 { send: '\r' },
                 { expect: 'Notes while they talk' },

@@ -106,6 +106,7 @@ function describeStepLines(step: StepDescription, c: ReturnType<typeof colorsFor
   const facts = [step.type, step.required ? c.yellow('required') : 'optional'];
   if (step.hasCondition) facts.push('conditional');
   if (step.meaning) facts.push(`→ ${step.meaning}`);
+  if (step.zone === 'customer') facts.push("in the customer's zone");
   const lines = [`${c.bold(step.id)}  ${c.dim(facts.join(', '))}`, `    ${clean(step.question)}`];
   if (step.choices) {
     const choices = step.choices.map((choice) => (choice.label === choice.value ? choice.value : `${choice.value} (${choice.label})`));

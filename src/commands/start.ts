@@ -384,11 +384,17 @@ async function runInteractiveLocked(
     shownHistoryFor = key;
     const earlier = earlierCallsOf(record.customer, await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => customerCalls(index, record.customer)), record.id);
     const added = earlier.filter((call) => !shownEarlier.has(call.id));
-    if (!added.length) return;
-    printCustomerHistory(ctx, added, { more: shownEarlier.size > 0 });
-    for (const call of added) shownEarlier.add(call.id);
-    summaries = earlier;
-    return { ...record, earlierCalls: earlier.map((s) => s.id) };
+    // Their zone, from their latest call that had one: dates about them are read in it.
+    const knownZone = record.customer.zone ? undefined : earlier.find((call) => call.customer.zone)?.customer.zone;
+    if (!added.length && !knownZone) return;
+    if (added.length) {
+      printCustomerHistory(ctx, added, { more: shownEarlier.size > 0 });
+      for (const call of added) shownEarlier.add(call.id);
+      summaries = earlier;
+    }
+    if (!knownZone) return { ...record, earlierCalls: earlier.map((s) => s.id) };
+    write(`  Their time zone (from an earlier call): ${color.bold(oneLine(knownZone))}, where it is ${formatDateTime(ctx.now(), knownZone)} now`);
+    return { ...record, earlierCalls: earlier.map((s) => s.id), customer: { ...record.customer, zone: knownZone } };
   };
   const before = await showHistory(latest);
   if (before) latest = await saver.save(before);

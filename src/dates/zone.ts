@@ -66,10 +66,15 @@ export const US_ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
 
 /**
  * A time zone as an agent types it: a US abbreviation (any case, see
- * US_ZONE_ABBREVIATIONS) or an IANA name (any case). Undefined for anything else.
+ * US_ZONE_ABBREVIATIONS), an IANA name of a place (any case: 'america/chicago'), or UTC /
+ * GMT. Undefined for anything else, including the bare abbreviations Intl still takes
+ * ('BST' is Dhaka to it, 'IST' Kolkata) which agents mean otherwise.
  */
 export function parseTimeZone(name: string): string | undefined {
-  return US_ZONE_ABBREVIATIONS[name.trim().toLowerCase()] ?? canonicalTimeZone(name);
+  const typed = name.trim();
+  const us = US_ZONE_ABBREVIATIONS[typed.toLowerCase()];
+  if (us) return us;
+  return typed.includes('/') || /^(utc|gmt)$/i.test(typed) ? canonicalTimeZone(typed) : undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

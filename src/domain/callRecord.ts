@@ -92,6 +92,8 @@ function buildCallRecordSchema(z: Zod = zodMini) {
       name: z.optional(z.string()),
       phone: z.optional(z.string()),
       account: z.optional(z.string()),
+      /** Their time zone (IANA), asked in the call or known from an earlier one: dates about them are read in it. */
+      zone: z.optional(z.string()),
     }),
     startedAt: isoInstant,
     endedAt: z.optional(isoInstant),

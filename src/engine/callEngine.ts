@@ -8,7 +8,8 @@ import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowU
 import { parseWhen, type DateOptions, type ParsedWhen } from '../dates/parseWhen.js';
 import { formatDateTime, formatDay } from '../dates/formatDue.js';
 import { formatCount, MAX_LINE_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../domain/limits.js';
-import { calendarDayIn, compareDays, isStartOfDayIn } from '../dates/zone.js';
+import { calendarDayIn, compareDays, isStartOfDayIn, parseTimeZone } from '../dates/zone.js';
+import { defaultDateOrder } from '../dates/dateOrder.js';
 
 /** A call as it stands before its first answer: in progress, nothing derived yet. */
 export function newCallRecord(start: { id: string; agent: string; startedAt: Date; playbook: CallRecord['playbook'] }): CallRecord {
@@ -150,12 +151,27 @@ export function defaultFor(ref: StepRef, answers: Answers): AnswerValue | undefi
   return value;
 }
 
+/**
+ * What Enter takes at a step in this call: the playbook's default, else, for the
+ * customer's zone, the zone already known from an earlier call of theirs.
+ */
+export function defaultInCall(ref: StepRef, answers: Answers, record: Pick<CallRecord, 'customer'>): AnswerValue | undefined {
+  const value = defaultFor(ref, answers);
+  if (value === undefined && ref.step.meaning === 'customer.zone') return record.customer.zone;
+  return value;
+}
+
 export function choiceObjects(choices: Choice[] | undefined): ChoiceObject[] {
   return (choices ?? []).map((choice) => (typeof choice === 'string' ? { value: choice } : choice));
 }
 
-/** The clock and zone dates are read in, how slash dates are read, and whether typos are read as the closest word. */
-export type CoerceOptions = DateOptions;
+/**
+ * The clock and zone dates are read in, how slash dates are read, and whether typos are
+ * read as the closest word; and the customer's zone, once known, for steps about them.
+ */
+export interface CoerceOptions extends DateOptions {
+  customerTimeZone?: string;
+}
 
 export type Coerced =
   | { ok: true; value: AnswerValue; raw?: string; timeZone?: string }
@@ -260,13 +276,21 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
     case 'datetime': {
       if (typeof input !== 'string') return fail(`got ${describe(input)}`);
       try {
-        const when = parseWhen(input, options);
-        const readIn = when.timeZone ?? options.timeZone;
-        const passed = isDueDate(step) ? alreadyPassed(when, readIn, options.now) : undefined;
+        const { customerTimeZone, ...dateOptions } = options;
+        // A date about the customer, typed without a zone, is theirs ('tomorrow 10:00' is
+        // their morning); slash dates are still read the agent's way.
+        const customerZone = step.zone === 'customer' ? customerTimeZone : undefined;
+        const when = parseWhen(
+          input,
+          customerZone ? { ...dateOptions, timeZone: customerZone, dateOrder: options.dateOrder ?? defaultDateOrder(options.timeZone) } : dateOptions,
+        );
+        const zone = when.timeZone ?? customerZone;
+        const readIn = zone ?? options.timeZone;
+        const passed = isDueDate(step) ? alreadyPassed(when, readIn, zone, options.now) : undefined;
         if (passed) return { ok: false, message: passed };
         const value = step.type === 'date' && when.allDay ? isoDay(when.at, readIn) : when.at.toISOString();
         result = { ok: true, value, raw: input };
-        if (when.timeZone) result.timeZone = when.timeZone;
+        if (zone) result.timeZone = zone;
       } catch (error) {
         return { ok: false, message: (error as Error).message };
       }
@@ -280,6 +304,12 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
       result = { ok: true, value: kept };
       break;
     }
+  }
+  if (step.meaning === 'customer.zone' && typeof result.value === 'string') {
+    // Stored as the zone's IANA name, whichever way it was typed ('CT', 'america/chicago').
+    const zone = parseTimeZone(result.value);
+    if (!zone) return { ok: false, message: `${quote(result.value)} is not a time zone: type an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT` };
+    result = zone === result.value ? { ok: true, value: zone } : { ok: true, value: zone, raw: result.value };
   }
   const tooLong = result.ok ? overLimit(step, result.value) : undefined;
   if (tooLong) return { ok: false, message: tooLong };
@@ -298,13 +328,13 @@ const isDueDate = (step: Step) => step.meaning === 'promise.due' || step.meaning
  * a promise or callback must be ahead, not overdue the moment it is booked. A day is fine
  * all of that day; a time has a minute's grace, for 'now'.
  */
-function alreadyPassed(when: ParsedWhen, timeZone: string, now: Date): string | undefined {
+function alreadyPassed(when: ParsedWhen, timeZone: string, customerZone: string | undefined, now: Date): string | undefined {
   const passed = when.allDay
     ? compareDays(calendarDayIn(when.at, timeZone), calendarDayIn(now, timeZone)) < 0
     : when.at.getTime() < now.getTime() - 60_000;
   if (!passed) return undefined;
   const shown = when.allDay ? formatDay(when.at, timeZone) : formatDateTime(when.at, timeZone);
-  return `${shown}${when.timeZone ? ` ${when.timeZone}` : ''} has already passed: a due date must be ahead`;
+  return `${shown}${customerZone ? ` ${customerZone}` : ''} has already passed: a due date must be ahead`;
 }
 
 /** Why an answer is longer than a call may hold, if it is (domain/limits). */
@@ -414,8 +444,9 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
     switch (meaning) {
       case 'customer.name':
       case 'customer.phone':
-      case 'customer.account': {
-        const key = meaning.slice('customer.'.length) as 'name' | 'phone' | 'account';
+      case 'customer.account':
+      case 'customer.zone': {
+        const key = meaning.slice('customer.'.length) as 'name' | 'phone' | 'account' | 'zone';
         if (text) customer[key] = text;
         break;
       }

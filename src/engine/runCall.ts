@@ -11,7 +11,7 @@ import {
   answersOf,
   applyAnswer,
   coerceAnswer,
-  defaultFor,
+  defaultInCall,
   nextStep,
   stagePosition,
   stageTip,
@@ -90,13 +90,19 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
         elapsedSeconds: Math.max(0, (now().getTime() - new Date(record.startedAt).getTime()) / 1000),
       });
     }
+    const customerTimeZone = record.customer.zone;
     const coerce = (input: unknown) =>
-      coerceAnswer(ref.step, input, { now: now(), timeZone: options.timeZone, ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}) });
+      coerceAnswer(ref.step, input, {
+        now: now(),
+        timeZone: options.timeZone,
+        ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
+        ...(customerTimeZone ? { customerTimeZone } : {}),
+      });
     const draftLines = record.draft?.stepId === ref.fullId ? record.draft.lines : undefined;
     const answer = await prompter.ask({
       ref,
       answers,
-      defaultValue: defaultFor(ref, answers),
+      defaultValue: defaultInCall(ref, answers, record),
       coerce,
       draftLines,
       saveDraft: async (lines) => {

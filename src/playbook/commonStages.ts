@@ -17,7 +17,7 @@ export interface PromiseStageOptions {
 
 const promised = (answers: Answers) => answers['promise.made'] === true;
 
-/** "Did you promise anything? What? By when?" — every promise gets a date. */
+/** "Did you promise anything? What? By when?" — every promise gets a date, in the customer's zone when known. */
 export function promiseStage({ tip, title = 'Promises', when, question = 'Did you promise them anything?' }: PromiseStageOptions): Stage {
   return {
     id: 'promise',
@@ -34,6 +34,7 @@ export function promiseStage({ tip, title = 'Promises', when, question = 'Did yo
         required: true,
         when: promised,
         meaning: 'promise.due',
+        zone: 'customer',
         hint: 'Like: fri 10:00, tomorrow 9am, +2d',
       },
     ],
@@ -53,7 +54,7 @@ export interface FollowupStageOptions {
 
 const callingBack = (answers: Answers) => answers['followup.needed'] === true;
 
-/** The callback: what about, when, and whether to repeat it with progress until closed. */
+/** The callback: what about, when (in the customer's zone when known), and whether to repeat it with progress until closed. */
 export function followupStage({
   tip,
   title = 'Follow-up',
@@ -77,6 +78,7 @@ export function followupStage({
         when: callingBack,
         default: 'tomorrow 10:00',
         meaning: 'followup.due',
+        zone: 'customer',
       },
       {
         id: 'repeat',

@@ -354,6 +354,8 @@ export interface StepDescription {
   required: boolean;
   meaning?: string;
   hint?: string;
+  /** 'customer': a date read in the customer's zone when known. */
+  zone?: 'customer';
   /** Asked only when a condition on earlier answers holds. */
   hasCondition: boolean;
   /** Present when the default is a fixed value (not computed from answers). */
@@ -406,6 +408,7 @@ export function describePlaybook(playbook: Playbook): PlaybookDescription {
         }
         if (step.meaning) described.meaning = step.meaning;
         if (step.hint) described.hint = step.hint;
+        if (step.zone) described.zone = step.zone;
         if (typeof step.default === 'function') described.hasComputedDefault = true;
         else if (step.default !== undefined) described.default = step.default;
         return described;

@@ -5,6 +5,7 @@
  * Every problem is a line `<file>: <path.to.field>: <message>`.
  */
 import { parseWhen } from '../dates/parseWhen.js';
+import { parseTimeZone } from '../dates/zone.js';
 import * as z from '../zod.js';
 import { UserError, formatIssuePath } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
@@ -39,7 +40,7 @@ export interface PlaybookProblem {
 const FIELDS = {
   playbook: ['id', 'title', 'description', 'version', 'stages'],
   stage: ['id', 'title', 'tip', 'steps', 'when'],
-  step: ['id', 'question', 'type', 'choices', 'required', 'default', 'when', 'validate', 'meaning', 'hint'],
+  step: ['id', 'question', 'type', 'choices', 'required', 'default', 'when', 'validate', 'meaning', 'hint', 'zone'],
   choice: ['value', 'label', 'hint'],
 } as const;
 
@@ -104,6 +105,7 @@ const Step = z.strictObject(
     }),
   ),
   hint: optionalText('a short hint shown under the question'),
+  zone: z.optional(z.literal('customer', { error: (issue) => `must be 'customer' (dates read in the customer's zone), not ${kindOf(issue.input)}` })),
   },
   { error: (issue) => (issue.code === 'invalid_type' ? `a step is an object ({ id, question, type, ... }), not ${kindOf(issue.input)}` : undefined) },
 );
@@ -267,6 +269,20 @@ function checkStep(step: Step, at: (...rest: PropertyKey[]) => PropertyKey[], pr
   }
   if (step.meaning === 'followup.repeatDays' && step.type !== 'number') {
     problems.push({ path: at('meaning'), message: `"followup.repeatDays" needs a number step; this step's type is "${step.type}"` });
+  }
+  if (step.zone !== undefined && step.type !== 'date' && step.type !== 'datetime') {
+    problems.push({ path: at('zone'), message: `only date and datetime steps are read in a zone; this step's type is "${step.type}"` });
+  }
+  if (step.meaning === 'customer.zone') {
+    if (step.type !== 'text' && step.type !== 'choice') {
+      problems.push({ path: at('meaning'), message: `"customer.zone" needs a text or choice step; this step's type is "${step.type}"` });
+    }
+    if (typeof step.default === 'string' && !parseTimeZone(step.default)) {
+      problems.push({ path: at('default'), message: `"${step.default}" is not a time zone: use an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT` });
+    }
+    values.forEach((value, c) => {
+      if (!parseTimeZone(value)) problems.push({ path: at('choices', c), message: `"${value}" is not a time zone: use an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT` });
+    });
   }
 }
 

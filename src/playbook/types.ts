@@ -26,6 +26,7 @@ export const MEANINGS = [
   'customer.name',
   'customer.phone',
   'customer.account',
+  'customer.zone', // their time zone: an IANA name or a US abbreviation (ET, CT, MT, PT...)
   'problem.story', // notes taken while listening
   'problem.wants', // what the customer wants (money back, a technician...)
   'problem.paraphrase', // the problem as read back to the customer
@@ -83,6 +84,12 @@ export interface Step {
   meaning?: Meaning;
   /** A short hint shown under the question. */
   hint?: string;
+  /**
+   * For dates about the customer (a callback, a promise): 'customer' reads a date typed
+   * without a zone in the customer's zone, once it is known (a `customer.zone` step, or
+   * an earlier call of theirs). Without it, dates are in the agent's zone.
+   */
+  zone?: 'customer';
 }
 
 export interface Stage {

@@ -60,7 +60,8 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
     else lines.push(color.bold(`${name}:`), indent(value));
   };
 
-  const customer = [record.customer.name, record.customer.phone, record.customer.account && `account ${record.customer.account}`]
+  const { name, phone, account, zone } = record.customer;
+  const customer = [name, phone, account && `account ${account}`, zone && `time zone ${zone}`]
     .filter(Boolean)
     .join(' · ');
   lines.push(color.bold(`Call ${record.id}`) + (record.status === 'in-progress' ? color.yellow('  (in progress)') : ''));
