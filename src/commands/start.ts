@@ -341,6 +341,9 @@ async function runInteractiveLocked(
   write: (line?: string) => void,
   prompts: Promise<PromptsModule>,
 ): Promise<void> {
+  // Your unfinished calls, looked up before this one is written: the index then finds the
+  // store as it left it (no folder to list again), and is open to take the new call.
+  const unfinished = fresh ? await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => unfinishedCalls(index, ctx.agent)) : [];
   // A resumed call is read again under the lock: the copy read before may be stale.
   const saver = sessionSaver(ctx, fresh ? await createCall(ctx.dataDir, initial) : unreadCopy(await readCall(ctx.dataDir, initial.id)));
   let latest = saver.latest();
@@ -360,7 +363,6 @@ async function runInteractiveLocked(
 
   // Only what is needed is looked up (the index answers both without reading the store).
   if (fresh) {
-    const unfinished = (await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => unfinishedCalls(index, ctx.agent))).filter((s) => s.id !== latest.id);
     if (unfinished.length) printUnfinished(ctx, unfinished, color);
   } else {
     // A short recap so the agent picks up the thread without scrolling back. The count says
