@@ -10,9 +10,11 @@
  *
  * The calls look like the standard playbook's: ~25 answers, a story, promises, several
  * follow-ups (most done, a few hundred open across the store, nearly all of them from the
- * last weeks), a realistic outcome mix, six agents, repeat callers. Deterministic: the
- * same size and end give the same bytes (the files' random ids come from a seeded
- * generator); the end is the start of the day the store is built (see `storeEndAt`).
+ * last weeks), a realistic outcome mix, six agents, repeat callers, and in most calls the
+ * customer's equipment, whose brand names give `search` rare and common words (BRANDS).
+ * Deterministic: the same size and end give the same bytes (the files' random ids come
+ * from a seeded generator); the end is the start of the day the store is built (see
+ * `storeEndAt`).
  */
 import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,7 +29,7 @@ type FollowUp = CallRecord['followups'][number];
 type HistoryEntry = FollowUp['history'][number];
 
 /** Bump when the calls or their files change: stores of another version are rebuilt. */
-export const GENERATOR_VERSION = 6;
+export const GENERATOR_VERSION = 7;
 export const AGENTS = ['amira', 'ben', 'chloe', 'dmitri', 'erin', 'farid'] as const;
 /** Calls are spread over this many months before the store's end. */
 const SPAN_DAYS = 3 * 365;
@@ -102,6 +104,35 @@ const STORY = [
 const EMPATHY = ['That sounds exhausting, especially with work depending on it.', 'I can hear how frustrating it is to repeat this again.', 'Being left without an answer for a week is not okay.'];
 const OPTIONS = ['Refund the difference to the card', 'Credit on the next invoice', 'Send a technician on Thursday', 'Replace the device by courier', 'Move to the cheaper plan from next month'];
 const WANTS = ['money back', 'a technician visit', 'an explanation in writing', 'a replacement', 'to cancel without a fee'];
+/**
+ * The customer's equipment, named in the facts of most calls: a varied vocabulary, so that
+ * `search` has words of every frequency (the templates above make most words common). The
+ * brand of rank k is in ~16%/k of the calls (a Zipf law): Aurora ~16%, Plover (rank 20)
+ * ~0.8%, Mallow (rank 48) ~0.3%. No brand is a word of the templates.
+ */
+export const BRANDS = [
+  'Aurora', 'Nimbus', 'Vela', 'Orion', 'Kestrel', 'Halyard', 'Quill', 'Marlin', 'Zephyr', 'Lumen', 'Tessera', 'Pico',
+  'Corvid', 'Solace', 'Ember', 'Fjord', 'Gable', 'Heron', 'Ibis', 'Plover', 'Koa', 'Larch', 'Mistral', 'Nettle',
+  'Osprey', 'Juniper', 'Quarry', 'Rowan', 'Sorrel', 'Thistle', 'Umber', 'Vireo', 'Wren', 'Yarrow', 'Zinnia', 'Alder',
+  'Bramble', 'Cinder', 'Dunlin', 'Egret', 'Fennel', 'Garnet', 'Hazel', 'Indigo', 'Jasper', 'Kelp', 'Linnet', 'Mallow',
+] as const;
+const BRAND_WEIGHTS = BRANDS.map((brand, k) => [brand, 1 / (k + 1)] as const);
+const DEVICES = ['router', 'modem', 'smart meter', 'TV box', 'phone', 'tablet', 'mesh kit', 'landline handset'];
+/** Share of calls whose facts name the customer's equipment. */
+const EQUIPMENT_SHARE = 0.7;
+
+/**
+ * The equipment sentence appended to a call's facts (and so to its facts.found answer), or
+ * ''. Drawn from a generator of its own, seeded by the call's id: the main generator's
+ * draws are untouched, so everything else in the calls is what generator version 6 made.
+ */
+function equipmentOf(id: string): string {
+  let seed = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) seed = Math.imul(seed ^ id.charCodeAt(i), 0x01000193);
+  const e = rng(seed);
+  if (!e.chance(EQUIPMENT_SHARE)) return '';
+  return ` Has the ${e.weighted(BRAND_WEIGHTS)} ${e.pick(DEVICES)} (serial ${e.pick(['SN', 'HW', 'KX'])}-${100000 + e.int(900000)}).`;
+}
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -149,7 +180,7 @@ function makeRecord(at: number, r: Rng, customers: Customer[], open: (at: number
     answers.push({ stepId, question, type, value, answeredAt: iso(t) });
   };
   const story = Array.from({ length: 1 + r.int(2) }, () => r.pick(STORY)).join('\n');
-  const facts = `Account shows ${1 + r.int(4)} contacts in the last 90 days.`;
+  const facts = `Account shows ${1 + r.int(4)} contacts in the last 90 days.${equipmentOf(id)}`;
   const escalated = outcome === 'escalated' || outcome === 'transferred';
   const options = [r.pick(OPTIONS), r.pick(OPTIONS)];
   const resolution = `${r.pick(OPTIONS)}. Confirmed the details back to the customer and noted the reference.`;

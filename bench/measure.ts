@@ -1,19 +1,19 @@
 /**
- * Timing whole processes the way an agent meets them: spawn, wait for exit, wall clock.
- * The command and its floor are run alternately, so the machine's noise (two busy cores)
- * falls on both alike.
+ * Timing whole processes the way an agent meets them: spawn, wait for exit, wall clock,
+ * and the process's peak resident memory. The commands and their floor are run
+ * alternately, so the machine's noise (two busy cores) falls on all of them alike.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = join(ROOT, 'bin', 'csr-call.cjs');
 const TIME = '/usr/bin/time';
 export const hasGnuTime = existsSync(TIME);
 const scratch = mkdtempSync(join(tmpdir(), 'csr-call-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 export interface Stats {
   median: number;
@@ -34,7 +34,7 @@ export interface Run {
   status: number | null;
   stdout: string;
   stderr: string;
-  /** Peak resident memory in MB, when asked for. */
+  /** Peak resident memory in MB (of the process and its worker threads), when it could be had. */
   peakMb?: number;
 }
 
@@ -43,7 +43,11 @@ export interface Spawn {
   env?: Record<string, string>;
   /** Send stdout to /dev/null instead of collecting it (exports of 100k calls). */
   discardStdout?: boolean;
-  /** Measure peak memory too (via /usr/bin/time, else a maxRSS wrapper). */
+  /**
+   * Peak memory: measured by /usr/bin/time around every run when it is there (it adds the
+   * same millisecond or so to the command and its floor); without it, only for a script
+   * (not `-e`), through a maxRSS wrapper. `false`: never.
+   */
   memory?: boolean;
 }
 
@@ -52,7 +56,8 @@ export function runNode(spawn: Spawn): Run {
   let command = process.execPath;
   let args = spawn.args;
   const memFile = join(scratch, `mem-${process.hrtime.bigint()}`);
-  if (spawn.memory) {
+  const memory = spawn.memory !== false && (hasGnuTime || (spawn.args[0] !== undefined && !spawn.args[0].startsWith('-')));
+  if (memory) {
     if (hasGnuTime) {
       command = TIME;
       args = ['-o', memFile, '-f', '%M', process.execPath, ...spawn.args];
@@ -73,14 +78,16 @@ export function runNode(spawn: Spawn): Run {
   const ms = performance.now() - started;
   if (devNull !== undefined) closeSync(devNull);
   const run: Run = { ms, status: result.status, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
-  if (spawn.memory) {
+  if (memory) {
     try {
       const kb = Number(readFileSync(memFile, 'utf8').trim().split('\n').pop());
-      if (Number.isFinite(kb)) run.peakMb = kb / 1024;
+      if (Number.isFinite(kb) && kb > 0) run.peakMb = kb / 1024;
+      rmSync(memFile, { force: true });
     } catch {
       /* no figure */
     }
   }
+  // GNU time says "Command exited with non-zero status N" on its output file, not on stderr: nothing to strip.
   return run;
 }
 
@@ -94,46 +101,79 @@ export interface Comparison {
   failed?: string;
 }
 
+export interface CompareOptions {
+  /** Untimed runs of each first (file cache, index). */
+  warmups?: number;
+  /** Run before each timed run of a command (untimed): e.g. delete the index. */
+  before?: () => void;
+  /** Checks a timed run's output; a string is a problem, recorded with the figure. */
+  check?: (run: Run) => string | undefined;
+}
+
+export interface Measured extends Comparison {
+  problems: string[];
+  checks: number;
+}
+
 /**
- * Runs the command and its floor `runs` times each, alternately, after one untimed
- * warm-up of each (file cache, summary cache).
+ * Runs each command and the floor `runs` times, in turns whose order rotates (floor first,
+ * then last, ...), after `warmups` untimed runs of each. One floor serves every command:
+ * all the figures are ratios to the floor of the same moments.
  */
-export function compare(
-  cmd: Spawn,
-  floor: Spawn,
-  runs: number,
-  { warmups = 1 }: { warmups?: number } = {},
-): Comparison {
+export function compareMany(cmds: Spawn[], floor: Spawn, runs: number, options: Array<CompareOptions | undefined> = [], { warmups = 1 } = {}): Measured[] {
+  const failedWith = (text: string): Measured => ({ cmd: stats([0]), floor: stats([0]), ratio: NaN, failed: text, problems: [], checks: 0 });
   for (let i = 0; i < warmups; i++) {
-    runNode(floor);
-    const warm = runNode(cmd);
-    if (warm.status !== 0) {
-      return { cmd: stats([0]), floor: stats([0]), ratio: NaN, failed: firstLine(warm.stderr) || `exit ${warm.status}` };
+    runNode({ ...floor, memory: false });
+    for (const [c, cmd] of cmds.entries()) {
+      options[c]?.before?.();
+      const warm = runNode({ ...cmd, memory: false });
+      if (warm.status !== 0) return cmds.map(() => failedWith(firstLine(warm.stderr) || `exit ${warm.status}`));
     }
   }
-  const cmdMs: number[] = [];
+  const cmdMs = cmds.map(() => [] as number[]);
+  const cmdMb = cmds.map(() => [] as number[]);
+  const problems = cmds.map(() => [] as string[]);
+  const checks = cmds.map(() => 0);
   const floorMs: number[] = [];
-  const cmdMb: number[] = [];
   const floorMb: number[] = [];
+  const turn = [-1, ...cmds.map((_, c) => c)];
   for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? ['floor', 'cmd'] : ['cmd', 'floor'];
+    // Floor first, then everything in the reverse order (floor last): no command always follows the floor.
+    const order = i % 2 === 0 ? turn : [...turn].reverse();
     for (const which of order) {
-      if (which === 'floor') {
+      if (which === -1) {
         const run = runNode(floor);
+        if (run.status !== 0) return cmds.map(() => failedWith(`the floor failed: ${firstLine(run.stderr) || `exit ${run.status}`}`));
         floorMs.push(run.ms);
         if (run.peakMb !== undefined) floorMb.push(run.peakMb);
-      } else {
-        const run = runNode(cmd);
-        if (run.status !== 0) return { cmd: stats([0]), floor: stats([0]), ratio: NaN, failed: firstLine(run.stderr) || `exit ${run.status}` };
-        cmdMs.push(run.ms);
-        if (run.peakMb !== undefined) cmdMb.push(run.peakMb);
+        continue;
+      }
+      options[which]?.before?.();
+      const run = runNode(cmds[which]!);
+      if (run.status !== 0) return cmds.map(() => failedWith(firstLine(run.stderr) || `exit ${run.status}`));
+      cmdMs[which]!.push(run.ms);
+      if (run.peakMb !== undefined) cmdMb[which]!.push(run.peakMb);
+      const check = options[which]?.check;
+      if (check) {
+        checks[which]! += 1;
+        const problem = check(run);
+        if (problem) problems[which]!.push(`run ${i + 1}: ${problem}`);
       }
     }
   }
-  const result: Comparison = { cmd: stats(cmdMs), floor: stats(floorMs), ratio: stats(cmdMs).median / stats(floorMs).median };
-  if (cmdMb.length) result.peakMb = stats(cmdMb);
-  if (floorMb.length) result.floorPeakMb = stats(floorMb);
-  return result;
+  const floorStats = stats(floorMs);
+  return cmds.map((_, c) => {
+    const cmd = stats(cmdMs[c]!);
+    const result: Measured = { cmd, floor: floorStats, ratio: cmd.median / floorStats.median, problems: problems[c]!, checks: checks[c]! };
+    if (cmdMb[c]!.length) result.peakMb = stats(cmdMb[c]!);
+    if (floorMb.length) result.floorPeakMb = stats(floorMb);
+    return result;
+  });
+}
+
+/** One command against its floor (compareMany of one). */
+export function compare(cmd: Spawn, floor: Spawn, runs: number, { warmups = 1, ...options }: CompareOptions = {}): Measured {
+  return compareMany([cmd], floor, runs, [options], { warmups })[0]!;
 }
 
 /** What a failed command said, in one line; an internal error keeps the top of its stack. */

@@ -1,48 +1,39 @@
 /**
- * "Another process added, changed or removed 10 call files": the changes another agent's
- * csr-call makes in a shared store between two `followups` of ours, made through the
- * store's own code (saveCall, removeCall) like that agent's would be. Every change is journalled and
- * undone by `restore()`, so the bench store stays as generated.
+ * "Another program added, changed or removed 10 call files" between two `followups` of
+ * ours: a sync tool, a restore from a backup, a script, or another agent's csr-call on
+ * another machine (the index is on each agent's own machine, so to ours that is just
+ * another program changing files in the shared folder). Made with plain file operations
+ * only (a new file written beside and renamed over, an unlink), no csr-call code: no
+ * lock, no index update. Every change is undone by `restore()`, the same way, so the
+ * bench store keeps its calls.
  *
  * It also keeps the truth the `followups` output is checked against: the set of open
- * follow-ups, first read straight from the call files (no csr-call code involved), then
- * updated with every change made here.
+ * follow-ups read straight from the call files (storeFacts), updated with every change
+ * made here.
  */
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { createCall, eraseCall, serializeCall, updateCall } from '../src/store/callStore.js';
-import { ensurePrivateDir } from '../src/store/callFiles.js';
-import { callPath } from '../src/store/callFiles.js';
-import { writeFileAtomic } from '../src/store/writeFileAtomic.js';
-import type { CallRecord } from '../src/domain/callRecord.js';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { makeExtraCall, type StoreInfo } from './generateStore.js';
+import { weekDirs } from './storeFacts.js';
 
-/** Open follow-up ids of a store, read from the files with JSON.parse alone; cached beside the store. */
-export function openFollowUpTruth(store: StoreInfo): Set<string> {
-  const cachePath = join(store.dataDir, '..', 'open-followups.json');
-  if (existsSync(cachePath)) {
-    const cached = JSON.parse(readFileSync(cachePath, 'utf8')) as { generatorVersion: number; ids: string[] };
-    if (cached.generatorVersion === store.generatorVersion) return new Set(cached.ids);
-  }
-  const ids: string[] = [];
-  for (const path of allCallFiles(store.dataDir)) {
-    const record = JSON.parse(readFileSync(path, 'utf8')) as CallRecord;
-    for (const f of record.followups) if (f.status === 'open') ids.push(f.id);
-  }
-  writeFileSync(cachePath, JSON.stringify({ generatorVersion: store.generatorVersion, ids }));
-  return new Set(ids);
+type CallRecord = ReturnType<typeof makeExtraCall>;
+
+/** Where a call's file goes: `calls/YYYY/MM/<week>/<id>.json`, the week by the day of the month (UTC) in the id. */
+export function callFilePath(dataDir: string, id: string): string {
+  const day = Number(id.slice(6, 8));
+  const week = day <= 7 ? '01-07' : day <= 14 ? '08-14' : day <= 21 ? '15-21' : day <= 28 ? '22-28' : '29-31';
+  return join(dataDir, 'calls', id.slice(0, 4), id.slice(4, 6), week, `${id}.json`);
 }
 
-function* allCallFiles(dataDir: string): Generator<string> {
-  for (const dir of weekDirs(dataDir)) for (const name of readdirSync(dir)) if (/^\d{8}-\d{6}-[0-9a-z]{6}\.json$/.test(name)) yield join(dir, name);
+/** What a sync tool does: the new content written to a hidden file beside the old one, then renamed over it. */
+function replaceFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = join(dirname(path), `.${path.slice(dirname(path).length + 1)}.${process.pid}${Math.random().toString(36).slice(2, 8)}`);
+  writeFileSync(temp, text, { mode: 0o600 });
+  renameSync(temp, path);
 }
 
-/** `calls/YYYY/MM/<week>`, read straight from the disk (no csr-call code). */
-function weekDirs(dataDir: string): string[] {
-  const root = join(dataDir, 'calls');
-  const subdirs = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(dir, entry.name)).sort();
-  return subdirs(root).flatMap(subdirs).flatMap(subdirs);
-}
+const callText = (record: CallRecord) => `${JSON.stringify(record, null, 2)}\n`;
 
 export class StoreMutator {
   readonly open: Set<string>;
@@ -52,21 +43,17 @@ export class StoreMutator {
   private round = 0;
   private readonly weeks: string[];
 
-  /**
-   * `direct`: the changes are made by another program (a sync tool, a restore, a hand
-   * edit): same files, but written past csr-call's store code and its journal.
-   */
   constructor(
     private readonly store: StoreInfo,
+    private readonly truth: readonly string[],
     private readonly agent: string,
-    private readonly direct = false,
   ) {
-    this.open = openFollowUpTruth(store);
+    this.open = new Set(truth);
     this.weeks = weekDirs(store.dataDir);
   }
 
   /** 4 calls added, 2 follow-ups done, 2 notes added to old calls, 2 calls removed. */
-  async tenChanges(): Promise<void> {
+  tenChanges(): void {
     const round = ++this.round;
     let seed = round * 1000;
     const random = () => {
@@ -75,9 +62,10 @@ export class StoreMutator {
     };
     const endAt = Date.parse(this.store.endAt);
     for (let i = 0; i < 4; i++) {
-      const record = makeExtraCall(endAt + round * 60_000 + i * 1000, round * 10 + i + (this.direct ? 5000 : 0));
-      await this.save(record);
-      this.added.push(callPath(this.store.dataDir, record.id));
+      const record = makeExtraCall(endAt + round * 60_000 + i * 1000, round * 10 + i + 5000);
+      const path = callFilePath(this.store.dataDir, record.id);
+      replaceFile(path, callText(record));
+      this.added.push(path);
       for (const f of record.followups) if (f.status === 'open') this.open.add(f.id);
     }
     const openIds = [...this.open].filter((id) => !this.isTouched(this.callPathOfFollowUp(id)));
@@ -85,19 +73,18 @@ export class StoreMutator {
       const id = openIds.splice(Math.floor(random() * openIds.length), 1)[0]!;
       const path = this.callPathOfFollowUp(id);
       if (this.isTouched(path)) continue; // another follow-up of a call changed this round
-      await this.change(path, (record) => ({
+      const now = new Date().toISOString();
+      this.change(path, (record) => ({
         ...record,
         followups: record.followups.map((f) =>
-          f.id === id
-            ? { ...f, status: 'done' as const, doneAt: new Date().toISOString(), history: [...f.history, { at: new Date().toISOString(), by: this.agent, action: 'done' as const, note: 'Called back: sorted' }] }
-            : f,
+          f.id === id ? { ...f, status: 'done' as const, doneAt: now, history: [...f.history, { at: now, by: this.agent, action: 'done' as const, note: 'Called back: sorted' }] } : f,
         ),
       }));
       this.open.delete(id);
     }
     for (let i = 0; i < 2; i++) {
       const path = this.randomUntouchedCall(random);
-      await this.change(path, (record) => ({
+      this.change(path, (record) => ({
         ...record,
         notes: [...record.notes, { at: new Date().toISOString(), by: this.agent, text: 'Customer rang back: the refund arrived.' }],
       }));
@@ -106,38 +93,25 @@ export class StoreMutator {
       const path = this.randomUntouchedCall(random);
       const text = readFileSync(path, 'utf8');
       this.originals.set(path, text);
-      const record = JSON.parse(text) as CallRecord;
-      for (const f of record.followups) this.open.delete(f.id);
-      if (this.direct) unlinkSync(path);
-      else await eraseCall(this.store.dataDir, record.id);
+      for (const f of (JSON.parse(text) as CallRecord).followups) this.open.delete(f.id);
+      unlinkSync(path);
     }
   }
 
-  private async save(record: CallRecord): Promise<void> {
-    if (!this.direct) {
-      if (existsSync(callPath(this.store.dataDir, record.id))) await updateCall(this.store.dataDir, record.id, () => record);
-      else await createCall(this.store.dataDir, record);
-      return;
-    }
-    const path = callPath(this.store.dataDir, record.id);
-    await ensurePrivateDir(dirname(path));
-    await writeFileAtomic(path, serializeCall({ ...record, revision: record.revision + 1 }));
-  }
-
-  /** Puts every file back as it was (the open set too). */
-  async restore(): Promise<void> {
-    for (const path of this.added.splice(0)) await eraseCall(this.store.dataDir, basename(path, '.json'));
-    for (const [path, text] of this.originals) await writeFileAtomic(path, text);
+  /** Puts every file back as it was (the open set too), by plain file operations. */
+  restore(): void {
+    for (const path of this.added.splice(0)) unlinkSync(path);
+    for (const [path, text] of this.originals) replaceFile(path, text);
     this.originals.clear();
-    const truth = openFollowUpTruth(this.store);
     this.open.clear();
-    for (const id of truth) this.open.add(id);
+    for (const id of this.truth) this.open.add(id);
   }
 
-  private async change(path: string, edit: (record: CallRecord) => CallRecord): Promise<void> {
+  private change(path: string, edit: (record: CallRecord) => CallRecord): void {
     const text = readFileSync(path, 'utf8');
     if (!this.originals.has(path)) this.originals.set(path, text); // the first version is the one to put back
-    await this.save(edit(JSON.parse(text) as CallRecord));
+    const record = edit(JSON.parse(text) as CallRecord);
+    replaceFile(path, callText({ ...record, revision: record.revision + 1 }));
   }
 
   private isTouched(path: string): boolean {
@@ -145,7 +119,7 @@ export class StoreMutator {
   }
 
   private callPathOfFollowUp(id: string): string {
-    return callPath(this.store.dataDir, id.slice(0, id.lastIndexOf('.f')));
+    return callFilePath(this.store.dataDir, id.slice(0, id.lastIndexOf('.f')));
   }
 
   private randomUntouchedCall(random: () => number): string {

@@ -1,38 +1,60 @@
 /**
- * `npm run bench`: builds (or reuses) synthetic stores of 1k, 10k and 100k calls, then
- * times each figure of issue 5 as a whole process against a floor measured in the same
- * run, and prints a table (Markdown, ready for the README) and how each cost grows.
+ * `npm run bench`: builds (or reuses) synthetic stores of 10k, 100k and 300k calls, then
+ * times each figure of issue 14 ("Speed and memory") as a whole process against a floor
+ * measured in the same run, alternating with it, with the peak memory of each process,
+ * and prints a table (Markdown, ready for the README) and how each cost grows with the
+ * store.
  *
- *   npm run bench -- --sizes 1k,10k --runs 7 --only followups,list
+ *   npm run bench -- --sizes 10k,100k --runs 7 --long-runs 3 --only followups,list
+ *   npm run bench -- --program HEAD      # time a commit rather than the working tree
+ *   npm run bench -- --only install      # `npm ci` in a fresh clone (minutes; not in the default run)
+ *
+ * The CLI runs with the bench's own cache folder (XDG_CACHE_HOME=bench/.stores/cache), so
+ * the stores' indexes are the bench's, kept between runs, and never the user's.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, watch, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BIN, compare, firstLine, ROOT, runNode, stats, type Comparison, type Spawn, type Stats } from './measure.js';
-import { ensureStore, makeExtraCall, type StoreInfo } from './generateStore.js';
+import { compare, compareMany, firstLine, hasGnuTime, ROOT, runNode, stats, type Comparison, type Measured, type Spawn, type Stats } from './measure.js';
+import { BRANDS, ensureStore, makeExtraCall, type StoreInfo } from './generateStore.js';
 import { followUpIdsIn, shortFollowUpId, StoreMutator } from './mutateStore.js';
-import { createCall, saveSession } from '../src/store/callStore.js';
-import { ensurePrivateDir } from '../src/store/callFiles.js';
-/** Folder stamps younger than this are looked at again by the index (store/index/callIndex.ts, RACY_MS). */
-const SETTLE_MS = 2_000;
-import { weekFolderOfDay } from '../src/domain/ids.js';
+import { markFactsFresh, storeFacts, type StoreFacts } from './storeFacts.js';
 
+const STORES = join(ROOT, 'bench', '.stores');
+/** The bench's own cache folder: the indexes of its stores live here, never in the user's. */
+const CACHE_HOME = join(STORES, 'cache');
+/** The user's own, for `npm ci` (node-gyp keeps Node's headers there). */
+const USER_CACHE_HOME = process.env.XDG_CACHE_HOME;
+process.env.XDG_CACHE_HOME = CACHE_HOME; // for the CLI runs and for the in-process autosave alike
+/** Folder stamps younger than this are looked at again by the index (src/store/index/callIndex.ts, RACY_MS). */
+const SETTLE_MS = 2_000;
+
+const GROUPS = ['followups', 'changes', 'list', 'phone', 'search', 'stats', 'rebuild', 'export', 'autosave', 'first-question'] as const;
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '1k,10k,100k' },
+    sizes: { type: 'string', default: '10k,100k,300k' },
     runs: { type: 'string', default: '11' },
+    'long-runs': { type: 'string', default: '3' },
     only: { type: 'string' },
+    /** What is timed: `tree` (the working tree, uncommitted changes too) or a commit (`HEAD`, a sha, a branch). */
+    program: { type: 'string', default: 'tree' },
   },
 });
 const sizes = values.sizes.split(',').map((s) => Number(s.trim().toLowerCase().replace(/k$/, '000')));
 const RUNS = Number(values.runs);
-const EXPORT_RUNS = 3;
-const only = values.only ? new Set(values.only.split(',')) : undefined;
-const wants = (group: string) => !only || only.has(group);
-const STORES = join(ROOT, 'bench', '.stores');
+/** Runs of the long figures (a rebuild, an export: seconds each at 100k). */
+const LONG_RUNS = Number(values['long-runs']);
+const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined;
+for (const group of only ?? []) {
+  if (![...GROUPS, 'install'].includes(group)) throw new Error(`--only: no figure "${group}" (figures: ${[...GROUPS, 'install'].join(', ')})`);
+}
+const wants = (group: string) => (only ? only.has(group) : group !== 'install');
 const AGENT = 'amira';
+/** A word of the generated equipment names in under 1% of the calls (generateStore.ts, BRANDS), and one in most. */
+const RARE_WORD = 'Plover';
+const COMMON_WORD = 'refund';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Row {
@@ -40,26 +62,61 @@ interface Row {
   group: string;
   calls?: number;
   result: Comparison;
-  target: number;
-  /**
-   * The store size the issue sets the target for, when the ratio at smaller ones is only
-   * for reference: export's floor (reading the files) is then so small that csr-call's
-   * fixed start-up is most of the ratio.
-   */
-  targetFrom?: number;
-  unit?: 'ms';
+  floorName: string;
+  /** Ratio targets, by the store size they are set for (0: whatever the size). Other sizes are shown for reference. */
+  targets?: Array<[number, number]>;
+  /** The ratio is only reported, never judged. */
+  reference?: boolean;
+  /** Peak memory target (MB), by the store sizes it is set for (0: every size). */
+  memTarget?: { mb: number; at: number[] };
+  /** A target in milliseconds (in-process figures, no floor). */
+  msTarget?: number;
   note?: string;
+  /** False when a check of the output failed (the figure fails whatever its time). */
   ok?: boolean;
 }
 const rows: Row[] = [];
 const notMeasured: string[] = [];
+const storeNotes: string[] = [];
 
+/**
+ * The program timed: the bench's own build of the working tree, in bench/.stores/app/ (see
+ * buildProgram), so that a build of dist/ by someone else during the run changes nothing.
+ */
+const APP = join(STORES, 'app');
+const BIN = join(APP, 'bin', 'csr-call.cjs');
 const NODE_E0: Spawn = { args: ['-e', '0'] };
 const cli = (dataDir: string, args: string[], extra: Partial<Spawn> = {}): Spawn => ({
   args: [BIN, ...args],
-  env: { CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: AGENT, CSR_CALL_PLAYBOOKS: join(ROOT, 'bench', 'fixtures') },
+  env: { CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: AGENT, CSR_CALL_PLAYBOOKS: join(ROOT, 'bench', 'fixtures'), XDG_CACHE_HOME: CACHE_HOME },
   ...extra,
 });
+const readAll = (store: StoreInfo): Spawn => ({ args: [join(ROOT, 'bench', 'readAllCalls.mjs'), store.dataDir], discardStdout: true });
+
+const label = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+const range = (s: Stats) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
+const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(part / whole < 0.1 ? 2 : 1)}%`;
+
+function targetAt(row: Row): number | undefined {
+  return row.targets?.find(([size]) => size === 0 || size === row.calls)?.[1];
+}
+
+function memTargetApplies(row: Row): boolean {
+  return row.memTarget !== undefined && (row.memTarget.at.includes(0) || row.memTarget.at.includes(row.calls ?? -1));
+}
+
+/** pass / FAIL / — (reference) for a row. */
+function verdict(row: Row): 'pass' | 'FAIL' | '—' {
+  if (row.ok === false) return 'FAIL';
+  if (row.msTarget !== undefined) return row.result.cmd.median <= row.msTarget ? 'pass' : 'FAIL';
+  const peak = row.result.peakMb?.max;
+  const memJudged = memTargetApplies(row) && peak !== undefined;
+  if (memJudged && peak > row.memTarget!.mb) return 'FAIL';
+  const target = row.reference ? undefined : targetAt(row);
+  if (target === undefined) return memJudged ? 'pass' : '—';
+  return row.result.ratio <= target ? 'pass' : 'FAIL';
+}
 
 function record(row: Row): void {
   if (row.result.failed) {
@@ -68,154 +125,333 @@ function record(row: Row): void {
     return;
   }
   rows.push(row);
-  log(`  ${row.figure}${row.calls ? ` @${label(row.calls)}` : ''}: ${fmt(row.result.cmd.median)} vs ${fmt(row.result.floor.median)} ms = ${row.result.ratio.toFixed(2)}x`);
+  const peak = row.result.peakMb ? `, peak ${row.result.peakMb.max.toFixed(0)} MB` : '';
+  if (row.msTarget !== undefined) log(`  ${row.figure}: median ${row.result.cmd.median.toFixed(2)} ms → ${verdict(row)}`);
+  else log(`  ${row.figure}${row.calls ? ` @${label(row.calls)}` : ''}: ${fmt(row.result.cmd.median)} vs ${fmt(row.result.floor.median)} ms = ${row.result.ratio.toFixed(2)}x${peak} → ${verdict(row)}`);
 }
 
-const label = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
-const range = (s: Stats) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
+/** A Measured whose checks found problems: the first one said, and the figure failed. */
+function checked(m: Measured, what: string): { note: string; ok: boolean } {
+  if (m.problems.length) return { note: `WRONG: ${m.problems[0]} (${m.problems.length}/${m.checks} runs)`, ok: false };
+  return { note: `${what} in ${m.checks}/${m.checks} runs`, ok: true };
+}
+
+const loadAtStart = loadavg();
 
 async function main(): Promise<void> {
   const started = Date.now();
-  log(`csr-call bench: sizes ${sizes.map(label).join(', ')}, ${RUNS} runs per figure (export ${EXPORT_RUNS})`);
+  log(`csr-call bench: sizes ${sizes.map(label).join(', ')}, ${RUNS} runs per figure (rebuild and export ${LONG_RUNS}); cache folder ${CACHE_HOME}`);
+  if (!hasGnuTime) log('  (no /usr/bin/time: peak memory only for the script floors and where a wrapper can run the command)');
+  await buildProgram();
+  const storeFigures = GROUPS.filter((g) => g !== 'autosave' && g !== 'first-question').some(wants);
   const stores: StoreInfo[] = [];
-  for (const size of sizes) {
-    log(`store of ${label(size)} calls...`);
-    const store = await ensureStore(STORES, size, log);
-    log(
-      `  ${store.builtSeconds !== undefined ? `built in ${store.builtSeconds} s` : 'reused'}: ${store.openFollowups} open follow-ups, ` +
-        `${(store.averageBytes / 1024).toFixed(1)} KB per call on average`,
-    );
-    stores.push(store);
-  }
-
-  if (wants('help')) {
-    log('--help');
-    record({ figure: '`csr-call --help`', group: 'help', result: compare(cli(tmpStore(), ['--help']), NODE_E0, RUNS), target: 1.5 });
-  }
-  if (wants('followups')) {
-    log('followups, empty store');
-    record({ figure: '`followups`, empty store', group: 'followups-empty', result: compare(cli(tmpStore(), ['followups']), NODE_E0, RUNS), target: 1.5 });
-  }
-
-  for (const store of stores) {
-    const n = store.calls;
-    log(`store ${label(n)}`);
-    if (wants('followups')) {
-      // Two warm-ups: the first after a build or another bench may still find young stamps.
-      record({ figure: '`followups`', group: 'followups', calls: n, result: compare(cli(store.dataDir, ['followups']), NODE_E0, RUNS, { warmups: 2 }), target: 2 });
-    }
-    if (wants('list')) {
-      const from = new Date(Date.parse(store.endAt) - 30 * 86_400_000).toISOString().slice(0, 10);
-      record({
-        figure: '`list --from <a month ago>`',
-        group: 'list',
-        calls: n,
-        result: compare(cli(store.dataDir, ['list', '--from', from], { discardStdout: true }), NODE_E0, RUNS, { warmups: 2 }),
-        target: 2.5,
-      });
-    }
-    if (wants('export')) {
-      const result = compare(
-        cli(store.dataDir, ['export', '--format', 'csv'], { discardStdout: true, memory: true }),
-        { args: [join(ROOT, 'bench', 'readAllCalls.mjs'), store.dataDir], memory: true, discardStdout: true },
-        EXPORT_RUNS,
-        // A 100k export takes a while: no untimed warm-up (the files are in the page cache by now).
-        { warmups: n >= 100_000 ? 0 : 1 },
+  if (storeFigures || wants('autosave')) {
+    for (const size of sizes) {
+      log(`store of ${label(size)} calls...`);
+      const store = await ensureStore(STORES, size, log);
+      if (store.builtSeconds !== undefined) deleteIndex(store); // an index of the store before (another generator version) is not the bench's
+      const truth = factsOf(store);
+      log(
+        `  ${store.builtSeconds !== undefined ? `built in ${store.builtSeconds} s` : 'reused'}: ${truth.calls} call files, ${truth.openFollowUps.length} open follow-ups, ` +
+          `${(store.averageBytes / 1024).toFixed(1)} KB per call on average`,
       );
-      const peak = result.peakMb?.max;
-      record({
-        figure: '`export --format csv`',
-        group: 'export',
-        calls: n,
-        result,
-        target: 1.5,
-        targetFrom: 100_000,
-        note: peak !== undefined ? `peak ${peak.toFixed(0)} MB (floor ${result.floorPeakMb?.max.toFixed(0)} MB; target ≤ 150 MB)` : undefined,
-        ok: peak === undefined || peak <= 150,
-      });
-    }
-    if (wants('changes')) {
-      await afterTenChanges(store, false);
-      await afterTenChanges(store, true);
+      stores.push(store);
     }
   }
 
-  if (wants('start')) await startFigures(stores.at(-1));
-  if (wants('autosave')) await autosave();
+  if (storeFigures) {
+    for (const store of stores) await storeRound(store);
+  }
+  if (wants('autosave')) await autosave(stores.at(-1));
   if (wants('first-question')) firstQuestion();
+  if (wants('install')) npmCiTime();
 
   printReport(stores, Math.round((Date.now() - started) / 1000));
 }
 
-function tmpStore(): string {
-  return join(mkdtempSync(join(tmpdir(), 'csr-call-bench-store-')), 'data');
+/** The truth about a store's files (storeFacts), read again when the store changed. */
+const facts = new Map<StoreInfo, StoreFacts>();
+function factsOf(store: StoreInfo): StoreFacts {
+  const truth = storeFacts(store, [RARE_WORD, COMMON_WORD, ...BRANDS], log);
+  facts.set(store, truth);
+  return truth;
 }
 
 /**
- * `followups` right after another process changed 10 call files; the list is checked
- * every time. That process is another agent's csr-call (its writes are journalled), or
- * with `direct` another program writing the files (the cache must scan those weeks).
- * Each round starts from a settled cache: the previous round's changes are more than
- * SETTLE_MS old and a `followups` has seen them (otherwise their stamps, too young to be
- * trusted, would be looked at again, and a round would pay for the ones before it).
+ * Builds the program as `npm run build` does (src/build/bundle.ts: the bundle and its code
+ * caches) into bench/.stores/app/, a package folder of its own: with `--program tree`, its
+ * src/, playbooks/ and tsconfig.json are links to the working tree's; with a commit, they
+ * are that commit's files (git archive), built by that commit's own bundle.ts. Its
+ * node_modules/ is a link to the working tree's. Checks that the code caches are taken.
  */
-async function afterTenChanges(store: StoreInfo, direct: boolean): Promise<void> {
-  const mutator = new StoreMutator(store, 'ben', direct);
-  const figure = direct ? '`followups` after 10 files changed by another program' : '`followups` after 10 files changed by another csr-call';
-  const group = direct ? 'changes-direct' : 'changes';
+async function buildProgram(): Promise<void> {
+  const program = values.program;
+  log(`building ${program === 'tree' ? 'the working tree' : program} into ${APP}...`);
+  rmSync(APP, { recursive: true, force: true });
+  mkdirSync(join(APP, 'bin'), { recursive: true });
+  // The build's warm-up runs on a scratch store: its index goes to a scratch cache folder too.
+  const scratchCache = mkdtempSync(join(tmpdir(), 'csr-call-bench-build-cache-'));
+  const git = (...args: string[]) => spawnSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD').stdout.trim();
+  if (program === 'tree') {
+    copyFileSync(join(ROOT, 'package.json'), join(APP, 'package.json'));
+    copyFileSync(join(ROOT, 'bin', 'csr-call.cjs'), BIN);
+    for (const name of ['src', 'playbooks', 'tsconfig.json']) symlinkSync(join(ROOT, name), join(APP, name));
+    symlinkSync(join(ROOT, 'node_modules'), join(APP, 'node_modules'));
+    const { bundle } = await import('../src/build/bundle.js');
+    process.env.XDG_CACHE_HOME = scratchCache;
+    try {
+      await bundle(APP);
+    } finally {
+      process.env.XDG_CACHE_HOME = CACHE_HOME;
+    }
+    const changed = git('status', '--porcelain', '--', 'src', 'bin', 'playbooks', 'package.json').stdout.trim().split('\n').filter(Boolean).length;
+    programNote = `the working tree at ${head}${changed ? ` with ${changed} uncommitted change(s) in src/, bin/, playbooks/ or package.json` : ''}`;
+  } else {
+    const sha = git('rev-parse', '--short', program).stdout.trim();
+    if (!sha) throw new Error(`--program: no commit ${program}`);
+    const archive = spawnSync('sh', ['-c', `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, 'sh', ROOT, sha, APP], { encoding: 'utf8' });
+    if (archive.status !== 0) throw new Error(`--program ${program}: git archive failed: ${firstLine(archive.stderr)}`);
+    symlinkSync(join(ROOT, 'node_modules'), join(APP, 'node_modules'));
+    const build = spawnSync(process.execPath, ['--import', 'tsx', join('src', 'build', 'bundle.ts')], {
+      cwd: APP,
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: scratchCache },
+    });
+    if (build.status !== 0) throw new Error(`--program ${program}: the build failed: ${firstLine(build.stderr)}`);
+    programNote = `commit ${sha}${sha === head ? ' (HEAD)' : ''}`;
+  }
+  const dataDir = tmpStore();
+  const probe = runNode({ ...cli(dataDir, ['followups']), env: { ...cli(dataDir, []).env, XDG_CACHE_HOME: scratchCache, CSR_CALL_DEBUG_CODE_CACHE: '1' }, memory: false });
+  rmSync(join(dataDir, '..'), { recursive: true, force: true });
+  rmSync(scratchCache, { recursive: true, force: true });
+  if (probe.status !== 0) throw new Error(`the bench's build of csr-call does not run: ${firstLine(probe.stderr)}`);
+  const cache = /code cache for \w+: (\w+)/.exec(probe.stderr)?.[1] ?? 'not reported';
+  programNote += `, built by the bench (code cache ${cache})`;
+  log(`  built ${programNote}`);
+}
+let programNote = '';
+
+/** Every figure on one store, its index built first. */
+async function storeRound(store: StoreInfo): Promise<void> {
+  const n = store.calls;
+  let truth = factsOf(store);
+  log(`store ${label(n)}`);
+  // The index, built (or brought up to date) before anything is timed: a first untimed run.
+  const first = runNode(cli(store.dataDir, ['followups'], { memory: true }));
+  if (first.status !== 0) {
+    notMeasured.push(`store ${label(n)}: the index could not be made: ${firstLine(first.stderr)}`);
+    return;
+  }
+  // What the index did, as csr-call says it ("... building it from N call files", "reading N changed call files").
+  const said = first.stderr.split('\n').find((line) => /call files/.test(line));
+  const what = said ? said.replace(/^csr-call: /, '').replace(/ \(your files.*$/, '') : 'up to date';
+  storeNotes.push(`${label(n)}: ${what} (${(first.ms / 1000).toFixed(1)} s, peak ${first.peakMb?.toFixed(0) ?? '?'} MB)`);
+  log(`  index: ${what} (${(first.ms / 1000).toFixed(1)} s)`);
+  await settle(store);
+
+  const NODE = 'node -e 0';
+  if (wants('followups')) {
+    // Two warm-ups: the first after a build or another figure may still find young stamps.
+    const result = compare(cli(store.dataDir, ['followups']), NODE_E0, RUNS, { warmups: 2 });
+    record({ figure: '`followups`', group: 'followups', calls: n, result, floorName: NODE, targets: [[100_000, 1.6], [300_000, 1.6]] });
+  }
+  if (wants('list')) {
+    const from = new Date(Date.parse(store.endAt) - 30 * 86_400_000).toISOString().slice(0, 10);
+    const result = compare(cli(store.dataDir, ['list', '--from', from], { discardStdout: true }), NODE_E0, RUNS, { warmups: 2 });
+    record({ figure: '`list --from <a month ago>`', group: 'list', calls: n, result, floorName: NODE, targets: [[100_000, 2]] });
+  }
+  if (wants('phone')) {
+    const { phone, calls } = truth.phone;
+    // Checked once, untimed: the calls listed are those with that phone in the files.
+    const json = runNode(cli(store.dataDir, ['list', '--phone', phone, '--json']));
+    let shown: number | undefined;
+    try {
+      shown = (JSON.parse(json.stdout) as { calls: unknown[] }).calls.length;
+    } catch {
+      /* said below */
+    }
+    const result = compare(cli(store.dataDir, ['list', '--phone', phone]), NODE_E0, RUNS, { warmups: 2 });
+    const ok = shown === calls;
+    record({
+      figure: '`list --phone P` (a customer with a few calls)',
+      group: 'phone',
+      calls: n,
+      result,
+      floorName: NODE,
+      targets: [[100_000, 1.6], [300_000, 1.6]],
+      note: ok ? `${calls} calls listed, as in the files` : `WRONG: ${shown ?? firstLine(json.stderr)} calls listed, the files have ${calls}`,
+      ok,
+    });
+  }
+  if (wants('search')) {
+    const rare = truth.wordCalls[RARE_WORD.toLowerCase()]!;
+    const common = truth.wordCalls[COMMON_WORD]!;
+    // Checked once, untimed: every agent's calls holding the rare word, as many as the files have (up to the limit of 10000).
+    const json = runNode(cli(store.dataDir, ['search', RARE_WORD, '--all', '-n', '10000', '--json']));
+    let found: number | undefined;
+    try {
+      found = (JSON.parse(json.stdout) as { hits: unknown[] }).hits.length;
+    } catch {
+      /* said below */
+    }
+    const [rareResult, commonResult] = compareMany(
+      [cli(store.dataDir, ['search', RARE_WORD]), cli(store.dataDir, ['search', COMMON_WORD])],
+      NODE_E0,
+      RUNS,
+      [],
+      { warmups: 2 },
+    );
+    const ok = found === Math.min(rare, 10_000);
+    record({
+      figure: `\`search ${RARE_WORD}\` (in ${pct(rare, n)} of calls)`,
+      group: 'search-rare',
+      calls: n,
+      result: rareResult!,
+      floorName: NODE,
+      targets: [[100_000, 2], [300_000, 2]],
+      note: ok ? `\`--all\` finds its ${rare} calls, as in the files` : `WRONG: \`--all\` finds ${found ?? firstLine(json.stderr)}, the files have ${rare}`,
+      ok,
+    });
+    record({
+      figure: `\`search ${COMMON_WORD}\` (in ${pct(common, n)} of calls; for reference)`,
+      group: 'search-common',
+      calls: n,
+      result: commonResult!,
+      floorName: NODE,
+      targets: [[100_000, 2], [300_000, 2]],
+      reference: true,
+    });
+  }
+  if (wants('stats')) {
+    const [one, all] = compareMany([cli(store.dataDir, ['stats']), cli(store.dataDir, ['stats', '--all'])], NODE_E0, RUNS, [], { warmups: 2 });
+    record({ figure: '`stats` (one agent, all time)', group: 'stats', calls: n, result: one!, floorName: NODE, targets: [[100_000, 2.5], [300_000, 3]] });
+    record({ figure: '`stats --all`', group: 'stats-all', calls: n, result: all!, floorName: NODE, targets: [[300_000, 4]] });
+  }
+  if (wants('changes')) await afterTenChanges(store, factsOf(store));
+  if (wants('rebuild')) {
+    truth = factsOf(store);
+    const result = compare(cli(store.dataDir, ['followups']), readAll(store), LONG_RUNS, {
+      warmups: 0,
+      before: () => deleteIndex(store),
+      check: () => checkFollowUps(store, new Set(truth.openFollowUps)),
+    });
+    record({
+      figure: 'rebuild of a deleted index (`followups`)',
+      group: 'rebuild',
+      calls: n,
+      result,
+      floorName: 'read+parse all',
+      targets: [[100_000, 1.5], [300_000, 1.5]],
+      memTarget: { mb: 200, at: [100_000, 300_000] },
+      ...checked(result, 'follow-ups correct'),
+    });
+    await settle(store);
+  }
+  if (wants('export')) {
+    const [csv, json] = compareMany(
+      [cli(store.dataDir, ['export', '--format', 'csv'], { discardStdout: true }), cli(store.dataDir, ['export', '--format', 'json'], { discardStdout: true })],
+      readAll(store),
+      LONG_RUNS,
+      [],
+      // A 100k export takes seconds: no untimed warm-up (the files are in the page cache by now).
+      { warmups: n >= 100_000 ? 0 : 1 },
+    );
+    const mem = { mb: 150, at: [0] };
+    record({ figure: '`export --format csv`', group: 'export-csv', calls: n, result: csv!, floorName: 'read+parse all', targets: [[100_000, 1.4]], memTarget: mem });
+    record({ figure: '`export --format json`', group: 'export-json', calls: n, result: json!, floorName: 'read+parse all', targets: [[100_000, 1.5]], memTarget: mem });
+  }
+}
+
+/** The index files of a store in the bench's cache folder (src/store/index/callIndex.ts, indexPathFor): the database, its WAL and shared memory. */
+function deleteIndex(store: StoreInfo | string): void {
+  const path = indexPathOf(typeof store === 'string' ? store : store.dataDir);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+let indexPathFor: ((dataDir: string, indexDir?: string) => string) | undefined;
+function indexPathOf(dataDir: string): string {
+  return indexPathFor!(dataDir, join(CACHE_HOME, 'csr-call', 'index'));
+}
+
+/** Lets the folders' stamps grow older than SETTLE_MS, then lets a `followups` see them settled. */
+async function settle(store: StoreInfo): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 100));
+  runNode(cli(store.dataDir, ['followups'], { memory: false }));
+}
+
+/** Everyone's open follow-ups, however far ahead, against the truth: undefined when they match. */
+function checkFollowUps(store: StoreInfo, open: ReadonlySet<string>): string | undefined {
+  const all = runNode(cli(store.dataDir, ['followups', '--all', '--days', '3660', '--json'], { memory: false }));
+  if (all.status !== 0) return `followups --all --json failed: ${firstLine(all.stderr)}`;
+  const shown = followUpIdsIn(all.stdout);
+  const expected = new Set([...open].map(shortFollowUpId));
+  const missing = [...expected].filter((id) => !shown.has(id));
+  const extra = [...shown].filter((id) => !expected.has(id));
+  return missing.length || extra.length ? `missing ${missing.length} (${missing.slice(0, 3).join(' ')}), extra ${extra.length} (${extra.slice(0, 3).join(' ')})` : undefined;
+}
+
+/**
+ * `followups` right after another program changed 10 call files (plain writes, renames and
+ * unlinks: mutateStore.ts); the list is checked against the truth every time. Each round
+ * starts from a settled index: the previous round's changes are more than SETTLE_MS old
+ * and a `followups` has seen them (otherwise their stamps, too young to be trusted, would
+ * be looked at again, and a round would pay for the ones before it). The first
+ * `followups` after each batch is the one timed.
+ */
+async function afterTenChanges(store: StoreInfo, truth: StoreFacts): Promise<void> {
+  const mutator = new StoreMutator(store, truth.openFollowUps, 'ben');
+  const figure = '`followups` after 10 files changed by another program';
+  const group = 'changes';
   const problems: string[] = [];
   let checks = 0;
+  const times: number[] = [];
+  const floors: number[] = [];
+  const peaks: number[] = [];
+  const floorPeaks: number[] = [];
+  const floorRun = () => {
+    const run = runNode(NODE_E0);
+    floors.push(run.ms);
+    if (run.peakMb !== undefined) floorPeaks.push(run.peakMb);
+  };
   try {
-    const times: number[] = [];
-    const floors: number[] = [];
-    const warm = runNode(cli(store.dataDir, ['followups']));
-    if (warm.status !== 0) {
-      record({ figure, group, calls: store.calls, result: failed(warm.stderr), target: 3 });
-      return;
-    }
     for (let i = 0; i < RUNS; i++) {
-      if (i > 0) {
-        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 100));
-        runNode(cli(store.dataDir, ['followups']));
-      }
-      await mutator.tenChanges(); // untimed: the other agent's doing
+      await settle(store);
+      mutator.tenChanges(); // untimed: the other program's doing
       const floorFirst = i % 2 === 0;
-      if (floorFirst) floors.push(runNode(NODE_E0).ms);
+      if (floorFirst) floorRun();
       const run = runNode(cli(store.dataDir, ['followups']));
       if (run.status !== 0) {
-        record({ figure, group, calls: store.calls, result: failed(run.stderr), target: 3 });
+        record({ figure, group, calls: store.calls, result: failed(run.stderr), floorName: 'node -e 0' });
         return;
       }
       times.push(run.ms);
-      if (!floorFirst) floors.push(runNode(NODE_E0).ms);
-      // Correct? Everyone's open follow-ups, however far ahead, against the truth.
-      const all = runNode(cli(store.dataDir, ['followups', '--all', '--days', '3660', '--json']));
-      if (all.status === 0) {
-        checks += 1;
-        const shown = followUpIdsIn(all.stdout);
-        const expected = new Set([...mutator.open].map(shortFollowUpId));
-        const missing = [...expected].filter((id) => !shown.has(id));
-        const extra = [...shown].filter((id) => !expected.has(id));
-        if (missing.length || extra.length) problems.push(`run ${i + 1}: missing ${missing.slice(0, 3).join(' ')} extra ${extra.slice(0, 3).join(' ')}`);
-      } else {
-        problems.push(`run ${i + 1}: followups --all --json failed: ${firstLine(all.stderr)}`);
-      }
+      if (run.peakMb !== undefined) peaks.push(run.peakMb);
+      if (!floorFirst) floorRun();
+      checks += 1;
+      const problem = checkFollowUps(store, mutator.open);
+      if (problem) problems.push(`run ${i + 1}: ${problem}`);
     }
-    const cmd = stats(times);
-    const floor = stats(floors);
-    record({
-      figure,
-      group,
-      calls: store.calls,
-      result: { cmd, floor, ratio: cmd.median / floor.median },
-      target: 3,
-      note: problems.length ? `WRONG LIST: ${problems[0]}` : `list correct in ${checks}/${RUNS} checks`,
-      ok: problems.length === 0,
-    });
   } finally {
-    await mutator.restore();
+    mutator.restore();
+    markFactsFresh(store); // every file is back as it was
   }
+  await settle(store);
+  const cmd = stats(times);
+  const floor = stats(floors);
+  const result: Comparison = { cmd, floor, ratio: cmd.median / floor.median };
+  if (peaks.length) result.peakMb = stats(peaks);
+  if (floorPeaks.length) result.floorPeakMb = stats(floorPeaks);
+  record({
+    figure,
+    group,
+    calls: store.calls,
+    result,
+    floorName: 'node -e 0',
+    targets: [[100_000, 2.5]],
+    note: problems.length ? `WRONG LIST: ${problems[0]} (${problems.length}/${checks} runs)` : `list correct in ${checks}/${checks} checks`,
+    ok: problems.length === 0,
+  });
 }
 
 function failed(stderr: string): Comparison {
@@ -223,114 +459,162 @@ function failed(stderr: string): Comparison {
 }
 
 /**
- * `start --answers` with a user's own .ts playbook, timed to the first save of the call
- * file (seen by watching its week directory), on an empty store and on the largest one.
+ * One autosave of the live call, in-process: `saveSession` (the call's lock, the file read
+ * back only if it changed, the revision compared, the file written atomically and flushed).
+ * Measured on a new store with no index open, and on the largest store with its index open,
+ * as in `start` (which opens it for the repeat-caller lookup): each save then updates the
+ * index too. The call made there is erased afterwards.
  */
-async function startFigures(largest: StoreInfo | undefined): Promise<void> {
-  const targets: Array<{ dataDir: string; calls?: number }> = [{ dataDir: tmpStore() }];
-  if (largest) targets.push({ dataDir: largest.dataDir, calls: largest.calls });
-  for (const { dataDir, calls } of targets) {
-    const args = ['start', '--playbook', join(ROOT, 'bench', 'fixtures', 'returns.ts'), '--answers', join(ROOT, 'bench', 'fixtures', 'returns.answers.json')];
-    const spec = cli(dataDir, args);
-    const firstSave: number[] = [];
-    const whole: number[] = [];
-    const floors: number[] = [];
-    let failure: string | undefined;
-    for (let i = -1; i < RUNS && !failure; i++) {
-      if (i % 2 === 0) floors.push(runNode(NODE_E0).ms);
-      const run = await timeToFirstSave(spec, dataDir);
-      if (run.status !== 0 || run.firstSaveMs === undefined) failure = run.status !== 0 ? firstLine(run.stderr) || `exit ${run.status}` : 'no call file was saved';
-      else if (i >= 0) {
-        firstSave.push(run.firstSaveMs);
-        whole.push(run.ms);
+async function autosave(largest: StoreInfo | undefined): Promise<void> {
+  const { createCall, eraseCall, saveSession } = await import('../src/store/callStore.js');
+  const { ensurePrivateDir } = await import('../src/store/callFiles.js');
+  const { callIndexOf, closeCallIndex } = await import('../src/store/index/indexAccess.js');
+  const targets: Array<{ dataDir: string; store?: StoreInfo; index: boolean }> = [{ dataDir: tmpStore(), index: false }];
+  if (largest) targets.push({ dataDir: largest.dataDir, store: largest, index: true });
+  for (const { dataDir, store, index } of targets) {
+    await ensurePrivateDir(dataDir);
+    if (index) await callIndexOf(dataDir);
+    const call = makeExtraCall(Date.now(), 42);
+    let written = await createCall(dataDir, call);
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < 220; i++) {
+        const t = performance.now();
+        written = await saveSession(dataDir, written, { ...written.record, queries: [...written.record.queries, `q${i}`] }, new Date(), AGENT);
+        if (i >= 20) times.push(performance.now() - t);
       }
-      if (i >= 0 && i % 2 === 1) floors.push(runNode(NODE_E0).ms);
+    } finally {
+      if (store) {
+        await eraseCall(dataDir, call.id);
+        await closeCallIndex(dataDir);
+        markFactsFresh(store); // the store holds what it held
+      } else {
+        deleteIndex(dataDir);
+        rmSync(join(dataDir, '..'), { recursive: true, force: true });
+      }
     }
-    if (failure) {
-      notMeasured.push(`\`start --answers\`: not measured: start not available (${failure})`);
-      log(`  start: not measured: start not available (${failure})`);
-      return;
-    }
-    const cmd = stats(firstSave);
-    const floor = stats(floors);
-    record({
-      figure: '`start --answers`, own .ts playbook, to the first saved step',
-      group: 'start',
-      calls: calls ?? 0,
-      result: { cmd, floor, ratio: cmd.median / floor.median },
-      target: 4,
-      note: `whole call ${fmt(stats(whole).median)} ms`,
-    });
+    const s = stats(times);
+    const row: Row = {
+      figure: index ? `one autosave (in-process saveSession), index open as in \`start\`` : 'one autosave (in-process saveSession), no index open',
+      group: 'autosave',
+      result: { cmd: s, floor: s, ratio: NaN },
+      floorName: '—',
+      msTarget: 2,
+      note: `${times.length} saves`,
+    };
+    if (store) row.note += `, store of ${label(store.calls)}`;
+    record(row);
   }
 }
 
-async function timeToFirstSave(spec: Spawn, dataDir: string): Promise<{ ms: number; firstSaveMs?: number; status: number | null; stderr: string }> {
-  const now = new Date();
-  const weekDir = join(dataDir, 'calls', String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'), weekFolderOfDay(now.getUTCDate()));
-  mkdirSync(weekDir, { recursive: true, mode: 0o700 });
-  const before = new Set(readdirSync(weekDir));
-  return new Promise((resolve) => {
-    let firstSaveMs: number | undefined;
-    const started = performance.now();
-    const watcher = watch(weekDir, (_event, name) => {
-      if (firstSaveMs === undefined && name && /^\d{8}-\d{6}-[0-9a-z]{6}\.json$/.test(name) && !before.has(name)) firstSaveMs = performance.now() - started;
-    });
-    const child = spawn(process.execPath, spec.args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...spec.env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-    child.on('close', (status) => {
-      const ms = performance.now() - started;
-      watcher.close();
-      // Leave the store as it was.
-      for (const name of readdirSync(weekDir)) if (!before.has(name)) unlinkSync(join(weekDir, name));
-      resolve({ ms, firstSaveMs, status, stderr });
-    });
+function tmpStore(): string {
+  return join(mkdtempSync(join(tmpdir(), 'csr-call-bench-store-')), 'data');
+}
+
+/**
+ * What an agent waits for: from typing `csr-call start` to the first question on screen,
+ * in a real pseudo-terminal (tests/fixtures/pty_driver.py), against `node -e` writing one
+ * line through the same driver, alternately.
+ */
+function firstQuestion(): void {
+  // Its own store. Each run is stopped by SIGTERM once the question is on screen, which
+  // saves the call as in progress: removed after each run, so every run starts alike.
+  // (Ctrl-C would ask whether to throw the empty call away.)
+  const dataDir = tmpStore();
+  const scratch = mkdtempSync(join(tmpdir(), 'csr-call-bench-pty-'));
+  const startScript = join(scratch, 'start.json');
+  const floorScript = join(scratch, 'floor.json');
+  writeFileSync(startScript, JSON.stringify([{ expect: "Caller's name", timeout: 20 }, { signal: 'SIGTERM' }]));
+  writeFileSync(floorScript, JSON.stringify([{ expect: 'ready', timeout: 20 }]));
+  const driver = join(ROOT, 'tests', 'fixtures', 'pty_driver.py');
+  const env = { ...process.env, CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: AGENT, NO_COLOR: '1' };
+  const once = (script: string, command: string[]): number | string => {
+    const run = spawnSync('python3', [driver, script, '--', ...command], { encoding: 'utf8', env });
+    let result: { marksMs: number[]; failure: string | null } | undefined;
+    try {
+      result = run.status === 0 ? (JSON.parse(run.stdout) as { marksMs: number[]; failure: string | null }) : undefined;
+    } catch {
+      /* said below */
+    }
+    if (!result || result.failure || result.marksMs.length === 0) return result?.failure ?? (run.stderr.trim().split('\n')[0] || 'no python3');
+    return result.marksMs[0]!;
+  };
+  const removeCalls = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) removeCalls(path);
+      else unlinkSync(path);
+    }
+  };
+  const start = () => {
+    const ms = once(startScript, [process.execPath, BIN, 'start']);
+    if (existsSync(join(dataDir, 'calls'))) removeCalls(join(dataDir, 'calls'));
+    return ms;
+  };
+  const floor = () => once(floorScript, [process.execPath, '-e', "process.stdout.write('ready\\n')"]);
+  const times: number[] = [];
+  const floors: number[] = [];
+  for (let i = -1; i < RUNS; i++) {
+    const order = i % 2 === 0 ? [floor, start] : [start, floor];
+    for (const step of order) {
+      const ms = step();
+      if (typeof ms === 'string') {
+        notMeasured.push(`first question of \`start\`: not measured: ${ms}`);
+        deleteIndex(dataDir);
+        rmSync(join(dataDir, '..'), { recursive: true, force: true });
+        return;
+      }
+      if (i >= 0) (step === start ? times : floors).push(ms); // the first turn warms the file cache
+    }
+  }
+  deleteIndex(dataDir); // before the folder goes: its name is made from the folder's real path
+  rmSync(join(dataDir, '..'), { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+  const cmd = stats(times);
+  const fl = stats(floors);
+  record({
+    figure: 'first question of `start` on screen (pseudo-terminal)',
+    group: 'first-question',
+    result: { cmd, floor: fl, ratio: cmd.median / fl.median },
+    floorName: 'node -e, one line, same pty',
+    targets: [[0, 1.8]],
   });
 }
 
-/** One autosave, in-process: saveCall of a typical record (atomic, flushed). */
 /**
- * What an agent waits for: from typing `csr-call start` to the first question on screen,
- * in a real pseudo-terminal (tests/fixtures/pty_driver.py).
+ * `npm ci` in a fresh clone of this repository (HEAD), timed: what a new user waits for
+ * after `git clone` (better-sqlite3 compiles from source where no prebuilt binary can be
+ * fetched; the `prepare` build runs too). Uses npm's own cache as it is on this machine.
  */
-function firstQuestion(): void {
-  // Its own store: each run leaves an interrupted call behind.
-  const dataDir = tmpStore();
-  const script = join(mkdtempSync(join(tmpdir(), 'csr-call-bench-pty-')), 'script.json');
-  writeFileSync(script, JSON.stringify([{ expect: "Caller's name", timeout: 20 }, { send: '\u0003' }]));
-  const driver = join(ROOT, 'tests', 'fixtures', 'pty_driver.py');
-  const times: number[] = [];
-  for (let i = 0; i < RUNS + 1; i++) {
-    const run = spawnSync('python3', [driver, script, '--', process.execPath, BIN, 'start'], {
-      encoding: 'utf8',
-      env: { ...process.env, CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: AGENT, NO_COLOR: '1' },
-    });
-    const result = run.status === 0 ? (JSON.parse(run.stdout) as { marksMs: number[]; failure: string | null }) : undefined;
-    if (!result || result.failure || result.marksMs.length === 0) {
-      notMeasured.push(`first question of \`start\`: not measured: ${result?.failure ?? run.stderr.trim().split('\n')[0] ?? 'no python3'}`);
-      return;
-    }
-    if (i > 0) times.push(result.marksMs[0]!); // the first run warms the file cache
+function npmCiTime(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'csr-call-fresh-'));
+  const clone = join(dir, 'csr-call');
+  log(`npm ci in a fresh clone (${clone}): minutes...`);
+  const git = spawnSync('git', ['clone', '-q', ROOT, clone], { encoding: 'utf8' });
+  if (git.status !== 0) {
+    notMeasured.push(`npm ci: not measured: git clone failed: ${firstLine(git.stderr)}`);
+    return;
   }
-  const s = stats(times);
-  rows.push({ figure: 'first question of `start` on screen (pseudo-terminal)', group: 'first-question', result: { cmd: s, floor: s, ratio: NaN }, target: 300, unit: 'ms', ok: s.median <= 300 });
-  log(`  first question: median ${s.median.toFixed(0)} ms`);
-}
-
-async function autosave(): Promise<void> {
-  const dataDir = tmpStore();
-  await ensurePrivateDir(dataDir);
-  let written = await createCall(dataDir, makeExtraCall(Date.now(), 42));
-  const times: number[] = [];
-  for (let i = 0; i < 220; i++) {
-    const t = performance.now();
-    written = await saveSession(dataDir, written, { ...written.record, queries: [...written.record.queries, `q${i}`] }, new Date(), AGENT);
-    if (i >= 20) times.push(performance.now() - t);
+  const t = performance.now();
+  const env = { ...process.env };
+  if (USER_CACHE_HOME === undefined) delete env.XDG_CACHE_HOME;
+  else env.XDG_CACHE_HOME = USER_CACHE_HOME;
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: clone, encoding: 'utf8', env });
+  const seconds = (performance.now() - t) / 1000;
+  const compiled = existsSync(join(clone, 'node_modules', 'better-sqlite3', 'build', 'Release', 'obj.target'));
+  rmSync(dir, { recursive: true, force: true });
+  if (ci.status !== 0) {
+    notMeasured.push(`npm ci: not measured: ${firstLine(ci.stderr)}`);
+    return;
   }
-  rmSync(join(dataDir, '..'), { recursive: true, force: true });
-  const s = stats(times);
-  rows.push({ figure: 'one autosave (in-process saveCall)', group: 'autosave', result: { cmd: s, floor: s, ratio: NaN }, target: 3, unit: 'ms', ok: s.median <= 3 });
-  log(`  autosave: median ${s.median.toFixed(2)} ms`);
+  const s = stats([seconds * 1000]);
+  rows.push({
+    figure: `\`npm ci\` in a fresh clone (better-sqlite3 ${compiled ? 'compiled from source' : 'prebuilt'}, then the build), seconds`,
+    group: 'install',
+    result: { cmd: s, floor: s, ratio: NaN },
+    floorName: '—',
+  });
+  log(`  npm ci: ${seconds.toFixed(0)} s`);
 }
 
 function printReport(stores: StoreInfo[], seconds: number): void {
@@ -339,49 +623,93 @@ function printReport(stores: StoreInfo[], seconds: number): void {
   out.push('');
   out.push(
     `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Linux ${release()}, Node ${process.version}; ` +
-      `load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${new Date().toISOString().slice(0, 10)}; bench took ${seconds} s.`,
+      `load average (1, 5, 15 min) at the start ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ` +
+      `${new Date().toISOString().slice(0, 10)}; bench took ${seconds} s.`,
   );
-  out.push(`Stores: ${stores.map((s) => `${label(s.calls)} calls (${s.openFollowups} open follow-ups, ${(s.averageBytes / 1024).toFixed(1)} KB/call)`).join('; ')}.`);
-  out.push('Times in ms: median (min–max) over the runs; the floor is measured in the same run, alternating with the command.');
+  if (stores.length) {
+    out.push(
+      `Stores: ${stores
+        .map((s) => {
+          const f = facts.get(s)!;
+          const others = f.calls !== s.calls ? `, ${f.calls - s.calls > 0 ? '+' : ''}${f.calls - s.calls} call files written by someone else` : '';
+          return `${label(s.calls)} calls (${f.openFollowUps.length} open follow-ups, ${(s.averageBytes / 1024).toFixed(1)} KB/call; P has ${f.phone.calls} calls${others})`;
+        })
+        .join('; ')}.`,
+    );
+  }
+  if (programNote) out.push(`Program: ${programNote}.`);
+  if (storeNotes.length) out.push(`Indexes before timing: ${storeNotes.join('; ')}.`);
+  out.push(
+    'Times in ms: median (min–max) over the runs; each floor is measured in the same run, alternating with its commands. ' +
+      'Peak memory: the largest resident set of the process (worker threads included) over the runs, by /usr/bin/time, floor in brackets.',
+  );
   out.push('');
-  out.push('| figure | calls | csr-call ms | floor ms | ratio | target | result |');
-  out.push('|---|---|---|---|---|---|---|');
+  out.push('| figure | calls | csr-call ms | floor ms | ratio | target | peak MB | result |');
+  out.push('|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
-    if (row.unit === 'ms') {
-      out.push(`| ${row.figure} | — | ${row.result.cmd.median.toFixed(2)} (${row.result.cmd.min.toFixed(2)}–${row.result.cmd.max.toFixed(2)}) | — | — | median ≤ ${row.target} ms | ${row.ok ? 'pass' : 'FAIL'} |`);
+    const calls = row.calls === undefined ? '—' : label(row.calls);
+    const note = row.note ? `; ${row.note}` : '';
+    if (row.group === 'install') {
+      out.push(`| ${row.figure} | — | ${(row.result.cmd.median / 1000).toFixed(0)} s | — | — | — | — | — |`);
       continue;
     }
-    const floorName = row.group === 'export' ? 'read+parse all' : 'node -e 0';
-    const pass = row.result.ratio <= row.target && row.ok !== false;
-    const forReference = row.targetFrom !== undefined && (row.calls ?? 0) < row.targetFrom;
-    const target = forReference ? `(≤ ${row.target}x at ${label(row.targetFrom!)})` : `≤ ${row.target}x`;
-    const result = forReference ? (row.ok === false ? 'FAIL' : '—') : pass ? 'pass' : 'FAIL';
+    if (row.msTarget !== undefined) {
+      const r = row.result.cmd;
+      out.push(`| ${row.figure}${note} | ${calls} | ${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)}) | — | — | median ≤ ${row.msTarget} ms | — | ${verdict(row)} |`);
+      continue;
+    }
+    const target = targetAt(row);
+    const all = (row.targets ?? []).map(([size, ratio]) => `≤ ${ratio}x${size ? ` at ${label(size)}` : ''}`).join(', ');
+    let targetText = row.reference ? (all ? `(${all})` : '—') : target !== undefined ? `≤ ${target}x` : all ? `(${all})` : '—';
+    if (memTargetApplies(row)) targetText += `; ≤ ${row.memTarget!.mb} MB`;
+    const peak = row.result.peakMb ? `${row.result.peakMb.max.toFixed(0)}${row.result.floorPeakMb ? ` (${row.result.floorPeakMb.max.toFixed(0)})` : ''}` : '—';
     out.push(
-      `| ${row.figure}${row.note ? `; ${row.note}` : ''} | ${row.calls === undefined ? '—' : row.calls === 0 ? 'empty' : label(row.calls)} | ${range(row.result.cmd)} | ${fmt(row.result.floor.median)} (${floorName}) | ${row.result.ratio.toFixed(2)}x | ${target} | ${result} |`,
+      `| ${row.figure}${note} | ${calls} | ${range(row.result.cmd)} | ${fmt(row.result.floor.median)} (${row.floorName}) | ${row.result.ratio.toFixed(2)}x | ${targetText} | ${peak} | ${verdict(row)} |`,
     );
   }
   for (const line of notMeasured) out.push(`\n${line}`);
 
-  const groups = [...new Set(rows.filter((r) => r.calls).map((r) => r.group))];
+  const groups = [...new Set(rows.filter((r) => r.calls !== undefined).map((r) => r.group))];
   if (stores.length > 1 && groups.length) {
+    const first = stores[0]!.calls;
+    const last = stores.at(-1)!.calls;
     out.push('');
-    out.push(`Growth with the store (median ms, and ratio to the floor):`);
+    out.push(
+      `Growth with the store (median ms · ratio to the floor · peak MB). Memory is flat when the peak at ${label(last)} is at most ` +
+        `${FLAT_GROWTH}x the peak at ${label(first)} (+${FLAT_SLACK_MB} MB for the measuring noise), and export stays ≤ 150 MB:`,
+    );
     out.push('');
-    out.push(`| figure | ${stores.map((s) => label(s.calls)).join(' | ')} | ${label(stores[0]!.calls)} → ${label(stores.at(-1)!.calls)} |`);
-    out.push(`|---|${stores.map(() => '---|').join('')}---|`);
+    out.push(`| figure | ${stores.map((s) => label(s.calls)).join(' | ')} | time ${label(first)} → ${label(last)} | memory ${label(first)} → ${label(last)} |`);
+    out.push(`|---|${stores.map(() => '---|').join('')}---|---|`);
     for (const group of groups) {
-      const byCalls = new Map(rows.filter((r) => r.group === group && r.calls).map((r) => [r.calls!, r]));
+      const byCalls = new Map(rows.filter((r) => r.group === group && r.calls !== undefined).map((r) => [r.calls!, r]));
       const cells = stores.map((s) => {
         const row = byCalls.get(s.calls);
-        return row ? `${fmt(row.result.cmd.median)} (${row.result.ratio.toFixed(2)}x)` : '—';
+        if (!row) return '—';
+        return `${fmt(row.result.cmd.median)} · ${row.result.ratio.toFixed(2)}x · ${row.result.peakMb ? `${row.result.peakMb.max.toFixed(0)} MB` : '?'}`;
       });
-      const first = byCalls.get(stores[0]!.calls);
-      const last = byCalls.get(stores.at(-1)!.calls);
-      const growth = first && last ? `×${(last.result.cmd.median / first.result.cmd.median).toFixed(2)}` : '—';
-      out.push(`| ${[...byCalls.values()][0]!.figure} | ${cells.join(' | ')} | ${growth} |`);
+      const a = byCalls.get(first);
+      const b = byCalls.get(last);
+      const growth = a && b ? `×${(b.result.cmd.median / a.result.cmd.median).toFixed(2)}` : '—';
+      let memory = '—';
+      if (a?.result.peakMb && b?.result.peakMb) {
+        const from = a.result.peakMb.max;
+        const to = b.result.peakMb.max;
+        const cap = group.startsWith('export') ? 150 : Infinity;
+        const maxPeak = Math.max(...[...byCalls.values()].map((r) => r.result.peakMb?.max ?? 0));
+        const flat = to <= from * FLAT_GROWTH + FLAT_SLACK_MB && maxPeak <= cap;
+        memory = `${from.toFixed(0)} → ${to.toFixed(0)} MB (×${(to / from).toFixed(2)}): ${flat ? 'flat' : 'GROWS'}`;
+      }
+      const name = [...byCalls.values()][0]!.figure.replace(/ \(in [^)]*\)/, '');
+      out.push(`| ${name} | ${cells.join(' | ')} | ${growth} | ${memory} |`);
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+const FLAT_GROWTH = 1.2;
+const FLAT_SLACK_MB = 5;
+
+// The index's file name comes from the program (a hash of the data directory's real path); loaded with the cache folder already set.
+indexPathFor = (await import('../src/store/index/callIndex.js')).indexPathFor;
 await main();
