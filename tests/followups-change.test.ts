@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { userErrorOf } from './helpers.js';
-import { markDone, nextOccurrence, promiseDeadline, snooze } from '../src/domain/followUpRules.js';
+import {
+  businessHoursFromEnv,
+  DEFAULT_BUSINESS_HOURS,
+  followUpsOutsideCallingHours,
+  intoBusinessHours,
+  markDone,
+  nextOccurrence,
+  outsideCallingHours,
+  promiseDeadline,
+  snooze,
+} from '../src/domain/followUpRules.js';
 import { callRecordSchema } from '../src/domain/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
 
@@ -94,9 +104,81 @@ describe('markDone', () => {
     expect(after.followups).toHaveLength(1);
   });
 
-  it('an all-day repeating follow-up comes back at the start of a day, in its own zone', () => {
+  it('an all-day repeating follow-up comes back at the start of a weekday, in its own zone', () => {
     expect(nextOccurrence(new Date('2026-11-23T20:00:00Z'), 3, 'America/Chicago', true).toISOString()).toBe('2026-11-26T06:00:00.000Z');
-    expect(nextOccurrence(new Date('2026-03-07T15:00:00Z'), 1, NY, false).toISOString()).toBe('2026-03-08T14:00:00.000Z');
+    // Fri 27 Nov + 1 day is a Saturday: Monday.
+    expect(nextOccurrence(new Date('2026-11-27T20:00:00Z'), 1, 'America/Chicago', true).toISOString()).toBe('2026-11-30T06:00:00.000Z');
+    // Sat 7 Mar 10:00 EST + 1 day is Sunday, the day clocks go forward: Monday 09:00 EDT.
+    expect(nextOccurrence(new Date('2026-03-07T15:00:00Z'), 1, NY, false).toISOString()).toBe('2026-03-09T13:00:00.000Z');
+  });
+
+  it('the next progress call is booked within business hours, in the customer\'s zone when known (issue 15, item 14)', () => {
+    const repeating = (customer: { zone?: string }) =>
+      makeCall({ id: ID, customer: { name: 'Ann', ...customer }, followups: [{ text: 'Progress', due: '2026-11-23T15:00:00.000Z', repeatEveryDays: 2 }] });
+    // Done Mon 23 Nov at 18:52 in New York: Wednesday 18:52 is after hours, so Thursday 09:00.
+    const late = markDone(repeating({}), `${ID}.f1`, { at: new Date('2026-11-23T23:52:00Z'), by: 'ann', timeZone: NY });
+    expect(late.next!.due).toBe('2026-11-26T14:00:00.000Z');
+    expect(late.next!.timeZone).toBeUndefined();
+    // The customer is in Los Angeles, where it is 15:52: Wednesday 15:52 their time, shown in both zones.
+    const theirs = markDone(repeating({ zone: 'America/Los_Angeles' }), `${ID}.f1`, { at: new Date('2026-11-23T23:52:00Z'), by: 'ann', timeZone: NY });
+    expect(theirs.next).toMatchObject({ due: '2026-11-25T23:52:00.000Z', timeZone: 'America/Los_Angeles' });
+    // Hours set by the team.
+    const hours = businessHoursFromEnv('08:30-12:00');
+    const morning = markDone(repeating({}), `${ID}.f1`, { at: new Date('2026-11-23T18:00:00Z'), by: 'ann', timeZone: NY, businessHours: hours });
+    expect(morning.next!.due).toBe('2026-11-26T13:30:00.000Z');
+  });
+});
+
+describe('business and calling hours (issue 15, item 14)', () => {
+  const hours = DEFAULT_BUSINESS_HOURS;
+  it.each([
+    // [instant, zone, inside business hours]
+    ['Mon 08:59 → Mon 09:00', '2026-11-23T13:59:00Z', NY, '2026-11-23T14:00:00.000Z'],
+    ['Mon 09:00 stays', '2026-11-23T14:00:00Z', NY, '2026-11-23T14:00:00.000Z'],
+    ['Mon 16:59 stays', '2026-11-23T21:59:00Z', NY, '2026-11-23T21:59:00.000Z'],
+    ['Mon 17:00 → Tue 09:00', '2026-11-23T22:00:00Z', NY, '2026-11-24T14:00:00.000Z'],
+    ['Fri 18:52 → Mon 09:00', '2026-11-27T23:52:00Z', NY, '2026-11-30T14:00:00.000Z'],
+    ['Sat 11:00 → Mon 09:00', '2026-11-28T16:00:00Z', NY, '2026-11-30T14:00:00.000Z'],
+    ['Sun 03:00 in Tokyo is Sat 13:00 in New York: Monday in Tokyo', '2026-11-28T18:00:00Z', 'Asia/Tokyo', '2026-11-30T00:00:00.000Z'],
+  ])('%s', (_name, at, zone, expected) => {
+    expect(intoBusinessHours(new Date(at), hours, zone).toISOString()).toBe(expected);
+  });
+
+  it.each([
+    ['07:59', '2026-11-23T12:59:00Z', true],
+    ['08:00', '2026-11-23T13:00:00Z', false],
+    ['21:00', '2026-11-24T02:00:00Z', false],
+    ['21:01', '2026-11-24T02:01:00Z', true],
+    ['23:30', '2026-11-24T04:30:00Z', true],
+  ])('%s in New York is outside calling hours: %s', (_name, at, outside) => {
+    expect(outsideCallingHours(new Date(at), NY)).toBe(outside);
+  });
+
+  it('reads CSR_CALL_BUSINESS_HOURS, and refuses what is no hours or reaches outside calling hours', () => {
+    expect(businessHoursFromEnv(undefined)).toEqual(DEFAULT_BUSINESS_HOURS);
+    expect(businessHoursFromEnv(' 9:30 - 18:00 ')).toEqual({ open: 570, close: 1080 });
+    expect(userErrorOf(() => businessHoursFromEnv('9 to 5')).message).toBe('CSR_CALL_BUSINESS_HOURS must be opening and closing times like 09:00-17:00, not "9 to 5"');
+    expect(userErrorOf(() => businessHoursFromEnv('17:00-09:00')).message).toMatch(/^CSR_CALL_BUSINESS_HOURS must be opening and closing times/);
+    expect(userErrorOf(() => businessHoursFromEnv('07:00-22:00')).message).toBe(
+      'CSR_CALL_BUSINESS_HOURS must lie within the hours a customer may be called, 08:00–21:00; got 07:00–22:00',
+    );
+  });
+
+  it('names the follow-ups of a call booked when the customer may not be called, in their zone', () => {
+    const call = makeCall({
+      id: ID,
+      customer: { name: 'Ann', zone: 'America/Los_Angeles' },
+      followups: [
+        { text: 'Late for them', due: '2026-11-24T06:00:00.000Z' }, // 22:00 in Los Angeles
+        { text: 'Fine for them', due: '2026-11-24T17:00:00.000Z' }, // 09:00 in Los Angeles
+        { text: 'A whole day', due: '2026-11-24T08:00:00.000Z', allDay: true },
+        { text: 'Early in Chicago', due: '2026-11-24T13:00:00.000Z', timeZone: 'America/Chicago' }, // 07:00 there
+      ],
+    });
+    expect(followUpsOutsideCallingHours(call, 'UTC').map(({ followup, timeZone }) => [followup.text, timeZone])).toEqual([
+      ['Late for them', 'America/Los_Angeles'],
+      ['Early in Chicago', 'America/Chicago'],
+    ]);
   });
 });
 
@@ -157,6 +239,14 @@ describe('snooze', () => {
     expect(timed.record.followups[2]!.allDay).toBeUndefined();
     expect(timed.record.followups[2]!.timeZone).toBe('America/Chicago');
     expect(timed.record.followups[2]!.history.map((h) => h.action)).toEqual(['created', 'snoozed', 'snoozed']);
+  });
+
+  it('says when the new time is one the customer may not be called at, in their zone', () => {
+    expect(snooze(record, `${ID}.f3`, { ...base, until: new Date('2026-11-25T22:30:00Z') }).outsideCallingHoursIn).toBe('UTC');
+    expect(snooze(record, `${ID}.f3`, { ...base, until: new Date('2026-11-25T22:30:00Z'), timeZone: 'America/Chicago' }).outsideCallingHoursIn).toBeUndefined();
+    const inLA = { ...record, customer: { ...record.customer, zone: 'America/Los_Angeles' } };
+    expect(snooze(inLA, `${ID}.f3`, { ...base, until: new Date('2026-11-25T14:00:00Z') }).outsideCallingHoursIn).toBe('America/Los_Angeles');
+    expect(snooze(inLA, `${ID}.f3`, { ...base, until: new Date('2026-11-26T00:00:00Z'), allDay: true }).outsideCallingHoursIn).toBeUndefined();
   });
 
   it('refuses the past, a done follow-up and an unknown one', () => {

@@ -223,6 +223,20 @@ describe('followups done', () => {
     ]);
   });
 
+  it('books the next progress report inside business hours, set by CSR_CALL_BUSINESS_HOURS (issue 15, item 14)', async () => {
+    // Done at 18:52 in New York: the next is not at 18:52 two days later, but at the next opening.
+    const late = await setUp({ now: () => new Date('2026-11-23T23:52:00Z') });
+    await followupsDoneCommand('bbbbbb.f1', {}, late);
+    expect(late.out()).toContain('Next progress call bbbbbb.f3: Thu 26 Nov 09:00 (in 3 days)');
+    const team = await setUp({ now: () => new Date('2026-11-23T23:52:00Z'), env: { CSR_CALL_BUSINESS_HOURS: '10:00-16:00' } });
+    await followupsDoneCommand('bbbbbb.f1', {}, team);
+    expect(team.out()).toContain('Next progress call bbbbbb.f3: Thu 26 Nov 10:00 (in 3 days)');
+    // A setting that is no hours is refused before anything changes.
+    const wrong = await setUp({ env: { CSR_CALL_BUSINESS_HOURS: 'nine to five' } });
+    expect((await rejection(followupsDoneCommand('bbbbbb.f1', {}, wrong))).message).toMatch(/^CSR_CALL_BUSINESS_HOURS must be opening and closing times like 09:00-17:00/);
+    expect((await readCall(wrong.dataDir, B)).followups[0]!.status).toBe('open');
+  });
+
   it('refuses an already done or unknown follow-up with one line', async () => {
     const ctx = await setUp();
     const done = await rejection(followupsDoneCommand('aaaaaa.f3', {}, ctx));
@@ -271,6 +285,16 @@ describe('followups snooze', () => {
       'csr-call: warning: this breaks a promise to Ann Smith: "Refund the second charge by Wednesday" was promised by Wed 25 Nov 17:00 (in 2 days); let the customer know\n',
     );
     expect((await readCall(ctx.dataDir, A)).followups[0]).toMatchObject({ due: '2026-11-27T05:00:00.000Z', allDay: true });
+  });
+
+  it('warns when the new time is outside the hours the customer may be called, their time (issue 15, item 14)', async () => {
+    const ctx = await setUp();
+    await followupsSnoozeCommand('bbbbbb.f2', { until: 'tomorrow 9pm America/Los_Angeles' }, ctx);
+    expect(ctx.err()).toBe('');
+    await followupsSnoozeCommand('bbbbbb.f2', { until: 'tomorrow 10pm America/Chicago' }, ctx);
+    expect(ctx.err()).toBe(
+      'csr-call: warning: Tue 24 Nov 2026 22:00 America/Chicago is outside the hours Bo Chen may be called (08:00–21:00 their time); pick another time with --until\n',
+    );
   });
 
   it('takes a callback time in the customer zone and shows both', async () => {

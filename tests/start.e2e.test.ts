@@ -315,6 +315,17 @@ describe("the customer's time zone (issue 15, item 13)", () => {
     expect(result.stdout).toContain('Thu 3 Jan 2030 16:00 (Thu 3 Jan 2030 10:00 America/Chicago)');
   });
 
+  it('a callback booked when the customer may not be called is said, with how to move it (item 14)', () => {
+    const home = tempDir();
+    const { 'promise.what': _what, 'promise.due': _due, ...noPromise } = fullCall;
+    const answers = { ...noPromise, 'identify.zone': 'PT', 'promise.made': false, 'followup.needed': true, 'followup.what': 'Progress', 'followup.due': '2030-01-03 07:30' };
+    const result = runCli(['start', '--answers', writeAnswers(answers)], { env: { CSR_CALL_HOME: home, TZ: 'UTC' } });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(
+      /^csr-call: warning: [0-9a-z]{6}\.f1 is due Thu 3 Jan 2030 07:30 America\/Los_Angeles, outside the hours a customer may be called \(08:00–21:00 their time\); move it with: csr-call followups snooze [0-9a-z]{6}\.f1 --until "…"\n$/,
+    );
+  });
+
   it('known from an earlier call of theirs: said when they are recognised, offered by Enter, and the callback is in it', () => {
     const home = tempDir();
     const earlier = runCli(['start', '--answers', writeAnswers({ 'identify.phone': '555 0100', 'identify.zone': 'CT', 'readback.paraphrase': 'Refund missing', 'outcome.code': 'callback' })], { env: { CSR_CALL_HOME: home } });
@@ -349,9 +360,10 @@ export default definePlaybook({
       { expect: 'Call back about' },
       { send: '\r' },
       { expect: 'Call back when' },
-      { send: '\r' },
-      // In the agent's zone (UTC here) and theirs.
-      { expect: '\\d\\d:00 / 10:00 America/Chicago' },
+      { send: 'tomorrow 10pm\r' },
+      // In the agent's zone (UTC here) and theirs: 22:00 for them, too late to be called (item 14).
+      { expect: '→ .*\\d\\d:00 / (\\w+ \\d+ \\w+ )?22:00 America/Chicago' },
+      { expect: '⚠ [0-9a-z]{6}\\.f1 is due .* 22:00 America/Chicago, outside the hours a customer may be called \\(08:00–21:00 their time\\); move it with: csr-call followups snooze [0-9a-z]{6}\\.f1' },
       { expect: 'Call summary' },
     ], { CSR_CALL_HOME: home, TZ: 'UTC' });
     expect(result.failure, result.transcript).toBeNull();

@@ -169,11 +169,13 @@ async function resolveFollowUp(parsed: FollowUpIdArg, ctx: Context): Promise<{ c
 
 export async function followupsDoneCommand(id: string, opts: { note?: string; last?: boolean }, ctx: Context): Promise<void> {
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
-  const [{ updateCall }, { markDone }, { formatDue }] = await Promise.all([
+  const [{ updateCall }, { markDone, businessHoursFromEnv }, { formatDue }] = await Promise.all([
     import('../store/callStore.js'),
     import('../domain/followUpRules.js'),
     import('../dates/formatDue.js'),
   ]);
+  // Read before anything is changed: a wrong setting is refused, not half applied.
+  const businessHours = businessHoursFromEnv(ctx.env.CSR_CALL_BUSINESS_HOURS);
   const { callId, followupId } = await resolveFollowUp(parsed, ctx);
   const now = ctx.now();
   let next: import('../domain/callRecord.js').FollowUp | undefined;
@@ -184,6 +186,7 @@ export async function followupsDoneCommand(id: string, opts: { note?: string; la
       at: now,
       by: ctx.agent,
       timeZone: ctx.timeZone,
+      businessHours,
       ...(opts.note !== undefined ? { note: opts.note } : {}),
       ...(opts.last ? { last: true } : {}),
     });
@@ -222,7 +225,7 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
   if (!ahead) {
     throw new UserError(`cannot snooze to ${formatDateTime(when.at, ctx.timeZone)}: that is in the past (give a later time, like tomorrow or +2d)`);
   }
-  const [{ updateCall }, { snooze }] = await Promise.all([
+  const [{ updateCall }, { snooze, CALLING_HOURS, describeHours }] = await Promise.all([
     import('../store/callStore.js'),
     import('../domain/followUpRules.js'),
   ]);
@@ -250,6 +253,12 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
     ...(changed.timeZone && changed.timeZone !== ctx.timeZone ? { customerTimeZone: changed.timeZone } : {}),
   });
   ctx.stdout.write(`Snoozed ${shortFollowUpId(followupId)} to ${due}\n`);
+  const theirZone = result!.outsideCallingHoursIn;
+  if (theirZone) {
+    ctx.warn(
+      `${formatDateTime(when.at, theirZone)} ${theirZone} is outside the hours ${oneLine(customer, 40)} may be called (${describeHours(CALLING_HOURS)} their time); pick another time with --until`,
+    );
+  }
   if (result!.breaksPromise && result!.promise?.due) {
     const promise = result!.promise;
     const promisedAt = new Date(promise.due!);

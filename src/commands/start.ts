@@ -8,7 +8,8 @@ import * as z from '../zod.js';
 import type { Context } from '../context.js';
 import { UserError, InterruptedError, formatIssuePath } from '../errors.js';
 import type { Answer, CallRecord } from '../domain/callRecord.js';
-import { newCallId, parseCallIdArg, shortId } from '../domain/ids.js';
+import { newCallId, parseCallIdArg, shortFollowUpId, shortId } from '../domain/ids.js';
+import { CALLING_HOURS, describeHours, followUpsOutsideCallingHours } from '../domain/followUpRules.js';
 import { earlierCallsOf, type CallSummary } from '../domain/callSummary.js';
 import { callPath } from '../store/callFiles.js';
 import { createCall, readCall, resolveCallId, saveSession, type WrittenCall } from '../store/callStore.js';
@@ -131,6 +132,7 @@ export async function startCommand(rawOptions: StartOptions, ctx: Context): Prom
     const saver = sessionSaver(ctx, await createCall(ctx.dataDir, record));
     const finished = await runWith(ctx, loaded.playbook, saver.latest(), prompter, saver.save);
     for (const key of prompter.unused()) ctx.warn(`${scripted.name}: "${key}" was not asked on this call (its condition was false)`);
+    for (const line of callingHoursWarnings(ctx, finished)) ctx.warn(line);
     printEnd(ctx, finished);
     return;
   }
@@ -165,7 +167,9 @@ export async function resumeCommand(id: string | undefined, opts: ResumeOptions,
     try {
       // Read again under the lock: the copy read before may be stale.
       const saver = sessionSaver(ctx, unreadCopy(await readCall(ctx.dataDir, record.id)));
-      printEnd(ctx, await runWith(ctx, loaded.playbook, saver.latest(), createScriptedPrompter(scripted.answers as never, scripted.name), saver.save));
+      const finished = await runWith(ctx, loaded.playbook, saver.latest(), createScriptedPrompter(scripted.answers as never, scripted.name), saver.save);
+      for (const line of callingHoursWarnings(ctx, finished)) ctx.warn(line);
+      printEnd(ctx, finished);
     } finally {
       await release();
     }
@@ -401,6 +405,8 @@ async function runInteractiveLocked(
   const before = await showHistory(latest);
   if (before) latest = await saver.save(before);
 
+  // Follow-ups already said to be outside calling hours (by id and due time): said once.
+  const warnedCallingHours = new Set<string>();
   const { createInquirerPrompter } = await prompts;
   const prompter = createInquirerPrompter({
     answerLimits: { oneLine: MAX_LINE_ANSWER_CHARS, lines: MAX_LONG_ANSWER_CHARS },
@@ -410,6 +416,9 @@ async function runInteractiveLocked(
     signal: controller.signal,
     describeDate: (ok) => describeDateAnswer(ctx, ok),
     afterAnswer: async (ref, record) => {
+      if (ref.step.meaning === 'promise.due' || ref.step.meaning === 'followup.due') {
+        for (const line of callingHoursWarnings(ctx, record, warnedCallingHours)) write(color.yellow(`  ⚠ ${line}`));
+      }
       if (ref.step.meaning === 'customer.phone' || ref.step.meaning === 'customer.account') return showHistory(record);
     },
   });
@@ -508,6 +517,23 @@ function printEnd(ctx: Context, record: CallRecord): void {
   write(renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color }));
   write('');
   write(color.dim(`Saved: ${callPath(ctx.dataDir, record.id)}`));
+}
+
+/**
+ * The call's follow-ups booked at a time the customer may not be called (their time, when
+ * known), each with how to move it; those in `alreadySaid` (id and due) are not said again.
+ */
+function callingHoursWarnings(ctx: Context, record: CallRecord, alreadySaid = new Set<string>()): string[] {
+  return followUpsOutsideCallingHours(record, ctx.timeZone).flatMap(({ followup, timeZone }) => {
+    const key = `${followup.id} ${followup.due}`;
+    if (alreadySaid.has(key)) return [];
+    alreadySaid.add(key);
+    const id = shortFollowUpId(followup.id);
+    return [
+      `${id} is due ${formatDateTime(new Date(followup.due), timeZone)} ${timeZone}, outside the hours a customer may be called (${describeHours(CALLING_HOURS)} their time); ` +
+        `move it with: csr-call followups snooze ${id} --until "…"`,
+    ];
+  });
 }
 
 /** ' and 2 lines of "Notes while they talk"': the lines of the answer being typed, saved as they came. */

@@ -1,4 +1,14 @@
-import { endOfDayIn, isStartOfDayIn, shiftInZone, startOfDayIn } from '../dates/zone.js';
+import {
+  addDaysTo,
+  calendarDayIn,
+  endOfDayIn,
+  isStartOfDayIn,
+  shiftInZone,
+  wallClockIn,
+  wallTimeToInstant,
+  weekdayOf,
+  type CalendarDay,
+} from '../dates/zone.js';
 import type { CallPromise, CallRecord, FollowUp, HistoryEntry } from './callRecord.js';
 import { UserError } from '../errors.js';
 import { shortFollowUpId, shortId } from './ids.js';
@@ -17,6 +27,8 @@ export interface DoneOptions {
   timeZone: string;
   /** Close a repeating follow-up for good instead of scheduling the next progress call. */
   last?: boolean;
+  /** When the next progress call may be booked (default 09:00–17:00 on weekdays). */
+  businessHours?: BusinessHours;
 }
 
 export interface DoneResult {
@@ -43,6 +55,8 @@ export interface SnoozeResult {
   record: CallRecord;
   /** The new due time is after the date promised to the customer. */
   breaksPromise: boolean;
+  /** The new due time is one the customer may not be called at, in this zone (theirs when known). */
+  outsideCallingHoursIn?: string;
   /** The promise this follow-up keeps, when it has one. */
   promise?: CallPromise;
 }
@@ -87,14 +101,104 @@ function nextFollowUpId(record: CallRecord): string {
   return `${record.id}.f${max + 1}`;
 }
 
+/** Opening hours on weekdays (Monday to Friday), as minutes after midnight: open ≤ t < close. */
+export interface BusinessHours {
+  open: number;
+  close: number;
+}
+
+export const DEFAULT_BUSINESS_HOURS: BusinessHours = { open: 9 * 60, close: 17 * 60 };
+
+/**
+ * The hours a customer may be called, their time: 08:00 to 21:00 (as US law has it for
+ * telemarketing, and a fair rule for any callback). Business hours must lie within them.
+ */
+export const CALLING_HOURS: BusinessHours = { open: 8 * 60, close: 21 * 60 };
+
+const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/** '08:00–21:00'. */
+export function describeHours(hours: BusinessHours): string {
+  return `${clock(hours.open)}–${clock(hours.close)}`;
+}
+
+/**
+ * The business hours set in CSR_CALL_BUSINESS_HOURS ('09:00-17:00', '9:30-18:00'), or the
+ * default when it is not set. Anything else is refused, and so are hours reaching outside
+ * the calling hours: a progress call would be booked when the customer may not be called.
+ */
+export function businessHoursFromEnv(value: string | undefined): BusinessHours {
+  const text = value?.trim();
+  if (!text) return DEFAULT_BUSINESS_HOURS;
+  const match = /^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$/.exec(text);
+  const minutes = (h: string, m: string) => (Number(h) <= 23 && Number(m) <= 59 ? Number(h) * 60 + Number(m) : NaN);
+  const hours = match ? { open: minutes(match[1]!, match[2]!), close: minutes(match[3]!, match[4]!) } : undefined;
+  if (!hours || !(hours.open < hours.close)) {
+    throw new UserError(`CSR_CALL_BUSINESS_HOURS must be opening and closing times like 09:00-17:00, not ${JSON.stringify(value)}`);
+  }
+  if (hours.open < CALLING_HOURS.open || hours.close > CALLING_HOURS.close) {
+    throw new UserError(`CSR_CALL_BUSINESS_HOURS must lie within the hours a customer may be called, ${describeHours(CALLING_HOURS)}; got ${describeHours(hours)}`);
+  }
+  return hours;
+}
+
+const isWeekday = (day: CalendarDay) => weekdayOf(day) >= 1 && weekdayOf(day) <= 5;
+
+/** Minutes (with seconds as a fraction) since midnight on the wall clock of `timeZone`. */
+function minutesOfDay(at: Date, timeZone: string): number {
+  const { hour, minute, second, ms } = wallClockIn(at, timeZone);
+  return hour * 60 + minute + (second + ms / 1000) / 60;
+}
+
+/**
+ * The first moment inside business hours at or after `at`, in `timeZone`: before opening
+ * it is that day's opening, after closing or at a weekend the next weekday's opening.
+ */
+export function intoBusinessHours(at: Date, hours: BusinessHours, timeZone: string): Date {
+  let day = calendarDayIn(at, timeZone);
+  if (isWeekday(day)) {
+    const minutes = minutesOfDay(at, timeZone);
+    if (minutes < hours.open) return wallTimeToInstant(day, { hour: Math.floor(hours.open / 60), minute: hours.open % 60 }, timeZone);
+    if (minutes < hours.close) return at;
+  }
+  do day = addDaysTo(day, 1);
+  while (!isWeekday(day));
+  return wallTimeToInstant(day, { hour: Math.floor(hours.open / 60), minute: hours.open % 60 }, timeZone);
+}
+
+/** A time the customer may not be called at, their time (see CALLING_HOURS). 21:00 itself is fine. */
+export function outsideCallingHours(at: Date, timeZone: string): boolean {
+  const minutes = minutesOfDay(at, timeZone);
+  return minutes < CALLING_HOURS.open || minutes > CALLING_HOURS.close;
+}
+
+/** The zone a follow-up's customer is called in: the one it was booked in, else the customer's, else the agent's. */
+export function callingZone(followup: FollowUp, record: Pick<CallRecord, 'customer'>, agentTimeZone: string): string {
+  return followup.timeZone ?? record.customer.zone ?? agentTimeZone;
+}
+
+/** The call's open follow-ups with a time (not a whole day) at which the customer may not be called. */
+export function followUpsOutsideCallingHours(record: CallRecord, agentTimeZone: string): Array<{ followup: FollowUp; timeZone: string }> {
+  return record.followups.flatMap((followup) => {
+    const timeZone = callingZone(followup, record, agentTimeZone);
+    const outside = followup.status === 'open' && !followup.allDay && outsideCallingHours(new Date(followup.due), timeZone);
+    return outside ? [{ followup, timeZone }] : [];
+  });
+}
+
 /**
  * When the next progress call of a repeating follow-up is due: `days` calendar days after
  * it was done, at the same wall-clock time (or the start of that day for an all-day one),
- * in the follow-up's own zone, so a daylight-saving change does not move it by an hour.
+ * in the customer's zone (else the agent's), so a daylight-saving change does not move it
+ * by an hour; and within business hours, there: done at 18:52, it is not due at 18:52.
  */
-export function nextOccurrence(doneAt: Date, days: number, timeZone: string, allDay: boolean): Date {
+export function nextOccurrence(doneAt: Date, days: number, timeZone: string, allDay: boolean, hours: BusinessHours = DEFAULT_BUSINESS_HOURS): Date {
   const later = shiftInZone(doneAt, { days }, timeZone);
-  return allDay ? startOfDayIn(later, timeZone) : later;
+  if (!allDay) return intoBusinessHours(later, hours, timeZone);
+  // A whole day: a weekday's.
+  let day = calendarDayIn(later, timeZone);
+  while (!isWeekday(day)) day = addDaysTo(day, 1);
+  return wallTimeToInstant(day, { hour: 0, minute: 0 }, timeZone);
 }
 
 export function markDone(record: CallRecord, followupId: string, options: DoneOptions): DoneResult {
@@ -112,11 +216,13 @@ export function markDone(record: CallRecord, followupId: string, options: DoneOp
 
   let next: FollowUp | undefined;
   if (followup.repeatEveryDays && !options.last) {
-    const zone = followup.timeZone ?? options.timeZone;
-    const due = nextOccurrence(options.at, followup.repeatEveryDays, zone, followup.allDay === true).toISOString();
+    const zone = callingZone(followup, record, options.timeZone);
+    const due = nextOccurrence(options.at, followup.repeatEveryDays, zone, followup.allDay === true, options.businessHours).toISOString();
     const { doneAt: _doneAt, ...rest } = followup;
     next = {
       ...rest,
+      // Booked in the customer's zone when it is known: shown in theirs and the agent's.
+      ...(zone !== options.timeZone ? { timeZone: zone } : {}),
       id: nextFollowUpId(record),
       due,
       status: 'open',
@@ -179,5 +285,7 @@ export function snooze(record: CallRecord, followupId: string, options: SnoozeOp
   const breaksPromise = deadline !== undefined && until.getTime() > deadline.getTime();
   const result: SnoozeResult = { record: { ...record, followups }, breaksPromise };
   if (promise) result.promise = promise;
+  const zone = callingZone(changed, record, options.agentTimeZone);
+  if (!options.allDay && outsideCallingHours(until, zone)) result.outsideCallingHoursIn = zone;
   return result;
 }
