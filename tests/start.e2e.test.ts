@@ -322,7 +322,7 @@ describe("the customer's time zone (issue 15, item 13)", () => {
     const result = runCli(['start', '--answers', writeAnswers(answers)], { env: { CSR_CALL_HOME: home, TZ: 'UTC' } });
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(
-      /^csr-call: warning: [0-9a-z]{6}\.f1 is due Thu 3 Jan 2030 07:30 America\/Los_Angeles, outside the hours a customer may be called \(08:00–21:00 their time\); move it with: csr-call followups snooze [0-9a-z]{6}\.f1 --until "…"\n$/,
+      /^csr-call: warning: [0-9a-z]{6}\.f1: Thu 3 Jan 2030 07:30 America\/Los_Angeles is outside calling hours \(08:00–21:00 their time\); move it with: csr-call followups snooze [0-9a-z]{6}\.f1 --until "…"\n$/,
     );
   });
 
@@ -357,13 +357,14 @@ export default definePlaybook({
       { expect: 'Their time zone \\(from an earlier call\\): America/Chicago, where it is' },
       { expect: 'Their zone.*Enter for America/Chicago' },
       { send: '\r' },
+      { expect: '→ America/Chicago, where it is .* now' },
       { expect: 'Call back about' },
       { send: '\r' },
       { expect: 'Call back when' },
       { send: 'tomorrow 10pm\r' },
       // In the agent's zone (UTC here) and theirs: 22:00 for them, too late to be called (item 14).
       { expect: '→ .*\\d\\d:00 / (\\w+ \\d+ \\w+ )?22:00 America/Chicago' },
-      { expect: '⚠ [0-9a-z]{6}\\.f1 is due .* 22:00 America/Chicago, outside the hours a customer may be called \\(08:00–21:00 their time\\); move it with: csr-call followups snooze [0-9a-z]{6}\\.f1' },
+      { expect: '⚠ [0-9a-z]{6}\\.f1: .* 22:00 America/Chicago is outside calling hours \\(08:00–21:00 their time\\)\\s+After the call, move it with: csr-call followups snooze [0-9a-z]{6}\\.f1' },
       { expect: 'Call summary' },
     ], { CSR_CALL_HOME: home, TZ: 'UTC' });
     expect(result.failure, result.transcript).toBeNull();

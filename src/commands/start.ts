@@ -132,7 +132,7 @@ export async function startCommand(rawOptions: StartOptions, ctx: Context): Prom
     const saver = sessionSaver(ctx, await createCall(ctx.dataDir, record));
     const finished = await runWith(ctx, loaded.playbook, saver.latest(), prompter, saver.save);
     for (const key of prompter.unused()) ctx.warn(`${scripted.name}: "${key}" was not asked on this call (its condition was false)`);
-    for (const line of callingHoursWarnings(ctx, finished)) ctx.warn(line);
+    for (const { problem, fix } of callingHoursWarnings(ctx, finished)) ctx.warn(`${problem}; ${fix}`);
     printEnd(ctx, finished);
     return;
   }
@@ -168,7 +168,7 @@ export async function resumeCommand(id: string | undefined, opts: ResumeOptions,
       // Read again under the lock: the copy read before may be stale.
       const saver = sessionSaver(ctx, unreadCopy(await readCall(ctx.dataDir, record.id)));
       const finished = await runWith(ctx, loaded.playbook, saver.latest(), createScriptedPrompter(scripted.answers as never, scripted.name), saver.save);
-      for (const line of callingHoursWarnings(ctx, finished)) ctx.warn(line);
+      for (const { problem, fix } of callingHoursWarnings(ctx, finished)) ctx.warn(`${problem}; ${fix}`);
       printEnd(ctx, finished);
     } finally {
       await release();
@@ -417,7 +417,14 @@ async function runInteractiveLocked(
     describeDate: (ok) => describeDateAnswer(ctx, ok),
     afterAnswer: async (ref, record) => {
       if (ref.step.meaning === 'promise.due' || ref.step.meaning === 'followup.due') {
-        for (const line of callingHoursWarnings(ctx, record, warnedCallingHours)) write(color.yellow(`  ⚠ ${line}`));
+        for (const { problem, fix } of callingHoursWarnings(ctx, record, warnedCallingHours)) {
+          write(color.yellow(`  ⚠ ${problem}`));
+          write(color.dim(`    After the call, ${fix}`));
+        }
+      }
+      // How the zone was read ('CT'), and what their clock says.
+      if (ref.step.meaning === 'customer.zone' && record.customer.zone) {
+        write(color.dim(`  → ${oneLine(record.customer.zone)}, where it is ${formatDateTime(ctx.now(), record.customer.zone)} now`));
       }
       if (ref.step.meaning === 'customer.phone' || ref.step.meaning === 'customer.account') return showHistory(record);
     },
@@ -523,15 +530,17 @@ function printEnd(ctx: Context, record: CallRecord): void {
  * The call's follow-ups booked at a time the customer may not be called (their time, when
  * known), each with how to move it; those in `alreadySaid` (id and due) are not said again.
  */
-function callingHoursWarnings(ctx: Context, record: CallRecord, alreadySaid = new Set<string>()): string[] {
+function callingHoursWarnings(ctx: Context, record: CallRecord, alreadySaid = new Set<string>()): Array<{ problem: string; fix: string }> {
   return followUpsOutsideCallingHours(record, ctx.timeZone).flatMap(({ followup, timeZone }) => {
     const key = `${followup.id} ${followup.due}`;
     if (alreadySaid.has(key)) return [];
     alreadySaid.add(key);
     const id = shortFollowUpId(followup.id);
     return [
-      `${id} is due ${formatDateTime(new Date(followup.due), timeZone)} ${timeZone}, outside the hours a customer may be called (${describeHours(CALLING_HOURS)} their time); ` +
-        `move it with: csr-call followups snooze ${id} --until "…"`,
+      {
+        problem: `${id}: ${formatDateTime(new Date(followup.due), timeZone)} ${timeZone} is outside calling hours (${describeHours(CALLING_HOURS)} their time)`,
+        fix: `move it with: csr-call followups snooze ${id} --until "…"`,
+      },
     ];
   });
 }
