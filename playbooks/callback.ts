@@ -28,7 +28,7 @@ export default definePlaybook({
           question: 'Their time zone',
           type: 'text',
           meaning: 'customer.zone',
-          hint: 'ET, CT, MT, PT or a name like America/Chicago: callback and promise times are then theirs. Enter if it is yours.',
+          hint: 'ET, CT, MT, PT or a name like America/Chicago: callback and promise times are then theirs.',
         },
         { id: 'reached', question: 'Did you reach them?', type: 'yesno', default: true },
         { id: 'mood', question: 'How do they sound?', type: 'choice', choices: [...MOODS], when: reached, meaning: 'mood.start' },

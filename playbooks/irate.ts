@@ -27,7 +27,7 @@ export default definePlaybook({
           question: 'Their time zone',
           type: 'text',
           meaning: 'customer.zone',
-          hint: 'ET, CT, MT, PT or a name like America/Chicago: callback and promise times are then theirs. Enter if it is yours.',
+          hint: 'ET, CT, MT, PT or a name like America/Chicago: callback and promise times are then theirs.',
         },
         { id: 'mood', question: 'How do they sound right now?', type: 'choice', choices: [...MOODS], default: 'angry', meaning: 'mood.start' },
         { id: 'before', question: 'Have they called about this before without a fix?', type: 'yesno' },

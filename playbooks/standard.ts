@@ -26,7 +26,7 @@ export default definePlaybook({
           question: 'Their time zone',
           type: 'text',
           meaning: 'customer.zone',
-          hint: 'ET, CT, MT, PT or a name like America/Chicago: callback and promise times are then theirs. Enter if it is yours.',
+          hint: 'ET, CT, MT, PT or a name like America/Chicago: callback and promise times are then theirs.',
         },
         { id: 'mood', question: 'How do they sound right now?', type: 'choice', choices: [...MOODS], meaning: 'mood.start' },
       ],

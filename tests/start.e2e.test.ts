@@ -286,6 +286,10 @@ describe('a repeat caller recognised by phone, then by account (issue 15, item 5
       { expect: "Also this customer's: 1 more earlier call" },
       { expect: 'Third: from the office line' },
       { expect: 'Their time zone' },
+      // A zone typed short is said back, with the customer's clock (item 13).
+      { send: 'pt\r' },
+      { expect: '→ America/Los_Angeles, where it is \\w+ \\d+ \\w+ \\d{4} \\d\\d:\\d\\d now' },
+      { expect: 'How do they sound' },
       { send: '\x03' },
     ], { CSR_CALL_HOME: home });
     expect(result.failure, result.transcript).toBeNull();
@@ -354,10 +358,11 @@ export default definePlaybook({
       { expect: 'Phone of caller' },
       { send: '555 0100\r' },
       { expect: 'Known caller: 1 earlier call' },
+      // Its callback, booked in their zone, is shown in both.
+      { expect: 'open follow-up [0-9a-z]{6}\\.f1: Progress on: Refund missing — .*\\d\\d:00 / (\\w+ \\d+ \\w+ )?10:00 America/Chicago' },
       { expect: 'Their time zone \\(from an earlier call\\): America/Chicago, where it is' },
       { expect: 'Their zone.*Enter for America/Chicago' },
       { send: '\r' },
-      { expect: '→ America/Chicago, where it is .* now' },
       { expect: 'Call back about' },
       { send: '\r' },
       { expect: 'Call back when' },

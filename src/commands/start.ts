@@ -422,8 +422,9 @@ async function runInteractiveLocked(
           write(color.dim(`    After the call, ${fix}`));
         }
       }
-      // How the zone was read ('CT'), and what their clock says.
-      if (ref.step.meaning === 'customer.zone' && record.customer.zone) {
+      // How a zone typed short was read ('CT'), and what their clock says.
+      const typedZone = ref.step.meaning === 'customer.zone' && record.answers.find((a) => a.stepId === ref.fullId)?.raw !== undefined;
+      if (typedZone && record.customer.zone) {
         write(color.dim(`  → ${oneLine(record.customer.zone)}, where it is ${formatDateTime(ctx.now(), record.customer.zone)} now`));
       }
       if (ref.step.meaning === 'customer.phone' || ref.step.meaning === 'customer.account') return showHistory(record);
@@ -491,7 +492,10 @@ function printCustomerHistory(ctx: Context, earlier: CallSummary[], { more }: { 
     write(`  ${parts.join('  ')}`);
     for (const f of call.openFollowups) {
       const due = new Date(f.due);
-      const late = due < now ? color.red(describeLateness(due, now, { timeZone: ctx.timeZone, ...(f.allDay ? { allDay: true } : {}) })) : formatDue(due, { now, timeZone: ctx.timeZone });
+      const theirs = f.timeZone && f.timeZone !== ctx.timeZone ? { customerTimeZone: f.timeZone } : {};
+      const late = due < now
+        ? color.red(describeLateness(due, now, { timeZone: ctx.timeZone, ...(f.allDay ? { allDay: true } : {}) }))
+        : formatDue(due, { now, timeZone: ctx.timeZone, ...(f.allDay ? { allDay: true } : {}), ...theirs });
       write(`    open follow-up ${shortId(call.id)}.${f.id.split('.').at(-1)}: ${oneLine(f.text, 60)} — ${late}`);
     }
   }
