@@ -183,6 +183,9 @@ describe('playbooks list and show', () => {
     expect(result.stdout).toContain('   outcome.code  choice, required, → outcome\n');
     expect(result.stdout).toMatch(/decide\.handoff {2}longtext, required, conditional, → escalation\.handoff/);
     expect(result.stdout).toContain('choices: solve (Yes, I can solve it), escalate (No, escalate or hand over)');
+    // The customer's zone, asked once, and the dates read in it (issue 15, item 13).
+    expect(result.stdout).toContain('   identify.zone  text, optional, → customer.zone\n');
+    expect(result.stdout).toContain("   followup.due  datetime, required, conditional, → followup.due, in the customer's zone\n");
   });
 
   it.concurrent('show with a typo: exit 2, one line, the nearest name', async () => {
