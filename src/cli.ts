@@ -90,7 +90,14 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .option('--all', 'every agent sharing this data directory')
     .option('--json', 'machine-readable output')
     .option('--strict', 'exit 1 when a damaged call file was skipped')
+    .option('--team', "every open follow-up of the team (the team database): the team's first, then by due time")
+    .option('--limit <n>', 'with --team: how many to show', '200')
     .action(async (opts: Opts, command: Command) => {
+      if (opts.team) {
+        const { followupsTeamListCommand } = await import('./commands/teamFollowups.js');
+        await followupsTeamListCommand(opts as never, ctxOf(command));
+        return;
+      }
       const { followupsListCommand } = await import('./commands/followups.js');
       // `--agent` is both global and this command's filter; commander gives it to the
       // global option, so read the merged options.
@@ -113,6 +120,55 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .action(async (id: string, opts: Opts, command: Command) => {
       const { followupsSnoozeCommand } = await import('./commands/followups.js');
       await followupsSnoozeCommand(id, opts as never, ctxOf(command));
+    });
+
+  followups
+    .command('claim <id>')
+    .description("take a follow-up of the team's (or an agent's, overdue past the team's grace) as yours")
+    .option('--note <text>', 'why')
+    .action(async (id: string, opts: Opts, command: Command) => {
+      const { followupsClaimCommand } = await import('./commands/teamFollowups.js');
+      await followupsClaimCommand(id, opts as never, ctxOf(command));
+    });
+  followups
+    .command('release <id>')
+    .description("give a follow-up you hold back to the team (anyone may claim it)")
+    .option('--note <text>', 'why')
+    .action(async (id: string, opts: Opts, command: Command) => {
+      const { followupsReleaseCommand } = await import('./commands/teamFollowups.js');
+      await followupsReleaseCommand(id, opts as never, ctxOf(command));
+    });
+  followups
+    .command('assign <id>')
+    .description('give a follow-up to an agent, or to the team')
+    .requiredOption('--to <name|team>', "an agent's name, or team")
+    .option('--note <text>', 'why')
+    .action(async (id: string, opts: Opts, command: Command) => {
+      const { followupsAssignCommand } = await import('./commands/teamFollowups.js');
+      await followupsAssignCommand(id, opts as never, ctxOf(command));
+    });
+
+  const team = program.command('team').description('the team database (PostgreSQL): status, sync, migrate');
+  team
+    .command('status', { isDefault: true })
+    .description('is the team database reachable, what waits to be sent, its schema version, your role')
+    .action(async (opts: Opts, command: Command) => {
+      const { teamStatusCommand } = await import('./commands/team.js');
+      await teamStatusCommand(opts, ctxOf(command));
+    });
+  team
+    .command('sync')
+    .description("send every call the team database lacks or has older, and take in teammates' actions")
+    .action(async (opts: Opts, command: Command) => {
+      const { teamSyncCommand } = await import('./commands/team.js');
+      await teamSyncCommand(opts, ctxOf(command));
+    });
+  team
+    .command('migrate')
+    .description("set up or update the team database's tables (the database owner's role only)")
+    .action(async (opts: Opts, command: Command) => {
+      const { teamMigrateCommand } = await import('./commands/team.js');
+      await teamMigrateCommand(opts, ctxOf(command));
     });
 
   program

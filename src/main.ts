@@ -8,6 +8,8 @@ import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
 import { sanitizeForTerminal } from './render/terminalText.js';
 import { configureIndex, type RebuildEvent } from './store/index/indexSettings.js';
 import { ProgressBar } from './render/progressBar.js';
+import { teamSettingsFrom, type TeamSettings } from './team/teamSettings.js';
+import { listenToStore } from './store/storeEvents.js';
 
 /**
  * The entry point: builds the real context, runs the command, and is the only place that
@@ -46,13 +48,54 @@ function makeContext(globals: GlobalOptions): Context {
 
 async function main(argv: string[]): Promise<number> {
   configureIndex({ onRebuild: reportRebuild(), warn });
-  const program = buildProgram(makeContext, packageVersion());
+  const team = await joinTeam(argv);
+  let ctx: Context | undefined;
+  const program = buildProgram((globals) => (ctx = makeContext(globals)), packageVersion());
+  let exitCode: number;
   try {
     await program.parseAsync(argv);
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    exitCode = process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
-    return handleError(error);
+    exitCode = handleError(error);
+    if (error instanceof InterruptedError) return exitCode;
   }
+  // Files first: the command's work is in the call files; the team database hears of it now.
+  if (team && ctx) {
+    const { endOfCommand } = await import('./team/teamSession.js');
+    await endOfCommand(ctx, team);
+  }
+  return exitCode;
+}
+
+/**
+ * With a team database set, every change to a call is noted for sending before it is
+ * made; the team's own commands (`csr-call team …`) do their sending themselves. A
+ * setting that makes no sense leaves the agent's own commands working, with one line.
+ */
+async function joinTeam(argv: string[]): Promise<TeamSettings | undefined> {
+  if (commandOf(argv.slice(2)) === 'team') return undefined;
+  let team: TeamSettings | undefined;
+  try {
+    team = teamSettingsFrom(process.env);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    warn(`${error.message}; working without the team database`);
+    return undefined;
+  }
+  if (!team) return undefined;
+  const { outboxListener } = await import('./team/outbox.js');
+  listenToStore(outboxListener(warn));
+  return team;
+}
+
+/** The command's name: the first word that is neither an option nor a global option's value (as bin/csr-call.cjs reads it). */
+function commandOf(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--data-dir' || arg === '--agent') i += 1;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
 }
 
 /**

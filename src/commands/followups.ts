@@ -169,6 +169,7 @@ async function resolveFollowUp(parsed: FollowUpIdArg, ctx: Context): Promise<{ c
 
 export async function followupsDoneCommand(id: string, opts: { note?: string; last?: boolean }, ctx: Context): Promise<void> {
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
+  if (await doneInTeam(id, opts, ctx)) return;
   const [{ updateCall }, { markDone, businessHoursFromEnv }, { formatDue }] = await Promise.all([
     import('../store/callStore.js'),
     import('../domain/followUpRules.js'),
@@ -225,6 +226,7 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
   if (!ahead) {
     throw new UserError(`cannot snooze to ${formatDateTime(when.at, ctx.timeZone)}: that is in the past (give a later time, like tomorrow or +2d)`);
   }
+  if (await snoozeInTeam(id, opts, when, ctx)) return;
   const [{ updateCall }, { snooze, CALLING_HOURS, describeHours }] = await Promise.all([
     import('../store/callStore.js'),
     import('../domain/followUpRules.js'),
@@ -274,4 +276,57 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
       `this breaks a promise to ${oneLine(customer, 40)}: "${oneLine(promise.text, 80)}" was promised by ${promised}; let the customer know`,
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// With a team database: done / snooze go through it (one transaction; see teamFollowups.ts).
+
+async function teamSettingsOf(ctx: Context) {
+  if (!ctx.env.CSR_CALL_TEAM_DB) return undefined;
+  return (await import('../team/teamSettings.js')).teamSettingsFrom(ctx.env);
+}
+
+/** True when the team database took it (and it was said); false: do it in the file alone. */
+async function doneInTeam(id: string, opts: { note?: string; last?: boolean }, ctx: Context): Promise<boolean> {
+  const settings = await teamSettingsOf(ctx);
+  if (!settings) return false;
+  const { actOnFollowUp } = await import('./teamFollowups.js');
+  const options = { ...(opts.note !== undefined ? { note: opts.note } : {}), ...(opts.last ? { last: true } : {}) };
+  const outcome = await actOnFollowUp(id, { action: { kind: 'done' }, options }, ctx, settings);
+  if (!outcome) return false;
+  const who = outcome.customer ? ` (${oneLine(outcome.customer, 40)})` : '';
+  ctx.stdout.write(`Done: ${shortFollowUpId(outcome.event.followupId)} ${oneLine(outcome.text, 80)}${who}\n`);
+  const next = outcome.event.nextId && outcome.event.nextDue ? { id: outcome.event.nextId, due: outcome.event.nextDue } : undefined;
+  if (next) {
+    const { formatDue } = await import('../dates/formatDue.js');
+    ctx.stdout.write(`Next progress call ${shortFollowUpId(next.id)}: ${formatDue(next.due, { now: ctx.now(), timeZone: ctx.timeZone })}\n`);
+  }
+  return true;
+}
+
+async function snoozeInTeam(
+  id: string,
+  opts: { note?: string },
+  when: { at: Date; allDay?: boolean; timeZone?: string },
+  ctx: Context,
+): Promise<boolean> {
+  const settings = await teamSettingsOf(ctx);
+  if (!settings) return false;
+  const { actOnFollowUp } = await import('./teamFollowups.js');
+  const until = { at: when.at, ...(when.allDay ? { allDay: true } : {}), ...(when.timeZone ? { timeZone: when.timeZone } : {}) };
+  const outcome = await actOnFollowUp(id, { action: { kind: 'snooze' }, options: { until, ...(opts.note !== undefined ? { note: opts.note } : {}) } }, ctx, settings);
+  if (!outcome) return false;
+  const [{ formatDue }, { promiseDeadline }] = await Promise.all([import('../dates/formatDue.js'), import('../domain/followUpRules.js')]);
+  const now = ctx.now();
+  ctx.stdout.write(
+    `Snoozed ${shortFollowUpId(outcome.event.followupId)} to ${formatDue(when.at, { now, timeZone: ctx.timeZone, ...(when.allDay ? { allDay: true } : {}), ...(when.timeZone && when.timeZone !== ctx.timeZone ? { customerTimeZone: when.timeZone } : {}) })}\n`,
+  );
+  // The promise it keeps is in the call's file: known when the call is this agent's.
+  const followup = outcome.record?.followups.find((f) => f.id === outcome.event.followupId);
+  const promise = followup?.promiseId ? outcome.record!.promises.find((p) => p.id === followup.promiseId) : undefined;
+  const deadline = promise ? promiseDeadline(promise, ctx.timeZone) : undefined;
+  if (promise && deadline && when.at.getTime() > deadline.getTime()) {
+    ctx.warn(`this breaks a promise to ${oneLine(outcome.customer ?? 'the customer', 40)}: "${oneLine(promise.text, 80)}" was promised by ${formatDue(deadline, { now, timeZone: ctx.timeZone })}; let the customer know`);
+  }
+  return true;
 }

@@ -43,7 +43,8 @@ function buildCallRecordSchema(z: Zod = zodMini) {
   const HistoryEntry = z.object({
     at: isoInstant,
     by: z.string(),
-    action: z.enum(['created', 'done', 'snoozed', 'reopened', 'cancelled', 'scheduled-next']),
+    // claimed, released, assigned: a team follow-up changing hands (the note says to whom).
+    action: z.enum(['created', 'done', 'snoozed', 'reopened', 'cancelled', 'scheduled-next', 'claimed', 'released', 'assigned']),
     note: z.optional(z.string()),
     due: z.optional(isoInstant),
     previousDue: z.optional(isoInstant),

@@ -30,8 +30,8 @@ export interface MergeResult {
   clashes: Clash[];
 }
 
-/** The fields of a follow-up that `followups done`/`snooze` change, and so own. */
-const FOLLOWUP_PROGRESS = new Set(['status', 'due', 'doneAt', 'history', 'allDay', 'timeZone']);
+/** The fields of a follow-up that `followups done`/`snooze`/`claim`/`assign` change, and so own. */
+const FOLLOWUP_PROGRESS = new Set(['status', 'due', 'doneAt', 'history', 'allDay', 'timeZone', 'owner']);
 
 function ownerOf(path: readonly string[]): MergeSide {
   if (path[0] === 'notes') return 'elsewhere';

@@ -24,6 +24,7 @@ import { withFileLock } from './fileLock.js';
 import { sameStamp, stampOf, type FileStamp } from './index/callIndex.js';
 import { callIndexOf, openedIndex } from './index/indexAccess.js';
 import { idsEndingIn } from './index/indexQueries.js';
+import { storeListener } from './storeEvents.js';
 
 /** Why a call file could not be used; `problem` is one line (`path.to.field: message`). */
 export class CallFileError extends OperationError {
@@ -142,6 +143,7 @@ async function commitCall(
           `call ${shortId(id)} would be ${formatCount(bytes)} bytes, over the ${formatCount(MAX_CALL_FILE_BYTES)} a call may hold: nothing was changed`,
         );
       }
+      storeListener()?.changing(dataDir, id);
       const stamp = stampOf(await writeFileAtomic(path, text));
       await indexWrite(dataDir, (index) => index.putCall(written, stamp, callDirOf(id).slice('calls/'.length)));
       return { record: written, stamp };
@@ -249,6 +251,7 @@ export async function eraseCall(dataDir: string, id: string): Promise<boolean> {
   let removed = false;
   try {
     await withFileLock(`${path}.lock`, lockHolder(), async () => {
+      storeListener()?.changing(dataDir, id);
       try {
         await unlink(path);
         removed = true;

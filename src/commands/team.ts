@@ -1,0 +1,92 @@
+import type { Context } from '../context.js';
+import { OperationError, UserError } from '../errors.js';
+import { oneLine } from '../render/terminalText.js';
+import { teamSettingsFrom, type TeamSettings } from '../team/teamSettings.js';
+import { waitingIds } from '../team/outbox.js';
+
+/**
+ * `csr-call team status | sync | migrate`. Each says in one line, exit 1, when there is no
+ * team database or it cannot be reached; the agent's own calls are never touched by that.
+ */
+
+export function requireTeam(ctx: Context): TeamSettings {
+  const settings = teamSettingsFrom(ctx.env);
+  if (!settings) {
+    throw new UserError('no team database is set: set CSR_CALL_TEAM_DB to its PostgreSQL URL, like postgresql://sam@db.example/team (see the README, Team)', 1);
+  }
+  return settings;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export async function teamStatusCommand(_opts: Record<string, unknown>, ctx: Context): Promise<void> {
+  const settings = requireTeam(ctx);
+  const waiting = waitingIds(ctx.dataDir).length;
+  const { connectTeamDb, TeamDbError } = await import('../team/teamDb.js');
+  const { whoAmI, schemaVersion, claimGraceMs } = await import('../team/teamSession.js');
+  const { LATEST_SCHEMA_VERSION } = await import('../team/teamSchema.js');
+  let db;
+  try {
+    db = await connectTeamDb(settings, ctx.env, settings.connectTimeoutMs);
+  } catch (error) {
+    if (error instanceof TeamDbError) throw new OperationError(`${error.message.replace(/; your calls are kept.*$/, '')}; ${plural(waiting, 'call')} waiting to be sent`);
+    throw error;
+  }
+  try {
+    const me = await whoAmI(db);
+    const version = await schemaVersion(db);
+    const [server] = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    const out = (line: string) => ctx.stdout.write(`${line}\n`);
+    out(`Team database: ${db.target}, reachable (PostgreSQL ${oneLine(server?.v ?? '?', 20)})`);
+    const schema = version === 0 ? 'not set up (the owner runs csr-call team migrate)' : version < LATEST_SCHEMA_VERSION ? `version ${version}, older than this csr-call's ${LATEST_SCHEMA_VERSION} (the owner runs csr-call team migrate)` : version > LATEST_SCHEMA_VERSION ? `version ${version}, newer than this csr-call knows (${LATEST_SCHEMA_VERSION}): update csr-call` : `version ${version} (up to date)`;
+    out(`Schema:        ${schema}`);
+    const kind = me.superuser ? 'superuser' : me.lead ? 'lead' : me.member ? 'agent' : 'neither agent nor lead';
+    out(`You:           role ${me.role} (${kind})${!me.lead && me.member && me.agent !== ctx.agent.trim().toLowerCase() ? `, but your calls are written as agent ${oneLine(ctx.agent, 40)}: connect as your own role` : ''}`);
+    out(`Waiting:       ${plural(waiting, 'call')} to send from ${oneLine(ctx.dataDir)}`);
+    if (version > 0 && me.member) {
+      const [pending] = await db.query<{ n: string }>('SELECT count(*) AS n FROM csr_call.followup_events WHERE call_agent = $1 AND applied_revision IS NULL', [me.agent]);
+      out(`From the team: ${plural(Number(pending?.n ?? 0), "teammate's action")} on your follow-ups not yet in your call files`);
+      const grace = await claimGraceMs(db);
+      out(`Claim grace:   an agent's follow-up may be claimed by the team ${formatGrace(grace)} after it is due`);
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+export function formatGrace(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes % 1440 === 0) return plural(minutes / 1440, 'day');
+  if (minutes % 60 === 0) return plural(minutes / 60, 'hour');
+  return plural(minutes, 'minute');
+}
+
+export async function teamMigrateCommand(_opts: Record<string, unknown>, ctx: Context): Promise<void> {
+  const settings = requireTeam(ctx);
+  const { withTeamDb } = await import('../team/teamDb.js');
+  const { migrateTeamDb } = await import('../team/teamMigrate.js');
+  const result = await withTeamDb(settings, ctx.env, 60_000, migrateTeamDb);
+  if (result.applied.length === 0) {
+    ctx.stdout.write(`The team database's schema is up to date (version ${result.from}).\n`);
+    return;
+  }
+  for (const step of result.applied) ctx.stdout.write(`Applied schema version ${step.version}: ${step.description}\n`);
+}
+
+export async function teamSyncCommand(_opts: Record<string, unknown>, ctx: Context): Promise<void> {
+  const settings = requireTeam(ctx);
+  const { withTeamDb } = await import('../team/teamDb.js');
+  const { fullSync } = await import('../team/teamFullSync.js');
+  const result = await withTeamDb(settings, ctx.env, 120_000, (db) => fullSync(db, ctx));
+  const parts = [`sent ${plural(result.sent, 'call')}`];
+  if (result.upToDate > 0) parts.push(`${result.upToDate.toLocaleString('en-US')} already up to date`);
+  if (result.erased > 0) parts.push(`erased ${plural(result.erased, 'call')} there`);
+  if (result.applied > 0) parts.push(`took in ${plural(result.applied, "teammate's action")}`);
+  ctx.stdout.write(`Team database ${result.target}: ${parts.join(', ')}.\n`);
+  if (result.othersWaiting > 0) ctx.stdout.write(`${plural(result.othersWaiting, 'call')} of other agents sharing this folder left for them to send.\n`);
+  if (result.unreadable > 0) {
+    throw new OperationError(`${plural(result.unreadable, 'damaged call file')} could not be sent: csr-call doctor lists them`);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * What the team database keeps of one call record: pure, no SQL. The record itself goes
+ * whole (JSONB); beside it the columns the lead's questions filter and count by (the same
+ * facts the local index keeps: domain/callFacts), the text `search --team` looks through,
+ * and the call's follow-ups with what a teammate needs to call back (not the call's notes).
+ */
+import type { CallRecord, FollowUp } from '../domain/callRecord.js';
+import { callFacts } from '../domain/callFacts.js';
+import { nameKey } from '../domain/customerKeys.js';
+import { agentKey } from '../domain/agents.js';
+import { summarizeCall } from '../domain/callSummary.js';
+import { callText, TEXT_COLUMNS } from '../store/index/indexRows.js';
+
+/** The owner a follow-up has when it is the team's to take (`followups assign ID --to team`). */
+export const TEAM_OWNER = 'team';
+
+export interface TeamCallRow {
+  id: string;
+  agent_key: string;
+  revision: number;
+  started: string;
+  completed: boolean;
+  playbook: string;
+  outcome: string | null;
+  category_key: string | null;
+  category: string | null;
+  phone_key: string | null;
+  account_key: string | null;
+  name_key: string | null;
+  duration: number | null;
+  resolved: boolean;
+  handed_off: boolean;
+  upset: boolean;
+  turned: boolean;
+  fu_on_time: number;
+  fu_late: number;
+  fu_cancelled: number;
+  fu_open: number;
+  summary: unknown;
+  /** Lower case, accents removed: what the full-text vector is made from. */
+  search_text: string;
+  record: CallRecord;
+}
+
+export interface TeamFollowUpRow {
+  id: string;
+  call_id: string;
+  call_agent: string;
+  /** Who works it, as an agent key; null: the team's (anyone may claim it). */
+  owner: string | null;
+  status: FollowUp['status'];
+  due: string;
+  all_day: boolean;
+  time_zone: string | null;
+  text: string;
+  repeat_days: number | null;
+  customer_name: string | null;
+  customer_phone: string | null;
+  customer_account: string | null;
+  revision: number;
+}
+
+/** Text as the team database's full-text search keeps it: accents and case folded away. */
+export function foldText(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+/** The owner column of a follow-up whose file says `owner`. */
+export function ownerColumn(owner: string): string | null {
+  const key = agentKey(owner);
+  return key === TEAM_OWNER ? null : key;
+}
+
+/** A call's row. `timeZone` ends the day of an all-day follow-up with no zone of its own (on-time counts). */
+export function teamCallRow(record: CallRecord, timeZone: string): TeamCallRow {
+  const facts = callFacts(record, timeZone);
+  const text = callText(record);
+  const customer = [record.customer.name, record.customer.phone, record.customer.account].filter(Boolean).join('\n');
+  return {
+    id: record.id,
+    agent_key: agentKey(record.agent),
+    revision: record.revision,
+    started: record.startedAt,
+    completed: facts.completed,
+    playbook: record.playbook.id,
+    outcome: facts.outcome ?? null,
+    category_key: facts.categoryKey ?? null,
+    category: facts.category ?? null,
+    phone_key: facts.phoneKey ?? null,
+    account_key: facts.accountKey ?? null,
+    name_key: nameKey(record.customer.name) ?? null,
+    duration: facts.durationSeconds ?? null,
+    resolved: facts.resolved,
+    handed_off: facts.handedOff,
+    upset: facts.upsetStart,
+    turned: facts.turned,
+    fu_on_time: facts.followups.doneOnTime,
+    fu_late: facts.followups.doneLate,
+    fu_cancelled: facts.followups.cancelled,
+    fu_open: facts.followups.open,
+    summary: summarizeCall(record),
+    search_text: foldText([customer, ...TEXT_COLUMNS.map((column) => text[column])].filter(Boolean).join('\n')),
+    record,
+  };
+}
+
+export function teamFollowUpRows(record: CallRecord): TeamFollowUpRow[] {
+  return record.followups.map((f) => ({
+    id: f.id,
+    call_id: record.id,
+    call_agent: agentKey(record.agent),
+    owner: ownerColumn(f.owner),
+    status: f.status,
+    due: f.due,
+    all_day: f.allDay === true,
+    time_zone: f.timeZone ?? null,
+    text: f.text,
+    repeat_days: f.repeatEveryDays ?? null,
+    customer_name: record.customer.name ?? null,
+    customer_phone: record.customer.phone ?? null,
+    customer_account: record.customer.account ?? null,
+    revision: record.revision,
+  }));
+}

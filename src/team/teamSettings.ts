@@ -1,0 +1,69 @@
+/**
+ * Whether this agent works with a team database, and how to reach it: pure, from the
+ * environment (a config file will carry the same settings when the program has one).
+ *
+ * - CSR_CALL_TEAM_DB: a PostgreSQL connection URL (`postgresql://sam@db.example/team`).
+ *   What it leaves out comes from the standard PG* variables (PGHOST, PGUSER, PGPASSWORD,
+ *   PGSSLMODE…) and the password from ~/.pgpass; unset, there is no team.
+ * - CSR_CALL_TEAM_TIMEOUT: how long the end of a command may spend sending (default 1.5 s).
+ */
+import { UserError } from '../errors.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface TeamSettings {
+  /** The connection URL as given (it may hold a password: never printed, logged or written). */
+  url: string;
+  /** ms the end of a command may spend on the team database before leaving it for later. */
+  sendTimeoutMs: number;
+  /** ms a team command waits to connect. */
+  connectTimeoutMs: number;
+}
+
+export const DEFAULT_SEND_TIMEOUT_MS = 1_500;
+
+export function teamSettingsFrom(env: Env): TeamSettings | undefined {
+  const url = env.CSR_CALL_TEAM_DB?.trim();
+  if (!url) return undefined;
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    throw new UserError('CSR_CALL_TEAM_DB must be a PostgreSQL connection URL, like postgresql://sam@db.example:5432/team (the password from ~/.pgpass or PGPASSWORD)');
+  }
+  const timeout = env.CSR_CALL_TEAM_TIMEOUT?.trim();
+  let sendTimeoutMs = DEFAULT_SEND_TIMEOUT_MS;
+  if (timeout) {
+    const seconds = Number(timeout.replace(/s$/, ''));
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 60) {
+      throw new UserError(`CSR_CALL_TEAM_TIMEOUT must be a number of seconds from 0.1 to 60 (got "${timeout.slice(0, 20)}")`);
+    }
+    sendTimeoutMs = Math.round(seconds * 1000);
+  }
+  return { url, sendTimeoutMs, connectTimeoutMs: Math.max(sendTimeoutMs, 5_000) };
+}
+
+/**
+ * The database as the agent may see it named: role@host:port/database, never the password
+ * (which the URL may hold), whatever PG* variables fill in.
+ */
+export function describeTeamDb(url: string, env: Env): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'the team database (its URL does not parse)';
+  }
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  const query = parsed.searchParams;
+  const user = decode(parsed.username) || query.get('user') || env.PGUSER || env.USER || '';
+  const host = decode(parsed.hostname) || query.get('host') || env.PGHOST || 'localhost';
+  const port = parsed.port || query.get('port') || env.PGPORT || '5432';
+  const database = decode(parsed.pathname.replace(/^\//, '')) || env.PGDATABASE || user;
+  // eslint-disable-next-line no-control-regex
+  const clean = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80);
+  return `${clean(user)}@${clean(host)}${host.startsWith('/') ? '' : `:${clean(port)}`}/${clean(database)}`;
+}
