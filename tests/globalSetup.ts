@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { bundle } from '../src/build/bundle.js';
+import { findPgBin, HOW_TO_GET_ONE, removeTestServer, startTestServer, type TestServer } from './teamServer.js';
 
 /** Newest modification time of the files under `dir`. */
 function newestIn(dir: string): number {
@@ -53,8 +54,15 @@ export default async function setup(): Promise<() => void> {
   // Every temporary folder of the run (stores of made-up customers among them) goes in one,
   // removed at the end: the test workers and the processes they start inherit TMPDIR.
   const scratch = mkdtempSync(join(tmpdir(), 'csr-call-tests-'));
+  // The team tests' PostgreSQL: started once for the run (its folder outside the scratch
+  // folder, which the server's own user may not enter), stopped and removed at the end.
+  const pg = startTeamServer(tmpdir());
   process.env.TMPDIR = scratch;
-  const teardown = () => rmSync(scratch, { recursive: true, force: true });
+  let server: TestServer | undefined;
+  const teardown = () => {
+    if (server) removeTestServer(server);
+    rmSync(scratch, { recursive: true, force: true });
+  };
   const root = fileURLToPath(new URL('..', import.meta.url));
   const sources = Math.max(
     newestIn(join(root, 'src')),
@@ -62,5 +70,21 @@ export default async function setup(): Promise<() => void> {
     statSync(join(root, 'package.json')).mtimeMs,
   );
   if (builtAt(root) < sources) await Promise.all([bundle(root), bundleStoreForChildren(root)]);
+  server = await pg;
+  process.env.CSR_CALL_TEST_PG = server ? JSON.stringify(server) : '';
   return teardown;
+}
+
+/**
+ * With CI=true a missing server is a failure (.ci/run installs it); elsewhere the team
+ * tests are skipped with one line saying how to get one.
+ */
+async function startTeamServer(parent: string): Promise<TestServer | undefined> {
+  const bin = findPgBin();
+  if (!bin) {
+    if (process.env.CI === 'true') throw new Error('CI: no PostgreSQL server programs found for the team tests (.ci/run installs the postgresql package)');
+    process.stderr.write(`${HOW_TO_GET_ONE}\n`);
+    return undefined;
+  }
+  return startTestServer(bin, parent);
 }

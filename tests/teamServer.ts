@@ -7,7 +7,8 @@
  * PostgreSQL refuses to run as root: as root (CI), the cluster belongs to the unprivileged
  * `postgres` user that Debian's package creates (else `nobody`), started with runuser.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -72,13 +73,13 @@ export async function startTestServer(bin: string, parent = '/tmp'): Promise<Tes
     chownSync(root, user.uid, user.gid);
     chmodSync(root, 0o700);
   }
-  const run = (program: string, args: string[]) => {
+  const run = async (program: string, args: string[]) => {
     const command = user ? ['runuser', '-u', user.name, '--', join(bin, program), ...args] : [join(bin, program), ...args];
-    execFileSync(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
+    await promisify(execFile)(command[0]!, command.slice(1), { cwd: root });
   };
   const dataDir = join(root, 'data');
   const admin = 'csr_admin';
-  run('initdb', ['-D', dataDir, '-U', admin, '-E', 'UTF8', '--no-locale', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-instructions']);
+  await run('initdb', ['-D', dataDir, '-U', admin, '-E', 'UTF8', '--no-locale', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-instructions']);
   // Agents log in with passwords over TCP and over the socket; the superuser over the socket only.
   const hba = ['local all csr_admin trust', 'local all all scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n');
   const hbaPath = join(dataDir, 'pg_hba.conf');
@@ -96,7 +97,7 @@ export async function startTestServer(bin: string, parent = '/tmp'): Promise<Tes
     '-c full_page_writes=off',
     '-c max_connections=200',
   ].join(' ');
-  run('pg_ctl', ['-D', dataDir, '-l', join(root, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+  await run('pg_ctl', ['-D', dataDir, '-l', join(root, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
   return { host: '127.0.0.1', port, socketDir: root, admin, dataDir, bin, ...(user ? { runAs: user.name } : {}) };
 }
 

@@ -40,8 +40,8 @@ const COMMON: BuildOptions = {
   platform: 'node',
   target: 'node20',
   // esbuild runs its own binary and tsx its own loader threads: both stay packages. pg (the
-  // team database's client) is loaded from node_modules, only when a team database is set.
-  external: ['esbuild', 'tsx', 'tsx/*', 'pg'],
+  // team database's client, and pgpass) are loaded from node_modules, only when a team database is set.
+  external: ['esbuild', 'tsx', 'tsx/*', 'pg', 'pgpass'],
   // Smaller files parse faster; names stay readable in an internal error's stack.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -85,6 +85,10 @@ export async function connectTeamDb(settings: TeamSettings, env: Readonly<Record
     statement_timeout: timeoutMs,
     application_name: 'csr-call',
   });
+  // No password in the URL nor PGPASSWORD: ~/.pgpass (or PGPASSFILE), as libpq reads it.
+  // node-postgres' own reading of it is deprecated and says so on stderr; and a password
+  // function given with a connection string is overwritten by the string's (absent) one.
+  if (!hasPassword(settings.url, env)) client.password = passwordFromPgpass() as unknown as string;
   // A connection lost between statements is reported by the next one; never an unhandled error.
   client.on('error', () => {});
   try {
@@ -126,6 +130,23 @@ export async function connectTeamDb(settings: TeamSettings, env: Readonly<Record
     },
   };
   return db;
+}
+
+function hasPassword(url: string, env: Readonly<Record<string, string | undefined>>): boolean {
+  try {
+    if (new URL(url).password || new URL(url).searchParams.get('password')) return true;
+  } catch {
+    /* pg reports a URL it cannot read */
+  }
+  return Object.prototype.hasOwnProperty.call(env, 'PGPASSWORD');
+}
+
+/** The password .pgpass gives for the connection being made (undefined: none there). */
+function passwordFromPgpass(): (params: unknown) => Promise<string | undefined> {
+  return async (params) => {
+    const { default: lookUp } = await importOutside<{ default: (info: unknown, done: (password: string | undefined) => void) => void }>('pgpass');
+    return new Promise((resolve) => lookUp(params, resolve));
+  };
 }
 
 function destroy(client: Client): void {

@@ -68,7 +68,9 @@ export function decideTeamAction(followup: TeamFollowUp, action: TeamAction, act
   }
   const me = actor.agent;
   const owner = followup.owner;
-  const overdueForTeam = now.getTime() >= claimableFrom(followup, graceMs).getTime();
+  // VICIdial's rule: an agent's own follow-up left overdue past the grace is anyone's to
+  // take. One a teammate claimed is theirs (a lead can reassign it).
+  const overdueForTeam = owner === followup.callAgent && now.getTime() >= claimableFrom(followup, graceMs).getTime();
   const ownersWord = owner === null ? 'the team' : owner;
   const claimedBy = (who: string) => {
     const last = followup.lastChange;
@@ -79,9 +81,10 @@ export function decideTeamAction(followup: TeamFollowUp, action: TeamAction, act
     case 'claim': {
       if (owner === me) return { ok: false, reason: `${shown} is already yours` };
       if (owner === null || overdueForTeam || actor.lead) return { ok: true, owner: me };
+      if (owner !== followup.callAgent) return { ok: false, reason: `cannot claim ${shown}: ${claimedBy(owner)}; ${owner} can release it or assign it to you` };
       return {
         ok: false,
-        reason: `cannot claim ${shown}: ${claimedBy(owner)}; it can be claimed from ${when(claimableFrom(followup, graceMs))} (overdue past the team's grace), or ${owner} can assign it to you`,
+        reason: `cannot claim ${shown}: it is ${owner}'s; it can be claimed from ${when(claimableFrom(followup, graceMs))} (overdue past the team's grace), or ${owner} can assign it to you`,
       };
     }
     case 'release': {
@@ -97,7 +100,8 @@ export function decideTeamAction(followup: TeamFollowUp, action: TeamAction, act
     case 'snooze': {
       if (owner === me || owner === null || actor.lead) return { ok: true, owner: owner ?? me };
       if (overdueForTeam) return { ok: true, owner: me };
-      return { ok: false, reason: `cannot ${verb} ${shown}: ${claimedBy(ownersWord)}; ask ${owner}, or claim it once it is overdue past the team's grace (${when(claimableFrom(followup, graceMs))})` };
+      if (owner !== followup.callAgent) return { ok: false, reason: `cannot ${verb} ${shown}: ${claimedBy(ownersWord)}; ask ${owner} (or a lead)` };
+      return { ok: false, reason: `cannot ${verb} ${shown}: it is ${owner}'s until ${when(claimableFrom(followup, graceMs))} (then overdue past the team's grace, anyone's); ask ${owner}` };
     }
   }
 }

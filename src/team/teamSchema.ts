@@ -140,7 +140,7 @@ CREATE POLICY followups_read ON csr_call.followups FOR SELECT TO ${AGENT_ROLE} U
 CREATE POLICY followups_own_call ON csr_call.followups TO ${AGENT_ROLE}
   USING (call_agent = current_user) WITH CHECK (call_agent = current_user);
 CREATE POLICY followups_team_work ON csr_call.followups FOR UPDATE TO ${AGENT_ROLE}
-  USING (status = 'open' AND (owner IS NULL OR owner = current_user OR due < now() - csr_call.claim_grace()))
+  USING (status = 'open' AND (owner IS NULL OR owner = current_user OR (owner = call_agent AND due < now() - csr_call.claim_grace())))
   WITH CHECK (owner IS NULL OR owner = current_user);
 CREATE POLICY followups_next ON csr_call.followups FOR INSERT TO ${AGENT_ROLE} WITH CHECK (owner = current_user);
 CREATE POLICY followups_lead ON csr_call.followups TO ${LEAD_ROLE} USING (true) WITH CHECK (true);

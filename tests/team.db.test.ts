@@ -1,0 +1,255 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:net';
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parseCallText } from '../src/store/callStore.js';
+import type { CallRecord } from '../src/domain/callRecord.js';
+import { BIN, runCli, tempDir } from './helpers.js';
+import { answersWithFollowUp, describeTeam, makeTeamDb, PASSWORD, server, type TeamDbFixture } from './teamHelpers.js';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The team database on a real PostgreSQL: set-up and migrate (refused to agents and
+ * leads), calls sent by revision, who sees what, team follow-ups (claims that collide,
+ * a teammate's done reaching the call's own file with its history), forget, and the
+ * database down, slow, or refusing the password while the agent works on.
+ */
+
+function callsOf(dataDir: string): CallRecord[] {
+  const root = join(dataDir, 'calls');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((p) => /\d{8}-\d{6}-[0-9a-z]{6}\.json$/.test(p))
+    .map((p) => {
+      const parsed = parseCallText(readFileSync(join(root, p), 'utf8'));
+      if (!parsed.ok) throw new Error(parsed.problem);
+      return parsed.record;
+    });
+}
+
+function answersFile(answers: Record<string, unknown>): string {
+  const file = join(tempDir(), 'answers.json');
+  writeFileSync(file, JSON.stringify(answers));
+  return file;
+}
+
+/** Takes a call as `agent`; returns its record. */
+function takeCall(team: TeamDbFixture, agent: string, customer: string, due = '2020-01-04 17:00', extra: Record<string, unknown> = {}): CallRecord {
+  const before = new Set(callsOf(team.dataDirOf(agent)).map((c) => c.id));
+  const result = team.cli(agent, ['start', '--answers', answersFile(answersWithFollowUp(customer, due, extra))]);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return callsOf(team.dataDirOf(agent)).find((c) => !before.has(c.id))!;
+}
+
+async function asRole(team: TeamDbFixture, role: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: team.url(role) });
+  await client.connect();
+  try {
+    return await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
+describeTeam('the team database', () => {
+  let team: TeamDbFixture;
+  beforeAll(async () => {
+    team = await makeTeamDb(['alice', 'bob', 'carol'], ['lena']);
+  });
+  afterAll(async () => {
+    await team?.close();
+  });
+
+  it('migrate: the owner sets it up once; an agent and a lead are refused in one line', () => {
+    const again = runCli(['team', 'migrate'], { env: { CSR_CALL_TEAM_DB: team.url(team.owner) } });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/up to date \(version 1\)/);
+    for (const [role, kind] of [['alice', 'an agent'], ['lena', 'a lead']] as const) {
+      const refused = runCli(['team', 'migrate'], { env: { CSR_CALL_TEAM_DB: team.url(role) } });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      expect(refused.stderr).toContain(`not as ${kind} role (you are connected as ${role})`);
+    }
+  });
+
+  it('a call is sent at the end of the command that wrote it, by revision; a newer revision is never overwritten', async () => {
+    const call = takeCall(team, 'alice', 'Ana Lima');
+    const [row] = (await team.admin.query('SELECT revision, agent_key, record FROM csr_call.calls WHERE id = $1', [call.id])).rows;
+    expect(row.revision).toBe(call.revision);
+    expect(row.record).toEqual(call);
+    expect(readdirSync(join(team.dataDirOf('alice'), 'team', 'outbox'))).toEqual([]);
+    // A later revision arrives; an older one sent afterwards (a slow machine) changes nothing.
+    const noted = team.cli('alice', ['note', call.id, 'customer rang back']);
+    expect(noted.status).toBe(0);
+    const after = (await team.admin.query('SELECT revision, record FROM csr_call.calls WHERE id = $1', [call.id])).rows[0];
+    expect(after.revision).toBe(call.revision + 1);
+    const { upsertCalls } = await import('../src/team/teamSync.js');
+    const { connectTeamDb } = await import('../src/team/teamDb.js');
+    const db = await connectTeamDb({ url: team.url('alice'), sendTimeoutMs: 5000, connectTimeoutMs: 5000 }, {}, 5000);
+    try {
+      expect(await upsertCalls(db, [call], 'UTC')).toEqual([]);
+    } finally {
+      await db.close();
+    }
+    const still = (await team.admin.query('SELECT revision, record FROM csr_call.calls WHERE id = $1', [call.id])).rows[0];
+    expect(still.revision).toBe(call.revision + 1);
+    expect(JSON.stringify(still.record)).toContain('customer rang back');
+  });
+
+  it('who sees what: an agent reads their own calls and every follow-up; a lead reads every call', async () => {
+    const bobs = takeCall(team, 'bob', 'Bruno Díaz');
+    takeCall(team, 'alice', 'Alma Ruiz');
+    const aliceSees = await asRole(team, 'alice', 'SELECT agent_key FROM csr_call.calls');
+    expect(new Set(aliceSees.rows.map((r) => r.agent_key))).toEqual(new Set(['alice']));
+    const followups = await asRole(team, 'alice', 'SELECT call_agent, customer_name FROM csr_call.followups');
+    expect(followups.rows.map((r) => r.call_agent)).toContain('bob');
+    const leadSees = await asRole(team, 'lena', 'SELECT agent_key FROM csr_call.calls');
+    expect(new Set(leadSees.rows.map((r) => r.agent_key))).toEqual(new Set(['alice', 'bob']));
+    // Bob's call cannot be changed or erased by alice, even by hand.
+    const update = await asRole(team, 'alice', "UPDATE csr_call.calls SET outcome = 'x' WHERE id = $1", [bobs.id]);
+    expect(update.rowCount).toBe(0);
+    await expect(asRole(team, 'alice', "INSERT INTO csr_call.followup_events (followup_id, call_id, call_agent, at, by_agent, action) VALUES ('x', $1, 'bob', now(), 'bob', 'done')", [bobs.id])).rejects.toThrow(/row-level security/);
+  });
+
+  it('two agents claiming the same follow-up at once: exactly one wins, the other gets one clear line', async () => {
+    const call = takeCall(team, 'alice', 'Carla Mendes');
+    const id = call.followups[0]!.id;
+    expect(team.cli('alice', ['followups', 'assign', id, '--to', 'team']).status).toBe(0);
+    const claim = (agent: string) =>
+      new Promise<{ status: number | null; stderr: string; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'followups', 'claim', id], {
+          env: { ...process.env, NO_COLOR: '1', CSR_CALL_HOME: team.dataDirOf(agent), CSR_CALL_AGENT: agent, CSR_CALL_TEAM_DB: team.url(agent) },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c) => (stdout += String(c)));
+        child.stderr.on('data', (c) => (stderr += String(c)));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      });
+    const results = await Promise.all([claim('bob'), claim('carol')]);
+    const winners = results.filter((r) => r.status === 0);
+    const losers = results.filter((r) => r.status !== 0);
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(1);
+    expect(losers[0]!.status).toBe(1);
+    expect(losers[0]!.stderr.trim().split('\n')).toHaveLength(1);
+    expect(losers[0]!.stderr).toMatch(/cannot claim .*: (bob|carol) claimed it at/);
+    const owner = (await team.admin.query('SELECT owner FROM csr_call.followups WHERE id = $1', [id])).rows[0].owner;
+    expect(winners[0]!.stdout).toContain('it is yours now');
+    expect(['bob', 'carol']).toContain(owner);
+  });
+
+  it("a teammate's done reaches the call's own file at its agent's next command, with who did what when", async () => {
+    const call = takeCall(team, 'alice', 'Dora Silva');
+    const id = call.followups[0]!.id;
+    // Overdue since 2020: past the team's grace, so bob may take it.
+    const done = team.cli('bob', ['followups', 'done', id, '--note', 'refund confirmed with the bank']);
+    expect(done.stderr).toBe('');
+    expect(done.status).toBe(0);
+    expect(done.stdout).toContain('Done:');
+    // Alice's file does not know yet; her next command (any) takes it in, revision-checked.
+    expect(callsOf(team.dataDirOf('alice')).find((c) => c.id === call.id)!.followups[0]!.status).toBe('open');
+    expect(team.cli('alice', ['followups']).status).toBe(0);
+    const record = callsOf(team.dataDirOf('alice')).find((c) => c.id === call.id)!;
+    const followup = record.followups[0]!;
+    expect(followup.status).toBe('done');
+    expect(followup.history.at(-1)).toMatchObject({ by: 'bob', action: 'done', note: 'refund confirmed with the bank' });
+    const [event] = (await team.admin.query('SELECT applied_revision FROM csr_call.followup_events WHERE followup_id = $1', [id])).rows;
+    expect(event.applied_revision).toBe(record.revision);
+    // Once, not twice: another command changes nothing.
+    expect(team.cli('alice', ['followups']).status).toBe(0);
+    expect(callsOf(team.dataDirOf('alice')).find((c) => c.id === call.id)!.revision).toBe(record.revision);
+    // Closing it again: one line, exit 1.
+    const again = team.cli('carol', ['followups', 'done', id]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already done by bob at/);
+  });
+
+  it('forget reaches the team database; a lead erases there across the team', async () => {
+    const call = takeCall(team, 'bob', 'Erin Forget');
+    const phone = call.customer.phone!;
+    const forgot = team.cli('bob', ['forget', '--phone', phone, '--yes']);
+    expect(forgot.status).toBe(0);
+    expect((await team.admin.query('SELECT count(*)::int AS n FROM csr_call.calls WHERE id = $1', [call.id])).rows[0].n).toBe(0);
+    expect((await team.admin.query('SELECT count(*)::int AS n FROM csr_call.followups WHERE call_id = $1', [call.id])).rows[0].n).toBe(0);
+  });
+
+  it('the database down: personal commands work as without a team; team commands say so in one line, exit 1; sync then levels it', async () => {
+    const down = `postgresql://alice:${PASSWORD}@127.0.0.1:1/${team.name}`;
+    const dataDir = team.dataDirOf('alice');
+    const start = Date.now();
+    const taken = runCli(['start', '--answers', answersFile(answersWithFollowUp('Fay Offline', 'tomorrow 10:00'))], {
+      env: { CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: 'alice', CSR_CALL_TEAM_DB: down },
+    });
+    expect(taken.status).toBe(0);
+    expect(taken.stderr).toBe('');
+    expect(Date.now() - start).toBeLessThan(10_000);
+    expect(readdirSync(join(dataDir, 'team', 'outbox')).length).toBeGreaterThan(0);
+    const status = runCli(['team', 'status'], { env: { CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: 'alice', CSR_CALL_TEAM_DB: down } });
+    expect(status.status).toBe(1);
+    expect(status.stderr.trim().split('\n')).toHaveLength(1);
+    expect(status.stderr).toMatch(/not reachable \(connection refused\); 1 call waiting to be sent/);
+    const list = runCli(['followups', '--team'], { env: { CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: 'alice', CSR_CALL_TEAM_DB: down } });
+    expect(list.status).toBe(1);
+    expect(list.stderr.trim().split('\n')).toHaveLength(1);
+    // Back: one sync sends what waited.
+    const synced = team.cli('alice', ['team', 'sync']);
+    expect(synced.status).toBe(0);
+    expect(readdirSync(join(dataDir, 'team', 'outbox'))).toEqual([]);
+    for (const record of callsOf(dataDir)) {
+      const row = (await team.admin.query('SELECT revision FROM csr_call.calls WHERE id = $1', [record.id])).rows[0];
+      expect(row?.revision).toBe(record.revision);
+    }
+  });
+
+  it('a database that accepts and never answers costs a personal command no more than the time limit', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const dataDir = tempDir();
+      const env = { CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: 'alice', CSR_CALL_TEAM_DB: `postgresql://alice:x@127.0.0.1:${port}/t`, CSR_CALL_TEAM_TIMEOUT: '0.5' };
+      const started = Date.now();
+      const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'start', '--answers', answersFile(answersWithFollowUp('Gil Slow', 'tomorrow 10:00'))], { env: { ...process.env, NO_COLOR: '1', ...env } });
+        let stderr = '';
+        child.stderr.on('data', (c) => (stderr += String(c)));
+        child.on('close', (status) => resolve({ status, stderr }));
+      });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(callsOf(dataDir)).toHaveLength(1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
+
+  it('a wrong password: team commands say so in one line, and the password is never printed', () => {
+    const wrong = team.url('alice', 'not-Her-Pass-42');
+    const status = runCli(['team', 'status'], { env: { CSR_CALL_TEAM_DB: wrong, CSR_CALL_AGENT: 'alice' } });
+    expect(status.status).toBe(1);
+    expect(status.stderr.trim().split('\n')).toHaveLength(1);
+    expect(status.stderr).toMatch(/refused the login/);
+    expect(status.stderr + status.stdout).not.toContain('not-Her-Pass-42');
+    const ok = runCli(['team', 'status'], { env: { CSR_CALL_TEAM_DB: team.url('alice'), CSR_CALL_AGENT: 'alice' } });
+    expect(ok.stdout + ok.stderr).not.toContain(PASSWORD);
+  });
+
+  it('PGPASSWORD and .pgpass give the password when the URL has none', () => {
+    const viaEnv = runCli(['team', 'status'], { env: { CSR_CALL_TEAM_DB: team.bareUrl('alice'), PGPASSWORD: PASSWORD, CSR_CALL_AGENT: 'alice' } });
+    expect(viaEnv.status).toBe(0);
+    const home = tempDir();
+    const pgpass = join(home, '.pgpass');
+    writeFileSync(pgpass, `${server!.host}:${server!.port}:${team.name}:alice:${PASSWORD}\n`, { mode: 0o600 });
+    const viaFile = runCli(['team', 'status'], { env: { CSR_CALL_TEAM_DB: team.bareUrl('alice'), PGPASSFILE: pgpass, CSR_CALL_AGENT: 'alice' } });
+    expect(viaFile.stderr).toBe('');
+    expect(viaFile.status).toBe(0);
+    expect(viaFile.stdout).toContain('role alice (agent)');
+  });
+});
