@@ -184,6 +184,8 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .option('--agent <name>', "only this agent's calls")
     .option('--json', 'machine-readable output')
     .option('--strict', 'exit 1 when a damaged call file was skipped')
+    .option('--team', "the team database's calls (a lead sees every agent's)")
+    .option('--limit <n>', 'with --team: how many calls (newest first)', '500')
     .action(async (opts: Opts, command: Command) => {
       const { listCommand } = await import('./commands/list.js');
       await listCommand({ ...opts, agent: command.optsWithGlobals().agent } as never, ctxOf(command));
@@ -232,6 +234,8 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .option('--all', 'every agent sharing this data directory')
     .option('--json', 'machine-readable output')
     .option('--strict', 'exit 1 when a damaged call file was skipped')
+    .option('--team', "from the team database (a lead sees every agent's calls)")
+    .option('--by <agent>', 'with --team: one row per agent (--by agent)')
     .action(async (opts: Opts, command: Command) => {
       const { statsCommand } = await import('./commands/stats.js');
       await statsCommand({ ...opts, agent: command.optsWithGlobals().agent } as never, ctxOf(command));
@@ -246,6 +250,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .option('--all', 'every agent sharing this data directory')
     .option('-n, --limit <n>', 'how many calls to show (best first)', '20')
     .option('--json', 'machine-readable output')
+    .option('--team', "search the team database (a lead: every agent's calls)")
     .action(async (words: string[], opts: Opts, command: Command) => {
       const { searchCommand } = await import('./commands/search.js');
       await searchCommand(words, { ...opts, agent: command.optsWithGlobals().agent } as never, ctxOf(command));

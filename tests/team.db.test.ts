@@ -168,13 +168,49 @@ describeTeam('the team database', () => {
     expect(again.stderr).toMatch(/already done by bob at/);
   });
 
+  it("the lead's view: list, search and stats --team answered by the team database, agreeing with the agent's own index", () => {
+    takeCall(team, 'carol', 'Zoë Ñandú', '2020-01-04 17:00', { 'outcome.code': 'escalated', 'decide.path': 'escalate', 'decide.to': 'Billing', 'decide.handoff': 'Refund twice over' });
+    const lead = team.cli('lena', ['list', '--team', '--json']);
+    expect(lead.status).toBe(0);
+    const agents = new Set((JSON.parse(lead.stdout).calls as Array<{ agent: string }>).map((c) => c.agent));
+    expect(agents).toEqual(new Set(['alice', 'bob', 'carol']));
+    const own = JSON.parse(team.cli('carol', ['list', '--team', '--json']).stdout).calls as Array<{ agent: string }>;
+    expect(new Set(own.map((c) => c.agent))).toEqual(new Set(['carol']));
+    // Accents and case folded, a prefix, as the personal search.
+    const found = team.cli('lena', ['search', '--team', 'zoe', 'nandu', 'refun*']);
+    expect(found.status).toBe(0);
+    expect(found.stdout).toContain('Zoë Ñandú');
+    // The same calls, the same figures: carol's stats from the team database and from her own index.
+    const teamStats = JSON.parse(team.cli('carol', ['stats', '--team', '--json']).stdout);
+    const localStats = JSON.parse(runCli(['stats', '--json'], { env: { CSR_CALL_HOME: team.dataDirOf('carol'), CSR_CALL_AGENT: 'carol' } }).stdout);
+    for (const key of ['calls', 'byOutcome', 'firstCallResolution', 'handedOff', 'handleTime', 'stages', 'followups', 'moodTurnaround', 'topCategories', 'perDay']) {
+      expect({ [key]: teamStats[key] }).toEqual({ [key]: localStats[key] });
+    }
+    const byAgent = team.cli('lena', ['stats', '--team', '--by', 'agent', '--json']);
+    expect(byAgent.status).toBe(0);
+    expect((JSON.parse(byAgent.stdout).agents as Array<{ agent: string }>).map((a) => a.agent)).toEqual(['alice', 'bob', 'carol']);
+    const bad = team.cli('lena', ['stats', '--team', '--by', 'day']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--by can only be agent/);
+  });
+
   it('forget reaches the team database; a lead erases there across the team', async () => {
     const call = takeCall(team, 'bob', 'Erin Forget');
     const phone = call.customer.phone!;
     const forgot = team.cli('bob', ['forget', '--phone', phone, '--yes']);
     expect(forgot.status).toBe(0);
+    expect(forgot.stdout).toMatch(/erased 1 call about phone .* in the team database/);
     expect((await team.admin.query('SELECT count(*)::int AS n FROM csr_call.calls WHERE id = $1', [call.id])).rows[0].n).toBe(0);
     expect((await team.admin.query('SELECT count(*)::int AS n FROM csr_call.followups WHERE call_id = $1', [call.id])).rows[0].n).toBe(0);
+    // Carol's call about another customer; an agent cannot erase it there, the lead can.
+    const carols = takeCall(team, 'carol', 'Ivo Forget');
+    const byAgent = team.cli('alice', ['forget', '--phone', carols.customer.phone!, '--yes']);
+    expect(byAgent.status).toBe(0);
+    expect(byAgent.stdout).toMatch(/holds no call about phone .* of yours \(a lead erases other agents' calls there\)/);
+    const byLead = team.cli('lena', ['forget', '--phone', carols.customer.phone!, '--yes']);
+    expect(byLead.status).toBe(0);
+    expect(byLead.stdout).toMatch(/erased 1 call about phone .* in the team database/);
+    expect((await team.admin.query('SELECT count(*)::int AS n FROM csr_call.calls WHERE id = $1', [carols.id])).rows[0].n).toBe(0);
   });
 
   it('the database down: personal commands work as without a team; team commands say so in one line, exit 1; sync then levels it', async () => {

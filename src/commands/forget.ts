@@ -68,6 +68,7 @@ export async function forgetCommand(options: ForgetOptions, ctx: Context, deps: 
       listElsewhere(ctx, [...new Set([...elsewhere, ...left])], selector.label);
       throw new OperationError(`${selector.label} still appears in ${plural(new Set([...elsewhere, ...left]).size, 'file')} listed above: review them`);
     }
+    await forgetInTeam(selector, options, ctx, deps);
     return;
   }
 
@@ -89,7 +90,17 @@ export async function forgetCommand(options: ForgetOptions, ctx: Context, deps: 
     throw new OperationError(`${selector.label} still appears in ${plural(left.length, 'file')} listed above: review them`);
   }
   write(`a search of ${oneLine(ctx.dataDir)} and of the index of calls finds ${selector.label} nowhere`);
+  await forgetInTeam(selector, options, ctx, deps);
   write(color.dim('Exports written with --out are not tracked by csr-call: delete any copies you made yourself.'));
+}
+
+/** With a team database: the customer's calls there too (the selection's SQL fits its columns). */
+async function forgetInTeam(selector: Selector, options: ForgetOptions, ctx: Context, deps: EraseDeps): Promise<void> {
+  if (!ctx.env.CSR_CALL_TEAM_DB) return;
+  const { eraseInTeam } = await import('../team/teamErase.js');
+  let n = 0;
+  const where = selector.selection.where.replace(/\?/g, () => `$${++n}`);
+  await eraseInTeam(ctx, { label: `about ${selector.label}`, where, params: selector.selection.params, yes: options.yes, confirm: (q) => confirmed(options.yes, q, ctx, deps) });
 }
 
 /**
@@ -126,6 +137,7 @@ export async function purgeCommand(options: PurgeOptions, ctx: Context, deps: Er
   const when = formatTime(cutoff, ctx.timeZone);
   if (plan.calls.length === 0) {
     write(`no call started before ${when}: nothing to purge`);
+    await purgeInTeam(cutoff, when, options, ctx, deps);
     return;
   }
   write(color.bold(`To erase: calls started before ${when} (older than ${oneLine(String(options.olderThan))}):`));
@@ -138,6 +150,13 @@ export async function purgeCommand(options: PurgeOptions, ctx: Context, deps: Er
   }
   const result = await eraseCalls(index, plan);
   write(color.green(`erased ${summaryOf(result, plan)}`));
+  await purgeInTeam(cutoff, when, options, ctx, deps);
+}
+
+async function purgeInTeam(cutoff: Date, when: string, options: PurgeOptions, ctx: Context, deps: EraseDeps): Promise<void> {
+  if (!ctx.env.CSR_CALL_TEAM_DB) return;
+  const { eraseInTeam } = await import('../team/teamErase.js');
+  await eraseInTeam(ctx, { label: `started before ${when}`, where: 'c.started < $1', params: [cutoff.toISOString()], yes: options.yes, confirm: (q) => confirmed(options.yes, q, ctx, deps) });
 }
 
 export interface DiscardOptions {

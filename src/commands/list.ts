@@ -27,6 +27,9 @@ export interface ListOptions {
   agent?: string;
   json?: boolean;
   strict?: boolean;
+  /** The team database's calls (every agent's, for a lead). */
+  team?: boolean;
+  limit?: string;
 }
 
 const STATUSES = ['in-progress', 'completed'] as const;
@@ -63,6 +66,7 @@ export function parseListFilter(opts: ListOptions, ctx: Pick<Context, 'now' | 't
 }
 
 export async function listCommand(opts: ListOptions, ctx: Context): Promise<void> {
+  if (opts.team) return (await import('./teamViews.js')).teamListCommand(opts, ctx);
   const filter = parseListFilter(opts, ctx);
   // Damaged files are reported for the days asked about (a call id is its start, to the second).
   const range = {
@@ -96,7 +100,7 @@ export interface CallListJson {
   openFollowups: number;
 }
 
-function callToJson(call: CallSummary): CallListJson {
+export function callToJson(call: CallSummary): CallListJson {
   return {
     id: call.id,
     startedAt: call.startedAt,
@@ -121,7 +125,7 @@ export function firstWords(text: string, width: number): string {
 }
 
 /** A padded table: fixed columns first, the paraphrase takes what is left of the line. */
-function renderCallList(calls: readonly CallSummary[], ctx: Context): string {
+export function renderCallList(calls: readonly CallSummary[], ctx: Context): string {
   const color = colorsFor(ctx.stdout, ctx.env);
   const header = ['ID', 'STARTED', 'STATUS', 'CUSTOMER', 'PHONE', 'CATEGORY', 'OUTCOME'];
   const caps = [6, 40, 11, 24, 18, 16, 14];

@@ -16,6 +16,8 @@ export interface SearchOptions {
   all?: boolean;
   json?: boolean;
   limit?: string;
+  /** Search the team database (every agent's calls, for a lead). */
+  team?: boolean;
 }
 
 const DEFAULT_LIMIT = 20;
@@ -26,6 +28,7 @@ const DEFAULT_LIMIT = 20;
  * first, each with the words found in their context. Accents and case do not matter.
  */
 export async function searchCommand(words: string[], opts: SearchOptions, ctx: Context): Promise<void> {
+  if (opts.team) return (await import('./teamViews.js')).teamSearchCommand(words, opts, ctx);
   if (opts.all && opts.agent !== undefined) throw new UserError('give --agent NAME or --all, not both');
   const terms = parseSearchText(words.join(' '));
   const limit = parseLimit(opts.limit);
@@ -45,14 +48,14 @@ export async function searchCommand(words: string[], opts: SearchOptions, ctx: C
   ctx.stdout.write(renderHits(hits, ctx));
 }
 
-function parseLimit(text: string | undefined): number {
+export function parseLimit(text: string | undefined): number {
   if (text === undefined) return DEFAULT_LIMIT;
   const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UserError(`--limit must be a whole number from 1 to 10000 (got "${oneLine(text, 20)}")`);
   return n;
 }
 
-function hitToJson(hit: SearchHit) {
+export function hitToJson(hit: SearchHit) {
   const { call } = hit;
   return {
     id: call.id,
@@ -66,7 +69,7 @@ function hitToJson(hit: SearchHit) {
   };
 }
 
-function renderHits(hits: readonly SearchHit[], ctx: Context): string {
+export function renderHits(hits: readonly SearchHit[], ctx: Context): string {
   const color = colorsFor(ctx.stdout, ctx.env);
   const when = dateTimeFormatter(ctx.timeZone);
   // Without colour the words found are bracketed, so they still stand out.

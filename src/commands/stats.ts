@@ -19,6 +19,10 @@ export interface StatsCommandOptions {
   all?: boolean;
   json?: boolean;
   strict?: boolean;
+  /** From the team database (every agent's calls, for a lead). */
+  team?: boolean;
+  /** With --team: one row per agent. */
+  by?: string;
 }
 
 /**
@@ -27,6 +31,7 @@ export interface StatsCommandOptions {
  * compact table with bar charts, or `--json`. Answered by the index of calls.
  */
 export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Promise<void> {
+  if (opts.team || opts.by !== undefined) return (await import('./teamViews.js')).teamStatsCommand(opts, ctx);
   if (opts.all && opts.agent !== undefined) throw new UserError('give --agent NAME or --all, not both');
   if (opts.agent !== undefined && opts.agent.trim() === '') throw new UserError('--agent needs a name (or use --all)');
   const range = parseDayRange(opts, ctx);

@@ -36,6 +36,8 @@ export interface TeamCallRow {
   fu_late: number;
   fu_cancelled: number;
   fu_open: number;
+  /** Seconds per stage of a completed call, `[[stage, seconds], …]` in the order it went through them. */
+  stages: Array<[string, number]> | null;
   summary: unknown;
   /** Lower case, accents removed: what the full-text vector is made from. */
   search_text: string;
@@ -98,6 +100,7 @@ export function teamCallRow(record: CallRecord, timeZone: string): TeamCallRow {
     fu_late: facts.followups.doneLate,
     fu_cancelled: facts.followups.cancelled,
     fu_open: facts.followups.open,
+    stages: facts.stageSeconds.length ? facts.stageSeconds : null,
     summary: summarizeCall(record),
     search_text: foldText([customer, ...TEXT_COLUMNS.map((column) => text[column])].filter(Boolean).join('\n')),
     record,

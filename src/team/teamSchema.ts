@@ -64,9 +64,12 @@ CREATE TABLE csr_call.calls(
   fu_late integer NOT NULL,
   fu_cancelled integer NOT NULL,
   fu_open integer NOT NULL,
+  stages jsonb,
   summary jsonb NOT NULL,
   record jsonb NOT NULL,
-  search tsvector NOT NULL,
+  -- What search --team looks through: the call's text, accents and case folded (teamRows.ts).
+  search_text text NOT NULL,
+  search tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
   sent_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX calls_agent ON csr_call.calls(agent_key, started);
