@@ -2,12 +2,11 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { spawn } from 'node:child_process';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseCallText } from '../src/store/callStore.js';
 import type { CallRecord } from '../src/domain/callRecord.js';
 import { BIN, runCli, tempDir } from './helpers.js';
-import { answersWithFollowUp, describeTeam, makeTeamDb, PASSWORD, server, type TeamDbFixture } from './teamHelpers.js';
+import { answersWithFollowUp, describeTeam, makeTeamDb, PASSWORD, server, sqlClient, type TeamDbFixture } from './teamHelpers.js';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -44,9 +43,8 @@ function takeCall(team: TeamDbFixture, agent: string, customer: string, due = '2
   return callsOf(team.dataDirOf(agent)).find((c) => !before.has(c.id))!;
 }
 
-async function asRole(team: TeamDbFixture, role: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: team.url(role) });
-  await client.connect();
+async function asRole(team: TeamDbFixture, role: string, sql: string, params: unknown[] = []) {
+  const client = sqlClient(team.url(role));
   try {
     return await client.query(sql, params);
   } finally {
@@ -88,7 +86,7 @@ describeTeam('the team database', () => {
     expect(after.revision).toBe(call.revision + 1);
     const { upsertCalls } = await import('../src/team/teamSync.js');
     const { connectTeamDb } = await import('../src/team/teamDb.js');
-    const db = await connectTeamDb({ url: team.url('alice'), sendTimeoutMs: 5000, connectTimeoutMs: 5000 }, {}, 5000);
+    const db = await connectTeamDb({ url: team.url('alice'), sendTimeoutMs: 5000, connectTimeoutMs: 5000, checkEveryMs: 0 }, {}, 5000);
     try {
       expect(await upsertCalls(db, [call], 'UTC')).toEqual([]);
     } finally {
@@ -103,11 +101,11 @@ describeTeam('the team database', () => {
     const bobs = takeCall(team, 'bob', 'Bruno Díaz');
     takeCall(team, 'alice', 'Alma Ruiz');
     const aliceSees = await asRole(team, 'alice', 'SELECT agent_key FROM csr_call.calls');
-    expect(new Set(aliceSees.rows.map((r) => r.agent_key))).toEqual(new Set(['alice']));
+    expect(new Set(aliceSees.rows.map((r: { agent_key: string }) => r.agent_key))).toEqual(new Set(['alice']));
     const followups = await asRole(team, 'alice', 'SELECT call_agent, customer_name FROM csr_call.followups');
-    expect(followups.rows.map((r) => r.call_agent)).toContain('bob');
+    expect(followups.rows.map((r: { call_agent: string }) => r.call_agent)).toContain('bob');
     const leadSees = await asRole(team, 'lena', 'SELECT agent_key FROM csr_call.calls');
-    expect(new Set(leadSees.rows.map((r) => r.agent_key))).toEqual(new Set(['alice', 'bob']));
+    expect(new Set(leadSees.rows.map((r: { agent_key: string }) => r.agent_key))).toEqual(new Set(['alice', 'bob']));
     // Bob's call cannot be changed or erased by alice, even by hand.
     const update = await asRole(team, 'alice', "UPDATE csr_call.calls SET outcome = 'x' WHERE id = $1", [bobs.id]);
     expect(update.rowCount).toBe(0);
@@ -152,7 +150,8 @@ describeTeam('the team database', () => {
     expect(done.stdout).toContain('Done:');
     // Alice's file does not know yet; her next command (any) takes it in, revision-checked.
     expect(callsOf(team.dataDirOf('alice')).find((c) => c.id === call.id)!.followups[0]!.status).toBe('open');
-    expect(team.cli('alice', ['followups']).status).toBe(0);
+    // A command with nothing to send looks once a minute (CSR_CALL_TEAM_CHECK): here, every time.
+    expect(team.cli('alice', ['followups'], { env: { CSR_CALL_TEAM_CHECK: '0' } }).status).toBe(0);
     const record = callsOf(team.dataDirOf('alice')).find((c) => c.id === call.id)!;
     const followup = record.followups[0]!;
     expect(followup.status).toBe('done');
@@ -160,7 +159,7 @@ describeTeam('the team database', () => {
     const [event] = (await team.admin.query('SELECT applied_revision FROM csr_call.followup_events WHERE followup_id = $1', [id])).rows;
     expect(event.applied_revision).toBe(record.revision);
     // Once, not twice: another command changes nothing.
-    expect(team.cli('alice', ['followups']).status).toBe(0);
+    expect(team.cli('alice', ['followups'], { env: { CSR_CALL_TEAM_CHECK: '0' } }).status).toBe(0);
     expect(callsOf(team.dataDirOf('alice')).find((c) => c.id === call.id)!.revision).toBe(record.revision);
     // Closing it again: one line, exit 1.
     const again = team.cli('carol', ['followups', 'done', id]);

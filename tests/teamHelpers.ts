@@ -5,7 +5,7 @@
  * migrate` as the owner, agents' and a lead's login roles with passwords.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import postgres from 'postgres';
 import { describe } from 'vitest';
 import { HOW_TO_GET_ONE, type TestServer } from './teamServer.js';
 import { runCli, tempDir } from './helpers.js';
@@ -26,11 +26,27 @@ export function describeTeam(name: string, body: () => void): void {
 
 export const PASSWORD = 'pw-Secret-71';
 
+/** A connection with pg's `query(text, params)` shape: the tests' SQL reads as SQL. */
+export interface SqlClient {
+  query(text: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number }>;
+  end(): Promise<void>;
+}
+
+export function sqlClient(options: string | { host: string; port: number; user: string; database: string }): SqlClient {
+  const common = { max: 1, onnotice: () => undefined, fetch_types: false };
+  const sql = typeof options === 'string' ? postgres(options, common) : postgres({ ...common, ...options });
+  return {
+    async query(text, params = []) {
+      const rows = await sql.unsafe(text, params as never[]);
+      return { rows: Array.from(rows), rowCount: rows.count ?? rows.length };
+    },
+    end: () => sql.end({ timeout: 1 }),
+  };
+}
+
 /** A client as the cluster's superuser (over the socket). */
-export async function adminClient(database = 'postgres'): Promise<pg.Client> {
-  const client = new pg.Client({ host: server!.socketDir, port: server!.port, user: server!.admin, database });
-  await client.connect();
-  return client;
+export async function adminClient(database = 'postgres'): Promise<SqlClient> {
+  return sqlClient({ host: server!.socketDir, port: server!.port, user: server!.admin, database });
 }
 
 async function ignoreExisting(work: () => Promise<unknown>): Promise<void> {
@@ -49,7 +65,7 @@ export interface TeamDbFixture {
   url: (role: string, password?: string) => string;
   /** The URL without a password: .pgpass or PGPASSWORD gives it. */
   bareUrl: (role: string) => string;
-  admin: pg.Client;
+  admin: SqlClient;
   /** Runs csr-call as `agent` (their role, their data directory). */
   cli: (agent: string, args: string[], extra?: { env?: Record<string, string>; dataDir?: string }) => ReturnType<typeof runCli>;
   dataDirOf: (agent: string) => string;

@@ -39,9 +39,10 @@ const COMMON: BuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  // esbuild runs its own binary and tsx its own loader threads: both stay packages. pg (the
-  // team database's client, and pgpass) are loaded from node_modules, only when a team database is set.
-  external: ['esbuild', 'tsx', 'tsx/*', 'pg', 'pgpass'],
+  // esbuild runs its own binary and tsx its own loader threads: both stay packages. The
+  // team database's client (postgres, and pgpass) is loaded from node_modules, only when a
+  // team database is set.
+  external: ['esbuild', 'tsx', 'tsx/*', 'postgres', 'pgpass'],
   // Smaller files parse faster; names stay readable in an internal error's stack.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -6,7 +6,7 @@
  * again changes nothing (the team database never takes an older revision). Nothing about a
  * customer is written here, only ids.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCallId } from '../domain/ids.js';
 import type { StoreListener } from '../store/storeEvents.js';
@@ -55,4 +55,19 @@ export function outboxListener(warn: (message: string) => void): StoreListener {
       }
     },
   };
+}
+
+/** When this data directory last looked for teammates' actions (0: never). */
+export function lastCheck(dataDir: string): number {
+  return statSync(join(dataDir, 'team', 'checked'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+}
+
+export function checkedNow(dataDir: string): void {
+  try {
+    writeFileSync(join(dataDir, 'team', 'checked'), '', { mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(join(dataDir, 'team'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(dataDir, 'team', 'checked'), '', { mode: 0o600 });
+  }
 }

@@ -1,10 +1,9 @@
 /**
- * The connection to the team database (node-postgres, loaded only here, only when a team
- * database is set) and the one line each way of failing becomes. Every statement has a
+ * The connection to the team database (Postgres.js, the `postgres` package: loaded only
+ * here, only when a team database is set) and the one line each way of failing becomes. Every statement has a
  * time limit: a database that accepts a connection and never answers costs the agent the
  * limit, not the afternoon.
  */
-import type { Client, QueryResultRow } from 'pg';
 import { OperationError } from '../errors.js';
 import { importOutside } from '../importOutside.js';
 import { describeTeamDb, type TeamSettings } from './teamSettings.js';
@@ -12,7 +11,7 @@ import { describeTeamDb, type TeamSettings } from './teamSettings.js';
 export interface TeamDb {
   /** role@host:port/database, never the password. */
   target: string;
-  query<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Runs `work` in one transaction (rolled back if it throws). */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -55,7 +54,8 @@ export function teamDbError(error: unknown, target: string): TeamDbError {
   const down = (why: string) => new TeamDbError(`the team database ${target} is not reachable (${why}); your calls are kept and will be sent later`, true);
   if (code && UNREACHABLE_CODES[code]) return down(UNREACHABLE_CODES[code]!);
   if (/timeout|timed out/i.test(message)) return down('no answer in time');
-  if (/Connection terminated|connection .*(closed|ended)|Client has encountered a connection error/i.test(message)) return down('the connection was lost');
+  if (code === 'CONNECT_TIMEOUT') return down('no answer in time');
+  if (code === 'CONNECTION_CLOSED' || code === 'CONNECTION_DESTROYED' || code === 'CONNECTION_ENDED') return down('the connection was lost');
   if (code === '28P01' || code === '28000') {
     return new TeamDbError(`the team database ${target} refused the login (${message.replace(/"[^"]*"/g, (m) => m).slice(0, 120)}): check the role's password in ~/.pgpass or PGPASSWORD`, false);
   }
@@ -64,7 +64,7 @@ export function teamDbError(error: unknown, target: string): TeamDbError {
     return new TeamDbError(`the team database ${target} has no csr-call tables yet: the team's owner runs csr-call team migrate`, false);
   }
   if (code === '42501') return new TeamDbError(`the team database ${target} did not allow it: ${message.slice(0, 160)}`, false);
-  if (/password must be a string|SASL|client password/i.test(message)) {
+  if (/password must be a string|SASL|client password|no password|empty password/i.test(message) || code === '08P01') {
     return new TeamDbError(`no password for ${target}: put it in ~/.pgpass (host:port:database:role:password, mode 0600) or PGPASSWORD`, false);
   }
   return new TeamDbError(`the team database ${target} failed: ${message.split('\n')[0]!.slice(0, 200)}${code ? ` (${code})` : ''}`, false);
@@ -77,81 +77,103 @@ export function teamDbError(error: unknown, target: string): TeamDbError {
 export async function connectTeamDb(settings: TeamSettings, env: Readonly<Record<string, string | undefined>>, timeoutMs: number): Promise<TeamDb> {
   const target = describeTeamDb(settings.url, env);
   // Outside the bundle (see src/build/bundle.ts): loaded from node_modules, on first use.
-  const { default: pg } = await importOutside<typeof import('pg')>('pg');
-  const client: Client = new pg.Client({
-    connectionString: settings.url,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-    statement_timeout: timeoutMs,
-    application_name: 'csr-call',
-  });
-  // No password in the URL nor PGPASSWORD: ~/.pgpass (or PGPASSFILE), as libpq reads it.
-  // node-postgres' own reading of it is deprecated and says so on stderr; and a password
-  // function given with a connection string is overwritten by the string's (absent) one.
-  if (!hasPassword(settings.url, env)) client.password = passwordFromPgpass() as unknown as string;
-  // A connection lost between statements is reported by the next one; never an unhandled error.
-  client.on('error', () => {});
+  const { default: postgres } = await importOutside<{ default: typeof import('postgres') }>('postgres');
+  let sql: Sql;
   try {
-    await client.connect();
+    sql = postgres(settings.url, {
+      max: 1,
+      connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+      idle_timeout: 0,
+      max_lifetime: null,
+      // Nothing but the built-in types is used: no round trip to look up others.
+      fetch_types: false,
+      prepare: false,
+      onnotice: () => undefined,
+      connection: { application_name: 'csr-call', statement_timeout: timeoutMs },
+      // No password in the URL nor PGPASSWORD: ~/.pgpass (or PGPASSFILE), as libpq reads it.
+      ...(hasPassword(settings.url, env) ? {} : { pass: passwordFromPgpass(settings.url, env) }),
+    } as never);
   } catch (error) {
-    destroy(client);
     throw teamDbError(error, target);
   }
-  let inTransaction = false;
+  let current: Sql | TransactionSql = sql;
+  let connected = false;
+  let timer: NodeJS.Timeout | undefined;
+  const run = async <R>(text: string, params: unknown[] | undefined): Promise<R[]> => {
+    // The connection is made by the first statement: it has the connection's time limit too.
+    const limit = !connected
+      ? new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(Object.assign(new Error('timeout expired'), { code: 'CONNECT_TIMEOUT' })), timeoutMs + 250);
+        })
+      : undefined;
+    try {
+      const query = current.unsafe(text, (params ?? []) as never[]);
+      const rows = (await (limit ? Promise.race([query, limit]) : query)) as unknown as R[];
+      connected = true;
+      return Array.from(rows);
+    } catch (error) {
+      throw teamDbError(error, target);
+    } finally {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    }
+  };
   const db: TeamDb = {
     target,
-    async query(sql, params) {
+    query: (text, params) => run(text, params),
+    async transaction(work) {
+      if (current !== sql) return work();
       try {
-        return (await client.query(sql, params as unknown[])).rows;
+        return (await sql.begin(async (tx) => {
+          current = tx;
+          try {
+            return await work();
+          } finally {
+            current = sql;
+          }
+        })) as Awaited<ReturnType<typeof work>>;
       } catch (error) {
         throw teamDbError(error, target);
       }
     },
-    async transaction(work) {
-      if (inTransaction) return work();
-      inTransaction = true;
-      try {
-        await db.query('BEGIN');
-        const result = await work();
-        await db.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        inTransaction = false;
-      }
-    },
     async close() {
-      await client.end().catch(() => undefined);
+      await sql.end({ timeout: 1 }).catch(() => undefined);
     },
     destroy() {
-      destroy(client);
+      void sql.end({ timeout: 0 }).catch(() => undefined);
     },
   };
+  // Connect now, so that a database that cannot be reached is reported here.
+  await db.query('SELECT 1');
   return db;
 }
+
+type Sql = import('postgres').Sql;
+type TransactionSql = import('postgres').TransactionSql;
 
 function hasPassword(url: string, env: Readonly<Record<string, string | undefined>>): boolean {
   try {
     if (new URL(url).password || new URL(url).searchParams.get('password')) return true;
   } catch {
-    /* pg reports a URL it cannot read */
+    /* the client reports a URL it cannot read */
   }
-  return Object.prototype.hasOwnProperty.call(env, 'PGPASSWORD');
+  return Boolean(env.PGPASSWORD);
 }
 
-/** The password .pgpass gives for the connection being made (undefined: none there). */
-function passwordFromPgpass(): (params: unknown) => Promise<string | undefined> {
-  return async (params) => {
+/** The password ~/.pgpass gives for this connection (an empty one when it has none: the server then says no). */
+function passwordFromPgpass(url: string, env: Readonly<Record<string, string | undefined>>): () => Promise<string> {
+  return async () => {
     const { default: lookUp } = await importOutside<{ default: (info: unknown, done: (password: string | undefined) => void) => void }>('pgpass');
-    return new Promise((resolve) => lookUp(params, resolve));
+    const parsed = new URL(url);
+    const user = decodeURIComponent(parsed.username) || env.PGUSER || env.USER || '';
+    const info = {
+      host: decodeURIComponent(parsed.hostname) || parsed.searchParams.get('host') || env.PGHOST || 'localhost',
+      port: parsed.port || env.PGPORT || '5432',
+      database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || env.PGDATABASE || user,
+      user,
+    };
+    return new Promise((resolve) => lookUp(info, (password) => resolve(password ?? '')));
   };
-}
-
-function destroy(client: Client): void {
-  const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream;
-  stream?.destroy?.();
 }
 
 /** Runs `work` with a connection, closed afterwards whatever happens. */

@@ -11,7 +11,7 @@ import { connectTeamDb, TeamDbError, type TeamDb } from './teamDb.js';
 import { AGENT_ROLE, LEAD_ROLE } from './teamSchema.js';
 import type { TeamSettings } from './teamSettings.js';
 import { pendingEvents, sendOutbox, takeInTeamEvents, type Me, type OutboxResult } from './teamSync.js';
-import { waitingIds } from './outbox.js';
+import { checkedNow, lastCheck, waitingIds } from './outbox.js';
 
 export interface Identity extends Me {
   role: string;
@@ -75,6 +75,7 @@ export async function exchange(db: TeamDb, ctx: Context, me: Identity, deadline:
   const events = await pendingEvents(db, me);
   const applied = await takeInTeamEvents(events, ctx.dataDir, ctx.timeZone, updateCall, (id) => existsSync(callPath(ctx.dataDir, id)));
   const sent = await sendOutbox(db, ctx.dataDir, me, ctx.timeZone, readForSending, deadline);
+  checkedNow(ctx.dataDir);
   return { ...sent, applied };
 }
 
@@ -85,6 +86,8 @@ export async function exchange(db: TeamDb, ctx: Context, me: Identity, deadline:
  * up is said in one warning line.
  */
 export async function endOfCommand(ctx: Context, settings: TeamSettings): Promise<void> {
+  // Nothing to send and a recent look: no connection (it costs a command tens of ms).
+  if (waitingIds(ctx.dataDir).length === 0 && Date.now() - lastCheck(ctx.dataDir) < settings.checkEveryMs) return;
   const deadline = Date.now() + settings.sendTimeoutMs;
   let db: TeamDb | undefined;
   const timer = setTimeout(() => db?.destroy(), settings.sendTimeoutMs);
@@ -93,6 +96,7 @@ export async function endOfCommand(ctx: Context, settings: TeamSettings): Promis
     const me = await whoAmI(db);
     if (!me.member || (!me.lead && agentKey(ctx.agent) !== me.agent)) return;
     await exchange(db, ctx, me, deadline);
+    checkedNow(ctx.dataDir);
   } catch (error) {
     // The agent's own work is done and in their files whatever happens here.
     if (error instanceof TeamDbError && error.unreachable) return;

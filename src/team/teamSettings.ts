@@ -6,6 +6,10 @@
  *   What it leaves out comes from the standard PG* variables (PGHOST, PGUSER, PGPASSWORD,
  *   PGSSLMODE…) and the password from ~/.pgpass; unset, there is no team.
  * - CSR_CALL_TEAM_TIMEOUT: how long the end of a command may spend sending (default 1.5 s).
+ * - CSR_CALL_TEAM_CHECK: a command with nothing to send looks for teammates' actions on
+ *   your follow-ups when the last look is older than this many seconds (default 60; 0:
+ *   every command). Connecting costs a command ~20–40 ms; a list looked at twice a minute
+ *   need not pay it each time.
  */
 import { UserError } from '../errors.js';
 
@@ -18,9 +22,12 @@ export interface TeamSettings {
   sendTimeoutMs: number;
   /** ms a team command waits to connect. */
   connectTimeoutMs: number;
+  /** ms between looks for teammates' actions by commands with nothing to send. */
+  checkEveryMs: number;
 }
 
 export const DEFAULT_SEND_TIMEOUT_MS = 1_500;
+export const DEFAULT_CHECK_EVERY_MS = 60_000;
 
 export function teamSettingsFrom(env: Env): TeamSettings | undefined {
   const url = env.CSR_CALL_TEAM_DB?.trim();
@@ -37,7 +44,16 @@ export function teamSettingsFrom(env: Env): TeamSettings | undefined {
     }
     sendTimeoutMs = Math.round(seconds * 1000);
   }
-  return { url, sendTimeoutMs, connectTimeoutMs: Math.max(sendTimeoutMs, 5_000) };
+  const check = env.CSR_CALL_TEAM_CHECK?.trim();
+  let checkEveryMs = DEFAULT_CHECK_EVERY_MS;
+  if (check) {
+    const seconds = Number(check.replace(/s$/, ''));
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) {
+      throw new UserError(`CSR_CALL_TEAM_CHECK must be a number of seconds from 0 to 86400 (got "${check.slice(0, 20)}")`);
+    }
+    checkEveryMs = Math.round(seconds * 1000);
+  }
+  return { url, sendTimeoutMs, connectTimeoutMs: Math.max(sendTimeoutMs, 5_000), checkEveryMs };
 }
 
 /**

@@ -97,15 +97,15 @@ export function eventOf(row: EventRow): TeamEvent {
 
 const EVENT_COLUMNS = 'seq, followup_id, call_id, at, by_agent, action, owner, note, due, all_day, time_zone, last, next_id, next_due';
 
-/** The payload of one batch: rows as JSON text (one parameter, whatever the batch size). */
-export function batchPayload(records: readonly CallRecord[], timeZone: string): { calls: string; followups: string } {
+/** The payload of one batch: rows for one JSON parameter each, whatever the batch size (the client serializes them). */
+export function batchPayload(records: readonly CallRecord[], timeZone: string): { calls: TeamCallRow[]; followups: TeamFollowUpRow[] } {
   const calls: TeamCallRow[] = [];
   const followups: TeamFollowUpRow[] = [];
   for (const record of records) {
     calls.push(teamCallRow(record, timeZone));
     followups.push(...teamFollowUpRows(record));
   }
-  return { calls: JSON.stringify(calls), followups: JSON.stringify(followups) };
+  return { calls, followups };
 }
 
 /**
@@ -117,7 +117,10 @@ export async function upsertCalls(db: TeamDb, records: readonly CallRecord[], ti
   if (records.length === 0) return [];
   const ids = records.map((r) => r.id);
   return db.transaction(async () => {
-    const pending = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM csr_call.followup_events WHERE call_id = ANY($1) AND applied_revision IS NULL`, [ids]);
+    const pending = await db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM csr_call.followup_events WHERE call_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND applied_revision IS NULL`,
+      [ids],
+    );
     if (pending.length > 0) {
       const byId = new Map(records.map((r) => [r.id, r]));
       const taken: Array<[number, number]> = [];
@@ -127,8 +130,8 @@ export async function upsertCalls(db: TeamDb, records: readonly CallRecord[], ti
       }
       if (taken.length > 0) {
         await db.query(
-          'UPDATE csr_call.followup_events AS e SET applied_revision = t.revision FROM unnest($1::bigint[], $2::integer[]) AS t(seq, revision) WHERE e.seq = t.seq',
-          [taken.map((t) => t[0]), taken.map((t) => t[1])],
+          'UPDATE csr_call.followup_events AS e SET applied_revision = t.revision FROM jsonb_to_recordset($1::jsonb) AS t(seq bigint, revision integer) WHERE e.seq = t.seq',
+          [taken.map(([seq, revision]) => ({ seq, revision }))],
         );
       }
     }
@@ -152,7 +155,7 @@ export function bulkUpsertCalls(db: TeamDb, records: readonly CallRecord[], time
 /** Erases calls from the team database (their follow-ups and history go with them). */
 export async function eraseTeamCalls(db: TeamDb, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  const rows = await db.query('DELETE FROM csr_call.calls WHERE id = ANY($1) RETURNING id', [ids]);
+  const rows = await db.query('DELETE FROM csr_call.calls WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING id', [ids]);
   return rows.length;
 }
 
