@@ -91,7 +91,9 @@ export async function actOnFollowUp(id: string, request: TeamActRequest, ctx: Co
           record = await updateCall(ctx.dataDir, local.callId, (r) => applyTeamEvent(r, event, ctx.timeZone));
         }
       : undefined;
-    const result = await actOnTeamFollowUp(db, followupId, request.action, me, graceMs, { ...request.options, at: ctx.now(), timeZone: ctx.timeZone }, inFile);
+    const { businessHoursFromEnv } = await import('../domain/followUpRules.js');
+    const businessHours = businessHoursFromEnv(ctx.env.CSR_CALL_BUSINESS_HOURS);
+    const result = await actOnTeamFollowUp(db, followupId, request.action, me, graceMs, { ...request.options, at: ctx.now(), timeZone: ctx.timeZone, businessHours }, inFile);
     return { event: result.event, text: result.row.text, customer: result.row.customer_name ?? result.row.customer_phone, ...(record ? { record } : {}) };
   } catch (error) {
     if (error instanceof TeamDbError && error.unreachable && local && (request.action.kind === 'done' || request.action.kind === 'snooze')) return undefined;

@@ -7,7 +7,7 @@
  * then decides on the changed row: exactly one wins.
  */
 import type { CallRecord } from '../domain/callRecord.js';
-import { nextOccurrence } from '../domain/followUpRules.js';
+import { nextOccurrence, type BusinessHours } from '../domain/followUpRules.js';
 import { shortFollowUpId } from '../domain/ids.js';
 import { OperationError, UserError } from '../errors.js';
 import type { TeamDb } from './teamDb.js';
@@ -72,6 +72,8 @@ export interface ActOptions {
   last?: boolean;
   /** snooze: the new due time. */
   until?: { at: Date; allDay?: boolean; timeZone?: string };
+  /** done: the hours a repeating follow-up's next occurrence is booked within (the doer's setting). */
+  businessHours?: BusinessHours;
 }
 
 export interface ActResult {
@@ -113,7 +115,7 @@ export async function actOnTeamFollowUp(
       if (row.repeat_days && !options.last) {
         const [max] = await db.query<{ n: number | null }>("SELECT max(substring(id from '\\.f(\\d+)$')::int) AS n FROM csr_call.followups WHERE call_id = $1", [row.call_id]);
         event.nextId = `${row.call_id}.f${(max?.n ?? 0) + 1}`;
-        event.nextDue = nextOccurrence(options.at, row.repeat_days, row.time_zone ?? options.timeZone, row.all_day);
+        event.nextDue = nextOccurrence(options.at, row.repeat_days, row.time_zone ?? options.timeZone, row.all_day, options.businessHours);
       }
     } else if (action.kind === 'snooze') {
       const until = options.until!;
