@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseCallText } from '../src/store/callStore.js';
 import type { CallRecord } from '../src/domain/callRecord.js';
-import { BIN, runCli, tempDir } from './helpers.js';
+import { BIN, runCli, saveCall, tempDir } from './helpers.js';
 import { answersWithFollowUp, describeTeam, makeTeamDb, PASSWORD, server, sqlClient, type TeamDbFixture } from './teamHelpers.js';
 import { readFileSync } from 'node:fs';
 
@@ -34,13 +34,25 @@ function answersFile(answers: Record<string, unknown>): string {
   return file;
 }
 
-/** Takes a call as `agent`; returns its record. */
-function takeCall(team: TeamDbFixture, agent: string, customer: string, due = '2020-01-04 17:00', extra: Record<string, unknown> = {}): CallRecord {
+const LONG_AGO = '2020-01-04T17:00:00.000Z';
+
+/**
+ * Takes a call as `agent` (its promise checked tomorrow); `overdue`: then its follow-up is
+ * made due long ago, as a call taken years back would be, and sent. Returns its record.
+ */
+async function takeCall(team: TeamDbFixture, agent: string, customer: string, overdue = true, extra: Record<string, unknown> = {}): Promise<CallRecord> {
   const before = new Set(callsOf(team.dataDirOf(agent)).map((c) => c.id));
-  const result = team.cli(agent, ['start', '--answers', answersFile(answersWithFollowUp(customer, due, extra))]);
+  const result = team.cli(agent, ['start', '--answers', answersFile(answersWithFollowUp(customer, 'tomorrow 10:00', extra))]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
-  return callsOf(team.dataDirOf(agent)).find((c) => !before.has(c.id))!;
+  const call = callsOf(team.dataDirOf(agent)).find((c) => !before.has(c.id))!;
+  if (!overdue) return call;
+  const old = await saveCall(team.dataDirOf(agent), {
+    ...call,
+    followups: call.followups.map((f) => ({ ...f, due: LONG_AGO, history: f.history.map((h) => (h.action === 'created' ? { ...h, due: LONG_AGO } : h)) })),
+  });
+  expect(team.cli(agent, ['team', 'sync']).status).toBe(0);
+  return old;
 }
 
 async function asRole(team: TeamDbFixture, role: string, sql: string, params: unknown[] = []) {
@@ -74,7 +86,7 @@ describeTeam('the team database', () => {
   });
 
   it('a call is sent at the end of the command that wrote it, by revision; a newer revision is never overwritten', async () => {
-    const call = takeCall(team, 'alice', 'Ana Lima');
+    const call = await takeCall(team, 'alice', 'Ana Lima', false);
     const [row] = (await team.admin.query('SELECT revision, agent_key, record FROM csr_call.calls WHERE id = $1', [call.id])).rows;
     expect(row.revision).toBe(call.revision);
     expect(row.record).toEqual(call);
@@ -98,8 +110,8 @@ describeTeam('the team database', () => {
   });
 
   it('who sees what: an agent reads their own calls and every follow-up; a lead reads every call', async () => {
-    const bobs = takeCall(team, 'bob', 'Bruno Díaz');
-    takeCall(team, 'alice', 'Alma Ruiz');
+    const bobs = await takeCall(team, 'bob', 'Bruno Díaz');
+    await takeCall(team, 'alice', 'Alma Ruiz');
     const aliceSees = await asRole(team, 'alice', 'SELECT agent_key FROM csr_call.calls');
     expect(new Set(aliceSees.rows.map((r: { agent_key: string }) => r.agent_key))).toEqual(new Set(['alice']));
     const followups = await asRole(team, 'alice', 'SELECT call_agent, customer_name FROM csr_call.followups');
@@ -113,7 +125,7 @@ describeTeam('the team database', () => {
   });
 
   it('two agents claiming the same follow-up at once: exactly one wins, the other gets one clear line', async () => {
-    const call = takeCall(team, 'alice', 'Carla Mendes');
+    const call = await takeCall(team, 'alice', 'Carla Mendes');
     const id = call.followups[0]!.id;
     expect(team.cli('alice', ['followups', 'assign', id, '--to', 'team']).status).toBe(0);
     const claim = (agent: string) =>
@@ -141,7 +153,7 @@ describeTeam('the team database', () => {
   });
 
   it("a teammate's done reaches the call's own file at its agent's next command, with who did what when", async () => {
-    const call = takeCall(team, 'alice', 'Dora Silva');
+    const call = await takeCall(team, 'alice', 'Dora Silva');
     const id = call.followups[0]!.id;
     // Overdue since 2020: past the team's grace, so bob may take it.
     const done = team.cli('bob', ['followups', 'done', id, '--note', 'refund confirmed with the bank']);
@@ -167,8 +179,8 @@ describeTeam('the team database', () => {
     expect(again.stderr).toMatch(/already done by bob at/);
   });
 
-  it("the lead's view: list, search and stats --team answered by the team database, agreeing with the agent's own index", () => {
-    takeCall(team, 'carol', 'Zoë Ñandú', '2020-01-04 17:00', { 'outcome.code': 'escalated', 'decide.path': 'escalate', 'decide.to': 'Billing', 'decide.handoff': 'Refund twice over' });
+  it("the lead's view: list, search and stats --team answered by the team database, agreeing with the agent's own index", async () => {
+    await takeCall(team, 'carol', 'Zoë Ñandú', true, { 'outcome.code': 'escalated', 'decide.path': 'escalate', 'decide.to': 'Billing', 'decide.handoff': 'Refund twice over' });
     const lead = team.cli('lena', ['list', '--team', '--json']);
     expect(lead.status).toBe(0);
     const agents = new Set((JSON.parse(lead.stdout).calls as Array<{ agent: string }>).map((c) => c.agent));
@@ -194,7 +206,7 @@ describeTeam('the team database', () => {
   });
 
   it('forget reaches the team database; a lead erases there across the team', async () => {
-    const call = takeCall(team, 'bob', 'Erin Forget');
+    const call = await takeCall(team, 'bob', 'Erin Forget');
     const phone = call.customer.phone!;
     const forgot = team.cli('bob', ['forget', '--phone', phone, '--yes']);
     expect(forgot.status).toBe(0);
@@ -202,7 +214,7 @@ describeTeam('the team database', () => {
     expect((await team.admin.query('SELECT count(*)::int AS n FROM csr_call.calls WHERE id = $1', [call.id])).rows[0].n).toBe(0);
     expect((await team.admin.query('SELECT count(*)::int AS n FROM csr_call.followups WHERE call_id = $1', [call.id])).rows[0].n).toBe(0);
     // Carol's call about another customer; an agent cannot erase it there, the lead can.
-    const carols = takeCall(team, 'carol', 'Ivo Forget');
+    const carols = await takeCall(team, 'carol', 'Ivo Forget');
     const byAgent = team.cli('alice', ['forget', '--phone', carols.customer.phone!, '--yes']);
     expect(byAgent.status).toBe(0);
     expect(byAgent.stdout).toMatch(/holds no call about phone .* of yours \(a lead erases other agents' calls there\)/);
