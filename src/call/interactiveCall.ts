@@ -1,0 +1,152 @@
+/**
+ * A call asked in a terminal: holds the call's lock, traps signals, shows the screens
+ * around the questions, and on Ctrl-C says how to go on (or offers to throw away a call
+ * with nothing about a customer in it).
+ */
+import type { Context } from '../context.js';
+import { InterruptedError } from '../errors.js';
+import type { CallRecord } from '../domain/callRecord.js';
+import { shortId } from '../domain/ids.js';
+import { createCall, readCall } from '../store/callStore.js';
+import { withCallIndex } from '../store/index/indexAccess.js';
+import { unfinishedCalls } from '../store/index/indexQueries.js';
+import type { Playbook } from '../playbook/types.js';
+import { colorsFor } from '../render/colors.js';
+import { formatDateTime } from '../dates/formatDue.js';
+import { oneLine } from '../render/terminalText.js';
+import { isPromptInterruption } from '../prompt/promptErrors.js';
+import { MAX_LINE_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../domain/limits.js';
+import { holdSession, runCallWith, sessionSaver, unreadCopy } from './callSession.js';
+import { trapCallSignals } from './callSignals.js';
+import { customerHistory } from './customerHistory.js';
+import {
+  callingHoursWarnings,
+  describeDateAnswer,
+  printEarlierOpenFollowUps,
+  printEnd,
+  printInterrupted,
+  printResumeRecap,
+  printUnfinished,
+  type Colors,
+} from './callScreens.js';
+
+export type PromptsModule = typeof import('../prompt/inquirerPrompter.js');
+
+/** Starts loading the prompts (awaited, and a failure reported, where they are used). */
+export function loadPrompts(): Promise<PromptsModule> {
+  const prompts = import('../prompt/inquirerPrompter.js');
+  prompts.catch(() => {});
+  return prompts;
+}
+
+/** `fresh`: a new call, written here; else a call resumed from the store. */
+export async function runInteractiveCall(
+  ctx: Context,
+  playbook: Playbook,
+  initial: CallRecord,
+  { fresh }: { fresh: boolean },
+  prompts: Promise<PromptsModule> = loadPrompts(),
+): Promise<void> {
+  const color = colorsFor(ctx.stdout, ctx.env);
+  const release = await holdSession(ctx, initial.id);
+  try {
+    await runLocked(ctx, playbook, initial, { fresh }, color, prompts);
+  } catch (error) {
+    await release();
+    if (error instanceof InterruptedError && error.signal === 'SIGINT' && error.callId) await offerDiscard(ctx, error.callId);
+    throw error;
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * Ctrl-C on a call that has nothing about a customer yet (started by mistake, or the line
+ * dropped): offer to throw it away, so it does not linger as an unfinished call. Another
+ * Ctrl-C, or no, keeps it.
+ */
+async function offerDiscard(ctx: Context, callId: string): Promise<void> {
+  if (!ctx.stdin.isTTY) return;
+  const record = await readCall(ctx.dataDir, callId).catch(() => undefined);
+  if (!record || record.customer.name || record.customer.phone || record.customer.account) return;
+  try {
+    const { default: confirm } = await import('@inquirer/confirm');
+    const away = await confirm(
+      { message: `Nothing about a customer was typed on call ${shortId(callId)}. Throw it away?`, default: false },
+      { output: ctx.stderr, input: ctx.stdin },
+    );
+    if (!away) return;
+  } catch {
+    return; // Ctrl-C again, or the terminal went: the call is kept
+  }
+  const { discardCommand } = await import('../commands/forget.js');
+  await discardCommand(callId, { yes: true }, { ...ctx, stdout: ctx.stderr });
+}
+
+async function runLocked(
+  ctx: Context,
+  playbook: Playbook,
+  initial: CallRecord,
+  { fresh }: { fresh: boolean },
+  color: Colors,
+  prompts: Promise<PromptsModule>,
+): Promise<void> {
+  const write = (line = '') => ctx.stdout.write(`${line}\n`);
+  // Your unfinished calls, looked up before this one is written: the index then finds the
+  // store as it left it (no folder to list again), and is open to take the new call.
+  const unfinished = fresh ? await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => unfinishedCalls(index, ctx.agent)) : [];
+  // A resumed call is read again under the lock: the copy read before may be stale.
+  const saver = sessionSaver(ctx, fresh ? await createCall(ctx.dataDir, initial) : unreadCopy(await readCall(ctx.dataDir, initial.id)));
+  let latest = saver.latest();
+  const signals = trapCallSignals();
+
+  // Only what is needed is looked up (the index answers both without reading the store).
+  if (fresh) {
+    if (unfinished.length) printUnfinished(ctx, unfinished, color);
+  } else {
+    printResumeRecap(ctx, latest, color);
+  }
+  const history = customerHistory(ctx, color);
+  const before = await history.show(latest);
+  if (before) latest = await saver.save(before);
+
+  // Follow-ups already said to be outside calling hours (by id and due time): said once.
+  const warnedCallingHours = new Set<string>();
+  const { createInquirerPrompter } = await prompts;
+  const prompter = createInquirerPrompter({
+    answerLimits: { oneLine: MAX_LINE_ANSWER_CHARS, lines: MAX_LONG_ANSWER_CHARS },
+    color,
+    output: ctx.stdout,
+    input: ctx.stdin,
+    signal: signals.signal,
+    describeDate: (ok) => describeDateAnswer(ctx, ok),
+    afterAnswer: async (ref, record) => {
+      if (ref.step.meaning === 'promise.due' || ref.step.meaning === 'followup.due') {
+        for (const { problem, fix } of callingHoursWarnings(ctx, record, warnedCallingHours)) {
+          write(color.yellow(`  ⚠ ${problem}`));
+          write(color.dim(`    After the call, ${fix}`));
+        }
+      }
+      // How a zone typed short was read ('CT'), and what their clock says.
+      const typedZone = ref.step.meaning === 'customer.zone' && record.answers.find((a) => a.stepId === ref.fullId)?.raw !== undefined;
+      if (typedZone && record.customer.zone) {
+        write(color.dim(`  → ${oneLine(record.customer.zone)}, where it is ${formatDateTime(ctx.now(), record.customer.zone)} now`));
+      }
+      if (ref.step.meaning === 'customer.phone' || ref.step.meaning === 'customer.account') return history.show(record);
+    },
+  });
+  try {
+    const finished = await runCallWith(ctx, playbook, latest, prompter, saver.save, (saved) => (latest = saved));
+    printEnd(ctx, finished);
+    printEarlierOpenFollowUps(ctx, finished, history.earlier());
+  } catch (error) {
+    const received = signals.received();
+    if (isPromptInterruption(error) || received) {
+      printInterrupted(ctx, playbook, latest, color);
+      throw new InterruptedError(received ?? 'SIGINT', latest.id);
+    }
+    throw error;
+  } finally {
+    signals.release();
+  }
+}
