@@ -154,17 +154,31 @@ describe('readLines: a long paste, the answer\'s size, the end of input (issue 1
     await done;
   });
 
-  it('cuts a paste to what the answer holds before it is shown, and says so in one line', async () => {
-    const { input, seen, done, shown } = reader({ terminal: true, maxLength: 30 });
+  it('keeps a paste whole or not at all: one that does not fit is not shown or kept, and the lines typed after it are', async () => {
+    const { input, seen, done, shown } = reader({ terminal: true, maxLength: 40 });
     input.write('\u001b[200~first line here\r\nsecond line is longer\r\nthird\u001b[201~');
     await sleep(PASTE_GAP_MS * 3);
-    // 15 + 1 (line break) + 14 characters: the second line is cut, the third not kept.
-    expect(seen).toEqual([
-      ['first line here', false],
-      ['second line is', false],
-    ]);
-    expect(shown()).toContain('pasted text cut: an answer holds 30 characters at most, the rest was not kept\n');
-    expect(shown()).not.toContain('third');
+    // 15 + 1 + 21 + 1 + 5 = 43 characters: more than the 40 the answer holds.
+    expect(seen).toEqual([]);
+    expect(shown()).toContain('paste not kept: 43 characters, and this answer has room for 40 more (it holds 40 at most); paste a shorter part\n');
+    expect(shown()).not.toContain('second line');
+    input.write('what the agent typed\r');
+    await sleep(PASTE_GAP_MS * 3);
+    expect(seen).toEqual([['what the agent typed', false]]);
+    // A paste that fits is kept, every line.
+    input.write('\u001b[200~a\r\nb\r\n\u001b[201~');
+    await sleep(PASTE_GAP_MS * 3);
+    expect(seen.map(([line]) => line)).toEqual(['what the agent typed', 'a', 'b']);
+    input.write('\r');
+    await done;
+  });
+
+  it('cuts a line typed past what the answer holds, and says so in one line', async () => {
+    const { input, seen, done, shown } = reader({ terminal: true, maxLength: 20 });
+    input.write('a line typed that is far too long\r');
+    await sleep(PASTE_GAP_MS * 3);
+    expect(seen).toEqual([['a line typed that is', false]]);
+    expect(shown()).toContain('line cut: an answer holds 20 characters at most, the rest was not kept\n');
     input.write('\r');
     await done;
   });

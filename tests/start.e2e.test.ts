@@ -190,6 +190,30 @@ describe('csr-call start in a terminal', () => {
     expect(result.transcript).toMatch(/Outcome:\s+callback/);
   });
 
+  it('a paste too big for its answer is not kept, whole, and what the agent types next is (issue 15, item 1)', () => {
+    const home = tempDir();
+    const paste = Array.from({ length: 2000 }, (_, i) => `line ${i + 1} of a log pasted by mistake`).join('\r\n');
+    const result = runInPty(['start', '--playbook', userPlaybook()], [
+      { expect: 'Name of caller' },
+      { send: `\u001b[200~${paste}\u001b[201~` },
+      { expect: 'paste not kept: [\\d,]+ characters, and this answer has room for 2,000 more' },
+      { send: 'Ana Lima\r' },
+      { expect: 'Phone of caller' },
+      { send: '\r' },
+      { expect: 'Story notes' },
+      { send: 'first line\r' },
+      { send: `\u001b[200~${paste}\r\n\u001b[201~` },
+      { expect: 'paste not kept: [\\d,]+ characters, and this answer has room for 19,989 more' },
+      { send: 'second line\r' },
+      { sleep: 1 },
+      { send: '\x03' },
+    ], { CSR_CALL_HOME: home });
+    expect(result.failure, result.transcript).toBeNull();
+    const saved = parseCallText(readFileSync(callFiles(home)[0]!, 'utf8'));
+    expect(saved.ok && saved.record.customer).toEqual({ name: 'Ana Lima' });
+    expect(saved.ok && saved.record.draft).toEqual({ stepId: 'listen.story', lines: ['first line', 'second line'] });
+  });
+
   it.each([
     ['Ctrl-C', { send: '\x03' }, 130],
     // Ctrl-D (end of input) means the same as Ctrl-C, at an empty prompt as anywhere.

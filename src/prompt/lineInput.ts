@@ -9,7 +9,7 @@
  */
 import { createPrompt, isBackspaceKey, isEnterKey, isTabKey, makeTheme, useKeypress, usePrefix, useState, type Status } from '@inquirer/core';
 import type { ChalkInstance } from 'chalk';
-import { cutNotice, fitToRoom, pasteAsOneLine } from './pastedText.js';
+import { pasteAsOneLine, pasteRefusedNotice } from './pastedText.js';
 import { oneLine } from '../render/terminalText.js';
 import { enterHint, promptTheme } from './promptStyle.js';
 import { isPasteKey } from './terminalInput.js';
@@ -44,11 +44,17 @@ export const lineInput = createPrompt<string, LineInputConfig>((config, done) =>
   useKeypress((key, rl) => {
     if (status !== 'idle') return;
     if (isPasteKey(key)) {
-      const { kept, cut } = fitToRoom(pasteAsOneLine(key.text), maxLength - rl.line.length);
-      rl.write(kept);
+      // Taken whole or not at all (pastedText.ts says why): the line stays as it was.
+      const text = pasteAsOneLine(key.text);
+      const left = maxLength - rl.line.length;
+      if (text.length > left) {
+        setNotice(pasteRefusedNotice(text.length, left, maxLength));
+        return;
+      }
+      rl.write(text);
       setValue(rl.line);
       setError(undefined);
-      setNotice(cut ? cutNotice(maxLength, 'pasted text') : undefined);
+      setNotice(undefined);
     } else if (isEnterKey(key)) {
       const answer = value || defaultValue || '';
       const verdict = answer.length > maxLength ? `an answer holds ${maxLength.toLocaleString('en-US')} characters at most; this one has ${answer.length.toLocaleString('en-US')}` : config.validate(answer);

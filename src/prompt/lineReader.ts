@@ -16,7 +16,7 @@
 import { clearLine, createInterface, cursorTo } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { EndOfInputError, promptError } from './promptErrors.js';
-import { cutNotice, fitToRoom, pasteAsLines } from './pastedText.js';
+import { cutNotice, fitToRoom, pasteAsLines, pasteRefusedNotice } from './pastedText.js';
 import { isPasteKey, terminalInput, type TerminalSource } from './terminalInput.js';
 
 /** A line this soon after an empty one came with it (a paste): no one types that fast. */
@@ -61,26 +61,28 @@ export function readLines(options: ReadLinesOptions): Promise<void> {
     const room = () => maxLength - used - (used > 0 ? 1 : 0);
 
     /** Said on a line of its own, in place of the marker waiting for the next line. */
-    const sayCut = (what: 'pasted text' | 'line') => {
+    const say = (notice: string) => {
       clearLine(output, 0);
       cursorTo(output, 0);
-      output.write(`  ${cutNotice(maxLength, what)}\n`);
+      output.write(`  ${notice}\n`);
     };
 
     const onKeypress = (_text: string | undefined, key: unknown) => {
       if (!isPasteKey(key)) return;
-      // Cut before readline shows it, so the screen shows what is kept.
-      const { kept, cut } = fitToRoom(pasteAsLines(key.text), room() - rl.line.length);
+      // Weighed before readline shows it: a paste that does not fit is not shown or kept.
+      const text = pasteAsLines(key.text);
+      const left = room() - rl.line.length;
+      if (text.length > left) {
+        say(pasteRefusedNotice(text.length, left, maxLength));
+        rl.prompt(true);
+        return;
+      }
       pasting = true;
       try {
         // Readline takes the whole text at once, line breaks and all: one 'line' per line.
-        rl.write(cut && kept !== '' && !kept.endsWith('\n') ? `${kept}\n` : kept);
+        rl.write(text);
       } finally {
         pasting = false;
-      }
-      if (cut) {
-        sayCut('pasted text');
-        rl.prompt();
       }
     };
     const onAbort = () => finish(promptError('AbortPromptError', 'Prompt was aborted'));
@@ -132,11 +134,11 @@ export function readLines(options: ReadLinesOptions): Promise<void> {
 
     rl.on('line', (typed) => {
       // A line typed (or pasted without marks) past the answer's size keeps what fits; a
-      // marked paste was cut before it came here.
+      // marked paste was weighed before it came here.
       let line = typed;
       if (line.trim() !== '' && line.length > room()) {
         line = fitToRoom(line, Math.max(0, room())).kept;
-        sayCut(pasting ? 'pasted text' : 'line');
+        say(cutNotice(maxLength));
         if (line === '') {
           rl.prompt();
           return;

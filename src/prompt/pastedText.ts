@@ -26,7 +26,17 @@ export function fitToRoom(text: string, room: number): { kept: string; cut: bool
   return { kept: /[\ud800-\udbff]$/.test(kept) ? kept.slice(0, -1) : kept, cut: true };
 }
 
-/** The one line shown when a paste (or a line typed) did not fit in its answer. */
-export function cutNotice(maxLength: number, what: 'pasted text' | 'line'): string {
-  return `${what} cut: an answer holds ${maxLength.toLocaleString('en-US')} characters at most, the rest was not kept`;
+/** The one line shown when a line typed did not fit in its answer. */
+export function cutNotice(maxLength: number): string {
+  return `line cut: an answer holds ${maxLength.toLocaleString('en-US')} characters at most, the rest was not kept`;
+}
+
+/**
+ * The one line shown when a paste did not fit. A paste is taken whole or not at all: kept
+ * in part, a paste made by mistake (a log, a whole page) filled the answer with its start,
+ * and the agent's own lines after it no longer fitted.
+ */
+export function pasteRefusedNotice(pasted: number, room: number, maxLength: number): string {
+  const n = (count: number) => count.toLocaleString('en-US');
+  return `paste not kept: ${n(pasted)} characters, and this answer has room for ${n(Math.max(0, room))} more (it holds ${n(maxLength)} at most); paste a shorter part`;
 }
