@@ -9,7 +9,7 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
@@ -66,9 +66,14 @@ function runAsUser(): { name: string; uid: number; gid: number } | undefined {
   throw new Error('running as root with neither a postgres nor a nobody user to run the test server as');
 }
 
-export async function startTestServer(bin: string, parent = '/tmp'): Promise<TestServer> {
+/**
+ * Starts a cluster in a new folder under `parent`; or, given `reuse` (a folder kept between
+ * runs: the bench's loaded database), the cluster already there, initialised if it is not.
+ */
+export async function startTestServer(bin: string, parent = '/tmp', reuse?: string): Promise<TestServer> {
   const user = runAsUser();
-  const root = mkdtempSync(join(parent, 'csr-call-pg-'));
+  const root = reuse ?? mkdtempSync(join(parent, 'csr-call-pg-'));
+  if (reuse) mkdirSync(reuse, { recursive: true });
   if (user) {
     chownSync(root, user.uid, user.gid);
     chmodSync(root, 0o700);
@@ -79,6 +84,11 @@ export async function startTestServer(bin: string, parent = '/tmp'): Promise<Tes
   };
   const dataDir = join(root, 'data');
   const admin = 'csr_admin';
+  if (reuse && existsSync(join(dataDir, 'PG_VERSION'))) {
+    const server: TestServer = { host: '127.0.0.1', port: await freePort(), socketDir: root, admin, dataDir, bin, ...(user ? { runAs: user.name } : {}) };
+    restartTestServer(server);
+    return server;
+  }
   await run('initdb', ['-D', dataDir, '-U', admin, '-E', 'UTF8', '--no-locale', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-instructions']);
   // Agents log in with passwords over TCP and over the socket; the superuser over the socket only.
   const hba = ['local all csr_admin trust', 'local all all scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n');

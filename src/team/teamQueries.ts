@@ -217,12 +217,21 @@ export interface AgentStats {
   moodTurnaround: ReturnType<typeof share>;
 }
 
+/** The two statements of `stats --team --by agent` (the bench runs the same with psql). */
+export function byAgentStatements(scope: StatsScope): Array<{ text: string; params: unknown[] }> {
+  const where = scopeWhere(scope);
+  const overdueWhere = scopeWhere(scope);
+  return [
+    { text: `SELECT c.agent_key, ${TOTALS} FROM csr_call.calls AS c ${where.sql} GROUP BY c.agent_key ORDER BY c.agent_key`, params: where.params },
+    { text: overdueSql(overdueWhere, scope.timeZone, scope.now), params: overdueWhere.params },
+  ];
+}
+
 /** `stats --team --by agent`: the same figures, one row per agent, in one pass over the calls. */
 export async function teamStatsByAgent(db: TeamDb, scope: StatsScope): Promise<AgentStats[]> {
-  const where = scopeWhere(scope);
-  const rows = await db.query<Totals & { agent_key: string }>(`SELECT c.agent_key, ${TOTALS} FROM csr_call.calls AS c ${where.sql} GROUP BY c.agent_key ORDER BY c.agent_key`, where.params);
-  const overdueWhere = scopeWhere(scope);
-  const overdue = new Map((await db.query<{ agent_key: string; n: string }>(overdueSql(overdueWhere, scope.timeZone, scope.now), overdueWhere.params)).map((r) => [r.agent_key, n(r.n)]));
+  const [totals, overdueQuery] = byAgentStatements(scope);
+  const rows = await db.query<Totals & { agent_key: string }>(totals!.text, totals!.params);
+  const overdue = new Map((await db.query<{ agent_key: string; n: string }>(overdueQuery!.text, overdueQuery!.params)).map((r) => [r.agent_key, n(r.n)]));
   return rows.map((r) => ({
     agent: r.agent_key,
     calls: n(r.calls),
