@@ -1,7 +1,11 @@
 /**
  * Timing whole processes the way an agent meets them: spawn, wait for exit, wall clock,
- * and the process's peak resident memory. The commands and their floor are run
- * alternately, so the machine's noise (two busy cores) falls on all of them alike.
+ * and the process's CPU time and peak resident memory. The commands and their floor are
+ * run alternately, so the machine's noise (two busy cores) falls on all of them alike.
+ *
+ * A process is run through bench/rusage.py (python3), which times it from its fork to its
+ * exit and reads its CPU time and peak memory from wait4; without python3, through
+ * /usr/bin/time (memory only), else bare.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TIME = '/usr/bin/time';
 export const hasGnuTime = existsSync(TIME);
+const RUSAGE = join(ROOT, 'bench', 'rusage.py');
+export const hasRusage = spawnSync('python3', ['-c', 'import os; os.wait4'], { stdio: 'ignore' }).status === 0;
 const scratch = mkdtempSync(join(tmpdir(), 'csr-call-bench-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
@@ -36,6 +42,8 @@ export interface Run {
   stderr: string;
   /** Peak resident memory in MB (of the process and its worker threads), when it could be had. */
   peakMb?: number;
+  /** CPU time in ms (user + system, every thread), when it could be had. */
+  cpuMs?: number;
 }
 
 export interface Spawn {
@@ -44,9 +52,9 @@ export interface Spawn {
   /** Send stdout to /dev/null instead of collecting it (exports of 100k calls). */
   discardStdout?: boolean;
   /**
-   * Peak memory: measured by /usr/bin/time around every run when it is there (it adds the
-   * same millisecond or so to the command and its floor); without it, only for a script
-   * (not `-e`), through a maxRSS wrapper. `false`: never.
+   * CPU time and peak memory, through bench/rusage.py (or peak memory alone through
+   * /usr/bin/time; without either, only for a script, not `-e`, through a maxRSS
+   * wrapper). `false`: the process is run bare (untimed runs: warm-ups, checks).
    */
   memory?: boolean;
 }
@@ -56,14 +64,15 @@ export function runNode(spawn: Spawn): Run {
   let command = process.execPath;
   let args = spawn.args;
   const memFile = join(scratch, `mem-${process.hrtime.bigint()}`);
-  const memory = spawn.memory !== false && (hasGnuTime || (spawn.args[0] !== undefined && !spawn.args[0].startsWith('-')));
-  if (memory) {
-    if (hasGnuTime) {
-      command = TIME;
-      args = ['-o', memFile, '-f', '%M', process.execPath, ...spawn.args];
-    } else {
-      args = [join(ROOT, 'bench', 'withMaxRss.mjs'), memFile, ...spawn.args];
-    }
+  const wrapper = spawn.memory === false ? undefined : hasRusage ? 'rusage' : hasGnuTime ? 'time' : spawn.args[0]?.startsWith('-') ? undefined : 'maxrss';
+  if (wrapper === 'rusage') {
+    command = 'python3';
+    args = [RUSAGE, memFile, '--', process.execPath, ...spawn.args];
+  } else if (wrapper === 'time') {
+    command = TIME;
+    args = ['-o', memFile, '-f', '%M', process.execPath, ...spawn.args];
+  } else if (wrapper === 'maxrss') {
+    args = [join(ROOT, 'bench', 'withMaxRss.mjs'), memFile, ...spawn.args];
   }
   const devNull = spawn.discardStdout ? openSync('/dev/null', 'w') : undefined;
   const options: SpawnSyncOptions = {
@@ -78,16 +87,23 @@ export function runNode(spawn: Spawn): Run {
   const ms = performance.now() - started;
   if (devNull !== undefined) closeSync(devNull);
   const run: Run = { ms, status: result.status, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
-  if (memory) {
+  if (wrapper) {
     try {
-      const kb = Number(readFileSync(memFile, 'utf8').trim().split('\n').pop());
-      if (Number.isFinite(kb) && kb > 0) run.peakMb = kb / 1024;
+      const text = readFileSync(memFile, 'utf8').trim();
+      if (wrapper === 'rusage') {
+        const usage = JSON.parse(text) as { wallMs: number; cpuMs: number; maxRssKb: number };
+        run.ms = usage.wallMs; // the child's own time: the wrapper's start-up is not in it
+        run.cpuMs = usage.cpuMs;
+        run.peakMb = usage.maxRssKb / 1024;
+      } else {
+        const kb = Number(text.split('\n').pop());
+        if (Number.isFinite(kb) && kb > 0) run.peakMb = kb / 1024;
+      }
       rmSync(memFile, { force: true });
     } catch {
       /* no figure */
     }
   }
-  // GNU time says "Command exited with non-zero status N" on its output file, not on stderr: nothing to strip.
   return run;
 }
 
@@ -97,6 +113,9 @@ export interface Comparison {
   ratio: number;
   peakMb?: Stats;
   floorPeakMb?: Stats;
+  /** CPU time (ms) of the command and of the floor, when measured. */
+  cpu?: Stats;
+  floorCpu?: Stats;
   /** Set when the command failed: what it said. */
   failed?: string;
 }
@@ -132,6 +151,8 @@ export function compareMany(cmds: Spawn[], floor: Spawn, runs: number, options: 
   }
   const cmdMs = cmds.map(() => [] as number[]);
   const cmdMb = cmds.map(() => [] as number[]);
+  const cmdCpu = cmds.map(() => [] as number[]);
+  const floorCpu: number[] = [];
   const problems = cmds.map(() => [] as string[]);
   const checks = cmds.map(() => 0);
   const floorMs: number[] = [];
@@ -146,6 +167,7 @@ export function compareMany(cmds: Spawn[], floor: Spawn, runs: number, options: 
         if (run.status !== 0) return cmds.map(() => failedWith(`the floor failed: ${firstLine(run.stderr) || `exit ${run.status}`}`));
         floorMs.push(run.ms);
         if (run.peakMb !== undefined) floorMb.push(run.peakMb);
+        if (run.cpuMs !== undefined) floorCpu.push(run.cpuMs);
         continue;
       }
       options[which]?.before?.();
@@ -153,6 +175,7 @@ export function compareMany(cmds: Spawn[], floor: Spawn, runs: number, options: 
       if (run.status !== 0) return cmds.map(() => failedWith(firstLine(run.stderr) || `exit ${run.status}`));
       cmdMs[which]!.push(run.ms);
       if (run.peakMb !== undefined) cmdMb[which]!.push(run.peakMb);
+      if (run.cpuMs !== undefined) cmdCpu[which]!.push(run.cpuMs);
       const check = options[which]?.check;
       if (check) {
         checks[which]! += 1;
@@ -167,6 +190,8 @@ export function compareMany(cmds: Spawn[], floor: Spawn, runs: number, options: 
     const result: Measured = { cmd, floor: floorStats, ratio: cmd.median / floorStats.median, problems: problems[c]!, checks: checks[c]! };
     if (cmdMb[c]!.length) result.peakMb = stats(cmdMb[c]!);
     if (floorMb.length) result.floorPeakMb = stats(floorMb);
+    if (cmdCpu[c]!.length) result.cpu = stats(cmdCpu[c]!);
+    if (floorCpu.length) result.floorCpu = stats(floorCpu);
     return result;
   });
 }

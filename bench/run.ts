@@ -17,7 +17,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compare, compareMany, firstLine, hasGnuTime, ROOT, runNode, stats, type Comparison, type Measured, type Spawn, type Stats } from './measure.js';
+import { compare, compareMany, firstLine, hasGnuTime, hasRusage, ROOT, runNode, stats, type Comparison, type Measured, type Spawn, type Stats } from './measure.js';
 import { BRANDS, ensureStore, makeExtraCall, type StoreInfo } from './generateStore.js';
 import { followUpIdsIn, shortFollowUpId, StoreMutator } from './mutateStore.js';
 import { markFactsFresh, storeFacts, type StoreFacts } from './storeFacts.js';
@@ -127,7 +127,18 @@ function record(row: Row): void {
   rows.push(row);
   const peak = row.result.peakMb ? `, peak ${row.result.peakMb.max.toFixed(0)} MB` : '';
   if (row.msTarget !== undefined) log(`  ${row.figure}: median ${row.result.cmd.median.toFixed(2)} ms → ${verdict(row)}`);
-  else log(`  ${row.figure}${row.calls ? ` @${label(row.calls)}` : ''}: ${fmt(row.result.cmd.median)} vs ${fmt(row.result.floor.median)} ms = ${row.result.ratio.toFixed(2)}x${peak} → ${verdict(row)}`);
+  else {
+    const cpu = cpuRatio(row.result);
+    log(
+      `  ${row.figure}${row.calls ? ` @${label(row.calls)}` : ''}: ${fmt(row.result.cmd.median)} vs ${fmt(row.result.floor.median)} ms = ${row.result.ratio.toFixed(2)}x` +
+        `${cpu !== undefined ? ` (CPU ${cpu.toFixed(2)}x)` : ''}${peak} → ${verdict(row)}`,
+    );
+  }
+}
+
+/** The command's median CPU time over the floor's, when both were measured. */
+function cpuRatio(result: Comparison): number | undefined {
+  return result.cpu && result.floorCpu ? result.cpu.median / result.floorCpu.median : undefined;
 }
 
 /** A Measured whose checks found problems: the first one said, and the figure failed. */
@@ -141,7 +152,7 @@ const loadAtStart = loadavg();
 async function main(): Promise<void> {
   const started = Date.now();
   log(`csr-call bench: sizes ${sizes.map(label).join(', ')}, ${RUNS} runs per figure (rebuild and export ${LONG_RUNS}); cache folder ${CACHE_HOME}`);
-  if (!hasGnuTime) log('  (no /usr/bin/time: peak memory only for the script floors and where a wrapper can run the command)');
+  if (!hasRusage) log(`  (no python3 with os.wait4: no CPU times${hasGnuTime ? '' : ', and peak memory only for the script floors'})`);
   await buildProgram();
   const storeFigures = GROUPS.filter((g) => g !== 'autosave' && g !== 'first-question').some(wants);
   const stores: StoreInfo[] = [];
@@ -409,10 +420,13 @@ async function afterTenChanges(store: StoreInfo, truth: StoreFacts): Promise<voi
   const floors: number[] = [];
   const peaks: number[] = [];
   const floorPeaks: number[] = [];
+  const cpu: number[] = [];
+  const floorCpu: number[] = [];
   const floorRun = () => {
     const run = runNode(NODE_E0);
     floors.push(run.ms);
     if (run.peakMb !== undefined) floorPeaks.push(run.peakMb);
+    if (run.cpuMs !== undefined) floorCpu.push(run.cpuMs);
   };
   try {
     for (let i = 0; i < RUNS; i++) {
@@ -427,6 +441,7 @@ async function afterTenChanges(store: StoreInfo, truth: StoreFacts): Promise<voi
       }
       times.push(run.ms);
       if (run.peakMb !== undefined) peaks.push(run.peakMb);
+      if (run.cpuMs !== undefined) cpu.push(run.cpuMs);
       if (!floorFirst) floorRun();
       checks += 1;
       const problem = checkFollowUps(store, mutator.open);
@@ -442,6 +457,8 @@ async function afterTenChanges(store: StoreInfo, truth: StoreFacts): Promise<voi
   const result: Comparison = { cmd, floor, ratio: cmd.median / floor.median };
   if (peaks.length) result.peakMb = stats(peaks);
   if (floorPeaks.length) result.floorPeakMb = stats(floorPeaks);
+  if (cpu.length) result.cpu = stats(cpu);
+  if (floorCpu.length) result.floorCpu = stats(floorCpu);
   record({
     figure,
     group,
@@ -640,22 +657,24 @@ function printReport(stores: StoreInfo[], seconds: number): void {
   if (programNote) out.push(`Program: ${programNote}.`);
   if (storeNotes.length) out.push(`Indexes before timing: ${storeNotes.join('; ')}.`);
   out.push(
-    'Times in ms: median (min–max) over the runs; each floor is measured in the same run, alternating with its commands. ' +
-      'Peak memory: the largest resident set of the process (worker threads included) over the runs, by /usr/bin/time, floor in brackets.',
+    'Times in ms: median (min–max) over the runs, wall clock from start to exit; each floor is measured in the same run, alternating with its commands; ' +
+      'the targets judge the ratio of the medians. CPU: the ratio of the median CPU times (user + system, every thread), for reading the figures ' +
+      'on a busy machine (it moves less with the load than the wall clock). Peak MB: the largest resident set of the process (worker threads ' +
+      'included) over the runs, floor in brackets.',
   );
   out.push('');
-  out.push('| figure | calls | csr-call ms | floor ms | ratio | target | peak MB | result |');
-  out.push('|---|---|---|---|---|---|---|---|');
+  out.push('| figure | calls | csr-call ms | floor ms | ratio | CPU | target | peak MB | result |');
+  out.push('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     const calls = row.calls === undefined ? '—' : label(row.calls);
     const note = row.note ? `; ${row.note}` : '';
     if (row.group === 'install') {
-      out.push(`| ${row.figure} | — | ${(row.result.cmd.median / 1000).toFixed(0)} s | — | — | — | — | — |`);
+      out.push(`| ${row.figure} | — | ${(row.result.cmd.median / 1000).toFixed(0)} s | — | — | — | — | — | — |`);
       continue;
     }
     if (row.msTarget !== undefined) {
       const r = row.result.cmd;
-      out.push(`| ${row.figure}${note} | ${calls} | ${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)}) | — | — | median ≤ ${row.msTarget} ms | — | ${verdict(row)} |`);
+      out.push(`| ${row.figure}${note} | ${calls} | ${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)}) | — | — | — | median ≤ ${row.msTarget} ms | — | ${verdict(row)} |`);
       continue;
     }
     const target = targetAt(row);
@@ -663,8 +682,9 @@ function printReport(stores: StoreInfo[], seconds: number): void {
     let targetText = row.reference ? (all ? `(${all})` : '—') : target !== undefined ? `≤ ${target}x` : all ? `(${all})` : '—';
     if (memTargetApplies(row)) targetText += `; ≤ ${row.memTarget!.mb} MB`;
     const peak = row.result.peakMb ? `${row.result.peakMb.max.toFixed(0)}${row.result.floorPeakMb ? ` (${row.result.floorPeakMb.max.toFixed(0)})` : ''}` : '—';
+    const cpu = cpuRatio(row.result);
     out.push(
-      `| ${row.figure}${note} | ${calls} | ${range(row.result.cmd)} | ${fmt(row.result.floor.median)} (${row.floorName}) | ${row.result.ratio.toFixed(2)}x | ${targetText} | ${peak} | ${verdict(row)} |`,
+      `| ${row.figure}${note} | ${calls} | ${range(row.result.cmd)} | ${fmt(row.result.floor.median)} (${row.floorName}) | ${row.result.ratio.toFixed(2)}x | ${cpu !== undefined ? `${cpu.toFixed(2)}x` : '—'} | ${targetText} | ${peak} | ${verdict(row)} |`,
     );
   }
   for (const line of notMeasured) out.push(`\n${line}`);
