@@ -1,4 +1,4 @@
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { openSync, writeSync, fsync, fstatSync, closeSync, renameSync, unlinkSync, type Stats } from 'node:fs';
@@ -56,7 +56,7 @@ export async function writeFileAtomic(
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, target);
+    await renameReplacing(temp, target);
   } catch (error) {
     try {
       unlinkSync(temp);
@@ -70,6 +70,31 @@ export async function writeFileAtomic(
 }
 
 const fsyncAsync = promisify(fsync);
+
+/** Waits before each retry of a rename another program blocked: about 1.5 s in all. */
+export const RENAME_RETRY_DELAYS_MS = [10, 20, 40, 80, 150, 300, 400, 500];
+
+/**
+ * Puts the temporary file in place. On Windows a rename over a file that another program
+ * holds open without sharing delete (an antivirus scanner, a backup or sync tool, the
+ * search indexer) fails with EPERM, EACCES or EBUSY for a moment: tried again briefly
+ * (as npm's write-file-atomic and graceful-fs do) before the failure is reported. The
+ * first try is a direct system call, as before; elsewhere those errors are real and
+ * reported at once.
+ */
+export async function renameReplacing(temp: string, target: string, platform: NodeJS.Platform = process.platform, rename: (from: string, to: string) => void = renameSync): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rename(temp, target);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const busy = code === 'EPERM' || code === 'EACCES' || code === 'EBUSY';
+      if (platform !== 'win32' || !busy || attempt >= RENAME_RETRY_DELAYS_MS.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RENAME_RETRY_DELAYS_MS[attempt]));
+    }
+  }
+}
 
 /** write(2) may take less than it was given: keep going until all of it is written. */
 function writeAllSync(fd: number, data: string | Uint8Array): void {
@@ -130,7 +155,7 @@ export async function createAtomicWriteStream(given: string): Promise<AtomicWrit
         await handle.sync();
         stream.destroy(); // releases its hold on the handle, or close() would wait forever
         await handle.close();
-        await rename(temp, target);
+        await renameReplacing(temp, target);
       } catch (error) {
         await discard();
         throw error;
