@@ -1,3 +1,4 @@
+import { editDistance } from '../text/closestMatch.js';
 /**
  * The words agents type in dates, matched case-insensitively and forgiving of the typos
  * people make while on the phone ('tomorow', 'thrusday', 'wensday').
@@ -93,23 +94,4 @@ function sameMeaning(a: DateWord | undefined, b: DateWord): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Optimal string alignment distance: insertions, deletions, substitutions, swaps of neighbours. */
-export function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j);
-        continue;
-      }
-      const above = rows[i - 1]!;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      row.push(d);
-    }
-    rows.push(row);
-  }
-  return rows[a.length]![b.length]!;
-}
+export { editDistance };

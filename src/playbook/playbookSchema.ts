@@ -4,6 +4,7 @@
  * their step, and author functions that do not throw before any answer is given.
  * Every problem is a line `<file>: <path.to.field>: <message>`.
  */
+import { closestMatch } from '../text/closestMatch.js';
 import { parseWhen } from '../dates/parseWhen.js';
 import { parseTimeZone } from '../dates/zone.js';
 import * as z from '../zod.js';
@@ -385,33 +386,4 @@ function suggestion(input: unknown, candidates: readonly string[]): string {
   return near ? ` (did you mean "${near}"?)` : '';
 }
 
-/** The candidate nearest to `input` when it looks like a typo of it, else undefined. */
-export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
-  const wanted = input.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(wanted, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  // Allow about one typo in four letters, and always at least one.
-  const allowed = Math.max(1, Math.floor(wanted.length / 4));
-  return best !== undefined && bestDistance > 0 && bestDistance <= allowed ? best : undefined;
-}
-
-/** Edits (insert, delete, replace, swap two neighbours) turning `a` into `b`. */
-function editDistance(a: string, b: string): number {
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const row = rows[i]!;
-      const above = rows[i - 1]!;
-      row[j] = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
-    }
-  }
-  return rows[a.length]![b.length]!;
-}
+export { closestMatch };

@@ -2,6 +2,7 @@
  * The prompter behind `--answers FILE.json`: every answer comes from the file by its
  * full step id, through the same engine as the interactive prompts.
  */
+import { closestMatch } from '../text/closestMatch.js';
 import * as z from '../zod.js';
 import type { AskRequest, CallPrompter } from '../engine/runCall.js';
 import { acceptedFor, allSteps, type Coerced } from '../engine/callEngine.js';
@@ -54,30 +55,7 @@ export function checkAnswerKeys(playbook: Playbook, answers: AnswersFile, fileNa
 }
 
 function suggest(key: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const distance = editDistance(key, candidate);
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
+  return closestMatch(key, known, Math.max(2, Math.floor(key.length / 4)));
 }
 
 export function createScriptedPrompter(answers: AnswersFile, fileName: string): CallPrompter & { unused(): string[] } {
