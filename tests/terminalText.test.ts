@@ -23,3 +23,23 @@ describe('oneLine', () => {
     );
   });
 });
+
+describe('text that is not ASCII (issue 18)', () => {
+  it('bidi overrides and zero-width characters are shown escaped, never live', async () => {
+    const { sanitizeForTerminal, oneLine } = await import('../src/render/terminalText.js');
+    expect(sanitizeForTerminal('Ana\u202e0010 555')).toBe('Ana\\u202e0010 555');
+    expect(oneLine('Ana\u200bLima\u2066x\u2069\ufeff')).toBe('Ana\\u200bLima\\u2066x\\u2069\\ufeff');
+    // Joiners writing needs stay: between emoji, and a non-joiner between letters.
+    expect(sanitizeForTerminal('👩\u200d💻 می\u200cخواهم')).toBe('👩\u200d💻 می\u200cخواهم');
+    expect(sanitizeForTerminal('a\u200db')).toBe('a\\u200db');
+  });
+
+  it('widths are display columns: CJK and emoji take two', async () => {
+    const { displayWidth, oneLine, padEndWidth } = await import('../src/render/terminalText.js');
+    expect(displayWidth('山田太郎')).toBe(8);
+    expect(displayWidth('Zoë')).toBe(3);
+    expect(displayWidth('👍🏽')).toBe(2);
+    expect(oneLine('山田太郎さん', 7)).toBe('山田太…');
+    expect(padEndWidth('山田', 6)).toBe('山田  ');
+  });
+});

@@ -1,11 +1,18 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A terminal that shows escape sequences as text (TERM=dumb: Emacs' shell, some CI logs): no colour. */
+export function noColorTerminal(env: Env): boolean {
+  return env.TERM === 'dumb';
+}
+
 /**
  * One colour decision for the whole program: colour only on a terminal, never with
- * NO_COLOR or `--no-color`, so piped output and files stay plain text.
+ * NO_COLOR, `--no-color` or TERM=dumb, so piped output and files stay plain text.
  */
-export function colorsFor(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>> = process.env): ChalkInstance {
-  const off = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+export function colorsFor(stream: { isTTY?: boolean }, env: Env = process.env): ChalkInstance {
+  const off = (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || noColorTerminal(env);
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== '';
   return new Chalk({ level: off ? 0 : forced || stream.isTTY ? 1 : 0 });
 }
