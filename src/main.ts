@@ -1,8 +1,11 @@
 import { buildProgram, CommanderError, type GlobalOptions } from './cli.js';
 import type { Context } from './context.js';
 import { systemTimeZone, unknownTz } from './dates/zone.js';
-import { dateOrderFromEnv } from './dates/dateOrder.js';
-import { resolveAgent, resolveDataDir } from './paths.js';
+import type { CommandSpec } from './commandSpec.js';
+import { loadSettings, type Settings } from './settings/settings.js';
+import { terminalPrompts } from './prompt/terminalPrompts.js';
+import { isPagedOutput, pagedOutput } from './render/pager.js';
+import { noColorTerminal } from './render/colors.js';
 import { packageVersion } from './installPaths.js';
 import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
 import { sanitizeForTerminal } from './render/terminalText.js';
@@ -19,43 +22,77 @@ import { listenToStore } from './store/storeEvents.js';
 
 const warn = (message: string) => process.stderr.write(`csr-call: warning: ${sanitizeForTerminal(message, { keepNewlines: false })}\n`);
 
-function makeContext(globals: GlobalOptions): Context {
-  if (globals.color === false) process.env.NO_COLOR = '1';
+/** The settings of this run (flags are known once commander has read them). */
+function settingsFor(globals: GlobalOptions = {}): Settings {
+  const flags = {
+    ...(globals.dataDir !== undefined ? { 'data-dir': globals.dataDir } : {}),
+    ...(globals.agent !== undefined ? { agent: globals.agent } : {}),
+  };
+  return loadSettings(process.env, flags, warn);
+}
+
+function makeContext(globals: GlobalOptions, spec: CommandSpec): Context {
+  if (globals.color === false || noColorTerminal(process.env)) process.env.NO_COLOR = '1';
+  const current = settingsFor(globals);
   // Resolved on first use: on a machine whose zone is not a link to the zone database,
   // only Intl knows it, at ~25 ms of start-up a command that shows no date need not pay.
   let timeZone: string | undefined;
   // Said before anything else (not in the middle of a call's prompts); cheap unless TZ is set.
   const unknown = unknownTz();
   if (unknown !== undefined) warn(`TZ=${unknown} is not a time zone this machine knows; times are in UTC (set TZ to a name like Europe/London)`);
+  // Long output through the pager, on a terminal only (src/render/pager.ts).
+  const stdout = spec.pager && globals.pager !== false && process.stdout.isTTY ? pagedOutput(process.stdout, () => current.get('pager'), warn) : process.stdout;
   return {
-    dataDir: resolveDataDir(globals.dataDir),
-    agent: resolveAgent(globals.agent),
+    get dataDir() {
+      return current.get('data-dir');
+    },
+    get agent() {
+      return current.get('agent');
+    },
     now: () => new Date(),
     get timeZone() {
       return (timeZone ??= systemTimeZone());
     },
     // Checked when a date is read: a wrong value is refused then, in one line.
     get dateOrder() {
-      return dateOrderFromEnv(process.env.CSR_CALL_DATE_ORDER);
+      return current.get('date-order');
     },
-    stdout: process.stdout,
+    stdout,
     stderr: process.stderr,
     stdin: process.stdin,
-    env: process.env,
+    // The team code reads its database from here: the setting, wherever it was set.
+    env: teamEnv(current),
     warn,
+    settings: current,
+    // Questions go to stderr: stdout is the command's output (a --json report, a list).
+    prompts: terminalPrompts(process.stdin, process.stderr),
   };
+}
+
+/** The environment, with CSR_CALL_TEAM_DB as the settings have it (also from the config file). */
+function teamEnv(current: Settings): NodeJS.ProcessEnv {
+  if (process.env.CSR_CALL_TEAM_DB !== undefined) return process.env;
+  try {
+    const url = current.get('team.db');
+    return url === undefined ? process.env : { ...process.env, CSR_CALL_TEAM_DB: url };
+  } catch {
+    return process.env; // said when the team code asks for it
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
   configureIndex({ onRebuild: reportRebuild(), warn });
   const team = await joinTeam(argv);
   let ctx: Context | undefined;
-  const program = buildProgram((globals) => (ctx = makeContext(globals)), packageVersion());
+  const program = buildProgram((globals, spec) => (ctx = makeContext(globals, spec)), packageVersion());
   let exitCode: number;
   try {
     await program.parseAsync(argv);
+    // Output held for the pager is shown now (and the pager waited for).
+    if (ctx && isPagedOutput(ctx.stdout)) await ctx.stdout.finish();
     exitCode = process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
+    if (ctx && isPagedOutput(ctx.stdout)) await ctx.stdout.finish();
     exitCode = handleError(error);
     if (error instanceof InterruptedError) return exitCode;
   }
@@ -76,7 +113,7 @@ async function joinTeam(argv: string[]): Promise<TeamSettings | undefined> {
   if (commandOf(argv.slice(2)) === 'team') return undefined;
   let team: TeamSettings | undefined;
   try {
-    team = teamSettingsFrom(process.env);
+    team = teamSettingsFrom(teamEnv(settingsFor()));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     warn(`${error.message}; working without the team database`);

@@ -1,4 +1,5 @@
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
+import { configDir, defaultDataDir } from './settings/settingsTable.js';
 import { join, resolve } from 'node:path';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -9,36 +10,20 @@ export function callsRoot(dataDir: string): string {
 }
 
 /**
- * Where calls are kept: `--data-dir`, else `CSR_CALL_HOME`, else the platform's user
- * data directory (XDG on Linux).
+ * Where calls are kept, for code that has only the environment (a playbook's compile
+ * cache): `--data-dir`, else `CSR_CALL_HOME`, else the platform's user data directory.
+ * Commands use `ctx.dataDir`, which the config file can set too (src/settings).
  */
 export function resolveDataDir(flag: string | undefined, env: Env = process.env, platform = process.platform): string {
   if (flag) return resolve(flag);
   if (env.CSR_CALL_HOME) return resolve(env.CSR_CALL_HOME);
-  const home = env.HOME || homedir();
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'csr-call');
-  if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'csr-call', 'Data');
-  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'csr-call');
+  return defaultDataDir(env, platform);
 }
 
-/** The user's own playbooks: `CSR_CALL_PLAYBOOKS`, else `<config dir>/csr-call/playbooks`. */
+/** The user's own playbooks: `CSR_CALL_PLAYBOOKS`, else `<config dir>/playbooks`. */
 export function resolvePlaybookDir(env: Env = process.env, platform = process.platform): string {
   if (env.CSR_CALL_PLAYBOOKS) return resolve(env.CSR_CALL_PLAYBOOKS);
-  const home = env.HOME || homedir();
-  if (platform === 'darwin') return join(home, 'Library', 'Preferences', 'csr-call', 'playbooks');
-  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'csr-call', 'playbooks');
-  return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'csr-call', 'playbooks');
-}
-
-/** The agent's name: `--agent`, else `CSR_CALL_AGENT`, else the login name. */
-export function resolveAgent(flag: string | undefined, env: Env = process.env): string {
-  if (flag && flag.trim()) return flag.trim();
-  if (env.CSR_CALL_AGENT && env.CSR_CALL_AGENT.trim()) return env.CSR_CALL_AGENT.trim();
-  try {
-    return userInfo().username || 'agent';
-  } catch {
-    return env.USER || env.USERNAME || 'agent';
-  }
+  return join(configDir(env, platform), 'playbooks');
 }
 
 /**

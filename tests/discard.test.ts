@@ -5,7 +5,7 @@ import { discardCommand } from '../src/commands/forget.js';
 import { listCommand } from '../src/commands/list.js';
 import { callPath } from '../src/store/callFiles.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { runInPty, saveCall, tempDir, testContext } from './helpers.js';
+import { runInPty, saveCall, scriptedPrompts, tempDir, testContext } from './helpers.js';
 
 /** A call started by mistake can be thrown away (issue 15, item 11). */
 
@@ -38,10 +38,10 @@ describe('discard', () => {
     const done = await saveCall(ctx.dataDir, makeCall());
     await expect(discardCommand(done.id.slice(-6), { yes: true }, ctx)).rejects.toThrow(/is completed and is kept; to erase a customer's data use csr-call forget/);
     const call = await saveCall(ctx.dataDir, unfinished('2026-11-23T09:00:00.000Z'));
-    const asked: string[] = [];
-    const no = testContext({ dataDir: ctx.dataDir, stdin: Object.assign(ctx.stdin, { isTTY: true }) });
-    await discardCommand(call.id, {}, no, { confirm: async (message) => (asked.push(message), false) });
-    expect(asked).toEqual([`Throw away call ${call.id.slice(-6)}? This cannot be undone.`]);
+    const prompts = scriptedPrompts([false]);
+    const no = testContext({ dataDir: ctx.dataDir, stdin: Object.assign(ctx.stdin, { isTTY: true }), prompts });
+    await discardCommand(call.id, {}, no);
+    expect(prompts.asked).toEqual([`Throw away call ${call.id.slice(-6)}? This cannot be undone.`]);
     expect(no.out()).toContain('nothing thrown away');
     expect(existsSync(callPath(ctx.dataDir, call.id))).toBe(true);
   });

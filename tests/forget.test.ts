@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forgetCommand, purgeCommand, type ConfirmFn } from '../src/commands/forget.js';
+import { forgetCommand, purgeCommand } from '../src/commands/forget.js';
 import { UserError } from '../src/errors.js';
 import { readCall, serializeCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
@@ -10,7 +10,7 @@ import { sessionLockPath } from '../src/store/sessionLock.js';
 import { phoneMatcher } from '../src/store/eraseCalls.js';
 import { indexPathFor } from '../src/store/index/callIndex.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { runCli, testContext, type TestContext, saveCall } from './helpers.js';
+import { runCli, scriptedPrompts, testContext, type TestContext, saveCall } from './helpers.js';
 
 /** Every file under `dir` whose bytes contain any of `needles`. */
 function byteSearch(dir: string, needles: string[]): string[] {
@@ -110,13 +110,12 @@ describe('forget', () => {
     const ctx = testContext();
     tty(ctx);
     const { ann1 } = await store(ctx);
-    const asked: string[] = [];
-    const answer = (yes: boolean): ConfirmFn => async (message) => (asked.push(message), yes);
-    await forgetCommand({ phone: ANN_PHONE }, ctx, { confirm: answer(false) });
-    expect(asked).toEqual(['Erase 3 calls about phone +1 555 010 0100? This cannot be undone.']);
+    const no = scriptedPrompts([false]);
+    await forgetCommand({ phone: ANN_PHONE }, { ...ctx, prompts: no });
+    expect(no.asked).toEqual(['Erase 3 calls about phone +1 555 010 0100? This cannot be undone.']);
     expect(ctx.out()).toMatch(/nothing erased\n$/);
     await readCall(ctx.dataDir, ann1.id);
-    await forgetCommand({ phone: ANN_PHONE }, ctx, { confirm: answer(true) });
+    await forgetCommand({ phone: ANN_PHONE }, { ...ctx, prompts: scriptedPrompts([true]) });
     await expect(readCall(ctx.dataDir, ann1.id)).rejects.toThrow(/no call/);
   });
 

@@ -5,7 +5,8 @@ import { PassThrough } from 'node:stream';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import type { Context } from '../src/context.js';
+import type { Context, Prompts } from '../src/context.js';
+import { Settings } from '../src/settings/settings.js';
 import type { CallRecord } from '../src/domain/callRecord.js';
 import { UserError } from '../src/errors.js';
 
@@ -61,11 +62,26 @@ export function testContext(overrides: Partial<Context> = {}): TestContext {
     stdin: new PassThrough(),
     env: {},
     warn: (message) => stderr.write(`csr-call: warning: ${message}\n`),
+    settings: new Settings({ env: overrides.env ?? {}, config: { path: '(no config file)', values: {} } }),
+    prompts: scriptedPrompts([]),
     ...overrides,
     out: () => stripAnsi(out),
     err: () => stripAnsi(err),
   };
   return ctx;
+}
+
+/** Confirmations answered in order by `answers`; the questions asked are kept in `asked`. A question beyond the answers fails the test. */
+export function scriptedPrompts(answers: boolean[]): Prompts & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async confirm(message) {
+      asked.push(message);
+      if (asked.length > answers.length) throw new Error(`not expected to ask: ${message}`);
+      return answers[asked.length - 1]!;
+    },
+  };
 }
 
 export interface CliResult {

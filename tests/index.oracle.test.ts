@@ -129,6 +129,7 @@ function listOracle(records: CallRecord[], filter: CallFilter = {}): CallListJso
       category: call.category ?? null,
       outcome: call.outcome ?? null,
       paraphrase: call.paraphrase ?? null,
+      ticket: call.ticket ?? null,
       openFollowups: call.openFollowups.length,
     }));
 }

@@ -60,7 +60,7 @@ describe('list', () => {
 
   it('filters: status, customer, phone by digits, outcome, category, agent', async () => {
     expect(await listIds({ status: 'in-progress' })).toEqual(['bobobo']);
-    expect(await listIds({ status: 'Completed' })).toEqual(['annann', 'latenn', 'oldold']);
+    expect(await listIds({ status: 'Completed' as never })).toEqual(['annann', 'latenn', 'oldold']);
     expect(await listIds({ customer: 'smith' })).toEqual(['annann']);
     expect(await listIds({ phone: '555-010-0100' })).toEqual(['annann']); // stored as +1 (555) 010-0100
     expect(await listIds({ phone: '15550100100' })).toEqual(['annann']);
@@ -106,7 +106,7 @@ describe('list', () => {
 
   it('refuses bad filters with one line saying what is accepted', async () => {
     const ctx = testContext({ now: () => NOW });
-    expect((await rejection(listCommand({ status: 'done' }, ctx))).message).toBe('--status must be in-progress or completed (got "done")');
+    expect((await rejection(listCommand({ status: 'done' as never }, ctx))).message).toBe('--status must be in-progress or completed (got "done")');
     expect((await rejection(listCommand({ phone: 'abc' }, ctx))).message).toContain('--phone needs at least 4 digits');
     expect((await rejection(listCommand({ from: 'soonish' }, ctx))).message).toContain('is not a day I understand');
     expect((await rejection(listCommand({ from: '2026-11-20', to: '2026-11-19' }, ctx))).message).toBe('--from (2026-11-20) is after --to (2026-11-19): give the earlier day first');
@@ -116,6 +116,8 @@ describe('list', () => {
     const ctx = await setUp();
     await listCommand({ json: true, customer: 'bo' }, ctx);
     expect(JSON.parse(ctx.out())).toEqual({
+      jsonVersion: 1,
+      total: 1,
       calls: [
         {
           id: BO,
@@ -127,6 +129,7 @@ describe('list', () => {
           category: null,
           outcome: null,
           paraphrase: null,
+          ticket: null,
           openFollowups: 0,
         },
       ],
@@ -246,22 +249,22 @@ describe('note', () => {
   it('appends a timestamped note and never rewrites the answers', async () => {
     const ctx = await setUp();
     const before = await readCall(ctx.dataDir, ANN);
-    await noteCommand('annann', '  the refund arrived  ', {}, ctx);
+    await noteCommand('annann', ['  the refund arrived  '], {}, ctx);
     expect(ctx.out()).toBe('Note added to call annann (Ann Smith).\n');
     const after = await readCall(ctx.dataDir, ANN);
     expect(after.notes).toEqual([{ at: NOW.toISOString(), by: 'test-agent', text: 'the refund arrived' }]);
     expect(after.answers).toEqual(before.answers);
     expect({ ...after, notes: [], revision: 0 }).toEqual({ ...before, notes: [], revision: 0 });
     expect(after.revision).toBe(before.revision + 1);
-    await noteCommand(ANN, 'second', {}, ctx);
+    await noteCommand(ANN, ['second'], {}, ctx);
     expect((await readCall(ctx.dataDir, ANN)).notes.map((n) => n.text)).toEqual(['the refund arrived', 'second']);
   });
 
   it('refuses an empty note and a damaged file', async () => {
     const ctx = await setUp();
-    expect((await rejection(noteCommand('annann', '   ', {}, ctx))).message).toMatch(/^the note is empty/);
+    expect((await rejection(noteCommand('annann', ['   '], {}, ctx))).message).toMatch(/^the note is empty/);
     writeFileSync(callPath(ctx.dataDir, ANN), '');
-    const damaged = await rejection(noteCommand('annann', 'hello', {}, ctx));
+    const damaged = await rejection(noteCommand('annann', ['hello'], {}, ctx));
     expect(damaged.exitCode).toBe(1);
     expect(damaged.message).toContain('the file is empty');
     expect(readFileSync(callPath(ctx.dataDir, ANN), 'utf8')).toBe('');
@@ -290,7 +293,7 @@ describe('list, show and note through the real CLI', () => {
     expect((await readCall(dataDir, ANN)).notes.map((n) => n.text)).toEqual(['customer rang back']);
     const list = runCli(['--data-dir', dataDir, 'list', '--status', 'paused']);
     expect(list.status, list.stderr).toBe(2);
-    expect(list.stderr).toBe('csr-call: --status must be in-progress or completed (got "paused")\n');
+    expect(list.stderr).toBe('csr-call: --status: "paused" is not one of in-progress, completed\n');
   });
 
   it('a note starting with a dash is text, with or without --; --help still helps (issue 15, item 7)', async () => {
@@ -303,7 +306,8 @@ describe('list, show and note through the real CLI', () => {
     expect((await readCall(dataDir, ANN)).notes.map((n) => n.text)).toEqual(['-5 credit reversed', '-10 more', '-x marks the spot']);
     const help = runCli(['--data-dir', dataDir, 'note', '--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: csr-call note \[options\] <id> <text\.\.\.>/);
+    expect(help.stdout).toMatch(/^Usage: csr-call note \[options\] <id> \[text\.\.\.\]/);
+    expect(help.stdout).toContain('Examples:');
   });
 });
 

@@ -24,6 +24,9 @@ import type { CallIndex } from '../store/index/callIndex.js';
 import { unfinishedCalls } from '../store/index/indexQueries.js';
 import { resolveCallId } from '../store/callStore.js';
 import { parseCallIdArg } from '../domain/ids.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { discardOptions, forgetOptions, purgeOptions } from '../cli.js';
+import { writeJson } from '../render/jsonOutput.js';
 
 /**
  * `csr-call forget` (everything about one customer), `csr-call purge` (calls past the
@@ -34,21 +37,15 @@ import { parseCallIdArg } from '../domain/ids.js';
  * customer's details are gone; running it again finishes one that was cut short.
  */
 
-export type ConfirmFn = (message: string, ctx: Context) => Promise<boolean>;
+export type ForgetOptions = OptionsOf<typeof forgetOptions>;
+export type PurgeOptions = OptionsOf<typeof purgeOptions>;
+export type DiscardOptions = OptionsOf<typeof discardOptions>;
 
-export interface EraseDeps {
-  /** Tests replace the prompt; the real one is @inquirer/prompts' confirm, loaded only when asked. */
-  confirm?: ConfirmFn;
+export async function forgetCommand(options: ForgetOptions, ctx: Context): Promise<void> {
+  await reporting(options.json, ctx, (human, report) => forget(options, human, report));
 }
 
-export interface ForgetOptions {
-  phone?: string;
-  account?: string;
-  customer?: string;
-  yes?: boolean;
-}
-
-export async function forgetCommand(options: ForgetOptions, ctx: Context, deps: EraseDeps = {}): Promise<void> {
+async function forget(options: ForgetOptions, ctx: Context, report: ErasureReport): Promise<void> {
   const selector = selectorOf(options);
   const index = await callIndexOf(ctx.dataDir, { warn: ctx.warn });
   const plan = await planErasure(index, selector.selection);
@@ -68,7 +65,7 @@ export async function forgetCommand(options: ForgetOptions, ctx: Context, deps: 
       listElsewhere(ctx, [...new Set([...elsewhere, ...left])], selector.label);
       throw new OperationError(`${selector.label} still appears in ${plural(new Set([...elsewhere, ...left]).size, 'file')} listed above: review them`);
     }
-    await forgetInTeam(selector, options, ctx, deps);
+    await forgetInTeam(selector, options, ctx);
     return;
   }
 
@@ -78,11 +75,12 @@ export async function forgetCommand(options: ForgetOptions, ctx: Context, deps: 
   refuseBusy(plan);
 
   const question = `Erase ${plural(plan.calls.length, 'call')} about ${selector.label}? This cannot be undone.`;
-  if (!(await confirmed(options.yes, question, ctx, deps))) {
+  if (!(await confirmed(options.yes, question, ctx))) {
     write('nothing erased');
     return;
   }
   const result = await eraseCalls(index, plan);
+  erasedInto(report, plan, result);
   const left = await proveGone(ctx, index, mentions);
   write(color.green(`erased ${summaryOf(result, plan)}`));
   if (left.length > 0) {
@@ -90,17 +88,17 @@ export async function forgetCommand(options: ForgetOptions, ctx: Context, deps: 
     throw new OperationError(`${selector.label} still appears in ${plural(left.length, 'file')} listed above: review them`);
   }
   write(`a search of ${oneLine(ctx.dataDir)} and of the index of calls finds ${selector.label} nowhere`);
-  await forgetInTeam(selector, options, ctx, deps);
+  await forgetInTeam(selector, options, ctx);
   write(color.dim('Exports written with --out are not tracked by csr-call: delete any copies you made yourself.'));
 }
 
 /** With a team database: the customer's calls there too (the selection's SQL fits its columns). */
-async function forgetInTeam(selector: Selector, options: ForgetOptions, ctx: Context, deps: EraseDeps): Promise<void> {
+async function forgetInTeam(selector: Selector, options: ForgetOptions, ctx: Context): Promise<void> {
   if (!ctx.env.CSR_CALL_TEAM_DB) return;
   const { eraseInTeam } = await import('../team/teamErase.js');
   let n = 0;
   const where = selector.selection.where.replace(/\?/g, () => `$${++n}`);
-  await eraseInTeam(ctx, { label: `about ${selector.label}`, where, params: selector.selection.params, yes: options.yes, confirm: (q) => confirmed(options.yes, q, ctx, deps) });
+  await eraseInTeam(ctx, { label: `about ${selector.label}`, where, params: selector.selection.params, yes: options.yes, confirm: (q) => confirmed(options.yes, q, ctx) });
 }
 
 /**
@@ -121,12 +119,11 @@ async function proveGone(ctx: Context, index: CallIndex, mentions: (text: string
   return left.some((path) => !inIndex(path)) ? left.filter((path) => !inIndex(path)) : left;
 }
 
-export interface PurgeOptions {
-  olderThan: string;
-  yes?: boolean;
+export async function purgeCommand(options: PurgeOptions, ctx: Context): Promise<void> {
+  await reporting(options.json, ctx, (human, report) => purge(options, human, report));
 }
 
-export async function purgeCommand(options: PurgeOptions, ctx: Context, deps: EraseDeps = {}): Promise<void> {
+async function purge(options: PurgeOptions, ctx: Context, report: ErasureReport): Promise<void> {
   const age = parseAge(String(options.olderThan ?? ''));
   const cutoff = sub(ctx.now(), age);
   const index = await callIndexOf(ctx.dataDir, { warn: ctx.warn });
@@ -137,37 +134,38 @@ export async function purgeCommand(options: PurgeOptions, ctx: Context, deps: Er
   const when = formatTime(cutoff, ctx.timeZone);
   if (plan.calls.length === 0) {
     write(`no call started before ${when}: nothing to purge`);
-    await purgeInTeam(cutoff, when, options, ctx, deps);
+    await purgeInTeam(cutoff, when, options, ctx);
     return;
   }
   write(color.bold(`To erase: calls started before ${when} (older than ${oneLine(String(options.olderThan))}):`));
   describePlan(ctx, plan);
   refuseBusy(plan);
   const question = `Erase ${plural(plan.calls.length, 'call')} started before ${when}? This cannot be undone.`;
-  if (!(await confirmed(options.yes, question, ctx, deps))) {
+  if (!(await confirmed(options.yes, question, ctx))) {
     write('nothing erased');
     return;
   }
   const result = await eraseCalls(index, plan);
+  erasedInto(report, plan, result);
   write(color.green(`erased ${summaryOf(result, plan)}`));
-  await purgeInTeam(cutoff, when, options, ctx, deps);
+  await purgeInTeam(cutoff, when, options, ctx);
 }
 
-async function purgeInTeam(cutoff: Date, when: string, options: PurgeOptions, ctx: Context, deps: EraseDeps): Promise<void> {
+async function purgeInTeam(cutoff: Date, when: string, options: PurgeOptions, ctx: Context): Promise<void> {
   if (!ctx.env.CSR_CALL_TEAM_DB) return;
   const { eraseInTeam } = await import('../team/teamErase.js');
-  await eraseInTeam(ctx, { label: `started before ${when}`, where: 'c.started < $1', params: [cutoff.toISOString()], yes: options.yes, confirm: (q) => confirmed(options.yes, q, ctx, deps) });
-}
-
-export interface DiscardOptions {
-  yes?: boolean;
+  await eraseInTeam(ctx, { label: `started before ${when}`, where: 'c.started < $1', params: [cutoff.toISOString()], yes: options.yes, confirm: (q) => confirmed(options.yes, q, ctx) });
 }
 
 /**
  * `csr-call discard [ID]`: throws away an unfinished call (yours, the latest, when no id is
  * given), as thoroughly as `forget`. A completed call is kept: it is a record of work done.
  */
-export async function discardCommand(id: string | undefined, options: DiscardOptions, ctx: Context, deps: EraseDeps = {}): Promise<void> {
+export async function discardCommand(id: string | undefined, options: DiscardOptions, ctx: Context): Promise<void> {
+  await reporting(options.json, ctx, (human, report) => discard(id, options, human, report));
+}
+
+async function discard(id: string | undefined, options: DiscardOptions, ctx: Context, report: ErasureReport): Promise<void> {
   const index = await callIndexOf(ctx.dataDir, { warn: ctx.warn });
   const callId = id !== undefined ? await resolveCallId(ctx.dataDir, parseCallIdArg(id)) : latestUnfinished(index, ctx);
   const plan = await planErasure(index, { where: 'c.id = ?', params: [callId], damaged: (damagedId) => damagedId === callId });
@@ -181,11 +179,12 @@ export async function discardCommand(id: string | undefined, options: DiscardOpt
   write(colorsFor(ctx.stdout, ctx.env).bold('To throw away:'));
   describePlan(ctx, plan);
   refuseBusy(plan);
-  if (!(await confirmed(options.yes, `Throw away call ${shortId(callId)}? This cannot be undone.`, ctx, deps))) {
+  if (!(await confirmed(options.yes, `Throw away call ${shortId(callId)}? This cannot be undone.`, ctx))) {
     write('nothing thrown away');
     return;
   }
   const result = await eraseCalls(index, plan);
+  erasedInto(report, plan, result);
   write(colorsFor(ctx.stdout, ctx.env).green(`thrown away: ${summaryOf(result, plan)}`));
 }
 
@@ -295,17 +294,12 @@ function refuseBusy(plan: ErasurePlan): void {
   );
 }
 
-async function confirmed(yes: boolean | undefined, question: string, ctx: Context, deps: EraseDeps): Promise<boolean> {
+async function confirmed(yes: boolean | undefined, question: string, ctx: Context): Promise<boolean> {
   if (yes) return true;
   if (!ctx.stdin.isTTY) {
     throw new UserError('erasing needs confirmation and stdin is not a terminal: use --yes to confirm in scripts');
   }
-  return (deps.confirm ?? askConfirm)(question, ctx);
-}
-
-async function askConfirm(message: string, ctx: Context): Promise<boolean> {
-  const { confirm } = await import('@inquirer/prompts');
-  return confirm({ message, default: false }, { input: ctx.stdin, output: ctx.stdout });
+  return ctx.prompts.confirm(question, { default: false });
 }
 
 function summaryOf(result: Awaited<ReturnType<typeof eraseCalls>>, plan: ErasurePlan): string {
@@ -315,6 +309,22 @@ function summaryOf(result: Awaited<ReturnType<typeof eraseCalls>>, plan: Erasure
   if (result.tempFiles > 0) parts.push(plural(result.tempFiles, 'temporary file'));
   parts.push('their index rows');
   return parts.join(', ');
+}
+
+/** What `--json` reports: the calls erased (none when the agent said no or nothing matched). */
+interface ErasureReport {
+  erased: { calls: string[]; followups: number; tempFiles: number };
+}
+
+function erasedInto(report: ErasureReport, plan: ErasurePlan, result: Awaited<ReturnType<typeof eraseCalls>>): void {
+  report.erased = { calls: plan.calls.map((c) => c.id), followups: plan.calls.reduce((n, c) => n + c.followups, 0), tempFiles: result.tempFiles };
+}
+
+/** With --json, what a person reads goes to stderr and the report to stdout, at the end. */
+async function reporting(json: boolean | undefined, ctx: Context, body: (human: Context, report: ErasureReport) => Promise<void>): Promise<void> {
+  const report: ErasureReport = { erased: { calls: [], followups: 0, tempFiles: 0 } };
+  await body(json ? { ...ctx, stdout: ctx.stderr } : ctx, report);
+  if (json) writeJson(ctx, { ...report });
 }
 
 function line(ctx: Context): (text: string) => void {

@@ -1,7 +1,10 @@
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
-import { oneLine } from '../render/terminalText.js';
+import { displayWidth, fitWidth, oneLine } from '../render/terminalText.js';
+import { writeJson } from '../render/jsonOutput.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { listOptions } from '../cli.js';
 import type { CallSummary } from '../domain/callSummary.js';
 import { phoneDigits } from '../domain/customerKeys.js';
 import { callIdSecond } from '../domain/ids.js';
@@ -16,21 +19,7 @@ import { failIfStrict, warnDamaged } from './damagedFiles.js';
  * calls (no call file is read).
  */
 
-export interface ListOptions {
-  from?: string;
-  to?: string;
-  customer?: string;
-  phone?: string;
-  status?: string;
-  outcome?: string;
-  category?: string;
-  agent?: string;
-  json?: boolean;
-  strict?: boolean;
-  /** The team database's calls (every agent's, for a lead). */
-  team?: boolean;
-  limit?: string;
-}
+export type ListOptions = OptionsOf<typeof listOptions>;
 
 const STATUSES = ['in-progress', 'completed'] as const;
 
@@ -65,6 +54,14 @@ export function parseListFilter(opts: ListOptions, ctx: Pick<Context, 'now' | 't
   return filter;
 }
 
+/** `-n/--limit N`: the newest N calls; undefined for all of them. */
+export function parseLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--limit must be a whole number of calls, 1 or more (got "${oneLine(text, 20)}")`);
+  return n;
+}
+
 export async function listCommand(opts: ListOptions, ctx: Context): Promise<void> {
   if (opts.team) return (await import('./teamViews.js')).teamListCommand(opts, ctx);
   const filter = parseListFilter(opts, ctx);
@@ -73,16 +70,21 @@ export async function listCommand(opts: ListOptions, ctx: Context): Promise<void
     ...(filter.from ? { fromId: callIdSecond(filter.from) } : {}),
     ...(filter.to ? { toId: callIdSecond(new Date(Math.ceil(filter.to.getTime() / 1000) * 1000)) } : {}),
   };
-  const { calls, damaged } = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => ({ calls: listCalls(index, filter), damaged: damagedFiles(index, range) }));
+  const limit = parseLimit(opts.limit);
+  const ticket = opts.ticket?.trim().toLowerCase();
+  const { found, damaged } = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => ({ found: listCalls(index, filter), damaged: damagedFiles(index, range) }));
   warnDamaged(damaged, ctx);
+  // A ticket is asked of few calls, and the summaries hold it: looked for here.
+  const matching = ticket === undefined ? found : found.filter((call) => call.ticket?.toLowerCase() === ticket);
+  const calls = limit === undefined ? matching : matching.slice(0, limit);
 
   if (opts.json) {
-    ctx.stdout.write(`${JSON.stringify({ calls: calls.map(callToJson) }, null, 2)}\n`);
+    writeJson(ctx, { calls: calls.map(callToJson), total: matching.length });
   } else if (calls.length === 0) {
-    const filtered = Object.keys(filter).length > 0;
+    const filtered = Object.keys(filter).length > 0 || ticket !== undefined;
     ctx.stdout.write(filtered ? 'No calls match these filters.\n' : 'No calls yet: start one with csr-call start.\n');
   } else {
-    ctx.stdout.write(renderCallList(calls, ctx));
+    ctx.stdout.write(renderCallList(calls, ctx, matching.length));
   }
   failIfStrict(damaged, opts.strict);
 }
@@ -97,6 +99,7 @@ export interface CallListJson {
   category: string | null;
   outcome: string | null;
   paraphrase: string | null;
+  ticket: string | null;
   openFollowups: number;
 }
 
@@ -111,6 +114,7 @@ export function callToJson(call: CallSummary): CallListJson {
     category: call.category ?? null,
     outcome: call.outcome ?? null,
     paraphrase: call.paraphrase ?? null,
+    ticket: call.ticket ?? null,
     openFollowups: call.openFollowups.length,
   };
 }
@@ -118,41 +122,47 @@ export function callToJson(call: CallSummary): CallListJson {
 /** The start of a text cut at a word boundary (when there is one) to fit `width`, with an ellipsis. */
 export function firstWords(text: string, width: number): string {
   const flat = oneLine(text);
-  if (flat.length <= width) return flat;
-  const cut = flat.slice(0, width - 1);
+  if (displayWidth(flat) <= width) return flat;
+  const cut = fitWidth(flat, width - 1);
   const space = cut.lastIndexOf(' ');
   return `${(space > width / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** A padded table: fixed columns first, the paraphrase takes what is left of the line. */
-export function renderCallList(calls: readonly CallSummary[], ctx: Context): string {
+export function renderCallList(calls: readonly CallSummary[], ctx: Context, total = calls.length): string {
   const color = colorsFor(ctx.stdout, ctx.env);
-  const header = ['ID', 'STARTED', 'STATUS', 'CUSTOMER', 'PHONE', 'CATEGORY', 'OUTCOME'];
-  const caps = [6, 40, 11, 24, 18, 16, 14];
+  const formatStarted = dateTimeFormatter(ctx.timeZone);
+  // The ticket column only when a call has one.
+  const withTicket = calls.some((call) => call.ticket);
+  const columnsShown: Array<[string, (call: CallSummary) => string]> = [
+    ['ID', (call) => call.id.slice(-6)],
+    ...(withTicket ? [['TICKET', (call: CallSummary) => oneLine(call.ticket ?? '-', 16)] as [string, (call: CallSummary) => string]] : []),
+    ['STARTED', (call) => formatStarted(new Date(call.startedAt))],
+    ['STATUS', (call) => call.status],
+    ['CUSTOMER', (call) => oneLine(call.customer.name ?? '-', 24)],
+    ['PHONE', (call) => oneLine(call.customer.phone ?? '-', 18)],
+    ['CATEGORY', (call) => oneLine(call.category ?? '-', 16)],
+    ['OUTCOME', (call) => oneLine(call.outcome ?? '-', 14)],
+  ];
+  const header = columnsShown.map(([name]) => name);
   // A list can have thousands of rows: one array per column rather than one per row, and
   // each column's width kept as it fills rather than found again over all its cells.
   const columns = header.map(() => new Array<string>(calls.length));
   const widths = header.map((name) => name.length);
-  const setCell = (column: number, row: number, cell: string) => {
-    columns[column]![row] = cell;
-    if (cell.length > widths[column]!) widths[column] = cell.length;
-  };
-  const formatStarted = dateTimeFormatter(ctx.timeZone);
   calls.forEach((call, row) => {
-    setCell(0, row, call.id.slice(-6));
-    setCell(1, row, formatStarted(new Date(call.startedAt)));
-    setCell(2, row, call.status);
-    setCell(3, row, oneLine(call.customer.name ?? '-', caps[3]));
-    setCell(4, row, oneLine(call.customer.phone ?? '-', caps[4]));
-    setCell(5, row, oneLine(call.category ?? '-', caps[5]));
-    setCell(6, row, oneLine(call.outcome ?? '-', caps[6]));
+    for (let column = 0; column < columnsShown.length; column++) {
+      const cell = columnsShown[column]![1](call);
+      columns[column]![row] = cell;
+      const width = displayWidth(cell);
+      if (width > widths[column]!) widths[column] = width;
+    }
   });
   const used = widths.reduce((sum, w) => sum + w + 2, 0);
   // On a terminal the problem fills the line; piped, the first 60 characters or so.
   const problemWidth = ctx.stdout.columns ? Math.max(30, ctx.stdout.columns - used - 1) : 60;
   // Every cell is followed by the spaces up to its column's width and the two between columns.
   const spaces = Array.from({ length: Math.max(...widths) + 3 }, (_, n) => ' '.repeat(n));
-  const padded = (cell: string, column: number) => cell + spaces[widths[column]! - cell.length + 2]!;
+  const padded = (cell: string, column: number) => cell + spaces[widths[column]! - displayWidth(cell) + 2]!;
   let text = `${color.dim(`${header.map(padded).join('')}PROBLEM`)}\n`;
   calls.forEach((call, row) => {
     let line = '';
@@ -162,5 +172,6 @@ export function renderCallList(calls: readonly CallSummary[], ctx: Context): str
     line = problem === '' ? line.trimEnd() : line + problem;
     text += `${call.status === 'in-progress' ? color.yellow(line) : line}\n`;
   });
-  return `${text}${color.dim(`${calls.length} call${calls.length === 1 ? '' : 's'}`)}\n`;
+  const more = total > calls.length ? ` (the newest ${calls.length} of ${total})` : '';
+  return `${text}${color.dim(`${calls.length} call${calls.length === 1 ? '' : 's'}${more}`)}\n`;
 }

@@ -1,8 +1,11 @@
-import type { ChalkInstance } from 'chalk';
+import { Chalk, type ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
-import { OperationError } from '../errors.js';
+import { OperationError, UserError } from '../errors.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { showOptions } from '../cli.js';
+import { writeJson } from '../render/jsonOutput.js';
 import { colorsFor } from '../render/colors.js';
-import { absoluteDue, renderCallSummary } from '../render/callSummary.js';
+import { absoluteDue, renderCallSummary, summaryAsMarkdown } from '../render/callSummary.js';
 import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
 import type { Answer, CallRecord, HistoryEntry } from '../domain/callRecord.js';
 import { CallFileError, readCall, resolveCallId } from '../store/callStore.js';
@@ -15,14 +18,37 @@ import { isStartOfDayIn, wallTimeToInstant } from '../dates/zone.js';
  * `csr-call show ID`: the whole call as an agent reads it — the end-of-call summary, then
  * every answer with its time, the notes added since, and each follow-up's history.
  */
-export async function showCommand(id: string, opts: { json?: boolean }, ctx: Context): Promise<void> {
+export type ShowOptions = OptionsOf<typeof showOptions>;
+
+export async function showCommand(id: string, opts: ShowOptions, ctx: Context): Promise<void> {
+  if (opts.format !== undefined && !opts.summary && !opts.copy) throw new UserError('--format is for the summary: csr-call show ID --summary --format md');
   const callId = await resolveCallId(ctx.dataDir, parseCallIdArg(id));
   const record = await readCallExplained(ctx.dataDir, callId);
+  if (opts.summary || opts.copy) {
+    const summary = ticketSummary(record, opts.format ?? 'text', ctx);
+    if (opts.json) writeJson(ctx, { callId: record.id, format: opts.format ?? 'text', summary });
+    else ctx.stdout.write(`${summary}\n`);
+    if (opts.copy) await copySummary(summary, ctx);
+    return;
+  }
   if (opts.json) {
-    ctx.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    writeJson(ctx, { call: record });
     return;
   }
   ctx.stdout.write(`${renderShow(record, { timeZone: ctx.timeZone, now: ctx.now(), color: colorsFor(ctx.stdout, ctx.env) })}\n`);
+}
+
+/** The end-of-call summary as it goes into a ticket: plain text (no colour), or Markdown. */
+export function ticketSummary(record: CallRecord, format: 'text' | 'md', ctx: Pick<Context, 'timeZone' | 'now'>): string {
+  const plain = renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color: new Chalk({ level: 0 }) });
+  return format === 'md' ? summaryAsMarkdown(plain) : plain;
+}
+
+/** `--copy`: the clipboard code is loaded only now; one line on stderr says it was copied. */
+export async function copySummary(summary: string, ctx: Context): Promise<void> {
+  const { copyText } = await import('../render/clipboard.js');
+  const how = await copyText(summary, ctx);
+  ctx.stderr.write(`Summary copied ${how}: paste it into the ticket.\n`);
 }
 
 /** Reads a call; a damaged file is explained (which file, what is wrong) as a failed operation. */
@@ -39,7 +65,7 @@ export async function readCallExplained(dataDir: string, callId: string): Promis
   }
 }
 
-interface ShowOptions {
+interface RenderOptions {
   timeZone: string;
   now: Date;
   color: ChalkInstance;
@@ -79,7 +105,7 @@ function hanging(text: string, indent: string): string {
   return sanitizeForTerminal(text).replace(/\r?\n/g, `\n${indent}`);
 }
 
-export function renderShow(record: CallRecord, options: ShowOptions): string {
+export function renderShow(record: CallRecord, options: RenderOptions): string {
   const { color, timeZone, now } = options;
   const lines: string[] = [renderCallSummary(record, options)];
   const when = (iso: string) => formatDateTime(new Date(iso), timeZone);
@@ -118,7 +144,7 @@ export function renderShow(record: CallRecord, options: ShowOptions): string {
   return lines.join('\n');
 }
 
-function renderHistoryEntry(entry: HistoryEntry, { timeZone }: ShowOptions): string {
+function renderHistoryEntry(entry: HistoryEntry, { timeZone }: RenderOptions): string {
   const due = (iso: string) => formatDateTime(new Date(iso), timeZone);
   const parts = [`${formatDateTime(new Date(entry.at), timeZone)}  ${entry.action} by ${oneLine(entry.by, 40)}`];
   if (entry.previousDue && entry.due) parts.push(`from ${due(entry.previousDue)} to ${due(entry.due)}`);

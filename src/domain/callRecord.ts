@@ -96,6 +96,8 @@ function buildCallRecordSchema(z: Zod = zodMini) {
       /** Their time zone (IANA), asked in the call or known from an earlier one: dates about them are read in it. */
       zone: z.optional(z.string()),
     }),
+    /** The ticket this call belongs to in the team's ticket system (`--ticket`, or a step meaning `ticket`). */
+    ticket: z.optional(z.string()),
     startedAt: isoInstant,
     endedAt: z.optional(isoInstant),
     status: CallStatus,

@@ -14,6 +14,7 @@ export interface CallSummary {
   status: CallRecord['status'];
   customer: Customer;
   playbookId: string;
+  ticket?: string;
   category?: string;
   paraphrase?: string;
   outcome?: string;
@@ -37,6 +38,7 @@ export function summarizeCall(record: CallRecord): CallSummary {
     openFollowups: record.followups.filter((f) => f.status === 'open'),
   };
   if (record.endedAt) summary.endedAt = record.endedAt;
+  if (record.ticket) summary.ticket = record.ticket;
   if (record.problem.category) summary.category = record.problem.category;
   if (record.problem.paraphrase) summary.paraphrase = record.problem.paraphrase;
   if (record.outcome) summary.outcome = record.outcome;

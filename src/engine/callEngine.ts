@@ -424,6 +424,8 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
   let outcome: string | undefined;
   let escalationTo: string | undefined;
   let handoff: string | undefined;
+  // Given as a flag (`start --ticket`) or by a step: a step's answer wins.
+  let ticket = record.ticket;
   const promises: CallPromise[] = [];
   type Draft = { text: string; due?: string; allDay?: boolean; timeZone?: string; repeat?: number; promiseId?: string; at: string };
   const followDrafts: Draft[] = [];
@@ -530,6 +532,9 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
         if (currentFollowUp && typeof value === 'number' && value >= 1) currentFollowUp.repeat = Math.round(value);
         break;
       }
+      case 'ticket':
+        if (text) ticket = text;
+        break;
     }
   }
 
@@ -545,6 +550,8 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
   }
 
   const next: CallRecord = { ...record, customer, problem, mood, queries, promises };
+  if (ticket === undefined) delete next.ticket;
+  else next.ticket = ticket;
   setOrDelete(next, 'facts', facts);
   setOrDelete(next, 'resolution', resolution);
   setOrDelete(next, 'outcome', outcome);

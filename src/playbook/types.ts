@@ -27,6 +27,7 @@ export const MEANINGS = [
   'customer.phone',
   'customer.account',
   'customer.zone', // their time zone: an IANA name or a US abbreviation (ET, CT, MT, PT...)
+  'ticket', // the ticket number in the team's ticket system
   'problem.story', // notes taken while listening
   'problem.wants', // what the customer wants (money back, a technician...)
   'problem.paraphrase', // the problem as read back to the customer

@@ -66,6 +66,7 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
     .join(' · ');
   lines.push(color.bold(`Call ${record.id}`) + (record.status === 'in-progress' ? color.yellow('  (in progress)') : ''));
   field('Customer', customer || '(not given)');
+  field('Ticket', record.ticket);
   const started = formatDateTime(new Date(record.startedAt), timeZone);
   const ended = record.endedAt ? `–${formatDateTime(new Date(record.endedAt), timeZone).slice(-5)}` : '';
   const duration = formatDuration(callDurationSeconds(record, now));
@@ -111,4 +112,28 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
   if (record.mood.start || record.mood.end) field('Mood', `${record.mood.start ?? '?'} → ${record.mood.end ?? '?'}`);
   field('Root cause', record.problem.rootCause);
   return lines.join('\n');
+}
+
+/**
+ * The summary for a ticket system that reads Markdown (`show --summary --format md`): the
+ * same lines, the labels bold, the lists as lists, the notes as a quote.
+ */
+export function summaryAsMarkdown(plainSummary: string): string {
+  const escape = (text: string) => text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+  return plainSummary
+    .split('\n')
+    .map((line, i) => {
+      if (i === 0) return `### ${escape(line)}`;
+      const field = /^([A-Z][\w -]*):( +)(.*)$/.exec(line);
+      if (field) return `**${field[1]}:** ${escape(field[3]!)}  `;
+      const heading = /^([A-Z][\w -]*):$/.exec(line);
+      if (heading) return `**${heading[1]}:**\n`;
+      const item = /^ {2}- (.*)$/.exec(line);
+      if (item) return `- ${escape(item[1]!)}`;
+      const block = /^ {4}(.*)$/.exec(line);
+      if (block) return `> ${escape(block[1]!)}  `;
+      return escape(line);
+    })
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
 }
