@@ -212,12 +212,12 @@ describe('show', () => {
     expect(out).toContain('Sat 21 Nov 2026 04:00  snoozed by bob, from Sun 22 Nov 2026 11:00 to Tue 24 Nov 2026 11:00: away');
   });
 
-  it('--json prints the stored record', async () => {
+  it('--json prints the stored record, in an object with its jsonVersion', async () => {
     const ctx = testContext({ now: () => NOW });
     const saved = await saveCall(ctx.dataDir, record);
     await showCommand(ID, { json: true }, ctx);
-    expect(JSON.parse(ctx.out())).toEqual(saved);
-    expect(JSON.parse(ctx.out())).toEqual(JSON.parse(readFileSync(callPath(ctx.dataDir, ID), 'utf8')));
+    expect(JSON.parse(ctx.out())).toEqual({ jsonVersion: 1, call: saved });
+    expect(JSON.parse(ctx.out()).call).toEqual(JSON.parse(readFileSync(callPath(ctx.dataDir, ID), 'utf8')));
   });
 
   it('explains a damaged file: which file and what is wrong, exit 1', async () => {
