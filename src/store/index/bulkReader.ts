@@ -23,8 +23,8 @@ export async function* readInBatches(
 ): AsyncGenerator<ReadOutcome[]> {
   const batches: FileToRead[][] = [];
   for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
-  const threads = workerCount();
-  if (!runningBuilt() || files.length < WORKERS_FROM || threads === 0) {
+  const threads = workerCount(files.length);
+  if (!runningBuilt() || threads === 0) {
     const context = { callsRoot: options.callsRoot, parse: await options.parse(), timeZone: options.timeZone, dayOf: dayNumbering(options.timeZone) };
     for (const batch of batches) {
       const outcomes = batch.map((file) => readCallFile(file, context));
@@ -37,13 +37,15 @@ export async function* readInBatches(
 }
 
 /**
- * How many worker threads read: this thread writes the rows, so one core is left for it
- * (more than four readers wait on it anyway). CSR_CALL_INDEX_WORKERS sets it; 0: none.
+ * How many worker threads read `files` files: none for a few (starting them costs more
+ * than they save); else one core is left to this thread, which writes the rows (more than
+ * four readers wait on it anyway). CSR_CALL_INDEX_WORKERS sets it, for any number of
+ * files; 0: none.
  */
-function workerCount(): number {
+function workerCount(files: number): number {
   const set = process.env.CSR_CALL_INDEX_WORKERS;
   if (set !== undefined && /^\d+$/.test(set)) return Number(set);
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return files < WORKERS_FROM ? 0 : Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 /** Adds the shares of the calls read to `rollups`. */
