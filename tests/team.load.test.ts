@@ -149,5 +149,6 @@ describeTeam('a team at work on one database', () => {
       expect({ id: row.id, status: row.status, due: row.due.toISOString() }).toEqual({ id: row.id, status: f.status, due: f.due });
       expect(row.owner ?? 'team').toBe(f.owner.toLowerCase());
     }
-  });
+    // The run, then a sync per agent and the checks: minutes for a long run on a busy machine.
+  }, (SECONDS * 2 + 60 + AGENTS * 10) * 1000);
 });
