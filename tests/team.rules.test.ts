@@ -32,6 +32,7 @@ describe('decideTeamAction', () => {
     ['release by the holder', followup({ owner: 'bob' }), { kind: 'release' }, bob, { ok: true, owner: null }],
     ['release by another', followup({ owner: 'carol' }), { kind: 'release' }, bob, /only carol, the call's agent or a lead/],
     ['the call’s agent assigns to the team', followup(), { kind: 'assign', to: null }, alice, { ok: true, owner: null }],
+    ['the holder gives it to another: only the call’s agent or a lead may', followup({ owner: 'bob' }), { kind: 'assign', to: 'carol' }, bob, /only the call's agent \(alice\) or a lead can; release it/],
     ['done on the team’s takes it', followup({ owner: null }), { kind: 'done' }, bob, { ok: true, owner: 'bob' }],
     ['snooze another’s, not overdue past grace', followup(), { kind: 'snooze' }, bob, /it is alice's until 2026-11-23 15:00 UTC/],
   ] as const)('%s', (_name, state, action, actor, expected) => {

@@ -93,7 +93,11 @@ export function decideTeamAction(followup: TeamFollowUp, action: TeamAction, act
       return { ok: false, reason: `cannot release ${shown}: ${claimedBy(owner)}, and only ${owner}, the call's agent or a lead can release it` };
     }
     case 'assign': {
-      if (owner === me || followup.callAgent === me || actor.lead || owner === null) return { ok: true, owner: action.to };
+      // The call's agent and a lead give it to anyone; whoever holds it, or anyone while it
+      // is the team's, only back to the team or to themselves.
+      if (followup.callAgent === me || actor.lead) return { ok: true, owner: action.to };
+      if ((owner === me || owner === null) && (action.to === null || action.to === me)) return { ok: true, owner: action.to };
+      if (owner === me || owner === null) return { ok: false, reason: `cannot assign ${shown} to ${action.to}: only the call's agent (${followup.callAgent}) or a lead can; release it to the team instead` };
       return { ok: false, reason: `cannot assign ${shown}: ${claimedBy(owner)}; ask ${owner} (or a lead)` };
     }
     case 'done':
