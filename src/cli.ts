@@ -358,6 +358,14 @@ export const COMMANDS: readonly CommandSpec<any, any>[] = [
     run: async (_args, opts, ctx) => (await import('./commands/team.js')).teamSyncCommand(opts, ctx),
   }),
   defineCommand({
+    name: 'team grace',
+    summary: "how long after its due time an agent's follow-up may be claimed by the team; a lead sets it",
+    args: [{ name: 'age', required: false }],
+    options: teamOptions,
+    examples: ['csr-call team grace', 'csr-call team grace 4h'],
+    run: async ({ age }, opts, ctx) => (await import('./commands/team.js')).teamGraceCommand(age, opts, ctx),
+  }),
+  defineCommand({
     name: 'team migrate',
     summary: "set up or update the team database's tables (the database owner's role only)",
     options: teamOptions,

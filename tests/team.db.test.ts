@@ -282,6 +282,17 @@ describeTeam('the team database', () => {
     }
   });
 
+  it("the claim grace: anyone reads it, a lead sets it, an agent is refused in one line", () => {
+    expect(team.cli('alice', ['team', 'grace']).stdout).toContain('2 hours after it is due');
+    const refused = team.cli('alice', ['team', 'grace', '4h']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/only a lead sets the team's claim grace/);
+    expect(team.cli('lena', ['team', 'grace', 'soon']).status).toBe(2);
+    expect(team.cli('lena', ['team', 'grace', '4h']).stdout).toContain('4 hours after it is due');
+    expect(team.cli('bob', ['team', 'grace']).stdout).toContain('4 hours');
+    expect(team.cli('lena', ['team', 'grace', '2h']).status).toBe(0);
+  });
+
   it('a wrong password: team commands say so in one line, and the password is never printed', () => {
     const wrong = team.url('alice', 'not-Her-Pass-42');
     const status = runCli(['team', 'status'], { env: { CSR_CALL_TEAM_DB: wrong, CSR_CALL_AGENT: 'alice' } });

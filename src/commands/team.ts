@@ -90,3 +90,30 @@ export async function teamSyncCommand(_opts: Record<string, unknown>, ctx: Conte
     throw new OperationError(`${plural(result.unreadable, 'damaged call file')} could not be sent: csr-call doctor lists them`);
   }
 }
+
+/** A grace as typed: 90m, 4h, 2d (minutes, hours, days). */
+export function parseGrace(text: string): number {
+  const match = /^(\d{1,5})\s*(m|min|mins|minutes?|h|hours?|d|days?)$/i.exec(text.trim());
+  const minutes = match ? Number(match[1]) * (match[2]!.toLowerCase().startsWith('d') ? 1440 : match[2]!.toLowerCase().startsWith('h') ? 60 : 1) : NaN;
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 30 * 1440) {
+    throw new UserError(`the grace must be like 90m, 4h or 2d, at most 30 days (got "${oneLine(text, 20)}")`);
+  }
+  return minutes;
+}
+
+/** `csr-call team grace [AGE]`: says the team's claim grace, or (a lead) sets it. */
+export async function teamGraceCommand(age: string | undefined, _opts: Record<string, unknown>, ctx: Context): Promise<void> {
+  const minutes = age === undefined ? undefined : parseGrace(age);
+  const settings = requireTeam(ctx);
+  const [{ withTeamDb }, { whoAmI, claimGraceMs }] = await Promise.all([import('../team/teamDb.js'), import('../team/teamSession.js')]);
+  await withTeamDb(settings, ctx.env, settings.connectTimeoutMs, async (db) => {
+    if (minutes === undefined) {
+      ctx.stdout.write(`An agent's follow-up may be claimed by the team ${formatGrace(await claimGraceMs(db))} after it is due.\n`);
+      return;
+    }
+    const me = await whoAmI(db);
+    if (!me.lead && !me.superuser) throw new OperationError(`only a lead sets the team's claim grace (you are connected as ${me.role})`);
+    await db.query("UPDATE csr_call.settings SET value = $1 WHERE key = 'claim_grace_minutes'", [String(minutes)]);
+    ctx.stdout.write(`From now on an agent's follow-up may be claimed by the team ${formatGrace(minutes * 60_000)} after it is due.\n`);
+  });
+}
