@@ -8,6 +8,7 @@
  *   npm run bench -- --sizes 10k,100k --runs 7 --long-runs 3 --only followups,list
  *   npm run bench -- --program HEAD      # time a commit rather than the working tree
  *   npm run bench -- --only install      # `npm ci` in a fresh clone (minutes; not in the default run)
+ *   npm run bench -- --only team         # the team database's figures, bench/team.ts (minutes; not in the default run)
  *
  * The CLI runs with the bench's own cache folder (XDG_CACHE_HOME=bench/.stores/cache), so
  * the stores' indexes are the bench's, kept between runs, and never the user's.
@@ -48,9 +49,9 @@ const RUNS = Number(values.runs);
 const LONG_RUNS = Number(values['long-runs']);
 const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined;
 for (const group of only ?? []) {
-  if (![...GROUPS, 'install'].includes(group)) throw new Error(`--only: no figure "${group}" (figures: ${[...GROUPS, 'install'].join(', ')})`);
+  if (![...GROUPS, 'install', 'team'].includes(group)) throw new Error(`--only: no figure "${group}" (figures: ${[...GROUPS, 'install', 'team'].join(', ')})`);
 }
-const wants = (group: string) => (only ? only.has(group) : group !== 'install');
+const wants = (group: string) => (only ? only.has(group) : group !== 'install' && group !== 'team');
 const AGENT = 'amira';
 /** A word of the generated equipment names in under 1% of the calls (generateStore.ts, BRANDS), and one in most. */
 const RARE_WORD = 'Plover';
@@ -176,6 +177,8 @@ async function main(): Promise<void> {
   if (wants('autosave')) await autosave(stores.at(-1));
   if (wants('first-question')) firstQuestion();
   if (wants('install')) npmCiTime();
+  // The team database's figures (issue 17): bench/team.ts, its own tables (minutes; not in the default run).
+  if (wants('team')) spawnSync('npx', ['tsx', join(ROOT, 'bench', 'team.ts')], { cwd: ROOT, stdio: 'inherit' });
 
   printReport(stores, Math.round((Date.now() - started) / 1000));
 }
