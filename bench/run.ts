@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compare, compareMany, firstLine, hasGnuTime, hasRusage, ROOT, runNode, stats, type Comparison, type Measured, type Spawn, type Stats } from './measure.js';
 import { BRANDS, ensureStore, makeExtraCall, type StoreInfo } from './generateStore.js';
@@ -482,26 +483,41 @@ function failed(stderr: string): Comparison {
  * One autosave of the live call, in-process: `saveSession` (the call's lock, the file read
  * back only if it changed, the revision compared, the file written atomically and flushed).
  * Measured on a new store with no index open, and on the largest store with its index open,
- * as in `start` (which opens it for the repeat-caller lookup): each save then updates the
- * index too. The call made there is erased afterwards.
+ * as in `start` (which opens it for the repeat-caller lookup), so that each save updates the
+ * index too: once for saves that change a searched field (a question parked for later, in
+ * the full-text index) and once for saves that do not (an answer to a choice step). The call
+ * made on the store is erased afterwards.
  */
 async function autosave(largest: StoreInfo | undefined): Promise<void> {
-  const { createCall, eraseCall, saveSession } = await import('../src/store/callStore.js');
-  const { ensurePrivateDir } = await import('../src/store/callFiles.js');
-  const { callIndexOf, closeCallIndex } = await import('../src/store/index/indexAccess.js');
-  const targets: Array<{ dataDir: string; store?: StoreInfo; index: boolean }> = [{ dataDir: tmpStore(), index: false }];
-  if (largest) targets.push({ dataDir: largest.dataDir, store: largest, index: true });
-  for (const { dataDir, store, index } of targets) {
+  // The program under test's own modules (bench/.stores/app/src: the working tree's, or the commit's with --program).
+  const load = (path: string) => import(pathToFileURL(join(APP, 'src', ...path.split('/'))).href);
+  const { createCall, eraseCall, saveSession } = (await load('store/callStore.ts')) as typeof import('../src/store/callStore.js');
+  const { ensurePrivateDir } = (await load('store/callFiles.ts')) as typeof import('../src/store/callFiles.js');
+  const { callIndexOf, closeCallIndex } = (await load('store/index/indexAccess.ts')) as typeof import('../src/store/index/indexAccess.js');
+  type Kind = 'searched' | 'answer';
+  const targets: Array<{ dataDir: string; store?: StoreInfo; kind: Kind }> = [{ dataDir: tmpStore(), kind: 'searched' }];
+  if (largest) targets.push({ dataDir: largest.dataDir, store: largest, kind: 'searched' }, { dataDir: largest.dataDir, store: largest, kind: 'answer' });
+  const SAVES = 150;
+  const WARM = 20;
+  for (const { dataDir, store, kind } of targets) {
     await ensurePrivateDir(dataDir);
-    if (index) await callIndexOf(dataDir);
-    const call = makeExtraCall(Date.now(), 42);
+    if (store) await callIndexOf(dataDir);
+    const call = makeExtraCall(Date.now(), kind === 'answer' ? 43 : 42);
     let written = await createCall(dataDir, call);
     const times: number[] = [];
     try {
-      for (let i = 0; i < 220; i++) {
+      for (let i = 0; i < SAVES + WARM; i++) {
+        const record = written.record;
+        const next =
+          kind === 'searched'
+            ? { ...record, queries: [...record.queries, `q${i}`] }
+            : {
+                ...record,
+                answers: [...record.answers, { stepId: `bench.choice${i}`, question: 'How do they sound now?', type: 'choice', value: 'calm', answeredAt: new Date().toISOString() }],
+              };
         const t = performance.now();
-        written = await saveSession(dataDir, written, { ...written.record, queries: [...written.record.queries, `q${i}`] }, new Date(), AGENT);
-        if (i >= 20) times.push(performance.now() - t);
+        written = await saveSession(dataDir, written, next, new Date(), AGENT);
+        if (i >= WARM) times.push(performance.now() - t);
       }
     } finally {
       if (store) {
@@ -514,16 +530,15 @@ async function autosave(largest: StoreInfo | undefined): Promise<void> {
       }
     }
     const s = stats(times);
-    const row: Row = {
-      figure: index ? `one autosave (in-process saveSession), index open as in \`start\`` : 'one autosave (in-process saveSession), no index open',
+    const what = kind === 'searched' ? 'a searched field changed (a parked question)' : 'no searched field changed (a choice answered)';
+    record({
+      figure: store ? `one autosave (in-process saveSession), index open as in \`start\`, ${what}` : `one autosave (in-process saveSession), no index open, ${what}`,
       group: 'autosave',
       result: { cmd: s, floor: s, ratio: NaN },
       floorName: '—',
       msTarget: 2,
-      note: `${times.length} saves`,
-    };
-    if (store) row.note += `, store of ${label(store.calls)}`;
-    record(row);
+      note: `${times.length} saves${store ? `, store of ${label(store.calls)}` : ', new store'}`,
+    });
   }
 }
 
