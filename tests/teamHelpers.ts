@@ -7,21 +7,15 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { describe } from 'vitest';
-import { HOW_TO_GET_ONE, type TestServer } from './teamServer.js';
+import type { TestServer } from './teamServer.js';
 import { runCli, tempDir } from './helpers.js';
 
 export const server: TestServer | undefined = process.env.CSR_CALL_TEST_PG ? (JSON.parse(process.env.CSR_CALL_TEST_PG) as TestServer) : undefined;
 
-let said = false;
-/** `describe`, or a skip with one line saying how to get a server (never under CI: globalSetup fails first). */
+/** `describe`, or skipped when the run has no server (globalSetup said so in one line; under CI it failed the run). */
 export function describeTeam(name: string, body: () => void): void {
-  if (server) {
-    describe(name, body);
-    return;
-  }
-  if (!said) process.stderr.write(`${HOW_TO_GET_ONE}\n`);
-  said = true;
-  describe.skip(name, body);
+  if (server) describe(name, body);
+  else describe.skip(name, body);
 }
 
 export const PASSWORD = 'pw-Secret-71';
