@@ -47,7 +47,7 @@ describe('an index built by worker threads', () => {
     // doctor checks the day sums against the rows, among the rest; the damaged file is named.
     const doctor = run(['doctor'], '2', threadedCache);
     expect(doctor.stdout).toContain(`${damagedId}.json: not valid JSON`);
-    expect(doctor.stdout).toMatch(new RegExp(`^1 problem in .* \\(${CALLS - 1} readable calls\\)$`, 'm'));
+    expect(doctor.stdout).toMatch(new RegExp(`^1 problem in .* \\(${(CALLS - 1).toLocaleString('en-US')} readable calls\\)$`, 'm'));
     // The file others could read, seen by a worker thread, was made private, and said so.
     expect(threaded.stderr).toContain(`${openId}.json was readable by other users: made private`);
     expect(statSync(callPath(dataDir, openId)).mode & 0o077).toBe(0);

@@ -251,7 +251,7 @@ describe('stats on a hand-made store', () => {
     expect(ctx.err()).toMatch(/20261120-100000-zzzzzz\.json: the file is empty/);
     const error = await statsCommand({ strict: true }, ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toBe('1 damaged call file(s) skipped (--strict)');
+    expect((error as UserError).message).toBe('1 damaged call file skipped (--strict)');
   });
 
   it('rejects --agent with --all, and a bad day', async () => {

@@ -17,6 +17,7 @@ import { formatDateTime, formatDue, describeLateness } from '../dates/formatDue.
 import { oneLine } from '../render/terminalText.js';
 import { formatAgo } from '../dates/formatDuration.js';
 import { isStartOfDayIn } from '../dates/zone.js';
+import { noun, plural } from '../text/plural.js';
 
 export type Colors = ReturnType<typeof colorsFor>;
 
@@ -26,7 +27,7 @@ const writer = (ctx: Context) => (line = '') => ctx.stdout.write(`${line}\n`);
 export function printUnfinished(ctx: Context, unfinished: readonly CallSummary[], color: Colors): void {
   const write = writer(ctx);
   const shown = unfinished.slice(0, 5);
-  write(color.dim(`You have ${unfinished.length} unfinished call${unfinished.length > 1 ? 's' : ''}:`));
+  write(color.dim(`You have ${plural(unfinished.length, 'unfinished call')}:`));
   for (const call of shown) {
     const who = oneLine(call.customer.name ?? call.customer.phone ?? 'no customer details', 30);
     const id = shortId(call.id);
@@ -65,7 +66,7 @@ export function printCustomerHistory(ctx: Context, earlier: CallSummary[], { mor
   const color = colorsFor(ctx.stdout, ctx.env);
   const write = writer(ctx);
   const now = ctx.now();
-  const count = `${earlier.length}${more ? ' more' : ''} earlier call${earlier.length > 1 ? 's' : ''}`;
+  const count = `${earlier.length}${more ? ' more' : ''} earlier ${noun(earlier.length, 'call')}`;
   write('');
   write(color.bold.magenta(more ? `Also this customer's: ${count}` : `Known caller: ${count}`));
   for (const call of earlier.slice(0, 5)) {
@@ -153,12 +154,12 @@ function draftCount(playbook: Playbook, record: CallRecord): string {
   const lines = record.draft?.lines.length ?? 0;
   if (!lines) return '';
   const question = allSteps(playbook).find((ref) => ref.fullId === record.draft!.stepId)?.step.question;
-  return ` and ${lines} line${lines === 1 ? '' : 's'}${question ? ` of "${oneLine(question, 40)}"` : ' being typed'}`;
+  return ` and ${plural(lines, 'line')}${question ? ` of "${oneLine(question, 40)}"` : ' being typed'}`;
 }
 
 /** "3 answers (1 skipped)": the steps answered, and apart from them those skipped. */
 function answerCount(answers: readonly Answer[]): string {
   const skipped = answers.filter((a) => a.value === null).length;
   const given = answers.length - skipped;
-  return `${given} answer${given === 1 ? '' : 's'}${skipped ? ` (${skipped} skipped)` : ''}`;
+  return `${plural(given, 'answer')}${skipped ? ` (${skipped} skipped)` : ''}`;
 }

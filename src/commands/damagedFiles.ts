@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import type { DamagedFile } from '../domain/callSummary.js';
+import { plural } from '../text/plural.js';
 
 /**
  * How the lists treat damaged call files: one warning line each (file and problem) on
@@ -12,7 +13,6 @@ export function warnDamaged(damaged: readonly DamagedFile[], ctx: Pick<Context, 
 
 export function failIfStrict(damaged: readonly DamagedFile[], strict: boolean | undefined): void {
   if (strict && damaged.length > 0) {
-    const n = damaged.length;
-    throw new UserError(`${n} damaged call file${n === 1 ? '' : 's'} skipped (--strict): csr-call doctor lists them`, 1);
+    throw new UserError(`${plural(damaged.length, 'damaged call file')} skipped (--strict): csr-call doctor lists them`, 1);
   }
 }

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
 import { oneLine } from '../render/terminalText.js';
 import { checkStore, fixStore, type StoreProblem } from '../store/storeCheck.js';
+import { plural } from '../text/plural.js';
 
 export interface DoctorOptions {
   fix?: boolean;
@@ -51,8 +52,4 @@ function fixedText(problem: StoreProblem): string {
   const fix = problem.autoFix!;
   if (fix.action === 'chmod') return `mode set to 0${fix.mode.toString(8)}`;
   return problem.kind === 'temp-file' ? 'removed stray temporary file' : 'removed stale lock';
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -11,6 +11,7 @@ import { oneLine } from '../render/terminalText.js';
 import { ProgressBar } from '../render/progressBar.js';
 import { callIndexOf } from '../store/index/indexAccess.js';
 import { inDayRange, parseDayRange } from './dayRange.js';
+import { plural } from '../text/plural.js';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -137,7 +138,7 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
     throw error;
   }
 
-  if (damaged > 0 && opts.strict) throw new UserError(`${damaged} damaged call file(s) skipped (--strict)`, 1);
+  if (damaged > 0 && opts.strict) throw new UserError(`${plural(damaged, 'damaged call file')} skipped (--strict)`, 1);
 }
 
 const UTF8_BOM = '\uFEFF';

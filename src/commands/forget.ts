@@ -27,6 +27,7 @@ import { parseCallIdArg } from '../domain/ids.js';
 import type { OptionsOf } from '../commandSpec.js';
 import type { discardOptions, forgetOptions, purgeOptions } from '../cli.js';
 import { writeJson } from '../render/jsonOutput.js';
+import { plural } from '../text/plural.js';
 
 /**
  * `csr-call forget` (everything about one customer), `csr-call purge` (calls past the
@@ -329,10 +330,6 @@ async function reporting(json: boolean | undefined, ctx: Context, body: (human: 
 
 function line(ctx: Context): (text: string) => void {
   return (text) => ctx.stdout.write(`${text}\n`);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** `2026-11-23 14:52` in the agent's zone. */

@@ -13,6 +13,7 @@ import { withCallIndex } from '../store/index/indexAccess.js';
 import { damagedFiles, listCalls, type CallFilter } from '../store/index/indexQueries.js';
 import { parseDayRange } from './dayRange.js';
 import { failIfStrict, warnDamaged } from './damagedFiles.js';
+import { plural } from '../text/plural.js';
 
 /**
  * `csr-call list`: one line per call, newest first, every filter answered by the index of
@@ -173,5 +174,5 @@ export function renderCallList(calls: readonly CallSummary[], ctx: Context, tota
     text += `${call.status === 'in-progress' ? color.yellow(line) : line}\n`;
   });
   const more = total > calls.length ? ` (the newest ${calls.length} of ${total})` : '';
-  return `${text}${color.dim(`${calls.length} call${calls.length === 1 ? '' : 's'}${more}`)}\n`;
+  return `${text}${color.dim(`${plural(calls.length, 'call')}${more}`)}\n`;
 }

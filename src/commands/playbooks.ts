@@ -16,12 +16,12 @@ import {
 } from '../playbook/loadPlaybook.js';
 import { UserError } from '../errors.js';
 import type { Playbook } from '../playbook/types.js';
+import { noun, plural } from '../text/plural.js';
 
 export interface PlaybooksListOptions {
   json?: boolean;
 }
 
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 const stepCount = (playbook: Playbook) => playbook.stages.reduce((sum, stage) => sum + stage.steps.length, 0);
 
 export async function playbooksListCommand(opts: PlaybooksListOptions, ctx: Context): Promise<void> {
@@ -67,7 +67,7 @@ export async function playbooksListCommand(opts: PlaybooksListOptions, ctx: Cont
     ctx.stdout.write(out);
   }
   if (broken.length > 0) {
-    ctx.warn(`${broken.length} playbook file${broken.length === 1 ? '' : 's'} could not be loaded (see the problem${broken.length === 1 ? '' : 's'} listed)`);
+    ctx.warn(`${plural(broken.length, 'playbook file')} could not be loaded (see the ${noun(broken.length, 'problem')} listed)`);
   }
 }
 

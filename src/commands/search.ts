@@ -8,6 +8,7 @@ import { withCallIndex } from '../store/index/indexAccess.js';
 import { HIT_END, HIT_START, searchCalls, type SearchHit } from '../store/index/indexQueries.js';
 import { ftsMatchExpression, parseSearchText } from '../store/index/ftsQuery.js';
 import { parseDayRange } from './dayRange.js';
+import { plural } from '../text/plural.js';
 
 export interface SearchOptions {
   from?: string;
@@ -83,6 +84,6 @@ export function renderHits(hits: readonly SearchHit[], ctx: Context): string {
     const pieces = snippet.split(new RegExp(`${HIT_START}|${HIT_END}`));
     lines.push(`    ${pieces.map((piece, i) => (i % 2 === 1 ? mark(flat(piece)) : flat(piece))).join('').trim()}`);
   }
-  lines.push(color.dim(`${hits.length} call${hits.length === 1 ? '' : 's'}${hits.length === DEFAULT_LIMIT ? ` (the best ${DEFAULT_LIMIT}: --limit N for more)` : ''}`));
+  lines.push(color.dim(`${plural(hits.length, 'call')}${hits.length === DEFAULT_LIMIT ? ` (the best ${DEFAULT_LIMIT}: --limit N for more)` : ''}`));
   return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,7 @@ import { damagedFiles } from '../store/index/indexQueries.js';
 import { statsOf } from '../store/index/statsQuery.js';
 import { parseDayRange } from './dayRange.js';
 import { warnDamaged } from './damagedFiles.js';
+import { plural } from '../text/plural.js';
 
 export interface StatsCommandOptions {
   from?: string;
@@ -61,7 +62,7 @@ export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Pro
     ctx.stdout.write(renderStats(stats, { agent, colors: colorsFor(ctx.stdout, ctx.env), timeZone: ctx.timeZone }));
   }
 
-  if (damaged.length > 0 && opts.strict) throw new UserError(`${damaged.length} damaged call file(s) skipped (--strict)`, 1);
+  if (damaged.length > 0 && opts.strict) throw new UserError(`${plural(damaged.length, 'damaged call file')} skipped (--strict)`, 1);
 }
 
 const LABEL = 24;
@@ -128,12 +129,12 @@ export function renderStats(stats: CallStats, options: { agent: string | undefin
     'Handle time',
     stats.handleTime.calls === 0
       ? '—'
-      : `median ${seconds(stats.handleTime.medianSeconds)} · p90 ${seconds(stats.handleTime.p90Seconds)}  (${stats.handleTime.calls} calls)`,
+      : `median ${seconds(stats.handleTime.medianSeconds)} · p90 ${seconds(stats.handleTime.p90Seconds)}  (${plural(stats.handleTime.calls, 'call')})`,
   );
   const f = stats.followups;
   row('Follow-ups', `${f.doneOnTime} done on time · ${f.doneLate} late · ${f.overdue > 0 ? c.red(`${f.overdue} overdue`) : '0 overdue'}  (${f.open} open)`);
   row('Mood turnaround', `${stats.moodTurnaround.count} of ${stats.moodTurnaround.of} angry or upset calls ended calm  ${percent(stats.moodTurnaround)}`);
-  row('Repeat callers', `${stats.repeatCallers.customers} customers, ${stats.repeatCallers.calls} calls`);
+  row('Repeat callers', `${plural(stats.repeatCallers.customers, 'customer')}, ${plural(stats.repeatCallers.calls, 'call')}`);
 
   // Per playbook: stages of different playbooks are different steps, not to be mixed.
   for (const playbook of [...new Set(stats.stages.map((s) => s.playbook))]) {

@@ -3,6 +3,7 @@ import { OperationError, UserError } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
 import { teamSettingsFrom, type TeamSettings } from '../team/teamSettings.js';
 import { waitingIds } from '../team/outbox.js';
+import { plural } from '../text/plural.js';
 
 /**
  * `csr-call team status | sync | migrate`. Each says in one line, exit 1, when there is no
@@ -15,10 +16,6 @@ export function requireTeam(ctx: Context): TeamSettings {
     throw new UserError('no team database is set: set CSR_CALL_TEAM_DB to its PostgreSQL URL, like postgresql://sam@db.example/team (see the README, Team)', 1);
   }
   return settings;
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export async function teamStatusCommand(_opts: Record<string, unknown>, ctx: Context): Promise<void> {

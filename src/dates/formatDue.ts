@@ -3,6 +3,7 @@
  * next to how far away it is, so a follow-up's urgency cannot be misread.
  */
 import { calendarDayIn, daysBetween, systemTimeZone, wallClockDate, zonedParts, zoneOffsetsIn, type ZonedParts } from './zone.js';
+import { plural } from '../text/plural.js';
 
 // Wall fields come from zone.ts; the names are spelt out here rather than through
 // date-fns `format`, which loads ~37 modules (locale, parsers) onto the start-up path of
@@ -133,6 +134,3 @@ function describeDays(days: number): string {
   return `${plural(-days, 'day')} overdue`;
 }
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}

@@ -9,6 +9,7 @@ import { oneLine } from '../render/terminalText.js';
 import type { BoardItem, FollowUpBoard } from './followupBoard.js';
 import { MAX_DAYS, nothingDueText, windowText } from './boardWords.js';
 import { shortFollowUpId } from '../domain/ids.js';
+import { plural } from '../text/plural.js';
 
 export interface BoardTextOptions {
   /** The agent's zone, looked up when first needed. */
@@ -97,7 +98,7 @@ function renderItem(item: BoardItem, board: FollowUpBoard, options: RenderOption
 
   const id = shortFollowUpId(f.id);
   const pad = ' '.repeat(id.length + 4);
-  const every = f.repeatEveryDays ? color.dim(` (every ${f.repeatEveryDays} day${f.repeatEveryDays === 1 ? '' : 's'} until closed)`) : '';
+  const every = f.repeatEveryDays ? color.dim(` (every ${plural(f.repeatEveryDays, 'day')} until closed)`) : '';
   const from = `from call ${call.id.slice(-6)} of ${formatDateTime(new Date(call.startedAt), timeZone)}${call.category ? `, ${oneLine(call.category, 30)}` : ''}`;
   return [
     `  ${color.bold(id)}  ${when}`,

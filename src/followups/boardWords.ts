@@ -1,4 +1,5 @@
 import { oneLine } from '../render/terminalText.js';
+import { plural } from '../text/plural.js';
 
 /**
  * The words of the morning list that need no dates: kept apart from the date and colour
@@ -8,7 +9,7 @@ import { oneLine } from '../render/terminalText.js';
 /** The most `--days` accepts (about ten years). */
 export const MAX_DAYS = 3660;
 
-export const windowText = (days: number) => `the next ${days} day${days === 1 ? '' : 's'}`;
+export const windowText = (days: number) => `the next ${plural(days, 'day')}`;
 
 /** The one line for a list with nothing in it; `when` (' on Fri 27 Nov') and `later` (' (3 due later: ...)') are ready-made. */
 export function nothingDueText(options: { owner: string | undefined; days: number; when?: string; later?: string }): string {

@@ -15,6 +15,7 @@ import { resolveDataDir, resolvePlaybookDir } from '../paths.js';
 import { packageVersion, playbookApiUrl, runningBuilt } from '../installPaths.js';
 import { oneLine } from '../render/terminalText.js';
 import { importOutside } from '../importOutside.js';
+import { noun, plural } from '../text/plural.js';
 import { assertPlaybook, closestMatch, PlaybookError } from './playbookSchema.js';
 import type { AnswerValue, Playbook, StepType } from './types.js';
 
@@ -86,7 +87,7 @@ export async function findPlaybook(nameOrPath: string, env: Env): Promise<Loaded
   const broken = listed.filter((entry) => !entry.ok).length;
   throw new UserError(
     `unknown playbook "${oneLine(nameOrPath, 60)}"${near ? ` (did you mean "${near}"?)` : ''}; available: ${available.join(', ')}, or the path of a .ts file` +
-      (broken > 0 ? ` (${broken} file${broken === 1 ? '' : 's'} in ${dir} could not be loaded: see csr-call playbooks)` : ''),
+      (broken > 0 ? ` (${plural(broken, 'file')} in ${dir} could not be loaded: see csr-call playbooks)` : ''),
     2,
   );
 }
@@ -193,7 +194,7 @@ function describeLoadError(error: unknown, absolute: string, shown: string): str
   const syntax = /^.*?:(\d+):(\d+): ERROR: (.*)$/m.exec(message);
   if (syntax) {
     const count = Number(/failed with (\d+) error/.exec(message)?.[1] ?? 1);
-    const more = count > 1 ? ` (and ${count - 1} more syntax error${count === 2 ? '' : 's'})` : '';
+    const more = count > 1 ? ` (and ${count - 1} more syntax ${noun(count - 1, 'error')})` : '';
     // esbuild counts columns from 0; editors and terminals count from 1.
     return `${shown}:${syntax[1]}:${Number(syntax[2]) + 1}: ${oneLine(syntax[3]!, 300)}${more}`;
   }

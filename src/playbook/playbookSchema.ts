@@ -5,6 +5,7 @@
  * Every problem is a line `<file>: <path.to.field>: <message>`.
  */
 import { closestMatch } from '../text/closestMatch.js';
+import { noun } from '../text/plural.js';
 import { parseWhen } from '../dates/parseWhen.js';
 import { parseTimeZone } from '../dates/zone.js';
 import * as z from '../zod.js';
@@ -22,7 +23,7 @@ export class PlaybookError extends UserError {
   constructor(file: string, problems: readonly string[]) {
     const [first = `${file}: not a usable playbook`, ...rest] = problems;
     // One line for the agent; `playbooks validate` prints them all.
-    const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'}: csr-call playbooks validate ${file})`;
+    const more = rest.length === 0 ? '' : ` (and ${rest.length} more ${noun(rest.length, 'problem')}: csr-call playbooks validate ${file})`;
     super(`${first}${more}`, 2);
     this.name = 'PlaybookError';
     this.file = file;

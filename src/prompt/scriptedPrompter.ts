@@ -3,6 +3,7 @@
  * full step id, through the same engine as the interactive prompts.
  */
 import { closestMatch } from '../text/closestMatch.js';
+import { noun } from '../text/plural.js';
 import * as z from '../zod.js';
 import type { AskRequest, CallPrompter } from '../engine/runCall.js';
 import { acceptedFor, allSteps, type Coerced } from '../engine/callEngine.js';
@@ -48,7 +49,7 @@ export function checkAnswerKeys(playbook: Playbook, answers: AnswersFile, fileNa
     // Keys come from the file: shown on one line, and only the first few of a long list.
     const shown = unknown.slice(0, 5).map((k) => `"${oneLine(k, 60)}"`).join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
     throw new UserError(
-      `${fileName}: unknown step id${unknown.length > 1 ? 's' : ''} ${shown} for playbook ${playbook.id}` +
+      `${fileName}: unknown step ${noun(unknown.length, 'id')} ${shown} for playbook ${playbook.id}` +
         (nearest ? ` (did you mean "${nearest}"?)` : `; see csr-call playbooks show ${playbook.id}`),
     );
   }

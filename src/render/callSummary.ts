@@ -6,6 +6,7 @@ import { formatDateTime, formatDay } from '../dates/formatDue.js';
 import { formatDuration } from '../dates/formatDuration.js';
 import { isStartOfDayIn } from '../dates/zone.js';
 import { sanitizeForTerminal, oneLine } from './terminalText.js';
+import { plural } from '../text/plural.js';
 
 export interface SummaryOptions {
   timeZone: string;
@@ -104,7 +105,7 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
     lines.push(color.bold('Follow-ups:'));
     for (const f of followups) {
       const due = absoluteDue(new Date(f.due), timeZone, f.allDay, f.timeZone);
-      const repeat = f.repeatEveryDays ? `, then every ${f.repeatEveryDays} day${f.repeatEveryDays === 1 ? '' : 's'} until closed` : '';
+      const repeat = f.repeatEveryDays ? `, then every ${plural(f.repeatEveryDays, 'day')} until closed` : '';
       const status = f.status === 'open' ? '' : ` [${f.status}]`;
       lines.push(`  - ${shortId(record.id)}.${f.id.split('.').at(-1)}  ${oneLine(f.text)} — due ${due}${repeat}${status}`);
     }

@@ -7,6 +7,7 @@
 import type { Context } from '../context.js';
 import { OperationError } from '../errors.js';
 import { teamSettingsFrom } from './teamSettings.js';
+import { plural } from '../text/plural.js';
 
 export interface TeamErasure {
   /** What is erased, for the question and the result line: `about phone +1 555…`. */
@@ -44,13 +45,13 @@ export async function eraseInTeam(ctx: Context, erasure: TeamErasure): Promise<v
       return;
     }
     const others = Number(count?.others ?? 0);
-    const what = `${n} call${n === 1 ? '' : 's'} ${erasure.label} in the team database${others > 0 ? ` (${others} of other agents)` : ''}`;
+    const what = `${plural(n, 'call')} ${erasure.label} in the team database${others > 0 ? ` (${others} of other agents)` : ''}`;
     if (!erasure.yes && !(await erasure.confirm(`Erase ${what}? This cannot be undone.`))) {
       write('nothing erased in the team database');
       return;
     }
     const erased = await db.query(`DELETE FROM csr_call.calls AS c WHERE ${erasure.where} RETURNING c.id`, erasure.params);
-    write(`erased ${erased.length} call${erased.length === 1 ? '' : 's'} ${erasure.label} in the team database, with their follow-ups and history`);
+    write(`erased ${plural(erased.length, 'call')} ${erasure.label} in the team database, with their follow-ups and history`);
   } finally {
     await db.close();
   }
