@@ -81,21 +81,21 @@ export const followupsListOptions = {
 } as const satisfies Record<string, OptionSpec>;
 
 export const followupsDoneOptions = {
-  note: { flags: '--note <text>', help: 'what happened (- reads standard input)' },
+  note: { flags: '--note <text>', help: 'what happened (- reads standard input)', stdin: true },
   last: { flags: '--last', help: 'close a repeating follow-up for good (no next occurrence)' },
   json: JSON_OPTION,
 } as const satisfies Record<string, OptionSpec>;
 
 export const followupsSnoozeOptions = {
   until: { flags: '--until <when>', help: 'new due time: tomorrow, +2d, fri 10:00, 2026-12-01 ...', required: true },
-  note: { flags: '--note <text>', help: 'why (- reads standard input)' },
+  note: { flags: '--note <text>', help: 'why (- reads standard input)', stdin: true },
   json: JSON_OPTION,
 } as const satisfies Record<string, OptionSpec>;
 
-const noteOnlyOptions = { note: { flags: '--note <text>', help: 'why' } } as const satisfies Record<string, OptionSpec>;
+const noteOnlyOptions = { note: { flags: '--note <text>', help: 'why (- reads standard input)', stdin: true } } as const satisfies Record<string, OptionSpec>;
 const assignOptions = {
   to: { flags: '--to <name|team>', help: "an agent's name, or team", required: true },
-  note: { flags: '--note <text>', help: 'why' },
+  note: noteOnlyOptions.note,
 } as const satisfies Record<string, OptionSpec>;
 
 export const listOptions = {
@@ -565,6 +565,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
       const opts: Record<string, unknown> = {};
       for (const key of Object.keys(spec.options as object)) if ((own[key] ?? all[key]) !== undefined) opts[key] = own[key] ?? all[key];
       const ctx = makeContext(all as GlobalOptions, spec);
+      await readStdinOptions(spec, opts, ctx);
       if (spec.name === 'help') {
         await runHelp(program, (args.topic as string[] | undefined) ?? [], ctx);
         return;
@@ -584,6 +585,18 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
       await completeCommand(words ?? [], makeContext(self.optsWithGlobals() as GlobalOptions, COMMANDS[0]!));
     });
   return program;
+}
+
+/** Options whose `-` means standard input get its text (one of them at most: there is one standard input). */
+async function readStdinOptions(spec: CommandSpec, opts: Record<string, unknown>, ctx: Context): Promise<void> {
+  const fromStdin = Object.entries(spec.options).filter(([key, option]) => option.stdin && opts[key] === '-');
+  if (fromStdin.length === 0) return;
+  if (fromStdin.length > 1) throw new UserError(`only one option can read standard input (-): ${fromStdin.map(([, o]) => longFlag(o.flags)).join(', ')}`);
+  const [key, option] = fromStdin[0]!;
+  const { readStandardInput } = await import('./prompt/textSources.js');
+  const text = (await readStandardInput(ctx, longFlag(option.flags))).trimEnd();
+  if (text.trim() === '') throw new UserError(`${longFlag(option.flags)} -: nothing came on standard input`);
+  opts[key] = text;
 }
 
 function configureErrors(command: Command, path: string): void {

@@ -22,6 +22,8 @@ export interface OptionSpec {
   readonly default?: string;
   readonly required?: boolean;
   readonly complete?: Completion;
+  /** A text for which `-` means standard input (`--note -`): read before the command runs. */
+  readonly stdin?: boolean;
 }
 
 export interface ArgSpec {

@@ -136,22 +136,19 @@ describe('--json, help and the ticket', () => {
 });
 
 describe('start', () => {
-  it('--ticket is kept on the call; the playbook setting picks the playbook; --copy and --json say they are not done yet', async () => {
+  it('--ticket is kept on the call; the playbook setting picks the playbook', async () => {
     const { env, root } = world();
     const answers = join(root, 'answers.json');
     writeFileSync(answers, JSON.stringify({ 'identify.name': 'Ana Lima', 'readback.paraphrase': 'Charged twice.', 'decide.path': 'solve', 'resolve.done': 'Refunded.', 'outcome.code': 'resolved', 'promise.made': false, 'followup.needed': false }));
-    const [started, wrongPlaybook, copy] = await Promise.all([
+    const [started, wrongPlaybook] = await Promise.all([
       cli(['start', '--answers', answers, '--ticket', 'T-77'], { env }),
       cli(['start', '--answers', answers], { env: { ...env, CSR_CALL_PLAYBOOK: 'sales' } }),
-      cli(['start', '--answers', answers, '--copy'], { env }),
     ]);
     expect(started.status, started.stderr).toBe(0);
     expect(started.stdout).toMatch(/Ticket: +T-77/);
     expect(JSON.parse((await cli(['list', '--ticket', 'T-77', '--json'], { env })).stdout).total).toBe(1);
     expect(wrongPlaybook.status).toBe(2);
     expect(wrongPlaybook.stderr).toMatch(/for playbook sales/);
-    expect(copy.status).toBe(2);
-    expect(copy.stderr).toBe('csr-call: --copy of start and resume is not done yet: after the call, csr-call show ID --summary --copy (or show ID --json)\n');
   });
 });
 

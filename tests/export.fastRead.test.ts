@@ -70,7 +70,8 @@ describe('export: the fast read', () => {
     const fast = await csv(dataDir);
     expect(fast).toEqual(await trustingNothing(dataDir));
     expect(fast.out.trim().split('\r\n')).toHaveLength(5);
-    for (const opts of [{ followups: true }, { bom: true, from: '2026-10-20', to: '2026-11-02' }, { format: 'json' }, { format: 'ndjson', followups: true }]) {
+    const cases: ExportOptions[] = [{ followups: true }, { bom: true, from: '2026-10-20', to: '2026-11-02' }, { format: 'json' }, { format: 'ndjson', followups: true }];
+    for (const opts of cases) {
       expect(await csv(dataDir, opts)).toEqual(await trustingNothing(dataDir, opts));
     }
   });

@@ -110,7 +110,7 @@ describe('followups list', () => {
     const ctx = await setUp();
     await followupsListCommand({ json: true }, ctx);
     const json = JSON.parse(ctx.out()) as FollowUpBoardJson;
-    expect(Object.keys(json)).toEqual(['asOf', 'agent', 'days', 'groups']);
+    expect(Object.keys(json)).toEqual(['jsonVersion', 'asOf', 'agent', 'days', 'groups']);
     expect(json.asOf).toBe(NOW.toISOString());
     expect(Object.keys(json.groups)).toEqual(['overdue', 'today', 'upcoming']);
     expect(json.groups.overdue.map((f) => f.id)).toEqual([`${A}.f1`]);

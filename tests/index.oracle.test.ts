@@ -173,11 +173,11 @@ async function expectIndexToMatchFiles(dataDir: string, when: string, filters: r
     undefined,
     3660,
   );
-  expect(board.out, `followups ${when}`).toEqual(expected);
+  expect(board.out, `followups ${when}`).toEqual({ jsonVersion: 1, ...expected });
 
   for (const scope of [{ all: true }, { agent: 'bob', from: '2026-10-01', to: '2026-11-15' }]) {
     const stats = await run(dataDir, (ctx) => statsCommand({ ...scope, json: true }, ctx));
-    const { agent: _a, from, to, timeZone: _t, damagedFiles: _d, ...figures } = stats.out;
+    const { jsonVersion: _v, agent: _a, from, to, timeZone: _t, damagedFiles: _d, ...figures } = stats.out;
     const oracle = statsFromRecords(records, {
       now: NOW,
       timeZone: 'America/New_York',

@@ -136,11 +136,7 @@ export async function holdSession(ctx: Context, callId: string): Promise<() => P
     if (!ctx.stdin.isTTY) {
       throw new UserError(`call ${shortId(callId)} is open by ${holder.agent} on ${holder.host} since ${since}; not taking it over without asking`, 1);
     }
-    const { default: confirm } = await import('@inquirer/confirm');
-    const takeOver = await confirm(
-      { message: `Call ${shortId(callId)} is open by ${holder.agent} on ${holder.host} since ${since}. Take it over (their unsaved line is lost)?`, default: false },
-      { output: ctx.stdout, input: ctx.stdin },
-    );
+    const takeOver = await ctx.prompts.confirm(`Call ${shortId(callId)} is open by ${holder.agent} on ${holder.host} since ${since}. Take it over (their unsaved line is lost)?`, { default: false });
     if (!takeOver) throw new UserError(`left call ${shortId(callId)} with ${holder.agent}`, 1);
     result = await acquireSessionLock(ctx.dataDir, callId, owner, { takeOverFrom: holder });
     if (!result.acquired) throw new UserError(`call ${shortId(callId)} changed hands meanwhile; try again`, 1);

@@ -39,18 +39,18 @@ export function loadPrompts(): Promise<PromptsModule> {
   return prompts;
 }
 
-/** `fresh`: a new call, written here; else a call resumed from the store. */
+/** `fresh`: a new call, written here; else a call resumed from the store. Returns the call as saved at its end. */
 export async function runInteractiveCall(
   ctx: Context,
   playbook: Playbook,
   initial: CallRecord,
   { fresh }: { fresh: boolean },
   prompts: Promise<PromptsModule> = loadPrompts(),
-): Promise<void> {
+): Promise<CallRecord> {
   const color = colorsFor(ctx.stdout, ctx.env);
   const release = await holdSession(ctx, initial.id);
   try {
-    await runLocked(ctx, playbook, initial, { fresh }, color, prompts);
+    return await runLocked(ctx, playbook, initial, { fresh }, color, prompts);
   } catch (error) {
     await release();
     if (error instanceof InterruptedError && error.signal === 'SIGINT' && error.callId) await offerDiscard(ctx, error.callId);
@@ -65,16 +65,12 @@ export async function runInteractiveCall(
  * dropped): offer to throw it away, so it does not linger as an unfinished call. Another
  * Ctrl-C, or no, keeps it.
  */
-async function offerDiscard(ctx: Context, callId: string): Promise<void> {
+export async function offerDiscard(ctx: Context, callId: string): Promise<void> {
   if (!ctx.stdin.isTTY) return;
   const record = await readCall(ctx.dataDir, callId).catch(() => undefined);
   if (!record || record.customer.name || record.customer.phone || record.customer.account) return;
   try {
-    const { default: confirm } = await import('@inquirer/confirm');
-    const away = await confirm(
-      { message: `Nothing about a customer was typed on call ${shortId(callId)}. Throw it away?`, default: false },
-      { output: ctx.stderr, input: ctx.stdin },
-    );
+    const away = await ctx.prompts.confirm(`Nothing about a customer was typed on call ${shortId(callId)}. Throw it away?`, { default: false });
     if (!away) return;
   } catch {
     return; // Ctrl-C again, or the terminal went: the call is kept
@@ -90,7 +86,7 @@ async function runLocked(
   { fresh }: { fresh: boolean },
   color: Colors,
   prompts: Promise<PromptsModule>,
-): Promise<void> {
+): Promise<CallRecord> {
   const write = (line = '') => ctx.stdout.write(`${line}\n`);
   // Your unfinished calls, looked up before this one is written: the index then finds the
   // store as it left it (no folder to list again), and is open to take the new call.
@@ -139,6 +135,7 @@ async function runLocked(
     const finished = await runCallWith(ctx, playbook, latest, prompter, saver.save, (saved) => (latest = saved));
     printEnd(ctx, finished);
     printEarlierOpenFollowUps(ctx, finished, history.earlier());
+    return finished;
   } catch (error) {
     const received = signals.received();
     if (isPromptInterruption(error) || received) {

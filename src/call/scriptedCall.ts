@@ -2,31 +2,24 @@
  * A call answered from an `--answers` file: a dry run in memory first, so a bad file is
  * refused before anything is written, then the same engine with the store's saves.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
-import { UserError } from '../errors.js';
 import type { CallRecord } from '../domain/callRecord.js';
 import { createCall, readCall } from '../store/callStore.js';
 import type { Playbook } from '../playbook/types.js';
 import { createScriptedPrompter, parseAnswersFile, checkAnswerKeys } from '../prompt/scriptedPrompter.js';
 import { holdSession, runCallWith, sessionSaver, unreadCopy } from './callSession.js';
 import { callingHoursWarnings, printEnd } from './callScreens.js';
+import { readTextFile, STDIN } from '../prompt/textSources.js';
 
 export interface AnswersFile {
   answers: Record<string, unknown>;
   name: string;
 }
 
-export async function readAnswersFile(path: string): Promise<AnswersFile> {
-  let content: string;
-  try {
-    content = await readFile(resolve(path), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read answers file ${path}${code === 'ENOENT' ? ': no such file' : ` (${code})`}`);
-  }
-  return { answers: parseAnswersFile(content, path), name: path };
+/** The answers file (`-`: standard input), a byte-order mark dropped. */
+export async function readAnswersFile(path: string, ctx: Pick<Context, 'stdin'>): Promise<AnswersFile> {
+  const name = path === STDIN ? 'standard input' : path;
+  return { answers: parseAnswersFile(await readTextFile(path, ctx, 'answers file'), name), name };
 }
 
 /** Refuses an answers file naming steps this playbook does not have. */
@@ -41,8 +34,8 @@ async function dryRun(ctx: Context, playbook: Playbook, record: CallRecord, file
   await runCallWith(ctx, playbook, record, prompterFor(file), async (r) => r);
 }
 
-/** A new call, answered from the file; `record` is not written yet. */
-export async function runScriptedStart(ctx: Context, playbook: Playbook, record: CallRecord, file: AnswersFile): Promise<void> {
+/** A new call, answered from the file; `record` is not written yet. Returns the call as saved at its end. */
+export async function runScriptedStart(ctx: Context, playbook: Playbook, record: CallRecord, file: AnswersFile): Promise<CallRecord> {
   await dryRun(ctx, playbook, record, file);
   const prompter = prompterFor(file);
   const saver = sessionSaver(ctx, await createCall(ctx.dataDir, record));
@@ -50,10 +43,11 @@ export async function runScriptedStart(ctx: Context, playbook: Playbook, record:
   for (const key of prompter.unused()) ctx.warn(`${file.name}: "${key}" was not asked on this call (its condition was false)`);
   warnCallingHours(ctx, finished);
   printEnd(ctx, finished);
+  return finished;
 }
 
-/** An unfinished call from the store, its remaining answers taken from the file. */
-export async function runScriptedResume(ctx: Context, playbook: Playbook, record: CallRecord, file: AnswersFile): Promise<void> {
+/** An unfinished call from the store, its remaining answers taken from the file. Returns the call as saved at its end. */
+export async function runScriptedResume(ctx: Context, playbook: Playbook, record: CallRecord, file: AnswersFile): Promise<CallRecord> {
   await dryRun(ctx, playbook, record, file);
   const release = await holdSession(ctx, record.id);
   try {
@@ -62,6 +56,7 @@ export async function runScriptedResume(ctx: Context, playbook: Playbook, record
     const finished = await runCallWith(ctx, playbook, saver.latest(), prompterFor(file), saver.save);
     warnCallingHours(ctx, finished);
     printEnd(ctx, finished);
+    return finished;
   } finally {
     await release();
   }

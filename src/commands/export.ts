@@ -11,20 +11,12 @@ import { oneLine } from '../render/terminalText.js';
 import { ProgressBar } from '../render/progressBar.js';
 import { callIndexOf } from '../store/index/indexAccess.js';
 import { inDayRange, parseDayRange } from './dayRange.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { exportOptions } from '../cli.js';
 import { plural } from '../text/plural.js';
 
-export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export interface ExportOptions {
-  format?: ExportFormat | string;
-  from?: string;
-  to?: string;
-  followups?: boolean;
-  out?: string;
-  bom?: boolean;
-  strict?: boolean;
-}
+export type ExportOptions = OptionsOf<typeof exportOptions>;
+export type ExportFormat = NonNullable<ExportOptions['format']>;
 
 /**
  * `csr-call export`: every call (or, with `--followups`, every follow-up) in the range as
@@ -37,10 +29,9 @@ export interface ExportOptions {
  * cells quoted when they hold a comma, a quote, CR or LF. Columns: `src/export/csvColumns.ts`.
  */
 export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<void> {
-  const format = (opts.format ?? 'csv') as ExportFormat;
-  if (!EXPORT_FORMATS.includes(format)) {
-    throw new UserError(`unknown --format "${oneLine(String(format), 40)}": use csv, json or ndjson`);
-  }
+  // --json is --format json: an export is records, not one object (see the README, --json).
+  if (opts.json && opts.format !== undefined && opts.format !== 'json') throw new UserError(`--json is the same as --format json: give one of --json or --format ${opts.format}`);
+  const format: ExportFormat = opts.json ? 'json' : (opts.format ?? 'csv');
   if (opts.bom && format !== 'csv') throw new UserError('--bom is for --format csv only (JSON must not start with a BOM)');
   const range = parseDayRange(opts, ctx);
   // The index lists the files and says which were found good at their current stamp.

@@ -8,6 +8,10 @@ import { failIfStrict, warnDamaged } from './damagedFiles.js';
 import type { BoardItem, FollowUpBoard } from '../followups/followupBoard.js';
 import { MAX_DAYS, nothingDueText } from '../followups/boardWords.js';
 import { shortFollowUpId } from '../domain/ids.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { followupsDoneOptions, followupsListOptions, followupsSnoozeOptions } from '../cli.js';
+import { writeJson } from '../render/jsonOutput.js';
+import type { FollowUpChangeJson } from '../render/itemJson.js';
 
 /**
  * `csr-call followups`: the morning list, and `done` / `snooze`.
@@ -20,14 +24,9 @@ import { shortFollowUpId } from '../domain/ids.js';
  * zone is looked up only when a date is worked out.
  */
 
-export interface FollowupsListOptions {
-  days?: string;
-  on?: string;
-  agent?: string;
-  all?: boolean;
-  json?: boolean;
-  strict?: boolean;
-}
+export type FollowupsListOptions = OptionsOf<typeof followupsListOptions>;
+export type FollowupsDoneOptions = OptionsOf<typeof followupsDoneOptions>;
+export type FollowupsSnoozeOptions = OptionsOf<typeof followupsSnoozeOptions>;
 
 const DEFAULT_DAYS = 7;
 
@@ -65,7 +64,7 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
   if (calls.length === 0 && asOf === now) {
     // Nothing open anywhere (a new agent, an empty store): no dates to work out, so none of
     // the date and colour code is loaded.
-    if (opts.json) ctx.stdout.write(`${JSON.stringify(boardToJson({ asOf, overdue: [], today: [], upcoming: [] }, owner, days), null, 2)}\n`);
+    if (opts.json) writeJson(ctx, { ...boardToJson({ asOf, overdue: [], today: [], upcoming: [] }, owner, days) });
     else ctx.stdout.write(nothingDueText({ owner, days }));
     failIfStrict(damaged, opts.strict);
     return;
@@ -86,7 +85,7 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
     ...(owner !== undefined ? { owner } : {}),
   });
 
-  if (!text) ctx.stdout.write(`${JSON.stringify(boardToJson(board, owner, days), null, 2)}\n`);
+  if (!text) writeJson(ctx, { ...boardToJson(board, owner, days) });
   else ctx.stdout.write(await text.renderBoard(board, { timeZone: () => ctx.timeZone, days, owner, onOtherDay: asOf !== now, stream: ctx.stdout, env: ctx.env }));
   failIfStrict(damaged, opts.strict);
 }
@@ -167,22 +166,32 @@ async function resolveFollowUp(parsed: FollowUpIdArg, ctx: Context): Promise<{ c
   return { callId, followupId: `${callId}.f${parsed.index}` };
 }
 
-export async function followupsDoneCommand(id: string, opts: { note?: string; last?: boolean }, ctx: Context): Promise<void> {
+/**
+ * The end of a change to a follow-up, in the file or the team database: `--json` prints
+ * the changed item, and the on-followup-change hook hears of it (after the change is saved).
+ */
+async function changed(change: FollowUpChangeJson, opts: { json?: boolean }, ctx: Context): Promise<void> {
+  if (opts.json) writeJson(ctx, { ...change });
+  const { runHooks } = await import('../hooks/runHook.js');
+  await runHooks(ctx, 'on-followup-change', { ...change });
+}
+
+export async function followupsDoneCommand(id: string, opts: FollowupsDoneOptions, ctx: Context): Promise<void> {
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
-  if (await doneInTeam(id, opts, ctx)) return;
-  const [{ updateCall }, { markDone, businessHoursFromEnv }, { formatDue }] = await Promise.all([
+  const inTeam = await doneInTeam(id, opts, ctx);
+  if (inTeam) return changed(inTeam, opts, ctx);
+  const [{ updateCall }, { markDone, businessHoursFromEnv }, { formatDue }, { followUpChangeJson }] = await Promise.all([
     import('../store/callStore.js'),
     import('../domain/followUpRules.js'),
     import('../dates/formatDue.js'),
+    import('../render/itemJson.js'),
   ]);
   // Read before anything is changed: a wrong setting is refused, not half applied.
   const businessHours = businessHoursFromEnv(ctx.env.CSR_CALL_BUSINESS_HOURS);
   const { callId, followupId } = await resolveFollowUp(parsed, ctx);
   const now = ctx.now();
   let next: import('../domain/callRecord.js').FollowUp | undefined;
-  let customer = '';
-  let text = '';
-  await updateCall(ctx.dataDir, callId, (record) => {
+  const saved = await updateCall(ctx.dataDir, callId, (record) => {
     const result = markDone(record, followupId, {
       at: now,
       by: ctx.agent,
@@ -192,24 +201,27 @@ export async function followupsDoneCommand(id: string, opts: { note?: string; la
       ...(opts.last ? { last: true } : {}),
     });
     next = result.next;
-    customer = record.customer.name ?? record.customer.phone ?? '';
-    text = record.followups.find((f) => f.id === followupId)?.text ?? '';
     return result.record;
   });
-  const who = customer ? ` (${oneLine(customer, 40)})` : '';
-  ctx.stdout.write(`Done: ${shortFollowUpId(followupId)} ${oneLine(text, 80)}${who}\n`);
-  if (next) {
-    const due = formatDue(new Date(next.due), {
-      now,
-      timeZone: ctx.timeZone,
-      ...(next.allDay ? { allDay: true } : {}),
-      ...(next.timeZone && next.timeZone !== ctx.timeZone ? { customerTimeZone: next.timeZone } : {}),
-    });
-    ctx.stdout.write(`Next progress call ${shortFollowUpId(next.id)}: ${due}\n`);
+  const change = followUpChangeJson({ action: 'done', at: now, by: ctx.agent, note: opts.note }, saved, followupId, next?.id);
+  if (!opts.json) {
+    const customer = saved.customer.name ?? saved.customer.phone ?? '';
+    const who = customer ? ` (${oneLine(customer, 40)})` : '';
+    ctx.stdout.write(`Done: ${shortFollowUpId(followupId)} ${oneLine(change.followup.text, 80)}${who}\n`);
+    if (next) {
+      const due = formatDue(new Date(next.due), {
+        now,
+        timeZone: ctx.timeZone,
+        ...(next.allDay ? { allDay: true } : {}),
+        ...(next.timeZone && next.timeZone !== ctx.timeZone ? { customerTimeZone: next.timeZone } : {}),
+      });
+      ctx.stdout.write(`Next progress call ${shortFollowUpId(next.id)}: ${due}\n`);
+    }
   }
+  await changed(change, opts, ctx);
 }
 
-export async function followupsSnoozeCommand(id: string, opts: { until: string; note?: string }, ctx: Context): Promise<void> {
+export async function followupsSnoozeCommand(id: string, opts: FollowupsSnoozeOptions, ctx: Context): Promise<void> {
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const now = ctx.now();
   if (opts.until === undefined || opts.until.trim() === '') throw new UserError('--until needs a date, like tomorrow, +2d, fri 10:00 or 2026-12-01');
@@ -226,15 +238,16 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
   if (!ahead) {
     throw new UserError(`cannot snooze to ${formatDateTime(when.at, ctx.timeZone)}: that is in the past (give a later time, like tomorrow or +2d)`);
   }
-  if (await snoozeInTeam(id, opts, when, ctx)) return;
-  const [{ updateCall }, { snooze, CALLING_HOURS, describeHours }] = await Promise.all([
+  const inTeam = await snoozeInTeam(id, opts, when, ctx);
+  if (inTeam) return changed(inTeam, opts, ctx);
+  const [{ updateCall }, { snooze, CALLING_HOURS, describeHours }, { followUpChangeJson }] = await Promise.all([
     import('../store/callStore.js'),
     import('../domain/followUpRules.js'),
+    import('../render/itemJson.js'),
   ]);
   const { callId, followupId } = await resolveFollowUp(parsed, ctx);
   let result: import('../domain/followUpRules.js').SnoozeResult | undefined;
-  let customer = '';
-  await updateCall(ctx.dataDir, callId, (record) => {
+  const saved = await updateCall(ctx.dataDir, callId, (record) => {
     result = snooze(record, followupId, {
       at: now,
       until: when.at,
@@ -244,17 +257,17 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
       ...(when.timeZone ? { timeZone: when.timeZone } : {}),
       ...(opts.note !== undefined ? { note: opts.note } : {}),
     });
-    customer = record.customer.name ?? record.customer.phone ?? 'the customer';
     return result.record;
   });
-  const changed = result!.record.followups.find((f) => f.id === followupId)!;
+  const customer = saved.customer.name ?? saved.customer.phone ?? 'the customer';
+  const changedOne = saved.followups.find((f) => f.id === followupId)!;
   const due = formatDue(when.at, {
     now,
     timeZone: ctx.timeZone,
-    ...(changed.allDay ? { allDay: true } : {}),
-    ...(changed.timeZone && changed.timeZone !== ctx.timeZone ? { customerTimeZone: changed.timeZone } : {}),
+    ...(changedOne.allDay ? { allDay: true } : {}),
+    ...(changedOne.timeZone && changedOne.timeZone !== ctx.timeZone ? { customerTimeZone: changedOne.timeZone } : {}),
   });
-  ctx.stdout.write(`Snoozed ${shortFollowUpId(followupId)} to ${due}\n`);
+  if (!opts.json) ctx.stdout.write(`Snoozed ${shortFollowUpId(followupId)} to ${due}\n`);
   const theirZone = result!.outsideCallingHoursIn;
   if (theirZone) {
     ctx.warn(
@@ -276,6 +289,7 @@ export async function followupsSnoozeCommand(id: string, opts: { until: string; 
       `this breaks a promise to ${oneLine(customer, 40)}: "${oneLine(promise.text, 80)}" was promised by ${promised}; let the customer know`,
     );
   }
+  await changed(followUpChangeJson({ action: 'snoozed', at: now, by: ctx.agent, note: opts.note }, saved, followupId), opts, ctx);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -286,41 +300,45 @@ async function teamSettingsOf(ctx: Context) {
   return (await import('../team/teamSettings.js')).teamSettingsFrom(ctx.env);
 }
 
-/** True when the team database took it (and it was said); false: do it in the file alone. */
-async function doneInTeam(id: string, opts: { note?: string; last?: boolean }, ctx: Context): Promise<boolean> {
+/** The change when the team database took it (and it was said); undefined: do it in the file alone. */
+async function doneInTeam(id: string, opts: FollowupsDoneOptions, ctx: Context): Promise<FollowUpChangeJson | undefined> {
   const settings = await teamSettingsOf(ctx);
-  if (!settings) return false;
+  if (!settings) return undefined;
   const { actOnFollowUp } = await import('./teamFollowups.js');
   const options = { ...(opts.note !== undefined ? { note: opts.note } : {}), ...(opts.last ? { last: true } : {}) };
   const outcome = await actOnFollowUp(id, { action: { kind: 'done' }, options }, ctx, settings);
-  if (!outcome) return false;
-  const who = outcome.customer ? ` (${oneLine(outcome.customer, 40)})` : '';
-  ctx.stdout.write(`Done: ${shortFollowUpId(outcome.event.followupId)} ${oneLine(outcome.text, 80)}${who}\n`);
+  if (!outcome) return undefined;
   const next = outcome.event.nextId && outcome.event.nextDue ? { id: outcome.event.nextId, due: outcome.event.nextDue } : undefined;
-  if (next) {
-    const { formatDue } = await import('../dates/formatDue.js');
-    ctx.stdout.write(`Next progress call ${shortFollowUpId(next.id)}: ${formatDue(next.due, { now: ctx.now(), timeZone: ctx.timeZone })}\n`);
+  if (!opts.json) {
+    const who = outcome.customer ? ` (${oneLine(outcome.customer, 40)})` : '';
+    ctx.stdout.write(`Done: ${shortFollowUpId(outcome.event.followupId)} ${oneLine(outcome.text, 80)}${who}\n`);
+    if (next) {
+      const { formatDue } = await import('../dates/formatDue.js');
+      ctx.stdout.write(`Next progress call ${shortFollowUpId(next.id)}: ${formatDue(next.due, { now: ctx.now(), timeZone: ctx.timeZone })}\n`);
+    }
   }
-  return true;
+  return teamChange('done', opts.note, outcome, ctx);
 }
 
 async function snoozeInTeam(
   id: string,
-  opts: { note?: string },
+  opts: { note?: string; json?: boolean },
   when: { at: Date; allDay?: boolean; timeZone?: string },
   ctx: Context,
-): Promise<boolean> {
+): Promise<FollowUpChangeJson | undefined> {
   const settings = await teamSettingsOf(ctx);
-  if (!settings) return false;
+  if (!settings) return undefined;
   const { actOnFollowUp } = await import('./teamFollowups.js');
   const until = { at: when.at, ...(when.allDay ? { allDay: true } : {}), ...(when.timeZone ? { timeZone: when.timeZone } : {}) };
   const outcome = await actOnFollowUp(id, { action: { kind: 'snooze' }, options: { until, ...(opts.note !== undefined ? { note: opts.note } : {}) } }, ctx, settings);
-  if (!outcome) return false;
+  if (!outcome) return undefined;
   const [{ formatDue }, { promiseDeadline }] = await Promise.all([import('../dates/formatDue.js'), import('../domain/followUpRules.js')]);
   const now = ctx.now();
-  ctx.stdout.write(
-    `Snoozed ${shortFollowUpId(outcome.event.followupId)} to ${formatDue(when.at, { now, timeZone: ctx.timeZone, ...(when.allDay ? { allDay: true } : {}), ...(when.timeZone && when.timeZone !== ctx.timeZone ? { customerTimeZone: when.timeZone } : {}) })}\n`,
-  );
+  if (!opts.json) {
+    ctx.stdout.write(
+      `Snoozed ${shortFollowUpId(outcome.event.followupId)} to ${formatDue(when.at, { now, timeZone: ctx.timeZone, ...(when.allDay ? { allDay: true } : {}), ...(when.timeZone && when.timeZone !== ctx.timeZone ? { customerTimeZone: when.timeZone } : {}) })}\n`,
+    );
+  }
   // The promise it keeps is in the call's file: known when the call is this agent's.
   const followup = outcome.record?.followups.find((f) => f.id === outcome.event.followupId);
   const promise = followup?.promiseId ? outcome.record!.promises.find((p) => p.id === followup.promiseId) : undefined;
@@ -328,5 +346,21 @@ async function snoozeInTeam(
   if (promise && deadline && when.at.getTime() > deadline.getTime()) {
     ctx.warn(`this breaks a promise to ${oneLine(outcome.customer ?? 'the customer', 40)}: "${oneLine(promise.text, 80)}" was promised by ${formatDue(deadline, { now, timeZone: ctx.timeZone })}; let the customer know`);
   }
-  return true;
+  return teamChange('snoozed', opts.note, outcome, ctx);
+}
+
+/** A team change as JSON: from the call's file when it is this agent's, else from the team database's row. */
+async function teamChange(
+  action: FollowUpChangeJson['action'],
+  note: string | undefined,
+  outcome: import('./teamFollowups.js').TeamActOutcome,
+  ctx: Context,
+): Promise<FollowUpChangeJson> {
+  const { followUpChangeJson, teamFollowUpChangeJson } = await import('../render/itemJson.js');
+  const change = { action, at: ctx.now(), by: ctx.agent, note };
+  const { event } = outcome;
+  if (outcome.record?.followups.some((f) => f.id === event.followupId) && (!event.nextId || outcome.record.followups.some((f) => f.id === event.nextId))) {
+    return followUpChangeJson(change, outcome.record, event.followupId, event.nextId);
+  }
+  return teamFollowUpChangeJson(change, event, outcome.row);
 }

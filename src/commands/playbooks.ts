@@ -1,6 +1,9 @@
 /**
  * `csr-call playbooks [list]`, `playbooks show NAME`, `playbooks validate FILE`.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { resolvePlaybookDir } from '../paths.js';
 import { colorsFor } from '../render/colors.js';
@@ -16,11 +19,15 @@ import {
 } from '../playbook/loadPlaybook.js';
 import { UserError } from '../errors.js';
 import type { Playbook } from '../playbook/types.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { playbooksListOptions, playbooksShowOptions, playbooksValidateOptions } from '../cli.js';
+import { writeJson } from '../render/jsonOutput.js';
+import { STDIN } from '../prompt/textSources.js';
 import { noun, plural } from '../text/plural.js';
 
-export interface PlaybooksListOptions {
-  json?: boolean;
-}
+export type PlaybooksListOptions = OptionsOf<typeof playbooksListOptions>;
+export type PlaybooksShowOptions = OptionsOf<typeof playbooksShowOptions>;
+export type PlaybooksValidateOptions = OptionsOf<typeof playbooksValidateOptions>;
 
 const stepCount = (playbook: Playbook) => playbook.stages.reduce((sum, stage) => sum + stage.steps.length, 0);
 
@@ -45,7 +52,7 @@ export async function playbooksListCommand(opts: PlaybooksListOptions, ctx: Cont
           }
         : { ok: false, source: entry.source, problem: entry.problem },
     );
-    ctx.stdout.write(`${JSON.stringify({ playbookDir: dir, playbooks }, null, 2)}\n`);
+    writeJson(ctx, { playbookDir: dir, playbooks });
   } else {
     const c = colorsFor(ctx.stdout, ctx.env);
     const good = listed.filter((entry): entry is Extract<ListedPlaybook, { ok: true }> => entry.ok);
@@ -71,15 +78,11 @@ export async function playbooksListCommand(opts: PlaybooksListOptions, ctx: Cont
   }
 }
 
-export interface PlaybooksShowOptions {
-  json?: boolean;
-}
-
 export async function playbooksShowCommand(name: string, opts: PlaybooksShowOptions, ctx: Context): Promise<void> {
   const loaded = await findPlaybook(name, { ...ctx.env, CSR_CALL_HOME: ctx.dataDir });
   const description = describePlaybook(loaded.playbook);
   if (opts.json) {
-    ctx.stdout.write(`${JSON.stringify({ ...description, kind: loaded.kind, source: loaded.source }, null, 2)}\n`);
+    writeJson(ctx, { ...description, kind: loaded.kind, source: loaded.source });
     return;
   }
   const c = colorsFor(ctx.stdout, ctx.env);
@@ -118,19 +121,53 @@ function describeStepLines(step: StepDescription, c: ReturnType<typeof colorsFor
   return lines;
 }
 
-export async function playbooksValidateCommand(file: string, _opts: Record<string, unknown>, ctx: Context): Promise<void> {
+/**
+ * `playbooks validate FILE` (`-`: the playbook read from standard input, checked in a
+ * private temporary folder, its compiled copy with it). `--json`: the report as one object,
+ * a bad playbook's problems included (exit 2 all the same).
+ */
+export async function playbooksValidateCommand(file: string, opts: PlaybooksValidateOptions, ctx: Context): Promise<void> {
+  const fromStdin = file === STDIN;
+  const shownFile = fromStdin ? 'standard input' : file;
   let playbook: Playbook;
   try {
-    playbook = await loadPlaybookFile(file);
+    playbook = fromStdin ? await validateStandardInput(ctx) : await loadPlaybookFile(file);
   } catch (error) {
+    if (!(error instanceof PlaybookError)) throw error;
+    if (opts.json) writeJson(ctx, { file: shownFile, ok: false, problems: error.problems, playbook: null });
     // Several problems: list them all (one per line), then fail with a summary line.
-    if (error instanceof PlaybookError && error.problems.length > 1) {
-      for (const problem of error.problems) ctx.stderr.write(`${oneLine(problem)}\n`);
-      throw new UserError(`${error.file}: not a valid playbook (${error.problems.length} problems above)`, 2);
+    if (error.problems.length > 1) {
+      if (!opts.json) for (const problem of error.problems) ctx.stderr.write(`${oneLine(problem)}\n`);
+      throw new UserError(`${error.file}: not a valid playbook (${error.problems.length} problems ${opts.json ? 'in the JSON above' : 'above'})`, 2);
     }
     throw error;
   }
   const stages = playbook.stages.length;
   const steps = stepCount(playbook);
-  ctx.stdout.write(`ok: ${oneLine(file)} (${oneLine(playbook.id)} v${oneLine(playbook.version)}, ${plural(stages, 'stage')}, ${plural(steps, 'step')})\n`);
+  if (opts.json) {
+    writeJson(ctx, { file: shownFile, ok: true, problems: [], playbook: { id: playbook.id, title: playbook.title, version: playbook.version, stages, steps } });
+    return;
+  }
+  ctx.stdout.write(`ok: ${oneLine(shownFile)} (${oneLine(playbook.id)} v${oneLine(playbook.version)}, ${plural(stages, 'stage')}, ${plural(steps, 'step')})\n`);
+}
+
+/** The playbook on standard input, checked as a file of its own; its problems name "standard input". */
+async function validateStandardInput(ctx: Context): Promise<Playbook> {
+  const { readStandardInput } = await import('../prompt/textSources.js');
+  const source = await readStandardInput(ctx, 'playbooks validate');
+  const dir = await mkdtemp(join(tmpdir(), 'csr-call-playbook-'));
+  const path = join(dir, 'standard-input.ts');
+  try {
+    await writeFile(path, source, { mode: 0o600 });
+    // Its compiled copy goes in the same folder, removed with it.
+    return await loadPlaybookFile(path, { ...ctx.env, CSR_CALL_HOME: join(dir, 'data') });
+  } catch (error) {
+    if (error instanceof PlaybookError) {
+      const named = (text: string) => text.split(path).join('standard input');
+      throw new PlaybookError('standard input', error.problems.map(named));
+    }
+    throw error;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

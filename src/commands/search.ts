@@ -8,18 +8,12 @@ import { withCallIndex } from '../store/index/indexAccess.js';
 import { HIT_END, HIT_START, searchCalls, type SearchHit } from '../store/index/indexQueries.js';
 import { ftsMatchExpression, parseSearchText } from '../store/index/ftsQuery.js';
 import { parseDayRange } from './dayRange.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { searchOptions } from '../cli.js';
+import { writeJson } from '../render/jsonOutput.js';
 import { plural } from '../text/plural.js';
 
-export interface SearchOptions {
-  from?: string;
-  to?: string;
-  agent?: string;
-  all?: boolean;
-  json?: boolean;
-  limit?: string;
-  /** Search the team database (every agent's calls, for a lead). */
-  team?: boolean;
-}
+export type SearchOptions = OptionsOf<typeof searchOptions>;
 
 const DEFAULT_LIMIT = 20;
 
@@ -39,7 +33,7 @@ export async function searchCommand(words: string[], opts: SearchOptions, ctx: C
     searchCalls(index, ftsMatchExpression(terms), { ...range, ...(agent !== undefined ? { agent } : {}), limit }),
   );
   if (opts.json) {
-    ctx.stdout.write(`${JSON.stringify({ query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson) }, null, 2)}\n`);
+    writeJson(ctx, { query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson) });
     return;
   }
   if (hits.length === 0) {

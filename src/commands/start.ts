@@ -15,6 +15,9 @@ import { allSteps, applyAnswer, coerceAnswer } from '../engine/callEngine.js';
 import { latestUnfinishedCall, newRecord, playbookEnv } from '../call/callSession.js';
 import { loadPrompts, runInteractiveCall } from '../call/interactiveCall.js';
 import { checkAnswersFile, readAnswersFile, runScriptedResume, runScriptedStart } from '../call/scriptedCall.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { resumeOptions, startOptions } from '../cli.js';
+import { writeJson } from '../render/jsonOutput.js';
 
 const text = (what: string) =>
   z
@@ -36,7 +39,8 @@ const StartOptions = z.object({
   account: z.optional(text('--account')),
   answers: z.optional(text('--answers')),
 });
-export type StartOptions = z.input<typeof StartOptions>;
+export type StartCommandOptions = OptionsOf<typeof startOptions>;
+export type ResumeOptions = OptionsOf<typeof resumeOptions>;
 
 function checkOptions<T extends z.ZodMiniType>(schema: T, opts: unknown): z.infer<T> {
   const parsed = schema.safeParse(opts);
@@ -70,14 +74,13 @@ function applyCustomerFlags(playbook: Playbook, record: CallRecord, flags: z.inf
   return next;
 }
 
-export async function startCommand(rawOptions: StartOptions & { ticket?: string; copy?: boolean; json?: boolean }, ctx: Context): Promise<void> {
-  notYet(rawOptions);
+export async function startCommand(rawOptions: StartCommandOptions, ctx: Context): Promise<void> {
   // No --playbook: the playbook setting (config file, CSR_CALL_PLAYBOOK), else standard.
   const options = checkOptions(StartOptions, { ...rawOptions, playbook: rawOptions.playbook ?? ctx.settings.get('playbook') });
   if (!options.answers) requireTerminal(ctx, 'start');
   // The prompts' code is read from disk while the playbook is loaded and the call saved.
   const prompts = options.answers ? undefined : loadPrompts();
-  const scripted = options.answers ? await readAnswersFile(options.answers) : undefined;
+  const scripted = options.answers ? await readAnswersFile(options.answers, ctx) : undefined;
   const loaded = await findPlaybook(options.playbook, playbookEnv(ctx));
   if (scripted) checkAnswersFile(loaded.playbook, scripted);
 
@@ -85,23 +88,52 @@ export async function startCommand(rawOptions: StartOptions & { ticket?: string;
   // The ticket this call is for (a step with the meaning 'ticket' may change it).
   const ticket = rawOptions.ticket?.trim();
   if (ticket) record.ticket = ticket;
-  if (scripted) return runScriptedStart(ctx, loaded.playbook, record, scripted);
-  await runInteractiveCall(ctx, loaded.playbook, record, { fresh: true }, prompts);
+  const callCtx = screensFor(ctx, rawOptions);
+  const finished = scripted
+    ? await runScriptedStart(callCtx, loaded.playbook, record, scripted)
+    : await runInteractiveCall(callCtx, loaded.playbook, record, { fresh: true }, prompts);
+  await afterCall(finished, rawOptions, ctx);
 }
 
-export interface ResumeOptions {
-  answers?: string;
+/**
+ * The context the call runs in: with --json its screens (questions, summary) go to stderr,
+ * which is the terminal, and stdout holds only the JSON printed at the end. Built without
+ * reading the context's lazy values (the agent's zone is looked up only when needed).
+ */
+function screensFor(ctx: Context, opts: { json?: boolean }): Context {
+  if (!opts.json) return ctx;
+  const moved = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as Context;
+  Object.defineProperty(moved, 'stdout', { value: ctx.stderr, enumerable: true });
+  return moved;
 }
 
-/** Declared in the registry, not done yet: refused rather than ignored. */
-function notYet(opts: { copy?: boolean; json?: boolean }): void {
-  if (opts.copy || opts.json) {
-    throw new UserError(`${opts.copy ? '--copy' : '--json'} of start and resume is not done yet: after the call, csr-call show ID --summary --copy (or show ID --json)`);
+/**
+ * Once the call is saved and its summary shown: `--json` prints it (id, summary, record),
+ * `--copy` copies the summary for the ticket (a copy that fails is one warning line: the
+ * call is saved), then the hooks hear of it (on-call-end; on-escalation when handed off).
+ */
+async function afterCall(finished: CallRecord, opts: { copy?: boolean; json?: boolean }, ctx: Context): Promise<void> {
+  const [{ ticketSummary, copySummary }, { callEndJson, wasHandedOff }, { runHooks }] = await Promise.all([
+    import('./show.js'),
+    import('../render/itemJson.js'),
+    import('../hooks/runHook.js'),
+  ]);
+  const summary = ticketSummary(finished, 'text', ctx);
+  const item = callEndJson(finished, summary);
+  if (opts.json) writeJson(ctx, { ...item });
+  if (opts.copy) {
+    try {
+      await copySummary(summary, ctx);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      ctx.warn(`${error.message} (the call is saved; later: csr-call show ${shortId(finished.id)} --summary --copy)`);
+    }
   }
+  await runHooks(ctx, 'on-call-end', { ...item });
+  if (wasHandedOff(finished)) await runHooks(ctx, 'on-escalation', { ...item });
 }
 
-export async function resumeCommand(id: string | undefined, opts: ResumeOptions & { copy?: boolean; json?: boolean }, ctx: Context): Promise<void> {
-  notYet(opts);
+export async function resumeCommand(id: string | undefined, opts: ResumeOptions, ctx: Context): Promise<void> {
   if (!opts.answers) requireTerminal(ctx, 'resume');
   const callId = id !== undefined ? await resolveCallId(ctx.dataDir, parseCallIdArg(id)) : (await latestUnfinishedCall(ctx)).id;
   const record = await readCall(ctx.dataDir, callId);
@@ -112,10 +144,14 @@ export async function resumeCommand(id: string | undefined, opts: ResumeOptions 
   if (loaded.playbook.version !== record.playbook.version) {
     ctx.warn(`playbook ${loaded.playbook.id} is now version ${loaded.playbook.version}; this call began with version ${record.playbook.version}`);
   }
+  const callCtx = screensFor(ctx, opts);
+  let finished: CallRecord;
   if (opts.answers) {
-    const scripted = await readAnswersFile(opts.answers);
+    const scripted = await readAnswersFile(opts.answers, ctx);
     checkAnswersFile(loaded.playbook, scripted);
-    return runScriptedResume(ctx, loaded.playbook, record, scripted);
+    finished = await runScriptedResume(callCtx, loaded.playbook, record, scripted);
+  } else {
+    finished = await runInteractiveCall(callCtx, loaded.playbook, record, { fresh: false }, loadPrompts());
   }
-  await runInteractiveCall(ctx, loaded.playbook, record, { fresh: false }, loadPrompts());
+  await afterCall(finished, opts, ctx);
 }

@@ -11,20 +11,12 @@ import { damagedFiles } from '../store/index/indexQueries.js';
 import { statsOf } from '../store/index/statsQuery.js';
 import { parseDayRange } from './dayRange.js';
 import { warnDamaged } from './damagedFiles.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { statsOptions } from '../cli.js';
+import { writeJson } from '../render/jsonOutput.js';
 import { plural } from '../text/plural.js';
 
-export interface StatsCommandOptions {
-  from?: string;
-  to?: string;
-  agent?: string;
-  all?: boolean;
-  json?: boolean;
-  strict?: boolean;
-  /** From the team database (every agent's calls, for a lead). */
-  team?: boolean;
-  /** With --team: one row per agent. */
-  by?: string;
-}
+export type StatsCommandOptions = OptionsOf<typeof statsOptions>;
 
 /**
  * `csr-call stats`: outcomes, first-contact resolution, handle time, follow-through, moods
@@ -49,15 +41,14 @@ export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Pro
   warnDamaged(damaged, ctx);
 
   if (opts.json) {
-    const report = {
+    writeJson(ctx, {
       agent: agent ?? null,
       from: range.from?.toISOString() ?? null,
       to: range.to?.toISOString() ?? null,
       timeZone: ctx.timeZone,
       damagedFiles: damaged.length,
       ...stats,
-    };
-    ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    });
   } else {
     ctx.stdout.write(renderStats(stats, { agent, colors: colorsFor(ctx.stdout, ctx.env), timeZone: ctx.timeZone }));
   }

@@ -9,6 +9,7 @@ import type { TeamAction, TeamEvent } from '../team/teamFollowUpRules.js';
 import type { ActOptions } from '../team/teamFollowUps.js';
 import type { TeamDb } from '../team/teamDb.js';
 import { requireTeam } from './team.js';
+import { writeJson } from '../render/jsonOutput.js';
 
 /**
  * Team follow-ups: `followups --team`, `followups claim|release|assign`, and `done` /
@@ -56,6 +57,8 @@ export interface TeamActOutcome {
   event: TeamEvent;
   text: string;
   customer: string | null;
+  /** The follow-up's row in the team database, as it was before the change. */
+  row: import('../team/teamFollowUps.js').TeamFollowUpRow;
   /** The call's record after the change, when it is this agent's own call. */
   record?: import('../domain/callRecord.js').CallRecord;
 }
@@ -94,7 +97,7 @@ export async function actOnFollowUp(id: string, request: TeamActRequest, ctx: Co
     const { businessHoursFromEnv } = await import('../domain/followUpRules.js');
     const businessHours = businessHoursFromEnv(ctx.env.CSR_CALL_BUSINESS_HOURS);
     const result = await actOnTeamFollowUp(db, followupId, request.action, me, graceMs, { ...request.options, at: ctx.now(), timeZone: ctx.timeZone, businessHours }, inFile);
-    return { event: result.event, text: result.row.text, customer: result.row.customer_name ?? result.row.customer_phone, ...(record ? { record } : {}) };
+    return { event: result.event, text: result.row.text, customer: result.row.customer_name ?? result.row.customer_phone, row: result.row, ...(record ? { record } : {}) };
   } catch (error) {
     if (error instanceof TeamDbError && error.unreachable && local && (request.action.kind === 'done' || request.action.kind === 'snooze')) return undefined;
     throw error;
@@ -132,10 +135,7 @@ export async function followupsAssignCommand(id: string, opts: { to?: string; no
   ctx.stdout.write(`Assigned ${shortFollowUpId(outcome.event.followupId)} to ${ownerWords(owner)}\n`);
 }
 
-export interface TeamListOptions {
-  json?: boolean;
-  limit?: string;
-}
+export type TeamListOptions = Pick<import('./followups.js').FollowupsListOptions, 'json' | 'limit'>;
 
 export async function followupsTeamListCommand(opts: TeamListOptions, ctx: Context): Promise<void> {
   const settings = requireTeam(ctx);
@@ -164,7 +164,7 @@ export async function followupsTeamListCommand(opts: TeamListOptions, ctx: Conte
       repeatEveryDays: r.repeat_days,
       customer: { name: r.customer_name, phone: r.customer_phone, account: r.customer_account },
     }));
-    ctx.stdout.write(`${JSON.stringify({ followups: items }, null, 2)}\n`);
+    writeJson(ctx, { followups: items });
     return;
   }
   if (rows.length === 0) {

@@ -6,6 +6,7 @@ import { formatDuration } from '../dates/index.js';
 import type { TeamDb } from '../team/teamDb.js';
 import { requireTeam } from './team.js';
 import { parseDayRange } from './dayRange.js';
+import { writeJson } from '../render/jsonOutput.js';
 
 /**
  * The lead's view: `list --team`, `search --team`, `stats --team [--by agent]`, each one
@@ -32,7 +33,7 @@ export async function teamListCommand(opts: import('./list.js').ListOptions, ctx
   if (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000) throw new UserError(`--limit must be a whole number from 1 to 1000000 (got "${oneLine(String(opts.limit), 20)}")`);
   const { listTeamCalls } = await import('../team/teamQueries.js');
   const calls = await withDb(ctx, (db) => listTeamCalls(db, { ...filter, limit }));
-  if (opts.json) ctx.stdout.write(`${JSON.stringify({ calls: calls.map(callToJson) }, null, 2)}\n`);
+  if (opts.json) writeJson(ctx, { calls: calls.map(callToJson) });
   else if (calls.length === 0) ctx.stdout.write('No calls in the team database match.\n');
   else {
     ctx.stdout.write(renderCallList(calls, ctx));
@@ -52,7 +53,7 @@ export async function teamSearchCommand(words: string[], opts: import('./search.
   const range = parseDayRange(opts, ctx);
   const agent = opts.agent?.trim() || undefined;
   const hits = await withDb(ctx, (db) => searchTeamCalls(db, terms, { ...range, ...(agent ? { agent } : {}), limit }));
-  if (opts.json) ctx.stdout.write(`${JSON.stringify({ query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson) }, null, 2)}\n`);
+  if (opts.json) writeJson(ctx, { query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson) });
   else if (hits.length === 0) ctx.stdout.write(`No call in the team database mentions ${oneLine(words.join(' '), 60)}.\n`);
   else ctx.stdout.write(renderHits(hits, ctx));
 }
@@ -68,7 +69,7 @@ export async function teamStatsCommand(opts: import('./stats.js').StatsCommandOp
   if (opts.by === 'agent') {
     const rows = await withDb(ctx, (db) => teamStatsByAgent(db, scope));
     if (opts.json) {
-      ctx.stdout.write(`${JSON.stringify({ from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null, timeZone: ctx.timeZone, agents: rows }, null, 2)}\n`);
+      writeJson(ctx, { from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null, timeZone: ctx.timeZone, agents: rows });
       return;
     }
     ctx.stdout.write(renderByAgent(rows, ctx));
@@ -76,7 +77,7 @@ export async function teamStatsCommand(opts: import('./stats.js').StatsCommandOp
   }
   const stats = await withDb(ctx, (db) => teamStats(db, scope));
   if (opts.json) {
-    ctx.stdout.write(`${JSON.stringify({ agent: agent ?? null, team: true, from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null, timeZone: ctx.timeZone, ...stats }, null, 2)}\n`);
+    writeJson(ctx, { agent: agent ?? null, team: true, from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null, timeZone: ctx.timeZone, ...stats });
     return;
   }
   const { renderStats } = await import('./stats.js');
