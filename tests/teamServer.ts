@@ -96,19 +96,20 @@ export async function startTestServer(bin: string, parent = '/tmp', reuse?: stri
   writeFileSync(hbaPath, hba);
   if (user) chownSync(hbaPath, user.uid, user.gid);
   const port = await freePort();
-  const options = [
-    `-p ${port}`,
-    `-k ${root}`,
-    '-c listen_addresses=127.0.0.1',
-    // A test cluster: durability is not what is tested here (the kill tests kill clients
-    // and the server process, not the machine).
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
-    '-c max_connections=200',
-  ].join(' ');
+  const options = serverOptions(port, root);
   await run('pg_ctl', ['-D', dataDir, '-l', join(root, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
   return { host: '127.0.0.1', port, socketDir: root, admin, dataDir, bin, ...(user ? { runAs: user.name } : {}) };
+}
+
+/**
+ * The server's settings. A test cluster skips fsync (the tests kill the server process, not
+ * the machine: written data survives in the system's cache), but keeps synchronous commit:
+ * without it a commit the client was told of can still be in the server's memory when the
+ * load test kills it, and an action the CLI said was done would be lost by the test's own
+ * server, not by the program.
+ */
+function serverOptions(port: number, socketDir: string): string {
+  return [`-p ${port}`, `-k ${socketDir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c full_page_writes=off', '-c max_connections=200'].join(' ');
 }
 
 /** Stops the server: `immediate` is a crash (no shutdown checkpoint), as a killed server. */
@@ -120,7 +121,7 @@ export function stopTestServer(server: TestServer, mode: 'fast' | 'immediate' = 
 
 /** Starts a stopped server again on the same port. */
 export function restartTestServer(server: TestServer): void {
-  const options = [`-p ${server.port}`, `-k ${server.socketDir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200'].join(' ');
+  const options = serverOptions(server.port, server.socketDir);
   const args = ['-D', server.dataDir, '-l', join(server.socketDir, 'server.log'), '-o', options, '-w', '-t', '60', 'start'];
   const command = server.runAs ? ['runuser', '-u', server.runAs, '--', join(server.bin, 'pg_ctl'), ...args] : [join(server.bin, 'pg_ctl'), ...args];
   execFileSync(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
