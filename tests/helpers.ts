@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Context, Prompts } from '../src/context.js';
@@ -119,17 +119,38 @@ export interface PtyResult {
  * each expected text is on screen. Needs python3, which the project's machines have.
  */
 export function runInPty(args: string[], steps: PtyStep[], env: Record<string, string> = {}): PtyResult {
+  const { command, commandArgs, options } = ptyCommand(args, steps, env);
+  const raw = spawnSync(command, commandArgs, { ...options, encoding: 'utf8', timeout: 60_000 });
+  if (raw.status !== 0) throw new Error(`pty driver failed: ${raw.stderr}`);
+  return JSON.parse(raw.stdout) as PtyResult;
+}
+
+/**
+ * runInPty without blocking the test's event loop (a long session beside other processes
+ * whose output the test reads), with its own time limit.
+ */
+export function runInPtyAsync(args: string[], steps: PtyStep[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<PtyResult> {
+  const { command, commandArgs, options } = ptyCommand(args, steps, env);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { ...options, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += String(chunk)));
+    child.stderr.on('data', (chunk) => (err += String(chunk)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => (code === 0 ? resolve(JSON.parse(out) as PtyResult) : reject(new Error(`pty driver failed (${signal ?? code}): ${err}`))));
+  });
+}
+
+function ptyCommand(args: string[], steps: PtyStep[], env: Record<string, string>) {
   const scriptFile = join(tempDir('csr-pty-'), 'script.json');
   writeFileSync(scriptFile, JSON.stringify(steps));
   const driver = fileURLToPath(new URL('./fixtures/pty_driver.py', import.meta.url));
-  const raw = spawnSync('python3', [driver, scriptFile, '--', process.execPath, BIN, ...args], {
-    encoding: 'utf8',
-    cwd: REPO,
-    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm-256color', ...env },
-    timeout: 60_000,
-  });
-  if (raw.status !== 0) throw new Error(`pty driver failed: ${raw.stderr}`);
-  return JSON.parse(raw.stdout) as PtyResult;
+  return {
+    command: 'python3',
+    commandArgs: [driver, scriptFile, '--', process.execPath, BIN, ...args],
+    options: { cwd: REPO, env: { ...process.env, NO_COLOR: '1', TERM: 'xterm-256color', ...env } },
+  };
 }
 
 /** Writes a file as another program would (no store code, no journal), making its directory first. */

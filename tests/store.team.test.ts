@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCallText } from '../src/store/callStore.js';
 import type { CallRecord } from '../src/domain/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { BIN, runCli, runInPty, saveCall, tempDir } from './helpers.js';
+import { BIN, runCli, runInPtyAsync, saveCall, tempDir } from './helpers.js';
 
 /**
  * Eight agents' csr-calls working on one shared folder at once (notes, follow-ups done
@@ -63,33 +63,27 @@ describe('a team on one shared folder', () => {
 
     // The live call: a notes step typed line by line for as long as the team works.
     const lines = Array.from({ length: Math.max(8, SECONDS * 4) }, (_, i) => `live line ${i}`);
-    const live = new Promise<ReturnType<typeof runInPty>>((resolve) =>
-      setTimeout(
-        () =>
-          resolve(
-            runInPty(
-              ['start', '--data-dir', dataDir, '--agent', 'live'],
-              [
-                { expect: "Caller's name" },
-                { send: 'Live Caller\r' },
-                { expect: 'Best number' },
-                { send: '\r' },
-                { expect: 'Account' },
-                { send: '\r' },
-                { expect: 'Their time zone' },
-                { send: '\r' },
-                { expect: 'How do they sound' },
-                { send: '\r' },
-                { expect: 'Notes while they talk' },
-                ...lines.flatMap((line) => [{ send: `${line}\r` }, { sleep: SECONDS / lines.length }]),
-                { send: '\r' }, // the end of the notes
-                { expect: 'Questions to ask' },
-                { send: '\x03' },
-              ],
-            ),
-          ),
-        0,
-      ),
+    const live = runInPtyAsync(
+      ['start', '--data-dir', dataDir, '--agent', 'live'],
+      [
+        { expect: "Caller's name" },
+        { send: 'Live Caller\r' },
+        { expect: 'Best number' },
+        { send: '\r' },
+        { expect: 'Account' },
+        { send: '\r' },
+        { expect: 'Their time zone' },
+        { send: '\r' },
+        { expect: 'How do they sound' },
+        { send: '\r' },
+        { expect: 'Notes while they talk' },
+        ...lines.flatMap((line) => [{ send: `${line}\r` }, { sleep: SECONDS / lines.length }]),
+        { send: '\r' }, // the end of the notes
+        { expect: 'Questions to ask' },
+        { send: '\x03' },
+      ],
+      {},
+      (SECONDS * 2 + 60) * 1000,
     );
     const workers = Array.from({ length: AGENTS }, (_, k) => runWorker([BIN, dataDir, `agent${k}`, String(SECONDS), answers]));
     const [liveResult, ...logs] = await Promise.all([live, ...workers]);
