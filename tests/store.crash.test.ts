@@ -16,12 +16,12 @@ import { tempDir, saveCall } from './helpers.js';
  * validates, and the temporary files the kills leave behind are never read as calls.
  * (What SIGKILL cannot show is a power cut: that is the fsyncs' job, not tested here.)
  * CSR_CALL_CRASH_KILLS sets the number of kills (default 300) and CSR_CALL_CRASH_SECONDS
- * the time allowed for them (default 10): on a slow or busy machine fewer kills fit, and
+ * the time allowed for them (default 5): on a slow or busy machine fewer kills fit, and
  * the test says how many it managed.
  */
 const CHILD = fileURLToPath(new URL('./fixtures/saveLoop.mjs', import.meta.url));
 const KILLS = Number(process.env.CSR_CALL_CRASH_KILLS ?? 300);
-const SECONDS = Number(process.env.CSR_CALL_CRASH_SECONDS ?? 10);
+const SECONDS = Number(process.env.CSR_CALL_CRASH_SECONDS ?? 5);
 const PARALLEL = 3;
 /** However busy the machine, this many kills happen before the test may stop. */
 const MIN_KILLS = Math.min(KILLS, 20);

@@ -12,9 +12,9 @@ import { BIN, runCli, runInPtyAsync, saveCall, tempDir } from './helpers.js';
  * Eight agents' csr-calls working on one shared folder at once (notes, follow-ups done
  * and snoozed, new calls), while an agent takes a live call there and types notes, each
  * line autosaved: nothing anyone was told was done is lost, and nothing is done twice.
- * CSR_CALL_TEAM_SECONDS sets how long (default 8; CI runs a minute).
+ * CSR_CALL_TEAM_SECONDS sets how long (default 5; CI runs a minute).
  */
-const SECONDS = Number(process.env.CSR_CALL_TEAM_SECONDS ?? 8);
+const SECONDS = Number(process.env.CSR_CALL_TEAM_SECONDS ?? 5);
 const AGENTS = 8;
 const WORKER = fileURLToPath(new URL('./fixtures/teamWorker.mjs', import.meta.url));
 

@@ -15,11 +15,11 @@ import { findPgBin, removeTestServer, restartTestServer, startTestServer, stopTe
  * started again: agents keep working from their files; after one `team sync` each the
  * database and every agent's files agree, nothing anyone was told was done is lost, and
  * nothing is done twice. On its own cluster (it kills it).
- * CSR_CALL_TEAM_DB_SECONDS (default 6) and CSR_CALL_TEAM_DB_AGENTS (default 5) scale it;
+ * CSR_CALL_TEAM_DB_SECONDS (default 4) and CSR_CALL_TEAM_DB_AGENTS (default 4) scale it;
  * `npm run bench` runs 20 agents for two minutes.
  */
-const SECONDS = Number(process.env.CSR_CALL_TEAM_DB_SECONDS ?? 6);
-const AGENTS = Number(process.env.CSR_CALL_TEAM_DB_AGENTS ?? 5);
+const SECONDS = Number(process.env.CSR_CALL_TEAM_DB_SECONDS ?? 4);
+const AGENTS = Number(process.env.CSR_CALL_TEAM_DB_AGENTS ?? 4);
 const WORKER = fileURLToPath(new URL('./fixtures/teamDbWorker.mjs', import.meta.url));
 
 interface Entry {
