@@ -92,10 +92,14 @@ export const followupsSnoozeOptions = {
   json: JSON_OPTION,
 } as const satisfies Record<string, OptionSpec>;
 
-const noteOnlyOptions = { note: { flags: '--note <text>', help: 'why (- reads standard input)', stdin: true } } as const satisfies Record<string, OptionSpec>;
-const assignOptions = {
+/** `followups claim` and `release`. */
+export const followupsOwnerOptions = {
+  note: { flags: '--note <text>', help: 'why (- reads standard input)', stdin: true },
+  json: JSON_OPTION,
+} as const satisfies Record<string, OptionSpec>;
+export const followupsAssignOptions = {
   to: { flags: '--to <name|team>', help: "an agent's name, or team", required: true },
-  note: noteOnlyOptions.note,
+  ...followupsOwnerOptions,
 } as const satisfies Record<string, OptionSpec>;
 
 export const listOptions = {
@@ -177,7 +181,7 @@ export const purgeOptions = {
 } as const satisfies Record<string, OptionSpec>;
 
 export const configOptions = { json: JSON_OPTION } as const;
-const teamOptions = {} as const;
+export const teamOptions = { json: JSON_OPTION } as const;
 
 // ---------------------------------------------------------------------------------------
 // The commands, in the order `--help` lists them.
@@ -244,7 +248,7 @@ export const COMMANDS: readonly CommandSpec<any, any>[] = [
     name: 'followups claim',
     summary: "take a follow-up of the team's (or an agent's, overdue past the team's grace) as yours",
     args: followupId,
-    options: noteOnlyOptions,
+    options: followupsOwnerOptions,
     examples: ['csr-call followups claim g45ks4.f1'],
     run: async ({ id }, opts, ctx) => (await import('./commands/teamFollowups.js')).followupsClaimCommand(id, opts, ctx),
   }),
@@ -252,7 +256,7 @@ export const COMMANDS: readonly CommandSpec<any, any>[] = [
     name: 'followups release',
     summary: 'give a follow-up you hold back to the team (anyone may claim it)',
     args: followupId,
-    options: noteOnlyOptions,
+    options: followupsOwnerOptions,
     examples: ['csr-call followups release g45ks4.f1 --note "off sick tomorrow"'],
     run: async ({ id }, opts, ctx) => (await import('./commands/teamFollowups.js')).followupsReleaseCommand(id, opts, ctx),
   }),
@@ -260,7 +264,7 @@ export const COMMANDS: readonly CommandSpec<any, any>[] = [
     name: 'followups assign',
     summary: 'give a follow-up to an agent, or to the team',
     args: followupId,
-    options: assignOptions,
+    options: followupsAssignOptions,
     examples: ['csr-call followups assign g45ks4.f1 --to ana', 'csr-call followups assign g45ks4.f1 --to team'],
     run: async ({ id }, opts, ctx) => (await import('./commands/teamFollowups.js')).followupsAssignCommand(id, opts, ctx),
   }),
@@ -440,17 +444,17 @@ export const COMMANDS: readonly CommandSpec<any, any>[] = [
     name: 'completion',
     summary: 'the shell completion script for bash, zsh or fish (see the README, Completions)',
     args: [{ name: 'shell', required: true, choices: ['bash', 'zsh', 'fish'], complete: 'shell' }],
-    options: {},
+    options: { json: { flags: '--json', help: 'the script as a JSON string ({"shell", "script"})' } },
     examples: ['csr-call completion bash > ~/.local/share/bash-completion/completions/csr-call', 'csr-call completion zsh > "${fpath[1]}/_csr-call"', 'csr-call completion fish > ~/.config/fish/completions/csr-call.fish'],
-    run: async ({ shell }, _opts, ctx) => (await import('./completion/completionScripts.js')).completionCommand(shell, ctx),
+    run: async ({ shell }, opts, ctx) => (await import('./completion/completionScripts.js')).completionCommand(shell, opts, ctx),
   }),
   defineCommand({
     name: 'help',
     summary: 'help on a command, or a topic: dates, playbooks, answers',
     args: [{ name: 'topic', variadic: true, complete: 'help-topic' }],
     pager: true,
-    options: {},
-    examples: ['csr-call help dates  every way to type a date', 'csr-call help list'],
+    options: { json: { flags: '--json', help: "the commands (or one command) as data: arguments, options, examples; a topic's text" } },
+    examples: ['csr-call help dates  every way to type a date', 'csr-call help list', 'csr-call help --json  every command, its options and examples, for tools'],
     run: async () => {
       // Answered in buildProgram, which knows the commands' help.
     },
@@ -567,7 +571,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
       const ctx = makeContext(all as GlobalOptions, spec);
       await readStdinOptions(spec, opts, ctx);
       if (spec.name === 'help') {
-        await runHelp(program, (args.topic as string[] | undefined) ?? [], ctx);
+        await runHelp(program, (args.topic as string[] | undefined) ?? [], opts.json === true, ctx);
         return;
       }
       await spec.run(args as never, opts as never, ctx);
@@ -611,7 +615,8 @@ function unknownSubcommand(group: Command, word: string): UserError {
   return new UserError(`unknown command '${group.name()} ${shown}'${near ? ` (did you mean ${near}?)` : ''}; see csr-call ${group.name()} --help`);
 }
 
-async function runHelp(program: Command, words: string[], ctx: Context): Promise<void> {
+async function runHelp(program: Command, words: string[], json: boolean, ctx: Context): Promise<void> {
+  if (json) return helpJson(words, ctx);
   if (words.length === 0) {
     ctx.stdout.write(program.helpInformation() + exampleText({ examples: [] }) + '\nHelp topics: csr-call help dates | playbooks | answers\n');
     return;
@@ -636,6 +641,28 @@ async function runHelp(program: Command, words: string[], ctx: Context): Promise
   throw new UserError(
     `no help on "${sanitizeForTerminal(words.join(' '), { keepNewlines: false }).slice(0, 40)}"${near ? ` (did you mean ${near}?)` : ''}: topics are ${topics.join(', ')}, or a command's name`,
   );
+}
+
+/** `help --json`: every command (or those named: a command, or a group's), or a topic's text. */
+async function helpJson(words: string[], ctx: Context): Promise<void> {
+  const [{ commandJson }, { HELP_TOPICS, helpTopicText }, { writeJson }] = await Promise.all([
+    import('./help/helpJson.js'),
+    import('./help/helpTopics.js'),
+    import('./render/jsonOutput.js'),
+  ]);
+  const name = words.join(' ');
+  const named = COMMANDS.filter((spec) => name === '' || spec.name === name || spec.name.startsWith(`${name} `));
+  if (named.length > 0) {
+    const topics = name === '' ? HELP_TOPICS.map(({ name: topic, summary }) => ({ name: topic, summary })) : [];
+    const globals = name === '' ? commandJson({ name: '', summary: '', options: globalOptions, examples: [], run: async () => {} }).options : [];
+    writeJson(ctx, { commands: named.map(commandJson), globalOptions: globals, topics });
+    return;
+  }
+  const text = words.length === 1 ? helpTopicText(words[0]!) : undefined;
+  if (text === undefined) {
+    throw new UserError(`no help on "${sanitizeForTerminal(name, { keepNewlines: false }).slice(0, 40)}": topics are ${HELP_TOPICS.map((t) => t.name).join(', ')}, or a command's name`);
+  }
+  writeJson(ctx, { topic: words[0], text });
 }
 
 export { CommanderError };

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { spawn } from 'node:child_process';
@@ -314,5 +314,49 @@ describeTeam('the team database', () => {
     expect(viaFile.stderr).toBe('');
     expect(viaFile.status).toBe(0);
     expect(viaFile.stdout).toContain('role alice (agent)');
+  });
+
+  it('--json on the team commands; claim, release and assign print the follow-up and run on-followup-change, as done and snooze do', async () => {
+    const call = await takeCall(team, 'alice', 'Elsa Moreno');
+    const id = call.followups[0]!.id;
+    const config = tempDir();
+    const heard = join(config, 'heard.ndjson');
+    mkdirSync(join(config, 'hooks'));
+    writeFileSync(join(config, 'hooks', 'on-followup-change'), `#!/bin/sh\ncat >> "${heard}"\n`, { mode: 0o755 });
+    const json = (agent: string, args: string[]) => {
+      const run = team.cli(agent, [...args, '--json'], { env: { CSR_CALL_CONFIG_DIR: config } });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      return JSON.parse(run.stdout) as Record<string, unknown>;
+    };
+    const assigned = json('alice', ['followups', 'assign', id, '--to', 'team']);
+    expect(assigned).toMatchObject({ jsonVersion: 1, action: 'assigned', by: 'alice', followup: { id, status: 'open', owner: null }, call: { id: call.id } });
+    // bob's, of a call not in his folder: from the team database's row.
+    const claimed = json('bob', ['followups', 'claim', id, '--note', 'on it']);
+    expect(claimed).toMatchObject({ action: 'claimed', by: 'bob', note: 'on it', followup: { id, status: 'open', owner: 'bob' }, call: { id: call.id, customer: { name: 'Elsa Moreno' } } });
+    const released = json('bob', ['followups', 'release', id]);
+    expect(released).toMatchObject({ action: 'released', followup: { id, owner: null } });
+    const lines = readFileSync(heard, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+    expect(lines).toEqual([assigned, claimed, released].map((change) => ({ event: 'on-followup-change', ...change })));
+
+    expect(json('alice', ['team', 'status'])).toMatchObject({
+      jsonVersion: 1,
+      reachable: true,
+      problem: null,
+      schema: { version: 1, latest: 1 },
+      you: { role: 'alice', kind: 'agent', agent: 'alice', matchesAgent: true },
+      waiting: 0,
+      fromTeam: expect.any(Number),
+      claimGraceMinutes: 120,
+    });
+    expect(json('alice', ['team', 'sync'])).toMatchObject({ jsonVersion: 1, sent: expect.any(Number), upToDate: expect.any(Number), unreadable: 0 });
+    expect(json('alice', ['team', 'grace'])).toEqual({ jsonVersion: 1, claimGraceMinutes: 120, changed: false });
+    const migrate = runCli(['team', 'migrate', '--json'], { env: { CSR_CALL_TEAM_DB: team.url(team.owner) } });
+    expect(JSON.parse(migrate.stdout)).toEqual({ jsonVersion: 1, from: 1, to: 1, applied: [] });
+    // Unreachable: the report all the same, exit 1, and the one line on stderr.
+    const down = runCli(['team', 'status', '--json'], { env: { CSR_CALL_TEAM_DB: 'postgresql://alice@127.0.0.1:1/team', PGPASSWORD: 'x' } });
+    expect(down.status).toBe(1);
+    expect(down.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(down.stdout)).toMatchObject({ jsonVersion: 1, reachable: false, problem: expect.stringContaining('not reachable'), you: null });
   });
 });

@@ -170,7 +170,7 @@ async function resolveFollowUp(parsed: FollowUpIdArg, ctx: Context): Promise<{ c
  * The end of a change to a follow-up, in the file or the team database: `--json` prints
  * the changed item, and the on-followup-change hook hears of it (after the change is saved).
  */
-async function changed(change: FollowUpChangeJson, opts: { json?: boolean }, ctx: Context): Promise<void> {
+export async function followUpChanged(change: FollowUpChangeJson, opts: { json?: boolean }, ctx: Context): Promise<void> {
   if (opts.json) writeJson(ctx, { ...change });
   const { runHooks } = await import('../hooks/runHook.js');
   await runHooks(ctx, 'on-followup-change', { ...change });
@@ -179,7 +179,7 @@ async function changed(change: FollowUpChangeJson, opts: { json?: boolean }, ctx
 export async function followupsDoneCommand(id: string, opts: FollowupsDoneOptions, ctx: Context): Promise<void> {
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const inTeam = await doneInTeam(id, opts, ctx);
-  if (inTeam) return changed(inTeam, opts, ctx);
+  if (inTeam) return followUpChanged(inTeam, opts, ctx);
   const [{ updateCall }, { markDone, businessHoursFromEnv }, { formatDue }, { followUpChangeJson }] = await Promise.all([
     import('../store/callStore.js'),
     import('../domain/followUpRules.js'),
@@ -218,7 +218,7 @@ export async function followupsDoneCommand(id: string, opts: FollowupsDoneOption
       ctx.stdout.write(`Next progress call ${shortFollowUpId(next.id)}: ${due}\n`);
     }
   }
-  await changed(change, opts, ctx);
+  await followUpChanged(change, opts, ctx);
 }
 
 export async function followupsSnoozeCommand(id: string, opts: FollowupsSnoozeOptions, ctx: Context): Promise<void> {
@@ -239,7 +239,7 @@ export async function followupsSnoozeCommand(id: string, opts: FollowupsSnoozeOp
     throw new UserError(`cannot snooze to ${formatDateTime(when.at, ctx.timeZone)}: that is in the past (give a later time, like tomorrow or +2d)`);
   }
   const inTeam = await snoozeInTeam(id, opts, when, ctx);
-  if (inTeam) return changed(inTeam, opts, ctx);
+  if (inTeam) return followUpChanged(inTeam, opts, ctx);
   const [{ updateCall }, { snooze, CALLING_HOURS, describeHours }, { followUpChangeJson }] = await Promise.all([
     import('../store/callStore.js'),
     import('../domain/followUpRules.js'),
@@ -289,7 +289,7 @@ export async function followupsSnoozeCommand(id: string, opts: FollowupsSnoozeOp
       `this breaks a promise to ${oneLine(customer, 40)}: "${oneLine(promise.text, 80)}" was promised by ${promised}; let the customer know`,
     );
   }
-  await changed(followUpChangeJson({ action: 'snoozed', at: now, by: ctx.agent, note: opts.note }, saved, followupId), opts, ctx);
+  await followUpChanged(followUpChangeJson({ action: 'snoozed', at: now, by: ctx.agent, note: opts.note }, saved, followupId), opts, ctx);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ async function teamSettingsOf(ctx: Context) {
 async function doneInTeam(id: string, opts: FollowupsDoneOptions, ctx: Context): Promise<FollowUpChangeJson | undefined> {
   const settings = await teamSettingsOf(ctx);
   if (!settings) return undefined;
-  const { actOnFollowUp } = await import('./teamFollowups.js');
+  const { actOnFollowUp, teamChangeJson } = await import('./teamFollowups.js');
   const options = { ...(opts.note !== undefined ? { note: opts.note } : {}), ...(opts.last ? { last: true } : {}) };
   const outcome = await actOnFollowUp(id, { action: { kind: 'done' }, options }, ctx, settings);
   if (!outcome) return undefined;
@@ -317,7 +317,7 @@ async function doneInTeam(id: string, opts: FollowupsDoneOptions, ctx: Context):
       ctx.stdout.write(`Next progress call ${shortFollowUpId(next.id)}: ${formatDue(next.due, { now: ctx.now(), timeZone: ctx.timeZone })}\n`);
     }
   }
-  return teamChange('done', opts.note, outcome, ctx);
+  return teamChangeJson('done', opts.note, outcome, ctx);
 }
 
 async function snoozeInTeam(
@@ -328,7 +328,7 @@ async function snoozeInTeam(
 ): Promise<FollowUpChangeJson | undefined> {
   const settings = await teamSettingsOf(ctx);
   if (!settings) return undefined;
-  const { actOnFollowUp } = await import('./teamFollowups.js');
+  const { actOnFollowUp, teamChangeJson } = await import('./teamFollowups.js');
   const until = { at: when.at, ...(when.allDay ? { allDay: true } : {}), ...(when.timeZone ? { timeZone: when.timeZone } : {}) };
   const outcome = await actOnFollowUp(id, { action: { kind: 'snooze' }, options: { until, ...(opts.note !== undefined ? { note: opts.note } : {}) } }, ctx, settings);
   if (!outcome) return undefined;
@@ -346,21 +346,5 @@ async function snoozeInTeam(
   if (promise && deadline && when.at.getTime() > deadline.getTime()) {
     ctx.warn(`this breaks a promise to ${oneLine(outcome.customer ?? 'the customer', 40)}: "${oneLine(promise.text, 80)}" was promised by ${formatDue(deadline, { now, timeZone: ctx.timeZone })}; let the customer know`);
   }
-  return teamChange('snoozed', opts.note, outcome, ctx);
-}
-
-/** A team change as JSON: from the call's file when it is this agent's, else from the team database's row. */
-async function teamChange(
-  action: FollowUpChangeJson['action'],
-  note: string | undefined,
-  outcome: import('./teamFollowups.js').TeamActOutcome,
-  ctx: Context,
-): Promise<FollowUpChangeJson> {
-  const { followUpChangeJson, teamFollowUpChangeJson } = await import('../render/itemJson.js');
-  const change = { action, at: ctx.now(), by: ctx.agent, note };
-  const { event } = outcome;
-  if (outcome.record?.followups.some((f) => f.id === event.followupId) && (!event.nextId || outcome.record.followups.some((f) => f.id === event.nextId))) {
-    return followUpChangeJson(change, outcome.record, event.followupId, event.nextId);
-  }
-  return teamFollowUpChangeJson(change, event, outcome.row);
+  return teamChangeJson('snoozed', opts.note, outcome, ctx);
 }

@@ -1,12 +1,15 @@
 import type { Context } from '../context.js';
 import { OperationError, UserError } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
-import { teamSettingsFrom, type TeamSettings } from '../team/teamSettings.js';
+import { describeTeamDb, teamSettingsFrom, type TeamSettings } from '../team/teamSettings.js';
 import { waitingIds } from '../team/outbox.js';
 import { plural } from '../text/plural.js';
+import { writeJson } from '../render/jsonOutput.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { teamOptions } from '../cli.js';
 
 /**
- * `csr-call team status | sync | migrate`. Each says in one line, exit 1, when there is no
+ * `csr-call team status | sync | migrate | grace` (each with --json). Each says in one line, exit 1, when there is no
  * team database or it cannot be reached; the agent's own calls are never touched by that.
  */
 
@@ -18,7 +21,24 @@ export function requireTeam(ctx: Context): TeamSettings {
   return settings;
 }
 
-export async function teamStatusCommand(_opts: Record<string, unknown>, ctx: Context): Promise<void> {
+export type TeamOptions = OptionsOf<typeof teamOptions>;
+
+/** What `team status` found: said as lines, or printed as --json. */
+interface TeamStatus {
+  target: string;
+  reachable: boolean;
+  /** Why it could not be reached (reachable: false). */
+  problem: string | null;
+  serverVersion: string | null;
+  schema: { version: number; latest: number } | null;
+  you: { role: string; kind: 'superuser' | 'lead' | 'agent' | 'neither'; agent: string; matchesAgent: boolean } | null;
+  waiting: number;
+  /** Teammates' actions on this agent's follow-ups not yet in their files (a member of the team only). */
+  fromTeam: number | null;
+  claimGraceMinutes: number | null;
+}
+
+export async function teamStatusCommand(opts: TeamOptions, ctx: Context): Promise<void> {
   const settings = requireTeam(ctx);
   const waiting = waitingIds(ctx.dataDir).length;
   const { connectTeamDb, TeamDbError } = await import('../team/teamDb.js');
@@ -28,29 +48,56 @@ export async function teamStatusCommand(_opts: Record<string, unknown>, ctx: Con
   try {
     db = await connectTeamDb(settings, ctx.env, settings.connectTimeoutMs);
   } catch (error) {
-    if (error instanceof TeamDbError) throw new OperationError(`${error.message.replace(/; your calls are kept.*$/, '')}; ${plural(waiting, 'call')} waiting to be sent`);
-    throw error;
+    if (!(error instanceof TeamDbError)) throw error;
+    const problem = error.message.replace(/; your calls are kept.*$/, '');
+    if (opts.json) {
+      const down: TeamStatus = { target: describeTeamDb(settings.url, ctx.env), reachable: false, problem, serverVersion: null, schema: null, you: null, waiting, fromTeam: null, claimGraceMinutes: null };
+      writeJson(ctx, { ...down });
+    }
+    throw new OperationError(`${problem}; ${plural(waiting, 'call')} waiting to be sent`);
   }
+  let status: TeamStatus;
   try {
     const me = await whoAmI(db);
     const version = await schemaVersion(db);
     const [server] = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
-    const out = (line: string) => ctx.stdout.write(`${line}\n`);
-    out(`Team database: ${db.target}, reachable (PostgreSQL ${oneLine(server?.v ?? '?', 20)})`);
-    const schema = version === 0 ? 'not set up (the owner runs csr-call team migrate)' : version < LATEST_SCHEMA_VERSION ? `version ${version}, older than this csr-call's ${LATEST_SCHEMA_VERSION} (the owner runs csr-call team migrate)` : version > LATEST_SCHEMA_VERSION ? `version ${version}, newer than this csr-call knows (${LATEST_SCHEMA_VERSION}): update csr-call` : `version ${version} (up to date)`;
-    out(`Schema:        ${schema}`);
-    const kind = me.superuser ? 'superuser' : me.lead ? 'lead' : me.member ? 'agent' : 'neither agent nor lead';
-    out(`You:           role ${me.role} (${kind})${!me.lead && me.member && me.agent !== ctx.agent.trim().toLowerCase() ? `, but your calls are written as agent ${oneLine(ctx.agent, 40)}: connect as your own role` : ''}`);
-    out(`Waiting:       ${plural(waiting, 'call')} to send from ${oneLine(ctx.dataDir)}`);
-    if (version > 0 && me.member) {
-      const [pending] = await db.query<{ n: string }>('SELECT count(*) AS n FROM csr_call.followup_events WHERE call_agent = $1 AND applied_revision IS NULL', [me.agent]);
-      out(`From the team: ${plural(Number(pending?.n ?? 0), "teammate's action")} on your follow-ups not yet in your call files`);
-      const grace = await claimGraceMs(db);
-      out(`Claim grace:   an agent's follow-up may be claimed by the team ${formatGrace(grace)} after it is due`);
-    }
+    const member = version > 0 && me.member;
+    const [pending] = member ? await db.query<{ n: string }>('SELECT count(*) AS n FROM csr_call.followup_events WHERE call_agent = $1 AND applied_revision IS NULL', [me.agent]) : [];
+    status = {
+      target: db.target,
+      reachable: true,
+      problem: null,
+      serverVersion: server?.v ?? null,
+      schema: { version, latest: LATEST_SCHEMA_VERSION },
+      you: {
+        role: me.role,
+        kind: me.superuser ? 'superuser' : me.lead ? 'lead' : me.member ? 'agent' : 'neither',
+        agent: me.agent,
+        matchesAgent: me.lead || !me.member || me.agent === ctx.agent.trim().toLowerCase(),
+      },
+      waiting,
+      fromTeam: member ? Number(pending?.n ?? 0) : null,
+      claimGraceMinutes: member ? Math.round((await claimGraceMs(db)) / 60_000) : null,
+    };
   } finally {
     await db.close();
   }
+  if (opts.json) writeJson(ctx, { ...status });
+  else ctx.stdout.write(statusLines(status, ctx));
+}
+
+function statusLines(status: TeamStatus, ctx: Context): string {
+  const { version, latest } = status.schema!;
+  const you = status.you!;
+  const lines = [`Team database: ${status.target}, reachable (PostgreSQL ${oneLine(status.serverVersion ?? '?', 20)})`];
+  const schema = version === 0 ? 'not set up (the owner runs csr-call team migrate)' : version < latest ? `version ${version}, older than this csr-call's ${latest} (the owner runs csr-call team migrate)` : version > latest ? `version ${version}, newer than this csr-call knows (${latest}): update csr-call` : `version ${version} (up to date)`;
+  lines.push(`Schema:        ${schema}`);
+  const kind = you.kind === 'neither' ? 'neither agent nor lead' : you.kind;
+  lines.push(`You:           role ${you.role} (${kind})${you.matchesAgent ? '' : `, but your calls are written as agent ${oneLine(ctx.agent, 40)}: connect as your own role`}`);
+  lines.push(`Waiting:       ${plural(status.waiting, 'call')} to send from ${oneLine(ctx.dataDir)}`);
+  if (status.fromTeam !== null) lines.push(`From the team: ${plural(status.fromTeam, "teammate's action")} on your follow-ups not yet in your call files`);
+  if (status.claimGraceMinutes !== null) lines.push(`Claim grace:   an agent's follow-up may be claimed by the team ${formatGrace(status.claimGraceMinutes * 60_000)} after it is due`);
+  return `${lines.join('\n')}\n`;
 }
 
 export function formatGrace(ms: number): string {
@@ -60,11 +107,16 @@ export function formatGrace(ms: number): string {
   return plural(minutes, 'minute');
 }
 
-export async function teamMigrateCommand(_opts: Record<string, unknown>, ctx: Context): Promise<void> {
+export async function teamMigrateCommand(opts: TeamOptions, ctx: Context): Promise<void> {
   const settings = requireTeam(ctx);
   const { withTeamDb } = await import('../team/teamDb.js');
   const { migrateTeamDb } = await import('../team/teamMigrate.js');
   const result = await withTeamDb(settings, ctx.env, 60_000, migrateTeamDb);
+  if (opts.json) {
+    const to = result.applied.at(-1)?.version ?? result.from;
+    writeJson(ctx, { from: result.from, to, applied: result.applied.map(({ version, description }) => ({ version, description })) });
+    return;
+  }
   if (result.applied.length === 0) {
     ctx.stdout.write(`The team database's schema is up to date (version ${result.from}).\n`);
     return;
@@ -72,17 +124,20 @@ export async function teamMigrateCommand(_opts: Record<string, unknown>, ctx: Co
   for (const step of result.applied) ctx.stdout.write(`Applied schema version ${step.version}: ${step.description}\n`);
 }
 
-export async function teamSyncCommand(_opts: Record<string, unknown>, ctx: Context): Promise<void> {
+export async function teamSyncCommand(opts: TeamOptions, ctx: Context): Promise<void> {
   const settings = requireTeam(ctx);
   const { withTeamDb } = await import('../team/teamDb.js');
   const { fullSync } = await import('../team/teamFullSync.js');
   const result = await withTeamDb(settings, ctx.env, 120_000, (db) => fullSync(db, ctx));
-  const parts = [`sent ${plural(result.sent, 'call')}`];
-  if (result.upToDate > 0) parts.push(`${result.upToDate.toLocaleString('en-US')} already up to date`);
-  if (result.erased > 0) parts.push(`erased ${plural(result.erased, 'call')} there`);
-  if (result.applied > 0) parts.push(`took in ${plural(result.applied, "teammate's action")}`);
-  ctx.stdout.write(`Team database ${result.target}: ${parts.join(', ')}.\n`);
-  if (result.othersWaiting > 0) ctx.stdout.write(`${plural(result.othersWaiting, 'call')} of other agents sharing this folder left for them to send.\n`);
+  if (opts.json) writeJson(ctx, { ...result });
+  else {
+    const parts = [`sent ${plural(result.sent, 'call')}`];
+    if (result.upToDate > 0) parts.push(`${result.upToDate.toLocaleString('en-US')} already up to date`);
+    if (result.erased > 0) parts.push(`erased ${plural(result.erased, 'call')} there`);
+    if (result.applied > 0) parts.push(`took in ${plural(result.applied, "teammate's action")}`);
+    ctx.stdout.write(`Team database ${result.target}: ${parts.join(', ')}.\n`);
+    if (result.othersWaiting > 0) ctx.stdout.write(`${plural(result.othersWaiting, 'call')} of other agents sharing this folder left for them to send.\n`);
+  }
   if (result.unreadable > 0) {
     throw new OperationError(`${plural(result.unreadable, 'damaged call file')} could not be sent: csr-call doctor lists them`);
   }
@@ -99,18 +154,20 @@ export function parseGrace(text: string): number {
 }
 
 /** `csr-call team grace [AGE]`: says the team's claim grace, or (a lead) sets it. */
-export async function teamGraceCommand(age: string | undefined, _opts: Record<string, unknown>, ctx: Context): Promise<void> {
+export async function teamGraceCommand(age: string | undefined, opts: TeamOptions, ctx: Context): Promise<void> {
   const minutes = age === undefined ? undefined : parseGrace(age);
   const settings = requireTeam(ctx);
   const [{ withTeamDb }, { whoAmI, claimGraceMs }] = await Promise.all([import('../team/teamDb.js'), import('../team/teamSession.js')]);
+  const say = (graceMinutes: number, changed: boolean) => {
+    if (opts.json) writeJson(ctx, { claimGraceMinutes: graceMinutes, changed });
+    else if (changed) ctx.stdout.write(`From now on an agent's follow-up may be claimed by the team ${formatGrace(graceMinutes * 60_000)} after it is due.\n`);
+    else ctx.stdout.write(`An agent's follow-up may be claimed by the team ${formatGrace(graceMinutes * 60_000)} after it is due.\n`);
+  };
   await withTeamDb(settings, ctx.env, settings.connectTimeoutMs, async (db) => {
-    if (minutes === undefined) {
-      ctx.stdout.write(`An agent's follow-up may be claimed by the team ${formatGrace(await claimGraceMs(db))} after it is due.\n`);
-      return;
-    }
+    if (minutes === undefined) return say(Math.round((await claimGraceMs(db)) / 60_000), false);
     const me = await whoAmI(db);
     if (!me.lead && !me.superuser) throw new OperationError(`only a lead sets the team's claim grace (you are connected as ${me.role})`);
     await db.query("UPDATE csr_call.settings SET value = $1 WHERE key = 'claim_grace_minutes'", [String(minutes)]);
-    ctx.stdout.write(`From now on an agent's follow-up may be claimed by the team ${formatGrace(minutes * 60_000)} after it is due.\n`);
+    say(minutes, true);
   });
 }

@@ -10,6 +10,9 @@ import type { ActOptions } from '../team/teamFollowUps.js';
 import type { TeamDb } from '../team/teamDb.js';
 import { requireTeam } from './team.js';
 import { writeJson } from '../render/jsonOutput.js';
+import { followUpChangeJson, teamFollowUpChangeJson, type FollowUpChangeJson } from '../render/itemJson.js';
+import type { OptionsOf } from '../commandSpec.js';
+import type { followupsAssignOptions, followupsOwnerOptions } from '../cli.js';
 
 /**
  * Team follow-ups: `followups --team`, `followups claim|release|assign`, and `done` /
@@ -110,29 +113,51 @@ function ownerWords(owner: string | null): string {
   return owner === null ? 'the team' : owner;
 }
 
-export async function followupsClaimCommand(id: string, opts: { note?: string }, ctx: Context): Promise<void> {
+export type FollowupsOwnerOptions = OptionsOf<typeof followupsOwnerOptions>;
+export type FollowupsAssignOptions = OptionsOf<typeof followupsAssignOptions>;
+
+export async function followupsClaimCommand(id: string, opts: FollowupsOwnerOptions, ctx: Context): Promise<void> {
   parseFollowUpIdArg(id);
   const settings = requireTeam(ctx);
   const outcome = (await actOnFollowUp(id, { action: { kind: 'claim' }, options: opts.note !== undefined ? { note: opts.note } : {} }, ctx, settings))!;
-  ctx.stdout.write(`Claimed ${shortFollowUpId(outcome.event.followupId)}: ${oneLine(outcome.text, 80)}${outcome.customer ? ` (${oneLine(outcome.customer, 40)})` : ''}: it is yours now\n`);
+  if (!opts.json) ctx.stdout.write(`Claimed ${shortFollowUpId(outcome.event.followupId)}: ${oneLine(outcome.text, 80)}${outcome.customer ? ` (${oneLine(outcome.customer, 40)})` : ''}: it is yours now\n`);
+  await ownerChanged('claimed', opts, outcome, ctx);
 }
 
-export async function followupsReleaseCommand(id: string, opts: { note?: string }, ctx: Context): Promise<void> {
+export async function followupsReleaseCommand(id: string, opts: FollowupsOwnerOptions, ctx: Context): Promise<void> {
   parseFollowUpIdArg(id);
   const settings = requireTeam(ctx);
   const outcome = (await actOnFollowUp(id, { action: { kind: 'release' }, options: opts.note !== undefined ? { note: opts.note } : {} }, ctx, settings))!;
-  ctx.stdout.write(`Released ${shortFollowUpId(outcome.event.followupId)}: it is the team's now (anyone may claim it)\n`);
+  if (!opts.json) ctx.stdout.write(`Released ${shortFollowUpId(outcome.event.followupId)}: it is the team's now (anyone may claim it)\n`);
+  await ownerChanged('released', opts, outcome, ctx);
 }
 
-export async function followupsAssignCommand(id: string, opts: { to?: string; note?: string }, ctx: Context): Promise<void> {
+export async function followupsAssignCommand(id: string, opts: FollowupsAssignOptions, ctx: Context): Promise<void> {
   parseFollowUpIdArg(id);
-  const to = opts.to?.trim();
+  const to = opts.to.trim();
   if (!to) throw new UserError('followups assign needs --to NAME (an agent) or --to team (anyone may claim it)');
   if (!/^[\p{L}\p{N}._-]{1,63}$/u.test(to)) throw new UserError(`--to "${oneLine(to, 40)}" is not an agent's name: letters, digits, . _ - (or team)`);
   const settings = requireTeam(ctx);
   const owner = agentKey(to) === 'team' ? null : agentKey(to);
   const outcome = (await actOnFollowUp(id, { action: { kind: 'assign', to: owner }, options: { to: owner, ...(opts.note !== undefined ? { note: opts.note } : {}) } }, ctx, settings))!;
-  ctx.stdout.write(`Assigned ${shortFollowUpId(outcome.event.followupId)} to ${ownerWords(owner)}\n`);
+  if (!opts.json) ctx.stdout.write(`Assigned ${shortFollowUpId(outcome.event.followupId)} to ${ownerWords(owner)}\n`);
+  await ownerChanged('assigned', opts, outcome, ctx);
+}
+
+/** Claim, release, assign: printed (--json) and heard by the on-followup-change hook as done and snooze are. */
+async function ownerChanged(action: FollowUpChangeJson['action'], opts: { note?: string; json?: boolean }, outcome: TeamActOutcome, ctx: Context): Promise<void> {
+  const { followUpChanged } = await import('./followups.js');
+  await followUpChanged(teamChangeJson(action, opts.note, outcome, ctx), opts, ctx);
+}
+
+/** A team change as JSON: from the call's file when it is this agent's, else from the team database's row. */
+export function teamChangeJson(action: FollowUpChangeJson['action'], note: string | undefined, outcome: TeamActOutcome, ctx: Context): FollowUpChangeJson {
+  const change = { action, at: ctx.now(), by: ctx.agent, note };
+  const { event } = outcome;
+  if (outcome.record?.followups.some((f) => f.id === event.followupId) && (!event.nextId || outcome.record.followups.some((f) => f.id === event.nextId))) {
+    return followUpChangeJson(change, outcome.record, event.followupId, event.nextId);
+  }
+  return teamFollowUpChangeJson(change, event, outcome.row);
 }
 
 export type TeamListOptions = Pick<import('./followups.js').FollowupsListOptions, 'json' | 'limit'>;

@@ -54,7 +54,9 @@ complete -c csr-call -f -a '(__csr_call_complete)'
 `,
 };
 
-export async function completionCommand(shell: string, ctx: Context): Promise<void> {
+export async function completionCommand(shell: string, opts: { json?: boolean }, ctx: Context): Promise<void> {
   if (!(shell in COMPLETION_SCRIPTS)) throw new UserError(`no completion for "${shell}": bash, zsh or fish`);
-  ctx.stdout.write(COMPLETION_SCRIPTS[shell as keyof typeof COMPLETION_SCRIPTS]);
+  const script = COMPLETION_SCRIPTS[shell as keyof typeof COMPLETION_SCRIPTS];
+  if (opts.json) (await import('../render/jsonOutput.js')).writeJson(ctx, { shell, script });
+  else ctx.stdout.write(script);
 }

@@ -1,12 +1,13 @@
 import type { CallRecord, FollowUp } from '../domain/callRecord.js';
 import { shortFollowUpId, shortId } from '../domain/ids.js';
 import { HANDED_OFF_OUTCOMES } from '../playbook/types.js';
+import { TEAM_OWNER } from '../team/teamRows.js';
 
 /**
  * The JSON of what a write changed, one shape for its --json output and for the hook that
  * hears of it (src/hooks/runHook.ts): a call that ended (`start --json`, `resume --json`,
- * hooks on-call-end and on-escalation) and a follow-up done or snoozed (`followups
- * done|snooze --json`, hook on-followup-change). Absent values are null, never missing
+ * hooks on-call-end and on-escalation) and a follow-up changed (`followups
+ * done|snooze|claim|release|assign --json`, hook on-followup-change). Absent values are null, never missing
  * keys; fields are only ever added (see the README, --json).
  */
 
@@ -50,13 +51,15 @@ export interface FollowUpStateJson {
   allDay: boolean;
   timeZone: string | null;
   text: string;
+  /** Who holds it: an agent, or null for the team's (anyone may claim it). */
   owner: string | null;
   promiseId: string | null;
   repeatEveryDays: number | null;
 }
 
 export interface FollowUpChangeJson {
-  action: 'done' | 'snoozed';
+  /** claimed, released and assigned: a team follow-up's owner changed (`followup.owner`: null is the team's). */
+  action: 'done' | 'snoozed' | 'claimed' | 'released' | 'assigned';
   at: string;
   by: string;
   note: string | null;
@@ -75,7 +78,8 @@ export function followUpStateJson(f: FollowUp): FollowUpStateJson {
     allDay: f.allDay === true,
     timeZone: f.timeZone ?? null,
     text: f.text,
-    owner: f.owner,
+    // The team's is null here, as in the team database's rows (a call file says 'team').
+    owner: f.owner === TEAM_OWNER ? null : f.owner,
     promiseId: f.promiseId ?? null,
     repeatEveryDays: f.repeatEveryDays ?? null,
   };
@@ -130,15 +134,17 @@ export function teamFollowUpChangeJson(
     promiseId: null,
     repeatEveryDays: row.repeat_days,
   });
-  const snoozed = change.action === 'snoozed';
+  // The row is as it was before the change: the change's own fields win.
+  const followup =
+    change.action === 'snoozed'
+      ? state(event.followupId, 'open', event.due ?? row.due, event.allDay ?? false, event.timeZone ?? null)
+      : state(event.followupId, change.action === 'done' ? 'done' : 'open', row.due, row.all_day, row.time_zone);
   return {
     action: change.action,
     at: change.at.toISOString(),
     by: change.by,
     note: change.note ?? null,
-    followup: snoozed
-      ? state(event.followupId, 'open', event.due ?? row.due, event.allDay ?? false, event.timeZone ?? null)
-      : state(event.followupId, 'done', row.due, row.all_day, row.time_zone),
+    followup,
     next: event.nextId && event.nextDue ? state(event.nextId, 'open', event.nextDue, row.all_day, row.time_zone) : null,
     call: {
       id: event.callId,
