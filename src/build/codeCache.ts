@@ -8,12 +8,15 @@
  * build on one another: each starts from the cache the one before left, and adds what it
  * compiled.
  *
+ * On Node 22 and later none is written: the bin uses Node's own compile cache there.
+ *
  * Nothing here is needed for the program to work: a command without a cache (or whose run
  * failed here, which is reported) compiles as usual when it starts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import Module from 'node:module';
 import { join } from 'node:path';
 
 export const CODE_CACHE_DIR = join('dist', 'app', 'code-cache');
@@ -60,9 +63,14 @@ export default definePlaybook({
 });
 `;
 
+/** Node 22 and later cache compiled code themselves (module.enableCompileCache): the bin then uses theirs. */
+export const nodeHasCompileCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
 export function writeCodeCaches(root: string): void {
   const cacheDir = join(root, CODE_CACHE_DIR);
   rmSync(cacheDir, { recursive: true, force: true });
+  // A cache is for the Node that made it: one made here would never be used.
+  if (nodeHasCompileCache) return;
   mkdirSync(cacheDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'csr-call-code-cache-'));
   const failures: string[] = [];
