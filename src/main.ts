@@ -13,6 +13,7 @@ import { configureIndex, type RebuildEvent } from './store/index/indexSettings.j
 import { ProgressBar } from './render/progressBar.js';
 import { teamSettingsFrom, type TeamSettings } from './team/teamSettings.js';
 import { listenToStore } from './store/storeEvents.js';
+import { grouped } from './text/plural.js';
 
 /**
  * The entry point: builds the real context, runs the command, and is the only place that
@@ -144,7 +145,7 @@ function reportRebuild(): (event: RebuildEvent) => void {
   let bar: ProgressBar | undefined;
   return (event) => {
     if (event.kind === 'start') {
-      const what = event.fresh ? `${event.reason}: building it from ${event.total.toLocaleString('en-US')} call files` : `reading ${event.total.toLocaleString('en-US')} changed call files`;
+      const what = event.fresh ? `${event.reason}: building it from ${grouped(event.total)} call files` : `reading ${grouped(event.total)} changed call files`;
       process.stderr.write(`csr-call: ${what} (your files are not changed; this takes a moment)\n`);
       if (process.stderr.isTTY) {
         bar = new ProgressBar(process.stderr, event.total, 'index');

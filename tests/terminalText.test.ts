@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { oneLine, sanitizeForTerminal } from '../src/render/terminalText.js';
+import stringWidth from 'string-width';
+import { displayWidth, NARROW, oneLine, sanitizeForTerminal } from '../src/render/terminalText.js';
 
 /** What oneLine must equal for any text: the long way round, without its shortcut for plain text. */
 const slowOneLine = (text: string) => sanitizeForTerminal(text, { keepNewlines: false }).replace(/\s+/g, ' ').trim();
@@ -41,5 +42,25 @@ describe('text that is not ASCII (issue 18)', () => {
     expect(displayWidth('👍🏽')).toBe(2);
     expect(oneLine('山田太郎さん', 7)).toBe('山田太…');
     expect(padEndWidth('山田', 6)).toBe('山田  ');
+  });
+});
+
+describe('displayWidth', () => {
+  it('counts the characters it takes for one column each as string-width does, code point by code point', () => {
+    const narrowSource = NARROW.source.slice(2, -3);
+    const ranges = [...narrowSource.matchAll(/\\u([0-9a-f]{4})-\\u([0-9a-f]{4})/g)].map((m) => [parseInt(m[1]!, 16), parseInt(m[2]!, 16)] as const);
+    expect(ranges.length).toBeGreaterThan(5);
+    const differ: string[] = [];
+    for (const [from, to] of ranges) {
+      for (let code = from; code <= to; code++) {
+        const text = String.fromCodePoint(code);
+        if (displayWidth(`a${text}b`) !== stringWidth(`a${text}b`)) differ.push(code.toString(16));
+      }
+    }
+    expect(differ).toEqual([]);
+  });
+
+  it("gives string-width's columns for wide, zero-width and mixed text", () => {
+    for (const text of ['東京', '🎉 party', 'e\u0301', 'Zoë — 12 → 14', '\u00ad', 'Ann\u200bLee']) expect(displayWidth(text)).toBe(stringWidth(text));
   });
 });

@@ -35,6 +35,26 @@ const lazyChildProcessForCommander: Plugin = {
   },
 };
 
+/**
+ * string-width makes an Intl.Segmenter when it loads (~10-25 ms of every start, loading
+ * ICU's break data), though most text is measured without it (terminalText's NARROW). Our
+ * modules get a stand-in that loads it on the first text that needs it.
+ */
+const lazyStringWidth: Plugin = {
+  name: 'lazy-string-width',
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, (args) =>
+      /[\\/]src[\\/]/.test(args.importer) && !/[\\/]node_modules[\\/]/.test(args.importer) ? { path: 'string-width', namespace: 'lazy-string-width' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, () => ({
+      // The importers are ES modules in Node's mode: their default import is module.exports.
+      contents: "let real; module.exports = (text, options) => (real ??= require('string-width').default)(text, options);",
+      loader: 'js',
+      resolveDir: build.initialOptions.absWorkingDir ?? process.cwd(),
+    }));
+  },
+};
+
 const COMMON: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -63,7 +83,7 @@ export async function bundle(root = packageRoot()): Promise<void> {
       // A script has no import.meta: the module's own URL, from the file name the bin gives it.
       define: { 'import.meta.url': '__csrCallUrl' },
       banner: { js: 'var __csrCallUrl=require("node:url").pathToFileURL(__filename).href;' },
-      plugins: [lazyChildProcessForCommander],
+      plugins: [lazyChildProcessForCommander, lazyStringWidth],
     }),
     build({ ...COMMON, absWorkingDir: root, entryPoints: ['src/playbook/definePlaybook.ts'], outfile: join(outdir, 'definePlaybook.js'), format: 'esm' }),
     // The worker threads of an index build (src/store/index/bulkReader.ts).

@@ -3,7 +3,7 @@ import { OperationError, UserError } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
 import { describeTeamDb, teamSettingsFrom, type TeamSettings } from '../team/teamSettings.js';
 import { waitingIds } from '../team/outbox.js';
-import { plural } from '../text/plural.js';
+import { grouped, plural } from '../text/plural.js';
 import { writeJson } from '../render/jsonOutput.js';
 import type { OptionsOf } from '../commandSpec.js';
 import type { teamOptions } from '../cli.js';
@@ -132,7 +132,7 @@ export async function teamSyncCommand(opts: TeamOptions, ctx: Context): Promise<
   if (opts.json) writeJson(ctx, { ...result });
   else {
     const parts = [`sent ${plural(result.sent, 'call')}`];
-    if (result.upToDate > 0) parts.push(`${result.upToDate.toLocaleString('en-US')} already up to date`);
+    if (result.upToDate > 0) parts.push(`${grouped(result.upToDate)} already up to date`);
     if (result.erased > 0) parts.push(`erased ${plural(result.erased, 'call')} there`);
     if (result.applied > 0) parts.push(`took in ${plural(result.applied, "teammate's action")}`);
     ctx.stdout.write(`Team database ${result.target}: ${parts.join(', ')}.\n`);

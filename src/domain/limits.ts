@@ -15,8 +15,3 @@ export const MAX_NOTE_CHARS = 10_000;
 
 /** Bytes of one call file: about fifty full notes answers. */
 export const MAX_CALL_FILE_BYTES = 1_000_000;
-
-/** "2,000": limits are said with thousands separators, as people read them. */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}

@@ -7,9 +7,10 @@ import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Stage, Step 
 import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowUp } from '../domain/callRecord.js';
 import { parseWhen, type DateOptions, type ParsedWhen } from '../dates/parseWhen.js';
 import { formatDateTime, formatDay } from '../dates/formatDue.js';
-import { formatCount, MAX_LINE_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../domain/limits.js';
+import { MAX_LINE_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../domain/limits.js';
 import { calendarDayIn, compareDays, isStartOfDayIn, parseTimeZone } from '../dates/zone.js';
 import { defaultDateOrder } from '../dates/dateOrder.js';
+import { grouped } from '../text/plural.js';
 
 /** A call as it stands before its first answer: in progress, nothing derived yet. */
 export function newCallRecord(start: { id: string; agent: string; startedAt: Date; playbook: CallRecord['playbook'] }): CallRecord {
@@ -343,7 +344,7 @@ function overLimit(step: Step, value: AnswerValue): string | undefined {
   const limit = oneLine ? MAX_LINE_ANSWER_CHARS : MAX_LONG_ANSWER_CHARS;
   const length = typeof value === 'string' ? value.length : Array.isArray(value) ? value.reduce((sum, item) => sum + item.length + 1, 0) : 0;
   if (length <= limit) return undefined;
-  return `the answer is ${formatCount(length)} characters long: ${oneLine ? 'a one-line answer' : 'notes or a list'} can hold ${formatCount(limit)} at most`;
+  return `the answer is ${grouped(length)} characters long: ${oneLine ? 'a one-line answer' : 'notes or a list'} can hold ${grouped(limit)} at most`;
 }
 
 /** A value echoed in a message: a pasted page is not repeated back whole. */

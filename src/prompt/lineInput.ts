@@ -13,6 +13,7 @@ import { pasteAsOneLine, pasteRefusedNotice } from './pastedText.js';
 import { oneLine } from '../render/terminalText.js';
 import { enterHint, promptTheme } from './promptStyle.js';
 import { isPasteKey } from './terminalInput.js';
+import { grouped } from '../text/plural.js';
 
 export interface LineInputConfig {
   color: ChalkInstance;
@@ -57,7 +58,7 @@ export const lineInput = createPrompt<string, LineInputConfig>((config, done) =>
       setNotice(undefined);
     } else if (isEnterKey(key)) {
       const answer = value || defaultValue || '';
-      const verdict = answer.length > maxLength ? `an answer holds ${maxLength.toLocaleString('en-US')} characters at most; this one has ${answer.length.toLocaleString('en-US')}` : config.validate(answer);
+      const verdict = answer.length > maxLength ? `an answer holds ${grouped(maxLength)} characters at most; this one has ${grouped(answer.length)}` : config.validate(answer);
       if (verdict === true) {
         setValue(answer);
         setStatus('done');

@@ -3,6 +3,7 @@
  * a terminal): its line breaks are kept only where an answer has lines, and nothing in it
  * may act on the terminal, so escape sequences and control characters are dropped.
  */
+import { grouped } from '../text/plural.js';
 
 // eslint-disable-next-line no-control-regex
 const ESCAPE_SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]/g;
@@ -28,7 +29,7 @@ export function fitToRoom(text: string, room: number): { kept: string; cut: bool
 
 /** The one line shown when a line typed did not fit in its answer. */
 export function cutNotice(maxLength: number): string {
-  return `line cut: an answer holds ${maxLength.toLocaleString('en-US')} characters at most, the rest was not kept`;
+  return `line cut: an answer holds ${grouped(maxLength)} characters at most, the rest was not kept`;
 }
 
 /**
@@ -37,6 +38,5 @@ export function cutNotice(maxLength: number): string {
  * and the agent's own lines after it no longer fitted.
  */
 export function pasteRefusedNotice(pasted: number, room: number, maxLength: number): string {
-  const n = (count: number) => count.toLocaleString('en-US');
-  return `paste not kept: ${n(pasted)} characters, and this answer has room for ${n(Math.max(0, room))} more (it holds ${n(maxLength)} at most); paste a shorter part`;
+  return `paste not kept: ${grouped(pasted)} characters, and this answer has room for ${grouped(Math.max(0, room))} more (it holds ${grouped(maxLength)} at most); paste a shorter part`;
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
-import stringWidth from 'string-width';
+import { displayWidth } from './terminalText.js';
 
 /**
  * Long output on a terminal goes through a pager (`$PAGER`, by default `less -FRX`: it
@@ -28,7 +28,7 @@ export function screenLines(text: string, columns: number): number {
   const plain = text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
   const lines = plain.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  for (const line of lines) count += Math.max(1, Math.ceil(stringWidth(line) / Math.max(1, columns)));
+  for (const line of lines) count += Math.max(1, Math.ceil(displayWidth(line) / Math.max(1, columns)));
   return count;
 }
 

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { grouped } from '../text/plural.js';
 
 const BAR_WIDTH = 24;
 const PARTIAL = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
@@ -30,7 +31,7 @@ export class ProgressBar {
     const fraction = this.total === 0 ? 1 : Math.min(1, this.done / this.total);
     const eighths = Math.round(fraction * BAR_WIDTH * 8);
     const bar = ('█'.repeat(Math.floor(eighths / 8)) + (eighths % 8 ? PARTIAL[eighths % 8] : '')).padEnd(BAR_WIDTH, ' ');
-    const count = `${this.done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} calls`;
+    const count = `${grouped(this.done)}/${grouped(this.total)} calls`;
     this.stream.write(`\r\u001b[K${this.label} [${bar}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ${count}`);
     this.shown = true;
   }

@@ -53,8 +53,14 @@ export function sanitizeForTerminal(text: string, { keepNewlines = true } = {}):
 // eslint-disable-next-line no-control-regex
 const PLAIN_LINE = /^[^\s\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+(?: [^\s\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+)*$/;
 
-// eslint-disable-next-line no-control-regex
-const NARROW = /^[\u0020-\u007e\u00a0-\u02ff]*$/;
+/**
+ * Characters one column wide each, counted without string-width (whose first call costs
+ * ~25 ms of start-up, compiling its emoji expressions): Latin, Greek and Cyrillic letters,
+ * and the dashes, quotes, bullets and arrows of the program's own output. Not the soft
+ * hyphen (no column). tests/terminalText.test.ts holds it to string-width, code point by
+ * code point.
+ */
+export const NARROW = /^[\u0020-\u007e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u2190-\u21ff]*$/;
 
 /**
  * Columns the text takes on a terminal: two for a CJK character or an emoji, none for a

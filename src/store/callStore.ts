@@ -16,7 +16,7 @@ import { buildCompiledCallRecordSchema, callRecordSchema, CURRENT_SCHEMA_VERSION
 import { callDirOf, shortId } from '../domain/ids.js';
 import { isNewerSchema, migrateCall } from '../domain/migrations.js';
 import { clashNotes, mergeCall, type Clash } from '../domain/mergeCall.js';
-import { formatCount, MAX_CALL_FILE_BYTES } from '../domain/limits.js';
+import { MAX_CALL_FILE_BYTES } from '../domain/limits.js';
 import { callPath, ensurePrivateDir, readTextOrUndefined } from './callFiles.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 import { formatIssuePath, OperationError, UserError } from '../errors.js';
@@ -25,6 +25,7 @@ import { sameStamp, stampOf, type FileStamp } from './index/callIndex.js';
 import { callIndexOf, openedIndex } from './index/indexAccess.js';
 import { idsEndingIn } from './index/indexQueries.js';
 import { storeListener } from './storeEvents.js';
+import { grouped } from '../text/plural.js';
 
 /** Why a call file could not be used; `problem` is one line (`path.to.field: message`). */
 export class CallFileError extends OperationError {
@@ -140,7 +141,7 @@ async function commitCall(
       const bytes = Buffer.byteLength(text);
       if (bytes > MAX_CALL_FILE_BYTES) {
         throw new OperationError(
-          `call ${shortId(id)} would be ${formatCount(bytes)} bytes, over the ${formatCount(MAX_CALL_FILE_BYTES)} a call may hold: nothing was changed`,
+          `call ${shortId(id)} would be ${grouped(bytes)} bytes, over the ${grouped(MAX_CALL_FILE_BYTES)} a call may hold: nothing was changed`,
         );
       }
       storeListener()?.changing(dataDir, id);

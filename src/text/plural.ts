@@ -11,5 +11,10 @@ export function noun(count: number, one: string, many = `${one}s`): string {
 
 /** The count and its word: `plural(1, 'call')` is '1 call', `plural(1500, 'call')` '1,500 calls'. */
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${noun(count, one, many)}`;
+  return `${grouped(count)} ${noun(count, one, many)}`;
+}
+
+/** 1234567 → '1,234,567'. Whole numbers without Intl, whose number format costs 5-12 ms of start-up on first use. */
+export function grouped(count: number): string {
+  return Number.isInteger(count) ? String(count).replace(/\B(?=(\d{3})+$)/g, ',') : count.toLocaleString('en-US');
 }

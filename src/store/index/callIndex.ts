@@ -30,6 +30,7 @@ import { CustomerLinks, groupCustomers, REPEAT_CONTACT } from './customerLinks.j
 import { openSqlite, sqliteCode, type SqlDatabase, type SqlStatement, type SqlValue } from './sqlite.js';
 import { FIRST_CALL_WINDOW_MS } from '../../domain/callFacts.js';
 import type { RebuildEvent } from './indexSettings.js';
+import { grouped } from '../../text/plural.js';
 
 export type { FileStamp, ParseCall };
 
@@ -256,7 +257,7 @@ export class CallIndex {
       const rows = this.sql('SELECT count(*) AS n FROM calls').get()!.n as number;
       if (changed > Math.max(BULK_FILES, rows / WIPE_SHARE)) {
         this.wipe();
-        this.madeBecause = `${changed.toLocaleString('en-US')} call files changed`;
+        this.madeBecause = `${grouped(changed)} call files changed`;
         walk = this.walkDirs(new Map());
         changes = this.changesIn(walk);
       }
