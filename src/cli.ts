@@ -551,7 +551,8 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     if (spec.dashText) command.allowUnknownOption();
     // A group's default command takes no words: a word there is a mistyped subcommand (`followups dne`).
     if (spec.isDefault) command.allowExcessArguments(true);
-    command.addHelpText('after', exampleText(spec));
+    // Made when help is shown, not on every start.
+    command.addHelpText('after', () => exampleText(spec));
     configureErrors(command, spec.name);
     command.action(async (...received: unknown[]) => {
       const self = received.at(-1) as Command;
