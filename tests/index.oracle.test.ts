@@ -121,6 +121,7 @@ function listOracle(records: CallRecord[], filter: CallFilter = {}): CallListJso
     .sort((a, b) => (a.startedAt === b.startedAt ? (a.id < b.id ? 1 : -1) : a.startedAt < b.startedAt ? 1 : -1))
     .map((call) => ({
       id: call.id,
+      shortId: call.id.slice(-6),
       startedAt: call.startedAt,
       endedAt: call.endedAt ?? null,
       agent: call.agent,

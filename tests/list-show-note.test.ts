@@ -121,6 +121,7 @@ describe('list', () => {
       calls: [
         {
           id: BO,
+          shortId: 'bobobo',
           startedAt: '2026-11-22T16:00:00.000Z',
           endedAt: '2026-11-22T16:07:00.000Z',
           agent: 'bob',

@@ -7,7 +7,7 @@ import type { OptionsOf } from '../commandSpec.js';
 import type { listOptions } from '../cli.js';
 import type { CallSummary } from '../domain/callSummary.js';
 import { phoneDigits } from '../domain/customerKeys.js';
-import { callIdSecond } from '../domain/ids.js';
+import { callIdSecond, shortId } from '../domain/ids.js';
 import { dateTimeFormatter } from '../dates/formatDue.js';
 import { withCallIndex } from '../store/index/indexAccess.js';
 import { damagedFiles, listCalls, type CallFilter } from '../store/index/indexQueries.js';
@@ -92,6 +92,8 @@ export async function listCommand(opts: ListOptions, ctx: Context): Promise<void
 
 export interface CallListJson {
   id: string;
+  /** As the lists show it, and as every command takes it (`show uv529a`). */
+  shortId: string;
   startedAt: string;
   endedAt: string | null;
   agent: string;
@@ -107,6 +109,7 @@ export interface CallListJson {
 export function callToJson(call: CallSummary): CallListJson {
   return {
     id: call.id,
+    shortId: shortId(call.id),
     startedAt: call.startedAt,
     endedAt: call.endedAt ?? null,
     agent: call.agent,

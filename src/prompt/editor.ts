@@ -33,8 +33,13 @@ export async function editText(ctx: Pick<Context, 'settings' | 'stdin'>, { name 
   let status: number | null;
   try {
     status = await new Promise<number | null>((resolve, reject) => {
-      // Through the shell, as git does: the setting may hold arguments (`code --wait`).
-      const child = spawn(`${editor} "$@"`, ['csr-call', path], { shell: true, stdio: 'inherit' });
+      // Through the shell, as git does: the setting may hold arguments (`code --wait`), and
+      // the file comes as "$1", never spliced into the command line. (Node's `shell: true`
+      // would append the arguments to the command, and the editor would get two files.)
+      const child =
+        process.platform === 'win32'
+          ? spawn(`${editor} "${path}"`, { shell: true, stdio: 'inherit' })
+          : spawn('/bin/sh', ['-c', `${editor} "$@"`, editor, path], { stdio: 'inherit' });
       child.on('error', reject);
       child.on('close', (code) => resolve(code));
     });
