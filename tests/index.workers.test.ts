@@ -1,4 +1,4 @@
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callFileWriter, storeEndAt, storeRecords } from '../bench/generateStore.js';
@@ -51,5 +51,19 @@ describe('an index built by worker threads', () => {
     // The file others could read, seen by a worker thread, was made private, and said so.
     expect(threaded.stderr).toContain(`${openId}.json was readable by other users: made private`);
     expect(statSync(callPath(dataDir, openId)).mode & 0o077).toBe(0);
+  });
+
+  it('says why it builds: no index yet, then one made by another version (not "every file changed")', () => {
+    const cache = tempDir('csr-workers-cache-');
+    expect(run(['followups'], '2', cache).stderr).toMatch(/there was no index of calls yet: building it from 1,100 call files/);
+    const folder = join(cache, 'csr-call', 'index');
+    const [database] = readdirSync(folder).filter((name) => name.endsWith('.sqlite'));
+    // SQLite keeps user_version at byte 60 of the file header.
+    const fd = openSync(join(folder, database!), 'r+');
+    writeSync(fd, Buffer.from([0, 0, 0, 99]), 0, 4, 60);
+    closeSync(fd);
+    const again = run(['followups'], '2', cache);
+    expect(again.stderr).toMatch(/the index of calls was made by another version of csr-call: building it from 1,100 call files/);
+    expect(again.stderr).not.toMatch(/call files changed/);
   });
 });

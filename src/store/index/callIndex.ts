@@ -255,7 +255,8 @@ export class CallIndex {
       // Changing a row costs far more than adding one (its full text above all): when a
       // good part of the store changed (a restore, a sync), the index is made anew.
       const rows = this.sql('SELECT count(*) AS n FROM calls').get()!.n as number;
-      if (changed > Math.max(BULK_FILES, rows / WIPE_SHARE)) {
+      // (An empty index, just made, keeps the reason it was made for.)
+      if (rows > 0 && changed > Math.max(BULK_FILES, rows / WIPE_SHARE)) {
         this.wipe();
         this.madeBecause = `${grouped(changed)} call files changed`;
         walk = this.walkDirs(new Map());
