@@ -127,7 +127,7 @@ async function commitCall(
   dataDir: string,
   id: string,
   decide: (current: CallRecord | undefined) => Decision,
-  options: { create?: boolean; known?: WrittenCall } = {},
+  options: { create?: boolean; known?: WrittenCall; index?: boolean } = {},
 ): Promise<WrittenCall | undefined> {
   const path = callPath(dataDir, id);
   try {
@@ -146,7 +146,7 @@ async function commitCall(
       }
       storeListener()?.changing(dataDir, id);
       const stamp = stampOf(await writeFileAtomic(path, text));
-      await indexWrite(dataDir, (index) => index.putCall(written, stamp, callDirOf(id).slice('calls/'.length)));
+      if (options.index !== false) await indexWrite(dataDir, (index) => index.putCall(written, stamp, callDirOf(id).slice('calls/'.length)));
       return { record: written, stamp };
     });
   } catch (error) {
@@ -222,6 +222,11 @@ export interface SessionSave extends WrittenCall {
  * with the newest answers. When the file is still `base`, `ours` is written; when another
  * process changed it meanwhile (a note, a follow-up done, a teammate), the two are merged
  * and the merge written: the call continues from the record returned.
+ *
+ * The index takes the call when it ends, not at every answer: replacing a call's words in
+ * the full-text index (erased for good, not just marked) costs ~5-10 ms, which every Enter
+ * would pay. Meanwhile the file is newer than its row, so any other command's look at the
+ * folders reads it again (as for a change by another program): nothing is missed.
  */
 export async function saveSession(dataDir: string, base: WrittenCall, ours: CallRecord, at: Date, by: string): Promise<SessionSave> {
   let clashes: Clash[] = [];
@@ -236,7 +241,7 @@ export async function saveSession(dataDir: string, base: WrittenCall, ours: Call
       const notes = clashNotes(clashes, at, by);
       return { next: notes.length ? { ...merged.record, notes: [...merged.record.notes, ...notes] } : merged.record };
     },
-    { create: true, known: base },
+    { create: true, known: base, index: ours.endedAt !== undefined },
   );
   return { ...written!, clashes };
 }
