@@ -81,9 +81,9 @@ describe('config', () => {
     const list = await cli(['config', 'list'], { env: noHome });
     expect(list.stderr).toMatch(/was readable by other users: made private \(0600\)/);
     expect(statSync(configFile).mode & 0o777).toBe(0o600);
-    expect(list.stdout).toContain(`data-dir        ${join(root, 'elsewhere')}  (config file: config file)`);
+    expect(list.stdout).toContain(`data-dir        ${join(root, 'elsewhere')}  (config file)`);
     expect(list.stdout).toMatch(/business-hours  ✗ business-hours \(in .*\) must lie within the hours a customer may be called, 08:00–21:00; got 07:00–23:00/);
-    expect(list.stdout).toContain('team.db         postgresql://sam@db.example/team  (config file: config file)');
+    expect(list.stdout).toContain('team.db         postgresql://sam@db.example/team  (config file)');
   });
 });
 

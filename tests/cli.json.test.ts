@@ -47,6 +47,14 @@ describe('--json on every command', () => {
     await expect(run(['help', 'nothing', '--json'], testContext())).rejects.toThrow(/no help on "nothing"/);
   });
 
+  it('team status --json with no team database: nothing on stdout, the one line says how to set one', async () => {
+    const ctx = testContext();
+    const refused = run(['team', 'status', '--json'], ctx);
+    await expect(refused).rejects.toThrow(/^no team database is set: csr-call config set team\.db postgresql:\/\/\S+ \(its URL; or CSR_CALL_TEAM_DB; see the README, Team\)$/);
+    await expect(refused).rejects.toMatchObject({ exitCode: 1 });
+    expect(ctx.out()).toBe('');
+  });
+
   it('completion --json: the script as a string', async () => {
     const ctx = await run(['completion', 'zsh', '--json'], testContext());
     const plain = await run(['completion', 'zsh'], testContext());

@@ -46,7 +46,8 @@ export async function configListCommand(opts: ConfigOptions, ctx: Context): Prom
   const width = Math.max(...SETTING_KEYS.map((k) => k.length));
   let out = '';
   for (const row of rows) {
-    const where = row.source === null ? '' : row.source === 'default' ? '(default)' : `(${SOURCE_WORDS[row.source]}: ${row.source === 'config' ? 'config file' : row.from})`;
+    // `(environment: CSR_CALL_AGENT)`, `(flag: --agent)`; the file is named once, below.
+    const where = row.source === null ? '' : row.source === 'default' || row.source === 'config' ? `(${SOURCE_WORDS[row.source]})` : `(${SOURCE_WORDS[row.source]}: ${row.from})`;
     out += `${row.key.padEnd(width)}  ${row.problem !== null ? `✗ ${oneLine(row.problem)}` : `${oneLine(row.value ?? '')}  ${where}`}\n`;
   }
   out += `\nConfig file: ${oneLine(file.path)}${file.problem ? ` (${oneLine(file.problem)})` : ''}\n`;

@@ -16,7 +16,7 @@ import type { teamOptions } from '../cli.js';
 export function requireTeam(ctx: Context): TeamSettings {
   const settings = teamSettingsFrom(ctx.env);
   if (!settings) {
-    throw new UserError('no team database is set: set CSR_CALL_TEAM_DB to its PostgreSQL URL, like postgresql://sam@db.example/team (see the README, Team)', 1);
+    throw new UserError('no team database is set: csr-call config set team.db postgresql://sam@db.example/team (its URL; or CSR_CALL_TEAM_DB; see the README, Team)', 1);
   }
   return settings;
 }
