@@ -33,7 +33,7 @@ process.env.XDG_CACHE_HOME = CACHE_HOME; // for the CLI runs and for the in-proc
 /** Folder stamps younger than this are looked at again by the index (src/store/index/callIndex.ts, RACY_MS). */
 const SETTLE_MS = 2_000;
 
-const GROUPS = ['followups', 'changes', 'list', 'phone', 'search', 'stats', 'rebuild', 'export', 'autosave', 'first-question'] as const;
+const GROUPS = ['startup', 'followups', 'changes', 'list', 'phone', 'search', 'stats', 'rebuild', 'export', 'autosave', 'first-question'] as const;
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10k,100k,300k' },
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   log(`csr-call bench: sizes ${sizes.map(label).join(', ')}, ${RUNS} runs per figure (rebuild and export ${LONG_RUNS}); cache folder ${CACHE_HOME}`);
   if (!hasRusage) log(`  (no python3 with os.wait4: no CPU times${hasGnuTime ? '' : ', and peak memory only for the script floors'})`);
   await buildProgram();
-  const storeFigures = GROUPS.filter((g) => g !== 'autosave' && g !== 'first-question').some(wants);
+  const storeFigures = GROUPS.filter((g) => g !== 'autosave' && g !== 'first-question' && g !== 'startup').some(wants);
   const stores: StoreInfo[] = [];
   if (storeFigures || wants('autosave')) {
     for (const size of sizes) {
@@ -172,6 +172,7 @@ async function main(): Promise<void> {
     }
   }
 
+  if (wants('startup')) startup();
   if (storeFigures) {
     for (const store of stores) await storeRound(store);
   }
@@ -551,6 +552,19 @@ function tmpStore(): string {
  * in a real pseudo-terminal (tests/fixtures/pty_driver.py), against `node -e` writing one
  * line through the same driver, alternately.
  */
+/** What every command pays before it does anything: `--help`, and the morning list with no calls yet. */
+function startup(): void {
+  const empty = mkdtempSync(join(tmpdir(), 'csr-call-bench-empty-'));
+  try {
+    const help = compare(cli(empty, ['--help'], { discardStdout: true }), NODE_E0, RUNS, { warmups: 2 });
+    record({ figure: '`csr-call --help`', group: 'startup', result: help, floorName: 'node -e 0', targets: [[0, 1.5]] });
+    const followups = compare(cli(join(empty, 'data'), ['followups']), NODE_E0, RUNS, { warmups: 2 });
+    record({ figure: '`followups`, no calls yet', group: 'startup', result: followups, floorName: 'node -e 0', targets: [[0, 1.5]] });
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+}
+
 function firstQuestion(): void {
   // Its own store. Each run is stopped by SIGTERM once the question is on screen, which
   // saves the call as in progress: removed after each run, so every run starts alike.
