@@ -80,7 +80,8 @@ if (typeof moduleApi.enableCompileCache === 'function' && process.env.CSR_CALL_W
 
 function runWithOwnCache() {
   const { Script } = require('node:vm');
-  const source = readFileSync(BUNDLE, 'utf8');
+  // ASCII (the build checks): Latin-1 is read without decoding.
+  const source = readFileSync(BUNDLE, 'latin1');
   // `//csr-call build <hash of the bundle>` (src/build/bundle.ts); an unmarked bundle has no cache.
   const build = source.startsWith('//csr-call build ') ? source.slice(17, source.indexOf('\n')) : 'unmarked';
   const cacheFile = join(APP, 'code-cache', `${command}.bin`);

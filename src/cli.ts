@@ -471,8 +471,8 @@ export const COMPLETE_COMMAND = '__complete';
 export function usageLine(text: string, commandPath: string): string {
   const flat = sanitizeForTerminal(text, { keepNewlines: false })
     .replace(/^error:\s*/, '')
-    .replace(/\s*⏎\s*\(Did you mean (.*?)\?\)/, ' (did you mean $1?)')
-    .replace(/\s*⏎\s*/g, ' ')
+    .replace(/\s*\u23ce\s*\(Did you mean (.*?)\?\)/, ' (did you mean $1?)')
+    .replace(/\s*\u23ce\s*/g, ' ')
     .replace(/\. Expected .*$/, '')
     .trim();
   return `csr-call: ${flat}; see csr-call ${commandPath ? `${commandPath} ` : ''}--help\n`;

@@ -108,6 +108,10 @@ export async function bundle(root = packageRoot()): Promise<void> {
  */
 async function markBuild(bundlePath: string): Promise<void> {
   const code = await readFile(bundlePath, 'utf8');
+  // The bin reads the bundle as Latin-1 (~4 ms less than decoding 1.3 MB of UTF-8 on every
+  // start): it must be ASCII. esbuild escapes strings but not regular expressions.
+  const wide = /[^\x00-\x7f]/.exec(code);
+  if (wide) throw new Error(`the bundle must be ASCII: write ${JSON.stringify(wide[0])} as \\u${wide[0].charCodeAt(0).toString(16).padStart(4, '0')} in "${code.slice(Math.max(0, wide.index - 60), wide.index + 20)}"`);
   const id = createHash('sha256').update(code).digest('hex').slice(0, 32);
   await writeFile(bundlePath, `${BUILD_LINE_PREFIX}${id}\n${code}`);
 }

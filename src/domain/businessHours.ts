@@ -29,7 +29,7 @@ export function describeHours(hours: BusinessHours): string {
  */
 export function parseBusinessHours(value: string): BusinessHours {
   const text = value.trim();
-  const match = /^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$/.exec(text);
+  const match = /^(\d{1,2}):(\d{2})\s*[-\u2013]\s*(\d{1,2}):(\d{2})$/.exec(text);
   const minutes = (h: string, m: string) => (Number(h) <= 23 && Number(m) <= 59 ? Number(h) * 60 + Number(m) : NaN);
   const hours = match ? { open: minutes(match[1]!, match[2]!), close: minutes(match[3]!, match[4]!) } : undefined;
   if (!hours || !(hours.open < hours.close)) {
