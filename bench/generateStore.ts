@@ -245,7 +245,8 @@ function makeRecord(at: number, r: Rng, customers: Customer[], open: (at: number
   answer('wrapup.cause', 'Root cause, if you know it', 'text', 'New price not applied to old contracts', 0.7);
 
   const record: CallRecord = {
-    schemaVersion: 1,
+    // Version-1 files, as stores made before issue 16 hold them: read as version 2 (src/domain/migrations.ts).
+    schemaVersion: 1 as unknown as CallRecord['schemaVersion'],
     id,
     revision: answers.length,
     agent,

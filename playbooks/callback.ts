@@ -3,17 +3,19 @@
  * honestly (late is said first), agree what is left and the next date. When nobody
  * answers, only the outcome and the next try are asked.
  */
-import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from 'csr-call';
+import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, type Answers, type AnswerValue } from 'csr-call';
 
 const reached = (answers: Answers) => answers['reach.reached'] !== false;
 const escalating = (answers: Answers) => reached(answers) && answers['decide.path'] === 'escalate';
 const late = (answers: Answers) => answers['recap.kept'] === 'late';
+const offLine = (answers: Answers) => answers['progress.away'] === 'hold' || answers['progress.away'] === 'back';
 
 export default definePlaybook({
   id: 'callback',
   title: 'Callback',
   description: 'Calling a customer back about an earlier promise: progress, what is left, and the next date.',
-  version: '1.0',
+  version: '1.1',
+  solutions: [...STARTER_SOLUTIONS],
   stages: [
     {
       id: 'reach',
@@ -57,6 +59,16 @@ export default definePlaybook({
           required: true,
           meaning: 'problem.paraphrase',
         },
+        {
+          id: 'category',
+          question: 'Problem category',
+          type: 'choice',
+          choices: [...PROBLEM_CATEGORIES],
+          meaning: 'problem.category',
+          hint: 'The prepared solutions that fit it are offered later in the call.',
+          // Asked at the end until version 1.1.
+          formerly: ['wrapup.category'],
+        },
       ],
     },
     {
@@ -79,7 +91,35 @@ export default definePlaybook({
           ? 'Say what went wrong in plain words, apologise once and own it, then give the new plan with a date.'
           : 'Give real progress: what was done, by whom, what comes next, with dates. Specific facts calm people; vague ones worry them.',
       steps: [
+        {
+          id: 'away',
+          question: 'Do you need time off the line to check?',
+          type: 'choice',
+          choices: [
+            { value: 'no', label: 'No, I can check while we talk' },
+            { value: 'hold', label: 'Yes: put them on hold' },
+            { value: 'back', label: "Yes: I'll check and come back to them" },
+          ],
+          default: 'no',
+          meaning: 'hold.kind',
+        },
+        {
+          id: 'until',
+          question: 'When did you tell them you would be back?',
+          type: 'datetime',
+          required: true,
+          when: offLine,
+          meaning: 'hold.until',
+          hint: 'Say it to them first, then type it: +2m, +5m, 14:30. The clock shows above each question until you are back.',
+        },
         { id: 'facts', question: 'What has happened since, and what you found', type: 'longtext', meaning: 'facts' },
+        {
+          id: 'answered',
+          question: 'Which of the questions you parked have you answered?',
+          type: 'multichoice',
+          meaning: 'queries.answered',
+          hint: 'Space ticks one, Enter when done. Those left open belong in the next callback.',
+        },
         { id: 'empathy', question: 'What you said about how the wait affects them', type: 'text', meaning: 'empathy' },
       ],
     },
@@ -118,6 +158,7 @@ export default definePlaybook({
       tip: "Offer concrete next steps they can choose from. Only promise what you control; a second missed promise is worse than the first.",
       steps: [
         { id: 'options', question: 'Options you offered', type: 'list', meaning: 'options' },
+        { id: 'chosen', question: 'Which one did they choose?', type: 'choice', meaning: 'options.chosen', hint: 'Skip if they have not chosen yet.' },
         { id: 'done', question: 'What you did or agreed', type: 'longtext', meaning: 'resolution' },
       ],
     },
@@ -164,11 +205,10 @@ export default definePlaybook({
     }),
     {
       id: 'wrapup',
-      title: 'Category and cause',
+      title: 'Root cause',
       when: reached,
       tip: 'If the promise ran late, note why: delays that repeat have a cause someone can fix.',
       steps: [
-        { id: 'category', question: 'Problem category', type: 'choice', choices: [...PROBLEM_CATEGORIES], meaning: 'problem.category' },
         { id: 'cause', question: 'Root cause, if you know it', type: 'text', meaning: 'problem.rootCause' },
       ],
     },

@@ -3,16 +3,18 @@
  * with more room to vent, a calm voice throughout, and a handoff that saves them from
  * telling the story a third time.
  */
-import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from 'csr-call';
+import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, type Answers, type AnswerValue } from 'csr-call';
 
 const escalating = (answers: Answers) => answers['decide.path'] === 'escalate';
 const calledBefore = (answers: Answers) => answers['identify.before'] === true;
+const offLine = (answers: Answers) => answers['facts.away'] === 'hold' || answers['facts.away'] === 'back';
 
 export default definePlaybook({
   id: 'irate',
   title: 'Angry caller',
   description: 'An upset or angry caller, escalation likely: let them vent, stay calm, own what is ours, hand over well.',
-  version: '1.0',
+  version: '1.1',
+  solutions: [...STARTER_SOLUTIONS],
   stages: [
     {
       id: 'identify',
@@ -59,6 +61,16 @@ export default definePlaybook({
           meaning: 'problem.paraphrase',
         },
         { id: 'empathy', question: 'What you said about how it affects them', type: 'text', meaning: 'empathy' },
+        {
+          id: 'category',
+          question: 'Problem category',
+          type: 'choice',
+          choices: [...PROBLEM_CATEGORIES],
+          meaning: 'problem.category',
+          hint: 'The prepared solutions that fit it are offered later in the call.',
+          // Asked at the end until version 1.1.
+          formerly: ['wrapup.category'],
+        },
       ],
     },
     {
@@ -66,8 +78,36 @@ export default definePlaybook({
       title: 'Find the facts',
       tip: "Check the account and the history before you promise anything. If it takes time, say what you're doing and when you'll be back.",
       steps: [
+        {
+          id: 'away',
+          question: 'Do you need time off the line to check?',
+          type: 'choice',
+          choices: [
+            { value: 'no', label: 'No, I can check while we talk' },
+            { value: 'hold', label: 'Yes: put them on hold' },
+            { value: 'back', label: "Yes: I'll check and come back to them" },
+          ],
+          default: 'no',
+          meaning: 'hold.kind',
+        },
+        {
+          id: 'until',
+          question: 'When did you tell them you would be back?',
+          type: 'datetime',
+          required: true,
+          when: offLine,
+          meaning: 'hold.until',
+          hint: 'Say it to them first, then type it: +2m, +5m, 14:30. The clock shows above each question until you are back.',
+        },
         { id: 'found', question: 'What the account and history show', type: 'longtext', meaning: 'facts' },
-        { id: 'fault', question: 'Do the facts show we got something wrong?', type: 'yesno' },
+        {
+          id: 'answered',
+          question: 'Which of the questions you parked have you answered?',
+          type: 'multichoice',
+          meaning: 'queries.answered',
+          hint: 'Space ticks one, Enter when done. Those left open belong in the callback.',
+        },
+        { id: 'fault', question: 'Do the facts show we got something wrong?', type: 'yesno', meaning: 'facts.fault' },
       ],
     },
     {
@@ -117,6 +157,7 @@ export default definePlaybook({
           : 'Offer two or three concrete options and let them choose: it gives back some control. A broken promise to an angry caller costs twice.',
       steps: [
         { id: 'options', question: 'Options you offered', type: 'list', meaning: 'options' },
+        { id: 'chosen', question: 'Which one did they choose?', type: 'choice', meaning: 'options.chosen', hint: 'Skip if they have not chosen yet.' },
         { id: 'done', question: 'What you did or agreed', type: 'longtext', meaning: 'resolution' },
       ],
     },
@@ -148,10 +189,9 @@ export default definePlaybook({
     }),
     {
       id: 'wrapup',
-      title: 'Category and cause',
+      title: 'Root cause',
       tip: 'Record what caused it, not just what they felt: recurring causes are how angry calls get prevented.',
       steps: [
-        { id: 'category', question: 'Problem category', type: 'choice', choices: [...PROBLEM_CATEGORIES], meaning: 'problem.category' },
         { id: 'cause', question: 'Root cause, if you know it', type: 'text', meaning: 'problem.rootCause' },
       ],
     },

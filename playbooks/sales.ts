@@ -81,7 +81,7 @@ export default definePlaybook({
       title: 'Promises',
       tip: 'A price, a delivery date, a callback: give each one a date you can keep.',
       steps: [
-        { id: 'made', question: 'Did you promise them anything?', type: 'yesno', default: false },
+        { id: 'made', question: 'Did you promise them anything?', type: 'yesno', default: false, meaning: 'promise.made' },
         { id: 'what', question: 'What exactly did you promise?', type: 'text', required: true, when: promised, meaning: 'promise.text' },
         { id: 'due', question: 'By when?', type: 'datetime', required: true, when: promised, meaning: 'promise.due', zone: 'customer', hint: 'Like: fri 10:00, tomorrow 9am, +2d' },
       ],

@@ -3,15 +3,17 @@
  * Stages follow the arc of a good call: identify, listen, read back, find the facts,
  * solve or escalate, offer what can be done, close, follow through, record the cause.
  */
-import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, type Answers, type AnswerValue } from 'csr-call';
+import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, type Answers, type AnswerValue } from 'csr-call';
 
 const escalating = (answers: Answers) => answers['decide.path'] === 'escalate';
+const offLine = (answers: Answers) => answers['facts.away'] === 'hold' || answers['facts.away'] === 'back';
 
 export default definePlaybook({
   id: 'standard',
   title: 'Support call',
   description: 'A general support call: a question, a bill, something not working, a request.',
-  version: '1.0',
+  version: '1.1',
+  solutions: [...STARTER_SOLUTIONS],
   stages: [
     {
       id: 'identify',
@@ -60,6 +62,16 @@ export default definePlaybook({
           meaning: 'problem.paraphrase',
         },
         { id: 'empathy', question: 'What you said about how it affects them', type: 'text', meaning: 'empathy' },
+        {
+          id: 'category',
+          question: 'Problem category',
+          type: 'choice',
+          choices: [...PROBLEM_CATEGORIES],
+          meaning: 'problem.category',
+          hint: 'The prepared solutions that fit it are offered later in the call.',
+          // Asked at the end until version 1.1.
+          formerly: ['wrapup.category'],
+        },
       ],
     },
     {
@@ -67,8 +79,36 @@ export default definePlaybook({
       title: 'Find the facts',
       tip: "Check the account, its history and other teams' notes. If that takes a while, say what you are checking and when you'll be back before the hold.",
       steps: [
+        {
+          id: 'away',
+          question: 'Do you need time off the line to check?',
+          type: 'choice',
+          choices: [
+            { value: 'no', label: 'No, I can check while we talk' },
+            { value: 'hold', label: 'Yes: put them on hold' },
+            { value: 'back', label: "Yes: I'll check and come back to them" },
+          ],
+          default: 'no',
+          meaning: 'hold.kind',
+        },
+        {
+          id: 'until',
+          question: 'When did you tell them you would be back?',
+          type: 'datetime',
+          required: true,
+          when: offLine,
+          meaning: 'hold.until',
+          hint: 'Say it to them first, then type it: +2m, +5m, 14:30. The clock shows above each question until you are back.',
+        },
         { id: 'found', question: 'What the account and history show', type: 'longtext', meaning: 'facts' },
-        { id: 'fault', question: 'Do the facts show we got something wrong?', type: 'yesno' },
+        {
+          id: 'answered',
+          question: 'Which of the questions you parked have you answered?',
+          type: 'multichoice',
+          meaning: 'queries.answered',
+          hint: 'Space ticks one, Enter when done. Those left open belong in the callback.',
+        },
+        { id: 'fault', question: 'Do the facts show we got something wrong?', type: 'yesno', meaning: 'facts.fault' },
       ],
     },
     {
@@ -110,6 +150,7 @@ export default definePlaybook({
           : "Offer two or three concrete options and let them choose. Never promise what you can't deliver; say plainly what this desk can't do.",
       steps: [
         { id: 'options', question: 'Options you offered', type: 'list', meaning: 'options' },
+        { id: 'chosen', question: 'Which one did they choose?', type: 'choice', meaning: 'options.chosen', hint: 'Skip if they have not chosen yet.' },
         {
           id: 'done',
           question: 'What you did or agreed',
@@ -149,10 +190,9 @@ export default definePlaybook({
     }),
     {
       id: 'wrapup',
-      title: 'Category and cause',
-      tip: 'Name the category and the root cause, so repeat problems can be found and fixed where they start.',
+      title: 'Root cause',
+      tip: 'Name the root cause, so repeat problems can be found and fixed where they start.',
       steps: [
-        { id: 'category', question: 'Problem category', type: 'choice', choices: [...PROBLEM_CATEGORIES], meaning: 'problem.category' },
         {
           id: 'cause',
           question: 'Root cause, if you know it',

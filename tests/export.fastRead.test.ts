@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exportCommand, type ExportOptions } from '../src/commands/export.js';
-import { FAST_READ_SCHEMA_VERSION } from '../src/export/readCalls.js';
+import { FAST_READ_OLDEST_VERSION, FAST_READ_SCHEMA_VERSION } from '../src/export/readCalls.js';
+import { migrateCall, SHAPE_UNCHANGED_SINCE } from '../src/domain/migrations.js';
 import { CURRENT_SCHEMA_VERSION } from '../src/domain/callRecord.js';
 import { serializeCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
@@ -61,8 +62,13 @@ async function trustingNothing(dataDir: string, opts: ExportOptions = {}) {
 }
 
 describe('export: the fast read', () => {
-  it('takes only records of the current schema version without checking them again', () => {
+  it('takes without checking them again only records of the current shape: this version, and the older ones whose migration only renumbers them', () => {
     expect(FAST_READ_SCHEMA_VERSION).toBe(CURRENT_SCHEMA_VERSION);
+    expect(FAST_READ_OLDEST_VERSION).toBe(SHAPE_UNCHANGED_SINCE);
+    for (let version = SHAPE_UNCHANGED_SINCE; version < CURRENT_SCHEMA_VERSION; version++) {
+      const old = { schemaVersion: version, some: { field: [1] } };
+      expect(migrateCall(old)).toEqual({ ...old, schemaVersion: CURRENT_SCHEMA_VERSION });
+    }
   });
 
   it('writes what a full check writes', async () => {

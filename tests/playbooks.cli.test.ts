@@ -165,13 +165,15 @@ describe('playbooks list and show', () => {
       return stage.steps;
     });
     const ids = steps.map((step: { id: string }) => step.id);
-    expect(ids).toEqual(expect.arrayContaining(['identify.name', 'readback.paraphrase', 'decide.handoff', 'outcome.code', 'followup.due', 'wrapup.category']));
+    expect(ids).toEqual(expect.arrayContaining(['identify.name', 'readback.paraphrase', 'readback.category', 'facts.until', 'decide.handoff', 'resolve.options', 'resolve.chosen', 'outcome.code', 'followup.due']));
     expect(new Set(ids).size).toBe(ids.length);
     expect(steps.length).toBeGreaterThanOrEqual(15);
     for (const step of steps) {
       expect(step).toEqual(expect.objectContaining({ question: expect.any(String), type: expect.any(String), required: expect.any(Boolean), hasCondition: expect.any(Boolean) }));
-      if (step.type === 'choice' || step.type === 'multichoice') expect(step.choices.length).toBeGreaterThan(0);
+      if ((step.type === 'choice' || step.type === 'multichoice') && !step.choicesFromCall) expect(step.choices.length).toBeGreaterThan(0);
     }
+    // The option chosen is one of those offered on the call, not a fixed list.
+    expect(steps.find((step: { id: string }) => step.id === 'resolve.chosen')).toMatchObject({ type: 'choice', choicesFromCall: 'the options offered' });
     expect(steps.find((step: { id: string }) => step.id === 'outcome.code')).toMatchObject({ required: true, type: 'choice' });
   });
 

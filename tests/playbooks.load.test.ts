@@ -69,6 +69,9 @@ describe('built-in playbooks', () => {
       'escalation.to', 'escalation.handoff', 'options', 'resolution', 'outcome',
       'promise.text', 'promise.due', 'followup.text', 'followup.due', 'followup.repeatDays',
       'problem.category', 'problem.rootCause',
+      // Issue 16: time off the line, the questions answered, the fault, the option chosen, the promise asked.
+      // (A callback has no fault question: whether the promise was kept says it.)
+      'hold.kind', 'hold.until', 'queries.answered', 'options.chosen', 'promise.made', ...(id === 'callback' ? [] : ['facts.fault'] as const),
     ] as const) {
       expect(meanings, `${id} has a step meaning ${meaning}`).toContain(meaning);
     }
@@ -87,8 +90,14 @@ describe('built-in playbooks', () => {
     expect(byMeaning('escalation.handoff').type).toBe('longtext');
     expect(byMeaning('promise.due').type).toBe('datetime');
     expect(byMeaning('followup.repeatDays').type).toBe('number');
-    // Quick to type: most steps optional, a sensible number of them.
-    expect(steps.length).toBeLessThanOrEqual(30);
+    // The category is asked before the options, so the prepared solutions that fit it are offered there.
+    const order = playbook.stages.flatMap((stage) => stage.steps.map((step) => step.meaning));
+    expect(order.indexOf('problem.category')).toBeLessThan(order.indexOf('options'));
+    expect(playbook.solutions?.length).toBeGreaterThan(0);
+    // Quick to type: most steps optional, a sensible number of them (the option chosen and
+    // the questions answered are skipped when there is nothing to choose from; the time
+    // back is asked only when the agent leaves the line).
+    expect(steps.length).toBeLessThanOrEqual(34);
     expect(steps.filter((s) => s.required && !s.when).length).toBeLessThanOrEqual(2);
   });
 

@@ -173,6 +173,14 @@ describe('csr-call start in a terminal', () => {
       { send: 'someday\r' },
       { expect: 'not a date' },
       { send: '\x15tomorrow 9am\r' },
+      // The check before the summary: the parked questions were neither answered nor
+      // carried into the callback. One key goes back to the callback's text, then back here.
+      { expect: 'Before the summary' },
+      { expect: '2 parked questions neither answered nor in a follow-up' },
+      { send: '1' },
+      { expect: 'Back to: Close' },
+      { expect: 'Call back about' },
+      { send: '\x15The refund; ask about the card; check the address\r' },
       { expect: 'Call summary' },
     ], { CSR_CALL_HOME: home, TZ: 'UTC' });
     expect(result.failure, result.transcript).toBeNull();
@@ -185,7 +193,8 @@ describe('csr-call start in a terminal', () => {
     expect(parsed.record.problem.story).toBe('first line\n? ask about the card');
     expect(parsed.record.queries).toEqual(['ask about the card', 'check the address']);
     expect(parsed.record.outcome).toBe('callback');
-    expect(parsed.record.followups).toEqual([expect.objectContaining({ text: 'The refund', due: expect.stringMatching(/T09:00:00\.000Z$/) })]);
+    expect(parsed.record.followups).toEqual([expect.objectContaining({ text: 'The refund; ask about the card; check the address', due: expect.stringMatching(/T09:00:00\.000Z$/) })]);
+    expect(parsed.record.checklist).toEqual([expect.objectContaining({ item: 'parked-questions', result: 'fixed' })]);
     expect(parsed.record.playbook).toMatchObject({ id: 'quick', version: '2' });
     expect(result.transcript).toMatch(/Outcome:\s+callback/);
   });

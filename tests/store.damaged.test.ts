@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bulkCallParser, CallFileError, parseCallText, readCall, serializeCall, updateCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
 import { migrateCall, type Migration } from '../src/domain/migrations.js';
+import { CURRENT_SCHEMA_VERSION } from '../src/domain/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
 import { tempDir, saveCall } from './helpers.js';
 
@@ -25,7 +26,7 @@ describe('parseCallText on damaged and foreign files', () => {
     ['a bad id', text({ ...record, id: '../../etc/passwd' }), /^id: not a call id/],
     ['no schema version', text({ ...record, schemaVersion: undefined }), /^schemaVersion: /],
     ['an older, unknown schema version', text({ ...record, schemaVersion: 0 }), /^schemaVersion: /],
-    ['a newer schema version', text({ ...record, schemaVersion: 2 }), /^written by a newer csr-call \(schema version 2; this one reads up to 1\): update csr-call$/],
+    ['a newer schema version', text({ ...record, schemaVersion: CURRENT_SCHEMA_VERSION + 1 }), new RegExp(`^written by a newer csr-call \\(schema version ${CURRENT_SCHEMA_VERSION + 1}; this one reads up to ${CURRENT_SCHEMA_VERSION}\\): update csr-call$`)],
   ])('%s: one line naming the first problem', (_name, input, expected) => {
     const result = parseCallText(input);
     expect(result.ok).toBe(false);
@@ -72,7 +73,7 @@ describe('files written by a newer csr-call are never overwritten', () => {
     const dataDir = join(tempDir(), 'data');
     const saved = await saveCall(dataDir, valid());
     const path = callPath(dataDir, saved.id);
-    const newer = text({ ...saved, schemaVersion: 2, somethingNew: { x: 1 } });
+    const newer = text({ ...saved, schemaVersion: CURRENT_SCHEMA_VERSION + 1, somethingNew: { x: 1 } });
     writeFileSync(path, newer);
     return { dataDir, saved, path, newer };
   }
@@ -119,8 +120,18 @@ describe('migrateCall', () => {
     }
   });
 
-  // There is no older format yet (version 1 is the first); this checks the step runner
-  // with made-up steps, so the first real migration only has to add its step and a test.
+  it('reads a real version-1 call file (written before issue 16) as a version-2 call with everything in it kept', async () => {
+    const text = readFileSync(join(import.meta.dirname, 'fixtures', 'call-v1.json'), 'utf8');
+    const old = JSON.parse(text) as Record<string, unknown>;
+    expect(old.schemaVersion).toBe(1);
+    for (const parse of [parseCallText, await bulkCallParser()]) {
+      const result = parse(text);
+      if (!result.ok) throw new Error(result.problem);
+      expect(result.record).toEqual({ ...old, schemaVersion: 2 });
+    }
+  });
+
+  // The step runner with made-up steps.
   it('runs the steps from the file version up to the current one, in order', () => {
     const steps: Record<number, Migration> = {
       1: (d) => ({ ...d, schemaVersion: 2, seen: ['1→2'] }),

@@ -13,7 +13,8 @@ import type { Playbook } from '../playbook/types.js';
 import { allSteps, instantOf, type Coerced } from '../engine/callEngine.js';
 import { colorsFor } from '../render/colors.js';
 import { renderCallSummary } from '../render/callSummary.js';
-import { formatDateTime, formatDue, describeLateness } from '../dates/formatDue.js';
+import { formatDateTime, formatDay, formatDue, describeLateness } from '../dates/formatDue.js';
+import { promiseRecordOf, type PromiseRecord } from '../domain/promiseKeeping.js';
 import { oneLine } from '../render/terminalText.js';
 import { formatAgo } from '../dates/formatDuration.js';
 import { isStartOfDayIn } from '../dates/zone.js';
@@ -89,6 +90,29 @@ export function printCustomerHistory(ctx: Context, earlier: CallSummary[], { mor
   if (earlier.length > 5) write(color.dim(`  … and ${earlier.length - 5} more (csr-call list --phone …)`));
   const unresolved = earlier.some((c) => c.outcome !== 'resolved' && c.outcome !== 'info') || earlier.some((c) => c.openFollowups.length > 0);
   if (unresolved) write(color.yellow('  An earlier problem is still open: acknowledge it first, so they need not tell the story again.'));
+}
+
+/**
+ * What became of the promises made to this customer on their earlier calls (all of them,
+ * not only those shown): 'Promises to this customer: 3 kept, 1 late, 1 broken (the refund
+ * promised 2 Dec)', and when one was broken, to own that first.
+ */
+export function printPromiseRecord(ctx: Context, earlier: readonly CallSummary[]): void {
+  const text = describePromiseRecord(promiseRecordOf(earlier.flatMap((call) => call.promises ?? []), ctx.now()), ctx.timeZone, ctx.now());
+  if (!text) return;
+  const color = colorsFor(ctx.stdout, ctx.env);
+  const write = writer(ctx);
+  write(`  ${text.line}`);
+  if (text.broken) write(color.yellow('  A promise to them was broken: say so and own it first, before they have to bring it up.'));
+}
+
+/** The promise record in one line; undefined when no dated promise was made to them. */
+export function describePromiseRecord(record: PromiseRecord, timeZone: string, now: Date): { line: string; broken: boolean } | undefined {
+  const counts = [`${record.kept} kept`, `${record.late} late`, `${record.broken} broken`, ...(record.pending ? [`${record.pending} not due yet`] : [])];
+  if (record.kept + record.late + record.broken + record.pending === 0) return undefined;
+  const [latest, ...others] = record.brokenPromises;
+  const which = latest ? ` (${oneLine(latest.text, 50)}, promised ${formatDay(new Date(latest.madeAt), timeZone, now)}${others.length ? `, and ${others.length} more` : ''})` : '';
+  return { line: `Promises to this customer: ${counts.join(', ')}${which}`, broken: record.broken > 0 };
 }
 
 /**

@@ -18,6 +18,9 @@ import type { Playbook } from '../playbook/types.js';
 import { newCallRecord, PlaybookRuntimeError } from '../engine/callEngine.js';
 import { runCall, type CallPrompter } from '../engine/runCall.js';
 import { formatDateTime } from '../dates/formatDue.js';
+import { recentEmpathyLines } from '../store/index/craftQueries.js';
+import { STOCK_EMPATHY_RECENT_CALLS } from '../coaching/stockEmpathy.js';
+import { solutionCatalog } from '../solutions/solutionCatalog.js';
 
 /** The playbook loader keeps compiled playbooks in the data directory's cache: the one in use. */
 export const playbookEnv = (ctx: Context) => ({ ...ctx.env, CSR_CALL_HOME: ctx.dataDir });
@@ -84,14 +87,18 @@ export function sessionSaver(ctx: Context, first: WrittenCall): SessionSaver {
   };
 }
 
-/** Runs the engine with the context's clock, zone and agent; a playbook that fails mid-call is the user's to fix. */
+/**
+ * Runs the engine with the context's clock, zone and agent; a playbook that fails mid-call
+ * is the user's to fix. `dryRun`: the store is not looked at (no earlier empathy lines, no
+ * solution records: the solutions in their written order).
+ */
 export async function runCallWith(
   ctx: Context,
   playbook: Playbook,
   record: CallRecord,
   prompter: CallPrompter,
   save: (record: CallRecord) => Promise<CallRecord>,
-  onSaved?: (record: CallRecord) => void,
+  { onSaved, dryRun = false }: { onSaved?: (record: CallRecord) => void; dryRun?: boolean } = {},
 ): Promise<CallRecord> {
   try {
     return await runCall({
@@ -110,6 +117,8 @@ export async function runCallWith(
       },
       agent: ctx.agent,
       ...(onSaved ? { onSaved } : {}),
+      ...(dryRun ? {} : { recentEmpathy: () => withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => recentEmpathyLines(index, ctx.agent, STOCK_EMPATHY_RECENT_CALLS)) }),
+      solutions: solutionCatalog(playbook, ctx, { records: !dryRun }),
     });
   } catch (error) {
     if (error instanceof PlaybookRuntimeError) {

@@ -11,7 +11,7 @@ import { withCallIndex } from '../store/index/indexAccess.js';
 import { customerCalls } from '../store/index/indexQueries.js';
 import { formatDateTime } from '../dates/formatDue.js';
 import { oneLine } from '../render/terminalText.js';
-import { printCustomerHistory, type Colors } from './callScreens.js';
+import { printCustomerHistory, printPromiseRecord, type Colors } from './callScreens.js';
 
 export interface CustomerHistory {
   /** Shows what is new about this customer; returns the record with their earlier calls (and zone) when it changed. */
@@ -38,6 +38,7 @@ export function customerHistory(ctx: Context, color: Colors): CustomerHistory {
       if (!added.length && !knownZone) return;
       if (added.length) {
         printCustomerHistory(ctx, added, { more: shownEarlier.size > 0 });
+        printPromiseRecord(ctx, earlier);
         for (const call of added) shownEarlier.add(call.id);
         summaries = earlier;
       }

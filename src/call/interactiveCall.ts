@@ -115,6 +115,10 @@ async function runLocked(
     output: ctx.stdout,
     input: ctx.stdin,
     signal: signals.signal,
+    now: ctx.now,
+    get timeZone() {
+      return ctx.timeZone;
+    },
     describeDate: (ok) => describeDateAnswer(ctx, ok),
     afterAnswer: async (ref, record) => {
       if (ref.step.meaning === 'promise.due' || ref.step.meaning === 'followup.due') {
@@ -132,7 +136,7 @@ async function runLocked(
     },
   });
   try {
-    const finished = await runCallWith(ctx, playbook, latest, prompter, saver.save, (saved) => (latest = saved));
+    const finished = await runCallWith(ctx, playbook, latest, prompter, saver.save, { onSaved: (saved) => (latest = saved) });
     printEnd(ctx, finished);
     printEarlierOpenFollowUps(ctx, finished, history.earlier());
     return finished;

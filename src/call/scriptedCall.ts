@@ -27,11 +27,16 @@ export function checkAnswersFile(playbook: Playbook, file: AnswersFile): void {
   checkAnswerKeys(playbook, file.answers as never, file.name);
 }
 
+/**
+ * The prompter of the real run. A script's call is quiet about the craft: its nudges are
+ * kept in the call (`show`, `stats`), and the check's items it leaves are listed in the
+ * summary, with the reason the file gives or "(no reason given in the answers file)".
+ */
 const prompterFor = (file: AnswersFile) => createScriptedPrompter(file.answers as never, file.name);
 
-/** Dry run in memory: throws on the first answer the file gets wrong, before anything is written. */
+/** Dry run in memory (the store not even looked at): throws on the first answer the file gets wrong, before anything is written. */
 async function dryRun(ctx: Context, playbook: Playbook, record: CallRecord, file: AnswersFile): Promise<void> {
-  await runCallWith(ctx, playbook, record, prompterFor(file), async (r) => r);
+  await runCallWith(ctx, playbook, record, prompterFor(file), async (r) => r, { dryRun: true });
 }
 
 /** A new call, answered from the file; `record` is not written yet. Returns the call as saved at its end. */
@@ -40,7 +45,9 @@ export async function runScriptedStart(ctx: Context, playbook: Playbook, record:
   const prompter = prompterFor(file);
   const saver = sessionSaver(ctx, await createCall(ctx.dataDir, record));
   const finished = await runCallWith(ctx, playbook, saver.latest(), prompter, saver.save);
-  for (const key of prompter.unused()) ctx.warn(`${file.name}: "${key}" was not asked on this call (its condition was false)`);
+  for (const key of prompter.unused()) {
+    ctx.warn(key.startsWith('checklist.') ? `${file.name}: "${key}" was not needed: the call met that check` : `${file.name}: "${key}" was not asked on this call (its condition was false)`);
+  }
   warnCallingHours(ctx, finished);
   printEnd(ctx, finished);
   return finished;

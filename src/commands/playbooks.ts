@@ -115,6 +115,8 @@ function describeStepLines(step: StepDescription, c: ReturnType<typeof colorsFor
     const choices = step.choices.map((choice) => (choice.label === choice.value ? choice.value : `${choice.value} (${choice.label})`));
     lines.push(`    ${c.dim('choices:')} ${clean(choices.join(', '))}`);
   }
+  if (step.choicesFromCall) lines.push(`    ${c.dim(`choices: ${step.choicesFromCall} on the call`)}`);
+  if (step.formerly) lines.push(`    ${c.dim(`formerly: ${clean(step.formerly.join(', '))} (answers files may still use it)`)}`);
   if (step.default !== undefined) lines.push(`    ${c.dim('default:')} ${clean(JSON.stringify(step.default))}`);
   else if (step.hasComputedDefault) lines.push(`    ${c.dim('default: computed from earlier answers')}`);
   if (step.hint) lines.push(`    ${c.dim('hint:')} ${clean(step.hint)}`);

@@ -7,7 +7,9 @@ import { writeJson } from '../render/jsonOutput.js';
 import { colorsFor } from '../render/colors.js';
 import { absoluteDue, renderCallSummary, summaryAsMarkdown } from '../render/callSummary.js';
 import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
-import type { Answer, CallRecord, HistoryEntry } from '../domain/callRecord.js';
+import type { Answer, CallRecord, HistoryEntry, Hold } from '../domain/callRecord.js';
+import { secondsOver } from '../domain/holds.js';
+import { formatDuration } from '../dates/formatDuration.js';
 import { CallFileError, readCall, resolveCallId } from '../store/callStore.js';
 import { parseCallIdArg } from '../domain/ids.js';
 import { formatDateTime, formatDue } from '../dates/formatDue.js';
@@ -120,6 +122,31 @@ export function renderShow(record: CallRecord, options: RenderOptions): string {
     lines.push(`      ${hanging(shown, '      ')}${typed}`);
   }
 
+  const coaching = record.coaching ?? [];
+  if (coaching.length) {
+    lines.push('', color.bold(`Coaching on your words (${coaching.length}):`));
+    for (const note of coaching) {
+      const question = record.answers.find((a) => a.stepId === note.step)?.question ?? note.step;
+      lines.push(`  ${color.dim(`${when(note.at)} · ${note.rule} · ${oneLine(question, 60)}`)}`);
+      lines.push(`      ${hanging(note.text, '      ')}`);
+    }
+  }
+
+  const holds = record.holds ?? [];
+  if (holds.length) {
+    lines.push('', color.bold(`Time off the line (${holds.length}):`));
+    for (const hold of holds) lines.push(`  ${describeHold(hold, timeZone)}`);
+  }
+
+  const checked = record.checklist ?? [];
+  if (checked.length) {
+    lines.push('', color.bold('Check before the summary:'));
+    for (const entry of checked) {
+      const what = entry.result === 'fixed' ? color.green('fixed') : color.yellow('left');
+      lines.push(`  ${color.dim(when(entry.at))}  ${what}  ${oneLine(entry.text, 100)}${entry.reason ? ` — ${oneLine(entry.reason, 100)}` : ''}`);
+    }
+  }
+
   if (record.notes.length) {
     lines.push('', color.bold(`Notes added after the call (${record.notes.length}):`));
     for (const note of record.notes) {
@@ -142,6 +169,16 @@ export function renderShow(record: CallRecord, options: RenderOptions): string {
     }
   }
   return lines.join('\n');
+}
+
+/** 'on hold 14:02–14:06, said back by 14:05: 1 min 10 s over'. */
+export function describeHold(hold: Hold, timeZone: string): string {
+  const clock = (iso: string) => formatDateTime(new Date(iso), timeZone).slice(-5);
+  const kind = hold.kind === 'hold' ? 'on hold' : 'checked and came back';
+  const span = `${formatDateTime(new Date(hold.startedAt), timeZone)}–${hold.endedAt ? clock(hold.endedAt) : '…'}`;
+  const over = hold.endedAt ? secondsOver(hold, new Date(hold.endedAt)) : undefined;
+  const verdict = over === undefined ? 'not back yet' : over > 0 ? `${formatDuration(Math.ceil(over))} over` : 'in time';
+  return `${kind} ${span}, said back by ${clock(hold.backBy)}: ${verdict}`;
 }
 
 function renderHistoryEntry(entry: HistoryEntry, { timeZone }: RenderOptions): string {

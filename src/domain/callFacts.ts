@@ -2,6 +2,9 @@ import type { CallRecord, FollowUp } from './callRecord.js';
 import { accountKey, phoneKey } from './customerKeys.js';
 import { endOfDayIn } from '../dates/zone.js';
 import { HANDED_OFF_OUTCOMES, SETTLED_MOODS, UPSET_MOODS } from '../playbook/types.js';
+import { holdTally } from './holds.js';
+import { promiseStandings } from './promiseKeeping.js';
+import { causeKey } from './rootCause.js';
 
 /**
  * What `stats` counts of one call, as plain values: the one home of the rules that turn a
@@ -42,6 +45,30 @@ export interface CallFacts {
   followups: FollowUpTally;
   /** Seconds per stage of a completed call, in the order the call went through them. */
   stageSeconds: Array<[stage: string, seconds: number]>;
+  /** The craft of the call (issue 16): what the agent was nudged about, time off the line, solutions, promises, cause. */
+  craft: CraftFacts;
+}
+
+export interface CraftFacts {
+  /** Coaching rules that nudged the agent on this call. */
+  coaching: string[];
+  holds: number;
+  /** Holds that ran past the time the customer was given. */
+  overruns: number;
+  /** Prepared solutions offered, and the one chosen. */
+  offered: string[];
+  chosen: string | undefined;
+  /** The call's dated promises, as their follow-ups stand: settled in time, late, or cancelled. */
+  promisesKept: number;
+  promisesLate: number;
+  promisesCancelled: number;
+  /** Deadlines (ms) of the promises still open: broken once passed. */
+  openPromiseDeadlines: number[];
+  /** The empathy line the agent typed, if any (for the stock-empathy nudge on later calls). */
+  empathy: string | undefined;
+  /** The root cause, as written and as counted (see rootCause.ts). */
+  cause: string | undefined;
+  causeKey: string | undefined;
 }
 
 export function categoryKey(category: string | undefined): string | undefined {
@@ -115,5 +142,29 @@ export function callFacts(record: CallRecord, timeZone: string): CallFacts {
     accountKey: accountKey(record.customer.account),
     followups,
     stageSeconds: completed ? Object.entries(record.stageSeconds) : [],
+    craft: craftFacts(record, timeZone),
+  };
+}
+
+/** The craft facts of one call (see CraftFacts). */
+export function craftFacts(record: CallRecord, timeZone: string): CraftFacts {
+  const promises = promiseStandings(record, timeZone);
+  const { holds, overruns } = holdTally(record);
+  const empathy = record.answers.find((a) => a.meaning === 'empathy')?.value;
+  const cause = record.problem.rootCause?.trim();
+  const key = causeKey(cause);
+  return {
+    coaching: [...new Set((record.coaching ?? []).map((note) => note.rule))],
+    holds,
+    overruns,
+    offered: record.solutions?.offered ?? [],
+    chosen: record.solutions?.chosen,
+    promisesKept: promises.filter((p) => p.standing === 'kept').length,
+    promisesLate: promises.filter((p) => p.standing === 'late').length,
+    promisesCancelled: promises.filter((p) => p.standing === 'cancelled').length,
+    openPromiseDeadlines: promises.filter((p) => p.standing === 'open').map((p) => Date.parse(p.deadline)),
+    empathy: typeof empathy === 'string' && empathy.trim() !== '' ? empathy.trim() : undefined,
+    cause: key ? cause : undefined,
+    causeKey: key,
   };
 }

@@ -7,7 +7,7 @@ import { isIsoInstant } from './isoInstant.js';
  * the types below are derived from it. Bump `CURRENT_SCHEMA_VERSION` (and add a migration
  * in `migrations.ts`) when the shape changes.
  */
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 export { CALL_ID_PATTERN };
 
@@ -37,6 +37,8 @@ function buildCallRecordSchema(z: Zod = zodMini) {
     raw: z.optional(z.string()),
     /** IANA zone a date-time was given in (the customer's), when not the agent's. */
     timeZone: z.optional(z.string()),
+    /** For the options offered: each item's prepared solution id, or null for an option typed in words. */
+    solutions: z.optional(z.array(z.nullable(z.string()))),
     answeredAt: isoInstant,
   });
 
@@ -80,6 +82,30 @@ function buildCallRecordSchema(z: Zod = zodMini) {
 
   const Note = z.object({ at: isoInstant, by: z.string(), text: z.string() });
 
+  /** A one-line nudge on the agent's own words, shown under the answer that triggered it. */
+  const Coaching = z.object({ rule: z.string(), step: z.string(), text: z.string(), at: isoInstant });
+
+  /** Time off the line: on hold, or "I'll check and come back", with the time the customer was told. */
+  const Hold = z.object({
+    kind: z.enum(['hold', 'back']),
+    /** The stage the agent went off the line in. */
+    stage: z.string(),
+    startedAt: isoInstant,
+    /** When the agent said they would be back. */
+    backBy: isoInstant,
+    /** When the agent was back (the stage ended); absent while still off the line. */
+    endedAt: z.optional(isoInstant),
+  });
+
+  /** An item of the check before the summary that was not met when the call ended: fixed on the spot, or left with a reason. */
+  const CheckItem = z.object({
+    item: z.string(),
+    text: z.string(),
+    result: z.enum(['fixed', 'left']),
+    reason: z.optional(z.string()),
+    at: isoInstant,
+  });
+
   const CallStatus = z.enum(['in-progress', 'completed']);
 
   return z.object({
@@ -113,7 +139,13 @@ function buildCallRecordSchema(z: Zod = zodMini) {
     /** Questions noted while listening, to ask when the customer has finished. */
     queries: z.array(z.string()),
     facts: z.optional(z.string()),
+    /** Whether the facts showed we got something wrong (a yes/no step with meaning \`facts.fault\`). */
+    ourFault: z.optional(z.boolean()),
     options: z.optional(z.array(z.string())),
+    /** The prepared solutions offered (ids, in the order offered) and the one the customer chose. */
+    solutions: z.optional(z.object({ offered: z.array(z.string()), chosen: z.optional(z.string()) })),
+    /** The option the customer chose, as offered (a prepared solution's title or the agent's words). */
+    chosenOption: z.optional(z.string()),
     resolution: z.optional(z.string()),
     outcome: z.optional(z.string()),
     escalation: z.optional(z.object({ to: z.string(), handoffNote: z.optional(z.string()) })),
@@ -131,6 +163,11 @@ function buildCallRecordSchema(z: Zod = zodMini) {
     draft: z.optional(z.object({ stepId: z.string(), lines: z.array(z.string()) })),
     /** Notes added after the call (`csr-call note`); the call's own answers are never rewritten. */
     notes: z.array(Note),
+    /** Nudges on the agent's own words (one per answer at most, one per rule per call). */
+    coaching: z.optional(z.array(Coaching)),
+    holds: z.optional(z.array(Hold)),
+    /** What the check before the summary found unmet, and what became of it. */
+    checklist: z.optional(z.array(CheckItem)),
   });
 }
 
@@ -165,3 +202,6 @@ export type HistoryEntry = FollowUp['history'][number];
 export type CallPromise = CallRecord['promises'][number];
 export type Note = CallRecord['notes'][number];
 export type CallStatus = CallRecord['status'];
+export type CoachingNote = NonNullable<CallRecord['coaching']>[number];
+export type Hold = NonNullable<CallRecord['holds']>[number];
+export type CheckItem = NonNullable<CallRecord['checklist']>[number];

@@ -1,5 +1,6 @@
 import type { CallRecord, FollowUp } from './callRecord.js';
 import { isSameCustomer, type Customer } from './customerKeys.js';
+import { promiseStandings, type PromiseStanding } from './promiseKeeping.js';
 
 /**
  * The few fields of a call that the lists (`followups`, `list`, the repeat-caller panel of
@@ -22,6 +23,8 @@ export interface CallSummary {
   moodStart?: string;
   moodEnd?: string;
   promiseCount: number;
+  /** The call's dated promises and where they stand (for the promise record of a repeat caller). */
+  promises?: PromiseStanding[];
   /** Follow-ups still open, whole (they are few): the morning list is built from these. */
   openFollowups: FollowUp[];
 }
@@ -45,6 +48,17 @@ export function summarizeCall(record: CallRecord): CallSummary {
   if (record.escalation?.to) summary.escalatedTo = record.escalation.to;
   if (record.mood.start) summary.moodStart = record.mood.start;
   if (record.mood.end) summary.moodEnd = record.mood.end;
+  return summary;
+}
+
+/**
+ * The summary as the index keeps it: with the call's promises and where they stand,
+ * judged in `timeZone` (the agent's, for a promise for a day with no zone of its own).
+ */
+export function summarizeCallIn(record: CallRecord, timeZone: string): CallSummary {
+  const summary = summarizeCall(record);
+  const promises = promiseStandings(record, timeZone);
+  if (promises.length) summary.promises = promises;
   return summary;
 }
 

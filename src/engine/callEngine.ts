@@ -3,7 +3,7 @@
  * means, and how an answer changes the call record. Both the interactive prompts and
  * `--answers` files go through these same functions.
  */
-import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Stage, Step } from '../playbook/types.js';
+import type { AnswerValue, Answers, Choice, ChoiceObject, Playbook, Solution, Stage, Step } from '../playbook/types.js';
 import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowUp } from '../domain/callRecord.js';
 import { parseWhen, type DateOptions, type ParsedWhen } from '../dates/parseWhen.js';
 import { formatDateTime, formatDay } from '../dates/formatDue.js';
@@ -154,12 +154,62 @@ export function defaultFor(ref: StepRef, answers: Answers): AnswerValue | undefi
 
 /**
  * What Enter takes at a step in this call: the playbook's default, else, for the
- * customer's zone, the zone already known from an earlier call of theirs.
+ * customer's zone, the zone already known from an earlier call of theirs. A chosen
+ * solution that promises something fills the promise questions (yes, its text, its due).
  */
-export function defaultInCall(ref: StepRef, answers: Answers, record: Pick<CallRecord, 'customer'>): AnswerValue | undefined {
+export function defaultInCall(
+  ref: StepRef,
+  answers: Answers,
+  record: Pick<CallRecord, 'customer'>,
+  chosenSolution?: Pick<Solution, 'promises'>,
+): AnswerValue | undefined {
+  const promised = chosenSolution?.promises;
+  if (promised) {
+    if (ref.step.meaning === 'promise.made') return true;
+    if (ref.step.meaning === 'promise.text') return promised.text;
+    if (ref.step.meaning === 'promise.due') return promised.due;
+  }
   const value = defaultFor(ref, answers);
   if (value === undefined && ref.step.meaning === 'customer.zone') return record.customer.zone;
   return value;
+}
+
+/** Choice steps whose choices are this call's own: the options offered, the questions parked. */
+export function takesChoicesFromCall(step: Step): boolean {
+  return step.meaning === 'options.chosen' || step.meaning === 'queries.answered';
+}
+
+/**
+ * Other names of a step's call choices: for the option chosen, a prepared solution's id
+ * (as an answers file names it) stands for the option it was offered as.
+ */
+export function choiceAliasesInCall(step: Step, record: Pick<CallRecord, 'answers'>): Map<string, string> {
+  const aliases = new Map<string, string>();
+  if (step.meaning !== 'options.chosen') return aliases;
+  for (const answer of record.answers) {
+    if (answer.meaning !== 'options' || !Array.isArray(answer.value)) continue;
+    answer.value.forEach((text, i) => {
+      const id = answer.solutions?.[i];
+      if (id) aliases.set(id.toLowerCase(), text);
+    });
+  }
+  return aliases;
+}
+
+/** The choices of a step in this call: the playbook's, or for `takesChoicesFromCall` steps the call's own. */
+export function choicesInCall(step: Step, record: Pick<CallRecord, 'options' | 'queries'>): ChoiceObject[] {
+  if (step.meaning === 'options.chosen') return (record.options ?? []).map((value) => ({ value }));
+  if (step.meaning === 'queries.answered') return record.queries.map((value) => ({ value }));
+  return choiceObjects(step.choices);
+}
+
+/**
+ * Whether every step of the facts stage that applies has been answered (the stage holding
+ * a step meaning `facts` or `facts.fault`); true when the playbook has no such stage.
+ */
+export function factsDone(playbook: Playbook, answers: Answers): boolean {
+  const stages = playbook.stages.filter((stage) => stage.steps.some((step) => step.meaning === 'facts' || step.meaning === 'facts.fault'));
+  return allSteps({ ...playbook, stages }).every((ref) => ref.fullId in answers || !isStepActive(ref, answers));
 }
 
 export function choiceObjects(choices: Choice[] | undefined): ChoiceObject[] {
@@ -172,22 +222,29 @@ export function choiceObjects(choices: Choice[] | undefined): ChoiceObject[] {
  */
 export interface CoerceOptions extends DateOptions {
   customerTimeZone?: string;
+  /** The choices of a step that takes them from the call (`choicesInCall`), and their other names (`choiceAliasesInCall`). */
+  choices?: ChoiceObject[];
+  choiceAliases?: ReadonlyMap<string, string>;
+  /** For the options step: the prepared solutions shown, in order (typed by number or id). */
+  solutions?: readonly Pick<Solution, 'id' | 'title'>[];
 }
 
+/** `solutions`: for the options offered, each item's prepared solution id, or null for one typed in words. */
 export type Coerced =
-  | { ok: true; value: AnswerValue; raw?: string; timeZone?: string }
+  | { ok: true; value: AnswerValue; raw?: string; timeZone?: string; solutions?: Array<string | null> }
   | { ok: false; message: string };
 
 /** What each type accepts, for error messages. */
-export function acceptedFor(step: Step): string {
+export function acceptedFor(step: Step, choices: ChoiceObject[] = choiceObjects(step.choices)): string {
+  const listed = () => choices.map((c, i) => (takesChoicesFromCall(step) ? `${i + 1}) ${c.value}` : c.value)).join(', ');
   switch (step.type) {
     case 'text':
     case 'longtext':
       return 'text';
     case 'choice':
-      return `one of: ${choiceObjects(step.choices).map((c) => c.value).join(', ')}`;
+      return `one of: ${listed()}`;
     case 'multichoice':
-      return `any of: ${choiceObjects(step.choices).map((c) => c.value).join(', ')} (a list, or separated by commas)`;
+      return `any of: ${listed()} (a list, or separated by commas)`;
     case 'yesno':
       return 'yes or no';
     case 'number':
@@ -225,11 +282,12 @@ const NO = new Set(['n', 'no', 'nope', 'false', 'nein', 'non', '0']);
  * skip (stored as null).
  */
 export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions): Coerced {
+  const choices = options.choices ?? choiceObjects(step.choices);
   if (isBlank(input)) {
-    if (step.required) return { ok: false, message: `an answer is needed (${acceptedFor(step)})` };
+    if (step.required) return { ok: false, message: `an answer is needed (${acceptedFor(step, choices)})` };
     return { ok: true, value: null };
   }
-  const fail = (what: string): Coerced => ({ ok: false, message: `${what}; expected ${acceptedFor(step)}` });
+  const fail = (what: string): Coerced => ({ ok: false, message: `${what}; expected ${acceptedFor(step, choices)}` });
   let result: Coerced;
   switch (step.type) {
     case 'text':
@@ -240,9 +298,9 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
       break;
     }
     case 'choice': {
-      if (typeof input !== 'string') return fail(`got ${describe(input)}`);
-      const match = matchChoice(input, choiceObjects(step.choices));
-      if (!match) return fail(`${quote(input)} is not a choice`);
+      if (typeof input !== 'string' && !(typeof input === 'number' && takesChoicesFromCall(step))) return fail(`got ${describe(input)}`);
+      const match = matchChoice(options.choiceAliases?.get(String(input).trim().toLowerCase()) ?? String(input), choices);
+      if (!match) return fail(`${quote(String(input))} is not a choice`);
       result = { ok: true, value: match.value };
       break;
     }
@@ -252,7 +310,7 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
       const values: string[] = [];
       for (const item of items as string[]) {
         if (item.trim() === '') continue;
-        const match = matchChoice(item, choiceObjects(step.choices));
+        const match = matchChoice(item, choices);
         if (!match) return fail(`${quote(item.trim())} is not a choice`);
         if (!values.includes(match.value)) values.push(match.value);
       }
@@ -289,6 +347,8 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
         const readIn = zone ?? options.timeZone;
         const passed = isDueDate(step) ? alreadyPassed(when, readIn, zone, options.now) : undefined;
         if (passed) return { ok: false, message: passed };
+        const offLine = step.meaning === 'hold.until' ? holdTimeProblem(when, options.now) : undefined;
+        if (offLine) return { ok: false, message: offLine };
         const value = step.type === 'date' && when.allDay ? isoDay(when.at, readIn) : when.at.toISOString();
         result = { ok: true, value, raw: input };
         if (zone) result.timeZone = zone;
@@ -302,7 +362,7 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
       if (!items || !items.every((item) => typeof item === 'string')) return fail(`got ${describe(input)}`);
       const kept = (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
       if (kept.length === 0 && step.required) return fail('the list is empty');
-      result = { ok: true, value: kept };
+      result = step.meaning === 'options' && options.solutions?.length ? offeredOptions(kept, options.solutions) : { ok: true, value: kept };
       break;
     }
   }
@@ -338,6 +398,21 @@ function alreadyPassed(when: ParsedWhen, timeZone: string, customerZone: string 
   return `${shown}${customerZone ? ` ${customerZone}` : ''} has already passed: a due date must be ahead`;
 }
 
+/** Time off the line is minutes: the time the customer was told must be ahead, and within this. */
+export const MAX_HOLD_MINUTES = 120;
+
+/**
+ * Why a time given for coming back to the line is refused: a day, a time already past (a
+ * clock time just gone reads as tomorrow's), or more than two hours ahead.
+ */
+function holdTimeProblem(when: ParsedWhen, now: Date): string | undefined {
+  const minutes = (when.at.getTime() - now.getTime()) / 60_000;
+  if (when.allDay || minutes < -1 || minutes > MAX_HOLD_MINUTES) {
+    return `time off the line is minutes: give the time you told them, like +2m, +5m or a clock time within the next ${MAX_HOLD_MINUTES / 60} hours`;
+  }
+  return undefined;
+}
+
 /** Why an answer is longer than a call may hold, if it is (domain/limits). */
 function overLimit(step: Step, value: AnswerValue): string | undefined {
   const oneLine = step.type !== 'longtext' && step.type !== 'list';
@@ -345,6 +420,24 @@ function overLimit(step: Step, value: AnswerValue): string | undefined {
   const length = typeof value === 'string' ? value.length : Array.isArray(value) ? value.reduce((sum, item) => sum + item.length + 1, 0) : 0;
   if (length <= limit) return undefined;
   return `the answer is ${grouped(length)} characters long: ${oneLine ? 'a one-line answer' : 'notes or a list'} can hold ${grouped(limit)} at most`;
+}
+
+/**
+ * The options offered, as typed at a step that shows prepared solutions: an item that is
+ * a number shown (`2`) or a solution's id stands for that solution (kept as its title,
+ * with its id beside); anything else is an option in the agent's words. Each solution once.
+ */
+function offeredOptions(items: readonly string[], shown: readonly Pick<Solution, 'id' | 'title'>[]): Extract<Coerced, { ok: true }> {
+  const value: string[] = [];
+  const ids: Array<string | null> = [];
+  for (const item of items) {
+    const byNumber = /^\d+$/.test(item) ? shown[Number(item) - 1] : undefined;
+    const solution = byNumber ?? shown.find((s) => s.id.toLowerCase() === item.toLowerCase());
+    if (solution && ids.includes(solution.id)) continue;
+    value.push(solution ? solution.title : item);
+    ids.push(solution ? solution.id : null);
+  }
+  return ids.some((id) => id !== null) ? { ok: true, value, solutions: ids } : { ok: true, value };
 }
 
 /** A value echoed in a message: a pasted page is not repeated back whole. */
@@ -399,6 +492,7 @@ export function applyAnswer(
   if (ref.step.meaning) entry.meaning = ref.step.meaning;
   if (answer.raw !== undefined) entry.raw = answer.raw;
   if (answer.timeZone !== undefined) entry.timeZone = answer.timeZone;
+  if (answer.solutions !== undefined) entry.solutions = answer.solutions;
   const answers = record.answers.filter((a) => a.stepId !== ref.fullId).concat(entry);
   const next: CallRecord = { ...record, answers };
   if (next.draft?.stepId === ref.fullId) delete next.draft;
@@ -420,6 +514,11 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
   const mood: CallRecord['mood'] = {};
   const queries: string[] = [];
   const options: string[] = [];
+  const offered: string[] = [];
+  /** The solution id of each option offered (null: typed in words), by its text. */
+  const solutionOf = new Map<string, string | null>();
+  let chosenOption: string | undefined;
+  let ourFault: boolean | undefined;
   let facts: string | undefined;
   let resolution: string | undefined;
   let outcome: string | undefined;
@@ -474,12 +573,29 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
         else if (text) queries.push(text);
         break;
       case 'options':
-        if (Array.isArray(value)) options.push(...value);
-        else if (text) options.push(text);
+        if (Array.isArray(value)) {
+          value.forEach((item, i) => {
+            const id = answer.solutions?.[i] ?? null;
+            options.push(item);
+            if (!solutionOf.has(item)) solutionOf.set(item, id);
+            if (id !== null && !offered.includes(id)) offered.push(id);
+          });
+        } else if (text) options.push(text);
+        break;
+      case 'options.chosen':
+        chosenOption = text;
         break;
       case 'facts':
         facts = text;
         break;
+      case 'facts.fault':
+        ourFault = typeof value === 'boolean' ? value : undefined;
+        break;
+      case 'queries.answered':
+      case 'hold.kind':
+      case 'hold.until':
+      case 'promise.made':
+        break; // kept as answers: read by the check before the summary and by the live call
       case 'resolution':
         resolution = text;
         break;
@@ -558,6 +674,13 @@ export function deriveFromAnswers(playbook: Playbook, record: CallRecord, meta: 
   setOrDelete(next, 'outcome', outcome);
   if (options.length) next.options = options;
   else delete next.options;
+  const chosenSolution = chosenOption !== undefined ? solutionOf.get(chosenOption) : undefined;
+  if (offered.length || chosenSolution) next.solutions = { offered, ...(chosenSolution ? { chosen: chosenSolution } : {}) };
+  else delete next.solutions;
+  if (chosenOption !== undefined) next.chosenOption = chosenOption;
+  else delete next.chosenOption;
+  if (ourFault !== undefined) next.ourFault = ourFault;
+  else delete next.ourFault;
   if (escalationTo || handoff) next.escalation = { to: escalationTo ?? '(not named)', ...(handoff ? { handoffNote: handoff } : {}) };
   else delete next.escalation;
 

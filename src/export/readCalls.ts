@@ -9,13 +9,16 @@ import { sameStamp, stampOf, type CallIndex, type FileStamp } from '../store/ind
 // second, a visible share of an export. The validator is loaded only when a file needs it.
 
 /**
- * The schema version of the records `export` may take from a checked file without
- * validating it again (no migration needed). Must equal `CURRENT_SCHEMA_VERSION`
- * (`domain/callRecord.ts`, which loads zod, so it is not imported here);
- * tests/export.fastRead.test.ts checks that it does. A file of any other version goes
- * through `parseCallText`, which migrates or refuses it.
+ * The schema versions of the records `export` may take from a checked file without
+ * validating it again: the current one, and the older ones whose shape is the current
+ * one but for the number (their migration only moves the version on; the record is given
+ * the current number). Must equal `CURRENT_SCHEMA_VERSION` and `SHAPE_UNCHANGED_SINCE`
+ * (`domain/callRecord.ts` and `domain/migrations.ts`, which load zod, so they are not
+ * imported here); tests/export.fastRead.test.ts checks that they do. A file of any other
+ * version goes through `parseCallText`, which migrates or refuses it.
  */
-export const FAST_READ_SCHEMA_VERSION = 1;
+export const FAST_READ_SCHEMA_VERSION = 2;
+export const FAST_READ_OLDEST_VERSION = 1;
 
 type ParseCallText = (text: string) => { ok: true; record: CallRecord } | { ok: false; problem: string };
 
@@ -148,6 +151,8 @@ function parseChecked(text: string): CallRecord | undefined {
     return undefined;
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-  if ((data as { schemaVersion?: unknown }).schemaVersion !== FAST_READ_SCHEMA_VERSION) return undefined;
+  const version = (data as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < FAST_READ_OLDEST_VERSION || version > FAST_READ_SCHEMA_VERSION) return undefined;
+  (data as { schemaVersion: number }).schemaVersion = FAST_READ_SCHEMA_VERSION;
   return data as CallRecord;
 }

@@ -25,7 +25,7 @@ export function promiseStage({ tip, title = 'Promises', when, question = 'Did yo
     ...(when ? { when } : {}),
     tip,
     steps: [
-      { id: 'made', question, type: 'yesno', default: false },
+      { id: 'made', question, type: 'yesno', default: false, meaning: 'promise.made' },
       { id: 'what', question: 'What exactly did you promise?', type: 'text', required: true, when: promised, meaning: 'promise.text' },
       {
         id: 'due',

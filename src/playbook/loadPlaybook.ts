@@ -16,8 +16,8 @@ import { packageVersion, playbookApiUrl, runningBuilt } from '../installPaths.js
 import { oneLine } from '../render/terminalText.js';
 import { importOutside } from '../importOutside.js';
 import { noun, plural } from '../text/plural.js';
-import { assertPlaybook, closestMatch, PlaybookError } from './playbookSchema.js';
-import type { AnswerValue, Playbook, StepType } from './types.js';
+import { assertPlaybook, assertSolutions, closestMatch, PlaybookError } from './playbookSchema.js';
+import type { AnswerValue, Playbook, Solution, StepType } from './types.js';
 
 export { PlaybookError } from './playbookSchema.js';
 
@@ -73,7 +73,7 @@ export async function findPlaybook(nameOrPath: string, env: Env): Promise<Loaded
 
   const dir = resolvePlaybookDir(env);
   const named = join(dir, `${name}.ts`);
-  if (/^[a-z0-9_-]+$/.test(name) && existsSync(named)) {
+  if (/^[a-z0-9_-]+$/.test(name) && `${name}.ts` !== TEAM_SOLUTIONS_FILE && existsSync(named)) {
     const playbook = await loadPlaybookFile(named, env);
     if (isBuiltIn(playbook.id)) throw new PlaybookError(displayPath(named), [builtInClash(named, playbook.id)]);
     return { playbook, kind: 'user', source: named };
@@ -105,7 +105,8 @@ async function listUserPlaybooks(dir: string, env: Env): Promise<ListedPlaybook[
     const entries = await readdir(dir, { withFileTypes: true });
     names = entries
       // `_parts.ts`: a helper the playbooks import, not a playbook itself.
-      .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && /^[^._].*\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
+      // solutions.ts: the team's prepared solutions, not a playbook.
+      .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && /^[^._].*\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts') && entry.name !== TEAM_SOLUTIONS_FILE)
       .map((entry) => entry.name)
       .sort();
   } catch (error) {
@@ -158,12 +159,41 @@ export async function loadPlaybookFile(path: string, env: Env = process.env): Pr
   if (!info.isFile()) throw new PlaybookError(shown, [`${shown}: not a file (a playbook is a .ts file)`]);
   if (!/\.m?ts$/i.test(absolute)) throw new PlaybookError(shown, [`${shown}: a playbook is a TypeScript file ending in .ts`]);
 
-  let module: { default?: unknown } | undefined = await importCompiled(absolute, info, env);
-  if (module === undefined) module = await importWithTsx(absolute, shown);
+  const module = await importTypeScript(absolute, shown, info, env);
   if (module.default === undefined) {
     throw new PlaybookError(shown, [`${shown}: export default: missing; the file must end with \`export default definePlaybook({ ... })\``]);
   }
   return assertPlaybook(module.default, shown);
+}
+
+/** A user's .ts file as a module: from the compile cache when it takes it, else through tsx. */
+async function importTypeScript(absolute: string, shown: string, info: Stats, env: Env): Promise<{ default?: unknown }> {
+  return (await importCompiled(absolute, info, env)) ?? (await importWithTsx(absolute, shown));
+}
+
+/** The team's prepared solutions: this file in the playbook folder, offered by every playbook. */
+export const TEAM_SOLUTIONS_FILE = 'solutions.ts';
+
+/**
+ * The team's prepared solutions (`solutions.ts` in the playbook folder, `export default
+ * defineSolutions([...])`); none when there is no such file. A file that cannot be used is
+ * a PlaybookError naming it and every problem.
+ */
+export async function loadTeamSolutions(env: Env): Promise<{ solutions: Solution[]; source?: string }> {
+  const absolute = join(resolvePlaybookDir(env), TEAM_SOLUTIONS_FILE);
+  let info: Stats;
+  try {
+    info = await stat(absolute);
+  } catch {
+    return { solutions: [] };
+  }
+  const shown = displayPath(absolute);
+  if (!info.isFile()) throw new PlaybookError(shown, [`${shown}: not a file (the team's solutions are a .ts file)`]);
+  const module = await importTypeScript(absolute, shown, info, env);
+  if (module.default === undefined) {
+    throw new PlaybookError(shown, [`${shown}: export default: missing; the file must end with \`export default defineSolutions([ ... ])\``]);
+  }
+  return { solutions: assertSolutions(module.default, shown), source: absolute };
 }
 
 /** The reference path: tsx compiles and runs the file; every error message comes from here. */
@@ -210,7 +240,7 @@ function describeLoadError(error: unknown, absolute: string, shown: string): str
     return `${shown}: cannot load: ${clean}; a playbook may import only 'csr-call' and files beside it`;
   }
   if (/module 'csr-call(\/playbook)?' does not provide an export/.test(message)) {
-    return `${shown}: cannot load: ${clean}; 'csr-call' exports definePlaybook, promiseStage, followupStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STEP_TYPES, MEANINGS`;
+    return `${shown}: cannot load: ${clean}; 'csr-call' exports definePlaybook, defineSolutions, promiseStage, followupStage, STARTER_SOLUTIONS, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STEP_TYPES, MEANINGS, COACHING_RULE_IDS`;
   }
   // A throw while the playbook's own code ran: point at the line when the stack shows it.
   const stack = error instanceof Error ? (error.stack ?? '') : '';
@@ -359,6 +389,10 @@ export interface StepDescription {
   zone?: 'customer';
   /** Asked only when a condition on earlier answers holds. */
   hasCondition: boolean;
+  /** A choice among what the call holds, not a fixed list. */
+  choicesFromCall?: 'the options offered' | 'the questions parked';
+  /** Ids the step had in earlier versions (answers files may use them). */
+  formerly?: string[];
   /** Present when the default is a fixed value (not computed from answers). */
   default?: AnswerValue;
   hasComputedDefault?: true;
@@ -408,6 +442,9 @@ export function describePlaybook(playbook: Playbook): PlaybookDescription {
           });
         }
         if (step.meaning) described.meaning = step.meaning;
+        if (step.meaning === 'options.chosen') described.choicesFromCall = 'the options offered';
+        if (step.meaning === 'queries.answered') described.choicesFromCall = 'the questions parked';
+        if (step.formerly?.length) described.formerly = step.formerly;
         if (step.hint) described.hint = step.hint;
         if (step.zone) described.zone = step.zone;
         if (typeof step.default === 'function') described.hasComputedDefault = true;

@@ -11,7 +11,7 @@ import { parseTimeZone } from '../dates/zone.js';
 import * as z from '../zod.js';
 import { UserError, formatIssuePath } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
-import { MEANINGS, STEP_TYPES, type AnswerValue, type Playbook, type Stage, type Step } from './types.js';
+import { COACHING_RULE_IDS, MEANINGS, STEP_TYPES, type AnswerValue, type Playbook, type Solution, type Stage, type Step } from './types.js';
 
 /** Playbook, stage and step ids: they appear in `stage.step` keys and on the command line. */
 export const ID_PATTERN = /^[a-z][a-z0-9_-]*$/;
@@ -40,10 +40,11 @@ export interface PlaybookProblem {
 // Shape
 
 const FIELDS = {
-  playbook: ['id', 'title', 'description', 'version', 'stages'],
+  playbook: ['id', 'title', 'description', 'version', 'stages', 'solutions', 'coaching'],
   stage: ['id', 'title', 'tip', 'steps', 'when'],
-  step: ['id', 'question', 'type', 'choices', 'required', 'default', 'when', 'validate', 'meaning', 'hint', 'zone'],
+  step: ['id', 'question', 'type', 'choices', 'required', 'default', 'when', 'validate', 'meaning', 'hint', 'zone', 'formerly'],
   choice: ['value', 'label', 'hint'],
+  solution: ['id', 'title', 'categories', 'script', 'needs', 'promises'],
 } as const;
 
 const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === 'function';
@@ -108,6 +109,7 @@ const Step = z.strictObject(
   ),
   hint: optionalText('a short hint shown under the question'),
   zone: z.optional(z.literal('customer', { error: (issue) => `must be 'customer' (dates read in the customer's zone), not ${kindOf(issue.input)}` })),
+  formerly: z.optional(z.array(text('a full step id this step had before, like "wrapup.category"'), { error: (issue) => `must be a list of full step ids, not ${kindOf(issue.input)}` })),
   },
   { error: (issue) => (issue.code === 'invalid_type' ? `a step is an object ({ id, question, type, ... }), not ${kindOf(issue.input)}` : undefined) },
 );
@@ -130,6 +132,28 @@ const Stage = z.strictObject(
   { error: (issue) => (issue.code === 'invalid_type' ? `a stage is an object ({ id, title, tip, steps }), not ${kindOf(issue.input)}` : undefined) },
 );
 
+/** A prepared solution, in a playbook's `solutions` or a team's solutions file. */
+export const SolutionSchema = z.strictObject(
+  {
+    id: id('the solution id'),
+    title: text('what the solution is, in a few words'),
+    categories: z
+      .array(text('a problem category'), { error: (issue) => (issue.input === undefined ? 'missing: the categories it fits (like ["billing"])' : `must be a list of categories, not ${kindOf(issue.input)}`) })
+      .check(z.minLength(1, 'a solution fits at least one category')),
+    script: text('one line of what to say'),
+    needs: optionalText('what it takes, like "refund ≤ $50"'),
+    promises: z.optional(
+      z.strictObject(
+        { text: text('what choosing it promises'), due: text('by when, like "+5d" or "fri 17:00"') },
+        { error: (issue) => (issue.code === 'invalid_type' ? `must be { text, due }, not ${kindOf(issue.input)}` : undefined) },
+      ),
+    ),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? `a solution is an object ({ id, title, categories, script, needs?, promises? }), not ${kindOf(issue.input)}` : undefined) },
+);
+
+export const SolutionListSchema = z.array(SolutionSchema, { error: (issue) => `must be a list of solutions, not ${kindOf(issue.input)}` });
+
 /** The shape of a playbook module's default export. */
 export const PlaybookSchema = z.strictObject(
   {
@@ -140,6 +164,22 @@ export const PlaybookSchema = z.strictObject(
     stages: z
       .array(Stage, { error: (issue) => (issue.input === undefined ? 'missing: the stages' : `must be a list of stages, not ${kindOf(issue.input)}`) })
       .check(z.minLength(1, 'a playbook needs at least one stage')),
+    solutions: z.optional(SolutionListSchema),
+    coaching: z.optional(
+      z.strictObject(
+        {
+          off: z.optional(
+            z.array(
+              z.enum(COACHING_RULE_IDS, {
+                error: (issue) => `unknown coaching rule ${JSON.stringify(issue.input)}${suggestion(issue.input, COACHING_RULE_IDS)}; rules: ${COACHING_RULE_IDS.join(', ')}`,
+              }),
+              { error: (issue) => `must be a list of coaching rule ids, not ${kindOf(issue.input)}` },
+            ),
+          ),
+        },
+        { error: (issue) => (issue.code === 'invalid_type' ? `must be { off: [rule ids] }, not ${kindOf(issue.input)}` : undefined) },
+      ),
+    ),
   },
   {
     error: (issue) =>
@@ -182,7 +222,42 @@ export function checkPlaybook(value: unknown): PlaybookProblem[] {
     });
   });
   checkMeaningPairs(playbook, problems);
+  checkFormerIds(playbook, problems);
+  checkSolutions(playbook.solutions ?? [], ['solutions'], problems);
   return problems;
+}
+
+/** A step's former ids name no step of the playbook as it is, and no two steps share one. */
+function checkFormerIds(playbook: Playbook, problems: PlaybookProblem[]): void {
+  const current = new Set(playbook.stages.flatMap((stage) => stage.steps.map((step) => `${stage.id}.${step.id}`)));
+  const seen = new Set<string>();
+  playbook.stages.forEach((stage, s) =>
+    stage.steps.forEach((step, t) =>
+      (step.formerly ?? []).forEach((former, f) => {
+        const at = ['stages', s, 'steps', t, 'formerly', f];
+        if (current.has(former)) problems.push({ path: at, message: `"${former}" is the id of a step of this playbook: a former id must be one no step has now` });
+        else if (seen.has(former)) problems.push({ path: at, message: `"${former}" is a former id of another step too` });
+        seen.add(former);
+      }),
+    ),
+  );
+}
+
+/** What a shape cannot say of a list of solutions: unique ids, and a promise's due readable as a date. */
+export function checkSolutions(solutions: readonly Solution[], at: PropertyKey[], problems: PlaybookProblem[]): void {
+  const seen = new Map<string, number>();
+  solutions.forEach((solution, i) => {
+    const earlier = seen.get(solution.id);
+    if (earlier !== undefined) problems.push({ path: [...at, i, 'id'], message: `duplicate solution id "${solution.id}" (also ${formatIssuePath([...at, earlier])}); solution ids must be unique` });
+    else seen.set(solution.id, i);
+    if (solution.promises) {
+      try {
+        parseWhen(solution.promises.due, { now: new Date(), timeZone: 'UTC', fuzzy: false });
+      } catch (error) {
+        problems.push({ path: [...at, i, 'promises', 'due'], message: `not a date csr-call reads: ${(error as Error).message}` });
+      }
+    }
+  });
 }
 
 /**
@@ -223,6 +298,15 @@ function checkMeaningPairs(playbook: Playbook, problems: PlaybookProblem[]): voi
   }
 }
 
+/** A team's list of solutions, or a PlaybookError naming `file` and every problem. */
+export function assertSolutions(value: unknown, file: string): Solution[] {
+  const parsed = SolutionListSchema.safeParse(value);
+  const problems = parsed.success ? [] : parsed.error.issues.flatMap(shapeProblems);
+  if (parsed.success) checkSolutions(value as Solution[], [], problems);
+  if (problems.length > 0) throw new PlaybookError(file, problems.map((problem) => formatProblem(file, problem)));
+  return value as Solution[];
+}
+
 /** The playbook, or a PlaybookError naming `file` and every problem. */
 export function assertPlaybook(value: unknown, file: string): Playbook {
   const problems = checkPlaybook(value);
@@ -237,8 +321,23 @@ export function formatProblem(file: string, problem: PlaybookProblem): string {
 function checkStep(step: Step, at: (...rest: PropertyKey[]) => PropertyKey[], problems: PlaybookProblem[]): void {
   const isChoice = step.type === 'choice' || step.type === 'multichoice';
   const values = (step.choices ?? []).map((choice) => (typeof choice === 'string' ? choice : choice.value));
-  if (isChoice && values.length === 0) {
+  const fromCall = step.meaning === 'options.chosen' || step.meaning === 'queries.answered';
+  if (fromCall) {
+    const type = step.meaning === 'options.chosen' ? 'choice' : 'multichoice';
+    if (step.type !== type) problems.push({ path: at('meaning'), message: `"${step.meaning}" needs a ${type} step; this step's type is "${step.type}"` });
+    if (step.choices !== undefined) problems.push({ path: at('choices'), message: `a "${step.meaning}" step takes its choices from the call (${step.meaning === 'options.chosen' ? 'the options offered' : 'the questions parked'}): give it none` });
+  } else if (isChoice && values.length === 0) {
     problems.push({ path: at('choices'), message: `a ${step.type} step needs at least one choice` });
+  }
+  const yesNo = step.meaning === 'facts.fault' || step.meaning === 'promise.made';
+  if (yesNo && step.type !== 'yesno') problems.push({ path: at('meaning'), message: `"${step.meaning}" needs a yesno step; this step's type is "${step.type}"` });
+  if (step.meaning === 'hold.until' && step.type !== 'datetime') problems.push({ path: at('meaning'), message: `"hold.until" needs a datetime step; this step's type is "${step.type}"` });
+  if (step.meaning === 'hold.kind') {
+    const kinds = ['no', 'hold', 'back'];
+    if (step.type !== 'choice') problems.push({ path: at('meaning'), message: `"hold.kind" needs a choice step (no, hold, back); this step's type is "${step.type}"` });
+    values.forEach((value, c) => {
+      if (!kinds.includes(value)) problems.push({ path: at('choices', c), message: `"${value}" is not a kind of time off the line: use no, hold or back` });
+    });
   }
   if (!isChoice && step.choices !== undefined) {
     problems.push({ path: at('choices'), message: `only choice and multichoice steps take choices; this step's type is "${step.type}"` });
@@ -366,6 +465,8 @@ function shapeProblems(issue: z.core.$ZodIssue): PlaybookProblem[] {
 /** Which object an issue path points at, from its shape: stages[i].steps[j].choices[k]. */
 function acceptedFields(path: readonly PropertyKey[]): readonly string[] {
   if (path.length === 0) return FIELDS.playbook;
+  if (path[0] === 'solutions' || typeof path[0] === 'number') return path.at(-1) === 'promises' ? ['text', 'due'] : FIELDS.solution;
+  if (path[0] === 'coaching') return ['off'];
   if (path.length === 2) return FIELDS.stage;
   if (path.length === 4) return FIELDS.step;
   return FIELDS.choice;

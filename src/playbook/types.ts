@@ -34,13 +34,19 @@ export const MEANINGS = [
   'problem.category', // for root-cause counting
   'problem.rootCause',
   'queries', // questions noted for later instead of interrupting
+  'queries.answered', // which parked questions were answered (a multichoice whose choices are the call's parked questions)
   'empathy',
   'facts', // what fact-finding turned up
-  'options', // what was offered to the customer
+  'facts.fault', // yes/no: the facts show we got something wrong
+  'hold.kind', // going off the line to check: a choice of no, hold, back ("I'll check and come back")
+  'hold.until', // when the agent told the customer they would be back (a datetime: +2m, 10:45)
+  'options', // what was offered to the customer (a list; prepared solutions that fit are offered by number)
+  'options.chosen', // the option the customer chose (a choice whose choices are the options offered)
   'resolution', // what was done
   'outcome', // the disposition code
   'escalation.to',
   'escalation.handoff',
+  'promise.made', // yes/no: did you promise anything (a chosen solution that promises something makes yes the default)
   'promise.text',
   'promise.due',
   'followup.text',
@@ -91,6 +97,11 @@ export interface Step {
    * an earlier call of theirs). Without it, dates are in the agent's zone.
    */
   zone?: 'customer';
+  /**
+   * The full ids (`stage.step`) this step had in earlier versions of the playbook, when it
+   * moved to another stage: an answers file naming it by one of them still answers it.
+   */
+  formerly?: string[];
 }
 
 export interface Stage {
@@ -112,6 +123,39 @@ export interface Playbook {
   /** Written into every call record so a call can be traced to the playbook text. */
   version: string;
   stages: Stage[];
+  /** Prepared solutions offered at this playbook's options step (with the team's, from solutions.ts in the playbook folder). */
+  solutions?: Solution[];
+  /** Coaching on the agent's own words: rules switched off for this playbook, by id. */
+  coaching?: { off?: CoachingRuleId[] };
+}
+
+/** The coaching rules, by id (see README, "Coaching on your own words"). */
+export const COACHING_RULE_IDS = ['apology-before-facts', 'vague-promise', 'parroting', 'stock-empathy', 'blame'] as const;
+export type CoachingRuleId = (typeof COACHING_RULE_IDS)[number];
+
+/**
+ * A prepared solution: a realistic option to offer, written once for every agent. Shown
+ * at the options step of calls whose category it fits, best first by how often it
+ * resolved such calls before.
+ */
+export interface Solution {
+  /** Unique; letters, digits, `-` and `_`: how it is kept in calls and typed in answers files. */
+  id: string;
+  /** What it is, in a few words: "Refund the duplicate charge". */
+  title: string;
+  /** The problem categories it fits (`billing`, `technical`...). */
+  categories: string[];
+  /** One line of what to say to the customer. */
+  script: string;
+  /** What it takes: an allowance, a check, a permission ("refund ≤ $50", "order not yet shipped"). */
+  needs?: string;
+  /** What choosing it promises, and by when (`+5d`, `+2h`, `fri 17:00`): the promise questions take these as their defaults. */
+  promises?: { text: string; due: string };
+}
+
+/** Returns its argument unchanged: a team's `solutions.ts` is type-checked with it (`export default defineSolutions([...])`). */
+export function defineSolutions<const T extends readonly Solution[]>(solutions: T): T {
+  return solutions;
 }
 
 /**

@@ -20,7 +20,8 @@ import {
 import type { ChalkInstance } from 'chalk';
 import { choiceByNumber, rankChoices } from './choiceMatch.js';
 import { pasteAsOneLine } from './pastedText.js';
-import { promptTheme } from './promptStyle.js';
+import { promptTheme, type LiveNotice } from './promptStyle.js';
+import { useLiveNotice } from './useLiveNotice.js';
 import { isPasteKey } from './terminalInput.js';
 
 export interface ChoiceItem {
@@ -36,6 +37,8 @@ export interface ChoicePromptConfig {
   message: string;
   /** Shown under the question while it is asked. */
   hint?: string;
+  /** A line that changes while the question waits (a hold's countdown). */
+  live?: LiveNotice;
   choices: readonly ChoiceItem[];
   /** The value highlighted at first. */
   default?: string;
@@ -55,6 +58,7 @@ export const choicePrompt = createPrompt<string, ChoicePromptConfig>((config, do
   /** Position in `choices` of the highlighted one. */
   const [active, setActive] = useState(first);
   const prefix = usePrefix({ status, theme });
+  const live = useLiveNotice(config.live);
 
   const numbered = choiceByNumber(typed, choices.length);
   // A number picks by position in the whole list; letters narrow the list to what matches.
@@ -120,6 +124,7 @@ export const choicePrompt = createPrompt<string, ChoicePromptConfig>((config, do
       error ? color.red(`> ${error}`) : '',
       description ? color.cyan(`  ${description}`) : '',
       color.dim('  ↑↓ move · type letters or a number · ⏎ pick · Esc clear'),
+      live ?? '',
     ]
       .filter(Boolean)
       .join('\n'),

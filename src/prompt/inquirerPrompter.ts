@@ -12,8 +12,13 @@
 // loads the editor prompt's encoding libraries, ~50 ms before the first question.
 import type { ChalkInstance } from 'chalk';
 import type { Writable, Readable } from 'node:stream';
-import type { AskRequest, CallPrompter, StageIntro } from '../engine/runCall.js';
+import type { AskRequest, CallPrompter, ChecklistDecision, ChecklistRequest, RankedSolution, StageIntro } from '../engine/runCall.js';
 import { choiceObjects, type Coerced } from '../engine/callEngine.js';
+import type { CoachingNote, Hold } from '../domain/callRecord.js';
+import { secondsOver } from '../domain/holds.js';
+import { formatDateTime } from '../dates/formatDue.js';
+import { checklistPrompt } from './checklistPrompt.js';
+import type { LiveNotice } from './promptStyle.js';
 import type { AnswerValue } from '../playbook/types.js';
 import { formatDuration } from '../dates/formatDuration.js';
 import { correctionsIn, describeCorrections } from '../dates/parseWhen.js';
@@ -47,6 +52,10 @@ export interface InquirerPrompterOptions {
   afterAnswer?: CallPrompter['afterAnswer'];
   /** Without limits, an answer takes any length. */
   answerLimits?: AnswerLimits;
+  /** The clock of a hold's countdown (default: the system's). */
+  now?: () => Date;
+  /** The agent's zone, for the time a hold is due to end. */
+  timeZone?: string;
 }
 
 /** A prompt of the library: a promise with a way to end it. */
@@ -56,6 +65,65 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
   const { color, output, signal } = options;
   const source = (options.input ?? process.stdin) as TerminalSource;
   const write = (text: string) => output.write(`${text}\n`);
+  const now = options.now ?? (() => new Date());
+  const width = () => Math.min(output.columns || Number(process.env.COLUMNS) || 80, 100);
+  /** A header line like the stage's: `── title ───── right ──`. */
+  const header = (title: string, right: string) => {
+    const head = ` ${title} `;
+    const meta = ` ${right} `;
+    return `──${head}${'─'.repeat(Math.max(2, width() - head.length - meta.length - 4))}${meta}──`;
+  };
+  /** What a hold's countdown says now: time left, or how far over. */
+  const holdLine = (hold: Hold) => {
+    const over = secondsOver(hold, now());
+    const by = formatDateTime(new Date(hold.backBy), options.timeZone ?? 'UTC').slice(-5);
+    const off = hold.kind === 'hold' ? 'on hold' : 'checking, back to them';
+    return over <= 0
+      ? { over: false, text: `${off}: back in ${formatDuration(Math.ceil(-over))} (by ${by})` }
+      : { over: true, text: `${off}: ${formatDuration(Math.ceil(over))} over the time you gave (${by})` };
+  };
+  const overText = 'Back to them now, even just to say you are still on it.';
+  /** The countdown under a question while the agent is off the line: redrawn every second. */
+  const holdNotice = (hold: Hold): LiveNotice => ({
+    current: () => {
+      const line = holdLine(hold);
+      return line.over ? color.red(`  ⚠ ${line.text}. ${overText}`) : color.dim(`  ⏱ ${line.text}`);
+    },
+    subscribe: (listener) => {
+      const timer = setInterval(listener, 1000);
+      return () => clearInterval(timer);
+    },
+  });
+  /** For notes and lists, which cannot be redrawn: one warning line when the time given runs out. */
+  const holdInterject = (hold: Hold) => (say: (line: string) => void) => {
+    const left = -secondsOver(hold, now()) * 1000;
+    if (left <= 0) return () => {};
+    const timer = setTimeout(() => say(color.red(`  ⚠ ${holdLine(hold).text}. ${overText}\x07`)), left);
+    return () => clearTimeout(timer);
+  };
+
+  /** Before a question: where the call is, when off the line or back at a step from the check before the summary. */
+  const beforeQuestion = (request: AskRequest) => {
+    if (request.revisit) {
+      write('');
+      write(color.bold.blue(header(`Back to: ${request.ref.stage.title}`, 'from the check before the summary')));
+    }
+    if (request.hold) {
+      const line = holdLine(request.hold);
+      write(line.over ? color.bold.red(header(request.ref.stage.title, line.text)) : color.bold.blue(header(request.ref.stage.title, line.text)));
+    }
+  };
+
+  const showSolutions = (solutions: readonly RankedSolution[], category: string | undefined) => {
+    write(color.bold(`  Prepared solutions${category ? ` for ${sanitizeForTerminal(category)}` : ''}`) + color.dim(' (best first: type a number to offer one)'));
+    solutions.forEach((ranked, i) => {
+      const record = ranked.offered ? `resolved ${ranked.resolved} of ${ranked.offered}` : 'not offered yet';
+      const needs = ranked.solution.needs ? ` · needs: ${oneLine(ranked.solution.needs, 60)}` : '';
+      write(`  ${color.cyan(`${i + 1})`)} ${oneLine(ranked.solution.title, 60)}${color.dim(`  ${record}${needs}`)}`);
+      // The words to say, wrapped under the title.
+      for (const line of wrap(`"${oneLine(ranked.solution.script, 300)}"`, width() - 6)) write(color.dim(`     ${line.trimStart()}`));
+    });
+  };
 
   /**
    * Runs one prompt on the terminal's input as terminalInput hands it on. The input ending
@@ -91,7 +159,10 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     const { ref } = request;
     const lines = [...(request.draftLines ?? [])];
     const isList = ref.step.type === 'list';
-    const how = isList ? 'one item per line, empty line to finish' : 'empty line to finish';
+    if (request.solutions?.length) showSolutions(request.solutions, request.category);
+    const how = request.solutions?.length
+      ? 'one per line: a number above, or your own words; empty line to finish'
+      : isList ? 'one item per line, empty line to finish' : 'empty line to finish';
     const skip = ref.step.required ? '' : ' or skip';
     const parkHint = ref.step.meaning === 'problem.story' ? '; start a line with ? to park a question for later' : '';
     write(color.cyan(`? `) + color.bold(question) + color.dim(`  (${how}${skip}${parkHint})`));
@@ -108,6 +179,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
       output,
       prompt: color.dim(`  ${marker} `),
       signal,
+      ...(request.hold ? { interject: holdInterject(request.hold) } : {}),
       ...(options.answerLimits ? { maxLength: options.answerLimits.lines } : {}),
       usedLength: lines.join('\n').length,
       onLines: async (batch) => {
@@ -123,6 +195,8 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
         const result = request.coerce(isList ? lines : lines.join('\n'));
         if (result.ok) {
           answer = result;
+          // Numbers stand for prepared solutions: say what was offered.
+          if (result.solutions && Array.isArray(result.value)) write(color.dim(`  → offered: ${result.value.map((item) => oneLine(item, 60)).join('; ')}`));
           return 'done';
         }
         write(color.red(`  > ${result.message}`));
@@ -134,13 +208,36 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
 
   return {
     stageIntro(intro: StageIntro) {
-      const width = Math.min(output.columns || Number(process.env.COLUMNS) || 80, 100);
-      const head = ` ${intro.title} `;
-      const meta = ` stage ${intro.number} of ${intro.total} · ${formatDuration(intro.elapsedSeconds)} into the call `;
-      const fill = Math.max(2, width - head.length - meta.length - 4);
       write('');
-      write(color.bold.blue(`──${head}${'─'.repeat(fill)}${meta}──`));
-      for (const line of wrap(`Tip: ${sanitizeForTerminal(intro.tip)}`, width - 4)) write(color.yellow(`  ${line}`));
+      write(color.bold.blue(header(intro.title, `stage ${intro.number} of ${intro.total} · ${formatDuration(intro.elapsedSeconds)} into the call`)));
+      for (const line of wrap(`Tip: ${sanitizeForTerminal(intro.tip)}`, width() - 4)) write(color.yellow(`  ${line}`));
+    },
+
+    nudge(note: CoachingNote) {
+      // Continuation lines (which wrap() indents by five) line up under the first word.
+      for (const [i, line] of wrap(sanitizeForTerminal(note.text), width() - 12).entries()) write(color.magenta(i === 0 ? `  ✎ Coach: ${line}` : `      ${line}`));
+    },
+
+    async checklist(request: ChecklistRequest): Promise<ChecklistDecision> {
+      write('');
+      write(color.bold.blue(header('Before the summary', `${request.items.length} to check`)));
+      const choice = await runOnTerminal((context) => checklistPrompt({ color, items: request.items }, context));
+      if (choice !== 'leave') return { fix: request.items[choice]! };
+      const item = request.items[0]!;
+      const reason = await runOnTerminal((context) =>
+        lineInput(
+          {
+            color,
+            message: `Why leave it? (${oneLine(item.text, 50)})`,
+            hint: 'A few words for the record: the summary lists what was left, and why.',
+            optional: false,
+            maxLength: 500,
+            validate: (value) => (value.trim() === '' ? 'a reason is needed, even a short one' : true),
+          },
+          context,
+        ),
+      );
+      return { leave: item, reason: reason.trim() };
     },
 
     async ask(request: AskRequest): Promise<Ok> {
@@ -150,19 +247,22 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
       // Under the question, on a line of its own.
       const hint = step.hint ? oneLine(step.hint) : undefined;
       const defaultText = fromDefault(request.defaultValue);
+      const live = request.hold ? { live: holdNotice(request.hold) } : {};
+      const choicesHere = request.choices ?? choiceObjects(step.choices);
+      beforeQuestion(request);
       switch (step.type) {
         case 'longtext':
         case 'list':
           return askLines(request, question, hint);
         case 'choice': {
-          const choices = choiceObjects(step.choices).map((c) => ({
+          const choices = choicesHere.map((c) => ({
             value: c.value,
             name: choiceName(c),
             ...(c.hint ? { description: oneLine(c.hint) } : {}),
           }));
           if (!step.required) choices.push({ value: SKIP, name: '(skip)' });
           const picked = await runOnTerminal((context) =>
-            choicePrompt({ color, message: question, ...(hint ? { hint } : {}), choices, pageSize: 12, ...(defaultText ? { default: defaultText } : {}) }, context),
+            choicePrompt({ color, message: question, ...(hint ? { hint } : {}), choices, pageSize: 12, ...(defaultText ? { default: defaultText } : {}), ...live }, context),
           );
           return picked === SKIP ? { ok: true, value: null } : { ok: true, value: picked };
         }
@@ -174,7 +274,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
             checkbox(
               {
                 message: question,
-                choices: choiceObjects(step.choices).map((c) => ({ value: c.value, name: choiceName(c), checked: defaults.includes(c.value) })),
+                choices: choicesHere.map((c) => ({ value: c.value, name: choiceName(c), checked: defaults.includes(c.value) })),
                 required: Boolean(step.required),
                 pageSize: 12,
                 theme: {
@@ -191,7 +291,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
         case 'yesno': {
           // No default in the playbook: "no", so a stray Enter never records a yes.
           const value = await runOnTerminal((context) =>
-            yesNoPrompt({ color, message: question, ...(hint ? { hint } : {}), default: typeof request.defaultValue === 'boolean' ? request.defaultValue : false }, context),
+            yesNoPrompt({ color, message: question, ...(hint ? { hint } : {}), default: typeof request.defaultValue === 'boolean' ? request.defaultValue : false, ...live }, context),
           );
           return { ok: true, value };
         }
@@ -206,6 +306,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
                 ...(defaultText ? { default: defaultText } : {}),
                 optional: !step.required,
                 ...(maxLength !== undefined ? { maxLength } : {}),
+                ...live,
                 validate: (value) => {
                   const result = request.coerce(value);
                   return result.ok ? true : result.message;

@@ -11,7 +11,8 @@ import { createPrompt, isBackspaceKey, isEnterKey, isTabKey, makeTheme, useKeypr
 import type { ChalkInstance } from 'chalk';
 import { pasteAsOneLine, pasteRefusedNotice } from './pastedText.js';
 import { oneLine } from '../render/terminalText.js';
-import { enterHint, promptTheme } from './promptStyle.js';
+import { enterHint, promptTheme, type LiveNotice } from './promptStyle.js';
+import { useLiveNotice } from './useLiveNotice.js';
 import { isPasteKey } from './terminalInput.js';
 import { grouped } from '../text/plural.js';
 
@@ -21,6 +22,8 @@ export interface LineInputConfig {
   message: string;
   /** Shown under the question while it is asked. */
   hint?: string;
+  /** A line that changes while the question waits (a hold's countdown). */
+  live?: LiveNotice;
   /** Taken by Enter on an empty line, and shown as "(Enter for …)". */
   default?: string;
   /** Whether Enter on an empty line skips the question (said when there is no default). */
@@ -41,6 +44,7 @@ export const lineInput = createPrompt<string, LineInputConfig>((config, done) =>
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const prefix = usePrefix({ status, theme });
+  const live = useLiveNotice(config.live);
 
   useKeypress((key, rl) => {
     if (status !== 'idle') return;
@@ -92,6 +96,7 @@ export const lineInput = createPrompt<string, LineInputConfig>((config, done) =>
     config.hint ? color.dim(`  ${config.hint}`) : '',
     error ? color.red(`> ${error}`) : '',
     notice ? color.yellow(`  ${notice}`) : '',
+    live ?? '',
   ].filter(Boolean);
   return [line, under.join('\n')];
 });

@@ -38,6 +38,11 @@ export interface ReadLinesOptions {
   onLines: (lines: string[]) => Promise<void>;
   /** An empty line the agent typed (not one inside a paste): return 'done' to end the answer there. */
   onBlank: () => Promise<'more' | 'done'>;
+  /**
+   * Lines to say while the agent types (a hold running over): given a way to print a line
+   * above the one being typed, returns how to stop.
+   */
+  interject?: (say: (line: string) => void) => () => void;
 }
 
 export function readLines(options: ReadLinesOptions): Promise<void> {
@@ -86,9 +91,18 @@ export function readLines(options: ReadLinesOptions): Promise<void> {
       }
     };
     const onAbort = () => finish(promptError('AbortPromptError', 'Prompt was aborted'));
+    // Said above the line being typed, which is drawn again as it was.
+    const stopInterjecting = options.interject?.((line) => {
+      if (settled) return;
+      clearLine(output, 0);
+      cursorTo(output, 0);
+      output.write(`${line}\n`);
+      rl.prompt(true);
+    });
     function finish(error?: Error) {
       if (settled) return;
       settled = true;
+      stopInterjecting?.();
       input.off('keypress', onKeypress);
       signal.removeEventListener('abort', onAbort);
       rl.close();

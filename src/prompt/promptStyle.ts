@@ -14,3 +14,13 @@ export function enterHint(defaultText: string | undefined, optional: boolean): s
   if (defaultText !== undefined && defaultText !== '') return `(Enter for ${defaultText})`;
   return optional ? '(Enter to skip)' : undefined;
 }
+
+/**
+ * A line that changes while a prompt waits (the countdown of a hold): the prompt shows
+ * `current()` under the question and draws itself again whenever a listener is called.
+ */
+export interface LiveNotice {
+  current(): string | undefined;
+  /** Calls `listener` when the line changes; returns how to stop. */
+  subscribe(listener: () => void): () => void;
+}

@@ -5,7 +5,8 @@
 import { closestMatch } from '../text/closestMatch.js';
 import { noun } from '../text/plural.js';
 import * as z from '../zod.js';
-import type { AskRequest, CallPrompter } from '../engine/runCall.js';
+import type { AskRequest, CallPrompter, ChecklistDecision, ChecklistRequest } from '../engine/runCall.js';
+import { CHECK_ITEM_IDS } from '../checklist/callChecklist.js';
 import { acceptedFor, allSteps, type Coerced } from '../engine/callEngine.js';
 import type { Playbook } from '../playbook/types.js';
 import { UserError } from '../errors.js';
@@ -40,9 +41,18 @@ export function parseAnswersFile(text: string, fileName: string): AnswersFile {
   return parsed.data;
 }
 
-/** Keys that are not steps of the playbook are refused before anything is written. */
+/** The key giving the reason an item of the check before the summary is left: `checklist.two-options`. */
+export const checklistKey = (item: string) => `checklist.${item}`;
+
+/** Keys that are not steps of the playbook (nor items of the check before the summary) are refused before anything is written. */
 export function checkAnswerKeys(playbook: Playbook, answers: AnswersFile, fileName: string): void {
-  const known = new Set(allSteps(playbook).map((ref) => ref.fullId));
+  const known = new Set([...allSteps(playbook).flatMap((ref) => [ref.fullId, ...(ref.step.formerly ?? [])]), ...CHECK_ITEM_IDS.map(checklistKey)]);
+  for (const item of CHECK_ITEM_IDS) {
+    const reason = answers[checklistKey(item)];
+    if (reason !== undefined && (typeof reason !== 'string' || reason.trim() === '')) {
+      throw new UserError(`${fileName}: "${checklistKey(item)}": the reason this check is left, as text (like "the customer had to go"), not ${JSON.stringify(reason)}`);
+    }
+  }
   const unknown = Object.keys(answers).filter((key) => !known.has(key));
   if (unknown.length) {
     const nearest = unknown.map((key) => suggest(key, [...known])).find(Boolean);
@@ -59,17 +69,32 @@ function suggest(key: string, known: string[]): string | undefined {
   return closestMatch(key, known, Math.max(2, Math.floor(key.length / 4)));
 }
 
+/**
+ * Answers from the file. The check before the summary cannot go back to a step here: each
+ * unmet item is left, with the reason the file gives under `checklist.<item>`.
+ */
 export function createScriptedPrompter(answers: AnswersFile, fileName: string): CallPrompter & { unused(): string[] } {
   const used = new Set<string>();
   return {
     stageIntro() {},
+    async checklist({ items }: ChecklistRequest): Promise<ChecklistDecision> {
+      const item = items[0]!;
+      const key = checklistKey(item.id);
+      used.add(key);
+      const reason = answers[key];
+      if (typeof reason === 'string') return { leave: item, reason: reason.trim() };
+      return { leave: item, reason: '(no reason given in the answers file)' };
+    },
     async ask(request: AskRequest): Promise<Extract<Coerced, { ok: true }>> {
       const { ref } = request;
+      // By its id, or one it had in an earlier version of the playbook.
+      const key = [ref.fullId, ...(ref.step.formerly ?? [])].find((id) => Object.hasOwn(answers, id));
       used.add(ref.fullId);
-      if (Object.hasOwn(answers, ref.fullId)) {
-        const result = request.coerce(answers[ref.fullId]);
+      for (const former of ref.step.formerly ?? []) used.add(former);
+      if (key !== undefined) {
+        const result = request.coerce(answers[key]);
         // The message may quote the value, which may hold newlines: one line all the same.
-        if (!result.ok) throw new UserError(`${fileName}: "${ref.fullId}" (${ref.step.question}): ${oneLine(result.message, 500)}`);
+        if (!result.ok) throw new UserError(`${fileName}: "${key}" (${ref.step.question}): ${oneLine(result.message, 500)}`);
         return result;
       }
       if (request.defaultValue !== undefined) {

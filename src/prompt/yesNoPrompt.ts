@@ -6,7 +6,8 @@
 import { createPrompt, isEnterKey, makeTheme, useKeypress, usePrefix, useState, type Status } from '@inquirer/core';
 import type { ChalkInstance } from 'chalk';
 import { fitToRoom, pasteAsOneLine } from './pastedText.js';
-import { promptTheme } from './promptStyle.js';
+import { promptTheme, type LiveNotice } from './promptStyle.js';
+import { useLiveNotice } from './useLiveNotice.js';
 import { isPasteKey } from './terminalInput.js';
 
 export interface YesNoConfig {
@@ -14,6 +15,8 @@ export interface YesNoConfig {
   message: string;
   /** Shown under the question while it is asked. */
   hint?: string;
+  /** A line that changes while the question waits (a hold's countdown). */
+  live?: LiveNotice;
   /** What Enter alone answers. */
   default: boolean;
 }
@@ -37,6 +40,7 @@ export const yesNoPrompt = createPrompt<boolean, YesNoConfig>((config, done) => 
   const [error, setError] = useState<string | undefined>();
   const [answer, setAnswer] = useState(config.default);
   const prefix = usePrefix({ status, theme });
+  const live = useLiveNotice(config.live);
 
   useKeypress((key, rl) => {
     if (status !== 'idle') return;
@@ -62,6 +66,6 @@ export const yesNoPrompt = createPrompt<boolean, YesNoConfig>((config, done) => 
 
   const message = color.bold(config.message);
   if (status === 'done') return `${prefix} ${message} ${color.cyan(answer ? 'yes' : 'no')}`;
-  const under = [config.hint ? color.dim(`  ${config.hint}`) : '', error ? color.red(`> ${error}`) : ''].filter(Boolean);
+  const under = [config.hint ? color.dim(`  ${config.hint}`) : '', error ? color.red(`> ${error}`) : '', live ?? ''].filter(Boolean);
   return [`${prefix} ${message} ${color.dim(config.default ? '(Y/n)' : '(y/N)')} ${value}`, under.join('\n')];
 });

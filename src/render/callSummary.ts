@@ -88,6 +88,7 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
     block('Handoff note', record.escalation.handoffNote);
   }
   if (record.options?.length) field('Offered', record.options.join('; '));
+  field('They chose', record.chosenOption);
   block('Done', record.resolution);
   const outcomeLabel = OUTCOMES.find((o) => o.value === record.outcome)?.label;
   field('Outcome', record.outcome ? `${record.outcome}${outcomeLabel ? ` (${outcomeLabel})` : ''}` : record.status === 'in-progress' ? '(call not finished)' : '(none)');
@@ -112,6 +113,11 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
   }
   if (record.mood.start || record.mood.end) field('Mood', `${record.mood.start ?? '?'} → ${record.mood.end ?? '?'}`);
   field('Root cause', record.problem.rootCause);
+  const left = (record.checklist ?? []).filter((entry) => entry.result === 'left');
+  if (left.length) {
+    lines.push(color.bold('Left at the check before the summary:'));
+    for (const entry of left) lines.push(`  - ${oneLine(entry.text)} — ${oneLine(entry.reason ?? '(no reason)')}`);
+  }
   return lines.join('\n');
 }
 

@@ -5,7 +5,7 @@
  * are the domain's own (domain/callFacts): what is checked here is how they add up.
  */
 import type { CallRecord } from '../../src/domain/callRecord.js';
-import { callFacts, FIRST_CALL_WINDOW_MS, sameCategory } from '../../src/domain/callFacts.js';
+import { callFacts, FIRST_CALL_WINDOW_MS, sameCategory, type CallFacts } from '../../src/domain/callFacts.js';
 import { agentKey } from '../../src/domain/agents.js';
 import { followUpDeadline } from '../../src/domain/callFacts.js';
 import { calendarDayIn } from '../../src/dates/zone.js';
@@ -25,6 +25,19 @@ function dayOf(ms: number, timeZone: string): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** Whether a call is a repeat contact: the same customer called about the same category in the week before (among `facts`, the whole store). */
+export function repeatContactIn(facts: ReadonlyArray<{ record: CallRecord; facts: CallFacts }>) {
+  return (f: CallFacts, id: string) =>
+    facts.some(
+      ({ record: other, facts: o }) =>
+        other.id !== id &&
+        o.startMs < f.startMs &&
+        o.startMs >= f.startMs - FIRST_CALL_WINDOW_MS &&
+        ((f.phoneKey !== undefined && o.phoneKey === f.phoneKey) || (f.accountKey !== undefined && o.accountKey === f.accountKey)) &&
+        sameCategory(o.categoryKey, f.categoryKey),
+    );
+}
+
 /** `records`: every call in the store (links between customers and first contacts span it all). */
 export function statsFromRecords(records: readonly CallRecord[], scope: StatsScope): CallStats {
   const facts = records.map((record) => ({ record, facts: callFacts(record, scope.timeZone) }));
@@ -42,15 +55,7 @@ export function statsFromRecords(records: readonly CallRecord[], scope: StatsSco
     return key && find(key);
   };
 
-  const repeatContact = (f: (typeof facts)[number]['facts'], id: string) =>
-    facts.some(
-      ({ record: other, facts: o }) =>
-        other.id !== id &&
-        o.startMs < f.startMs &&
-        o.startMs >= f.startMs - FIRST_CALL_WINDOW_MS &&
-        ((f.phoneKey !== undefined && o.phoneKey === f.phoneKey) || (f.accountKey !== undefined && o.accountKey === f.accountKey)) &&
-        sameCategory(o.categoryKey, f.categoryKey),
-    );
+  const repeatContact = repeatContactIn(facts);
 
   const inScope = facts.filter(
     ({ record, facts: f }) =>

@@ -22,7 +22,7 @@ import { callsRoot, resolveIndexDir } from '../../paths.js';
 import { isTempFileName } from '../writeFileAtomic.js';
 import { processAlive } from '../fileLock.js';
 import { CALL_INDEXES, CREATE_TABLES, DROP_CALL_INDEXES, INDEX_SCHEMA_VERSION } from './indexSchema.js';
-import { rebuildRollups, ROLLUP_COLUMNS, RollupChanges } from './rollups.js';
+import { COUNTS_ON_REPEAT, rebuildRollups, ROLLUP_COLUMNS, RollupChanges } from './rollups.js';
 import { dayNumbering, indexCall, rowChecksum, TEXT_COLUMNS, type CallText, type IndexedCall } from './indexRows.js';
 import { readCallFile, type FileStamp, type FileToRead, type ParseCall, type ReadOutcome } from './readCallFile.js';
 import { readInBatches } from './bulkReader.js';
@@ -474,13 +474,15 @@ export class CallIndex {
       row.agent_key, row.started, row.day, row.completed, row.playbook, row.outcome, row.category_key, row.category,
       row.phone_key, row.account_key, row.name_key, row.duration, row.resolved, row.handed_off, row.upset, row.turned,
       row.fu_on_time, row.fu_late, row.fu_cancelled, row.fu_open, row.stages, row.summary, row.crc,
+      row.craft, row.cause_key, row.cause, row.open_promises,
     ];
     if (before) {
       n = before.n as number;
       this.sql(
         `UPDATE calls SET agent_key = ?, started = ?, day = ?, completed = ?, playbook = ?, outcome = ?, category_key = ?, category = ?,
          phone_key = ?, account_key = ?, name_key = ?, duration = ?, resolved = ?, handed_off = ?, upset = ?, turned = ?,
-         fu_on_time = ?, fu_late = ?, fu_cancelled = ?, fu_open = ?, stages = ?, summary = ?, crc = ? WHERE n = ?`,
+         fu_on_time = ?, fu_late = ?, fu_cancelled = ?, fu_open = ?, stages = ?, summary = ?, crc = ?,
+         craft = ?, cause_key = ?, cause = ?, open_promises = ? WHERE n = ?`,
       ).run(...values, n);
       this.sql('DELETE FROM open_followups WHERE call = ?').run(n);
     } else {
@@ -490,8 +492,8 @@ export class CallIndex {
         this.sql(
           `INSERT INTO calls(id, agent_key, started, day, completed, playbook, outcome, category_key, category,
            phone_key, account_key, name_key, duration, resolved, handed_off, upset, turned,
-           fu_on_time, fu_late, fu_cancelled, fu_open, stages, summary, crc, customer)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           fu_on_time, fu_late, fu_cancelled, fu_open, stages, summary, crc, craft, cause_key, cause, open_promises, customer)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(row.id, ...values, customer).lastInsertRowid,
       );
     }
@@ -644,7 +646,7 @@ export class CallIndex {
     this.sql(`UPDATE calls SET repeat_contact = ${REPEAT_CONTACT.replaceAll('c.', 'calls.')}`).run(FIRST_CALL_WINDOW_MS, FIRST_CALL_WINDOW_MS);
     if (bulk.fresh) {
       // The rows' shares were added as if no call were a repeat contact: the repeats' taken back.
-      const repeats = this.sql(`SELECT ${ROLLUP_COLUMNS} FROM calls WHERE repeat_contact = 1 AND resolved = 1`);
+      const repeats = this.sql(`SELECT ${ROLLUP_COLUMNS} FROM calls WHERE repeat_contact = 1 AND (${COUNTS_ON_REPEAT})`);
       for (const row of repeats.iterate()) {
         bulk.rollups.add({ ...row, repeat_contact: 0 }, -1);
         bulk.rollups.add(row, 1);

@@ -3,9 +3,9 @@
  * another engine (the team database takes the record whole).
  */
 import type { CallRecord, FollowUp } from '../../domain/callRecord.js';
-import { callFacts, followUpDeadline } from '../../domain/callFacts.js';
+import { callFacts, followUpDeadline, type CraftFacts } from '../../domain/callFacts.js';
 import { nameKey } from '../../domain/customerKeys.js';
-import { summarizeCall, type CallSummary } from '../../domain/callSummary.js';
+import { summarizeCallIn, type CallSummary } from '../../domain/callSummary.js';
 import { agentKey } from '../../domain/agents.js';
 import { zoneOffsetsIn } from '../../dates/zone.js';
 
@@ -32,6 +32,12 @@ export interface CallRow {
   fu_cancelled: number;
   fu_open: number;
   stages: string | null;
+  /** The call's craft facts (coaching, holds, solutions, promises, empathy: `CraftFacts`) as JSON; null when there are none. */
+  craft: string | null;
+  cause_key: string | null;
+  cause: string | null;
+  /** Deadlines (ms) of the promises still open, as JSON: broken once passed. */
+  open_promises: string | null;
   summary: string;
   crc: number;
 }
@@ -92,6 +98,7 @@ export function dayText(day: number): string {
 export const ROW_COLUMNS = [
   'id', 'agent_key', 'started', 'day', 'completed', 'playbook', 'outcome', 'category_key', 'category', 'phone_key', 'account_key', 'name_key',
   'duration', 'resolved', 'handed_off', 'upset', 'turned', 'fu_on_time', 'fu_late', 'fu_cancelled', 'fu_open', 'stages', 'summary',
+  'craft', 'cause_key', 'cause', 'open_promises',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 
 /** `ROW_COLUMNS` for a SELECT, with the checksum. */
@@ -136,13 +143,41 @@ function openFollowUpRow(followup: FollowUp, timeZone: string): OpenFollowUpRow 
   return { id: followup.id, owner_key: agentKey(followup.owner), due, deadline: followUpDeadline(followup, due, timeZone) };
 }
 
+/** What the rollups and craft queries read of a call's craft facts (`CraftColumn`), as JSON; null when there is nothing. */
+function craftColumn(craft: CraftFacts): string | null {
+  const column: CraftColumn = {};
+  if (craft.coaching.length) column.coaching = craft.coaching;
+  if (craft.holds) column.holds = craft.holds;
+  if (craft.overruns) column.overruns = craft.overruns;
+  if (craft.offered.length) column.offered = craft.offered;
+  if (craft.chosen) column.chosen = craft.chosen;
+  if (craft.promisesKept) column.kept = craft.promisesKept;
+  if (craft.promisesLate) column.late = craft.promisesLate;
+  if (craft.promisesCancelled) column.cancelled = craft.promisesCancelled;
+  if (craft.empathy) column.empathy = craft.empathy;
+  return Object.keys(column).length ? JSON.stringify(column) : null;
+}
+
+/** The `craft` column of a call row, parsed. */
+export interface CraftColumn {
+  coaching?: string[];
+  holds?: number;
+  overruns?: number;
+  offered?: string[];
+  chosen?: string;
+  kept?: number;
+  late?: number;
+  cancelled?: number;
+  empathy?: string;
+}
+
 /**
  * Everything the index keeps of `record`. `timeZone` is the index's: its days number the
  * rollups, and it ends the day of an all-day follow-up that has no zone of its own.
  */
 export function indexCall(record: CallRecord, timeZone: string, dayOf: (ms: number) => number): IndexedCall {
   const facts = callFacts(record, timeZone);
-  const summary: CallSummary = summarizeCall(record);
+  const summary: CallSummary = summarizeCallIn(record, timeZone);
   const summaryText = JSON.stringify(summary);
   const row: CallRow = {
     id: record.id,
@@ -167,6 +202,10 @@ export function indexCall(record: CallRecord, timeZone: string, dayOf: (ms: numb
     fu_cancelled: facts.followups.cancelled,
     fu_open: facts.followups.open,
     stages: facts.stageSeconds.length ? JSON.stringify(facts.stageSeconds) : null,
+    craft: craftColumn(facts.craft),
+    cause_key: facts.craft.causeKey ?? null,
+    cause: facts.craft.cause ?? null,
+    open_promises: facts.craft.openPromiseDeadlines.length ? JSON.stringify(facts.craft.openPromiseDeadlines) : null,
     summary: summaryText,
     crc: 0,
   };

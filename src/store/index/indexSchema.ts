@@ -9,7 +9,8 @@
  * - `open_followups`: the follow-ups still open (the morning list).
  * - `call_text`: full text (FTS5) of what was said and done, for `search`.
  * - `day_*`: per agent and day (in the index's time zone), the sums `stats` adds up, kept
- *   up as calls change (rollups.ts), so stats never walk every call.
+ *   up as calls change (rollups.ts), so stats never walk every call; `day_counts` holds
+ *   the counters of the craft (coaching, holds, solutions, promises, causes).
  */
 
 /** Bump when any table changes: an index of another version is rebuilt. */
@@ -60,7 +61,13 @@ CREATE TABLE calls(
   fu_open INTEGER NOT NULL,
   stages TEXT,
   summary TEXT NOT NULL,
-  crc INTEGER NOT NULL
+  crc INTEGER NOT NULL,
+  -- The craft of the call (issue 16): coaching, holds, solutions, promises, empathy (JSON; indexRows.ts CraftColumn).
+  craft TEXT,
+  cause_key TEXT,
+  cause TEXT,
+  -- Deadlines (ms) of the call's promises still open (JSON): broken once passed.
+  open_promises TEXT
 );
 
 CREATE TABLE open_followups(
@@ -89,6 +96,12 @@ CREATE TABLE day_calls(
 ) WITHOUT ROWID;
 CREATE TABLE day_outcomes(agent_key TEXT NOT NULL, day INTEGER NOT NULL, outcome TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(agent_key, day, outcome)) WITHOUT ROWID;
 CREATE TABLE day_categories(agent_key TEXT NOT NULL, day INTEGER NOT NULL, category_key TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(agent_key, day, category_key)) WITHOUT ROWID;
+-- Counters of the craft (issue 16), by kind and up to two keys (a solution and a category,
+-- a coaching rule, a cause and a category): what each kind counts is said in rollups.ts.
+CREATE TABLE day_counts(
+  agent_key TEXT NOT NULL, day INTEGER NOT NULL, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(agent_key, day, kind, a, b)
+) WITHOUT ROWID;
 CREATE TABLE day_stages(
   agent_key TEXT NOT NULL, day INTEGER NOT NULL, playbook TEXT NOT NULL, stage TEXT NOT NULL,
   position INTEGER NOT NULL, n INTEGER NOT NULL, seconds REAL NOT NULL,
@@ -113,6 +126,8 @@ CREATE INDEX IF NOT EXISTS calls_customer ON calls(customer, agent_key, started)
 -- stats' repeat callers of one agent: their customers in order, from the index alone.
 CREATE INDEX IF NOT EXISTS calls_agent_customer ON calls(agent_key, customer, started) WHERE customer IS NOT NULL;
 CREATE INDEX IF NOT EXISTS calls_duration ON calls(agent_key, duration) WHERE duration IS NOT NULL;
+CREATE INDEX IF NOT EXISTS calls_cause ON calls(cause_key, started) WHERE cause_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS calls_open_promises ON calls(agent_key, started) WHERE open_promises IS NOT NULL;
 `;
 
 export const DROP_CALL_INDEXES = [...CALL_INDEXES.matchAll(/INDEX IF NOT EXISTS (\w+)/g)].map((m) => `DROP INDEX IF EXISTS ${m[1]};`).join('\n');

@@ -6,11 +6,35 @@
  * read the files (bulkReader.ts), merged at the end.
  */
 import type { CallIndex } from './callIndex.js';
+import type { CraftColumn } from './indexRows.js';
 import type { SqlRow } from './sqlite.js';
 
 /** The columns of `calls` a call's share is made of (select these to `add` a row). */
 export const ROLLUP_COLUMNS =
-  'agent_key, day, completed, resolved, repeat_contact, handed_off, upset, turned, fu_on_time, fu_late, fu_cancelled, fu_open, outcome, category_key, playbook, stages';
+  'agent_key, day, completed, resolved, repeat_contact, handed_off, upset, turned, fu_on_time, fu_late, fu_cancelled, fu_open, outcome, category_key, playbook, stages, craft, cause_key';
+
+/**
+ * The call rows whose share depends on `repeat_contact` (first-contact resolutions, and
+ * the repeat calls of a cause): a first build adds every share as if no call were a
+ * repeat, then takes these back and adds them again once the repeats are known.
+ */
+export const COUNTS_ON_REPEAT = 'resolved = 1 OR cause_key IS NOT NULL';
+
+/**
+ * The counters of `day_counts`, by kind; `a` and `b` are the keys ('' when none). What a
+ * call adds to each is decided in `RollupChanges.add`, here and nowhere else:
+ * - `coaching` (a: rule): 1 per rule that nudged the agent on the call;
+ * - `hold`, `overrun`: the call's times off the line, and those that ran past the time given;
+ * - `offered`, `chosen` (a: solution, b: category): prepared solutions offered, and the one chosen;
+ * - `resolved` (a: solution, b: category): the solution chosen on a call resolved at the first contact;
+ * - `kept`, `late`, `cancelled` (a: the solution chosen, or ''): the call's dated promises by how
+ *   their follow-ups stand (still open ones are looked up in `calls.open_promises`, as they
+ *   break with time);
+ * - `cause`, `cause-repeat`, `cause-handoff` (a: cause key, b: category): calls with a root
+ *   cause, those that were repeat contacts, those escalated or transferred.
+ */
+export const COUNT_KINDS = ['coaching', 'hold', 'overrun', 'offered', 'chosen', 'resolved', 'kept', 'late', 'cancelled', 'cause', 'cause-repeat', 'cause-handoff'] as const;
+export type CountKind = (typeof COUNT_KINDS)[number];
 
 /** The sums of `day_calls`, in its column order. */
 const CALL_SUM_COLUMNS = ['calls', 'completed', 'resolved', 'first_contact', 'handed_off', 'upset', 'turned', 'fu_on_time', 'fu_late', 'fu_cancelled', 'fu_open'] as const;
@@ -34,6 +58,8 @@ export interface RollupRow {
   category_key: string | null;
   playbook: string;
   stages: string | null;
+  craft: string | null;
+  cause_key: string | null;
 }
 
 const SEP = '\u0000';
@@ -44,6 +70,7 @@ export interface RollupData {
   outcomes: Map<string, number>;
   categories: Map<string, number>;
   stages: Map<string, { position: number; n: number; seconds: number }>;
+  counts: Map<string, number>;
 }
 
 export class RollupChanges {
@@ -51,6 +78,7 @@ export class RollupChanges {
   private readonly outcomes = new Map<string, number>();
   private readonly categories = new Map<string, number>();
   private readonly stages = new Map<string, { position: number; n: number; seconds: number }>();
+  private readonly counts = new Map<string, number>();
 
   /** Adds (`sign` 1) or takes away (-1) the share of a call row. */
   add(row: RollupRow | SqlRow, sign: 1 | -1): void {
@@ -86,11 +114,38 @@ export class RollupChanges {
         } else this.stages.set(key, { position, n: sign, seconds: sign * seconds });
       }
     }
+    if (r.craft !== null) this.addCraft(day, r, JSON.parse(r.craft) as CraftColumn, sign);
+    if (r.cause_key !== null) {
+      const category = r.category_key ?? '';
+      this.count(day, 'cause', r.cause_key, category, sign);
+      if (r.repeat_contact) this.count(day, 'cause-repeat', r.cause_key, category, sign);
+      if (r.handed_off) this.count(day, 'cause-handoff', r.cause_key, category, sign);
+    }
+  }
+
+  private addCraft(day: string, r: RollupRow, craft: CraftColumn, sign: 1 | -1): void {
+    const category = r.category_key ?? '';
+    for (const rule of craft.coaching ?? []) this.count(day, 'coaching', rule, '', sign);
+    if (craft.holds) this.count(day, 'hold', '', '', sign * craft.holds);
+    if (craft.overruns) this.count(day, 'overrun', '', '', sign * craft.overruns);
+    for (const solution of craft.offered ?? []) this.count(day, 'offered', solution, category, sign);
+    if (craft.chosen) {
+      this.count(day, 'chosen', craft.chosen, category, sign);
+      if (r.resolved && !r.repeat_contact) this.count(day, 'resolved', craft.chosen, category, sign);
+    }
+    const solution = craft.chosen ?? '';
+    if (craft.kept) this.count(day, 'kept', solution, '', sign * craft.kept);
+    if (craft.late) this.count(day, 'late', solution, '', sign * craft.late);
+    if (craft.cancelled) this.count(day, 'cancelled', solution, '', sign * craft.cancelled);
+  }
+
+  private count(day: string, kind: CountKind, a: string, b: string, by: number): void {
+    bump(this.counts, `${day}${SEP}${kind}${SEP}${a}${SEP}${b}`, by);
   }
 
   /** The changes gathered, to be `merge`d into another's (sent from a worker thread). */
   data(): RollupData {
-    return { calls: this.calls, outcomes: this.outcomes, categories: this.categories, stages: this.stages };
+    return { calls: this.calls, outcomes: this.outcomes, categories: this.categories, stages: this.stages, counts: this.counts };
   }
 
   /** Adds changes gathered elsewhere to these. */
@@ -110,6 +165,7 @@ export class RollupChanges {
         entry.position = Math.min(entry.position, add.position);
       } else this.stages.set(key, add);
     }
+    for (const [key, n] of data.counts) bump(this.counts, key, n);
   }
 
   /** What was gathered, by table and key, as comparable text (rows summing to nothing left out). */
@@ -119,6 +175,7 @@ export class RollupChanges {
     for (const [key, n] of this.outcomes) if (n !== 0) out.set(`outcome${SEP}${key}`, String(n));
     for (const [key, n] of this.categories) if (n !== 0) out.set(`category${SEP}${key}`, String(n));
     for (const [key, entry] of this.stages) if (entry.n !== 0) out.set(`stage${SEP}${key}`, `${entry.n},${entry.seconds}`);
+    for (const [key, n] of this.counts) if (n !== 0) out.set(`count${SEP}${key}`, String(n));
     return out;
   }
 
@@ -127,6 +184,7 @@ export class RollupChanges {
     this.outcomes.clear();
     this.categories.clear();
     this.stages.clear();
+    this.counts.clear();
   }
 
   /** Writes the gathered changes (inside the caller's transaction) and forgets them. */
@@ -163,6 +221,12 @@ export class RollupChanges {
       const [agent, day, playbook, stage] = key.split(SEP);
       addStage.run(agent!, Number(day), playbook!, stage!, entry.position, entry.n, entry.seconds);
     }
+    const addCount = index.sql('INSERT INTO day_counts(agent_key, day, kind, a, b, n) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n');
+    for (const [key, n] of this.counts) {
+      if (n === 0) continue;
+      const [agent, day, kind, a, b] = key.split(SEP);
+      addCount.run(agent!, Number(day), kind!, a!, b!, n);
+    }
     this.clear();
   }
 }
@@ -173,7 +237,7 @@ function bump(map: Map<string, number>, key: string, by: number): void {
 
 /** Every rollup made again from the call rows (after a build, or by `doctor --fix`). */
 export function rebuildRollups(index: CallIndex): void {
-  index.db.exec('DELETE FROM day_calls; DELETE FROM day_outcomes; DELETE FROM day_categories; DELETE FROM day_stages;');
+  index.db.exec('DELETE FROM day_calls; DELETE FROM day_outcomes; DELETE FROM day_categories; DELETE FROM day_stages; DELETE FROM day_counts;');
   const changes = new RollupChanges();
   for (const row of index.sql(`SELECT ${ROLLUP_COLUMNS} FROM calls`).iterate()) changes.add(row, 1);
   changes.flush(index);
@@ -201,6 +265,9 @@ export function rollupsDiffer(index: CallIndex): string | undefined {
   }
   for (const row of index.sql('SELECT agent_key, day, playbook, stage, n, seconds FROM day_stages WHERE n != 0').iterate()) {
     have.set(`stage${SEP}${row.agent_key as string}${SEP}${row.day as number}${SEP}${row.playbook as string}${SEP}${row.stage as string}`, `${row.n as number},${row.seconds as number}`);
+  }
+  for (const row of index.sql('SELECT agent_key, day, kind, a, b, n FROM day_counts WHERE n != 0').iterate()) {
+    have.set(`count${SEP}${row.agent_key as string}${SEP}${row.day as number}${SEP}${row.kind as string}${SEP}${row.a as string}${SEP}${row.b as string}`, String(row.n));
   }
   // Seconds are summed in another order here: equal to a millionth of a second.
   const same = (a: string | undefined, b: string) =>
