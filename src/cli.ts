@@ -147,6 +147,7 @@ export const statsOptions = {
   strict: STRICT_OPTION,
   team: { flags: '--team', help: "from the team database (a lead sees every agent's calls)" },
   by: { flags: '--by <agent>', help: 'with --team: one row per agent (--by agent)' },
+  causes: { flags: '--causes', help: 'the recorded root causes, grouped, with their categories, repeat calls and escalations: what to fix first' },
 } as const satisfies Record<string, OptionSpec>;
 
 export const searchOptions = {

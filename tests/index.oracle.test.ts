@@ -17,6 +17,7 @@ import { buildFollowUpBoard, countCallsPerCustomer } from '../src/followups/foll
 import type { CallRecord } from '../src/domain/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
 import { statsFromRecords } from './oracle/statsFromRecords.js';
+import { craftStatsFromRecords } from './oracle/craftStatsFromRecords.js';
 import { saveCall, testContext } from './helpers.js';
 
 /**
@@ -33,6 +34,10 @@ const ACCOUNTS = ['AC-1', 'ac-2 ', undefined];
 const CATEGORIES = ['billing', 'Billing', 'technical', 'delivery', undefined];
 const OUTCOMES = ['resolved', 'escalated', 'callback', 'transferred', 'info', 'odd one', undefined];
 const MOODS = ['angry', 'upset', 'calm', 'happy', 'neutral', undefined];
+// The craft (issue 16): causes written several ways, solutions, coaching rules.
+const CAUSES = ['New price not applied to old contracts', 'new prices not applied to old contracts.', 'Courier lost it', undefined];
+const SOLUTIONS = ['refund-duplicate', 'credit-next-bill', 'trace-parcel'];
+const RULES = ['vague-promise', 'blame', 'parroting'];
 
 type Rng = () => number;
 const rngOf = (seed: number): Rng => {
@@ -66,13 +71,36 @@ function randomCall(r: Rng): CallRecord {
   const outcome = pick(r, OUTCOMES);
   const moodStart = pick(r, MOODS);
   const moodEnd = pick(r, MOODS);
+  // Promises, each checked by one of the follow-ups above (or none: a promise with no date).
+  const promises = followups.slice(0, Math.floor(r() * 3)).map((followup, i) => {
+    const id = `p${i + 1}`;
+    (followup as { promiseId?: string }).promiseId = id;
+    return { id, text: `promise ${i}`, due: new Date(Date.parse(followup.due) + Math.floor((r() - 0.5) * 4 * 86_400_000)).toISOString() };
+  });
+  if (r() < 0.2) promises.push({ id: `p${promises.length + 1}`, text: 'no date', due: undefined as never });
+  const offered = SOLUTIONS.filter(() => r() < 0.4);
+  const chosen = offered.length && r() < 0.7 ? pick(r, offered) : undefined;
+  const holds = Array.from({ length: Math.floor(r() * 3) }, () => {
+    const start = Date.parse(startedAt) + Math.floor(r() * 600_000);
+    const ended = r() < 0.9 ? { endedAt: new Date(start + Math.floor(r() * 400_000)).toISOString() } : {};
+    return { kind: pick(r, ['hold', 'back'] as const), stage: 'facts', startedAt: new Date(start).toISOString(), backBy: new Date(start + 200_000).toISOString(), ...ended };
+  });
+  const cause = pick(r, CAUSES);
+  const craft = {
+    ...(offered.length || chosen ? { solutions: { offered, ...(chosen ? { chosen } : {}) } } : {}),
+    ...(holds.length ? { holds } : {}),
+    coaching: RULES.filter(() => r() < 0.3).map((rule) => ({ rule, step: 's.x', text: 'nudge', at: startedAt })),
+    answers: r() < 0.5 ? [{ stepId: 'readback.empathy', question: 'Empathy', type: 'text', meaning: 'empathy', value: pick(r, ['That is hard.', 'I understand.']), answeredAt: startedAt }] : [],
+  };
   return makeCall({
+    ...craft,
+    promises: promises.map((p) => (p.due === undefined ? { id: p.id, text: p.text } : p)),
     startedAt,
     agent: pick(r, AGENTS),
     customer: { ...(r() < 0.8 ? { name: pick(r, ['Ann Smith', 'José García', 'Bo Chen']) } : {}), ...(phone ? { phone } : {}), ...(account ? { account } : {}) },
     status: completed ? 'completed' : 'in-progress',
     ...(completed ? { endedAt: new Date(Date.parse(startedAt) + Math.floor(r() * 3_600_000)).toISOString() } : { endedAt: undefined }),
-    problem: { paraphrase: `problem ${Math.floor(r() * 1000)}`, ...(category ? { category } : {}) },
+    problem: { paraphrase: `problem ${Math.floor(r() * 1000)}`, ...(category ? { category } : {}), ...(cause ? { rootCause: cause } : {}) },
     ...(outcome && completed ? { outcome } : { outcome: undefined }),
     mood: { ...(moodStart ? { start: moodStart } : {}), ...(moodEnd ? { end: moodEnd } : {}) },
     stageSeconds: completed ? { open: Math.floor(r() * 100), listen: Math.floor(r() * 300) } : {},
@@ -178,15 +206,20 @@ async function expectIndexToMatchFiles(dataDir: string, when: string, filters: r
 
   for (const scope of [{ all: true }, { agent: 'bob', from: '2026-10-01', to: '2026-11-15' }]) {
     const stats = await run(dataDir, (ctx) => statsCommand({ ...scope, json: true }, ctx));
-    const { jsonVersion: _v, agent: _a, from, to, timeZone: _t, damagedFiles: _d, ...figures } = stats.out;
-    const oracle = statsFromRecords(records, {
+    const { jsonVersion: _v, agent: _a, from, to, timeZone: _t, damagedFiles: _d, craft, ...figures } = stats.out;
+    const statsScope = {
       now: NOW,
       timeZone: 'America/New_York',
       ...('agent' in scope ? { agent: scope.agent } : {}),
       ...(from ? { from: new Date(from) } : {}),
       ...(to ? { to: new Date(to) } : {}),
-    });
+    };
+    const oracle = statsFromRecords(records, statsScope);
     expect(JSON.parse(JSON.stringify(figures)), `stats ${JSON.stringify(scope)} ${when}`).toEqual(JSON.parse(JSON.stringify(oracle)));
+    const craftOracle = craftStatsFromRecords(records, statsScope);
+    expect(JSON.parse(JSON.stringify(craft)), `stats craft ${JSON.stringify(scope)} ${when}`).toEqual(JSON.parse(JSON.stringify(craftOracle.craft)));
+    const causes = await run(dataDir, (ctx) => statsCommand({ ...scope, causes: true, json: true }, ctx));
+    expect(causes.out.causes, `stats --causes ${JSON.stringify(scope)} ${when}`).toEqual(craftOracle.causes.causes);
   }
 }
 

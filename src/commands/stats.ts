@@ -9,6 +9,9 @@ import { callIdSecond } from '../domain/ids.js';
 import { withCallIndex } from '../store/index/indexAccess.js';
 import { damagedFiles } from '../store/index/indexQueries.js';
 import { statsOf } from '../store/index/statsQuery.js';
+import { causeStatsOf, craftStatsOf } from '../store/index/craftQueries.js';
+import { renderCauses, renderCraftStats } from '../render/craftStats.js';
+import { formatDay } from '../dates/formatDue.js';
 import { parseDayRange } from './dayRange.js';
 import { warnDamaged } from './damagedFiles.js';
 import type { OptionsOf } from '../commandSpec.js';
@@ -24,15 +27,20 @@ export type StatsCommandOptions = OptionsOf<typeof statsOptions>;
  * compact table with bar charts, or `--json`. Answered by the index of calls.
  */
 export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Promise<void> {
-  if (opts.team || opts.by !== undefined) return (await import('./teamViews.js')).teamStatsCommand(opts, ctx);
+  if (opts.team || opts.by !== undefined) {
+    if (opts.causes) throw new UserError('--causes reads your own index of calls, not the team database: leave out --team/--by');
+    return (await import('./teamViews.js')).teamStatsCommand(opts, ctx);
+  }
   if (opts.all && opts.agent !== undefined) throw new UserError('give --agent NAME or --all, not both');
   if (opts.agent !== undefined && opts.agent.trim() === '') throw new UserError('--agent needs a name (or use --all)');
   const range = parseDayRange(opts, ctx);
   const agent = opts.all ? undefined : (opts.agent ?? ctx.agent);
   const scope = { now: ctx.now(), timeZone: ctx.timeZone, ...(agent !== undefined ? { agent } : {}), ...range };
   // The index numbers days in one zone: stats need yours (an index in another is rebuilt).
-  const { stats, damaged } = await withCallIndex(ctx.dataDir, { timeZone: ctx.timeZone, sameZone: true, warn: ctx.warn }, (index) => ({
-    stats: statsOf(index, scope),
+  const { stats, craft, causes, damaged } = await withCallIndex(ctx.dataDir, { timeZone: ctx.timeZone, sameZone: true, warn: ctx.warn }, (index) => ({
+    stats: opts.causes ? undefined : statsOf(index, scope),
+    craft: opts.causes ? undefined : craftStatsOf(index, scope),
+    causes: opts.causes ? causeStatsOf(index, scope) : undefined,
     damaged: damagedFiles(index, {
       ...(range.from ? { fromId: callIdSecond(range.from) } : {}),
       ...(range.to ? { toId: callIdSecond(range.to) } : {}),
@@ -40,20 +48,27 @@ export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Pro
   }));
   warnDamaged(damaged, ctx);
 
-  if (opts.json) {
-    writeJson(ctx, {
-      agent: agent ?? null,
-      from: range.from?.toISOString() ?? null,
-      to: range.to?.toISOString() ?? null,
-      timeZone: ctx.timeZone,
-      damagedFiles: damaged.length,
-      ...stats,
-    });
+  const head = { agent: agent ?? null, from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null, timeZone: ctx.timeZone, damagedFiles: damaged.length };
+  const colors = colorsFor(ctx.stdout, ctx.env);
+  if (causes) {
+    if (opts.json) writeJson(ctx, { ...head, ...causes });
+    else ctx.stdout.write(renderCauses(causes, { colors, title: `Root causes · ${agent === undefined ? 'all agents' : oneLine(agent, 40)}${rangeText(range, ctx.timeZone)}` }));
+  } else if (opts.json) {
+    writeJson(ctx, { ...head, ...stats!, craft: craft! });
   } else {
-    ctx.stdout.write(renderStats(stats, { agent, colors: colorsFor(ctx.stdout, ctx.env), timeZone: ctx.timeZone }));
+    ctx.stdout.write(renderStats(stats!, { agent, colors, timeZone: ctx.timeZone }));
+    if (stats!.calls.total > 0) ctx.stdout.write(renderCraftStats(craft!, { colors, allAgents: agent === undefined }));
   }
 
   if (damaged.length > 0 && opts.strict) throw new UserError(`${plural(damaged.length, 'damaged call file')} skipped (--strict)`, 1);
+}
+
+/** ' · Sun 1 Nov 2026 – Mon 30 Nov 2026' (the last day of the range), or nothing for all time. */
+function rangeText(range: { from?: Date; to?: Date }, timeZone: string): string {
+  if (!range.from && !range.to) return ' · all time';
+  const from = range.from ? formatDay(range.from, timeZone) : 'the first call';
+  const to = range.to ? formatDay(new Date(range.to.getTime() - 1), timeZone) : 'today';
+  return ` · ${from} – ${to} (${timeZone})`;
 }
 
 const LABEL = 24;
