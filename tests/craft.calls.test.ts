@@ -81,7 +81,7 @@ describe('a scripted call of the craft', () => {
     ]);
     const text = await shown(ctx, record.id);
     expect(text).toMatch(/Coaching on your words \(3\):\n.*parroting · The problem as you read it back.*\n\s+That read-back is mostly their words/);
-    expect(JSON.parse(await shown(ctx, record.id, true)).coaching).toHaveLength(3);
+    expect(JSON.parse(await shown(ctx, record.id, true)).call.coaching).toHaveLength(3);
   });
 
   it('coaching: a playbook switches rules off', async () => {

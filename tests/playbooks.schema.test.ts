@@ -80,7 +80,7 @@ const cases: Array<[string, (p: any) => void, string[]]> = [
   [
     'a misspelt field',
     (p) => (p.stages[0].steps[0].quesiton = 'x'),
-    ['stages[0].steps[0].quesiton: unknown field (did you mean "question"?); accepted: id, question, type, choices, required, default, when, validate, meaning, hint, zone'],
+    ['stages[0].steps[0].quesiton: unknown field (did you mean "question"?); accepted: id, question, type, choices, required, default, when, validate, meaning, hint, zone, formerly'],
   ],
   [
     'a choice that is neither text nor an object',
