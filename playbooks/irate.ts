@@ -84,8 +84,8 @@ export default definePlaybook({
           type: 'choice',
           choices: [
             { value: 'no', label: 'No, I can check while we talk' },
-            { value: 'hold', label: 'Yes: put them on hold' },
-            { value: 'back', label: "Yes: I'll check and come back to them" },
+            { value: 'hold', label: 'Hold them while I check' },
+            { value: 'back', label: "Back to them later: I'll check, then come back" },
           ],
           default: 'no',
           meaning: 'hold.kind',

@@ -150,6 +150,12 @@ export const statsOptions = {
   causes: { flags: '--causes', help: 'the recorded root causes, grouped, with their categories, repeat calls and escalations: what to fix first' },
 } as const satisfies Record<string, OptionSpec>;
 
+export const solutionsOptions = {
+  category: { flags: '--category <c>', help: 'only those that fit this problem category, ranked on its calls', known: PROBLEM_CATEGORIES.map((c) => c.value) },
+  playbook: { flags: '-p, --playbook <name|file>', help: "the playbook whose solutions (with the team's) to list (default: standard, or config playbook)", complete: 'playbook' },
+  json: JSON_OPTION,
+} as const satisfies Record<string, OptionSpec>;
+
 export const searchOptions = {
   from: FROM_OPTION,
   to: TO_OPTION,
@@ -321,6 +327,13 @@ export const COMMANDS: readonly CommandSpec<any, any>[] = [
     options: statsOptions,
     examples: ['csr-call stats --from -30d', 'csr-call stats --all --json'],
     run: async (_args, opts, ctx) => (await import('./commands/stats.js')).statsCommand(opts, ctx),
+  }),
+  defineCommand({
+    name: 'solutions',
+    summary: 'the prepared solutions a call offers, with how often each was offered, chosen and resolved the call',
+    options: solutionsOptions,
+    examples: ['csr-call solutions --category billing', 'csr-call solutions --json'],
+    run: async (_args, opts, ctx) => (await import('./commands/solutions.js')).solutionsCommand(opts, ctx),
   }),
   defineCommand({
     name: 'playbooks list',

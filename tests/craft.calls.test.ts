@@ -146,7 +146,9 @@ export default definePlaybook({
     expect(inTime.record.holds).toEqual([expect.objectContaining({ kind: 'hold', stage: 'facts', endedAt: expect.any(String) })]);
     expect(ranOver(over.record.holds![0]!)).toBe(true);
     expect(ranOver(inTime.record.holds![0]!)).toBe(false);
-    expect(await shown(over.ctx, over.record.id)).toMatch(/Time off the line \(1\):\n {2}checked and came back Mon 23 Nov 2026 \d\d:\d\d–\d\d:\d\d, said back by \d\d:\d\d: \d+ min( \d+ s)? over\n/);
+    expect(await shown(over.ctx, over.record.id)).toMatch(/Time off the line \(1\):\n {2}checked and came back Mon 23 Nov 2026 \d\d:\d\d–\d\d:\d\d, said back by \d\d:\d\d: (\d+ min ?)?(\d+ s)? over\n/);
+    // Back on the line with what they found: the hold ends with the facts written, not at the end of the stage.
+    expect(over.record.holds![0]!.endedAt).toBe(over.record.answers.find((a) => a.stepId === 'facts.found')!.answeredAt);
     expect(await shown(inTime.ctx, inTime.record.id)).toMatch(/Time off the line \(1\):\n {2}on hold .+: in time\n/);
   });
 

@@ -108,8 +108,9 @@ export function printPromiseRecord(ctx: Context, earlier: readonly CallSummary[]
 
 /** The promise record in one line; undefined when no dated promise was made to them. */
 export function describePromiseRecord(record: PromiseRecord, timeZone: string, now: Date): { line: string; broken: boolean } | undefined {
-  const counts = [`${record.kept} kept`, `${record.late} late`, `${record.broken} broken`, ...(record.pending ? [`${record.pending} not due yet`] : [])];
-  if (record.kept + record.late + record.broken + record.pending === 0) return undefined;
+  // Only what happened: "2 kept, 1 broken", not "2 kept, 0 late, 1 broken".
+  const counts = ([['kept', record.kept], ['late', record.late], ['broken', record.broken], ['not due yet', record.pending]] as const).flatMap(([word, n]) => (n ? [`${n} ${word}`] : []));
+  if (counts.length === 0) return undefined;
   const [latest, ...others] = record.brokenPromises;
   const which = latest ? ` (${oneLine(latest.text, 50)}, promised ${formatDay(new Date(latest.madeAt), timeZone, now)}${others.length ? `, and ${others.length} more` : ''})` : '';
   return { line: `Promises to this customer: ${counts.join(', ')}${which}`, broken: record.broken > 0 };

@@ -7,6 +7,7 @@ import type { CallRecord } from '../domain/callRecord.js';
 import { UPSET_MOODS, type Meaning } from '../playbook/types.js';
 import { normalizedLine, says } from '../coaching/words.js';
 import { oneLine } from '../render/terminalText.js';
+import { noun, plural } from '../text/plural.js';
 
 export const CHECK_ITEM_IDS = ['parked-questions', 'two-options', 'empathy', 'handoff-note', 'promises-dated'] as const;
 export type CheckItemId = (typeof CHECK_ITEM_IDS)[number];
@@ -65,7 +66,7 @@ export function unmetChecks(record: CallRecord, asks: ReadonlySet<Meaning>): Unm
   if (open.length) {
     unmet.push({
       id: 'parked-questions',
-      text: `${open.length} parked question${open.length === 1 ? '' : 's'} neither answered nor in a follow-up: ${quoted(open)}`,
+      text: `${plural(open.length, 'parked question')} neither answered nor in a follow-up: ${quoted(open)}`,
       // Marked answered, or else written into the callback.
       fix: asks.has('queries.answered') ? ['queries.answered'] : ['followup.text'],
     });
@@ -96,8 +97,8 @@ export function unmetChecks(record: CallRecord, asks: ReadonlySet<Meaning>): Unm
   const unchecked = record.promises.filter((p) => p.due && !record.followups.some((f) => f.promiseId === p.id));
   if (undated.length || unchecked.length) {
     const parts = [
-      ...(undated.length ? [`${quoted(undated.map((p) => p.text))} ${undated.length === 1 ? 'has' : 'have'} no date`] : []),
-      ...(unchecked.length ? [`${quoted(unchecked.map((p) => p.text))} ${unchecked.length === 1 ? 'has' : 'have'} no follow-up`] : []),
+      ...(undated.length ? [`${quoted(undated.map((p) => p.text))} ${noun(undated.length, 'has', 'have')} no date`] : []),
+      ...(unchecked.length ? [`${quoted(unchecked.map((p) => p.text))} ${noun(unchecked.length, 'has', 'have')} no follow-up`] : []),
     ];
     unmet.push({ id: 'promises-dated', text: `Promise ${parts.join('; ')}`, fix: ['promise.due'] });
   }

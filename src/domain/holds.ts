@@ -1,7 +1,8 @@
 /**
  * Time off the line: the agent puts the customer on hold, or says "I'll check and come
- * back", and tells them when they will be back. A hold ends when the agent moves on from
- * the stage they went off in; it ran over when that was after the time they gave.
+ * back", and tells them when they will be back. A hold ends when the agent writes what
+ * they found or moves on from the stage they went off in; it ran over when that was after
+ * the time they gave.
  */
 import type { CallRecord, Hold } from './callRecord.js';
 

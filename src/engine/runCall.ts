@@ -192,8 +192,9 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
   };
 
   /**
-   * A hold starts when the agent says when they will be back, and ends once they move on
-   * from the stage they went off the line in (or the steps run out).
+   * A hold starts when the agent says when they will be back, and ends when they write what
+   * they found (the \`facts\` step: they are back with it) or move on from the stage they went
+   * off the line in (or the steps run out).
    */
   const trackHold = (updated: CallRecord, ref: StepRef, answer: Extract<Coerced, { ok: true }>, at: Date, revisit: boolean): CallRecord => {
     let holds = updated.holds ?? [];
@@ -207,7 +208,8 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
       return { ...updated, holds };
     }
     if (!open) return updated;
-    const next = nextStep(playbook, answersOf(updated));
+    const backWithFacts = ref.step.meaning === 'facts' && ref.stage.id === open.stage;
+    const next = backWithFacts ? undefined : nextStep(playbook, answersOf(updated));
     if (next && next.stage.id === open.stage) return updated;
     return { ...updated, holds: [...holds.slice(0, -1), { ...open, endedAt: at.toISOString() }] };
   };

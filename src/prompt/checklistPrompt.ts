@@ -6,6 +6,7 @@
 import { createPrompt, isEnterKey, makeTheme, useKeypress, usePrefix, useState, type Status } from '@inquirer/core';
 import type { ChalkInstance } from 'chalk';
 import { promptTheme } from './promptStyle.js';
+import { plural } from '../text/plural.js';
 
 export interface ChecklistPromptConfig {
   color: ChalkInstance;
@@ -48,7 +49,7 @@ export const checklistPrompt = createPrompt<ChecklistChoice, ChecklistPromptConf
 
   const message = color.bold('Before the summary:');
   if (status === 'done') {
-    const what = picked === 'leave' ? `leave "${items[0]!.text}"` : `go back and fix ${(picked as number) + 1}`;
+    const what = picked === 'leave' ? `leave "${items[0]!.text}"` : `back to fix "${items[picked as number]!.text}"`;
     return `${prefix} ${message} ${color.cyan(what)}`;
   }
   const width = String(items.length).length;
@@ -56,7 +57,7 @@ export const checklistPrompt = createPrompt<ChecklistChoice, ChecklistPromptConf
   const fixable = items.some((item) => item.fixable);
   const how = fixable ? `press a number to go back and fix it · ⏎ leave 1 with a reason` : '⏎ leave 1 with a reason';
   return [
-    `${prefix} ${message} ${color.dim(`${items.length} thing${items.length === 1 ? '' : 's'} this call has not done`)}`,
+    `${prefix} ${message} ${color.dim(`${plural(items.length, 'thing')} this call has not done`)}`,
     [...lines, error ? color.red(`> ${error}`) : '', color.dim(`  ${how}`)].filter(Boolean).join('\n'),
   ];
 });

@@ -118,10 +118,10 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     write(color.bold(`  Prepared solutions${category ? ` for ${sanitizeForTerminal(category)}` : ''}`) + color.dim(' (best first: type a number to offer one)'));
     solutions.forEach((ranked, i) => {
       const record = ranked.offered ? `resolved ${ranked.resolved} of ${ranked.offered}` : 'not offered yet';
-      const needs = ranked.solution.needs ? ` · needs: ${oneLine(ranked.solution.needs, 60)}` : '';
-      write(`  ${color.cyan(`${i + 1})`)} ${oneLine(ranked.solution.title, 60)}${color.dim(`  ${record}${needs}`)}`);
-      // The words to say, wrapped under the title.
-      for (const line of wrap(`"${oneLine(ranked.solution.script, 300)}"`, width() - 6)) write(color.dim(`     ${line.trimStart()}`));
+      write(`  ${color.cyan(`${i + 1})`)} ${oneLine(ranked.solution.title, 60)}${color.dim(`  ${record}`)}`);
+      // The words to say and what it takes, wrapped under the title.
+      const needs = ranked.solution.needs ? ` Needs: ${oneLine(ranked.solution.needs, 120)}.` : '';
+      for (const line of wrap(`"${oneLine(ranked.solution.script, 300)}"${needs}`, width() - 6)) write(color.dim(`     ${line.trimStart()}`));
     });
   };
 

@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Share } from '../stats/callStats.js';
 import type { CauseStats, CraftStats, PromiseTally } from '../stats/craftStats.js';
 import { oneLine } from './terminalText.js';
+import { plural } from '../text/plural.js';
 
 const percent = (share: Share) => (share.rate === null ? '—' : `${Math.round(share.rate * 100)}%`);
 const LABEL = 24;
@@ -26,7 +27,7 @@ export function renderCraftStats(craft: CraftStats, { colors: c, allAgents }: { 
   const nudges = craft.coaching.reduce((sum, r) => sum + r.count, 0);
   row('Coaching nudges', nudges === 0 ? 'none' : `${nudges}: ${craft.coaching.map((r) => `${r.rule} ${r.count}`).join(', ')}`);
   const { holds, overruns } = craft.holds;
-  row('Time off the line', holds === 0 ? 'none' : `${holds} hold${holds === 1 ? '' : 's'}, ${overruns > 0 ? c.red(`${overruns} ran over`) : '0 ran over'} the time given`);
+  row('Time off the line', holds === 0 ? 'none' : `${plural(holds, 'hold')}, ${overruns > 0 ? c.red(`${overruns} ran over`) : '0 ran over'} the time given`);
   row('Promises', describePromises(craft.promises));
 
   const solutions = craft.solutions.slice(0, 10);
