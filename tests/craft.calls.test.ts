@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCommand } from '../src/commands/start.js';
 import { showCommand } from '../src/commands/show.js';
+import { solutionsCommand } from '../src/commands/solutions.js';
 import { listCalls } from '../src/store/index/indexQueries.js';
 import { withCallIndex } from '../src/store/index/indexAccess.js';
 import { readCall } from '../src/store/callStore.js';
@@ -186,6 +187,44 @@ export default defineSolutions([
     const { record } = await call(GOOD, ctx);
     expect(ctx.err().trim().split('\n')).toEqual([expect.stringMatching(/solutions\.ts: \[0\]\.categories: a solution fits at least one category; offering the playbook's solutions only$/)]);
     expect(record.solutions?.chosen).toBe('refund-duplicate');
+  });
+
+  it('csr-call solutions: ranked as the options step ranks them, with what became of them, in words and --json', async () => {
+    const { ctx } = await call(GOOD);
+    await call({ ...GOOD, 'resolve.chosen': 'credit-next-bill', 'outcome.code': 'callback' }, testContext({ dataDir: ctx.dataDir }));
+    const listed = async (opts: Parameters<typeof solutionsCommand>[0]) => {
+      const out = testContext({ dataDir: ctx.dataDir });
+      await solutionsCommand(opts, out);
+      return out.out();
+    };
+    const json = JSON.parse(await listed({ category: 'billing', json: true }));
+    expect(json).toMatchObject({ jsonVersion: 1, playbook: 'standard', category: 'billing', teamFile: null });
+    // Offered twice, resolved once: ahead of those never offered (1 + 1) / (2 + 2) = 0.5 = (0 + 1) / (0 + 2); the written order breaks the tie.
+    expect(json.solutions.slice(0, 2)).toEqual([
+      expect.objectContaining({ id: 'refund-duplicate', from: 'playbook', offered: 2, chosen: 1, resolved: 1 }),
+      expect.objectContaining({ id: 'payment-plan', offered: 0, chosen: 0, resolved: 0 }),
+    ]);
+    expect(json.solutions.at(-1)).toMatchObject({ id: 'credit-next-bill', offered: 2, chosen: 1, resolved: 0 });
+    expect(json.solutions.every((s: { categories: string[] }) => s.categories.includes('billing'))).toBe(true);
+    const text = await listed({ category: 'billing' });
+    expect(text).toMatch(/^Prepared solutions for billing · playbook standard\n/);
+    expect(text).toContain('Refund the duplicate charge  refund-duplicate\n  offered 2 · chosen 1 · resolved 1  ·  fits billing\n  Say: "I can send');
+    // Every category's: more than billing's.
+    expect(JSON.parse(await listed({ json: true })).solutions.length).toBeGreaterThan(json.solutions.length);
+    expect(await listed({ category: 'weather' })).toContain('None fits "weather"');
+  });
+
+  it("csr-call solutions: the team's file marked as the team's; a broken one is the one line the command says", async () => {
+    const playbooks = tempDir();
+    const env = { CSR_CALL_PLAYBOOKS: playbooks };
+    writeFileSync(join(playbooks, 'solutions.ts'), `import { defineSolutions } from 'csr-call';\nexport default defineSolutions([{ id: 'fee-holiday', title: 'A month without the fee', categories: ['billing'], script: 'Next month is on us.' }]);\n`);
+    const ctx = testContext({ env });
+    await solutionsCommand({ category: 'billing', json: true }, ctx);
+    const json = JSON.parse(ctx.out());
+    expect(json.teamFile).toBe(join(playbooks, 'solutions.ts'));
+    expect(json.solutions[0]).toMatchObject({ id: 'fee-holiday', from: 'team' });
+    writeFileSync(join(playbooks, 'solutions.ts'), `import { defineSolutions } from 'csr-call';\nexport default defineSolutions([{ id: 'x', title: 'X', categories: [], script: 'say' }]);\n`);
+    await expect(solutionsCommand({}, testContext({ env }))).rejects.toThrow(/solutions\.ts: \[0\]\.categories: a solution fits at least one category$/);
   });
 
   it('an answers file of a playbook before 1.1 (the category asked at the end) still works', async () => {

@@ -11,6 +11,7 @@ import { holdTally, openHold, ranOver } from '../src/domain/holds.js';
 import { MEANINGS, type Meaning, type Solution } from '../src/playbook/types.js';
 import type { Answer } from '../src/domain/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
+import { describePromiseRecord } from '../src/call/callScreens.js';
 
 const ALL = new Set<Meaning>(MEANINGS);
 const answer = (meaning: Meaning, value: Answer['value']): Answer => ({ stepId: `s.${meaning}`, question: meaning, type: 'text', meaning, value, answeredAt: '2026-11-20T09:01:00.000Z' });
@@ -124,6 +125,34 @@ describe('promises, by the follow-ups that check them', () => {
     );
     expect(record).toMatchObject({ kept: 1, late: 1, broken: 2, pending: 0 });
     expect(record.brokenPromises.map((p) => p.text)).toEqual(['newer', 'older']);
+  });
+});
+
+describe('the promise record, as a repeat caller is recognised', () => {
+  const tally = (kept: number, late: number, broken: number, pending: number, brokenPromises: Array<{ text: string; madeAt: string }> = []) => ({
+    kept,
+    late,
+    broken,
+    pending,
+    brokenPromises: brokenPromises.map((p) => ({ ...p, deadline: p.madeAt, standing: 'open' as const })),
+  });
+  const now = new Date('2026-12-10T12:00:00Z');
+  it.each([
+    ['no dated promise', tally(0, 0, 0, 0), undefined],
+    ['all kept', tally(3, 0, 0, 0), { line: 'Promises to this customer: 3 kept', broken: false }],
+    ['only what happened is counted', tally(2, 0, 0, 1), { line: 'Promises to this customer: 2 kept, 1 not due yet', broken: false }],
+    [
+      'a broken one is named, newest first',
+      tally(3, 1, 1, 0, [{ text: 'the refund', madeAt: '2026-12-02T10:00:00.000Z' }]),
+      { line: 'Promises to this customer: 3 kept, 1 late, 1 broken (the refund, promised Wed 2 Dec)', broken: true },
+    ],
+    [
+      'several broken: the newest and how many more',
+      tally(0, 0, 3, 0, [{ text: 'a visit', madeAt: '2026-12-05T10:00:00.000Z' }, { text: 'x', madeAt: '2026-11-01T10:00:00.000Z' }, { text: 'y', madeAt: '2026-10-01T10:00:00.000Z' }]),
+      { line: 'Promises to this customer: 3 broken (a visit, promised Sat 5 Dec, and 2 more)', broken: true },
+    ],
+  ] as const)('%s', (_name, record, expected) => {
+    expect(describePromiseRecord(record, 'UTC', now)).toEqual(expected);
   });
 });
 

@@ -1,0 +1,97 @@
+/**
+ * The craft (issue 16) through the real CLI in a pseudo-terminal: the promise record of a
+ * repeat caller, and the check before the summary left with a reason.
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInPty, saveCall, tempDir } from './helpers.js';
+import { makeCall } from './fixtures/makeCall.js';
+import { parseCallText } from '../src/store/callStore.js';
+import { closeCallIndex } from '../src/store/index/indexAccess.js';
+
+const PLAYBOOK = `import { definePlaybook } from 'csr-call';
+export default definePlaybook({
+  id: 'brief', title: 'Brief', description: 'pty test of the craft', version: '1',
+  stages: [
+    { id: 'who', title: 'Who is calling', tip: 'Get their name.', steps: [
+      { id: 'name', question: 'Name of caller', type: 'text', meaning: 'customer.name' },
+      { id: 'phone', question: 'Phone of caller', type: 'text', meaning: 'customer.phone' },
+      { id: 'mood', question: 'Their mood', type: 'choice', choices: ['angry', 'calm'], meaning: 'mood.start' },
+      { id: 'empathy', question: 'What you said about how it affects them', type: 'text', meaning: 'empathy' },
+    ] },
+    { id: 'end', title: 'Close', tip: 'Be realistic.', steps: [
+      { id: 'outcome', question: 'Outcome code', type: 'choice', choices: ['resolved', 'callback'], required: true, meaning: 'outcome' },
+    ] },
+  ],
+});
+`;
+
+const PHONE = '555 0199';
+
+/** Two earlier calls of the customer: a promise kept, and one broken (its check still open long after its date). */
+async function storeWithPromises(home: string): Promise<void> {
+  const customer = { name: 'Ana Lima', phone: PHONE };
+  await saveCall(
+    home,
+    makeCall({
+      startedAt: '2020-03-02T10:00:00.000Z',
+      customer,
+      promises: [{ text: 'the refund', due: '2020-03-05T17:00:00.000Z' }],
+      followups: [{ promiseId: 'p1', due: '2020-03-05T17:00:00.000Z', status: 'done', doneAt: '2020-03-04T09:00:00.000Z' }],
+    }),
+  );
+  await saveCall(
+    home,
+    makeCall({
+      startedAt: '2020-04-01T10:00:00.000Z',
+      customer,
+      promises: [{ text: 'a visit by an engineer', due: '2020-04-03T17:00:00.000Z' }],
+      followups: [{ promiseId: 'p1', due: '2020-04-03T17:00:00.000Z' }],
+    }),
+  );
+  await closeCallIndex(home);
+}
+
+describe('the craft in a terminal', () => {
+  it('a repeat caller: their promise record and the broken one to own first; the check before the summary left with a reason', async () => {
+    const home = tempDir();
+    await storeWithPromises(home);
+    const playbook = join(tempDir('csr-pb-'), 'brief.ts');
+    writeFileSync(playbook, PLAYBOOK);
+    const result = runInPty(['start', '--playbook', playbook], [
+      { expect: 'Name of caller' },
+      { send: 'Ana Lima\r' },
+      { expect: 'Phone of caller' },
+      { send: `${PHONE}\r` },
+      { expect: 'Known caller: 2 earlier calls' },
+      { expect: 'Promises to this customer: 1 kept, 1 broken \\(a visit by an engineer, promised [^)]*Apr 2020\\)' },
+      { expect: 'A promise to them was broken: say so and own it first' },
+      { expect: 'Their mood' },
+      { send: '1\r' },
+      { expect: 'What you said about how it affects them' },
+      { send: '\r' },
+      { expect: 'Outcome code' },
+      { send: '1\r' },
+      // Upset at the start and no empathy recorded: the check says so before the summary.
+      { expect: 'Before the summary' },
+      { expect: '1\\) They started angry and no empathy is recorded' },
+      { expect: 'leave 1 with a reason' },
+      { send: '\r' },
+      { expect: 'Why leave it\\?' },
+      { send: '\r' },
+      { expect: 'a reason is needed' },
+      { send: 'they wanted it done, not talked about\r' },
+      { expect: 'Call summary' },
+      { expect: 'Left at the check before the summary:' },
+    ], { CSR_CALL_HOME: home, TZ: 'UTC' });
+    expect(result.failure, result.transcript).toBeNull();
+    expect(result.exitCode).toBe(0);
+    expect(result.transcript).toMatch(/They started angry and no empathy is recorded — they wanted it done, not talked about/);
+    const root = join(home, 'calls');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).map((f) => join(root, f)).filter((f) => statSync(f).isFile());
+    const records = files.map((f) => parseCallText(readFileSync(f, 'utf8'))).flatMap((p) => (p.ok ? [p.record] : []));
+    const latest = records.find((r) => r.playbook.id === 'brief')!;
+    expect(latest.checklist).toEqual([expect.objectContaining({ item: 'empathy', result: 'left', reason: 'they wanted it done, not talked about' })]);
+  });
+});
