@@ -11,7 +11,7 @@ import { holdTally, openHold, ranOver } from '../src/domain/holds.js';
 import { MEANINGS, type Meaning, type Solution } from '../src/playbook/types.js';
 import type { Answer } from '../src/domain/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { describePromiseRecord } from '../src/call/callScreens.js';
+import { describePromiseRecord } from '../src/render/promiseRecord.js';
 
 const ALL = new Set<Meaning>(MEANINGS);
 const answer = (meaning: Meaning, value: Answer['value']): Answer => ({ stepId: `s.${meaning}`, question: meaning, type: 'text', meaning, value, answeredAt: '2026-11-20T09:01:00.000Z' });

@@ -9,6 +9,8 @@ import { runInPty, saveCall, tempDir } from './helpers.js';
 import { makeCall } from './fixtures/makeCall.js';
 import { parseCallText } from '../src/store/callStore.js';
 import { closeCallIndex } from '../src/store/index/indexAccess.js';
+import { listCommand } from '../src/commands/list.js';
+import { testContext } from './helpers.js';
 
 const PLAYBOOK = `import { definePlaybook } from 'csr-call';
 export default definePlaybook({
@@ -52,6 +54,29 @@ async function storeWithPromises(home: string): Promise<void> {
   );
   await closeCallIndex(home);
 }
+
+describe('the promise record of a customer', () => {
+  it('list --phone ends with it, and --json gives it as figures', async () => {
+    const home = tempDir();
+    await storeWithPromises(home);
+    const text = testContext({ dataDir: home });
+    await listCommand({ phone: PHONE }, text);
+    expect(text.out()).toMatch(/\n2 calls\nPromises to this customer: 1 kept, 1 broken \(a visit by an engineer, promised Wed 1 Apr 2020\)\n$/);
+    const json = testContext({ dataDir: home });
+    await listCommand({ phone: PHONE, json: true }, json);
+    expect(JSON.parse(json.out()).promiseRecord).toEqual({
+      kept: 1,
+      late: 0,
+      broken: 1,
+      pending: 0,
+      brokenPromises: [{ text: 'a visit by an engineer', madeAt: '2020-04-01T10:00:00.000Z', deadline: '2020-04-03T17:00:00.000Z' }],
+    });
+    // Not asked about one customer: no record.
+    const all = testContext({ dataDir: home });
+    await listCommand({ json: true }, all);
+    expect(JSON.parse(all.out())).not.toHaveProperty('promiseRecord');
+  });
+});
 
 describe('the craft in a terminal', () => {
   it('a repeat caller: their promise record and the broken one to own first; the check before the summary left with a reason', async () => {

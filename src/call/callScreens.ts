@@ -13,8 +13,8 @@ import type { Playbook } from '../playbook/types.js';
 import { allSteps, instantOf, type Coerced } from '../engine/callEngine.js';
 import { colorsFor } from '../render/colors.js';
 import { renderCallSummary } from '../render/callSummary.js';
-import { formatDateTime, formatDay, formatDue, describeLateness } from '../dates/formatDue.js';
-import { promiseRecordOf, type PromiseRecord } from '../domain/promiseKeeping.js';
+import { formatDateTime, formatDue, describeLateness } from '../dates/formatDue.js';
+import { describePromiseRecord, promiseRecordOfCalls } from '../render/promiseRecord.js';
 import { oneLine } from '../render/terminalText.js';
 import { formatAgo } from '../dates/formatDuration.js';
 import { isStartOfDayIn } from '../dates/zone.js';
@@ -98,22 +98,12 @@ export function printCustomerHistory(ctx: Context, earlier: CallSummary[], { mor
  * promised 2 Dec)', and when one was broken, to own that first.
  */
 export function printPromiseRecord(ctx: Context, earlier: readonly CallSummary[]): void {
-  const text = describePromiseRecord(promiseRecordOf(earlier.flatMap((call) => call.promises ?? []), ctx.now()), ctx.timeZone, ctx.now());
+  const text = describePromiseRecord(promiseRecordOfCalls(earlier, ctx.now()), ctx.timeZone, ctx.now());
   if (!text) return;
   const color = colorsFor(ctx.stdout, ctx.env);
   const write = writer(ctx);
   write(`  ${text.line}`);
   if (text.broken) write(color.yellow('  A promise to them was broken: say so and own it first, before they have to bring it up.'));
-}
-
-/** The promise record in one line; undefined when no dated promise was made to them. */
-export function describePromiseRecord(record: PromiseRecord, timeZone: string, now: Date): { line: string; broken: boolean } | undefined {
-  // Only what happened: "2 kept, 1 broken", not "2 kept, 0 late, 1 broken".
-  const counts = ([['kept', record.kept], ['late', record.late], ['broken', record.broken], ['not due yet', record.pending]] as const).flatMap(([word, n]) => (n ? [`${n} ${word}`] : []));
-  if (counts.length === 0) return undefined;
-  const [latest, ...others] = record.brokenPromises;
-  const which = latest ? ` (${oneLine(latest.text, 50)}, promised ${formatDay(new Date(latest.madeAt), timeZone, now)}${others.length ? `, and ${others.length} more` : ''})` : '';
-  return { line: `Promises to this customer: ${counts.join(', ')}${which}`, broken: record.broken > 0 };
 }
 
 /**

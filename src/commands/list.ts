@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { colorsFor } from '../render/colors.js';
 import { displayWidth, fitWidth, oneLine } from '../render/terminalText.js';
 import { writeJson } from '../render/jsonOutput.js';
+import { describePromiseRecord, promiseRecordOfCalls } from '../render/promiseRecord.js';
 import type { OptionsOf } from '../commandSpec.js';
 import type { listOptions } from '../cli.js';
 import type { CallSummary } from '../domain/callSummary.js';
@@ -79,13 +80,18 @@ export async function listCommand(opts: ListOptions, ctx: Context): Promise<void
   const matching = ticket === undefined ? found : found.filter((call) => call.ticket?.toLowerCase() === ticket);
   const calls = limit === undefined ? matching : matching.slice(0, limit);
 
+  // One customer asked about by phone: what became of the promises made to them (on every matching call, not only those shown).
+  const promises = filter.phone !== undefined ? promiseRecordOfCalls(matching, ctx.now()) : undefined;
   if (opts.json) {
-    writeJson(ctx, { calls: calls.map(callToJson), total: matching.length });
+    const promiseRecord = promises && { kept: promises.kept, late: promises.late, broken: promises.broken, pending: promises.pending, brokenPromises: promises.brokenPromises.map(({ text, madeAt, deadline }) => ({ text, madeAt, deadline })) };
+    writeJson(ctx, { calls: calls.map(callToJson), total: matching.length, ...(promiseRecord ? { promiseRecord } : {}) });
   } else if (calls.length === 0) {
     const filtered = Object.keys(filter).length > 0 || ticket !== undefined;
     ctx.stdout.write(filtered ? 'No calls match these filters.\n' : 'No calls yet: start one with csr-call start.\n');
   } else {
     ctx.stdout.write(renderCallList(calls, ctx, matching.length));
+    const record = promises && describePromiseRecord(promises, ctx.timeZone, ctx.now());
+    if (record) ctx.stdout.write(`${record.line}\n`);
   }
   failIfStrict(damaged, opts.strict);
 }
