@@ -98,7 +98,7 @@ export default definePlaybook({
           required: true,
           when: offLine,
           meaning: 'hold.until',
-          hint: 'Say it to them first, then type it: +2m, +5m, 14:30. The clock shows above each question until you are back.',
+          hint: 'Tell them first, then type it: +2m, +5m, 14:30. A clock counts down until you are back.',
         },
         { id: 'found', question: 'What the account and history show', type: 'longtext', meaning: 'facts' },
         {

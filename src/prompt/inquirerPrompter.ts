@@ -77,9 +77,10 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
   const holdLine = (hold: Hold) => {
     const over = secondsOver(hold, now());
     const by = formatDateTime(new Date(hold.backBy), options.timeZone ?? 'UTC').slice(-5);
-    const off = hold.kind === 'hold' ? 'on hold' : 'checking, back to them';
+    const off = hold.kind === 'hold' ? 'on hold' : 'checking';
+    const back = hold.kind === 'hold' ? 'back' : 'back to them';
     return over <= 0
-      ? { over: false, text: `${off}: back in ${formatDuration(Math.ceil(-over))} (by ${by})` }
+      ? { over: false, text: `${off}: ${back} in ${formatDuration(Math.ceil(-over))} (by ${by})` }
       : { over: true, text: `${off}: ${formatDuration(Math.ceil(over))} over the time you gave (${by})` };
   };
   const overText = 'Back to them now, even just to say you are still on it.';
@@ -161,7 +162,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     const isList = ref.step.type === 'list';
     if (request.solutions?.length) showSolutions(request.solutions, request.category);
     const how = request.solutions?.length
-      ? 'one per line: a number above, or your own words; empty line to finish'
+      ? 'a number above or your own words, one per line; empty line to finish'
       : isList ? 'one item per line, empty line to finish' : 'empty line to finish';
     const skip = ref.step.required ? '' : ' or skip';
     const parkHint = ref.step.meaning === 'problem.story' ? '; start a line with ? to park a question for later' : '';
