@@ -371,4 +371,15 @@ describe('the index against a plain scan of the files', () => {
     writeFileSync(index, bytes);
     await expectIndexToMatchFiles(dataDir, 'after the flip');
   });
+
+  it('a repeat contact changed by another program to have no phone or account is a repeat no more (its cause and first contact counted again)', async () => {
+    const dataDir = testContext().dataDir;
+    const call = (startedAt: string) =>
+      makeCall({ startedAt, customer: { phone: '555 010 0100' }, outcome: 'resolved', problem: { paraphrase: 'p', category: 'billing', rootCause: 'Courier lost it' } });
+    await saveCall(dataDir, call('2026-11-10T10:00:00.000Z'));
+    const repeat = await saveCall(dataDir, call('2026-11-12T10:00:00.000Z'));
+    await expectIndexToMatchFiles(dataDir, 'at first');
+    writeAsAnotherProgram(callPath(dataDir, repeat.id), serializeCall({ ...repeat, customer: { name: 'no keys now' } }));
+    await expectIndexToMatchFiles(dataDir, 'after its phone was taken out');
+  });
 });

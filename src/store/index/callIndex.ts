@@ -516,6 +516,7 @@ export class CallIndex {
       [before?.phone_key as string | null, row.phone_key],
       [before?.account_key as string | null, row.account_key],
       [before?.started as number | undefined, row.started],
+      n,
     );
   }
 
@@ -583,9 +584,10 @@ export class CallIndex {
   /**
    * First-contact resolution needs to know, per call, whether the same customer called
    * about the same problem in the week before. Worked out for the calls a change can
-   * affect: those sharing a key with it, from its start to a week after.
+   * affect: those sharing a key with it, from its start to a week after, and the changed call
+   * itself (`self`), which may have lost the keys that made it a repeat.
    */
-  private markRepeatContacts(phones: Array<string | null | undefined>, accounts: Array<string | null | undefined>, starts: Array<number | undefined>): void {
+  private markRepeatContacts(phones: Array<string | null | undefined>, accounts: Array<string | null | undefined>, starts: Array<number | undefined>, self?: number): void {
     const keysOf = (list: Array<string | null | undefined>) => [...new Set(list.filter((k): k is string => typeof k === 'string'))];
     const phoneKeys = keysOf(phones);
     const accountKeys = keysOf(accounts);
@@ -595,9 +597,10 @@ export class CallIndex {
     const to = Math.max(...known) + FIRST_CALL_WINDOW_MS;
     const placeholders = (list: string[]) => list.map(() => '?').join(', ') || 'NULL';
     const affected = `SELECT n FROM calls WHERE phone_key IN (${placeholders(phoneKeys)}) AND started BETWEEN ? AND ?
-      UNION SELECT n FROM calls WHERE account_key IN (${placeholders(accountKeys)}) AND started BETWEEN ? AND ?`;
+      UNION SELECT n FROM calls WHERE account_key IN (${placeholders(accountKeys)}) AND started BETWEEN ? AND ?
+      UNION SELECT ?`;
     const rows = this.sql(`SELECT c.n, ${ROLLUP_COLUMNS.replace(/(\w+)/g, 'c.$1')}, ${REPEAT_CONTACT} AS now_repeat FROM calls AS c WHERE c.n IN (${affected})`).all(
-      FIRST_CALL_WINDOW_MS, FIRST_CALL_WINDOW_MS, ...phoneKeys, from, to, ...accountKeys, from, to,
+      FIRST_CALL_WINDOW_MS, FIRST_CALL_WINDOW_MS, ...phoneKeys, from, to, ...accountKeys, from, to, self ?? null,
     );
     for (const row of rows) {
       if (row.now_repeat === row.repeat_contact) continue;
