@@ -748,13 +748,18 @@ export function guard<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    const code = sqliteCode(error);
-    if (code && /^SQLITE_(CORRUPT|NOTADB|FORMAT|SCHEMA)/.test(code)) throw new IndexDamagedError(`the index is damaged (${code})`);
-    if (error instanceof Error && /malformed|not a database|no such (table|column|index)/i.test(error.message) && code) {
-      throw new IndexDamagedError(`the index is damaged (${error.message})`);
-    }
-    throw error;
+    throw asIndexDamaged(error);
   }
+}
+
+/** SQLite's "this database is damaged" errors as an `IndexDamagedError`; any other error as it is. */
+export function asIndexDamaged(error: unknown): unknown {
+  const code = sqliteCode(error);
+  if (code && /^SQLITE_(CORRUPT|NOTADB|FORMAT|SCHEMA)/.test(code)) return new IndexDamagedError(`the index is damaged (${code})`);
+  if (error instanceof Error && /malformed|not a database|no such (table|column|index)/i.test(error.message) && code) {
+    return new IndexDamagedError(`the index is damaged (${error.message})`);
+  }
+  return error;
 }
 
 /**

@@ -3,7 +3,7 @@
  * brought up to date, and made anew when it turns out damaged (then the question is asked
  * again). Nothing here loads zod until a call file has to be read.
  */
-import { CallIndex, deleteIndexFiles, IndexDamagedError, indexPathFor, type IndexOptions, type ParseCall } from './callIndex.js';
+import { asIndexDamaged, CallIndex, deleteIndexFiles, IndexDamagedError, indexPathFor, type IndexOptions, type ParseCall } from './callIndex.js';
 import { indexSettings } from './indexSettings.js';
 import { systemTimeZone } from '../../dates/zone.js';
 
@@ -77,7 +77,9 @@ export async function withCallIndex<T>(dataDir: string, request: IndexRequest, a
   for (let attempt = 0; ; attempt++) {
     try {
       return await ask(index);
-    } catch (error) {
+    } catch (thrown) {
+      // A page found damaged only as a query reads it (a truncated file) is a damaged index too.
+      const error = asIndexDamaged(thrown);
       if (!(error instanceof IndexDamagedError) || attempt >= 2) throw error;
       if (error.callIds && attempt === 0) {
         await index.reread(error.callIds);
