@@ -382,4 +382,18 @@ describe('the index against a plain scan of the files', () => {
     writeAsAnotherProgram(callPath(dataDir, repeat.id), serializeCall({ ...repeat, customer: { name: 'no keys now' } }));
     await expectIndexToMatchFiles(dataDir, 'after its phone was taken out');
   });
+
+  it("a call row's JSON column damaged on disk (no longer JSON) is found when the call changes: the index is made anew", async () => {
+    const dataDir = testContext().dataDir;
+    const record = await saveCall(dataDir, makeCall({ coaching: [{ rule: 'blame', step: 's.x', text: 'nudge', at: '2026-11-20T09:00:00.000Z' }] }));
+    await expectIndexToMatchFiles(dataDir, 'at first');
+    await closeCallIndex(dataDir);
+    // What a flipped bit inside the column does (a row's checksum covers its summary, not this).
+    const { openSqlite } = await import('../src/store/index/sqlite.js');
+    const db = openSqlite(indexPathFor(dataDir), { busyTimeoutMs: 1000 });
+    db.prepare('UPDATE calls SET craft = ? WHERE id = ?').run('{"coaching":["blame"}', record.id);
+    db.close();
+    writeAsAnotherProgram(callPath(dataDir, record.id), serializeCall({ ...record, coaching: [] }));
+    await expectIndexToMatchFiles(dataDir, 'after the call changed');
+  });
 });

@@ -45,7 +45,15 @@ export async function callIndexOf(dataDir: string, request: IndexRequest = {}): 
       open.delete(dataDir);
       return callIndexOf(dataDir, request);
     }
-    await index.refresh();
+    try {
+      await index.refresh();
+    } catch (error) {
+      if (!(error instanceof IndexDamagedError)) throw error;
+      // Damage found while bringing it up to date: made anew, as on opening.
+      closeIndex(dataDir, index);
+      deleteIndexFiles(index.path);
+      return callIndexOf(dataDir, request);
+    }
     return index;
   }
   pending = openOrRebuild(dataDir, optionsFor(request));

@@ -5,7 +5,7 @@
  * upserts. A first build gathers every call's share the same way, in the threads that
  * read the files (bulkReader.ts), merged at the end.
  */
-import type { CallIndex } from './callIndex.js';
+import { IndexDamagedError, type CallIndex } from './callIndex.js';
 import type { CraftColumn } from './indexRows.js';
 import type { SqlRow } from './sqlite.js';
 
@@ -64,6 +64,15 @@ export interface RollupRow {
 
 const SEP = '\u0000';
 
+/** A JSON column of a call row; text that is not JSON is a damaged index (a bit flipped on disk), made anew. */
+function jsonColumn<T>(text: string, column: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new IndexDamagedError(`the index is damaged (a call row's ${column} is not JSON)`);
+  }
+}
+
 /** The changes gathered, as plain data: what a worker thread of a build sends back. */
 export interface RollupData {
   calls: Map<string, number[]>;
@@ -101,7 +110,7 @@ export class RollupChanges {
     if (r.outcome !== null) bump(this.outcomes, `${day}${SEP}${r.outcome}`, sign);
     if (r.category_key !== null) bump(this.categories, `${day}${SEP}${r.category_key}`, sign);
     if (r.stages !== null) {
-      const stages = JSON.parse(r.stages) as Array<[string, number]>;
+      const stages = jsonColumn<Array<[string, number]>>(r.stages, 'stages');
       const prefix = `${day}${SEP}${r.playbook}${SEP}`;
       for (let position = 0; position < stages.length; position++) {
         const [stage, seconds] = stages[position]!;
@@ -114,7 +123,7 @@ export class RollupChanges {
         } else this.stages.set(key, { position, n: sign, seconds: sign * seconds });
       }
     }
-    if (r.craft !== null) this.addCraft(day, r, JSON.parse(r.craft) as CraftColumn, sign);
+    if (r.craft !== null) this.addCraft(day, r, jsonColumn<CraftColumn>(r.craft, 'craft'), sign);
     if (r.cause_key !== null) {
       const category = r.category_key ?? '';
       this.count(day, 'cause', r.cause_key, category, sign);
