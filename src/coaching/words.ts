@@ -9,7 +9,7 @@ export function wordsOf(text: string): string[] {
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/[’‘`]/g, "'")
+    .replace(/[\u2019\u2018`]/g, "'")
     .split(/[^\p{L}\p{N}'%$]+/u)
     .map((word) => word.replace(/^'+|'+$/g, ''))
     .filter((word) => word !== '');

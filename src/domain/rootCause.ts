@@ -23,7 +23,7 @@ export function causeKey(cause: string | undefined): string | undefined {
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/&/g, ' and ')
-    .replace(/['’]/g, '')
+    .replace(/['\u2019]/g, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((word) => word !== '' && !FILLER.has(word))
     .map(singular);
