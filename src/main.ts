@@ -14,6 +14,7 @@ import { ProgressBar } from './render/progressBar.js';
 import { teamSettingsFrom, type TeamSettings } from './team/teamSettings.js';
 import { listenToStore } from './store/storeEvents.js';
 import { grouped } from './text/plural.js';
+import { isClosedSocketWrite } from './team/postgresQuirks.js';
 
 /**
  * The entry point: builds the real context, runs the command, and is the only place that
@@ -190,6 +191,13 @@ function handleError(error: unknown): number {
   );
   return 70;
 }
+
+// An error thrown outside any command's promise is a bug like any other (exit 70, said so),
+// except the team database client's throw after a lost connection (team/postgresQuirks.ts).
+process.on('uncaughtException', (error) => {
+  if (isClosedSocketWrite(error)) return;
+  process.exit(handleError(error));
+});
 
 // A reader that stops early (`csr-call list | head`) closes the pipe: the rest of the
 // output is not wanted, which is no error, and certainly no stack trace. Any other failure

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { isClosedSocketWrite } from '../src/team/postgresQuirks.js';
+// @ts-expect-error a plain JavaScript fixture
+import { writeAfterClose } from './fixtures/postgres/src/connection.js';
+
+describe("the team database client's throw after a lost connection", () => {
+  it('is recognised from the error V8 gives for a write on the closed socket in postgres/…/nextWrite', () => {
+    let thrown: unknown;
+    try {
+      writeAfterClose();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect(isClosedSocketWrite(thrown)).toBe(true);
+  });
+
+  it('and nothing else: the same message elsewhere, another TypeError, not an error at all', () => {
+    const elsewhere = new TypeError("Cannot read properties of null (reading 'write')");
+    expect(isClosedSocketWrite(elsewhere)).toBe(false);
+    expect(isClosedSocketWrite(new TypeError('x is not a function'))).toBe(false);
+    expect(isClosedSocketWrite("Cannot read properties of null (reading 'write')")).toBe(false);
+  });
+});
