@@ -503,7 +503,9 @@ async function autosave(largest: StoreInfo | undefined): Promise<void> {
   for (const { dataDir, store, kind } of targets) {
     await ensurePrivateDir(dataDir);
     if (store) await callIndexOf(dataDir);
-    const call = makeExtraCall(Date.now(), kind === 'answer' ? 43 : 42);
+    // A call being taken: its autosaves are those of a call not finished yet.
+    const { endedAt: _ended, ...finished } = makeExtraCall(Date.now(), kind === 'answer' ? 43 : 42);
+    const call: typeof finished = { ...finished, status: 'in-progress' };
     let written = await createCall(dataDir, call);
     const times: number[] = [];
     try {

@@ -12,7 +12,7 @@ describe('the index during a live call', () => {
   it("finds words typed a moment ago, from another process and from the call's own, and the call as it ends", async () => {
     const { dataDir } = testContext();
     await callIndexOf(dataDir); // open, as `start` has it
-    const first = await createCall(dataDir, makeCall({ agent: 'test-agent', facts: undefined, endedAt: undefined }));
+    const first = await createCall(dataDir, makeCall({ agent: 'test-agent', facts: undefined, endedAt: undefined, status: 'in-progress' }));
     const typed = { ...first.record, facts: 'the parcel went to a neighbour called Quillfeather' };
     const saved = await saveSession(dataDir, first, typed, new Date(), 'test-agent');
 
@@ -25,7 +25,7 @@ describe('the index during a live call', () => {
     expect((await callIndexOf(dataDir)).sql("SELECT rowid FROM call_text WHERE call_text MATCH 'quillfeather'").all()).toHaveLength(1);
 
     // The end of the call is indexed as it is written.
-    const ended = { ...saved.record, facts: 'resolved with Marchbank', endedAt: new Date().toISOString() };
+    const ended = { ...saved.record, facts: 'resolved with Marchbank', status: 'completed' as const, endedAt: new Date().toISOString() };
     await saveSession(dataDir, saved, ended, new Date(), 'test-agent');
     expect(search('marchbank')).toEqual([first.record.id]);
     expect(search('quillfeather')).toEqual([]);

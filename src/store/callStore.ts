@@ -241,7 +241,7 @@ export async function saveSession(dataDir: string, base: WrittenCall, ours: Call
       const notes = clashNotes(clashes, at, by);
       return { next: notes.length ? { ...merged.record, notes: [...merged.record.notes, ...notes] } : merged.record };
     },
-    { create: true, known: base, index: ours.endedAt !== undefined },
+    { create: true, known: base, index: ours.status === 'completed' },
   );
   return { ...written!, clashes };
 }
