@@ -247,7 +247,7 @@ describe('--json of the other writes and reports', () => {
       cli(['stats', '--json'], { env }),
       cli(['search', 'charged', '--json'], { env }),
     ]);
-    expect(doctor.status, doctor.stderr).toBe(0);
+    expect(doctor.status, `${doctor.stderr}${doctor.stdout}`).toBe(0);
     expect(JSON.parse(doctor.stdout)).toMatchObject({ jsonVersion: 1, exists: true, calls: 1, healthy: true, problems: [], fixed: null });
     expect(JSON.parse(validated.stdout)).toEqual({ jsonVersion: 1, file, ok: true, problems: [], playbook: { id: 'mini', title: 'Mini', version: '1', stages: 1, steps: 1 } });
     expect(fromStdin.stdout).toBe('ok: standard input (mini v1, 1 stage, 1 step)\n');

@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
+import { requireBuiltin } from '../requireBuiltin.js';
 
 // node:crypto takes a few milliseconds to load, and this module (like the locks', which
 // share a chunk with the call-file reader) is on the start-up path of the read-only
 // commands (`followups`, `list`): only writers load it, on first use.
-const requireBuiltin = createRequire(import.meta.url);
 let randomBytes: typeof import('node:crypto').randomBytes | undefined;
 
 /**
@@ -17,7 +16,7 @@ export const CALL_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-z]{6}$/;
 export const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 function random(length: number): Buffer {
-  randomBytes ??= (requireBuiltin('node:crypto') as typeof import('node:crypto')).randomBytes;
+  randomBytes ??= requireBuiltin<typeof import('node:crypto')>('node:crypto').randomBytes;
   return randomBytes(length);
 }
 

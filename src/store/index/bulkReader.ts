@@ -7,11 +7,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { BUNDLE_DIR, packageRoot, runningBuilt } from '../../installPaths.js';
 import { dayNumbering } from './indexRows.js';
 import { readCallFile, type FileToRead, type ParseCall, type ReadOutcome } from './readCallFile.js';
 import type { RollupChanges, RollupData } from './rollups.js';
+import { requireBuiltin } from '../../requireBuiltin.js';
 
 const BATCH = 250;
 /** Below this many files, starting workers (each loads the checks) costs more than it saves. */
@@ -61,6 +61,8 @@ async function* readInWorkers(
   rollups: RollupChanges | undefined,
 ): AsyncGenerator<ReadOutcome[]> {
   const script = join(packageRoot(), BUNDLE_DIR, 'indexWorker.cjs');
+  // Loaded for a build only: every command opens the index, few build it.
+  const { Worker } = requireBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
   const workers = Array.from({ length: count }, () => new Worker(script, { workerData: { callsRoot, timeZone, rollups: rollups !== undefined } }));
   // Each worker answers its messages in the order sent: one queue of pending answers per worker.
   type Answer = { outcomes?: ReadOutcome[]; rollups?: RollupData; error?: string; code?: string };
