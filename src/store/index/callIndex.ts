@@ -13,7 +13,7 @@
  * Missing, damaged, of another version or for another data directory: it is rebuilt from
  * the files, with a notice and a progress report (`IndexOptions.onRebuild`).
  */
-import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import type { CallRecord } from '../../domain/callRecord.js';

@@ -8,9 +8,8 @@ import { agentKey } from '../../domain/agents.js';
 import { byCountThenName, type StatsScope } from '../../stats/callStats.js';
 import { promiseTally, type CauseStats, type CraftStats } from '../../stats/craftStats.js';
 import type { SolutionRecord } from '../../solutions/rankSolutions.js';
-import { dayNumbering } from './indexRows.js';
 import type { CallIndex } from './callIndex.js';
-import type { SqlValue } from './sqlite.js';
+import { scopeConditions } from './statsQuery.js';
 
 /** This agent's empathy lines on their latest completed calls, newest first. */
 export function recentEmpathyLines(index: CallIndex, agent: string, calls: number): string[] {
@@ -36,36 +35,14 @@ export function solutionRecords(index: CallIndex, category?: string): Map<string
   return records;
 }
 
-/** The day and call conditions of a scope (as statsQuery.ts reads them). */
-function scopeConditions(index: CallIndex, scope: StatsScope) {
-  const dayOf = dayNumbering(index.timeZone);
-  const days: string[] = [];
-  const dayParams: SqlValue[] = [];
-  const calls: string[] = [];
-  const callParams: SqlValue[] = [];
-  if (scope.agent !== undefined) {
-    days.push('agent_key = ?');
-    dayParams.push(agentKey(scope.agent));
-    calls.push('c.agent_key = ?');
-    callParams.push(agentKey(scope.agent));
-  }
-  if (scope.from) {
-    days.push('day >= ?');
-    dayParams.push(dayOf(scope.from.getTime()));
-    calls.push('c.started >= ?');
-    callParams.push(scope.from.getTime());
-  }
-  if (scope.to) {
-    days.push('day < ?');
-    dayParams.push(dayOf(scope.to.getTime()));
-    calls.push('c.started < ?');
-    callParams.push(scope.to.getTime());
-  }
+/** A scope's conditions, each list to follow a WHERE of its own. */
+function scopeAnd(index: CallIndex, scope: StatsScope) {
+  const { days, dayParams, calls, callParams } = scopeConditions(index, scope);
   return { inDays: days.length ? `AND ${days.join(' AND ')}` : '', dayParams, inCalls: calls.length ? `AND ${calls.join(' AND ')}` : '', callParams };
 }
 
 export function craftStatsOf(index: CallIndex, scope: StatsScope): CraftStats {
-  const { inDays, dayParams, inCalls, callParams } = scopeConditions(index, scope);
+  const { inDays, dayParams, inCalls, callParams } = scopeAnd(index, scope);
   const counts = index
     .sql(`SELECT agent_key, kind, a, sum(n) AS n FROM day_counts WHERE kind NOT LIKE 'cause%' ${inDays} GROUP BY agent_key, kind, a HAVING sum(n) != 0`)
     .all(...dayParams);
@@ -142,7 +119,7 @@ export function craftStatsOf(index: CallIndex, scope: StatsScope): CraftStats {
 
 /** The root causes recorded on the calls in scope, grouped by key, with their categories, repeat calls and escalations. */
 export function causeStatsOf(index: CallIndex, scope: StatsScope): CauseStats {
-  const { inDays, dayParams } = scopeConditions(index, scope);
+  const { inDays, dayParams } = scopeAnd(index, scope);
   const rows = index
     .sql(`SELECT kind, a, b, sum(n) AS n FROM day_counts WHERE kind IN ('cause', 'cause-repeat', 'cause-handoff') ${inDays} GROUP BY kind, a, b HAVING sum(n) != 0`)
     .all(...dayParams);

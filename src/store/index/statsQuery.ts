@@ -9,12 +9,15 @@ import { dayNumbering, dayText } from './indexRows.js';
 import type { CallIndex } from './callIndex.js';
 import type { SqlValue } from './sqlite.js';
 
-export function statsOf(index: CallIndex, scope: StatsScope): CallStats {
+/**
+ * A scope's conditions: on the day sums (`agent_key`, `day`: the range's days, its bounds
+ * being the starts of days in the index's zone) and on call rows (`c.agent_key`,
+ * `c.started`). For stats and the craft's figures alike.
+ */
+export function scopeConditions(index: CallIndex, scope: StatsScope): { days: string[]; dayParams: SqlValue[]; calls: string[]; callParams: SqlValue[] } {
   const dayOf = dayNumbering(index.timeZone);
-  // Rollups by day: the range's days (its bounds are the starts of days in the index's zone).
   const days: string[] = [];
   const dayParams: SqlValue[] = [];
-  // Call rows by their start.
   const calls: string[] = [];
   const callParams: SqlValue[] = [];
   if (scope.agent !== undefined) {
@@ -35,6 +38,12 @@ export function statsOf(index: CallIndex, scope: StatsScope): CallStats {
     calls.push('c.started < ?');
     callParams.push(scope.to.getTime());
   }
+  return { days, dayParams, calls, callParams };
+}
+
+export function statsOf(index: CallIndex, scope: StatsScope): CallStats {
+  const dayOf = dayNumbering(index.timeZone);
+  const { days, dayParams, calls, callParams } = scopeConditions(index, scope);
   const inDays = days.length ? `WHERE ${days.join(' AND ')}` : '';
   const inCalls = calls.length ? `AND ${calls.join(' AND ')}` : '';
   const num = (value: SqlValue | undefined) => (typeof value === 'number' ? value : 0);
