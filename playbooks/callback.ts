@@ -3,12 +3,11 @@
  * honestly (late is said first), agree what is left and the next date. When nobody
  * answers, only the outcome and the next try are asked.
  */
-import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, type Answers, type AnswerValue } from 'csr-call';
+import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, timeOffLineSteps, type Answers, type AnswerValue } from 'csr-call';
 
 const reached = (answers: Answers) => answers['reach.reached'] !== false;
 const escalating = (answers: Answers) => reached(answers) && answers['decide.path'] === 'escalate';
 const late = (answers: Answers) => answers['recap.kept'] === 'late';
-const offLine = (answers: Answers) => answers['progress.away'] === 'hold' || answers['progress.away'] === 'back';
 
 export default definePlaybook({
   id: 'callback',
@@ -91,27 +90,7 @@ export default definePlaybook({
           ? 'Say what went wrong in plain words, apologise once and own it, then give the new plan with a date.'
           : 'Give real progress: what was done, by whom, what comes next, with dates. Specific facts calm people; vague ones worry them.',
       steps: [
-        {
-          id: 'away',
-          question: 'Do you need time off the line to check?',
-          type: 'choice',
-          choices: [
-            { value: 'no', label: 'No, I can check while we talk' },
-            { value: 'hold', label: 'Hold them while I check' },
-            { value: 'back', label: "Back to them later: I'll check, then come back" },
-          ],
-          default: 'no',
-          meaning: 'hold.kind',
-        },
-        {
-          id: 'until',
-          question: 'When did you tell them you would be back?',
-          type: 'datetime',
-          required: true,
-          when: offLine,
-          meaning: 'hold.until',
-          hint: 'Tell them first, then type it: +2m, +5m, 14:30. A clock counts down until you are back.',
-        },
+        ...timeOffLineSteps('progress'),
         { id: 'facts', question: 'What has happened since, and what you found', type: 'longtext', meaning: 'facts' },
         {
           id: 'answered',

@@ -3,11 +3,10 @@
  * with more room to vent, a calm voice throughout, and a handoff that saves them from
  * telling the story a third time.
  */
-import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, type Answers, type AnswerValue } from 'csr-call';
+import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, timeOffLineSteps, type Answers, type AnswerValue } from 'csr-call';
 
 const escalating = (answers: Answers) => answers['decide.path'] === 'escalate';
 const calledBefore = (answers: Answers) => answers['identify.before'] === true;
-const offLine = (answers: Answers) => answers['facts.away'] === 'hold' || answers['facts.away'] === 'back';
 
 export default definePlaybook({
   id: 'irate',
@@ -78,27 +77,7 @@ export default definePlaybook({
       title: 'Find the facts',
       tip: "Check the account and the history before you promise anything. If it takes time, say what you're doing and when you'll be back.",
       steps: [
-        {
-          id: 'away',
-          question: 'Do you need time off the line to check?',
-          type: 'choice',
-          choices: [
-            { value: 'no', label: 'No, I can check while we talk' },
-            { value: 'hold', label: 'Hold them while I check' },
-            { value: 'back', label: "Back to them later: I'll check, then come back" },
-          ],
-          default: 'no',
-          meaning: 'hold.kind',
-        },
-        {
-          id: 'until',
-          question: 'When did you tell them you would be back?',
-          type: 'datetime',
-          required: true,
-          when: offLine,
-          meaning: 'hold.until',
-          hint: 'Tell them first, then type it: +2m, +5m, 14:30. A clock counts down until you are back.',
-        },
+        ...timeOffLineSteps('facts'),
         { id: 'found', question: 'What the account and history show', type: 'longtext', meaning: 'facts' },
         {
           id: 'answered',

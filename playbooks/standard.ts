@@ -3,10 +3,9 @@
  * Stages follow the arc of a good call: identify, listen, read back, find the facts,
  * solve or escalate, offer what can be done, close, follow through, record the cause.
  */
-import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, type Answers, type AnswerValue } from 'csr-call';
+import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, timeOffLineSteps, type Answers, type AnswerValue } from 'csr-call';
 
 const escalating = (answers: Answers) => answers['decide.path'] === 'escalate';
-const offLine = (answers: Answers) => answers['facts.away'] === 'hold' || answers['facts.away'] === 'back';
 
 export default definePlaybook({
   id: 'standard',
@@ -79,27 +78,7 @@ export default definePlaybook({
       title: 'Find the facts',
       tip: "Check the account, its history and other teams' notes. If that takes a while, say what you are checking and when you'll be back before the hold.",
       steps: [
-        {
-          id: 'away',
-          question: 'Do you need time off the line to check?',
-          type: 'choice',
-          choices: [
-            { value: 'no', label: 'No, I can check while we talk' },
-            { value: 'hold', label: 'Hold them while I check' },
-            { value: 'back', label: "Back to them later: I'll check, then come back" },
-          ],
-          default: 'no',
-          meaning: 'hold.kind',
-        },
-        {
-          id: 'until',
-          question: 'When did you tell them you would be back?',
-          type: 'datetime',
-          required: true,
-          when: offLine,
-          meaning: 'hold.until',
-          hint: 'Tell them first, then type it: +2m, +5m, 14:30. A clock counts down until you are back.',
-        },
+        ...timeOffLineSteps('facts'),
         { id: 'found', question: 'What the account and history show', type: 'longtext', meaning: 'facts' },
         {
           id: 'answered',

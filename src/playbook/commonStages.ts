@@ -95,3 +95,36 @@ export function followupStage({
     ],
   };
 }
+
+/**
+ * "Do you need time off the line to check?" and, for a hold or a call back, "When did you
+ * tell them you would be back?": the two steps of time off the line (`hold.kind`,
+ * `hold.until`), for the stage `stageId` where the agent goes to find the facts. Their ids
+ * are `away` and `until`.
+ */
+export function timeOffLineSteps(stageId: string): Stage['steps'] {
+  const offLine = (answers: Answers) => answers[`${stageId}.away`] === 'hold' || answers[`${stageId}.away`] === 'back';
+  return [
+    {
+      id: 'away',
+      question: 'Do you need time off the line to check?',
+      type: 'choice',
+      choices: [
+        { value: 'no', label: 'No, I can check while we talk' },
+        { value: 'hold', label: 'Hold them while I check' },
+        { value: 'back', label: "Back to them later: I'll check, then come back" },
+      ],
+      default: 'no',
+      meaning: 'hold.kind',
+    },
+    {
+      id: 'until',
+      question: 'When did you tell them you would be back?',
+      type: 'datetime',
+      required: true,
+      when: offLine,
+      meaning: 'hold.until',
+      hint: 'Tell them first, then type it: +2m, +5m, 14:30. A clock counts down until you are back.',
+    },
+  ];
+}
