@@ -23,7 +23,7 @@ import { isTempFileName } from '../writeFileAtomic.js';
 import { processAlive } from '../fileLock.js';
 import { CALL_INDEXES, CREATE_TABLES, DROP_CALL_INDEXES, INDEX_SCHEMA_VERSION } from './indexSchema.js';
 import { COUNTS_ON_REPEAT, rebuildRollups, ROLLUP_COLUMNS, RollupChanges } from './rollups.js';
-import { dayNumbering, indexCall, rowChecksum, TEXT_COLUMNS, type CallText, type IndexedCall } from './indexRows.js';
+import { dayNumbering, indexCall, shownChecksum, TEXT_COLUMNS, type CallText, type IndexedCall } from './indexRows.js';
 import { readCallFile, type FileStamp, type FileToRead, type ParseCall, type ReadOutcome } from './readCallFile.js';
 import { readInBatches } from './bulkReader.js';
 import { CustomerLinks, groupCustomers, REPEAT_CONTACT } from './customerLinks.js';
@@ -473,7 +473,7 @@ export class CallIndex {
     const values: SqlValue[] = [
       row.agent_key, row.started, row.day, row.completed, row.playbook, row.outcome, row.category_key, row.category,
       row.phone_key, row.account_key, row.name_key, row.duration, row.resolved, row.handed_off, row.upset, row.turned,
-      row.fu_on_time, row.fu_late, row.fu_cancelled, row.fu_open, row.stages, row.summary, row.crc,
+      row.fu_on_time, row.fu_late, row.fu_cancelled, row.fu_open, row.stages, row.summary, row.crc, row.shown_crc,
       row.craft, row.cause_key, row.cause, row.open_promises,
     ];
     if (before) {
@@ -481,7 +481,7 @@ export class CallIndex {
       this.sql(
         `UPDATE calls SET agent_key = ?, started = ?, day = ?, completed = ?, playbook = ?, outcome = ?, category_key = ?, category = ?,
          phone_key = ?, account_key = ?, name_key = ?, duration = ?, resolved = ?, handed_off = ?, upset = ?, turned = ?,
-         fu_on_time = ?, fu_late = ?, fu_cancelled = ?, fu_open = ?, stages = ?, summary = ?, crc = ?,
+         fu_on_time = ?, fu_late = ?, fu_cancelled = ?, fu_open = ?, stages = ?, summary = ?, crc = ?, shown_crc = ?,
          craft = ?, cause_key = ?, cause = ?, open_promises = ? WHERE n = ?`,
       ).run(...values, n);
       this.sql('DELETE FROM open_followups WHERE call = ?').run(n);
@@ -492,8 +492,8 @@ export class CallIndex {
         this.sql(
           `INSERT INTO calls(id, agent_key, started, day, completed, playbook, outcome, category_key, category,
            phone_key, account_key, name_key, duration, resolved, handed_off, upset, turned,
-           fu_on_time, fu_late, fu_cancelled, fu_open, stages, summary, crc, craft, cause_key, cause, open_promises, customer)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           fu_on_time, fu_late, fu_cancelled, fu_open, stages, summary, crc, shown_crc, craft, cause_key, cause, open_promises, customer)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(row.id, ...values, customer).lastInsertRowid,
       );
     }
@@ -704,9 +704,9 @@ export class CallIndex {
   // ---------------------------------------------------------------------------------
   // Checks.
 
-  /** The summary of a row (selected with `CHECKED_ROW`), checked against its checksum. */
+  /** The summary of a row (selected with `SHOWN_ROW`), checked against its checksum. */
   checkedSummary(row: Record<string, unknown>): string {
-    if (rowChecksum(row) !== row.crc) throw new IndexDamagedError(`index row of call ${String(row.id)} is damaged`, [String(row.id)]);
+    if (shownChecksum(row) !== row.shown_crc) throw new IndexDamagedError(`index row of call ${String(row.id)} is damaged`, [String(row.id)]);
     return row.summary as string;
   }
 

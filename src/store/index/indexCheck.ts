@@ -6,7 +6,7 @@
  */
 import type { CallSummary } from '../../domain/callSummary.js';
 import { FIRST_CALL_WINDOW_MS } from '../../domain/callFacts.js';
-import { CHECKED_ROW, rowChecksum } from './indexRows.js';
+import { CHECKED_ROW, rowChecksum, shownChecksum } from './indexRows.js';
 import { groupCustomers, REPEAT_CONTACT } from './customerLinks.js';
 import { rollupsDiffer } from './rollups.js';
 import type { CallIndex } from './callIndex.js';
@@ -22,9 +22,9 @@ export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string
 
   const openFollowUps = new Set<string>();
   let rows = 0;
-  for (const row of index.sql(`SELECT ${CHECKED_ROW} FROM calls`).iterate()) {
+  for (const row of index.sql(`SELECT ${CHECKED_ROW}, shown_crc FROM calls`).iterate()) {
     rows += 1;
-    if (rowChecksum(row) !== row.crc) return `the row of call ${String(row.id)} fails its checksum`;
+    if (rowChecksum(row) !== row.crc || shownChecksum(row) !== row.shown_crc) return `the row of call ${String(row.id)} fails its checksum`;
     for (const followup of (JSON.parse(row.summary as string) as CallSummary).openFollowups) openFollowUps.add(followup.id);
   }
   const listed = new Set(index.sql('SELECT id FROM open_followups').all().map((row) => row.id as string));

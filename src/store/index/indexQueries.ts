@@ -8,7 +8,7 @@ import { customerKeys, nameKey, phoneKey, type Customer } from '../../domain/cus
 import { agentKey } from '../../domain/agents.js';
 import { callsRoot } from '../../paths.js';
 import { IndexDamagedError, type CallIndex, type FileStamp } from './callIndex.js';
-import { CHECKED_ROW } from './indexRows.js';
+import { SHOWN_ROW } from './indexRows.js';
 import type { SqlRow, SqlValue } from './sqlite.js';
 
 /** Rows to summaries; a row failing its checksum stops the query (its call is read again, then the query rerun). */
@@ -38,8 +38,8 @@ export interface OpenFollowUps {
 export function openFollowUps(index: CallIndex, owner?: string): OpenFollowUps {
   const rows =
     owner === undefined
-      ? index.sql(`SELECT ${CHECKED_ROW} FROM calls WHERE n IN (SELECT call FROM open_followups) ORDER BY started DESC, id DESC`).iterate()
-      : index.sql(`SELECT ${CHECKED_ROW} FROM calls WHERE n IN (SELECT call FROM open_followups WHERE owner_key = ?) ORDER BY started DESC, id DESC`).iterate(agentKey(owner));
+      ? index.sql(`SELECT ${SHOWN_ROW} FROM calls WHERE n IN (SELECT call FROM open_followups) ORDER BY started DESC, id DESC`).iterate()
+      : index.sql(`SELECT ${SHOWN_ROW} FROM calls WHERE n IN (SELECT call FROM open_followups WHERE owner_key = ?) ORDER BY started DESC, id DESC`).iterate(agentKey(owner));
   const calls = summariesOf(index, rows);
   const callsPerCustomer = new Map<string, number>();
   for (const call of calls) {
@@ -84,7 +84,7 @@ export function listCalls(index: CallIndex, filter: CallFilter): CallSummary[] {
   if (filter.category !== undefined) add('category_key = ?', filter.category.trim().toLowerCase());
   if (filter.phone !== undefined) add('phone_key = ?', phoneKey(filter.phone) ?? '');
   if (filter.customer !== undefined) add("name_key LIKE ? ESCAPE '\\'", `%${likeText(nameKey(filter.customer) ?? '')}%`);
-  const sql = `SELECT ${CHECKED_ROW} FROM calls${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started DESC, id DESC${filter.limit !== undefined ? ' LIMIT ?' : ''}`;
+  const sql = `SELECT ${SHOWN_ROW} FROM calls${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started DESC, id DESC${filter.limit !== undefined ? ' LIMIT ?' : ''}`;
   if (filter.limit !== undefined) params.push(filter.limit);
   return summariesOf(index, index.sql(sql).iterate(...params));
 }
@@ -101,7 +101,7 @@ export function customerCalls(index: CallIndex, customer: Customer): CallSummary
   const account = keys.find((k) => k.startsWith('a:'))?.slice(2) ?? null;
   return summariesOf(
     index,
-    index.sql(`SELECT ${CHECKED_ROW} FROM calls WHERE phone_key = ? OR account_key = ? ORDER BY started DESC, id DESC`).iterate(phone, account),
+    index.sql(`SELECT ${SHOWN_ROW} FROM calls WHERE phone_key = ? OR account_key = ? ORDER BY started DESC, id DESC`).iterate(phone, account),
   );
 }
 
@@ -109,8 +109,8 @@ export function customerCalls(index: CallIndex, customer: Customer): CallSummary
 export function unfinishedCalls(index: CallIndex, agent?: string): CallSummary[] {
   const rows =
     agent === undefined
-      ? index.sql(`SELECT ${CHECKED_ROW} FROM calls WHERE completed = 0 ORDER BY started DESC, id DESC`).iterate()
-      : index.sql(`SELECT ${CHECKED_ROW} FROM calls WHERE completed = 0 AND agent_key = ? ORDER BY started DESC, id DESC`).iterate(agentKey(agent));
+      ? index.sql(`SELECT ${SHOWN_ROW} FROM calls WHERE completed = 0 ORDER BY started DESC, id DESC`).iterate()
+      : index.sql(`SELECT ${SHOWN_ROW} FROM calls WHERE completed = 0 AND agent_key = ? ORDER BY started DESC, id DESC`).iterate(agentKey(agent));
   return summariesOf(index, rows);
 }
 
@@ -186,7 +186,7 @@ export function searchCalls(index: CallIndex, match: string, scope: SearchScope)
   }
   const rows = index
     .sql(
-      `SELECT ${CHECKED_ROW.split(', ').map((column) => `c.${column}`).join(', ')}, snippet(call_text, -1, '${HIT_START}', '${HIT_END}', '…', 14) AS snippet, call_text.rank AS rank
+      `SELECT ${SHOWN_ROW.split(', ').map((column) => `c.${column}`).join(', ')}, snippet(call_text, -1, '${HIT_START}', '${HIT_END}', '…', 14) AS snippet, call_text.rank AS rank
        FROM call_text JOIN calls AS c ON c.n = call_text.rowid WHERE ${where.join(' AND ')} ORDER BY call_text.rank LIMIT ?`,
     )
     .all(...params, scope.limit);

@@ -40,6 +40,7 @@ export interface CallRow {
   open_promises: string | null;
   summary: string;
   crc: number;
+  shown_crc: number;
 }
 
 export interface OpenFollowUpRow {
@@ -101,14 +102,18 @@ export const ROW_COLUMNS = [
   'craft', 'cause_key', 'cause', 'open_promises',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 
-/** `ROW_COLUMNS` for a SELECT, with the checksum. */
+/** `ROW_COLUMNS` for a SELECT, with the checksum (`doctor`'s check of every row). */
 export const CHECKED_ROW = `${ROW_COLUMNS.join(', ')}, crc`;
 
 /**
- * A 32-bit FNV-1a hash of a call row's values as stored: a row changed on disk behind
- * SQLite's back (a flipped bit) no longer matches, and is read again from its call file.
+ * What a list shows of a row, with its own checksum: a list of thousands of calls reads
+ * three columns rather than every one (better-sqlite3 makes an object per row). A flipped
+ * bit elsewhere in the row (a filter's column) is `doctor`'s to find, with `crc`.
  */
-export function rowChecksum(row: { readonly [K in (typeof ROW_COLUMNS)[number]]?: unknown }): number {
+export const SHOWN_ROW = 'id, summary, shown_crc';
+
+/** A 32-bit FNV-1a hash of values as stored. */
+function fnv1a(values: Iterable<unknown>): number {
   let hash = 0x811c9dc5;
   const add = (text: string) => {
     for (let i = 0; i < text.length; i++) {
@@ -116,12 +121,24 @@ export function rowChecksum(row: { readonly [K in (typeof ROW_COLUMNS)[number]]?
       hash = Math.imul(hash, 0x01000193);
     }
   };
-  for (const column of ROW_COLUMNS) {
-    const value = row[column];
+  for (const value of values) {
     add(value === null || value === undefined ? '\u0001' : String(value));
     add('\u0000');
   }
   return hash >>> 0;
+}
+
+/**
+ * A call row's checksum: a row changed on disk behind SQLite's back (a flipped bit) no
+ * longer matches, and is read again from its call file.
+ */
+export function rowChecksum(row: { readonly [K in (typeof ROW_COLUMNS)[number]]?: unknown }): number {
+  return fnv1a(ROW_COLUMNS.map((column) => row[column]));
+}
+
+/** The checksum of what a list shows of a row (`SHOWN_ROW`). */
+export function shownChecksum(row: { readonly id?: unknown; readonly summary?: unknown }): number {
+  return fnv1a([row.id, row.summary]);
 }
 
 const joined = (...parts: Array<string | undefined>) => parts.filter((p) => p !== undefined && p !== '').join('\n');
@@ -208,8 +225,10 @@ export function indexCall(record: CallRecord, timeZone: string, dayOf: (ms: numb
     open_promises: facts.craft.openPromiseDeadlines.length ? JSON.stringify(facts.craft.openPromiseDeadlines) : null,
     summary: summaryText,
     crc: 0,
+    shown_crc: 0,
   };
   row.crc = rowChecksum(row);
+  row.shown_crc = shownChecksum(row);
   return {
     row,
     followups: summary.openFollowups.map((f) => openFollowUpRow(f, timeZone)),

@@ -14,7 +14,7 @@
  */
 
 /** Bump when any table changes: an index of another version is rebuilt. */
-export const INDEX_SCHEMA_VERSION = 3;
+export const INDEX_SCHEMA_VERSION = 4;
 
 export const CREATE_TABLES = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -62,6 +62,8 @@ CREATE TABLE calls(
   stages TEXT,
   summary TEXT NOT NULL,
   crc INTEGER NOT NULL,
+  -- The checksum of id and summary alone, what the lists read (indexRows.ts SHOWN_ROW).
+  shown_crc INTEGER NOT NULL,
   -- The craft of the call (issue 16): coaching, holds, solutions, promises, empathy (JSON; indexRows.ts CraftColumn).
   craft TEXT,
   cause_key TEXT,
