@@ -26,6 +26,7 @@ import { callIndexOf, openedIndex } from './index/indexAccess.js';
 import { idsEndingIn } from './index/indexQueries.js';
 import { storeListener } from './storeEvents.js';
 import { grouped } from '../text/plural.js';
+import { importOutside } from '../importOutside.js';
 
 /** Why a call file could not be used; `problem` is one line (`path.to.field: message`). */
 export class CallFileError extends OperationError {
@@ -67,10 +68,11 @@ export function parseCallText(text: string, schema: CallRecordSchema = callRecor
 
 /**
  * `parseCallText` for reads of thousands of files (an index build): with the schema whose
- * checks zod compiles, from its full build, loaded only here.
+ * checks zod compiles, from its full build, loaded only here, from node_modules rather than
+ * the bundle (a bundled module costs every command's start its exports, ~1,000 for zod).
  */
 export async function bulkCallParser(): Promise<(text: string) => ParseResult> {
-  const schema = buildCompiledCallRecordSchema(await import('zod'));
+  const schema = buildCompiledCallRecordSchema(await importOutside<typeof import('zod')>('zod'));
   return (text) => parseCallText(text, schema);
 }
 
