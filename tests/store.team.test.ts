@@ -40,6 +40,16 @@ function runWorker(args: string[]): Promise<Entry[]> {
   });
 }
 
+function cliAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', CSR_CALL_AGENT: 'supervisor' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
 function allCalls(dataDir: string): CallRecord[] {
   const root = join(dataDir, 'calls');
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
@@ -86,8 +96,26 @@ describe('a team on one shared folder', () => {
       (SECONDS * 2 + 60) * 1000,
     );
     const workers = Array.from({ length: AGENTS }, (_, k) => runWorker([BIN, dataDir, `agent${k}`, String(SECONDS), answers]));
-    const [liveResult, ...logs] = await Promise.all([live, ...workers]);
-    const entries = logs.flat();
+    // A supervisor's notes on the live call while it is typed: however few the workers' tries
+    // (a short run on a busy machine), the live call has notes written beside it.
+    const supervisor = (async () => {
+      const out: Entry[] = [];
+      const deadline = Date.now() + SECONDS * 1000;
+      let liveId: string | undefined;
+      while (!liveId && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        liveId = allCalls(dataDir).find((call) => call.agent === 'live')?.id;
+      }
+      for (let k = 0; liveId && k < 3 && Date.now() < deadline; k++) {
+        const text = `supervisor-note-${k}`;
+        const run = await cliAsync(['note', liveId, text, '--data-dir', dataDir]);
+        out.push({ op: 'note', id: liveId, text, ok: run.status === 0, stderr: run.stderr });
+        await new Promise((resolve) => setTimeout(resolve, (SECONDS * 1000) / 5));
+      }
+      return out;
+    })();
+    const [liveResult, supervised, ...logs] = await Promise.all([live, supervisor, ...workers]);
+    const entries = [...logs.flat(), ...supervised];
 
     expect(liveResult.failure, liveResult.transcript.slice(-2000)).toBeNull();
     expect(liveResult.exitCode).toBe(130);
