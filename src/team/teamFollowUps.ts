@@ -155,22 +155,11 @@ export async function actOnTeamFollowUp(
   });
 }
 
-export interface TeamBoardRow {
-  id: string;
-  call_id: string;
-  call_agent: string;
-  owner: string | null;
-  due: Date;
-  all_day: boolean;
-  time_zone: string | null;
-  text: string;
-  repeat_days: number | null;
-  customer_name: string | null;
-  customer_phone: string | null;
-  customer_account: string | null;
+/** A follow-up on the team's board: its row without the history columns, and whether anyone may claim it. */
+export type TeamBoardRow = Omit<TeamFollowUpRow, 'status' | 'revision' | 'last_by' | 'last_at' | 'last_action'> & {
   /** The agent's own follow-up is overdue past the team's grace: anyone may claim it. */
   claimable: boolean;
-}
+};
 
 /** Every open follow-up of the team: the team's (unowned) first, then by due time. */
 export async function teamBoard(db: TeamDb, limit: number): Promise<TeamBoardRow[]> {
