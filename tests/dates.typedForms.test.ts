@@ -107,6 +107,10 @@ describe('US zone abbreviations (issue 15, item 13)', () => {
     expect(parseTimeZone('PST')).toBe('America/Los_Angeles');
     expect(parseTimeZone('akdt')).toBe('America/Anchorage');
     expect(parseTimeZone('HT')).toBe('Pacific/Honolulu');
+    // The regions as agents say them.
+    expect(parseTimeZone('Central')).toBe('America/Chicago');
+    expect(parseTimeZone('pacific')).toBe('America/Los_Angeles');
+    expect(parseTimeZone('Hawaii')).toBe('Pacific/Honolulu');
     expect(parseTimeZone('america/chicago')).toBe('America/Chicago');
     expect(parseTimeZone('Mars/Olympus')).toBeUndefined();
     expect(parseTimeZone('utc')).toBe('UTC');

@@ -53,6 +53,8 @@ export function canonicalTimeZone(name: string): string | undefined {
  *   EST, EDT, ET     → America/New_York     CST, CDT, CT → America/Chicago
  *   MST, MDT, MT     → America/Denver       PST, PDT, PT → America/Los_Angeles
  *   AKST, AKDT, AKT  → America/Anchorage    HST, HT      → Pacific/Honolulu
+ * The regions' names as said on the phone (eastern, central, mountain, pacific, alaska,
+ * hawaii) mean the same zones.
  * Other abbreviations (BST, IST, CET...) name several places or none, and are refused.
  */
 export const US_ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
@@ -62,6 +64,8 @@ export const US_ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
   pst: 'America/Los_Angeles', pdt: 'America/Los_Angeles', pt: 'America/Los_Angeles',
   akst: 'America/Anchorage', akdt: 'America/Anchorage', akt: 'America/Anchorage',
   hst: 'Pacific/Honolulu', ht: 'Pacific/Honolulu',
+  eastern: 'America/New_York', central: 'America/Chicago', mountain: 'America/Denver', pacific: 'America/Los_Angeles',
+  alaska: 'America/Anchorage', hawaii: 'Pacific/Honolulu',
 };
 
 /**
