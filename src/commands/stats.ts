@@ -17,7 +17,7 @@ import { warnDamaged } from './damagedFiles.js';
 import type { OptionsOf } from '../commandSpec.js';
 import type { statsOptions } from '../cli.js';
 import { writeJson } from '../render/jsonOutput.js';
-import { plural } from '../text/plural.js';
+import { grouped, plural } from '../text/plural.js';
 
 export type StatsCommandOptions = OptionsOf<typeof statsOptions>;
 
@@ -109,28 +109,28 @@ export function renderStats(stats: CallStats, options: { agent: string | undefin
   }
 
   const { total, completed, inProgress } = stats.calls;
-  row('Calls', `${total}${inProgress > 0 ? `  (${completed} completed, ${inProgress} in progress)` : ''}`);
+  row('Calls', `${grouped(total)}${inProgress > 0 ? `  (${grouped(completed)} completed, ${grouped(inProgress)} in progress)` : ''}`);
   if (days.length > 1) {
     const perMark = Math.ceil(days.length / SPARK_WIDTH);
     const buckets: number[] = [];
     for (let i = 0; i < days.length; i += perMark) buckets.push(days.slice(i, i + perMark).reduce((sum, d) => sum + d.calls, 0));
     const busiest = days.reduce((best, d) => (d.calls > best.calls ? d : best));
     const unit = perMark === 1 ? 'per day' : `per ${perMark} days`;
-    row(`Calls ${unit}`, `${c.cyan(sparkline(buckets))}  busiest ${busiest.day}: ${busiest.calls}`);
+    row(`Calls ${unit}`, `${c.cyan(sparkline(buckets))}  busiest ${busiest.day}: ${grouped(busiest.calls)}`);
   }
 
   heading('Outcomes (completed calls)');
   const maxOutcome = Math.max(...stats.byOutcome.map((o) => o.count));
   for (const { outcome, count } of stats.byOutcome) {
     const share = completed === 0 ? '' : `${Math.round((count / completed) * 100)}%`;
-    const line = `  ${oneLine(outcome, 16).padEnd(16)} ${String(count).padStart(5)}  ${c.cyan(bar(count, maxOutcome).padEnd(BAR))} ${share.padStart(4)}`;
+    const line = `  ${oneLine(outcome, 16).padEnd(16)} ${grouped(count).padStart(7)}  ${c.cyan(bar(count, maxOutcome).padEnd(BAR))} ${share.padStart(4)}`;
     lines.push(count === 0 ? c.dim(line) : line);
   }
 
   heading('Figures');
   const fcr = stats.firstCallResolution;
-  row('First-call resolution', `${fcr.count} of ${fcr.of}  ${percent(fcr)}  (${fcr.resolved} resolved in all)`);
-  row('Escalated/transferred', `${stats.handedOff.count} of ${stats.handedOff.of}  ${percent(stats.handedOff)}`);
+  row('First-call resolution', `${grouped(fcr.count)} of ${grouped(fcr.of)}  ${percent(fcr)}  (${grouped(fcr.resolved)} resolved in all)`);
+  row('Escalated/transferred', `${grouped(stats.handedOff.count)} of ${grouped(stats.handedOff.of)}  ${percent(stats.handedOff)}`);
   row(
     'Handle time',
     stats.handleTime.calls === 0
@@ -138,8 +138,8 @@ export function renderStats(stats: CallStats, options: { agent: string | undefin
       : `median ${seconds(stats.handleTime.medianSeconds)} · p90 ${seconds(stats.handleTime.p90Seconds)}  (${plural(stats.handleTime.calls, 'call')})`,
   );
   const f = stats.followups;
-  row('Follow-ups', `${f.doneOnTime} done on time · ${f.doneLate} late · ${f.overdue > 0 ? c.red(`${f.overdue} overdue`) : '0 overdue'}  (${f.open} open)`);
-  row('Mood turnaround', `${stats.moodTurnaround.count} of ${stats.moodTurnaround.of} angry or upset calls ended calm  ${percent(stats.moodTurnaround)}`);
+  row('Follow-ups', `${grouped(f.doneOnTime)} done on time · ${grouped(f.doneLate)} late · ${f.overdue > 0 ? c.red(`${grouped(f.overdue)} overdue`) : '0 overdue'}  (${grouped(f.open)} open)`);
+  row('Mood turnaround', `${grouped(stats.moodTurnaround.count)} of ${grouped(stats.moodTurnaround.of)} angry or upset calls ended calm  ${percent(stats.moodTurnaround)}`);
   row('Repeat callers', `${plural(stats.repeatCallers.customers, 'customer')}, ${plural(stats.repeatCallers.calls, 'call')}`);
 
   // Per playbook: stages of different playbooks are different steps, not to be mixed.
@@ -156,7 +156,7 @@ export function renderStats(stats: CallStats, options: { agent: string | undefin
     heading('Top problem categories');
     const maxCategory = stats.topCategories[0]!.count;
     for (const { category, count } of stats.topCategories) {
-      lines.push(`  ${oneLine(category, 16).padEnd(16)} ${String(count).padStart(5)}  ${c.cyan(bar(count, maxCategory))}`);
+      lines.push(`  ${oneLine(category, 16).padEnd(16)} ${grouped(count).padStart(7)}  ${c.cyan(bar(count, maxCategory))}`);
     }
   }
   return `${lines.join('\n')}\n`;
