@@ -383,6 +383,25 @@ describe('the index against a plain scan of the files', () => {
     await expectIndexToMatchFiles(dataDir, 'after its phone was taken out');
   });
 
+  it('an open promise lost from the index behind its back is found by doctor, and its fix counts it again', async () => {
+    const dataDir = testContext().dataDir;
+    await saveCall(dataDir, makeCall({ promises: [{ text: 'Refund reaches the card', due: '2026-11-25T00:00:00.000Z' }, { text: 'Letter sent', due: '2026-11-25T00:00:00.000Z' }] }));
+    await expectIndexToMatchFiles(dataDir, 'at first');
+    expect((await checkStore(dataDir)).problems).toEqual([]);
+    await closeCallIndex(dataDir);
+    const { openSqlite } = await import('../src/store/index/sqlite.js');
+    const db = openSqlite(indexPathFor(dataDir), { busyTimeoutMs: 1000 });
+    // Two promises with one deadline are one row that counts two.
+    expect(db.prepare('SELECT n FROM promise_deadlines').all()).toEqual([{ n: 2 }]);
+    db.prepare('UPDATE promise_deadlines SET n = 1').run();
+    db.close();
+    const report = await checkStore(dataDir);
+    expect(report.problems.map((p) => p.problem).join('\n')).toMatch(/open promises are not those of its calls/);
+    await fixStore(dataDir);
+    expect((await checkStore(dataDir)).problems).toEqual([]);
+    await expectIndexToMatchFiles(dataDir, 'after doctor --fix');
+  });
+
   it("a call row's JSON column damaged on disk (no longer JSON) is found when the call changes: the index is made anew", async () => {
     const dataDir = testContext().dataDir;
     const record = await saveCall(dataDir, makeCall({ coaching: [{ rule: 'blame', step: 's.x', text: 'nudge', at: '2026-11-20T09:00:00.000Z' }] }));

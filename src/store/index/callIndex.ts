@@ -485,6 +485,7 @@ export class CallIndex {
          craft = ?, cause_key = ?, cause = ?, open_promises = ? WHERE n = ?`,
       ).run(...values, n);
       this.sql('DELETE FROM open_followups WHERE call = ?').run(n);
+      this.sql('DELETE FROM promise_deadlines WHERE call = ?').run(n);
     } else {
       // On a first build the customer is known as the row goes in (else linked below).
       const customer = fresh ? (this.bulk!.customers.link(row.phone_key, row.account_key) ?? null) : null;
@@ -500,6 +501,9 @@ export class CallIndex {
     this.putText(n, indexed.text, before !== undefined);
     for (const f of indexed.followups) {
       this.sql('INSERT OR REPLACE INTO open_followups(id, call, owner_key, due, deadline) VALUES (?, ?, ?, ?, ?)').run(f.id, n, f.owner_key, f.due, f.deadline);
+    }
+    for (const p of indexed.promises) {
+      this.sql('INSERT INTO promise_deadlines(agent_key, solution, call, deadline, n, started) VALUES (?, ?, ?, ?, ?, ?)').run(row.agent_key, p.solution, n, p.deadline, p.n, row.started);
     }
     this.sql('INSERT OR REPLACE INTO files(id, dir, size, mtime, ino, problem) VALUES (?, ?, ?, ?, ?, NULL)').run(row.id, dir, stamp.size, stamp.mtime, stamp.ino);
     // A build works out the day sums (as the files are read) and the customers at its end.
@@ -552,6 +556,7 @@ export class CallIndex {
     this.sql('DELETE FROM calls WHERE n = ?').run(n);
     this.sql('DELETE FROM call_text WHERE rowid = ?').run(n);
     this.sql('DELETE FROM open_followups WHERE call = ?').run(n);
+    this.sql('DELETE FROM promise_deadlines WHERE call = ?').run(n);
     if (this.bulk) return;
     this.rollups.add(before, -1);
     if (before.customer != null) this.relinkCustomers(before.customer as number);

@@ -48,8 +48,8 @@ export function craftStatsOf(index: CallIndex, scope: StatsScope): CraftStats {
     .all(...dayParams);
   const open = index
     .sql(
-      `SELECT c.agent_key AS agent_key, coalesce(json_extract(c.craft, '$.chosen'), '') AS solution, sum(j.value < ?) AS broken, sum(j.value >= ?) AS pending
-       FROM calls AS c, json_each(c.open_promises) AS j WHERE c.open_promises IS NOT NULL ${inCalls} GROUP BY 1, 2`,
+      `SELECT c.agent_key AS agent_key, c.solution AS solution, sum((c.deadline < ?) * c.n) AS broken, sum((c.deadline >= ?) * c.n) AS pending
+       FROM promise_deadlines AS c WHERE 1 ${inCalls} GROUP BY 1, 2`,
     )
     .all(scope.now.getTime(), scope.now.getTime(), ...callParams);
 

@@ -6,7 +6,7 @@
  */
 import type { CallSummary } from '../../domain/callSummary.js';
 import { FIRST_CALL_WINDOW_MS } from '../../domain/callFacts.js';
-import { CHECKED_ROW, rowChecksum, shownChecksum } from './indexRows.js';
+import { CHECKED_ROW, openPromiseRows, rowChecksum, shownChecksum, type CallRow } from './indexRows.js';
 import { groupCustomers, REPEAT_CONTACT } from './customerLinks.js';
 import { rollupsDiffer } from './rollups.js';
 import type { CallIndex } from './callIndex.js';
@@ -21,14 +21,20 @@ export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string
   }
 
   const openFollowUps = new Set<string>();
+  const openPromises = new Set<string>();
+  const promiseKey = (...parts: unknown[]) => JSON.stringify(parts);
   let rows = 0;
   for (const row of index.sql(`SELECT ${CHECKED_ROW}, shown_crc FROM calls`).iterate()) {
     rows += 1;
     if (rowChecksum(row) !== row.crc || shownChecksum(row) !== row.shown_crc) return `the row of call ${String(row.id)} fails its checksum`;
     for (const followup of (JSON.parse(row.summary as string) as CallSummary).openFollowups) openFollowUps.add(followup.id);
+    for (const p of openPromiseRows(row as Pick<CallRow, 'open_promises' | 'craft'>)) openPromises.add(promiseKey(row.id, row.agent_key, p.solution, p.deadline, p.n, row.started));
   }
   const listed = new Set(index.sql('SELECT id FROM open_followups').all().map((row) => row.id as string));
   if (listed.size !== openFollowUps.size || [...listed].some((id) => !openFollowUps.has(id))) return 'its open follow-ups are not those of its calls';
+  const promiseRows = index.sql('SELECT c.id, p.agent_key, p.solution, p.deadline, p.n, p.started FROM promise_deadlines AS p LEFT JOIN calls AS c ON c.n = p.call').all();
+  const promiseListed = (r: (typeof promiseRows)[number]) => openPromises.has(promiseKey(r.id, r.agent_key, r.solution, r.deadline, r.n, r.started));
+  if (promiseRows.length !== openPromises.size || !promiseRows.every(promiseListed)) return 'its open promises are not those of its calls';
 
   // Customers: the same calls grouped together (the groups' names may differ).
   const members = index.sql('SELECT n, phone_key, account_key, customer FROM calls').all();

@@ -64,9 +64,17 @@ export interface CallText {
   notes: string;
 }
 
+/** Promises still open (`promise_deadlines`): the solution chosen on their call ('' for none), their deadline (ms), how many. */
+export interface OpenPromiseRow {
+  solution: string;
+  deadline: number;
+  n: number;
+}
+
 export interface IndexedCall {
   row: CallRow;
   followups: OpenFollowUpRow[];
+  promises: OpenPromiseRow[];
   text: CallText;
 }
 
@@ -188,6 +196,15 @@ export interface CraftColumn {
   empathy?: string;
 }
 
+/** The rows of `promise_deadlines` for a call row: its `open_promises`, with its `craft`'s solution chosen. */
+export function openPromiseRows(row: Pick<CallRow, 'open_promises' | 'craft'>): OpenPromiseRow[] {
+  if (row.open_promises === null) return [];
+  const solution = row.craft === null ? '' : ((JSON.parse(row.craft) as CraftColumn).chosen ?? '');
+  const perDeadline = new Map<number, number>();
+  for (const deadline of JSON.parse(row.open_promises) as number[]) perDeadline.set(deadline, (perDeadline.get(deadline) ?? 0) + 1);
+  return [...perDeadline].map(([deadline, n]) => ({ solution, deadline, n }));
+}
+
 /**
  * Everything the index keeps of `record`. `timeZone` is the index's: its days number the
  * rollups, and it ends the day of an all-day follow-up that has no zone of its own.
@@ -232,6 +249,7 @@ export function indexCall(record: CallRecord, timeZone: string, dayOf: (ms: numb
   return {
     row,
     followups: summary.openFollowups.map((f) => openFollowUpRow(f, timeZone)),
+    promises: openPromiseRows(row),
     text: callText(record),
   };
 }

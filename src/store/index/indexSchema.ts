@@ -7,6 +7,8 @@
  * - `calls`: one row per readable call: what the lists show (`summary`, JSON, with a
  *   checksum), the columns filters and stats ask about, the customer's keys.
  * - `open_followups`: the follow-ups still open (the morning list).
+ * - `promise_deadlines`: the promises still open, one row each (`calls.open_promises` laid
+ *   out as rows, with the solution chosen): stats count them broken or pending as of now.
  * - `call_text`: full text (FTS5) of what was said and done, for `search`.
  * - `day_*`: per agent and day (in the index's time zone), the sums `stats` adds up, kept
  *   up as calls change (rollups.ts), so stats never walk every call; `day_counts` holds
@@ -14,7 +16,7 @@
  */
 
 /** Bump when any table changes: an index of another version is rebuilt. */
-export const INDEX_SCHEMA_VERSION = 4;
+export const INDEX_SCHEMA_VERSION = 5;
 
 export const CREATE_TABLES = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -81,6 +83,18 @@ CREATE TABLE open_followups(
 ) WITHOUT ROWID;
 CREATE INDEX open_followups_call ON open_followups(call);
 
+-- In the order stats group them (a scan without a sort); the call's, to replace them.
+CREATE TABLE promise_deadlines(
+  agent_key TEXT NOT NULL,
+  solution TEXT NOT NULL,
+  call INTEGER NOT NULL,
+  deadline INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  started INTEGER NOT NULL,
+  PRIMARY KEY(agent_key, solution, call, deadline)
+) WITHOUT ROWID;
+CREATE INDEX promise_deadlines_call ON promise_deadlines(call);
+
 CREATE VIRTUAL TABLE call_text USING fts5(
   problem, facts, options, resolution, handoff, queries, notes,
   tokenize = 'unicode61 remove_diacritics 2'
@@ -109,6 +123,12 @@ CREATE TABLE day_stages(
   position INTEGER NOT NULL, n INTEGER NOT NULL, seconds REAL NOT NULL,
   PRIMARY KEY(agent_key, day, playbook, stage)
 ) WITHOUT ROWID;
+-- Stats of every agent group the day sums by what they count: these hold the rows in
+-- that order (a scan without a sort: 30-35 ms less each at 300k calls over three years).
+CREATE INDEX day_outcomes_by ON day_outcomes(outcome, day, agent_key, n);
+CREATE INDEX day_categories_by ON day_categories(category_key, day, agent_key, n);
+CREATE INDEX day_counts_by ON day_counts(kind, a, b, day, agent_key, n);
+CREATE INDEX day_stages_by ON day_stages(playbook, stage, day, agent_key, position, n, seconds);
 `;
 
 /**
@@ -129,7 +149,6 @@ CREATE INDEX IF NOT EXISTS calls_customer ON calls(customer, agent_key, started)
 CREATE INDEX IF NOT EXISTS calls_agent_customer ON calls(agent_key, customer, started) WHERE customer IS NOT NULL;
 CREATE INDEX IF NOT EXISTS calls_duration ON calls(agent_key, duration) WHERE duration IS NOT NULL;
 CREATE INDEX IF NOT EXISTS calls_cause ON calls(cause_key, started) WHERE cause_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS calls_open_promises ON calls(agent_key, started) WHERE open_promises IS NOT NULL;
 `;
 
 export const DROP_CALL_INDEXES = [...CALL_INDEXES.matchAll(/INDEX IF NOT EXISTS (\w+)/g)].map((m) => `DROP INDEX IF EXISTS ${m[1]};`).join('\n');
