@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstWords, listCommand, type CallListJson } from '../src/commands/list.js';
@@ -7,6 +7,7 @@ import { noteCommand } from '../src/commands/note.js';
 import { showCommand } from '../src/commands/show.js';
 import { UserError } from '../src/errors.js';
 import { callPath } from '../src/store/callFiles.js';
+import { indexPathFor } from '../src/store/index/callIndex.js';
 import { readCall } from '../src/store/callStore.js';
 import { makeCall } from './fixtures/makeCall.js';
 import { runCli, tempDir, testContext, writeFileMakingDir, type TestContext, saveCall } from './helpers.js';
@@ -292,6 +293,11 @@ describe('list, show and note through the real CLI', () => {
     const note = runCli(['--data-dir', dataDir, 'note', 'annann', 'customer', 'rang', 'back']);
     expect(note.status, note.stderr).toBe(0);
     expect((await readCall(dataDir, ANN)).notes.map((n) => n.text)).toEqual(['customer rang back']);
+    // The command wrote to the index and left its log empty: the next command, opening the
+    // index alone, would otherwise read the whole log again.
+    const log = `${indexPathFor(dataDir)}-wal`;
+    expect(existsSync(log) ? statSync(log).size : 0).toBe(0);
+    expect(runCli(['--data-dir', dataDir, 'search', 'rang', '--json']).stdout).toContain(ANN);
     const list = runCli(['--data-dir', dataDir, 'list', '--status', 'paused']);
     expect(list.status, list.stderr).toBe(2);
     expect(list.stderr).toBe('csr-call: --status: "paused" is not one of in-progress, completed\n');
