@@ -1,10 +1,4 @@
 import { UserError } from '../errors.js';
-import { requireBuiltin } from '../requireBuiltin.js';
-
-// node:crypto takes a few milliseconds to load, and this module (like the locks', which
-// share a chunk with the call-file reader) is on the start-up path of the read-only
-// commands (`followups`, `list`): only writers load it, on first use.
-let randomBytes: typeof import('node:crypto').randomBytes | undefined;
 
 /**
  * `YYYYMMDD-HHMMSS-xxxxxx`. Lives here rather than beside the zod schema so that code on
@@ -15,22 +9,21 @@ export const CALL_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-z]{6}$/;
 /** The characters of ids' and temporary names' random parts: lower-case base 36. */
 export const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
-function random(length: number): Buffer {
-  randomBytes ??= requireBuiltin<typeof import('node:crypto')>('node:crypto').randomBytes;
-  return randomBytes(length);
-}
-
-/** Six random base-36 characters (~31 bits): enough that agents sharing a directory never collide. */
+/**
+ * Six random base-36 characters (~31 bits): enough that agents sharing a directory never
+ * collide. From Math.random, not node:crypto: nothing here is a secret (ids are shown, a
+ * lock's token only tells one taking from another), and loading node:crypto cost `start`
+ * ~2 ms before its first question.
+ */
 export function randomPart(length = 6): string {
-  const bytes = random(length);
   let out = '';
-  for (const byte of bytes) out += BASE36[byte % 36];
+  for (let i = 0; i < length; i++) out += BASE36[Math.floor(Math.random() * 36)];
   return out;
 }
 
-/** 16 hex characters (64 bits) that tell one taking of a lock from another. */
+/** 16 random base-36 characters (~82 bits) that tell one taking of a lock from another. */
 export function randomToken(): string {
-  return random(8).toString('hex');
+  return randomPart(16);
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

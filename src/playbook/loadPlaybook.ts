@@ -4,7 +4,6 @@
  * (compiled once into a cache and imported from there; tsx, imported lazily, for what the
  * cache does not take and for every error message).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, type Stats } from 'node:fs';
 import { register } from 'node:module';
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
@@ -15,6 +14,7 @@ import { resolveDataDir, resolvePlaybookDir } from '../paths.js';
 import { packageVersion, playbookApiUrl, runningBuilt } from '../installPaths.js';
 import { oneLine } from '../render/terminalText.js';
 import { importOutside } from '../importOutside.js';
+import { requireBuiltin } from '../requireBuiltin.js';
 import { noun, plural } from '../text/plural.js';
 import { assertPlaybook, assertSolutions, closestMatch, PlaybookError } from './playbookSchema.js';
 import type { AnswerValue, Playbook, Solution, StepType } from './types.js';
@@ -285,6 +285,8 @@ function playbookCacheDir(env: Env): string {
 }
 
 function cacheFileName(absolute: string, info: Stats, target: string): string {
+  // Loaded on first use: the built-in playbooks (most calls) need no hash.
+  const { createHash } = requireBuiltin<typeof import('node:crypto')>('node:crypto');
   const pathKey = createHash('sha256').update(absolute).digest('hex').slice(0, 16);
   const stamp = [CACHE_FORMAT, packageVersion(), process.version, target, info.size, info.mtimeMs, info.ctimeMs, info.ino].join('\0');
   return `${pathKey}-${createHash('sha256').update(stamp).digest('hex').slice(0, 24)}.mjs`;

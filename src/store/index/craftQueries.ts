@@ -1,8 +1,8 @@
 /**
  * What the craft of a call (issue 16) asks of the index: the agent's recent empathy lines,
  * how each prepared solution did, the craft's figures for `stats`, the root causes for
- * `stats --causes`. Sums come from `day_counts` (rollups.ts); only the promises still open
- * are read from the call rows, as they break with time.
+ * `stats --causes`. Sums come from `day_counts` (rollups.ts); the promises still open,
+ * which break with time, from `promise_deadlines`.
  */
 import { agentKey } from '../../domain/agents.js';
 import { byCountThenName, type StatsScope } from '../../stats/callStats.js';
