@@ -120,18 +120,19 @@ export const CHECKED_ROW = `${ROW_COLUMNS.join(', ')}, crc`;
  */
 export const SHOWN_ROW = 'id, summary, shown_crc';
 
-/** A 32-bit FNV-1a hash of values as stored. */
+/** FNV-1a over the UTF-16 code units of `text`, from `hash`. */
+function fnv1aAdd(hash: number, text: string): number {
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash;
+}
+
+/** A 32-bit FNV-1a hash of values as stored, each followed by a NUL. */
 function fnv1a(values: Iterable<unknown>): number {
   let hash = 0x811c9dc5;
-  const add = (text: string) => {
-    for (let i = 0; i < text.length; i++) {
-      hash ^= text.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193);
-    }
-  };
   for (const value of values) {
-    add(value === null || value === undefined ? '\u0001' : String(value));
-    add('\u0000');
+    hash = fnv1aAdd(hash, value === null || value === undefined ? '\u0001' : String(value));
+    // The NUL after each value: hash ^ 0 is hash.
+    hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
 }
