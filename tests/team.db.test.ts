@@ -76,7 +76,7 @@ describeTeam('the team database', () => {
   it('migrate: the owner sets it up once; an agent and a lead are refused in one line', () => {
     const again = runCli(['team', 'migrate'], { env: { CSR_CALL_TEAM_DB: team.url(team.owner) } });
     expect(again.status).toBe(0);
-    expect(again.stdout).toMatch(/up to date \(version 1\)/);
+    expect(again.stdout).toMatch(/up to date \(version 2\)/);
     for (const [role, kind] of [['alice', 'an agent'], ['lena', 'a lead']] as const) {
       const refused = runCli(['team', 'migrate'], { env: { CSR_CALL_TEAM_DB: team.url(role) } });
       expect(refused.status).toBe(1);
@@ -194,7 +194,7 @@ describeTeam('the team database', () => {
     // The same calls, the same figures: carol's stats from the team database and from her own index.
     const teamStats = JSON.parse(team.cli('carol', ['stats', '--team', '--json']).stdout);
     const localStats = JSON.parse(runCli(['stats', '--json'], { env: { CSR_CALL_HOME: team.dataDirOf('carol'), CSR_CALL_AGENT: 'carol' } }).stdout);
-    for (const key of ['calls', 'byOutcome', 'firstCallResolution', 'handedOff', 'handleTime', 'stages', 'followups', 'moodTurnaround', 'topCategories', 'perDay']) {
+    for (const key of ['calls', 'byOutcome', 'firstCallResolution', 'handedOff', 'handleTime', 'stages', 'followups', 'moodTurnaround', 'topCategories', 'perDay', 'craft']) {
       expect({ [key]: teamStats[key] }).toEqual({ [key]: localStats[key] });
     }
     const byAgent = team.cli('lena', ['stats', '--team', '--by', 'agent', '--json']);
@@ -343,7 +343,7 @@ describeTeam('the team database', () => {
       jsonVersion: 1,
       reachable: true,
       problem: null,
-      schema: { version: 1, latest: 1 },
+      schema: { version: 2, latest: 2 },
       you: { role: 'alice', kind: 'agent', agent: 'alice', matchesAgent: true },
       waiting: 0,
       fromTeam: expect.any(Number),
@@ -352,7 +352,7 @@ describeTeam('the team database', () => {
     expect(json('alice', ['team', 'sync'])).toMatchObject({ jsonVersion: 1, sent: expect.any(Number), upToDate: expect.any(Number), unreadable: 0 });
     expect(json('alice', ['team', 'grace'])).toEqual({ jsonVersion: 1, claimGraceMinutes: 120, changed: false });
     const migrate = runCli(['team', 'migrate', '--json'], { env: { CSR_CALL_TEAM_DB: team.url(team.owner) } });
-    expect(JSON.parse(migrate.stdout)).toEqual({ jsonVersion: 1, from: 1, to: 1, applied: [] });
+    expect(JSON.parse(migrate.stdout)).toEqual({ jsonVersion: 1, from: 2, to: 2, applied: [] });
     // Unreachable: the report all the same, exit 1, and the one line on stderr.
     const down = runCli(['team', 'status', '--json'], { env: { CSR_CALL_TEAM_DB: 'postgresql://alice@127.0.0.1:1/team', PGPASSWORD: 'x' } });
     expect(down.status).toBe(1);

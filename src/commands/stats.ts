@@ -27,10 +27,7 @@ export type StatsCommandOptions = OptionsOf<typeof statsOptions>;
  * compact table with bar charts, or `--json`. Answered by the index of calls.
  */
 export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Promise<void> {
-  if (opts.team || opts.by !== undefined) {
-    if (opts.causes) throw new UserError('--causes reads your own index of calls, not the team database: leave out --team/--by');
-    return (await import('./teamViews.js')).teamStatsCommand(opts, ctx);
-  }
+  if (opts.team || opts.by !== undefined) return (await import('./teamViews.js')).teamStatsCommand(opts, ctx);
   if (opts.all && opts.agent !== undefined) throw new UserError('give --agent NAME or --all, not both');
   if (opts.agent !== undefined && opts.agent.trim() === '') throw new UserError('--agent needs a name (or use --all)');
   const range = parseDayRange(opts, ctx);
@@ -64,7 +61,7 @@ export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Pro
 }
 
 /** ' · Sun 1 Nov 2026 – Mon 30 Nov 2026' (the last day of the range), or nothing for all time. */
-function rangeText(range: { from?: Date; to?: Date }, timeZone: string): string {
+export function rangeText(range: { from?: Date; to?: Date }, timeZone: string): string {
   if (!range.from && !range.to) return ' · all time';
   const from = range.from ? formatDay(range.from, timeZone) : 'the first call';
   const to = range.to ? formatDay(new Date(range.to.getTime() - 1), timeZone) : 'today';

@@ -7,6 +7,7 @@ import type { TeamDb } from '../team/teamDb.js';
 import { requireTeam } from './team.js';
 import { parseDayRange } from './dayRange.js';
 import { writeJson } from '../render/jsonOutput.js';
+import { plural } from '../text/plural.js';
 
 /**
  * The lead's view: `list --team`, `search --team`, `stats --team [--by agent]`, each one
@@ -65,7 +66,12 @@ export async function teamStatsCommand(opts: import('./stats.js').StatsCommandOp
   const range = parseDayRange(opts, ctx);
   const agent = opts.agent?.trim() || undefined;
   const scope = { now: ctx.now(), timeZone: ctx.timeZone, ...(agent ? { agent } : {}), ...range };
-  const { teamStats, teamStatsByAgent } = await import('../team/teamQueries.js');
+  if (opts.causes && opts.by !== undefined) throw new UserError('--causes groups the root causes and --by agent the figures per agent: give one of them');
+  const [{ teamStats, teamStatsByAgent }, { teamCraftStats, teamCauseStats, callsWithoutCraft }] = await Promise.all([
+    import('../team/teamQueries.js'),
+    import('../team/teamCraftQueries.js'),
+  ]);
+  const head = { agent: agent ?? null, team: true, from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null, timeZone: ctx.timeZone };
   if (opts.by === 'agent') {
     const rows = await withDb(ctx, (db) => teamStatsByAgent(db, scope));
     if (opts.json) {
@@ -75,13 +81,35 @@ export async function teamStatsCommand(opts: import('./stats.js').StatsCommandOp
     ctx.stdout.write(renderByAgent(rows, ctx));
     return;
   }
-  const stats = await withDb(ctx, (db) => teamStats(db, scope));
-  if (opts.json) {
-    writeJson(ctx, { agent: agent ?? null, team: true, from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null, timeZone: ctx.timeZone, ...stats });
+  const { renderStats, rangeText } = await import('./stats.js');
+  const { renderCauses, renderCraftStats } = await import('../render/craftStats.js');
+  const colors = colorsFor(ctx.stdout, ctx.env);
+  if (opts.causes) {
+    const { causes, withoutCraft } = await withDb(ctx, async (db) => ({ causes: await teamCauseStats(db, scope), withoutCraft: await callsWithoutCraft(db, scope) }));
+    warnWithoutCraft(withoutCraft, ctx);
+    if (opts.json) writeJson(ctx, { ...head, ...causes });
+    else ctx.stdout.write(renderCauses(causes, { colors, title: `Root causes · ${agent === undefined ? 'the team' : oneLine(agent, 40)}${rangeText(range, ctx.timeZone)}` }));
     return;
   }
-  const { renderStats } = await import('./stats.js');
-  ctx.stdout.write(renderStats(stats, { agent: agent ?? 'the team', colors: colorsFor(ctx.stdout, ctx.env), timeZone: ctx.timeZone }));
+  const { stats, craft, withoutCraft } = await withDb(ctx, async (db) => ({
+    stats: await teamStats(db, scope),
+    craft: await teamCraftStats(db, scope),
+    withoutCraft: await callsWithoutCraft(db, scope),
+  }));
+  warnWithoutCraft(withoutCraft, ctx);
+  if (opts.json) {
+    writeJson(ctx, { ...head, ...stats, craft });
+    return;
+  }
+  ctx.stdout.write(renderStats(stats, { agent: agent ?? 'the team', colors, timeZone: ctx.timeZone }));
+  if (stats.calls.total > 0) ctx.stdout.write(renderCraftStats(craft, { colors, allAgents: agent === undefined }));
+}
+
+/** Rows sent by a csr-call from before the craft's columns (team schema 2) have none of it until their agent's next `team sync`. */
+function warnWithoutCraft(calls: number, ctx: Context): void {
+  if (calls > 0) {
+    ctx.warn(`${plural(calls, 'call')} in the team database ${calls === 1 ? 'was' : 'were'} sent by an older csr-call: the craft's figures leave ${calls === 1 ? 'it' : 'them'} out until ${calls === 1 ? 'its agent runs' : 'their agents run'} csr-call team sync`);
+  }
 }
 
 function renderByAgent(rows: import('../team/teamQueries.js').AgentStats[], ctx: Context): string {

@@ -63,6 +63,10 @@ export function teamDbError(error: unknown, target: string): TeamDbError {
   if (code === '42P01' || code === '3F000') {
     return new TeamDbError(`the team database ${target} has no csr-call tables yet: the team's owner runs csr-call team migrate`, false);
   }
+  // undefined_column: tables made by an older csr-call's `team migrate` (this one's step is not applied yet).
+  if (code === '42703') {
+    return new TeamDbError(`the team database ${target} has tables older than this csr-call: the team's owner runs csr-call team migrate; your calls are kept and will be sent then`, false);
+  }
   if (code === '42501') return new TeamDbError(`the team database ${target} did not allow it: ${message.slice(0, 160)}`, false);
   if (/password must be a string|SASL|client password|no password|empty password/i.test(message) || code === '08P01') {
     return new TeamDbError(`no password for ${target}: put it in ~/.pgpass (host:port:database:role:password, mode 0600) or PGPASSWORD`, false);

@@ -2,7 +2,9 @@
  * `csr-call team sync`: brings the team database level with this agent's call files.
  * Teammates' actions are taken into the files, the outbox is sent, then every call file
  * of this agent (a lead: every file) is compared by revision with what the database holds
- * and the newer ones sent, in batches read while the previous batch is being written.
+ * and the newer ones sent, in batches read while the previous batch is being written. A
+ * row an older csr-call made (without facts this one derives: `TEAM_FACTS_VERSION`) is
+ * sent again too, which fills its new columns.
  */
 import type { Context } from '../context.js';
 import type { CallRecord } from '../domain/callRecord.js';
@@ -10,6 +12,7 @@ import { agentKey } from '../domain/agents.js';
 import type { TeamDb } from './teamDb.js';
 import { checkAgentMatchesRole, exchange, whoAmI } from './teamSession.js';
 import { bulkUpsertCalls, upsertCalls } from './teamSync.js';
+import { TEAM_FACTS_VERSION } from './teamRows.js';
 
 export interface FullSyncResult {
   target: string;
@@ -28,12 +31,18 @@ export async function fullSync(db: TeamDb, ctx: Context): Promise<FullSyncResult
   checkAgentMatchesRole(ctx, me, db.target);
   const first = await exchange(db, ctx, me, Number.POSITIVE_INFINITY);
 
-  const known = new Map<string, number>();
-  const rows = await db.query<{ id: string; revision: number }>(
-    me.lead ? 'SELECT id, revision FROM csr_call.calls' : 'SELECT id, revision FROM csr_call.calls WHERE agent_key = $1',
+  // What the database holds of each call: its revision, and whether its row was made by a
+  // csr-call that derived all of today's facts (an older one's row is sent again).
+  const known = new Map<string, { revision: number; facts: number }>();
+  const rows = await db.query<{ id: string; revision: number; facts_version: number }>(
+    me.lead ? 'SELECT id, revision, facts_version FROM csr_call.calls' : 'SELECT id, revision, facts_version FROM csr_call.calls WHERE agent_key = $1',
     me.lead ? [] : [me.agent],
   );
-  for (const row of rows) known.set(row.id, row.revision);
+  for (const row of rows) known.set(row.id, { revision: row.revision, facts: row.facts_version });
+  const isUpToDate = (record: CallRecord) => {
+    const held = known.get(record.id);
+    return held !== undefined && (held.revision > record.revision || (held.revision === record.revision && held.facts >= TEAM_FACTS_VERSION));
+  };
   const withEvents = new Set(
     (await db.query<{ call_id: string }>('SELECT DISTINCT call_id FROM csr_call.followup_events WHERE applied_revision IS NULL')).map((r) => r.call_id),
   );
@@ -71,7 +80,7 @@ export async function fullSync(db: TeamDb, ctx: Context): Promise<FullSyncResult
         othersWaiting++;
         continue;
       }
-      if ((known.get(record.id) ?? 0) >= record.revision) {
+      if (isUpToDate(record)) {
         upToDate++;
         continue;
       }

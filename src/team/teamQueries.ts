@@ -14,7 +14,7 @@ import { byCountThenName, outcomeList, perDaySeries, share, tenths, TOP_CATEGORI
 import type { TeamDb } from './teamDb.js';
 import { foldText } from './teamRows.js';
 
-class Where {
+export class Where {
   readonly clauses: string[] = [];
   readonly params: unknown[] = [];
   add(clause: string, ...values: unknown[]): void {
@@ -35,7 +35,7 @@ class Where {
   }
 }
 
-function scopeWhere(scope: { agent?: string; from?: Date; to?: Date }, alias = 'c'): Where {
+export function scopeWhere(scope: { agent?: string; from?: Date; to?: Date }, alias = 'c'): Where {
   const where = new Where();
   if (scope.agent !== undefined) where.add(`${alias}.agent_key = ?`, agentKey(scope.agent));
   if (scope.from) where.add(`${alias}.started >= ?`, scope.from.toISOString());
@@ -101,15 +101,21 @@ interface Totals {
   p90: number | null;
 }
 
+/**
+ * Whether call `c` is a repeat contact: the same customer (phone or account) called about
+ * the same category (or an unknown one) in the days before. As the local index decides it.
+ */
+export const REPEAT_CONTACT = `EXISTS (
+    SELECT 1 FROM csr_call.calls AS e WHERE e.id <> c.id AND e.started < c.started AND e.started >= c.started - interval '${FIRST_CALL_WINDOW_DAYS} days'
+      AND ((c.phone_key IS NOT NULL AND e.phone_key = c.phone_key) OR (c.account_key IS NOT NULL AND e.account_key = c.account_key))
+      AND (e.category_key IS NULL OR c.category_key IS NULL OR e.category_key = c.category_key))`;
+
 /** The aggregate columns of a team stats query, over calls `c` (first contact: as the local index decides it). */
 const TOTALS = `
   count(*) AS calls,
   count(*) FILTER (WHERE c.completed) AS completed,
   count(*) FILTER (WHERE c.resolved) AS resolved,
-  count(*) FILTER (WHERE c.resolved AND NOT EXISTS (
-    SELECT 1 FROM csr_call.calls AS e WHERE e.id <> c.id AND e.started < c.started AND e.started >= c.started - interval '${FIRST_CALL_WINDOW_DAYS} days'
-      AND ((c.phone_key IS NOT NULL AND e.phone_key = c.phone_key) OR (c.account_key IS NOT NULL AND e.account_key = c.account_key))
-      AND (e.category_key IS NULL OR c.category_key IS NULL OR e.category_key = c.category_key))) AS first_contact,
+  count(*) FILTER (WHERE c.resolved AND NOT ${REPEAT_CONTACT}) AS first_contact,
   count(*) FILTER (WHERE c.handed_off) AS handed_off,
   count(*) FILTER (WHERE c.upset) AS upset,
   count(*) FILTER (WHERE c.turned) AS turned,

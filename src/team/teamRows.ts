@@ -5,11 +5,19 @@
  * and the call's follow-ups with what a teammate needs to call back (not the call's notes).
  */
 import type { CallRecord, FollowUp } from '../domain/callRecord.js';
-import { callFacts } from '../domain/callFacts.js';
+import { callFacts, type CraftFacts } from '../domain/callFacts.js';
 import { nameKey } from '../domain/customerKeys.js';
 import { agentKey } from '../domain/agents.js';
 import { summarizeCall } from '../domain/callSummary.js';
 import { callText, TEXT_COLUMNS } from '../store/index/indexRows.js';
+
+/**
+ * The version of what a call's row derives from its record (below). A row the team
+ * database holds with an older one (sent by an older csr-call) is sent again by the next
+ * `team sync`, even at the same revision. Raise it when a derived column is added or its
+ * facts change.
+ */
+export const TEAM_FACTS_VERSION = 1;
 
 /** The owner a follow-up has when it is the team's to take (`followups assign ID --to team`). */
 export const TEAM_OWNER = 'team';
@@ -38,6 +46,14 @@ export interface TeamCallRow {
   fu_open: number;
   /** Seconds per stage of a completed call, `[[stage, seconds], …]` in the order it went through them. */
   stages: Array<[string, number]> | null;
+  /**
+   * The call's craft facts (issue 16) as `callFacts` decides them, for `stats --team` and
+   * `--causes`: coaching rules, holds, overruns, solutions offered and chosen, promises
+   * kept, late, cancelled and the deadlines (ms) of those still open, the root cause and
+   * its key. Null in a row sent before schema 2 (`facts_version` 0).
+   */
+  craft: CraftFacts;
+  facts_version: number;
   summary: unknown;
   /** Lower case, accents removed: what the full-text vector is made from. */
   search_text: string;
@@ -101,6 +117,8 @@ export function teamCallRow(record: CallRecord, timeZone: string): TeamCallRow {
     fu_cancelled: facts.followups.cancelled,
     fu_open: facts.followups.open,
     stages: facts.stageSeconds.length ? facts.stageSeconds : null,
+    craft: facts.craft,
+    facts_version: TEAM_FACTS_VERSION,
     summary: summarizeCall(record),
     search_text: foldText([customer, ...TEXT_COLUMNS.map((column) => text[column])].filter(Boolean).join('\n')),
     record,

@@ -155,6 +155,20 @@ CREATE POLICY events_apply ON csr_call.followup_events FOR UPDATE TO ${AGENT_ROL
 CREATE POLICY events_lead ON csr_call.followup_events TO ${LEAD_ROLE} USING (true) WITH CHECK (true);
 `,
   },
+  {
+    version: 2,
+    description: "the craft's facts of each call (issue 16), for stats --team and stats --team --causes",
+    // Rows already there have no facts (facts_version 0): each agent's next `team sync`
+    // sends them again with their facts (teamFullSync.ts); the rules stay in one place
+    // (domain/callFacts.ts), not written again in SQL here.
+    sql: `
+ALTER TABLE csr_call.calls
+  ADD COLUMN craft jsonb,
+  ADD COLUMN facts_version integer NOT NULL DEFAULT 0;
+-- A cause is shown as the earliest call with it wrote it.
+CREATE INDEX calls_cause ON csr_call.calls((craft->>'causeKey'), started) WHERE (craft->>'causeKey') IS NOT NULL;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

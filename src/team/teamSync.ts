@@ -24,13 +24,14 @@ export interface Me {
 
 const CALL_COLUMNS = [
   'id', 'agent_key', 'revision', 'started', 'completed', 'playbook', 'outcome', 'category_key', 'category', 'phone_key', 'account_key', 'name_key',
-  'duration', 'resolved', 'handed_off', 'upset', 'turned', 'fu_on_time', 'fu_late', 'fu_cancelled', 'fu_open', 'stages', 'summary', 'record',
+  'duration', 'resolved', 'handed_off', 'upset', 'turned', 'fu_on_time', 'fu_late', 'fu_cancelled', 'fu_open', 'stages', 'craft', 'facts_version',
+  'summary', 'record',
 ] as const;
 const CALL_TYPES: Record<(typeof CALL_COLUMNS)[number] | 'search_text', string> = {
   id: 'text', agent_key: 'text', revision: 'integer', started: 'timestamptz', completed: 'boolean', playbook: 'text', outcome: 'text',
   category_key: 'text', category: 'text', phone_key: 'text', account_key: 'text', name_key: 'text', duration: 'double precision',
   resolved: 'boolean', handed_off: 'boolean', upset: 'boolean', turned: 'boolean', fu_on_time: 'integer', fu_late: 'integer',
-  fu_cancelled: 'integer', fu_open: 'integer', stages: 'jsonb', summary: 'jsonb', record: 'jsonb', search_text: 'text',
+  fu_cancelled: 'integer', fu_open: 'integer', stages: 'jsonb', craft: 'jsonb', facts_version: 'integer', summary: 'jsonb', record: 'jsonb', search_text: 'text',
 };
 
 const UPSERT_CALLS = `
@@ -38,7 +39,7 @@ INSERT INTO csr_call.calls (${CALL_COLUMNS.join(', ')}, search_text)
 SELECT ${CALL_COLUMNS.join(', ')}, search_text
 FROM jsonb_to_recordset($1::jsonb) AS r(${Object.entries(CALL_TYPES).map(([c, t]) => `${c} ${t}`).join(', ')})
 ON CONFLICT (id) DO UPDATE SET ${[...CALL_COLUMNS.filter((c) => c !== 'id'), 'search_text'].map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, sent_at = now()
-WHERE calls.revision < EXCLUDED.revision
+WHERE calls.revision < EXCLUDED.revision OR (calls.revision = EXCLUDED.revision AND calls.facts_version < EXCLUDED.facts_version)
 RETURNING id`;
 
 const FOLLOWUP_COLUMNS = [
