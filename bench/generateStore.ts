@@ -12,6 +12,8 @@
  * follow-ups (most done, a few hundred open across the store, nearly all of them from the
  * last weeks), a realistic outcome mix, six agents, repeat callers, and in most calls the
  * customer's equipment, whose brand names give `search` rare and common words (BRANDS).
+ * Since version 8 they also carry the craft of issue 16 (see `addCraft`): prepared
+ * solutions offered and chosen, coaching nudges, holds, empathy lines.
  * Deterministic: the same size and end give the same bytes (the files' random ids come
  * from a seeded generator); the end is the start of the day the store is built (see
  * `storeEndAt`).
@@ -21,15 +23,20 @@ import { dirname, join } from 'node:path';
 // Only these from the program (kept stable for the bench): what a call file holds and where it goes.
 import { serializeCall } from '../src/store/callStore.js';
 import { callPath, DIR_MODE, FILE_MODE } from '../src/store/callFiles.js';
+// The built-in playbooks' prepared solutions (ids, titles, categories): what the calls offer.
+import { STARTER_SOLUTIONS } from '../src/playbook/starterSolutions.js';
+import type { CoachingRuleId } from '../src/playbook/types.js';
 
 // The record's types, as the store takes them (not imported from their module, which may move).
 type CallRecord = Parameters<typeof serializeCall>[0];
 type Answer = CallRecord['answers'][number];
 type FollowUp = CallRecord['followups'][number];
 type HistoryEntry = FollowUp['history'][number];
+type CoachingNote = NonNullable<CallRecord['coaching']>[number];
+type Hold = NonNullable<CallRecord['holds']>[number];
 
 /** Bump when the calls or their files change: stores of another version are rebuilt. */
-export const GENERATOR_VERSION = 7;
+export const GENERATOR_VERSION = 8;
 export const AGENTS = ['amira', 'ben', 'chloe', 'dmitri', 'erin', 'farid'] as const;
 /** Calls are spread over this many months before the store's end. */
 const SPAN_DAYS = 3 * 365;
@@ -121,17 +128,152 @@ const DEVICES = ['router', 'modem', 'smart meter', 'TV box', 'phone', 'tablet', 
 /** Share of calls whose facts name the customer's equipment. */
 const EQUIPMENT_SHARE = 0.7;
 
+/** A generator of its own for one call, seeded by its id and `salt`: the main generator's draws are left alone. */
+function callRng(id: string, salt: number): Rng {
+  let seed = 0x811c9dc5 ^ salt;
+  for (let i = 0; i < id.length; i++) seed = Math.imul(seed ^ id.charCodeAt(i), 0x01000193);
+  return rng(seed);
+}
+
 /**
  * The equipment sentence appended to a call's facts (and so to its facts.found answer), or
  * ''. Drawn from a generator of its own, seeded by the call's id: the main generator's
- * draws are untouched, so everything else in the calls is what generator version 6 made.
+ * draws are untouched, so the rest of each call is what generator version 6 made, but for
+ * the craft (`addCraft`, drawn the same way since version 8).
  */
 function equipmentOf(id: string): string {
-  let seed = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) seed = Math.imul(seed ^ id.charCodeAt(i), 0x01000193);
-  const e = rng(seed);
+  const e = callRng(id, 0);
   if (!e.chance(EQUIPMENT_SHARE)) return '';
   return ` Has the ${e.weighted(BRAND_WEIGHTS)} ${e.pick(DEVICES)} (serial ${e.pick(['SN', 'HW', 'KX'])}-${100000 + e.int(900000)}).`;
+}
+
+/*
+ * The craft of a call (issue 16), as the live call records it. Shares, of all calls:
+ * - prepared solutions offered at the options step on ~50% (85% of the calls with an
+ *   options answer): 1–3 of the built-in starter set for the call's category, sometimes
+ *   with an option typed in words; one chosen on 80% of those;
+ * - coaching nudges on ~13% (one, now and then two rules);
+ * - time off the line (a hold, or "back to them") in the facts stage on ~18%, a fifth of
+ *   them past the time the customer was given;
+ * - an empathy line on ~80% (the agents' own lines, a few stock ones said again and again).
+ */
+const SOLUTIONS_BY_CATEGORY = new Map<string, Array<{ id: string; title: string }>>();
+for (const solution of STARTER_SOLUTIONS) {
+  for (const category of solution.categories ?? []) {
+    const list = SOLUTIONS_BY_CATEGORY.get(category) ?? SOLUTIONS_BY_CATEGORY.set(category, []).get(category)!;
+    list.push({ id: solution.id, title: solution.title });
+  }
+}
+const OFFERED_SHARE = 0.85;
+const CHOSEN_SHARE = 0.8;
+const TYPED_OPTION_SHARE = 0.25;
+const HOLD_SHARE = 0.18;
+const COACHED_SHARE = 0.13;
+/** Of the calls whose empathy step the main generator skipped. */
+const EMPATHY_ADDED_SHARE = 0.6;
+/** Stock lines (said on many calls, what the stock-empathy nudge is about) weigh more than the personal ones. */
+const EMPATHY_LINES = [
+  ['I understand how frustrating that must be.', 6],
+  ['I am sorry to hear that.', 5],
+  ['I completely understand.', 4],
+  ...EMPATHY.map((line) => [line, 2] as const),
+  ['Losing the connection every evening with children doing homework is a real worry.', 1],
+  ['Paying twice when money is tight this month is stressful, I get that.', 1],
+  ['Waiting in for a visit that never comes wastes a whole day.', 1],
+  ['Being locked out of your own account is unsettling.', 1],
+  ['Having to chase us for a refund should not be your job.', 1],
+] as const;
+const COACHING: ReadonlyArray<{ rule: CoachingRuleId; step: string; text: string; weight: number }> = [
+  { rule: 'stock-empathy', step: 'readback.empathy', text: 'You said exactly this on 9 of your last 20 calls: make it about what this means for this customer.', weight: 4 },
+  { rule: 'apology-before-facts', step: 'readback.empathy', text: 'Hold the apology until the facts are in: for now, say you understand how it affects them.', weight: 3 },
+  { rule: 'parroting', step: 'readback.paraphrase', text: 'That read-back is mostly their words as noted: say it back in yours, so they hear that you understood.', weight: 2 },
+  { rule: 'vague-promise', step: 'promise.what', text: 'Swap "soon", "ASAP" or "guaranteed" for a day and time you control, and say what happens if it slips.', weight: 3 },
+  { rule: 'blame', step: 'resolve.done', text: 'Say "we": what went wrong and what happens now, not who slipped. The customer and the next team need the fix, not the fault.', weight: 1 },
+];
+
+interface Craft {
+  options?: string[];
+  solutions?: NonNullable<CallRecord['solutions']>;
+  chosenOption?: string;
+  coaching?: CoachingNote[];
+  holds?: Hold[];
+}
+
+/**
+ * Adds the craft to a call's answers (in place: the steps the current playbooks ask for
+ * it, at times between their neighbours') and returns the record fields it makes.
+ */
+function addCraft(id: string, category: string, answers: Answer[], options: string[]): Craft {
+  const c = callRng(id, 0x5eed16);
+  const craft: Craft = {};
+  const at = (answer: Answer, seconds: number) => new Date(Date.parse(answer.answeredAt) + seconds * 1000).toISOString();
+  const indexOf = (stepId: string) => answers.findIndex((a) => a.stepId === stepId);
+
+  // The empathy line: the step's meaning, so the index keeps it; added on most calls that skipped it.
+  const empathy = indexOf('readback.empathy');
+  if (empathy >= 0) answers[empathy] = { ...answers[empathy]!, meaning: 'empathy' };
+  else if (c.chance(EMPATHY_ADDED_SHARE)) {
+    const paraphrase = indexOf('readback.paraphrase');
+    const line = c.weighted(EMPATHY_LINES);
+    answers.splice(paraphrase + 1, 0, { stepId: 'readback.empathy', question: 'What you said about how it affects them', type: 'text', value: line, answeredAt: at(answers[paraphrase]!, 5 + c.int(15)), meaning: 'empathy' });
+  }
+
+  // The solutions offered for the category, best first, and the one chosen.
+  const fitting = SOLUTIONS_BY_CATEGORY.get(category) ?? [];
+  const optionsAt = indexOf('resolve.options');
+  if (optionsAt >= 0 && fitting.length > 0 && c.chance(OFFERED_SHARE)) {
+    const count = Math.min(fitting.length, c.weighted([[1, 35], [2, 45], [3, 20]] as const));
+    const pool = [...fitting];
+    const offered: Array<{ id: string; title: string }> = [];
+    while (offered.length < count) offered.push(pool.splice(c.int(pool.length), 1)[0]!);
+    const value = offered.map((s) => s.title);
+    const ids: Array<string | null> = offered.map((s) => s.id);
+    if (c.chance(TYPED_OPTION_SHARE)) {
+      value.push(options[1]!);
+      ids.push(null);
+    }
+    const answer = answers[optionsAt]!;
+    answers[optionsAt] = { ...answer, value, meaning: 'options', solutions: ids };
+    craft.options = value;
+    craft.solutions = { offered: offered.map((s) => s.id) };
+    if (c.chance(CHOSEN_SHARE)) {
+      const chosen = c.weighted(offered.map((s, i) => [s, offered.length - i] as const));
+      answers.splice(optionsAt + 1, 0, { stepId: 'resolve.chosen', question: 'Which one did they choose?', type: 'choice', value: chosen.title, answeredAt: at(answer, 10 + c.int(30)), meaning: 'options.chosen' });
+      craft.solutions.chosen = chosen.id;
+      craft.chosenOption = chosen.title;
+    }
+  }
+
+  // Time off the line while finding the facts: it starts when they are told when the agent will be back, ends with the next answer.
+  if (c.chance(HOLD_SHARE)) {
+    const back = answers.findIndex((a) => a.stepId.startsWith('facts.') || a.stepId.startsWith('decide.'));
+    const before = answers[back - 1]!;
+    const kind = c.chance(0.65) ? 'hold' : 'back';
+    const asked = at(before, 3 + c.int(5));
+    const startedAt = new Date(Date.parse(asked) + (3 + c.int(5)) * 1000).toISOString();
+    const minutes = 1 + c.int(3);
+    const backBy = new Date(Date.parse(startedAt) + minutes * 60_000).toISOString();
+    answers.splice(
+      back,
+      0,
+      { stepId: 'facts.away', question: 'Do you need time off the line to check?', type: 'choice', value: kind, answeredAt: asked, meaning: 'hold.kind' },
+      { stepId: 'facts.until', question: 'When did you tell them you would be back?', type: 'datetime', value: backBy, answeredAt: startedAt, meaning: 'hold.until', raw: `+${minutes}m` },
+    );
+    craft.holds = [{ kind, stage: 'facts', startedAt, backBy, endedAt: answers[back + 2]!.answeredAt }];
+  }
+
+  // Coaching: a nudge under an answer the call has, one per rule.
+  if (c.chance(COACHED_SHARE)) {
+    const fits = COACHING.filter((rule) => indexOf(rule.step) >= 0);
+    const notes: CoachingNote[] = [];
+    for (let n = c.chance(0.15) ? 2 : 1; n > 0 && fits.length > 0; n--) {
+      const rule = c.weighted(fits.map((r) => [r, r.weight] as const));
+      fits.splice(fits.indexOf(rule), 1);
+      notes.push({ rule: rule.rule, step: rule.step, text: rule.text, at: answers[indexOf(rule.step)]!.answeredAt });
+    }
+    if (notes.length) craft.coaching = notes.sort((x, y) => (x.at < y.at ? -1 : 1));
+  }
+  return craft;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -243,10 +385,13 @@ function makeRecord(at: number, r: Rng, customers: Customer[], open: (at: number
   }
   answer('wrapup.category', 'Problem category', 'choice', category);
   answer('wrapup.cause', 'Root cause, if you know it', 'text', 'New price not applied to old contracts', 0.7);
+  const craft = addCraft(id, category, answers, options);
+  const crafted = craft.solutions !== undefined || craft.coaching !== undefined || craft.holds !== undefined;
 
   const record: CallRecord = {
-    // Version-1 files, as stores made before issue 16 hold them: read as version 2 (src/domain/migrations.ts).
-    schemaVersion: 1 as unknown as CallRecord['schemaVersion'],
+    // A call with craft is a version-2 file, as csr-call writes since issue 16; the others are
+    // version-1 files, as stores made before it hold them: read as version 2 (src/domain/migrations.ts).
+    schemaVersion: (crafted ? 2 : 1) as unknown as CallRecord['schemaVersion'],
     id,
     revision: answers.length,
     agent,
@@ -259,7 +404,9 @@ function makeRecord(at: number, r: Rng, customers: Customer[], open: (at: number
     problem: { story, wants: r.pick(WANTS), paraphrase, category, ...(r.chance(0.5) ? { rootCause: 'New price not applied to old contracts' } : {}) },
     queries: ['Which invoice number?', 'Since when exactly?'],
     facts,
-    options,
+    options: craft.options ?? options,
+    ...(craft.solutions ? { solutions: craft.solutions } : {}),
+    ...(craft.chosenOption !== undefined ? { chosenOption: craft.chosenOption } : {}),
     resolution,
     outcome,
     ...(escalated ? { escalation: { to: team, handoffNote: `${paraphrase}. Tried the usual steps.` } } : {}),
@@ -268,6 +415,8 @@ function makeRecord(at: number, r: Rng, customers: Customer[], open: (at: number
     mood: { start: moodStart, end: moodEnd },
     stageSeconds: { identify: 40 + r.int(60), listen: 90 + r.int(300), readback: 30 + r.int(60), facts: 60 + r.int(240), decide: 20 + r.int(60), resolve: 60 + r.int(300), outcome: 15 + r.int(30), promise: 10 + r.int(30), followup: 15 + r.int(40), wrapup: 10 + r.int(20) },
     notes: r.chance(0.2) ? [{ at: iso(t + 2 * 86_400_000), by: agent, text: 'Customer rang back: the refund arrived, thanks.' }] : [],
+    ...(craft.coaching ? { coaching: craft.coaching } : {}),
+    ...(craft.holds ? { holds: craft.holds } : {}),
   };
   return record;
 }

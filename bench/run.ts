@@ -9,6 +9,7 @@
  *   npm run bench -- --program HEAD      # time a commit rather than the working tree
  *   npm run bench -- --only install      # `npm ci` in a fresh clone (minutes; not in the default run)
  *   npm run bench -- --only team         # the team database's figures, bench/team.ts (minutes; not in the default run)
+ *   npm run bench -- --only steps        # the lookups of the live call's steps, in-process (issue 16)
  *
  * The CLI runs with the bench's own cache folder (XDG_CACHE_HOME=bench/.stores/cache), so
  * the stores' indexes are the bench's, kept between runs, and never the user's.
@@ -22,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { compare, compareMany, firstLine, hasGnuTime, hasRusage, ROOT, runNode, stats, type Comparison, type Measured, type Spawn, type Stats } from './measure.js';
 import { BRANDS, ensureStore, makeExtraCall, type StoreInfo } from './generateStore.js';
 import { followUpIdsIn, shortFollowUpId, StoreMutator } from './mutateStore.js';
-import { markFactsFresh, storeFacts, type StoreFacts } from './storeFacts.js';
+import { EMPATHY_CALLS, markFactsFresh, storeFacts, type StoreFacts } from './storeFacts.js';
 
 const STORES = join(ROOT, 'bench', '.stores');
 /** The bench's own cache folder: the indexes of its stores live here, never in the user's. */
@@ -33,7 +34,7 @@ process.env.XDG_CACHE_HOME = CACHE_HOME; // for the CLI runs and for the in-proc
 /** Folder stamps younger than this are looked at again by the index (src/store/index/callIndex.ts, RACY_MS). */
 const SETTLE_MS = 2_000;
 
-const GROUPS = ['startup', 'followups', 'changes', 'list', 'phone', 'search', 'stats', 'rebuild', 'export', 'autosave', 'first-question'] as const;
+const GROUPS = ['startup', 'followups', 'changes', 'list', 'phone', 'search', 'stats', 'rebuild', 'export', 'steps', 'autosave', 'first-question'] as const;
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10k,100k,300k' },
@@ -57,6 +58,8 @@ const AGENT = 'amira';
 /** A word of the generated equipment names in under 1% of the calls (generateStore.ts, BRANDS), and one in most. */
 const RARE_WORD = 'Plover';
 const COMMON_WORD = 'refund';
+/** The category whose solutions' records the options step looks up: the commonest (~30% of the calls), the most rows. */
+const STEP_CATEGORY = 'billing';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Row {
@@ -128,7 +131,7 @@ function record(row: Row): void {
   }
   rows.push(row);
   const peak = row.result.peakMb ? `, peak ${row.result.peakMb.max.toFixed(0)} MB` : '';
-  if (row.msTarget !== undefined) log(`  ${row.figure}: median ${row.result.cmd.median.toFixed(2)} ms → ${verdict(row)}`);
+  if (row.msTarget !== undefined) log(`  ${row.figure}${row.calls ? ` @${label(row.calls)}` : ''}: median ${row.result.cmd.median.toFixed(2)} ms → ${verdict(row)}`);
   else {
     const cpu = cpuRatio(row.result);
     log(
@@ -156,9 +159,9 @@ async function main(): Promise<void> {
   log(`csr-call bench: sizes ${sizes.map(label).join(', ')}, ${RUNS} runs per figure (rebuild and export ${LONG_RUNS}); cache folder ${CACHE_HOME}`);
   if (!hasRusage) log(`  (no python3 with os.wait4: no CPU times${hasGnuTime ? '' : ', and peak memory only for the script floors'})`);
   await buildProgram();
-  const storeFigures = GROUPS.filter((g) => g !== 'autosave' && g !== 'first-question' && g !== 'startup').some(wants);
+  const storeFigures = GROUPS.filter((g) => g !== 'autosave' && g !== 'first-question' && g !== 'startup' && g !== 'steps').some(wants);
   const stores: StoreInfo[] = [];
-  if (storeFigures || wants('autosave')) {
+  if (storeFigures || wants('autosave') || wants('steps')) {
     for (const size of sizes) {
       log(`store of ${label(size)} calls...`);
       const store = await ensureStore(STORES, size, log);
@@ -176,6 +179,7 @@ async function main(): Promise<void> {
   if (storeFigures) {
     for (const store of stores) await storeRound(store);
   }
+  if (wants('steps')) for (const store of stores) await stepLookups(store);
   if (wants('autosave')) await autosave(stores.at(-1));
   if (wants('first-question')) firstQuestion();
   if (wants('install')) npmCiTime();
@@ -545,6 +549,98 @@ async function autosave(largest: StoreInfo | undefined): Promise<void> {
   }
 }
 
+/**
+ * The index lookups the live call makes at two steps (issue 16), in-process on a store with
+ * its index open as in `start`: at the options step, how each prepared solution did over
+ * the whole store for the call's category (`solutionRecords`, to rank them); at the empathy
+ * step, the agent's lines on their latest calls (`recentEmpathyLines`, for the stock-empathy
+ * nudge). Each is asked while the agent waits for the next question, so each must take no
+ * longer than an autosave. Timed on the open index with its statements prepared (the call
+ * asks them again and again); the first ask of each, and the ask as the step makes it (the
+ * index brought up to date with the files first: `withCallIndex`), are given in the note.
+ * Both answers are checked against the files (storeFacts).
+ */
+async function stepLookups(store: StoreInfo): Promise<void> {
+  const load = (path: string) => import(pathToFileURL(join(APP, 'src', ...path.split('/'))).href);
+  let modules;
+  try {
+    modules = {
+      ...((await load('store/index/indexAccess.ts')) as typeof import('../src/store/index/indexAccess.js')),
+      ...((await load('store/index/craftQueries.ts')) as typeof import('../src/store/index/craftQueries.js')),
+    };
+  } catch (error) {
+    notMeasured.push(`the steps' lookups: not measured: the program's modules could not be loaded: ${firstLine((error as Error).message)}`);
+    return;
+  }
+  const { callIndexOf, closeCallIndex, withCallIndex, solutionRecords, recentEmpathyLines } = modules;
+  const truth = factsOf(store);
+  // The index made (or brought up to date) by the program itself first, untimed, as the other figures'.
+  const first = runNode(cli(store.dataDir, ['followups'], { memory: false }));
+  if (first.status !== 0) {
+    notMeasured.push(`the steps' lookups (${label(store.calls)}): not measured: the index could not be made: ${firstLine(first.stderr)}`);
+    return;
+  }
+  const index = await callIndexOf(store.dataDir);
+  type Index = typeof index;
+  /** Times `ask` on the open index (after a first, checked ask, and warm-ups), and now and then as the step makes it. */
+  const timeLookup = async <T>(figure: string, group: string, ask: (ix: Index) => T, check: (answer: T) => string) => {
+    const SAMPLES = 201;
+    const WARM = 20;
+    let t = performance.now();
+    const answer = ask(index);
+    const firstMs = performance.now() - t;
+    const said = check(answer);
+    const times: number[] = [];
+    const asStep: number[] = [];
+    for (let i = 0; i < SAMPLES + WARM; i++) {
+      t = performance.now();
+      ask(index);
+      if (i >= WARM) times.push(performance.now() - t);
+      if (i % 10 === 0) {
+        t = performance.now();
+        await withCallIndex(store.dataDir, {}, ask);
+        if (i >= WARM) asStep.push(performance.now() - t);
+      }
+    }
+    const s = stats(times);
+    record({
+      figure: `${figure}, index open as in \`start\``,
+      group,
+      calls: store.calls,
+      result: { cmd: s, floor: s, ratio: NaN },
+      floorName: '—',
+      msTarget: 2,
+      note: `${said}; ${times.length} asks; first ask ${firstMs.toFixed(2)} ms; as the step asks it (the index brought up to date first) median ${stats(asStep).median.toFixed(2)} ms`,
+      ok: !said.startsWith('WRONG'),
+    });
+  };
+  try {
+    await timeLookup(
+      `solutions' records for a category (options step: \`solutionRecords\`, ${STEP_CATEGORY})`,
+      'steps-solutions',
+      (ix) => solutionRecords(ix, STEP_CATEGORY),
+      (records) => {
+        const expected = truth.solutions[STEP_CATEGORY] ?? {};
+        const ids = new Set([...records.keys(), ...Object.keys(expected)]);
+        const wrong = [...ids].filter((id) => records.get(id)?.offered !== expected[id]?.offered || records.get(id)?.chosen !== expected[id]?.chosen);
+        const offered = Object.values(expected).reduce((sum, e) => sum + e.offered, 0);
+        return wrong.length ? `WRONG: ${wrong.length} solutions' counts differ from the files' (${wrong.slice(0, 3).join(', ')})` : `${records.size} solutions offered ${offered} times, as in the files`;
+      },
+    );
+    await timeLookup(
+      `the agent's recent empathy lines (empathy step: \`recentEmpathyLines\`, ${EMPATHY_CALLS} calls)`,
+      'steps-empathy',
+      (ix) => recentEmpathyLines(ix, AGENT, EMPATHY_CALLS),
+      (lines) => {
+        const expected = truth.empathy[AGENT] ?? [];
+        return JSON.stringify(lines) === JSON.stringify(expected) ? `${lines.length} lines, as in the files` : `WRONG: ${lines.length} lines, not the ${expected.length} of the files (or not in their order)`;
+      },
+    );
+  } finally {
+    await closeCallIndex(store.dataDir);
+  }
+}
+
 function tmpStore(): string {
   return join(mkdtempSync(join(tmpdir(), 'csr-call-bench-store-')), 'data');
 }
@@ -740,6 +836,7 @@ function printReport(stores: StoreInfo[], seconds: number): void {
       const cells = stores.map((s) => {
         const row = byCalls.get(s.calls);
         if (!row) return '—';
+        if (row.msTarget !== undefined) return `${row.result.cmd.median.toFixed(2)} ms`;
         return `${fmt(row.result.cmd.median)} · ${row.result.ratio.toFixed(2)}x · ${row.result.peakMb ? `${row.result.peakMb.max.toFixed(0)} MB` : '?'}`;
       });
       const a = byCalls.get(first);

@@ -4,7 +4,9 @@
  * generated store, and kept beside it (`<store>/facts.json`):
  * - the open follow-ups (the truth `followups --all` is checked against);
  * - a phone of a customer with a few calls, and how many calls have that phone (`list --phone`);
- * - in how many calls each word of interest occurs in a searched field (`search WORD`).
+ * - in how many calls each word of interest occurs in a searched field (`search WORD`);
+ * - the craft the live call looks up (issue 16): how often each prepared solution was
+ *   offered and chosen, by category, and each agent's latest empathy lines.
  * Read again whenever a folder of the store changed since (a file added, removed or
  * replaced): others may run csr-call against the bench's stores too.
  */
@@ -21,12 +23,23 @@ export interface StoreFacts {
   phone: { phone: string; key: string; calls: number };
   /** Calls whose searched text holds the word (as the full-text index splits words), by word (lower case). */
   wordCalls: Record<string, number>;
+  /** Per category (as written) and solution id: the calls that offered it and those that chose it. */
+  solutions: Record<string, Record<string, { offered: number; chosen: number }>>;
+  /** Per agent: the empathy lines (trimmed) of their latest completed calls, newest first (`EMPATHY_CALLS` calls, those with a line). */
+  empathy: Record<string, string[]>;
 }
+
+/** How many of an agent's latest completed calls `empathy` looks at. */
+export const EMPATHY_CALLS = 20;
 
 /** The call record's fields the bench reads (a file's JSON, not checked). */
 interface RawCall {
+  agent: string;
+  status: string;
   customer: { phone?: string };
-  problem: { story?: string; wants?: string; paraphrase?: string; rootCause?: string };
+  answers: Array<{ meaning?: string; value: unknown }>;
+  problem: { story?: string; wants?: string; paraphrase?: string; rootCause?: string; category?: string };
+  solutions?: { offered: string[]; chosen?: string };
   facts?: string;
   options?: string[];
   resolution?: string;
@@ -114,7 +127,7 @@ export function storeFacts(store: StoreInfo, words: readonly string[], log: (lin
     try {
       const cached = JSON.parse(readFileSync(path, 'utf8')) as StoreFacts;
       const fresh = newestFolderStamp(store.dataDir) < written;
-      if (cached.generatorVersion === store.generatorVersion && wanted.every((w) => w in cached.wordCalls)) {
+      if (cached.generatorVersion === store.generatorVersion && cached.solutions && wanted.every((w) => w in cached.wordCalls)) {
         if (fresh) return cached;
         log(`  the store of ${store.calls} calls changed since the bench last read it (another program, or csr-call run by someone else): read again`);
       }
@@ -126,6 +139,9 @@ export function storeFacts(store: StoreInfo, words: readonly string[], log: (lin
   const openFollowUps: string[] = [];
   const wordCalls: Record<string, number> = Object.fromEntries(wanted.map((w) => [w, 0]));
   const phones = new Map<string, { phone: string; calls: number }>();
+  const solutions: StoreFacts['solutions'] = {};
+  /** Per agent, the empathy answer (or undefined) of their latest completed calls, oldest first: the files are read in time order. */
+  const latest = new Map<string, Array<string | undefined>>();
   let calls = 0;
   for (const file of callFiles(store.dataDir)) {
     const call = JSON.parse(readFileSync(file, 'utf8')) as RawCall;
@@ -139,6 +155,17 @@ export function storeFacts(store: StoreInfo, words: readonly string[], log: (lin
     }
     const words = wordsOf(searchedText(call));
     for (const w of wanted) if (words.has(w)) wordCalls[w]! += 1;
+    if (call.solutions && call.problem.category !== undefined) {
+      const byId = (solutions[call.problem.category] ??= {});
+      for (const id of call.solutions.offered) (byId[id] ??= { offered: 0, chosen: 0 }).offered += 1;
+      if (call.solutions.chosen !== undefined) (byId[call.solutions.chosen] ??= { offered: 0, chosen: 0 }).chosen += 1;
+    }
+    if (call.status === 'completed') {
+      const line = call.answers.find((a) => a.meaning === 'empathy')?.value;
+      const lines = latest.get(call.agent) ?? latest.set(call.agent, []).get(call.agent)!;
+      lines.push(typeof line === 'string' && line.trim() !== '' ? line.trim() : undefined);
+      if (lines.length > EMPATHY_CALLS) lines.shift();
+    }
   }
   // "A customer with a few calls": the first phone (in file order) with four calls, else the closest to four.
   let chosen: [string, { phone: string; calls: number }] | undefined;
@@ -153,6 +180,8 @@ export function storeFacts(store: StoreInfo, words: readonly string[], log: (lin
     openFollowUps,
     phone: { phone: chosen[1].phone, key: chosen[0], calls: chosen[1].calls },
     wordCalls,
+    solutions,
+    empathy: Object.fromEntries([...latest].map(([agent, lines]) => [agent, lines.filter((l): l is string => l !== undefined).reverse()])),
   };
   writeFileSync(path, `${JSON.stringify(facts)}\n`);
   return facts;

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { callFileWriter, ensureStore, GENERATOR_VERSION, storeEndAt, storeRecords } from '../bench/generateStore.js';
+import { craftFacts } from '../src/domain/callFacts.js';
+import { STARTER_SOLUTIONS } from '../src/playbook/starterSolutions.js';
 import { createCall, readCall } from '../src/store/callStore.js';
 
 /**
@@ -39,6 +41,8 @@ describe('bench store generator', () => {
     const directFirst = join(root, 'direct-first', 'data');
     const firstWriter = callFileWriter(directFirst);
     const sample: string[] = [];
+    // The craft fields the sampled calls hold: the byte check covers each of them.
+    const sampledCraft = new Set<string>();
     const ids: string[] = [];
     let index = 0;
     for (const record of storeRecords(CALLS, END_AT)) {
@@ -51,6 +55,8 @@ describe('bench store generator', () => {
         expect(saved.record.revision).toBe(1);
         firstWriter.write({ ...record, revision: 1 });
         sample.push(record.id);
+        for (const field of ['solutions', 'chosenOption', 'coaching', 'holds'] as const) if (record[field] !== undefined) sampledCraft.add(field);
+        if (record.answers.some((a) => a.meaning === 'empathy')) sampledCraft.add('empathy');
       }
       index += 1;
     }
@@ -58,6 +64,7 @@ describe('bench store generator', () => {
     // Every generated call is one the store reads back (its schema check): the generator has not drifted from the format.
     for (const id of ids) expect((await readCall(direct, id)).id).toBe(id);
     expect(sample.length).toBeGreaterThan(20);
+    expect([...sampledCraft].sort()).toEqual(['chosenOption', 'coaching', 'empathy', 'holds', 'solutions']);
 
     const directTree = tree(join(directFirst, 'calls'));
     const storeTree = tree(join(viaStore, 'calls'));
@@ -88,6 +95,32 @@ describe('bench store generator', () => {
     expect(second).toEqual(first);
     expect(new Set(first).size).toBe(50);
     expect(JSON.parse(first.at(-1)!).startedAt).toBe(new Date(END_AT).toISOString());
+  });
+
+  it('carries the craft of issue 16 on a realistic share of calls', () => {
+    const calls = [...storeRecords(3000, END_AT)];
+    const share = (count: (facts: ReturnType<typeof craftFacts>) => boolean) => calls.filter((record) => count(craftFacts(record, 'UTC'))).length / calls.length;
+    // Solutions offered: 1–3 of the starter set for the call's category; one chosen on most.
+    expect(share((f) => f.offered.length > 0)).toBeGreaterThan(0.4);
+    expect(share((f) => f.offered.length > 0)).toBeLessThan(0.6);
+    expect(share((f) => f.chosen !== undefined) / share((f) => f.offered.length > 0)).toBeGreaterThan(0.7);
+    const starter = new Map<string, readonly string[]>(STARTER_SOLUTIONS.map((s) => [s.id, s.categories ?? []]));
+    for (const record of calls) {
+      const facts = craftFacts(record, 'UTC');
+      expect(facts.offered.length).toBeLessThanOrEqual(3);
+      for (const id of facts.offered) expect(starter.get(id), id).toContain(record.problem.category);
+      if (facts.chosen !== undefined) expect(facts.offered).toContain(facts.chosen);
+      // A call with craft is a file of the schema version that has it.
+      const crafted = record.solutions !== undefined || record.coaching !== undefined || record.holds !== undefined;
+      expect(record.schemaVersion).toBe(crafted ? 2 : 1);
+    }
+    expect(share((f) => f.coaching.length > 0)).toBeGreaterThan(0.08);
+    expect(share((f) => f.coaching.length > 0)).toBeLessThan(0.2);
+    expect(share((f) => f.holds > 0)).toBeGreaterThan(0.12);
+    expect(share((f) => f.holds > 0)).toBeLessThan(0.25);
+    expect(share((f) => f.overruns > 0)).toBeGreaterThan(0.01);
+    expect(share((f) => f.empathy !== undefined)).toBeGreaterThan(0.7);
+    expect(share((f) => f.empathy !== undefined)).toBeLessThan(0.9);
   });
 
   it('ensureStore builds a store once and reuses it', async () => {
