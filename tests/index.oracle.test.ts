@@ -402,6 +402,21 @@ describe('the index against a plain scan of the files', () => {
     await expectIndexToMatchFiles(dataDir, 'after doctor --fix');
   });
 
+  it('the all-time counters changed behind the index\u2019s back are found by doctor, and its fix adds them up again', async () => {
+    const dataDir = testContext().dataDir;
+    await saveCall(dataDir, makeCall({ outcome: 'resolved', problem: { paraphrase: 'p', category: 'billing', rootCause: 'Courier lost it' } }));
+    expect((await checkStore(dataDir)).problems).toEqual([]);
+    await closeCallIndex(dataDir);
+    const { openSqlite } = await import('../src/store/index/sqlite.js');
+    const db = openSqlite(indexPathFor(dataDir), { busyTimeoutMs: 1000 });
+    expect(db.prepare("SELECT n FROM total_counts WHERE kind = 'cause'").all()).toEqual([{ n: 1 }]);
+    db.prepare("UPDATE total_counts SET n = 2 WHERE kind = 'cause'").run();
+    db.close();
+    expect((await checkStore(dataDir)).problems.map((p) => p.problem).join('\n')).toMatch(/totals for stats do not add up.*total cause/);
+    await fixStore(dataDir);
+    expect((await checkStore(dataDir)).problems).toEqual([]);
+  });
+
   it("a call row's JSON column damaged on disk (no longer JSON) is found when the call changes: the index is made anew", async () => {
     const dataDir = testContext().dataDir;
     const record = await saveCall(dataDir, makeCall({ coaching: [{ rule: 'blame', step: 's.x', text: 'nudge', at: '2026-11-20T09:00:00.000Z' }] }));

@@ -1,8 +1,8 @@
 /**
  * What the craft of a call (issue 16) asks of the index: the agent's recent empathy lines,
  * how each prepared solution did, the craft's figures for `stats`, the root causes for
- * `stats --causes`. Sums come from `day_counts` (rollups.ts); the promises still open,
- * which break with time, from `promise_deadlines`.
+ * `stats --causes`. Sums come from `day_counts`, or `total_counts` over all time
+ * (rollups.ts); the promises still open, which break with time, from `promise_deadlines`.
  */
 import { agentKey } from '../../domain/agents.js';
 import type { StatsScope } from '../../stats/callStats.js';
@@ -24,7 +24,7 @@ export function solutionRecords(index: CallIndex, category?: string): Map<string
   const records = new Map<string, SolutionRecord>();
   const key = category?.trim().toLowerCase();
   const rows = index
-    .sql(`SELECT kind, a, sum(n) AS n FROM day_counts WHERE kind IN ('offered', 'chosen', 'resolved') ${key !== undefined ? 'AND b = ?' : ''} GROUP BY kind, a`)
+    .sql(`SELECT kind, a, sum(n) AS n FROM total_counts WHERE kind IN ('offered', 'chosen', 'resolved') ${key !== undefined ? 'AND b = ?' : ''} GROUP BY kind, a`)
     .all(...(key !== undefined ? [key] : []));
   for (const row of rows) {
     const id = row.a as string;
@@ -35,16 +35,27 @@ export function solutionRecords(index: CallIndex, category?: string): Map<string
   return records;
 }
 
-/** A scope's conditions, each list to follow a WHERE of its own. */
+/**
+ * A scope's conditions, each list to follow a WHERE of its own. `counts`: the table of
+ * counters to sum, `total_counts` over all time (a few rows per agent), else `day_counts`.
+ */
 function scopeAnd(index: CallIndex, scope: StatsScope) {
   const { days, dayParams, calls, callParams } = scopeConditions(index, scope);
-  return { inDays: days.length ? `AND ${days.join(' AND ')}` : '', dayParams, inCalls: calls.length ? `AND ${calls.join(' AND ')}` : '', callParams };
+  const allTime = scope.from === undefined && scope.to === undefined;
+  return {
+    counts: allTime ? 'total_counts' : 'day_counts',
+    // The only condition on all time is the agent's (scopeConditions' first).
+    inDays: days.length ? `AND ${days.join(' AND ')}` : '',
+    dayParams,
+    inCalls: calls.length ? `AND ${calls.join(' AND ')}` : '',
+    callParams,
+  };
 }
 
 export function craftStatsOf(index: CallIndex, scope: StatsScope): CraftStats {
-  const { inDays, dayParams, inCalls, callParams } = scopeAnd(index, scope);
+  const { counts: table, inDays, dayParams, inCalls, callParams } = scopeAnd(index, scope);
   const counts = index
-    .sql(`SELECT agent_key, kind, a, sum(n) AS n FROM day_counts WHERE kind NOT LIKE 'cause%' ${inDays} GROUP BY agent_key, kind, a HAVING sum(n) != 0`)
+    .sql(`SELECT agent_key, kind, a, sum(n) AS n FROM ${table} WHERE kind NOT LIKE 'cause%' ${inDays} GROUP BY agent_key, kind, a HAVING sum(n) != 0`)
     .all(...dayParams);
   const open = index
     .sql(
@@ -66,9 +77,9 @@ export function craftStatsOf(index: CallIndex, scope: StatsScope): CraftStats {
 
 /** The root causes recorded on the calls in scope, grouped by key, with their categories, repeat calls and escalations. */
 export function causeStatsOf(index: CallIndex, scope: StatsScope): CauseStats {
-  const { inDays, dayParams } = scopeAnd(index, scope);
+  const { counts: table, inDays, dayParams } = scopeAnd(index, scope);
   const rows = index
-    .sql(`SELECT kind, a, b, sum(n) AS n FROM day_counts WHERE kind IN ('cause', 'cause-repeat', 'cause-handoff') ${inDays} GROUP BY kind, a, b HAVING sum(n) != 0`)
+    .sql(`SELECT kind, a, b, sum(n) AS n FROM ${table} WHERE kind IN ('cause', 'cause-repeat', 'cause-handoff') ${inDays} GROUP BY kind, a, b HAVING sum(n) != 0`)
     .all(...dayParams);
   // The three kinds share their keys (rollups.ts): one count per cause and category.
   const counts = new Map<string, CauseCount>();

@@ -12,11 +12,12 @@
  * - `call_text`: full text (FTS5) of what was said and done, for `search`.
  * - `day_*`: per agent and day (in the index's time zone), the sums `stats` adds up, kept
  *   up as calls change (rollups.ts), so stats never walk every call; `day_counts` holds
- *   the counters of the craft (coaching, holds, solutions, promises, causes).
+ *   the counters of the craft (coaching, holds, solutions, promises, causes), and
+ *   `total_counts` the same over all days.
  */
 
 /** Bump when any table changes: an index of another version is rebuilt. */
-export const INDEX_SCHEMA_VERSION = 5;
+export const INDEX_SCHEMA_VERSION = 6;
 
 export const CREATE_TABLES = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -122,6 +123,12 @@ CREATE TABLE day_stages(
   agent_key TEXT NOT NULL, day INTEGER NOT NULL, playbook TEXT NOT NULL, stage TEXT NOT NULL,
   position INTEGER NOT NULL, n INTEGER NOT NULL, seconds REAL NOT NULL,
   PRIMARY KEY(agent_key, day, playbook, stage)
+) WITHOUT ROWID;
+-- day_counts summed over all days (rollups.ts): the solutions' records asked at the
+-- options step, by category, and stats over all time read a few rows, not every day's.
+CREATE TABLE total_counts(
+  kind TEXT NOT NULL, b TEXT NOT NULL, a TEXT NOT NULL, agent_key TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(kind, b, a, agent_key)
 ) WITHOUT ROWID;
 -- Stats of every agent group the day sums by what they count: these hold the rows in
 -- that order (a scan without a sort: 30-35 ms less each at 300k calls over three years).

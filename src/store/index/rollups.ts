@@ -28,10 +28,11 @@ export const COUNTS_ON_REPEAT = 'resolved = 1 OR cause_key IS NOT NULL';
  * - `offered`, `chosen` (a: solution, b: category): prepared solutions offered, and the one chosen;
  * - `resolved` (a: solution, b: category): the solution chosen on a call resolved at the first contact;
  * - `kept`, `late`, `cancelled` (a: the solution chosen, or ''): the call's dated promises by how
- *   their follow-ups stand (still open ones are looked up in `calls.open_promises`, as they
- *   break with time);
+ *   their follow-ups stand (still open ones are in `promise_deadlines`, as they break with time);
  * - `cause`, `cause-repeat`, `cause-handoff` (a: cause key, b: category): calls with a root
  *   cause, those that were repeat contacts, those escalated or transferred.
+ * `total_counts` holds the same counters summed over all days, per agent: what questions
+ * over all time ask (a solution's record at the options step, `stats` without dates).
  */
 export const COUNT_KINDS = ['coaching', 'hold', 'overrun', 'offered', 'chosen', 'resolved', 'kept', 'late', 'cancelled', 'cause', 'cause-repeat', 'cause-handoff'] as const;
 export type CountKind = (typeof COUNT_KINDS)[number];
@@ -185,6 +186,7 @@ export class RollupChanges {
     for (const [key, n] of this.categories) if (n !== 0) out.set(`category${SEP}${key}`, String(n));
     for (const [key, entry] of this.stages) if (entry.n !== 0) out.set(`stage${SEP}${key}`, `${entry.n},${entry.seconds}`);
     for (const [key, n] of this.counts) if (n !== 0) out.set(`count${SEP}${key}`, String(n));
+    for (const [key, n] of totalsOf(this.counts)) if (n !== 0) out.set(`total${SEP}${key}`, String(n));
     return out;
   }
 
@@ -236,8 +238,24 @@ export class RollupChanges {
       const [agent, day, kind, a, b] = key.split(SEP);
       addCount.run(agent!, Number(day), kind!, a!, b!, n);
     }
+    const addTotal = index.sql('INSERT INTO total_counts(kind, b, a, agent_key, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n');
+    for (const [key, n] of totalsOf(this.counts)) {
+      if (n === 0) continue;
+      const [kind, b, a, agent] = key.split(SEP);
+      addTotal.run(kind!, b!, a!, agent!, n);
+    }
     this.clear();
   }
+}
+
+/** `day_counts`' keys (agent, day, kind, a, b) summed over the days: `total_counts`' (kind, b, a, agent). */
+function totalsOf(counts: ReadonlyMap<string, number>): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const [key, n] of counts) {
+    const [agent, , kind, a, b] = key.split(SEP);
+    bump(totals, `${kind}${SEP}${b}${SEP}${a}${SEP}${agent}`, n);
+  }
+  return totals;
 }
 
 function bump(map: Map<string, number>, key: string, by: number): void {
@@ -246,7 +264,7 @@ function bump(map: Map<string, number>, key: string, by: number): void {
 
 /** Every rollup made again from the call rows (after a build, or by `doctor --fix`). */
 export function rebuildRollups(index: CallIndex): void {
-  index.db.exec('DELETE FROM day_calls; DELETE FROM day_outcomes; DELETE FROM day_categories; DELETE FROM day_stages; DELETE FROM day_counts;');
+  index.db.exec('DELETE FROM day_calls; DELETE FROM day_outcomes; DELETE FROM day_categories; DELETE FROM day_stages; DELETE FROM day_counts; DELETE FROM total_counts;');
   const changes = new RollupChanges();
   for (const row of index.sql(`SELECT ${ROLLUP_COLUMNS} FROM calls`).iterate()) changes.add(row, 1);
   changes.flush(index);
@@ -277,6 +295,9 @@ export function rollupsDiffer(index: CallIndex): string | undefined {
   }
   for (const row of index.sql('SELECT agent_key, day, kind, a, b, n FROM day_counts WHERE n != 0').iterate()) {
     have.set(`count${SEP}${row.agent_key as string}${SEP}${row.day as number}${SEP}${row.kind as string}${SEP}${row.a as string}${SEP}${row.b as string}`, String(row.n));
+  }
+  for (const row of index.sql('SELECT kind, b, a, agent_key, n FROM total_counts WHERE n != 0').iterate()) {
+    have.set(`total${SEP}${row.kind as string}${SEP}${row.b as string}${SEP}${row.a as string}${SEP}${row.agent_key as string}`, String(row.n));
   }
   // Seconds are summed in another order here: equal to a millionth of a second.
   const same = (a: string | undefined, b: string) =>
