@@ -72,6 +72,13 @@ export interface CommandSpec<A extends readonly ArgSpec[] = readonly ArgSpec[], 
   readonly pager?: boolean;
   /** Words that look like options are text (`note ID -5 credit reversed`). */
   readonly dashText?: boolean;
+  /**
+   * With a team database set, the connection the command's end needs (teamSession.ts
+   * endOfCommand) is opened as it starts, so that the server's side of it overlaps the
+   * command's own work: `changes`, a short command that leaves changes to send; `maybe`, a
+   * short one that sends only when something waits or a look for teammates' actions is due.
+   */
+  readonly teamAhead?: 'changes' | 'maybe';
   readonly run: (args: ArgsOf<A>, opts: OptionsOf<O>, ctx: Context) => Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { buildProgram, CommanderError, type GlobalOptions } from './cli.js';
 import type { Context } from './context.js';
+import type { TeamConnection } from './team/teamSession.js';
 import { systemTimeZone, unknownTz } from './dates/zone.js';
 import type { CommandSpec } from './commandSpec.js';
 import { loadSettings, type Settings } from './settings/settings.js';
@@ -86,7 +87,12 @@ async function main(argv: string[]): Promise<number> {
   configureIndex({ onRebuild: reportRebuild(), warn });
   const team = await joinTeam(argv);
   let ctx: Context | undefined;
-  const program = buildProgram((globals, spec) => (ctx = makeContext(globals, spec)), packageVersion());
+  let teamAhead: Promise<TeamConnection | undefined> | undefined;
+  const program = buildProgram((globals, spec) => {
+    ctx = makeContext(globals, spec);
+    if (team && spec.teamAhead) teamAhead = connectTeamAhead(ctx, team, spec.teamAhead === 'changes');
+    return ctx;
+  }, packageVersion());
   let exitCode: number;
   try {
     await program.parseAsync(argv);
@@ -101,9 +107,14 @@ async function main(argv: string[]): Promise<number> {
   // Files first: the command's work is in the call files; the team database hears of it now.
   if (team && ctx) {
     const { endOfCommand } = await import('./team/teamSession.js');
-    await endOfCommand(ctx, team);
+    await endOfCommand(ctx, team, teamAhead);
   }
   return exitCode;
+}
+
+/** teamSession.connectAhead, its module loaded beside the command's work, not before it. */
+function connectTeamAhead(ctx: Context, team: TeamSettings, changes: boolean): Promise<TeamConnection | undefined> {
+  return import('./team/teamSession.js').then(({ connectAhead }) => connectAhead(ctx, team, changes));
 }
 
 /**

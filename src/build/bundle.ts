@@ -36,6 +36,21 @@ const lazyChildProcessForCommander: Plugin = {
 };
 
 /**
+ * Postgres.js loads node:tls as it loads (~2 ms), for a connection that asks for TLS: a
+ * stand-in loads it on the first use.
+ */
+const lazyTlsForPostgres: Plugin = {
+  name: 'lazy-tls-for-postgres',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?tls$/ }, (args) => (/[\\/]node_modules[\\/]postgres[\\/]/.test(args.importer) ? { path: 'tls', namespace: 'lazy-tls' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-tls' }, () => ({
+      contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:tls'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * string-width makes an Intl.Segmenter when it loads (~10-25 ms of every start, loading
  * ICU's break data), though most text is measured without it (terminalText's NARROW). Our
  * modules get a stand-in that loads it on the first text that needs it.
@@ -60,8 +75,8 @@ const COMMON: BuildOptions = {
   platform: 'node',
   target: 'node20',
   // esbuild runs its own binary and tsx its own loader threads: both stay packages. The
-  // team database's client (postgres, and pgpass) is loaded from node_modules, only when a
-  // team database is set.
+  // team database's client (postgres, and pgpass) is a script of its own (teamClient.cjs),
+  // loaded only when a team database is set.
   external: ['esbuild', 'tsx', 'tsx/*', 'postgres', 'pgpass'],
   // Smaller files parse faster; names stay readable in an internal error's stack.
   minifyWhitespace: true,
@@ -86,6 +101,16 @@ export async function bundle(root = packageRoot()): Promise<void> {
       plugins: [lazyChildProcessForCommander, lazyStringWidth],
     }),
     build({ ...COMMON, absWorkingDir: root, entryPoints: ['src/playbook/definePlaybook.ts'], outfile: join(outdir, 'definePlaybook.js'), format: 'esm' }),
+    // The team database's client (src/team/teamClient.ts).
+    build({
+      ...COMMON,
+      absWorkingDir: root,
+      entryPoints: ['src/team/teamClient.ts'],
+      outfile: join(outdir, 'teamClient.cjs'),
+      format: 'cjs',
+      external: ['esbuild', 'tsx', 'tsx/*'],
+      plugins: [lazyTlsForPostgres],
+    }),
     // The worker threads of an index build (src/store/index/bulkReader.ts).
     build({
       ...COMMON,

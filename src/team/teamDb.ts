@@ -4,7 +4,11 @@
  * time limit: a database that accepts a connection and never answers costs the agent the
  * limit, not the afternoon.
  */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { OperationError } from '../errors.js';
+import { BUNDLE_DIR, packageRoot, runningBuilt } from '../installPaths.js';
+import type { PgpassLookUp } from './teamClient.js';
 import { importOutside } from '../importOutside.js';
 import { describeTeamDb, type TeamSettings } from './teamSettings.js';
 
@@ -75,13 +79,26 @@ export function teamDbError(error: unknown, target: string): TeamDbError {
 }
 
 /**
+ * The client libraries (postgres, pgpass), never part of the program's bundle: the built
+ * program requires its script of them (teamClient.ts); from source they are imported
+ * from node_modules.
+ */
+async function clientLibraries(): Promise<Pick<typeof import('./teamClient.js'), 'postgres' | 'pgpass'>> {
+  if (runningBuilt()) return createRequire(import.meta.url)(join(packageRoot(), BUNDLE_DIR, 'teamClient.cjs')) as typeof import('./teamClient.js');
+  const [{ default: postgres }, { default: lookUp }] = await Promise.all([
+    importOutside<{ default: typeof import('postgres') }>('postgres'),
+    importOutside<{ default: PgpassLookUp }>('pgpass'),
+  ]);
+  return { postgres, pgpass: () => lookUp };
+}
+
+/**
  * Connects as the agent's role. `timeoutMs` bounds the connection and every statement
  * (server side too, so a statement left running is cancelled there).
  */
 export async function connectTeamDb(settings: TeamSettings, env: Readonly<Record<string, string | undefined>>, timeoutMs: number): Promise<TeamDb> {
   const target = describeTeamDb(settings.url, env);
-  // Outside the bundle (see src/build/bundle.ts): loaded from node_modules, on first use.
-  const { default: postgres } = await importOutside<{ default: typeof import('postgres') }>('postgres');
+  const { postgres } = await clientLibraries();
   let sql: Sql;
   try {
     sql = postgres(settings.url, {
@@ -167,7 +184,7 @@ function hasPassword(url: string, env: Readonly<Record<string, string | undefine
 /** The password ~/.pgpass gives for this connection (an empty one when it has none: the server then says no). */
 function passwordFromPgpass(url: string, env: Readonly<Record<string, string | undefined>>): () => Promise<string> {
   return async () => {
-    const { default: lookUp } = await importOutside<{ default: (info: unknown, done: (password: string | undefined) => void) => void }>('pgpass');
+    const lookUp = (await clientLibraries()).pgpass();
     const parsed = new URL(url);
     const user = decodeURIComponent(parsed.username) || env.PGUSER || env.USER || '';
     const info = {

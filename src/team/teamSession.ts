@@ -79,23 +79,56 @@ export async function exchange(db: TeamDb, ctx: Context, me: Identity, deadline:
   return { ...sent, applied };
 }
 
+/** The team database reached, and who this agent is there; or why not. */
+export type TeamConnection = { db: TeamDb; me: Identity } | { db?: TeamDb; error: unknown };
+
+/** Whether a command's end has something to do with the team database: changes wait to be sent, or a look is due. */
+function exchangeDue(dataDir: string, settings: TeamSettings): boolean {
+  return waitingIds(dataDir).length > 0 || Date.now() - lastCheck(dataDir) >= settings.checkEveryMs;
+}
+
+async function connect(ctx: Context, settings: TeamSettings): Promise<TeamConnection> {
+  let db: TeamDb | undefined;
+  try {
+    db = await connectTeamDb(settings, ctx.env, settings.sendTimeoutMs);
+    return { db, me: await whoAmI(db) };
+  } catch (error) {
+    return { ...(db ? { db } : {}), error };
+  }
+}
+
+/**
+ * Opens, as a command starts, the connection its end will need (`CommandSpec.teamAhead`):
+ * the server forks and checks the login while the command does its own work. Undefined
+ * when the end will not connect. Never rejects: a failure is the end's to report.
+ */
+export async function connectAhead(ctx: Context, settings: TeamSettings, changes: boolean): Promise<TeamConnection | undefined> {
+  if (!changes && !exchangeDue(ctx.dataDir, settings)) return undefined;
+  return connect(ctx, settings);
+}
+
 /**
  * The end of every command when a team database is set: within the send time limit, take
  * in what teammates did and send what waits. The database being down changes nothing for
  * the agent (it is all kept for the next command); a refused login or a database not set
- * up is said in one warning line.
+ * up is said in one warning line. `ahead`: the connection opened as the command started.
  */
-export async function endOfCommand(ctx: Context, settings: TeamSettings): Promise<void> {
+export async function endOfCommand(ctx: Context, settings: TeamSettings, ahead?: Promise<TeamConnection | undefined>): Promise<void> {
   // Nothing to send and a recent look: no connection (it costs a command tens of ms).
-  if (waitingIds(ctx.dataDir).length === 0 && Date.now() - lastCheck(ctx.dataDir) < settings.checkEveryMs) return;
+  if (!exchangeDue(ctx.dataDir, settings)) {
+    await (await ahead)?.db?.close();
+    return;
+  }
   const deadline = Date.now() + settings.sendTimeoutMs;
   let db: TeamDb | undefined;
   const timer = setTimeout(() => db?.destroy(), settings.sendTimeoutMs);
   try {
-    db = await connectTeamDb(settings, ctx.env, settings.sendTimeoutMs);
-    const me = await whoAmI(db);
+    const connection = (await ahead) ?? (await connect(ctx, settings));
+    db = connection.db;
+    if ('error' in connection) throw connection.error;
+    const { me } = connection;
     if (!me.member || (!me.lead && agentKey(ctx.agent) !== me.agent)) return;
-    await exchange(db, ctx, me, deadline);
+    await exchange(db!, ctx, me, deadline);
     checkedNow(ctx.dataDir);
   } catch (error) {
     // The agent's own work is done and in their files whatever happens here.
