@@ -2,8 +2,8 @@
  * Reads thousands of call files for an index build: in worker threads when the program
  * runs built (each file read, checked and turned into rows there, while this thread writes
  * the rows), else here, batch by batch. Outcomes come back in the order of `files`.
- * Given `rollups`, each call's share of the day sums is added to it as it is read (taken
- * as no repeat contact), by the threads that read them: the last batch comes with all.
+ * Given `rollups`, each call's share of the day sums is added to it (taken as no repeat
+ * contact) as its batch is handed over: worked out by the threads that read the files.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ async function* readInWorkers(
   const { Worker } = requireBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
   const workers = Array.from({ length: count }, () => new Worker(script, { workerData: { callsRoot, timeZone, rollups: rollups !== undefined } }));
   // Each worker answers its messages in the order sent: one queue of pending answers per worker.
-  type Answer = { outcomes?: ReadOutcome[]; rollups?: RollupData; error?: string; code?: string };
+  type Answer = { outcomes: ReadOutcome[]; rollups?: RollupData; error?: string; code?: string };
   const waiting = workers.map(() => [] as Array<{ resolve: (answer: Answer) => void; reject: (error: Error) => void }>);
   workers.forEach((worker, w) => {
     worker.on('message', (message: Answer) => {
@@ -77,25 +77,23 @@ async function* readInWorkers(
       for (const pending of waiting[w]!.splice(0)) pending.reject(error);
     });
   });
-  const ask = (w: number, message: FileToRead[] | 'rollups') =>
+  const send = (index: number) =>
     new Promise<Answer>((resolve, reject) => {
+      const w = index % count;
       waiting[w]!.push({ resolve, reject });
-      workers[w]!.postMessage(message);
+      workers[w]!.postMessage(batches[index]!);
     });
-  const send = (index: number) => ask(index % count, batches[index]!).then((answer) => answer.outcomes!);
   // A few batches ahead per worker: enough to keep them busy, few enough that memory stays flat.
   const ahead = count * 3;
-  const inFlight: Array<Promise<ReadOutcome[]>> = [];
+  const inFlight: Array<Promise<Answer>> = [];
   try {
     let next = 0;
     while (next < batches.length && inFlight.length < ahead) inFlight.push(send(next++));
     while (inFlight.length > 0) {
-      const outcomes = await inFlight.shift()!;
+      const answer = await inFlight.shift()!;
       if (next < batches.length) inFlight.push(send(next++));
-      if (inFlight.length === 0 && rollups) {
-        for (const answer of await Promise.all(workers.map((_, w) => ask(w, 'rollups')))) rollups.merge(answer.rollups!);
-      }
-      yield outcomes;
+      if (rollups && answer.rollups) rollups.merge(answer.rollups);
+      yield answer.outcomes;
     }
   } finally {
     for (const pending of inFlight) pending.catch(() => {});

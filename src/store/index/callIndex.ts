@@ -311,7 +311,7 @@ export class CallIndex {
     // Nothing of a build needs to survive a power cut (it is redone): no waiting on the disk.
     this.db.exec('PRAGMA synchronous = OFF');
     try {
-      // On a first build the day sums are gathered by the threads reading the files.
+      // On a first build the day sums are worked out by the threads reading the files.
       const rollups = this.bulk!.fresh ? this.bulk!.rollups : undefined;
       for await (const outcomes of readInBatches(toRead, { callsRoot: callsRoot(this.dataDir), timeZone: this.timeZone, parse: () => this.parse(true), rollups })) {
         if (!open) {
@@ -325,6 +325,9 @@ export class CallIndex {
         sinceCommit += outcomes.length;
         if (sinceCommit >= BULK_BATCH) {
           this.setMeta('builder', builderText());
+          // The day sums of the rows so far, written with them: held to the end, a build of
+          // 300,000 calls with their craft held ~200 MB of them.
+          rollups?.flush(this);
           this.db.exec('COMMIT');
           open = false;
           sinceCommit = 0;

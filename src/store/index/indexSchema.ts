@@ -130,18 +130,12 @@ CREATE TABLE total_counts(
   kind TEXT NOT NULL, b TEXT NOT NULL, a TEXT NOT NULL, agent_key TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY(kind, b, a, agent_key)
 ) WITHOUT ROWID;
--- Stats of every agent group the day sums by what they count: these hold the rows in
--- that order (a scan without a sort: 30-35 ms less each at 300k calls over three years).
-CREATE INDEX day_outcomes_by ON day_outcomes(outcome, day, agent_key, n);
-CREATE INDEX day_categories_by ON day_categories(category_key, day, agent_key, n);
-CREATE INDEX day_counts_by ON day_counts(kind, a, b, day, agent_key, n);
-CREATE INDEX day_stages_by ON day_stages(playbook, stage, day, agent_key, position, n, seconds);
 `;
 
 /**
- * The indexes on calls for the questions asked of them. Made after the rows when the
- * whole index is built at once (an index made in one go is several times cheaper than
- * one kept up row by row).
+ * The indexes on calls and the day sums for the questions asked of them. Made after the
+ * rows when the whole index is built at once (an index made in one go is several times
+ * cheaper than one kept up row by row).
  */
 export const CALL_INDEXES = `
 CREATE INDEX IF NOT EXISTS calls_started ON calls(started);
@@ -156,6 +150,12 @@ CREATE INDEX IF NOT EXISTS calls_customer ON calls(customer, agent_key, started)
 CREATE INDEX IF NOT EXISTS calls_agent_customer ON calls(agent_key, customer, started) WHERE customer IS NOT NULL;
 CREATE INDEX IF NOT EXISTS calls_duration ON calls(agent_key, duration) WHERE duration IS NOT NULL;
 CREATE INDEX IF NOT EXISTS calls_cause ON calls(cause_key, started) WHERE cause_key IS NOT NULL;
+-- Stats of every agent group the day sums by what they count: these hold the rows in
+-- that order (a scan without a sort: 30-35 ms less each at 300k calls over three years).
+CREATE INDEX IF NOT EXISTS day_outcomes_by ON day_outcomes(outcome, day, agent_key, n);
+CREATE INDEX IF NOT EXISTS day_categories_by ON day_categories(category_key, day, agent_key, n);
+CREATE INDEX IF NOT EXISTS day_counts_by ON day_counts(kind, a, b, day, agent_key, n);
+CREATE INDEX IF NOT EXISTS day_stages_by ON day_stages(playbook, stage, day, agent_key, position, n, seconds);
 `;
 
 export const DROP_CALL_INDEXES = [...CALL_INDEXES.matchAll(/INDEX IF NOT EXISTS (\w+)/g)].map((m) => `DROP INDEX IF EXISTS ${m[1]};`).join('\n');

@@ -12,19 +12,19 @@ import { RollupChanges } from './rollups.js';
 
 const { callsRoot, timeZone, rollups: gather } = workerData as { callsRoot: string; timeZone: string; rollups: boolean };
 const ready = bulkCallParser().then((parse) => ({ callsRoot, parse, timeZone, dayOf: dayNumbering(timeZone) }));
-const rollups = new RollupChanges();
-
-// A batch of files to read, or 'rollups': the shares of the calls read, once all are.
-parentPort!.on('message', (files: FileToRead[] | 'rollups') => {
-  if (files === 'rollups') {
-    parentPort!.postMessage({ rollups: rollups.data() });
-    return;
-  }
+// A batch of files to read. With `gather`, the batch's shares of the day sums come with it
+// (and are forgotten here: a build's sums are written as it goes, not held to its end).
+parentPort!.on('message', (files: FileToRead[]) => {
   void ready.then((context) => {
     try {
       const outcomes = files.map((file) => readCallFile(file, context));
-      if (gather) addShares(rollups, outcomes);
-      parentPort!.postMessage({ outcomes });
+      if (!gather) {
+        parentPort!.postMessage({ outcomes });
+        return;
+      }
+      const rollups = new RollupChanges();
+      addShares(rollups, outcomes);
+      parentPort!.postMessage({ outcomes, rollups: rollups.data() });
     } catch (error) {
       parentPort!.postMessage({ error: (error as Error).message, code: (error as NodeJS.ErrnoException).code });
     }
