@@ -19,6 +19,7 @@ import { makeCall } from './fixtures/makeCall.js';
 import { statsFromRecords } from './oracle/statsFromRecords.js';
 import { craftStatsFromRecords } from './oracle/craftStatsFromRecords.js';
 import { saveCall, testContext } from './helpers.js';
+import { pick, rngOf, type Rng } from './fixtures/random.js';
 
 /**
  * The index's answers held to a plain scan of the files: after random writes by
@@ -39,17 +40,6 @@ const CAUSES = ['New price not applied to old contracts', 'new prices not applie
 const SOLUTIONS = ['refund-duplicate', 'credit-next-bill', 'trace-parcel'];
 const RULES = ['vague-promise', 'blame', 'parroting'];
 
-type Rng = () => number;
-const rngOf = (seed: number): Rng => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-const pick = <T,>(r: Rng, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 
 function randomCall(r: Rng): CallRecord {
   const startedAt = new Date(Date.parse('2026-09-01T00:00:00Z') + Math.floor(r() * 84 * 86_400_000)).toISOString();

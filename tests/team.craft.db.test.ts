@@ -6,6 +6,7 @@ import { makeCall } from './fixtures/makeCall.js';
 import { craftStatsFromRecords } from './oracle/craftStatsFromRecords.js';
 import { runCli, saveCall, testContext } from './helpers.js';
 import { describeTeam, makeTeamDb, type TeamDbFixture } from './teamHelpers.js';
+import { pick, rngOf, type Rng } from './fixtures/random.js';
 
 /**
  * The craft's figures (issue 16) from the team database: `stats --team` and
@@ -26,17 +27,6 @@ const CAUSES = ['New price not applied to old contracts', 'new prices not applie
 const SOLUTIONS = ['refund-duplicate', 'credit-next-bill', 'trace-parcel'];
 const RULES = ['vague-promise', 'blame', 'parroting', 'apology-before-facts'];
 
-type Rng = () => number;
-const rngOf = (seed: number): Rng => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-const pick = <T,>(r: Rng, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 
 /** A call with a bit of every craft figure: nudges, holds that ran over or not, solutions, dated promises kept, late, broken or not due, a root cause. */
 function randomCall(r: Rng): CallRecord {
