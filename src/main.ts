@@ -6,7 +6,7 @@ import type { CommandSpec } from './commandSpec.js';
 import { loadSettings, type Settings } from './settings/settings.js';
 import { terminalPrompts } from './prompt/terminalPrompts.js';
 import { isPagedOutput, pagedOutput } from './render/pager.js';
-import { noColorTerminal } from './render/colors.js';
+import { noColorTerminal } from './render/dumbTerminal.js';
 import { packageVersion } from './installPaths.js';
 import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
 import { sanitizeForTerminal } from './render/terminalText.js';

@@ -1,11 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { noColorTerminal } from './dumbTerminal.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** A terminal that shows escape sequences as text (TERM=dumb: Emacs' shell, some CI logs): no colour. */
-export function noColorTerminal(env: Env): boolean {
-  return env.TERM === 'dumb';
-}
 
 /**
  * One colour decision for the whole program: colour only on a terminal, never with

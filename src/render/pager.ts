@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { displayWidth } from './terminalText.js';
 import { requireBuiltin } from '../requireBuiltin.js';
 
@@ -17,8 +17,11 @@ export interface PagedOutput extends Writable {
   finish(): Promise<void>;
 }
 
+/** Marks the streams pagedOutput makes (node:stream is loaded only to make one: it is not on every command's way). */
+const PAGED = Symbol('csr-call paged output');
+
 export function isPagedOutput(stream: unknown): stream is PagedOutput {
-  return stream instanceof Writable && typeof (stream as Partial<PagedOutput>).finish === 'function';
+  return typeof stream === 'object' && stream !== null && PAGED in stream;
 }
 
 /** Lines the text takes on a screen `columns` wide (long lines wrap). */
@@ -33,6 +36,7 @@ export function screenLines(text: string, columns: number): number {
 }
 
 export function pagedOutput(stdout: NodeJS.WriteStream, pagerCommand: () => string, warn: (message: string) => void): PagedOutput {
+  const { Writable } = requireBuiltin<typeof import('node:stream')>('node:stream');
   const chunks: string[] = [];
   let finished = false;
   const stream = new Writable({
@@ -44,6 +48,7 @@ export function pagedOutput(stdout: NodeJS.WriteStream, pagerCommand: () => stri
       }
     },
   }) as Writable & { isTTY: true; columns: number | undefined; rows: number | undefined; finish: () => Promise<void> };
+  Object.defineProperty(stream, PAGED, { value: true });
   stream.isTTY = true;
   stream.columns = stdout.columns;
   stream.rows = stdout.rows;
