@@ -40,6 +40,7 @@ function makeContext(globals: GlobalOptions, spec: CommandSpec): Context {
   // Resolved on first use: on a machine whose zone is not a link to the zone database,
   // only Intl knows it, at ~25 ms of start-up a command that shows no date need not pay.
   let timeZone: string | undefined;
+  let prompts: Context['prompts'] | undefined;
   // Said before anything else (not in the middle of a call's prompts); cheap unless TZ is set.
   const unknown = unknownTz();
   if (unknown !== undefined) warn(`TZ=${unknown} is not a time zone this machine knows; times are in UTC (set TZ to a name like Europe/London)`);
@@ -62,13 +63,18 @@ function makeContext(globals: GlobalOptions, spec: CommandSpec): Context {
     },
     stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Made on first use: creating process.stdin costs ~2 ms, and most commands read none.
+    get stdin() {
+      return process.stdin;
+    },
     // The team code reads its database from here: the setting, wherever it was set.
     env: teamEnv(current),
     warn,
     settings: current,
     // Questions go to stderr: stdout is the command's output (a --json report, a list).
-    prompts: terminalPrompts(process.stdin, process.stderr),
+    get prompts() {
+      return (prompts ??= terminalPrompts(process.stdin, process.stderr));
+    },
   };
 }
 
