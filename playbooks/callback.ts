@@ -3,7 +3,7 @@
  * honestly (late is said first), agree what is left and the next date. When nobody
  * answers, only the outcome and the next try are asked.
  */
-import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, timeOffLineSteps, type Answers, type AnswerValue } from 'csr-call';
+import { categoryStep, definePlaybook, followupStage, MOODS, OUTCOMES, promiseStage, STARTER_SOLUTIONS, timeOffLineSteps, type Answers, type AnswerValue } from 'csr-call';
 
 const reached = (answers: Answers) => answers['reach.reached'] !== false;
 const escalating = (answers: Answers) => reached(answers) && answers['decide.path'] === 'escalate';
@@ -58,16 +58,7 @@ export default definePlaybook({
           required: true,
           meaning: 'problem.paraphrase',
         },
-        {
-          id: 'category',
-          question: 'Problem category',
-          type: 'choice',
-          choices: [...PROBLEM_CATEGORIES],
-          meaning: 'problem.category',
-          hint: 'The prepared solutions that fit it are offered later in the call.',
-          // Asked at the end until version 1.1.
-          formerly: ['wrapup.category'],
-        },
+        categoryStep(),
       ],
     },
     {

@@ -3,7 +3,7 @@
  * with more room to vent, a calm voice throughout, and a handoff that saves them from
  * telling the story a third time.
  */
-import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, timeOffLineSteps, type Answers, type AnswerValue } from 'csr-call';
+import { categoryStep, definePlaybook, followupStage, MOODS, OUTCOMES, promiseStage, STARTER_SOLUTIONS, timeOffLineSteps, type Answers, type AnswerValue } from 'csr-call';
 
 const escalating = (answers: Answers) => answers['decide.path'] === 'escalate';
 const calledBefore = (answers: Answers) => answers['identify.before'] === true;
@@ -60,16 +60,7 @@ export default definePlaybook({
           meaning: 'problem.paraphrase',
         },
         { id: 'empathy', question: 'What you said about how it affects them', type: 'text', meaning: 'empathy' },
-        {
-          id: 'category',
-          question: 'Problem category',
-          type: 'choice',
-          choices: [...PROBLEM_CATEGORIES],
-          meaning: 'problem.category',
-          hint: 'The prepared solutions that fit it are offered later in the call.',
-          // Asked at the end until version 1.1.
-          formerly: ['wrapup.category'],
-        },
+        categoryStep(),
       ],
     },
     {

@@ -3,7 +3,7 @@
  * Stages follow the arc of a good call: identify, listen, read back, find the facts,
  * solve or escalate, offer what can be done, close, follow through, record the cause.
  */
-import { definePlaybook, followupStage, promiseStage, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STARTER_SOLUTIONS, timeOffLineSteps, type Answers, type AnswerValue } from 'csr-call';
+import { categoryStep, definePlaybook, followupStage, MOODS, OUTCOMES, promiseStage, STARTER_SOLUTIONS, timeOffLineSteps, type Answers, type AnswerValue } from 'csr-call';
 
 const escalating = (answers: Answers) => answers['decide.path'] === 'escalate';
 
@@ -61,16 +61,7 @@ export default definePlaybook({
           meaning: 'problem.paraphrase',
         },
         { id: 'empathy', question: 'What you said about how it affects them', type: 'text', meaning: 'empathy' },
-        {
-          id: 'category',
-          question: 'Problem category',
-          type: 'choice',
-          choices: [...PROBLEM_CATEGORIES],
-          meaning: 'problem.category',
-          hint: 'The prepared solutions that fit it are offered later in the call.',
-          // Asked at the end until version 1.1.
-          formerly: ['wrapup.category'],
-        },
+        categoryStep(),
       ],
     },
     {

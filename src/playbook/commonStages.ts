@@ -4,7 +4,7 @@
  * Their step ids are fixed (`promise.made|what|due`, `followup.needed|what|due|repeat`):
  * answers files and `when` conditions rely on them.
  */
-import type { Answers, AnswerValue, Stage } from './types.js';
+import { PROBLEM_CATEGORIES, type Answers, type AnswerValue, type Stage } from './types.js';
 
 export interface PromiseStageOptions {
   tip: Stage['tip'];
@@ -127,4 +127,22 @@ export function timeOffLineSteps(stageId: string): Stage['steps'] {
       hint: 'Tell them first, then type it: +2m, +5m, 14:30. A clock counts down until you are back.',
     },
   ];
+}
+
+/**
+ * "Problem category", asked once the problem is read back: the prepared solutions offered
+ * later in the call are those of its category. Its id is `category`; answers given under
+ * `wrapup.category` (where it was asked until version 1.1 of the built-in playbooks) are
+ * taken as its own.
+ */
+export function categoryStep(): Stage['steps'][number] {
+  return {
+    id: 'category',
+    question: 'Problem category',
+    type: 'choice',
+    choices: [...PROBLEM_CATEGORIES],
+    meaning: 'problem.category',
+    hint: 'The prepared solutions that fit it are offered later in the call.',
+    formerly: ['wrapup.category'],
+  };
 }

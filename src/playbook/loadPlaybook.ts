@@ -240,7 +240,7 @@ function describeLoadError(error: unknown, absolute: string, shown: string): str
     return `${shown}: cannot load: ${clean}; a playbook may import only 'csr-call' and files beside it`;
   }
   if (/module 'csr-call(\/playbook)?' does not provide an export/.test(message)) {
-    return `${shown}: cannot load: ${clean}; 'csr-call' exports definePlaybook, defineSolutions, promiseStage, followupStage, STARTER_SOLUTIONS, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STEP_TYPES, MEANINGS, COACHING_RULE_IDS`;
+    return `${shown}: cannot load: ${clean}; 'csr-call' exports definePlaybook, defineSolutions, promiseStage, followupStage, timeOffLineSteps, categoryStep, STARTER_SOLUTIONS, MOODS, OUTCOMES, PROBLEM_CATEGORIES, STEP_TYPES, MEANINGS, COACHING_RULE_IDS`;
   }
   // A throw while the playbook's own code ran: point at the line when the stack shows it.
   const stack = error instanceof Error ? (error.stack ?? '') : '';
