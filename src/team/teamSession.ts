@@ -116,7 +116,9 @@ export async function connectAhead(ctx: Context, settings: TeamSettings, changes
 export async function endOfCommand(ctx: Context, settings: TeamSettings, ahead?: Promise<TeamConnection | undefined>): Promise<void> {
   // Nothing to send and a recent look: no connection (it costs a command tens of ms).
   if (!exchangeDue(ctx.dataDir, settings)) {
-    await (await ahead)?.db?.close();
+    // Opened for nothing (the command failed, or changed nothing): not waited for, even
+    // when the database does not answer; whatever it opens is dropped.
+    void ahead?.then((connection) => connection?.db?.destroy());
     return;
   }
   const deadline = Date.now() + settings.sendTimeoutMs;
