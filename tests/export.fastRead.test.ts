@@ -82,6 +82,25 @@ describe('export: the fast read', () => {
     }
   });
 
+  it('gives a call file in the layout csr-call writes as its compact JSON, of this version or an older one of the same shape, as a full check gives it', async () => {
+    const { dataDir, records } = await store();
+    // Text that JSON escapes, bytes beyond ASCII, and a file of the oldest version taken as it is.
+    const awkward = { ...records[1]!, customer: { name: 'Zoë "Z" \\ Ñandú 👩‍💻', phone: '+1 555 0100' } };
+    writeFileSync(callPath(dataDir, awkward.id), serializeCall(awkward));
+    const old = callPath(dataDir, records[2]!.id);
+    writeFileSync(old, serializeCall({ ...records[2]!, schemaVersion: FAST_READ_OLDEST_VERSION as CallRecord['schemaVersion'] }));
+    // Another program's layout of a good call: parsed, and given the same.
+    writeFileSync(callPath(dataDir, records[3]!.id), JSON.stringify(records[3]!, null, '\t'));
+    await csv(dataDir); // the index takes the files in: each checked at its stamp
+    for (const format of ['json', 'ndjson'] as const) {
+      const fast = await csv(dataDir, { format });
+      expect(fast).toEqual(await trustingNothing(dataDir, { format }));
+      const exported = format === 'json' ? (JSON.parse(fast.out) as CallRecord[]) : fast.out.trim().split('\n').map((line) => JSON.parse(line) as CallRecord);
+      expect(exported.map((call) => call.schemaVersion)).toEqual(records.map(() => FAST_READ_SCHEMA_VERSION));
+      expect(exported[1]!.customer.name).toBe(awkward.customer.name);
+    }
+  });
+
   it('trusts the stamp the index took a file at: such a file is not checked again', async () => {
     const { dataDir, records } = await store();
     await csv(dataDir); // the index is built, every file checked

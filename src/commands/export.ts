@@ -6,7 +6,7 @@ import type { CallRecord } from '../domain/callRecord.js';
 import { createAtomicWriteStream, type AtomicWriteStream } from '../store/writeFileAtomic.js';
 import { stringify } from 'csv-stringify/sync';
 import { CALL_COLUMNS, FOLLOWUP_COLUMNS, headerOf, rowOf, type CsvCell } from '../export/csvColumns.js';
-import { countCallFiles, readCallsForExport, type ScannedCall } from '../export/readCalls.js';
+import { countCallFiles, readCallsForExport, type ScannedJson } from '../export/readCalls.js';
 import { oneLine } from '../render/terminalText.js';
 import { ProgressBar } from '../render/progressBar.js';
 import { callIndexOf } from '../store/index/indexAccess.js';
@@ -42,8 +42,8 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
     ctx.stderr.isTTY && (opts.out !== undefined || !ctx.stdout.isTTY) ? new ProgressBar(ctx.stderr, countCallFiles(index, range), 'export') : undefined;
   let damaged = 0;
 
-  /** The record to export, or undefined for a damaged file (warned about) or one out of range. */
-  const accept = (scanned: ScannedCall): CallRecord | undefined => {
+  /** The call read, if it is to be exported: not a damaged file (warned about), nor one out of range. */
+  function accept<Scanned extends ScannedJson>(scanned: Scanned): Extract<Scanned, { ok: true }> | undefined {
     progress?.tick();
     if (!scanned.ok) {
       damaged++;
@@ -51,15 +51,18 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
       ctx.warn(`skipped damaged call file ${oneLine(scanned.path)}: ${oneLine(scanned.problem)}`);
       return undefined;
     }
-    return inDayRange(scanned.record.startedAt, range) ? scanned.record : undefined;
-  };
+    const startedAt = 'json' in scanned ? scanned.startedAt : scanned.record.startedAt;
+    return inDayRange(startedAt, range) ? (scanned as Extract<Scanned, { ok: true }>) : undefined;
+  }
 
-  // JSON writes whole records, from the same reader as the CSV.
-  async function* records(): AsyncGenerator<CallRecord> {
-    for await (const scannedCalls of readCallsForExport(index, range)) {
+  // JSON writes whole records, from the same reader as the CSV; a call written as
+  // csr-call writes them comes as its compact JSON already (readCallsForExport).
+  async function* records(): AsyncGenerator<CallRecord | Buffer> {
+    // A follow-up's item is made from its record: parsed.
+    for await (const scannedCalls of readCallsForExport(index, range, opts.followups ? {} : { asJson: true })) {
       for (const scanned of scannedCalls) {
-        const record = accept(scanned);
-        if (record) yield record;
+        const call = accept(scanned);
+        if (call) yield 'json' in call ? call.json : call.record;
       }
     }
   }
@@ -77,7 +80,7 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
     for await (const scannedCalls of readCallsForExport(index, range)) {
       const rows: CsvCell[][] = [];
       for (const scanned of scannedCalls) {
-        const call = accept(scanned);
+        const call = accept(scanned)?.record;
         if (!call) continue;
         if (opts.followups) for (const followup of call.followups) rows.push(rowOf(FOLLOWUP_COLUMNS, { call, followup }));
         else rows.push(rowOf(CALL_COLUMNS, call));
@@ -145,20 +148,23 @@ const WRITE_SYSCALLS = new Set(['write', 'writev', 'fsync', 'close', 'rename']);
 
 /**
  * JSON: `[`, records joined by `,\n`, `]`. NDJSON: one record per line. The records are
- * the full validated call records; with `--followups`, each item is a follow-up with its
- * call's id, agent and customer.
+ * the full validated call records (a record's compact JSON as it is, when the reader
+ * gives that); with `--followups`, each item is a follow-up with its call's id, agent and
+ * customer.
  */
-async function* jsonChunks(calls: AsyncIterable<CallRecord>, format: 'json' | 'ndjson', followups: boolean): AsyncGenerator<string> {
+async function* jsonChunks(calls: AsyncIterable<CallRecord | Buffer>, format: 'json' | 'ndjson', followups: boolean): AsyncGenerator<string | Buffer> {
   const array = format === 'json';
   const separator = array ? ',\n' : '\n';
   let first = true;
   if (array) yield '[';
   for await (const call of calls) {
-    const items: unknown[] = followups
-      ? call.followups.map((followup) => ({ ...followup, callId: call.id, agent: call.agent, customer: call.customer }))
-      : [call];
+    const items: Array<string | Buffer> =
+      Buffer.isBuffer(call) ? [call]
+      : followups ? call.followups.map((followup) => JSON.stringify({ ...followup, callId: call.id, agent: call.agent, customer: call.customer }))
+      : [JSON.stringify(call)];
     for (const item of items) {
-      yield first ? (array ? `\n${JSON.stringify(item)}` : JSON.stringify(item)) : `${separator}${JSON.stringify(item)}`;
+      yield first ? (array ? '\n' : '') : separator;
+      yield item;
       first = false;
     }
   }
@@ -166,15 +172,29 @@ async function* jsonChunks(calls: AsyncIterable<CallRecord>, format: 'json' | 'n
   else if (!first) yield '\n';
 }
 
-/** Joins small strings into ~64 KB chunks: far fewer stream operations per record. */
-async function* batched(chunks: AsyncIterable<string>, size = 64 * 1024): AsyncGenerator<Buffer> {
-  let pending = '';
-  for await (const chunk of chunks) {
-    pending += chunk;
-    if (pending.length >= size) {
-      yield Buffer.from(pending);
-      pending = '';
+/** Joins small pieces into ~64 KB chunks: far fewer stream operations per record. */
+async function* batched(pieces: AsyncIterable<string | Buffer>, size = 64 * 1024): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let text = '';
+  let length = 0;
+  for await (const piece of pieces) {
+    if (typeof piece === 'string') {
+      text += piece;
+      length += piece.length;
+    } else {
+      if (text !== '') pending.push(Buffer.from(text));
+      text = '';
+      pending.push(piece);
+      length += piece.length;
+    }
+    if (length >= size) {
+      if (text !== '') pending.push(Buffer.from(text));
+      yield Buffer.concat(pending);
+      pending = [];
+      text = '';
+      length = 0;
     }
   }
-  if (pending !== '') yield Buffer.from(pending);
+  if (text !== '') pending.push(Buffer.from(text));
+  if (pending.length > 0) yield Buffer.concat(pending);
 }
