@@ -158,12 +158,15 @@ export function renderCallList(calls: readonly CallSummary[], ctx: Context, tota
   // A list can have thousands of rows: one array per column rather than one per row, and
   // each column's width kept as it fills rather than found again over all its cells.
   const columns = header.map(() => new Array<string>(calls.length));
+  // Each cell's width, measured once: padding it needs it again.
+  const cellWidths = header.map(() => new Uint16Array(calls.length));
   const widths = header.map((name) => name.length);
   calls.forEach((call, row) => {
     for (let column = 0; column < columnsShown.length; column++) {
       const cell = columnsShown[column]![1](call);
       columns[column]![row] = cell;
       const width = displayWidth(cell);
+      cellWidths[column]![row] = width;
       if (width > widths[column]!) widths[column] = width;
     }
   });
@@ -172,11 +175,10 @@ export function renderCallList(calls: readonly CallSummary[], ctx: Context, tota
   const problemWidth = ctx.stdout.columns ? Math.max(30, ctx.stdout.columns - used - 1) : 60;
   // Every cell is followed by the spaces up to its column's width and the two between columns.
   const spaces = Array.from({ length: Math.max(...widths) + 3 }, (_, n) => ' '.repeat(n));
-  const padded = (cell: string, column: number) => cell + spaces[widths[column]! - displayWidth(cell) + 2]!;
-  let text = `${color.dim(`${header.map(padded).join('')}PROBLEM`)}\n`;
+  let text = `${color.dim(`${header.map((name, column) => name + spaces[widths[column]! - name.length + 2]!).join('')}PROBLEM`)}\n`;
   calls.forEach((call, row) => {
     let line = '';
-    for (let column = 0; column < columns.length; column++) line += padded(columns[column]![row]!, column);
+    for (let column = 0; column < columns.length; column++) line += columns[column]![row]! + spaces[widths[column]! - cellWidths[column]![row]! + 2]!;
     // A problem never ends in a space: only a line without one has padding to drop.
     const problem = firstWords(call.paraphrase ?? '', problemWidth);
     line = problem === '' ? line.trimEnd() : line + problem;
