@@ -82,6 +82,8 @@ const RACY_MS = 2_000;
 const BULK_FILES = 1_000;
 /** More changed files than one in this many of the index's calls: the index is made anew rather than changed. */
 const WIPE_SHARE = 50;
+/** Changed calls' texts waiting for a search before they go into the full-text index all the same. */
+const PENDING_TEXTS = 200;
 /** Files read between commits of a bulk load (others see progress; the journal stays small). */
 const BULK_BATCH = 5_000;
 /** A builder that has not said anything for this long is taken for dead. */
@@ -575,18 +577,47 @@ export class CallIndex {
   /**
    * The full text of call `n`. Changing a document of the full-text index costs
    * milliseconds (its words are taken out of the index one by one, and overwritten): done
-   * only when the text changed, which most saves of a live call do not.
+   * only when the text changed, which most saves of a live call do not, and then left in
+   * `pending_text` for the next search (bringTextUpToDate), outside a bulk load. A new
+   * document costs little: it goes in at once.
    */
   private putText(n: number, text: CallText, replacing: boolean): void {
     if (replacing) {
-      const current = this.sql(`SELECT ${TEXT_COLUMNS.join(', ')} FROM call_text WHERE rowid = ?`).get(n);
+      const pending = this.sql(`SELECT ${TEXT_COLUMNS.join(', ')} FROM pending_text WHERE n = ?`).get(n);
+      const current = pending ?? this.sql(`SELECT ${TEXT_COLUMNS.join(', ')} FROM call_text WHERE rowid = ?`).get(n);
       if (current && TEXT_COLUMNS.every((column) => current[column] === text[column])) return;
+      if (current && !this.bulk) {
+        this.sql(`INSERT OR REPLACE INTO pending_text(n, ${TEXT_COLUMNS.join(', ')}) VALUES (?, ${TEXT_COLUMNS.map(() => '?').join(', ')})`).run(
+          n,
+          ...TEXT_COLUMNS.map((column) => text[column]),
+        );
+        if (!pending && (this.sql('SELECT count(*) AS n FROM pending_text').get()!.n as number) > PENDING_TEXTS) this.movePendingText();
+        return;
+      }
+      if (pending) this.sql('DELETE FROM pending_text WHERE n = ?').run(n);
       if (current) this.sql('DELETE FROM call_text WHERE rowid = ?').run(n);
     }
     this.sql(`INSERT INTO call_text(rowid, ${TEXT_COLUMNS.join(', ')}) VALUES (?, ${TEXT_COLUMNS.map(() => '?').join(', ')})`).run(
       n,
       ...TEXT_COLUMNS.map((column) => text[column]),
     );
+  }
+
+  /** Puts the text of the calls changed since into the full-text index: a search needs it there. */
+  bringTextUpToDate(): void {
+    if (this.sql('SELECT 1 FROM pending_text LIMIT 1').get() === undefined) return;
+    this.write(() => this.movePendingText());
+  }
+
+  private movePendingText(): void {
+    for (const row of this.sql(`SELECT n, ${TEXT_COLUMNS.join(', ')} FROM pending_text`).all()) {
+      this.sql('DELETE FROM call_text WHERE rowid = ?').run(row.n!);
+      this.sql(`INSERT INTO call_text(rowid, ${TEXT_COLUMNS.join(', ')}) VALUES (?, ${TEXT_COLUMNS.map(() => '?').join(', ')})`).run(
+        row.n!,
+        ...TEXT_COLUMNS.map((column) => row[column] ?? null),
+      );
+    }
+    this.sql('DELETE FROM pending_text').run();
   }
 
   /** Records a call file that cannot be used (damaged, of a newer schema), so lists can say so. */
@@ -603,6 +634,7 @@ export class CallIndex {
     const n = before.n as number;
     this.sql('DELETE FROM calls WHERE n = ?').run(n);
     this.sql('DELETE FROM call_text WHERE rowid = ?').run(n);
+    this.sql('DELETE FROM pending_text WHERE n = ?').run(n);
     this.sql('DELETE FROM open_followups WHERE call = ?').run(n);
     this.sql('DELETE FROM promise_deadlines WHERE call = ?').run(n);
     if (this.bulk) return;

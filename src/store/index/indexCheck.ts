@@ -35,6 +35,7 @@ export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string
   const promiseRows = index.sql('SELECT c.id, p.agent_key, p.solution, p.deadline, p.n, p.started FROM promise_deadlines AS p LEFT JOIN calls AS c ON c.n = p.call').all();
   const promiseListed = (r: (typeof promiseRows)[number]) => openPromises.has(promiseKey(r.id, r.agent_key, r.solution, r.deadline, r.n, r.started));
   if (promiseRows.length !== openPromises.size || !promiseRows.every(promiseListed)) return 'its open promises are not those of its calls';
+  if (index.sql('SELECT 1 FROM pending_text WHERE n NOT IN (SELECT n FROM calls) LIMIT 1').get()) return 'it holds text waiting for the full-text index of a call it does not list';
 
   // Customers: the same calls grouped together (the groups' names may differ).
   const members = index.sql('SELECT n, phone_key, account_key, customer FROM calls').all();

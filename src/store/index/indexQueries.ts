@@ -170,6 +170,7 @@ export const HIT_END = '\u0002';
 
 /** Full-text search over what was said and done in the calls, best first. */
 export function searchCalls(index: CallIndex, match: string, scope: SearchScope): SearchHit[] {
+  index.bringTextUpToDate();
   const where = ['call_text MATCH ?'];
   const params: SqlValue[] = [match];
   if (scope.agent !== undefined) {

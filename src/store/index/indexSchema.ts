@@ -10,6 +10,8 @@
  * - `promise_deadlines`: the promises still open, one row each (`calls.open_promises` laid
  *   out as rows, with the solution chosen): stats count them broken or pending as of now.
  * - `call_text`: full text (FTS5) of what was said and done, for `search`.
+ * - `pending_text`: the new text of calls changed since theirs went into `call_text`,
+ *   moved there before a search (changing a full-text document costs milliseconds).
  * - `day_*`: per agent and day (in the index's time zone), the sums `stats` adds up, kept
  *   up as calls change (rollups.ts), so stats never walk every call; `day_counts` holds
  *   the counters of the craft (coaching, holds, solutions, promises, causes), and
@@ -17,7 +19,7 @@
  */
 
 /** Bump when any table changes: an index of another version is rebuilt. */
-export const INDEX_SCHEMA_VERSION = 6;
+export const INDEX_SCHEMA_VERSION = 7;
 
 export const CREATE_TABLES = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -102,6 +104,11 @@ CREATE VIRTUAL TABLE call_text USING fts5(
 );
 -- Deleted text is removed from the full-text index at once, not left for a later merge.
 INSERT INTO call_text(call_text, rank) VALUES ('secure-delete', 1);
+-- A changed call's text (n: calls.n), waiting to replace its document in call_text.
+CREATE TABLE pending_text(
+  n INTEGER PRIMARY KEY,
+  problem TEXT, facts TEXT, options TEXT, resolution TEXT, handoff TEXT, queries TEXT, notes TEXT
+);
 
 -- What stats add up, per agent and day (in the index's zone): kept by rollups.ts.
 CREATE TABLE day_calls(
