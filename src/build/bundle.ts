@@ -70,6 +70,21 @@ const lazyStringWidth: Plugin = {
   },
 };
 
+/**
+ * chalk finds out at import whether stdout and stderr take colour (its supports-color,
+ * which loads node:tty, and with it node:net: ~2 ms of every command's start). csr-call
+ * never uses that answer: every Chalk is made with the level colorsFor decides
+ * (src/render/colors.ts). In the bundle, chalk's detection says "no colour" without
+ * looking.
+ */
+const chalkWithoutDetection: Plugin = {
+  name: 'chalk-without-detection',
+  setup(build) {
+    build.onResolve({ filter: /^#supports-color$/ }, (args) => (/[\\/]chalk[\\/]/.test(args.importer) ? { path: 'supports-color', namespace: 'chalk-without-detection' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'chalk-without-detection' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
+  },
+};
+
 const COMMON: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -98,7 +113,7 @@ export async function bundle(root = packageRoot()): Promise<void> {
       // A script has no import.meta: the module's own URL, from the file name the bin gives it.
       define: { 'import.meta.url': '__csrCallUrl' },
       banner: { js: 'var __csrCallUrl=require("node:url").pathToFileURL(__filename).href;' },
-      plugins: [lazyChildProcessForCommander, lazyStringWidth],
+      plugins: [lazyChildProcessForCommander, lazyStringWidth, chalkWithoutDetection],
     }),
     build({ ...COMMON, absWorkingDir: root, entryPoints: ['src/playbook/definePlaybook.ts'], outfile: join(outdir, 'definePlaybook.js'), format: 'esm' }),
     // The team database's client (src/team/teamClient.ts).
