@@ -1,4 +1,4 @@
-import * as fsp from 'node:fs/promises';
+import * as fsp from '../src/asyncFs.js';
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -11,11 +11,12 @@ import { saveCall, tempDir } from './helpers.js';
  * A lock is created whole or not at all: on a full disk the lock file can be created but
  * not written, and an empty lock left behind used to block the call for half a minute.
  */
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
+// The program's file functions (src/asyncFs.ts: node:fs/promises, loaded on first use).
+vi.mock('../src/asyncFs.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/asyncFs.js')>();
   return { ...actual, open: vi.fn(actual.open) };
 });
-const realOpen = (await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises')).open;
+const realOpen = (await vi.importActual<typeof import('../src/asyncFs.js')>('../src/asyncFs.js')).open;
 
 /** The next lock file opened is created, but writing into it fails: the disk is full. */
 function diskFullOnNextLock(): void {

@@ -1,7 +1,7 @@
 /**
  * `csr-call playbooks [list]`, `playbooks show NAME`, `playbooks validate FILE`.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from '../asyncFs.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from '../context.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync, type Stats } from 'node:fs';
 import { register } from 'node:module';
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from '../asyncFs.js';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';

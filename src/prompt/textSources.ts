@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../asyncFs.js';
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';

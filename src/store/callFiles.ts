@@ -1,4 +1,4 @@
-import { mkdir, chmod, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, chmod, readFile, readdir, stat } from '../asyncFs.js';
 import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { callsRoot } from '../paths.js';

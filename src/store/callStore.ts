@@ -8,7 +8,7 @@
  * call, which keeps its record between answers) merges its changes into what it finds
  * (domain/mergeCall), so nothing another process wrote meanwhile is lost.
  */
-import { readFile, unlink } from 'node:fs/promises';
+import { readFile, unlink } from '../asyncFs.js';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';

@@ -1,4 +1,4 @@
-import { open, readFile, unlink, stat } from 'node:fs/promises';
+import { open, readFile, unlink, stat } from '../asyncFs.js';
 import { hostname } from 'node:os';
 import { OperationError } from '../errors.js';
 import { randomToken } from '../domain/ids.js';

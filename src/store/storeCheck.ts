@@ -1,4 +1,4 @@
-import { chmod, lstat, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { chmod, lstat, readdir, readFile, stat, unlink } from '../asyncFs.js';
 import { hostname } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
 import { DIR_MODE, FILE_MODE } from './callFiles.js';

@@ -1,4 +1,4 @@
-import { open, unlink } from 'node:fs/promises';
+import { open, unlink } from '../asyncFs.js';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { openSync, writeSync, fsync, fstatSync, closeSync, renameSync, unlinkSync, type Stats } from 'node:fs';
