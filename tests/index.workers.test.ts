@@ -53,6 +53,15 @@ describe('an index built by worker threads', () => {
     expect(statSync(callPath(dataDir, openId)).mode & 0o077).toBe(0);
   });
 
+  it('reads in this thread what a reader thread had no room for', () => {
+    // A heap too small for the thread to start with: every batch comes back to this thread.
+    const env = { CSR_CALL_HOME: dataDir, XDG_CACHE_HOME: tempDir('csr-workers-cache-'), CSR_CALL_INDEX_WORKERS: '1', CSR_CALL_INDEX_WORKER_HEAP_MB: '4' };
+    const starved = runCli(['stats', '--all', '--json'], { env });
+    const alone = run(['stats', '--all', '--json'], '0', tempDir('csr-workers-cache-'));
+    expect(starved.status).toBe(0);
+    expect(JSON.parse(starved.stdout)).toEqual(JSON.parse(alone.stdout));
+  });
+
   it('says why it builds: no index yet, then one made by another version (not "every file changed")', () => {
     const cache = tempDir('csr-workers-cache-');
     expect(run(['followups'], '2', cache).stderr).toMatch(/there was no index of calls yet: building it from 1,100 call files/);

@@ -221,14 +221,16 @@ export function compareDays(a: CalendarDay, b: CalendarDay): number {
  */
 export function wallTimeToInstant(day: CalendarDay, clock: WallClock, timeZone: string): Date {
   const asUtc = Date.UTC(day.year, day.month - 1, day.day, clock.hour, clock.minute, clock.second ?? 0, clock.ms ?? 0);
+  // Asked four times: whether it is the system's zone is decided once.
+  const offsetAt = zoneOffsetsIn(timeZone);
   // The offsets in force a day either side cover any single transition near this time.
-  const offsetBefore = zoneOffsetMinutes(timeZone, asUtc - MS_PER_DAY);
-  const offsetAfter = zoneOffsetMinutes(timeZone, asUtc + MS_PER_DAY);
+  const offsetBefore = offsetAt(asUtc - MS_PER_DAY);
+  const offsetAfter = offsetAt(asUtc + MS_PER_DAY);
   if (Number.isNaN(offsetBefore) || Number.isNaN(offsetAfter)) {
     throw new RangeError(`unknown time zone ${timeZone}`);
   }
   const candidates = [asUtc - offsetBefore * MS_PER_MINUTE, asUtc - offsetAfter * MS_PER_MINUTE]
-    .filter((t) => t + zoneOffsetMinutes(timeZone, t) * MS_PER_MINUTE === asUtc)
+    .filter((t) => t + offsetAt(t) * MS_PER_MINUTE === asUtc)
     .sort((x, y) => x - y);
   // No candidate keeps the wall time: it falls in a gap. Reading it with the offset from
   // before the change lands the same distance past the change.

@@ -3,7 +3,7 @@ import { accountKey, phoneKey } from './customerKeys.js';
 import { endOfDayIn } from '../dates/zone.js';
 import { HANDED_OFF_OUTCOMES, SETTLED_MOODS, UPSET_MOODS } from '../playbook/types.js';
 import { holdTally } from './holds.js';
-import { promiseStandings } from './promiseKeeping.js';
+import { promiseStandings, type PromiseStanding } from './promiseKeeping.js';
 import { causeKey } from './rootCause.js';
 
 /**
@@ -113,8 +113,11 @@ export function tallyFollowUp(followup: FollowUp, timeZone: string, into: Follow
   if (followup.status === 'open') into.open++;
 }
 
-/** The facts of one call. `timeZone` decides the end of an all-day follow-up's day when it has no zone of its own. */
-export function callFacts(record: CallRecord, timeZone: string): CallFacts {
+/**
+ * The facts of one call. `timeZone` decides the end of an all-day follow-up's day when it
+ * has no zone of its own. `promises`: the call's `promiseStandings`, when the caller has them.
+ */
+export function callFacts(record: CallRecord, timeZone: string, promises?: readonly PromiseStanding[]): CallFacts {
   const startMs = Date.parse(record.startedAt);
   const completed = record.status === 'completed';
   const outcome = completed ? record.outcome?.trim() || '(none)' : undefined;
@@ -142,13 +145,12 @@ export function callFacts(record: CallRecord, timeZone: string): CallFacts {
     accountKey: accountKey(record.customer.account),
     followups,
     stageSeconds: completed ? Object.entries(record.stageSeconds) : [],
-    craft: craftFacts(record, timeZone),
+    craft: craftFacts(record, timeZone, promises),
   };
 }
 
 /** The craft facts of one call (see CraftFacts). */
-export function craftFacts(record: CallRecord, timeZone: string): CraftFacts {
-  const promises = promiseStandings(record, timeZone);
+export function craftFacts(record: CallRecord, timeZone: string, promises: readonly PromiseStanding[] = promiseStandings(record, timeZone)): CraftFacts {
   const { holds, overruns } = holdTally(record);
   const empathy = record.answers.find((a) => a.meaning === 'empathy')?.value;
   const cause = record.problem.rootCause?.trim();

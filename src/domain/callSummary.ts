@@ -54,10 +54,10 @@ export function summarizeCall(record: CallRecord): CallSummary {
 /**
  * The summary as the index keeps it: with the call's promises and where they stand,
  * judged in `timeZone` (the agent's, for a promise for a day with no zone of its own).
+ * `promises`: those standings, when the caller has them.
  */
-export function summarizeCallIn(record: CallRecord, timeZone: string): CallSummary {
+export function summarizeCallIn(record: CallRecord, timeZone: string, promises: PromiseStanding[] = promiseStandings(record, timeZone)): CallSummary {
   const summary = summarizeCall(record);
-  const promises = promiseStandings(record, timeZone);
   if (promises.length) summary.promises = promises;
   return summary;
 }

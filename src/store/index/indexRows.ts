@@ -6,6 +6,7 @@ import type { CallRecord, FollowUp } from '../../domain/callRecord.js';
 import { callFacts, followUpDeadline, type CraftFacts } from '../../domain/callFacts.js';
 import { nameKey } from '../../domain/customerKeys.js';
 import { summarizeCallIn, type CallSummary } from '../../domain/callSummary.js';
+import { promiseStandings } from '../../domain/promiseKeeping.js';
 import { agentKey } from '../../domain/agents.js';
 import { zoneOffsetsIn } from '../../dates/zone.js';
 
@@ -120,19 +121,32 @@ export const CHECKED_ROW = `${ROW_COLUMNS.join(', ')}, crc`;
  */
 export const SHOWN_ROW = 'id, summary, shown_crc';
 
-/** FNV-1a over the UTF-16 code units of `text`, from `hash`. */
-function fnv1aAdd(hash: number, text: string): number {
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash;
-}
+/** The bytes a checksum is taken over, grown as needed: one buffer, not one per row. */
+let scratch = Buffer.alloc(0);
 
-/** A 32-bit FNV-1a hash of values as stored, each followed by a NUL. */
-function fnv1a(values: Iterable<unknown>): number {
-  let hash = 0x811c9dc5;
-  for (const value of values) {
-    hash = fnv1aAdd(hash, value === null || value === undefined ? '\u0001' : String(value));
-    // The NUL after each value: hash ^ 0 is hash.
-    hash = Math.imul(hash, 0x01000193);
+/**
+ * A 32-bit checksum of values as stored, each followed by a NUL (null and undefined as
+ * \u0001): their UTF-8 bytes (as SQLite keeps them) taken four at a time, each word mixed
+ * in by steps that are one-to-one (xor, multiply by an odd number, xor-shift), so a change
+ * within one word, any single flipped bit, always changes the sum. Words rather than
+ * characters: a row is ~1,700 characters, hashed one at a time they cost more than
+ * reading it.
+ */
+function checksum(values: readonly unknown[]): number {
+  let text = '';
+  for (const value of values) text += `${value === null || value === undefined ? '\u0001' : String(value)}\u0000`;
+  // At most 3 bytes per UTF-16 code unit, and up to 3 of padding to a whole word.
+  const room = text.length * 3 + 4;
+  if (room > scratch.length) scratch = Buffer.allocUnsafe(Math.max(room, scratch.length * 2, 64 * 1024));
+  const length = scratch.write(text, 0, 'utf8');
+  const end = (length + 3) & ~3;
+  scratch.fill(0, length, end);
+  const words = new Int32Array(scratch.buffer, scratch.byteOffset, end >> 2);
+  // The length goes in first: the zeros of the padding cannot pass for text.
+  let hash = Math.imul(0x811c9dc5 ^ length, 0x01000193);
+  for (let i = 0; i < words.length; i++) {
+    hash = Math.imul(hash ^ words[i]!, 0x01000193);
+    hash ^= hash >>> 15;
   }
   return hash >>> 0;
 }
@@ -142,12 +156,12 @@ function fnv1a(values: Iterable<unknown>): number {
  * longer matches, and is read again from its call file.
  */
 export function rowChecksum(row: { readonly [K in (typeof ROW_COLUMNS)[number]]?: unknown }): number {
-  return fnv1a(ROW_COLUMNS.map((column) => row[column]));
+  return checksum(ROW_COLUMNS.map((column) => row[column]));
 }
 
 /** The checksum of what a list shows of a row (`SHOWN_ROW`). */
 export function shownChecksum(row: { readonly id?: unknown; readonly summary?: unknown }): number {
-  return fnv1a([row.id, row.summary]);
+  return checksum([row.id, row.summary]);
 }
 
 const joined = (...parts: Array<string | undefined>) => parts.filter((p) => p !== undefined && p !== '').join('\n');
@@ -211,8 +225,10 @@ export function openPromiseRows(row: Pick<CallRow, 'open_promises' | 'craft'>): 
  * rollups, and it ends the day of an all-day follow-up that has no zone of its own.
  */
 export function indexCall(record: CallRecord, timeZone: string, dayOf: (ms: number) => number): IndexedCall {
-  const facts = callFacts(record, timeZone);
-  const summary: CallSummary = summarizeCallIn(record, timeZone);
+  // Worked out once for both: judging a promise for a day takes zone arithmetic.
+  const promises = promiseStandings(record, timeZone);
+  const facts = callFacts(record, timeZone, promises);
+  const summary: CallSummary = summarizeCallIn(record, timeZone, promises);
   const summaryText = JSON.stringify(summary);
   const row: CallRow = {
     id: record.id,

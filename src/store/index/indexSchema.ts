@@ -18,8 +18,8 @@
  *   `total_counts` the same over all days.
  */
 
-/** Bump when any table changes: an index of another version is rebuilt. */
-export const INDEX_SCHEMA_VERSION = 7;
+/** Bump when any table or the rows' checksum changes: an index of another version is rebuilt. */
+export const INDEX_SCHEMA_VERSION = 8;
 
 export const CREATE_TABLES = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

@@ -37,6 +37,9 @@ export type ReadOutcome =
   | { id: string; dir: string; stamp: FileStamp; problem: string; othersCanRead?: true }
   | { id: string; dir: string; gone: true };
 
+/** The bytes of the file being read, grown as needed: one buffer, not one per file (a build reads 100,000s). */
+let buffer = Buffer.alloc(0);
+
 export function readCallFile(file: FileToRead, context: ReadContext): ReadOutcome {
   const { id, dir } = file;
   let fd: number;
@@ -56,10 +59,11 @@ export function readCallFile(file: FileToRead, context: ReadContext): ReadOutcom
     if (!stats.isFile()) return { id, dir, gone: true };
     if ((stats.mode & 0o077) !== 0) othersCanRead = true;
     stamp = { size: stats.size, mtime: stats.mtimeMs, ino: stats.ino };
-    const bytes = Buffer.allocUnsafe(stats.size);
+    if (stats.size > buffer.length) buffer = Buffer.allocUnsafe(Math.max(stats.size, buffer.length * 2, 64 * 1024));
+    const bytes = buffer;
     let read = 0;
-    while (read < bytes.length) {
-      const n = readSync(fd, bytes, read, bytes.length - read, read);
+    while (read < stats.size) {
+      const n = readSync(fd, bytes, read, stats.size - read, read);
       if (n === 0) break;
       read += n;
     }

@@ -2,8 +2,8 @@
  * The per-day sums `stats` reads (tables `day_*`), and the one place that decides what a
  * call adds to them. A change to a call takes its old row's share away and adds the new
  * one's; the changes of a transaction are gathered here and written once, as a few
- * upserts. A first build gathers every call's share the same way, in the threads that
- * read the files (bulkReader.ts), merged at the end.
+ * upserts. A first build gathers every call's share the same way as its batches of rows
+ * come in (bulkReader.ts), and writes them as it commits.
  */
 import { IndexDamagedError, type CallIndex } from './callIndex.js';
 import type { CraftColumn } from './indexRows.js';
@@ -74,15 +74,6 @@ function jsonColumn<T>(text: string, column: string): T {
   }
 }
 
-/** The changes gathered, as plain data: what a worker thread of a build sends back. */
-export interface RollupData {
-  calls: Map<string, number[]>;
-  outcomes: Map<string, number>;
-  categories: Map<string, number>;
-  stages: Map<string, { position: number; n: number; seconds: number }>;
-  counts: Map<string, number>;
-}
-
 export class RollupChanges {
   private readonly calls = new Map<string, number[]>();
   private readonly outcomes = new Map<string, number>();
@@ -151,31 +142,6 @@ export class RollupChanges {
 
   private count(day: string, kind: CountKind, a: string, b: string, by: number): void {
     bump(this.counts, `${day}${SEP}${kind}${SEP}${a}${SEP}${b}`, by);
-  }
-
-  /** The changes gathered, to be `merge`d into another's (sent from a worker thread). */
-  data(): RollupData {
-    return { calls: this.calls, outcomes: this.outcomes, categories: this.categories, stages: this.stages, counts: this.counts };
-  }
-
-  /** Adds changes gathered elsewhere to these. */
-  merge(data: RollupData): void {
-    for (const [key, add] of data.calls) {
-      const sums = this.calls.get(key);
-      if (sums) for (let i = 0; i < sums.length; i++) sums[i]! += add[i]!;
-      else this.calls.set(key, add);
-    }
-    for (const [key, n] of data.outcomes) bump(this.outcomes, key, n);
-    for (const [key, n] of data.categories) bump(this.categories, key, n);
-    for (const [key, add] of data.stages) {
-      const entry = this.stages.get(key);
-      if (entry) {
-        entry.n += add.n;
-        entry.seconds += add.seconds;
-        entry.position = Math.min(entry.position, add.position);
-      } else this.stages.set(key, add);
-    }
-    for (const [key, n] of data.counts) bump(this.counts, key, n);
   }
 
   /** What was gathered, by table and key, as comparable text (rows summing to nothing left out). */
