@@ -27,7 +27,7 @@ import { dayNumbering, indexCall, shownChecksum, TEXT_COLUMNS, type CallText, ty
 import { readCallFile, type FileStamp, type FileToRead, type ParseCall, type ReadOutcome } from './readCallFile.js';
 import { readInBatches } from './bulkReader.js';
 import { CustomerLinks, groupCustomers, REPEAT_CONTACT } from './customerLinks.js';
-import { openSqlite, sqliteCode, type SqlDatabase, type SqlStatement, type SqlValue } from './sqlite.js';
+import { openSqlite, sqliteCode, type SqlDatabase, type SqlRow, type SqlStatement, type SqlValue } from './sqlite.js';
 import { FIRST_CALL_WINDOW_MS } from '../../domain/callFacts.js';
 import type { RebuildEvent } from './indexSettings.js';
 import { grouped } from '../../text/plural.js';
@@ -446,17 +446,17 @@ export class CallIndex {
     }
     for (const week of walk.changedWeeks) {
       const full = `${root}/${week.path}`;
-      const recorded = new Map<string, FileStamp>();
-      for (const row of this.sql('SELECT id, size, mtime, ino FROM files WHERE dir = ?').iterate(week.path)) {
-        recorded.set(row.id as string, { size: row.size as number, mtime: row.mtime as number, ino: row.ino as number });
-      }
-      const present = new Set<string>();
+      // The stamps recorded, by file name; each taken out as its file is found (what is left
+      // is gone). Thousands of files per changed folder: as little work as can be per file.
+      const recorded = new Map<string, SqlRow>();
+      for (const row of this.sql('SELECT id, size, mtime, ino FROM files WHERE dir = ?').all(week.path)) recorded.set(`${row.id as string}.json`, row);
+      // A folder new to the index: every file is read (and its stamp and mode looked at then).
+      const newFolder = recorded.size === 0;
       for (const name of listNames(full)) {
-        if (isTempFileName(name)) continue;
-        const id = callIdOfFileName(name);
-        if (!id) continue;
-        // A folder new to the index: every file is read (and its stamp and mode looked at then).
-        if (recorded.size === 0) {
+        const before = recorded.get(name);
+        if (before === undefined && (isTempFileName(name) || callIdOfFileName(name) === undefined)) continue;
+        const id = name.slice(0, -'.json'.length);
+        if (newFolder) {
           toRead.push({ id, dir: week.path });
           continue;
         }
@@ -465,11 +465,14 @@ export class CallIndex {
         const stats = statSync(path, { throwIfNoEntry: false });
         if (!stats?.isFile()) continue;
         if ((stats.mode & 0o077) !== 0) this.tighten(path, FILE_MODE);
-        present.add(id);
-        const before = recorded.get(id);
-        if (!before || !sameStamp(before, stampOf(stats))) toRead.push({ id, dir: week.path });
+        if (before === undefined) {
+          toRead.push({ id, dir: week.path });
+          continue;
+        }
+        recorded.delete(name);
+        if (stats.size !== before.size || stats.mtimeMs !== before.mtime || stats.ino !== before.ino) toRead.push({ id, dir: week.path });
       }
-      for (const id of recorded.keys()) if (!present.has(id)) removed.push(id);
+      for (const name of recorded.keys()) removed.push(name.slice(0, -'.json'.length));
     }
     return { toRead, removed };
   }
