@@ -27,6 +27,7 @@ import { dayNumbering, indexCall, shownChecksum, TEXT_COLUMNS, type CallText, ty
 import { readCallFile, type FileStamp, type FileToRead, type ParseCall, type ReadOutcome } from './readCallFile.js';
 import { readInBatches } from './bulkReader.js';
 import { CustomerLinks, groupCustomers, REPEAT_CONTACT } from './customerLinks.js';
+import { OperationError } from '../../errors.js';
 import { openSqlite, sqliteCode, type SqlDatabase, type SqlRow, type SqlStatement, type SqlValue } from './sqlite.js';
 import { FIRST_CALL_WINDOW_MS } from '../../domain/callFacts.js';
 import type { RebuildEvent } from './indexSettings.js';
@@ -840,10 +841,14 @@ export function guard<T>(work: () => T): T {
   }
 }
 
-/** SQLite's "this database is damaged" errors as an `IndexDamagedError`; any other error as it is. */
+/**
+ * SQLite's "this database is damaged" errors as an `IndexDamagedError`; "busy" (another
+ * csr-call held the index past the wait) as one line for the agent; any other error as it is.
+ */
 export function asIndexDamaged(error: unknown): unknown {
   const code = sqliteCode(error);
   if (code && /^SQLITE_(CORRUPT|NOTADB|FORMAT|SCHEMA)/.test(code)) return new IndexDamagedError(`the index is damaged (${code})`);
+  if (code?.startsWith('SQLITE_BUSY')) return new OperationError(`the index of calls is busy: another csr-call kept it locked too long (${code}); your files are unchanged, try again`);
   if (error instanceof Error && /malformed|not a database|no such (table|column|index)/i.test(error.message) && code) {
     return new IndexDamagedError(`the index is damaged (${error.message})`);
   }
@@ -883,10 +888,14 @@ function prepareDatabase(
   };
   const zone = usable();
   if (zone !== undefined) return { zone };
+  let created = false;
   db.exec('BEGIN IMMEDIATE');
   try {
     // Looked at again under the lock: another process may have just made it.
-    if (usable() === undefined) createSchema(db, realDataDir, timeZone);
+    if (usable() === undefined) {
+      createSchema(db, realDataDir, timeZone);
+      created = true;
+    }
     db.exec('COMMIT');
   } catch (error) {
     try {
@@ -896,8 +905,10 @@ function prepareDatabase(
     }
     throw error;
   }
-  // Readers never wait for the writer, and a write is one append: kept in the file, set once.
-  if (madeBecause !== undefined) db.exec('PRAGMA journal_mode = WAL');
+  // Readers never wait for the writer, and a write is one append: kept in the file, set
+  // once, by the process that made the tables. Two processes switching at once each wait
+  // for the other's lock, and SQLite fails one at once ("database is locked").
+  if (created) db.exec('PRAGMA journal_mode = WAL');
   const made = madeBecause;
   return { zone: usable() ?? timeZone, ...(made ? { madeBecause: made } : {}) };
 }
