@@ -91,6 +91,9 @@ describe('export: the fast read', () => {
     writeFileSync(old, serializeCall({ ...records[2]!, schemaVersion: FAST_READ_OLDEST_VERSION as CallRecord['schemaVersion'] }));
     // Another program's layout of a good call: parsed, and given the same.
     writeFileSync(callPath(dataDir, records[3]!.id), JSON.stringify(records[3]!, null, '\t'));
+    // A call far larger than the export's read buffer and chunks (~300 KB of notes).
+    const notes = Array.from({ length: 30 }, (_, i) => ({ at: '2026-11-02T10:05:00.000Z', by: 'test-agent', text: `note ${i} “${'é'.repeat(9_000)}”` }));
+    writeFileSync(callPath(dataDir, records[0]!.id), serializeCall({ ...records[0]!, notes }));
     await csv(dataDir); // the index takes the files in: each checked at its stamp
     for (const format of ['json', 'ndjson'] as const) {
       const fast = await csv(dataDir, { format });
@@ -98,7 +101,23 @@ describe('export: the fast read', () => {
       const exported = format === 'json' ? (JSON.parse(fast.out) as CallRecord[]) : fast.out.trim().split('\n').map((line) => JSON.parse(line) as CallRecord);
       expect(exported.map((call) => call.schemaVersion)).toEqual(records.map(() => FAST_READ_SCHEMA_VERSION));
       expect(exported[1]!.customer.name).toBe(awkward.customer.name);
+      expect(exported[0]!.notes).toHaveLength(30);
     }
+  });
+
+  it('gives each of many calls its own JSON: the compact bytes of a batch are not written over before they are out', async () => {
+    const dataDir = testContext().dataDir;
+    for (let i = 0; i < 70; i++) {
+      const startedAt = new Date(Date.parse('2026-10-01T08:00:00.000Z') + i * 3_600_000).toISOString();
+      await saveCall(dataDir, makeCall({ startedAt, customer: { name: `Caller ${i}`, phone: '+1 555 0100' }, notes: [{ at: startedAt, by: 'test-agent', text: `n${i} `.repeat(i * 40) }] }));
+    }
+    await csv(dataDir);
+    for (const format of ['json', 'ndjson'] as const) {
+      const fast = await csv(dataDir, { format });
+      expect(fast).toEqual(await trustingNothing(dataDir, { format }));
+    }
+    const exported = JSON.parse((await csv(dataDir, { format: 'json' })).out) as CallRecord[];
+    expect(exported.map((call) => call.customer.name)).toEqual(Array.from({ length: 70 }, (_, i) => `Caller ${i}`));
   });
 
   it('trusts the stamp the index took a file at: such a file is not checked again', async () => {

@@ -172,29 +172,30 @@ async function* jsonChunks(calls: AsyncIterable<CallRecord | Buffer>, format: 'j
   else if (!first) yield '\n';
 }
 
-/** Joins small pieces into ~64 KB chunks: far fewer stream operations per record. */
-async function* batched(pieces: AsyncIterable<string | Buffer>, size = 64 * 1024): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let text = '';
-  let length = 0;
+/**
+ * Joins small pieces (a separator, a record) into chunks of ~8 KB, a call or two, for
+ * fewer stream operations. Each piece is copied in as it comes (the reader's compact JSON
+ * is a view it writes over). Larger chunks left more freed memory about: a 300k export's
+ * peak was 150 MB with 64 KB chunks, 145 with 16 KB, 138 with 8 KB (~5% slower).
+ */
+async function* batched(pieces: AsyncIterable<string | Buffer>, size = 8 * 1024): AsyncGenerator<Buffer> {
+  let chunk = Buffer.allocUnsafe(size);
+  let used = 0;
   for await (const piece of pieces) {
-    if (typeof piece === 'string') {
-      text += piece;
-      length += piece.length;
-    } else {
-      if (text !== '') pending.push(Buffer.from(text));
-      text = '';
-      pending.push(piece);
-      length += piece.length;
+    const length = typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
+    if (used + length > chunk.length) {
+      // A piece larger than what is left: the chunk grows to hold it (a call of up to 1 MB).
+      const bigger = Buffer.allocUnsafe(Math.max(chunk.length, used + length));
+      chunk.copy(bigger, 0, 0, used);
+      chunk = bigger;
     }
-    if (length >= size) {
-      if (text !== '') pending.push(Buffer.from(text));
-      yield Buffer.concat(pending);
-      pending = [];
-      text = '';
-      length = 0;
+    used += typeof piece === 'string' ? chunk.write(piece, used) : piece.copy(chunk, used);
+    if (used >= size) {
+      yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(size);
+      used = 0;
     }
   }
-  if (text !== '') pending.push(Buffer.from(text));
-  if (pending.length > 0) yield Buffer.concat(pending);
+  if (used > 0) yield chunk.subarray(0, used);
 }
+

@@ -30,7 +30,9 @@ export type ScannedCall =
 
 /**
  * With `asJson`, a checked file in the store's own layout comes as its record's compact
- * JSON (`JSON.stringify(record)`, see compactJson.ts) and its start, not parsed.
+ * JSON (`JSON.stringify(record)`, see compactJson.ts) and its start, not parsed. The
+ * bytes are a view of a buffer the next batch is written into: valid until the next
+ * batch is asked for (a copy per call was ~16 MB of the peak of a 300k export).
  */
 export type ScannedJson = ScannedCall | { ok: true; id: string; path: string; json: Buffer; startedAt: string };
 
@@ -78,6 +80,7 @@ export async function* readCallsForExport(index: CallIndex, range: IdRange = {},
   const page = index.sql('SELECT id, dir, size, mtime, ino, problem FROM files WHERE id > ? AND id >= ? AND id < ? ORDER BY id LIMIT 1000');
   let parse: ParseCallText | undefined;
   let batch: ScannedJson[] = [];
+  const arena: CompactArena = { buffer: Buffer.allocUnsafe(options.asJson ? READ_BATCH * 16 * 1024 : 0), used: 0 };
   // Paged, not iterated: the connection must stay free between the batches this yields.
   let after = '';
   for (;;) {
@@ -93,6 +96,7 @@ export async function* readCallsForExport(index: CallIndex, range: IdRange = {},
       if (batch.length === READ_BATCH) {
         yield batch;
         batch = [];
+        arena.used = 0;
       }
       const path = join(root, row.dir as string, `${id}.json`);
       const checked: FileStamp | undefined = row.problem === null ? { size: row.size as number, mtime: row.mtime as number, ino: row.ino as number } : undefined;
@@ -106,7 +110,7 @@ export async function* readCallsForExport(index: CallIndex, range: IdRange = {},
         continue;
       }
       const trusted = checked !== undefined && stamp !== undefined && sameStamp(stamp, checked);
-      const json = trusted && options.asJson ? compactIfOwnLayout(bytes) : undefined;
+      const json = trusted && options.asJson ? compactIfOwnLayout(bytes, arena) : undefined;
       if (json) {
         batch.push({ ok: true, id, path, ...json });
         continue;
@@ -135,8 +139,11 @@ const READ_BATCH = 16;
 
 /** Call files are a few KB: one buffer serves every read (what is kept is copied out of it). */
 let readBuffer = Buffer.allocUnsafe(64 * 1024);
-/** Where compactIfOwnLayout writes, as large as the read buffer. */
-let compactBuffer = Buffer.allocUnsafe(readBuffer.length);
+/** Where compactIfOwnLayout writes a batch's calls, one after the other from `used`. */
+interface CompactArena {
+  buffer: Buffer;
+  used: number;
+}
 
 /**
  * How every call file csr-call writes begins (callStore.ts, serializeCall: two spaces of
@@ -155,7 +162,7 @@ const DIGIT_0 = 0x30;
  * take as it is (given the current number, as parseChecked does), and its start (read
  * where the layout puts it); undefined for any other file, which is parsed instead.
  */
-function compactIfOwnLayout(bytes: Buffer): { json: Buffer; startedAt: string } | undefined {
+function compactIfOwnLayout(bytes: Buffer, arena: CompactArena): { json: Buffer; startedAt: string } | undefined {
   const digitAt = VERSION_KEY.length;
   if (bytes.length < digitAt + 1 + AFTER_VERSION.length || VERSION_KEY.compare(bytes, 0, digitAt) !== 0) return undefined;
   const version = bytes[digitAt]! - DIGIT_0;
@@ -168,9 +175,15 @@ function compactIfOwnLayout(bytes: Buffer): { json: Buffer; startedAt: string } 
   const from = at + STARTED_AT.length;
   const to = bytes.indexOf(0x22, from);
   if (to < 0) return undefined;
-  const length = compactJson(bytes, bytes.length, compactBuffer);
-  compactBuffer[COMPACT_VERSION_AT] = DIGIT_0 + FAST_READ_SCHEMA_VERSION;
-  return { json: Buffer.from(compactBuffer.subarray(0, length)), startedAt: bytes.toString('latin1', from, to) };
+  // Full: a new buffer, the batch's earlier calls keep the one they are in.
+  if (arena.used + bytes.length > arena.buffer.length) {
+    arena.buffer = Buffer.allocUnsafe(Math.max(arena.buffer.length, bytes.length));
+    arena.used = 0;
+  }
+  const json = arena.buffer.subarray(arena.used, arena.used + compactJson(bytes, bytes.length, arena.buffer.subarray(arena.used)));
+  arena.used += json.length;
+  json[COMPACT_VERSION_AT] = DIGIT_0 + FAST_READ_SCHEMA_VERSION;
+  return { json, startedAt: bytes.toString('latin1', from, to) };
 }
 
 /**
@@ -190,7 +203,6 @@ function readStamped(path: string): { bytes: Buffer; stamp: FileStamp | undefine
       const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
       readBuffer.copy(bigger, 0, 0, length);
       readBuffer = bigger;
-      compactBuffer = Buffer.allocUnsafe(bigger.length);
     }
     const st = fstatSync(fd);
     // Changed while being read (not by csr-call, which replaces files whole): read it again, unstamped.
