@@ -6,7 +6,7 @@
  * again changes nothing (the team database never takes an older revision). Nothing about a
  * customer is written here, only ids.
  */
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCallId } from '../domain/ids.js';
 import type { StoreListener } from '../store/storeEvents.js';
@@ -37,7 +37,12 @@ export function waitingIds(dataDir: string): string[] {
 }
 
 export function sent(dataDir: string, id: string): void {
-  rmSync(join(outboxDir(dataDir), id), { force: true });
+  // unlink, not rm: rmSync loads its recursive remover for one file.
+  try {
+    unlinkSync(join(outboxDir(dataDir), id));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /** The store's listener: every change to a call is marked before it is made. */
