@@ -19,20 +19,21 @@ const BATCH = 250;
 const WORKERS_FROM = 4_000;
 
 export async function* readInBatches(
-  files: readonly FileToRead[],
+  files: Iterable<FileToRead>,
+  total: number,
   options: { callsRoot: string; timeZone: string; parse: () => Promise<ParseCall>; rollups?: RollupChanges },
 ): AsyncGenerator<ReadOutcome[]> {
-  const batches: FileToRead[][] = [];
-  for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
-  const threads = workerCount(files.length);
+  // Made as they are needed: a first build's file list is not held whole.
+  const batches = batchesOf(files);
+  const threads = workerCount(total);
   if (!runningBuilt() || threads === 0) {
     yield* readHere(batches, options);
     return;
   }
-  let read = 0;
+  // The batches sent to the threads and not yet handed over, in order.
+  const unread: FileToRead[][] = [];
   try {
-    for await (const outcomes of readInWorkers(batches, threads, options.callsRoot, options.timeZone)) {
-      read += 1;
+    for await (const outcomes of readInWorkers(batches, unread, threads, options.callsRoot, options.timeZone)) {
       if (options.rollups) addShares(options.rollups, outcomes);
       yield outcomes;
     }
@@ -40,11 +41,17 @@ export async function* readInBatches(
     // A batch of unusually large calls outgrew a reader thread's heap: the rest is read
     // here, where the heap has no such limit (slower, but the build goes through).
     if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
-    yield* readHere(batches.slice(read), options);
+    yield* readHere(
+      (function* () {
+        yield* unread;
+        yield* batches;
+      })(),
+      options,
+    );
   }
 }
 
-async function* readHere(batches: FileToRead[][], options: { callsRoot: string; timeZone: string; parse: () => Promise<ParseCall>; rollups?: RollupChanges }): AsyncGenerator<ReadOutcome[]> {
+async function* readHere(batches: Iterable<FileToRead[]>, options: { callsRoot: string; timeZone: string; parse: () => Promise<ParseCall>; rollups?: RollupChanges }): AsyncGenerator<ReadOutcome[]> {
   const context = { callsRoot: options.callsRoot, parse: await options.parse(), timeZone: options.timeZone, dayOf: dayNumbering(options.timeZone) };
   for (const batch of batches) {
     const outcomes = batch.map((file) => readCallFile(file, context));
@@ -65,6 +72,19 @@ function workerHeapLimits(): { maxYoungGenerationSizeMb: number; maxOldGeneratio
   return { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: set !== undefined && /^\d+$/.test(set) ? Number(set) : 32 };
 }
 
+/** `files` in batches of BATCH. */
+function* batchesOf(files: Iterable<FileToRead>): Generator<FileToRead[]> {
+  let batch: FileToRead[] = [];
+  for (const file of files) {
+    batch.push(file);
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /**
  * How many worker threads read `files` files: none for a few (starting them costs more
  * than they save); else one core is left to this thread, which writes the rows (more than
@@ -83,7 +103,8 @@ function addShares(rollups: RollupChanges, outcomes: readonly ReadOutcome[]): vo
 }
 
 async function* readInWorkers(
-  batches: FileToRead[][],
+  batches: Iterator<FileToRead[]>,
+  unread: FileToRead[][],
   count: number,
   callsRoot: string,
   timeZone: string,
@@ -105,21 +126,30 @@ async function* readInWorkers(
       for (const pending of waiting[w]!.splice(0)) pending.reject(error);
     });
   });
-  const send = (index: number) =>
-    new Promise<Answer>((resolve, reject) => {
-      const w = index % count;
-      waiting[w]!.push({ resolve, reject });
-      workers[w]!.postMessage(batches[index]!);
-    });
+  let sent = 0;
+  /** Sends the next batch to the next thread; false when there is none left. */
+  const sendNext = (): boolean => {
+    const batch = batches.next();
+    if (batch.done) return false;
+    const w = sent++ % count;
+    unread.push(batch.value);
+    inFlight.push(
+      new Promise<Answer>((resolve, reject) => {
+        waiting[w]!.push({ resolve, reject });
+        workers[w]!.postMessage(batch.value);
+      }),
+    );
+    return true;
+  };
   // A few batches ahead per worker: enough to keep them busy, few enough that memory stays flat.
   const ahead = count * 3;
   const inFlight: Array<Promise<Answer>> = [];
   try {
-    let next = 0;
-    while (next < batches.length && inFlight.length < ahead) inFlight.push(send(next++));
+    while (inFlight.length < ahead && sendNext());
     while (inFlight.length > 0) {
       const answer = await inFlight.shift()!;
-      if (next < batches.length) inFlight.push(send(next++));
+      unread.shift();
+      sendNext();
       yield answer.outcomes;
     }
   } finally {
