@@ -175,8 +175,8 @@ async function* jsonChunks(calls: AsyncIterable<CallRecord | Buffer>, format: 'j
 /**
  * Joins small pieces (a separator, a record) into chunks of ~8 KB, a call or two, for
  * fewer stream operations. Each piece is copied in as it comes (the reader's compact JSON
- * is a view it writes over). Larger chunks left more freed memory about: a 300k export's
- * peak was 150 MB with 64 KB chunks, 145 with 16 KB, 138 with 8 KB (~5% slower).
+ * is a view it writes over). Larger chunks leave more freed memory about at an export's
+ * peak (docs/performance.md).
  */
 async function* batched(pieces: AsyncIterable<string | Buffer>, size = 8 * 1024): AsyncGenerator<Buffer> {
   let chunk = Buffer.allocUnsafe(size);

@@ -32,7 +32,7 @@ export type ScannedCall =
  * With `asJson`, a checked file in the store's own layout comes as its record's compact
  * JSON (`JSON.stringify(record)`, see compactJson.ts) and its start, not parsed. The
  * bytes are a view of a buffer the next batch is written into: valid until the next
- * batch is asked for (a copy per call was ~16 MB of the peak of a 300k export).
+ * batch is asked for (no buffer per call: less memory about at the peak).
  */
 export type ScannedJson = ScannedCall | { ok: true; id: string; path: string; json: Buffer; startedAt: string };
 
@@ -87,8 +87,7 @@ export async function* readCallsForExport(index: CallIndex, range: IdRange = {},
     const rows = page.all(after, fromId, toId);
     if (rows.length === 0) break;
     // A turn of the event loop: with stdout a file, every write is synchronous and the
-    // whole export would run in one, where V8's and Node's deferred clean-ups never run
-    // (300k calls: 155 MB at the peak, 135 MB with a turn per page).
+    // whole export would run in one, where V8's and Node's deferred clean-ups never run.
     await new Promise((resolve) => setImmediate(resolve));
     after = rows[rows.length - 1]!.id as string;
     for (const row of rows) {

@@ -130,7 +130,7 @@ interface NewFolder {
 /**
  * What changed in the files since the index last looked: files to read one by one, whole
  * folders new to the index (a first build: their files are listed again as they are read,
- * not held, ~35 MB of a 300k build's heap), and the calls whose files are gone.
+ * not held, a build having hundreds of thousands), and the calls whose files are gone.
  */
 interface Changes {
   toRead: FileToRead[];
