@@ -3,7 +3,6 @@ import { chmodSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, sta
 import { join, sep } from 'node:path';
 import { callsRoot } from '../paths.js';
 import { callDirOf, WEEK_FOLDERS, weekFolderOfDay } from '../domain/ids.js';
-import { isTempFileName } from './writeFileAtomic.js';
 
 /**
  * The layout of the store on disk. Calls live in `calls/YYYY/MM/<week>/<id>.json`, the
@@ -69,6 +68,16 @@ export function callIdOfFileName(name: string): string | undefined {
   return CALL_FILE.test(name) ? name.slice(0, -'.json'.length) : undefined;
 }
 
+/** The call ids among a week folder's file names (temporary files and strays left out). */
+export function callIdsIn(names: readonly string[]): string[] {
+  const ids: string[] = [];
+  for (const name of names) {
+    const id = callIdOfFileName(name);
+    if (id !== undefined) ids.push(id);
+  }
+  return ids;
+}
+
 function readdirOrEmptySync(dir: string): string[] {
   try {
     return readdirSync(dir);
@@ -88,13 +97,7 @@ export async function listCallFilesIn(monthDir: string): Promise<CallFileEntry[]
   const entries: CallFileEntry[] = [];
   for (const week of listWeekDirs(monthDir)) {
     const weekDir = join(monthDir, week);
-    const inWeek: CallFileEntry[] = [];
-    for (const name of await readdirOrEmpty(weekDir)) {
-      if (isTempFileName(name)) continue;
-      const id = callIdOfFileName(name);
-      if (id) inWeek.push({ id, path: join(weekDir, name) });
-    }
-    entries.push(...inWeek.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    for (const id of callIdsIn(await readdirOrEmpty(weekDir)).sort()) entries.push({ id, path: join(weekDir, `${id}.json`) });
   }
   return entries;
 }

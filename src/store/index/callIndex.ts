@@ -17,9 +17,8 @@ import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, realpathSync, r
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import type { CallRecord } from '../../domain/callRecord.js';
-import { callIdOfFileName, DIR_MODE, FILE_MODE, listWeekDirs } from '../callFiles.js';
+import { callIdOfFileName, callIdsIn, DIR_MODE, FILE_MODE, listWeekDirs } from '../callFiles.js';
 import { callsRoot, resolveIndexDir } from '../../paths.js';
-import { isTempFileName } from '../writeFileAtomic.js';
 import { processAlive } from '../fileLock.js';
 import { CALL_INDEXES, CREATE_TABLES, DROP_CALL_INDEXES, INDEX_SCHEMA_VERSION } from './indexSchema.js';
 import { COUNTS_ON_REPEAT, rebuildRollups, ROLLUP_COLUMNS, RollupChanges } from './rollups.js';
@@ -473,14 +472,14 @@ export class CallIndex {
       const recorded = new Map<string, SqlRow>();
       for (const row of this.sql('SELECT id, size, mtime, ino FROM files WHERE dir = ?').all(week.path)) recorded.set(`${row.id as string}.json`, row);
       // A folder new to the index: every file is read (and its stamp and mode looked at
-      // then), listed again as it is reached (callFilesIn).
+      // then), listed again as it is reached (filesToRead).
       if (recorded.size === 0) {
-        newFolders.push({ dir: week.path, files: callFilesIn(full).length });
+        newFolders.push({ dir: week.path, files: callIdsIn(listNames(full)).length });
         continue;
       }
       for (const name of listNames(full)) {
         const before = recorded.get(name);
-        if (before === undefined && (isTempFileName(name) || callIdOfFileName(name) === undefined)) continue;
+        if (before === undefined && callIdOfFileName(name) === undefined) continue;
         const id = name.slice(0, -'.json'.length);
         // Joined by hand, as in walkDirs.
         const path = `${full}/${name}`;
@@ -503,7 +502,7 @@ export class CallIndex {
   private *filesToRead(changes: Changes): Generator<FileToRead> {
     yield* changes.toRead;
     const root = callsRoot(this.dataDir);
-    for (const folder of changes.newFolders) for (const id of callFilesIn(`${root}/${folder.dir}`)) yield { id, dir: folder.dir };
+    for (const folder of changes.newFolders) for (const id of callIdsIn(listNames(`${root}/${folder.dir}`))) yield { id, dir: folder.dir };
   }
 
   /** The folder stamps the walk saw: the index is now up to date with them. */
@@ -849,17 +848,6 @@ interface BulkState {
 
 function builderText(): string {
   return `${hostname()} ${process.pid} ${Date.now()}`;
-}
-
-/** The ids of the call files in `dir` (no temporary files, nothing else). */
-function callFilesIn(dir: string): string[] {
-  const ids: string[] = [];
-  for (const name of listNames(dir)) {
-    if (isTempFileName(name)) continue;
-    const id = callIdOfFileName(name);
-    if (id !== undefined) ids.push(id);
-  }
-  return ids;
 }
 
 function listNames(dir: string): string[] {
