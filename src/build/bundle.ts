@@ -18,73 +18,68 @@ import { BUNDLE_DIR, packageRoot } from '../installPaths.js';
 import { writeCodeCaches } from './codeCache.js';
 
 /**
+ * A plugin that gives the modules `importer` matches a stand-in for `module`: a script
+ * of its own, in place of the real module (which the stand-in may load later itself).
+ */
+function standIn(name: string, module: RegExp, importer: RegExp, contents: string, options: { notImporter?: RegExp; resolveDir?: boolean } = {}): Plugin {
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter: module }, (args) =>
+        importer.test(args.importer) && !options.notImporter?.test(args.importer) ? { path: args.path, namespace: name } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: name }, () => ({
+        contents,
+        loader: 'js',
+        ...(options.resolveDir ? { resolveDir: build.initialOptions.absWorkingDir ?? process.cwd() } : {}),
+      }));
+    },
+  };
+}
+
+/** A stand-in that loads the built-in `module` on the first use of one of its exports. */
+const builtinOnFirstUse = (module: string) => `let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('${module}'))[key] });`;
+
+const inPackage = (pkg: string) => new RegExp(`[\\\\/]node_modules[\\\\/]${pkg}[\\\\/]`);
+
+/**
  * commander requires node:child_process when it loads, for subcommands run as separate
  * programs (csr-call has none): ~5 ms of every start, with net and dgram behind it. It
  * gets a stand-in that loads the real module on first use instead.
  */
-const lazyChildProcessForCommander: Plugin = {
-  name: 'lazy-child-process-for-commander',
-  setup(build) {
-    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
-      contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:child_process'))[key] });",
-      loader: 'js',
-    }));
-  },
-};
+const lazyChildProcessForCommander = standIn('lazy-child-process-for-commander', /^node:child_process$/, inPackage('commander'), builtinOnFirstUse('node:child_process'));
 
 /**
  * Postgres.js loads node:tls as it loads (~2 ms), for a connection that asks for TLS: a
  * stand-in loads it on the first use.
  */
-const lazyTlsForPostgres: Plugin = {
-  name: 'lazy-tls-for-postgres',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?tls$/ }, (args) => (/[\\/]node_modules[\\/]postgres[\\/]/.test(args.importer) ? { path: 'tls', namespace: 'lazy-tls' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-tls' }, () => ({
-      contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:tls'))[key] });",
-      loader: 'js',
-    }));
-  },
-};
+const lazyTlsForPostgres = standIn('lazy-tls-for-postgres', /^(node:)?tls$/, inPackage('postgres'), builtinOnFirstUse('node:tls'));
 
 /**
  * Postgres.js imports perf_hooks (~0.7 ms to load: the whole performance API) only to
  * time the wait before a reconnection, which csr-call's single short connection never
  * makes; process.hrtime gives the same clock.
  */
-const clockForPostgres: Plugin = {
-  name: 'clock-for-postgres',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?perf_hooks$/ }, (args) => (/[\\/]node_modules[\\/]postgres[\\/]/.test(args.importer) ? { path: 'perf_hooks', namespace: 'clock-for-postgres' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'clock-for-postgres' }, () => ({
-      contents: 'module.exports = { performance: { now: () => Number(process.hrtime.bigint()) / 1e6 } };',
-      loader: 'js',
-    }));
-  },
-};
+const clockForPostgres = standIn(
+  'clock-for-postgres',
+  /^(node:)?perf_hooks$/,
+  inPackage('postgres'),
+  'module.exports = { performance: { now: () => Number(process.hrtime.bigint()) / 1e6 } };',
+);
 
 /**
  * string-width makes an Intl.Segmenter when it loads (~10-25 ms of every start, loading
  * ICU's break data), though most text is measured without it (terminalText's NARROW). Our
- * modules get a stand-in that loads it on the first text that needs it.
+ * modules get a stand-in that loads it on the first text that needs it. (The importers are
+ * ES modules in Node's mode: their default import is module.exports.)
  */
-const lazyStringWidth: Plugin = {
-  name: 'lazy-string-width',
-  setup(build) {
-    build.onResolve({ filter: /^string-width$/ }, (args) =>
-      /[\\/]src[\\/]/.test(args.importer) && !/[\\/]node_modules[\\/]/.test(args.importer) ? { path: 'string-width', namespace: 'lazy-string-width' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, () => ({
-      // The importers are ES modules in Node's mode: their default import is module.exports.
-      contents: "let real; module.exports = (text, options) => (real ??= require('string-width').default)(text, options);",
-      loader: 'js',
-      resolveDir: build.initialOptions.absWorkingDir ?? process.cwd(),
-    }));
-  },
-};
+const lazyStringWidth = standIn(
+  'lazy-string-width',
+  /^string-width$/,
+  /[\\/]src[\\/]/,
+  "let real; module.exports = (text, options) => (real ??= require('string-width').default)(text, options);",
+  { notImporter: /[\\/]node_modules[\\/]/, resolveDir: true },
+);
 
 /**
  * chalk finds out at import whether stdout and stderr take colour (its supports-color,
@@ -93,13 +88,7 @@ const lazyStringWidth: Plugin = {
  * (src/render/colors.ts). In the bundle, chalk's detection says "no colour" without
  * looking.
  */
-const chalkWithoutDetection: Plugin = {
-  name: 'chalk-without-detection',
-  setup(build) {
-    build.onResolve({ filter: /^#supports-color$/ }, (args) => (/[\\/]chalk[\\/]/.test(args.importer) ? { path: 'supports-color', namespace: 'chalk-without-detection' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'chalk-without-detection' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
-  },
-};
+const chalkWithoutDetection = standIn('chalk-without-detection', /^#supports-color$/, /[\\/]chalk[\\/]/, 'export default { stdout: false, stderr: false };');
 
 const COMMON: BuildOptions = {
   bundle: true,
