@@ -12,13 +12,14 @@ import { rollupsDiffer } from './rollups.js';
 import type { CallIndex } from './callIndex.js';
 
 export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string>; bad: ReadonlySet<string> }): string | undefined {
-  const integrity = index.sql('PRAGMA integrity_check').all().map((row) => String(Object.values(row)[0]));
-  if (integrity.join() !== 'ok') return `SQLite finds it damaged (${integrity[0]})`;
-  try {
-    index.sql("INSERT INTO call_text(call_text, rank) VALUES ('integrity-check', 0)").run();
-  } catch (error) {
-    return `its full-text index is damaged (${(error as Error).message})`;
-  }
+  if (index.sql('SELECT 1 FROM pending_text WHERE n NOT IN (SELECT n FROM calls) LIMIT 1').get()) return 'it holds text waiting for the full-text index of a call it does not list';
+  // The text waiting for the full-text index goes in first: the index is checked as a
+  // search finds it, and no search run meanwhile changes it under the check.
+  index.bringTextUpToDate();
+  // A check made while another csr-call changed the full-text index can find it half
+  // changed: a failed check is made again before it is believed.
+  const damage = sqliteDamage(index);
+  if (damage !== undefined && sqliteDamage(index) !== undefined) return damage;
 
   const openFollowUps = new Set<string>();
   const openPromises = new Set<string>();
@@ -35,7 +36,6 @@ export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string
   const promiseRows = index.sql('SELECT c.id, p.agent_key, p.solution, p.deadline, p.n, p.started FROM promise_deadlines AS p LEFT JOIN calls AS c ON c.n = p.call').all();
   const promiseListed = (r: (typeof promiseRows)[number]) => openPromises.has(promiseKey(r.id, r.agent_key, r.solution, r.deadline, r.n, r.started));
   if (promiseRows.length !== openPromises.size || !promiseRows.every(promiseListed)) return 'its open promises are not those of its calls';
-  if (index.sql('SELECT 1 FROM pending_text WHERE n NOT IN (SELECT n FROM calls) LIMIT 1').get()) return 'it holds text waiting for the full-text index of a call it does not list';
 
   // Customers: the same calls grouped together (the groups' names may differ).
   const members = index.sql('SELECT n, phone_key, account_key, customer FROM calls').all();
@@ -67,5 +67,17 @@ export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string
   }
   const badMissing = [...onDisk.bad].filter((id) => !bad.has(id));
   if (badMissing.length > 0) return `it does not know that ${badMissing[0]} is damaged`;
+  return undefined;
+}
+
+/** What SQLite's own checks and the full-text index's find wrong, if anything. */
+function sqliteDamage(index: CallIndex): string | undefined {
+  const integrity = index.sql('PRAGMA integrity_check').all().map((row) => String(Object.values(row)[0]));
+  if (integrity.join() !== 'ok') return `SQLite finds it damaged (${integrity[0]})`;
+  try {
+    index.sql("INSERT INTO call_text(call_text, rank) VALUES ('integrity-check', 0)").run();
+  } catch (error) {
+    return `its full-text index is damaged (${(error as Error).message})`;
+  }
   return undefined;
 }
