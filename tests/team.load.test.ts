@@ -115,7 +115,7 @@ describeTeam('a team at work on one database', () => {
     const tried = entries.filter((e) => ['claim', 'done', 'snooze', 'assign', 'release'].includes(e.op)).length;
     // (A short run on a machine busy with other work may get only a few tries in.)
     if (tried >= 10) expect(ok('claim').length + ok('done').length + ok('snooze').length + ok('assign').length).toBeGreaterThan(0);
-    for (const refused of entries.filter((e) => !e.ok && e.op !== 'start' && e.op !== 'note')) expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    for (const refused of entries.filter((e) => !e.ok && e.op !== 'start' && e.op !== 'note')) expect(refused.stderr.trim().split('\n'), `${refused.op}: ${refused.stderr}`).toHaveLength(1);
 
     // One sync each brings the database level.
     for (const agent of agents) {
