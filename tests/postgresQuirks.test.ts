@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { isClosedSocketWrite } from '../src/team/postgresQuirks.js';
 // @ts-expect-error a plain JavaScript fixture
@@ -12,6 +13,18 @@ describe("the team database client's throw after a lost connection", () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(TypeError);
+    expect(isClosedSocketWrite(thrown)).toBe(true);
+  });
+
+  it('also from the built program, where the library is bundled into the team client script', () => {
+    const { writeAfterClose: builtWriteAfterClose } = createRequire(import.meta.url)('./fixtures/app/teamClient.cjs') as { writeAfterClose: () => void };
+    let thrown: unknown;
+    try {
+      builtWriteAfterClose();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(String((thrown as Error).stack)).toContain('teamClient.cjs');
     expect(isClosedSocketWrite(thrown)).toBe(true);
   });
 
