@@ -470,7 +470,7 @@ export class CallIndex {
       // The stamps recorded, by file name; each taken out as its file is found (what is left
       // is gone). Thousands of files per changed folder: as little work as can be per file.
       const recorded = new Map<string, SqlRow>();
-      for (const row of this.sql('SELECT id, size, mtime, ino FROM files WHERE dir = ?').all(week.path)) recorded.set(`${row.id as string}.json`, row);
+      for (const row of this.sql('SELECT id, size, mtime, ino FROM files WHERE dir = ?').all(week.path)) recorded.set(row.id as string, row);
       // A folder new to the index: every file is read (and its stamp and mode looked at
       // then), listed again as it is reached (filesToRead).
       if (recorded.size === 0) {
@@ -478,9 +478,9 @@ export class CallIndex {
         continue;
       }
       for (const name of listNames(full)) {
-        const before = recorded.get(name);
-        if (before === undefined && callIdOfFileName(name) === undefined) continue;
         const id = name.slice(0, -'.json'.length);
+        const before = name.endsWith('.json') ? recorded.get(id) : undefined;
+        if (before === undefined && callIdOfFileName(name) === undefined) continue;
         // Joined by hand, as in walkDirs.
         const path = `${full}/${name}`;
         const stats = statSync(path, { throwIfNoEntry: false });
@@ -490,10 +490,10 @@ export class CallIndex {
           toRead.push({ id, dir: week.path });
           continue;
         }
-        recorded.delete(name);
+        recorded.delete(id);
         if (stats.size !== before.size || stats.mtimeMs !== before.mtime || stats.ino !== before.ino) toRead.push({ id, dir: week.path });
       }
-      for (const name of recorded.keys()) removed.push(name.slice(0, -'.json'.length));
+      for (const id of recorded.keys()) removed.push(id);
     }
     return { toRead, newFolders, removed, count: toRead.length + newFolders.reduce((sum, folder) => sum + folder.files, 0) };
   }
@@ -771,6 +771,11 @@ export class CallIndex {
         bulk.rollups.add(row, 1);
       }
       bulk.rollups.flush(this);
+      // The build left its full text in ~10 segments: merged into one, a later erasure (a
+      // call forgotten, or its file gone) looks for each of its words in one place, not in
+      // each segment: 2 calls gone cost a command ~2.5 ms instead of ~7.5 (at 100k calls,
+      // for ~0.6 s more to the build).
+      this.sql("INSERT INTO call_text(call_text) VALUES ('optimize')").run();
     } else {
       rebuildRollups(this);
     }
