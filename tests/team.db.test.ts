@@ -101,6 +101,8 @@ describeTeam('the team database', () => {
     const db = await connectTeamDb({ url: team.url('alice'), sendTimeoutMs: 5000, connectTimeoutMs: 5000, checkEveryMs: 0 }, {}, 5000);
     try {
       expect(await upsertCalls(db, [call], 'UTC')).toEqual([]);
+      // The same in one statement (no teammate's action pending, as the command read them).
+      expect(await upsertCalls(db, [call], 'UTC', [])).toEqual([]);
     } finally {
       await db.close();
     }

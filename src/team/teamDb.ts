@@ -94,9 +94,16 @@ async function clientLibraries(): Promise<Pick<typeof import('./teamClient.js'),
 
 /**
  * Connects as the agent's role. `timeoutMs` bounds the connection and every statement
- * (server side too, so a statement left running is cancelled there).
+ * (server side too, so a statement left running is cancelled there). `probe: false`: the
+ * caller's first statement makes the connection, and reports a database that cannot be
+ * reached (a round trip less, for a caller that sends one at once).
  */
-export async function connectTeamDb(settings: TeamSettings, env: Readonly<Record<string, string | undefined>>, timeoutMs: number): Promise<TeamDb> {
+export async function connectTeamDb(
+  settings: TeamSettings,
+  env: Readonly<Record<string, string | undefined>>,
+  timeoutMs: number,
+  { probe = true }: { probe?: boolean } = {},
+): Promise<TeamDb> {
   const target = describeTeamDb(settings.url, env);
   const { postgres } = await clientLibraries();
   let sql: Sql;
@@ -165,7 +172,7 @@ export async function connectTeamDb(settings: TeamSettings, env: Readonly<Record
     },
   };
   // Connect now, so that a database that cannot be reached is reported here.
-  await db.query('SELECT 1');
+  if (probe) await db.query('SELECT 1');
   return db;
 }
 

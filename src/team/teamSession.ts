@@ -74,7 +74,7 @@ export async function exchange(db: TeamDb, ctx: Context, me: Identity, deadline:
   const { updateCall } = await import('../store/callStore.js');
   const events = await pendingEvents(db, me);
   const applied = await takeInTeamEvents(events, ctx.dataDir, ctx.timeZone, updateCall, (id) => existsSync(callPath(ctx.dataDir, id)));
-  const sent = await sendOutbox(db, ctx.dataDir, me, ctx.timeZone, readForSending, deadline);
+  const sent = await sendOutbox(db, ctx.dataDir, me, ctx.timeZone, readForSending, deadline, events);
   checkedNow(ctx.dataDir);
   return { ...sent, applied };
 }
@@ -90,7 +90,8 @@ function exchangeDue(dataDir: string, settings: TeamSettings): boolean {
 async function connect(ctx: Context, settings: TeamSettings): Promise<TeamConnection> {
   let db: TeamDb | undefined;
   try {
-    db = await connectTeamDb(settings, ctx.env, settings.sendTimeoutMs);
+    // Who this agent is there is the first statement: it makes the connection.
+    db = await connectTeamDb(settings, ctx.env, settings.sendTimeoutMs, { probe: false });
     return { db, me: await whoAmI(db) };
   } catch (error) {
     return { ...(db ? { db } : {}), error };
