@@ -76,9 +76,11 @@ export interface CommandSpec<A extends readonly ArgSpec[] = readonly ArgSpec[], 
    * With a team database set, the connection the command's end needs (teamSession.ts
    * endOfCommand) is opened as it starts, so that the server's side of it overlaps the
    * command's own work: `changes`, a short command that leaves changes to send; `maybe`, a
-   * short one that sends only when something waits or a look for teammates' actions is due.
+   * short one that sends only when something waits or a look for teammates' actions is due;
+   * `acts`, as `changes`, for a command that may itself act on a team follow-up: the
+   * teammates' actions are read at its end, after its own (the others read them ahead too).
    */
-  readonly teamAhead?: 'changes' | 'maybe';
+  readonly teamAhead?: 'changes' | 'maybe' | 'acts';
   readonly run: (args: ArgsOf<A>, opts: OptionsOf<O>, ctx: Context) => Promise<void>;
 }
 

@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
   let teamAhead: Promise<TeamConnection | undefined> | undefined;
   const program = buildProgram((globals, spec) => {
     ctx = makeContext(globals, spec);
-    if (team && spec.teamAhead) teamAhead = connectTeamAhead(ctx, team, spec.teamAhead === 'changes');
+    if (team && spec.teamAhead) teamAhead = connectTeamAhead(ctx, team, spec.teamAhead);
     return ctx;
   }, packageVersion());
   let exitCode: number;
@@ -110,6 +110,8 @@ async function main(argv: string[]): Promise<number> {
     exitCode = handleError(error);
     if (error instanceof InterruptedError) return exitCode;
   }
+  // Said now: whatever the end below does, the process never ends 0 after a failure.
+  process.exitCode = exitCode;
   // Files first: the command's work is in the call files; the team database hears of it now.
   if (team && ctx) {
     const { endOfCommand } = await import('./team/teamSession.js');
@@ -119,8 +121,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** teamSession.connectAhead, its module loaded beside the command's work, not before it. */
-function connectTeamAhead(ctx: Context, team: TeamSettings, changes: boolean): Promise<TeamConnection | undefined> {
-  return import('./team/teamSession.js').then(({ connectAhead }) => connectAhead(ctx, team, changes));
+function connectTeamAhead(ctx: Context, team: TeamSettings, kind: NonNullable<CommandSpec['teamAhead']>): Promise<TeamConnection | undefined> {
+  return import('./team/teamSession.js').then(({ connectAhead }) => connectAhead(ctx, team, kind));
 }
 
 /**

@@ -241,9 +241,13 @@ describeTeam('the team database', () => {
     expect(status.status).toBe(1);
     expect(status.stderr.trim().split('\n')).toHaveLength(1);
     expect(status.stderr).toMatch(/not reachable \(connection refused\); 1 call waiting to be sent/);
-    const list = runCli(['followups', '--team'], { env: { CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: 'alice', CSR_CALL_TEAM_DB: down } });
-    expect(list.status).toBe(1);
-    expect(list.stderr.trim().split('\n')).toHaveLength(1);
+    // Every time (a connection that failed once left the command's end waiting on nothing,
+    // and the process ended 0 after saying so).
+    for (const args of [['followups', '--team'], ['followups', '--team', '--json'], ['list', '--team'], ['followups', '--team'], ['followups', '--team', '--json']]) {
+      const refused = runCli(args, { env: { CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: 'alice', CSR_CALL_TEAM_DB: down } });
+      expect({ args, status: refused.status, stdout: refused.stdout }).toEqual({ args, status: 1, stdout: '' });
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    }
     // Back: one sync sends what waited.
     const synced = team.cli('alice', ['team', 'sync']);
     expect(synced.status).toBe(0);

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { OperationError } from '../errors.js';
+import { requireBuiltin } from '../requireBuiltin.js';
 import { BUNDLE_DIR, packageRoot, runningBuilt } from '../installPaths.js';
 import type { PgpassLookUp } from './teamClient.js';
 import { importOutside } from '../importOutside.js';
@@ -106,9 +107,11 @@ export async function connectTeamDb(
 ): Promise<TeamDb> {
   const target = describeTeamDb(settings.url, env);
   const { postgres } = await clientLibraries();
+  const sockets = ownSockets();
   let sql: Sql;
   try {
     sql = postgres(settings.url, {
+      socket: sockets.open,
       max: 1,
       connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
       idle_timeout: 0,
@@ -124,11 +127,12 @@ export async function connectTeamDb(
   } catch (error) {
     throw teamDbError(error, target);
   }
+  sockets.openNow((sql as unknown as { options: PostgresOptions }).options);
   let current: Sql | TransactionSql = sql;
   let connected = false;
-  let timer: NodeJS.Timeout | undefined;
   const run = async <R>(text: string, params: unknown[] | undefined): Promise<R[]> => {
-    // The connection is made by the first statement: it has the connection's time limit too.
+    // The connection is made by the first statements (sent together): they have the connection's time limit too.
+    let timer: NodeJS.Timeout | undefined;
     const limit = !connected
       ? new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(Object.assign(new Error('timeout expired'), { code: 'CONNECT_TIMEOUT' })), timeoutMs + 250);
@@ -143,7 +147,6 @@ export async function connectTeamDb(
       throw teamDbError(error, target);
     } finally {
       if (timer) clearTimeout(timer);
-      timer = undefined;
     }
   };
   const db: TeamDb = {
@@ -165,9 +168,12 @@ export async function connectTeamDb(
       }
     },
     async close() {
-      await sql.end({ timeout: 1 }).catch(() => undefined);
+      // No time limit (its timer would hold the process): the server's side may take its time.
+      const ending = sql.end().catch(() => undefined);
+      await Promise.race([ending, sockets.released()]);
     },
     destroy() {
+      void sockets.released();
       void sql.end({ timeout: 0 }).catch(() => undefined);
     },
   };
@@ -176,6 +182,62 @@ export async function connectTeamDb(
   return db;
 }
 
+/**
+ * The connection's socket, made here as Postgres.js makes its own (host by host of a
+ * URL listing several, or the server's Unix socket), so that closing need not wait for
+ * the server: once the goodbye message is written, the socket no longer holds the
+ * process, which may exit while the server closes its side (a few ms, with a caller
+ * waiting, at the end of every command that sent something).
+ */
+function ownSockets(): { open: (options: PostgresOptions) => Socket; openNow: (options: PostgresOptions) => void; released: () => Promise<void> } {
+  const { Socket: NetSocket } = requireBuiltin<typeof import('node:net')>('node:net');
+  let tries = 0;
+  let current: Socket | undefined;
+  let early: Socket | undefined;
+  const connect = (options: PostgresOptions): Socket => {
+    const socket = new NetSocket();
+    const i = tries++ % options.host.length;
+    if (options.path) socket.connect(options.path);
+    else socket.connect(options.port[i]!, options.host[i]!);
+    return socket;
+  };
+  return {
+    open(options) {
+      // (One that failed already is made again: its error is then Postgres.js's to see.)
+      current = early && !early.destroyed ? early : connect(options);
+      early = undefined;
+      return current;
+    },
+    /**
+     * Postgres.js connects a turn of the event loop after the first statement, which a busy
+     * command may give it late: the server can accept the connection and start its side meanwhile.
+     */
+    openNow(options) {
+      early = connect(options);
+      // Until Postgres.js takes it, with its own error handler.
+      early.once('error', () => undefined);
+    },
+    released() {
+      // Opened early and not taken (no statement was sent): not wanted.
+      early?.destroy();
+      early = undefined;
+      const socket = current;
+      // A connection that failed or was dropped: Postgres.js may never say it ended, and
+      // nothing of it is left to wait for.
+      if (!socket || socket.destroyed) return Promise.resolve();
+      return new Promise((resolve) => {
+        socket.once('close', () => resolve());
+        socket.once('finish', () => {
+          socket.unref();
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+type Socket = import('node:net').Socket;
+type PostgresOptions = { host: string[]; port: number[]; path: string | false };
 type Sql = import('postgres').Sql;
 type TransactionSql = import('postgres').TransactionSql;
 

@@ -4,6 +4,7 @@
  * ends with (take in teammates' actions, send what waits in the outbox).
  */
 import { existsSync } from 'node:fs';
+import type { CommandSpec } from '../commandSpec.js';
 import type { Context } from '../context.js';
 import { agentKey } from '../domain/agents.js';
 import { OperationError } from '../errors.js';
@@ -11,6 +12,7 @@ import { connectTeamDb, TeamDbError, type TeamDb } from './teamDb.js';
 import { AGENT_ROLE, LEAD_ROLE } from './teamSchema.js';
 import type { TeamSettings } from './teamSettings.js';
 import { pendingEvents, sendOutbox, takeInTeamEvents, type Me, type OutboxResult } from './teamSync.js';
+import type { TeamEvent } from './teamFollowUpRules.js';
 import { checkedNow, lastCheck, waitingIds } from './outbox.js';
 
 export interface Identity extends Me {
@@ -68,31 +70,38 @@ export interface Exchange extends OutboxResult {
   applied: number;
 }
 
-/** Takes in teammates' actions on this agent's calls, then sends the outbox, by `deadline`. */
-export async function exchange(db: TeamDb, ctx: Context, me: Identity, deadline: number): Promise<Exchange> {
+/**
+ * Takes in teammates' actions on this agent's calls, then sends the outbox, by `deadline`.
+ * `read`: those actions, as read earlier by this command (connectAhead).
+ */
+export async function exchange(db: TeamDb, ctx: Context, me: Identity, deadline: number, read?: readonly TeamEvent[]): Promise<Exchange> {
   const { callPath } = await import('../store/callFiles.js');
   const { updateCall } = await import('../store/callStore.js');
-  const events = await pendingEvents(db, me);
+  const events = read ?? (await pendingEvents(db, me));
   const applied = await takeInTeamEvents(events, ctx.dataDir, ctx.timeZone, updateCall, (id) => existsSync(callPath(ctx.dataDir, id)));
   const sent = await sendOutbox(db, ctx.dataDir, me, ctx.timeZone, readForSending, deadline, events);
   checkedNow(ctx.dataDir);
   return { ...sent, applied };
 }
 
-/** The team database reached, and who this agent is there; or why not. */
-export type TeamConnection = { db: TeamDb; me: Identity } | { db?: TeamDb; error: unknown };
+/** The team database reached, and who this agent is there (and, read ahead, teammates' actions on their calls); or why not. */
+export type TeamConnection = { db: TeamDb; me: Identity; events?: TeamEvent[] } | { db?: TeamDb; error: unknown };
 
 /** Whether a command's end has something to do with the team database: changes wait to be sent, or a look is due. */
 function exchangeDue(dataDir: string, settings: TeamSettings): boolean {
   return waitingIds(dataDir).length > 0 || Date.now() - lastCheck(dataDir) >= settings.checkEveryMs;
 }
 
-async function connect(ctx: Context, settings: TeamSettings): Promise<TeamConnection> {
+async function connect(ctx: Context, settings: TeamSettings, readEvents = false): Promise<TeamConnection> {
   let db: TeamDb | undefined;
   try {
     // Who this agent is there is the first statement: it makes the connection.
     db = await connectTeamDb(settings, ctx.env, settings.sendTimeoutMs, { probe: false });
-    return { db, me: await whoAmI(db) };
+    // Sent together (one round trip), the actions for the agent this command runs as: kept
+    // only if that is who the database says this is.
+    const agent = agentKey(ctx.agent);
+    const [me, events] = await Promise.all([whoAmI(db), readEvents ? pendingEvents(db, { agent, lead: false }) : undefined]);
+    return { db, me, ...(events && me.member && me.agent === agent ? { events } : {}) };
   } catch (error) {
     return { ...(db ? { db } : {}), error };
   }
@@ -100,12 +109,14 @@ async function connect(ctx: Context, settings: TeamSettings): Promise<TeamConnec
 
 /**
  * Opens, as a command starts, the connection its end will need (`CommandSpec.teamAhead`):
- * the server forks and checks the login while the command does its own work. Undefined
- * when the end will not connect. Never rejects: a failure is the end's to report.
+ * the server forks and checks the login, and teammates' actions are read, while the
+ * command does its own work. Undefined when the end will not connect. Never rejects: a
+ * failure is the end's to report.
  */
-export async function connectAhead(ctx: Context, settings: TeamSettings, changes: boolean): Promise<TeamConnection | undefined> {
-  if (!changes && !exchangeDue(ctx.dataDir, settings)) return undefined;
-  return connect(ctx, settings);
+export async function connectAhead(ctx: Context, settings: TeamSettings, kind: NonNullable<CommandSpec['teamAhead']>): Promise<TeamConnection | undefined> {
+  if (kind === 'maybe' && !exchangeDue(ctx.dataDir, settings)) return undefined;
+  // A command that may act on a team follow-up reads its teammates' actions at its end, its own among them.
+  return connect(ctx, settings, kind !== 'acts');
 }
 
 /**
@@ -131,7 +142,7 @@ export async function endOfCommand(ctx: Context, settings: TeamSettings, ahead?:
     if ('error' in connection) throw connection.error;
     const { me } = connection;
     if (!me.member || (!me.lead && agentKey(ctx.agent) !== me.agent)) return;
-    await exchange(db!, ctx, me, deadline);
+    await exchange(db!, ctx, me, deadline, connection.events);
     checkedNow(ctx.dataDir);
   } catch (error) {
     // The agent's own work is done and in their files whatever happens here.
