@@ -98,9 +98,10 @@ async function connect(ctx: Context, settings: TeamSettings, readEvents = false)
     // Who this agent is there is the first statement: it makes the connection.
     db = await connectTeamDb(settings, ctx.env, settings.sendTimeoutMs, { probe: false });
     // Sent together (one round trip), the actions for the agent this command runs as: kept
-    // only if that is who the database says this is.
+    // only if that is who the database says this is. (Not read: the end reads them, and
+    // says what failed.)
     const agent = agentKey(ctx.agent);
-    const [me, events] = await Promise.all([whoAmI(db), readEvents ? pendingEvents(db, { agent, lead: false }) : undefined]);
+    const [me, events] = await Promise.all([whoAmI(db), readEvents ? pendingEvents(db, { agent, lead: false }).catch(() => undefined) : undefined]);
     return { db, me, ...(events && me.member && me.agent === agent ? { events } : {}) };
   } catch (error) {
     return { ...(db ? { db } : {}), error };
