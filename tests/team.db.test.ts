@@ -193,6 +193,9 @@ describeTeam('the team database', () => {
     const found = team.cli('lena', ['search', '--team', 'zoe', 'nandu', 'refun*']);
     expect(found.status).toBe(0);
     expect(found.stdout).toContain('Zoë Ñandú');
+    // Its words shown as written, with the hits marked (the database searched them folded).
+    const hit = JSON.parse(team.cli('lena', ['search', '--team', 'zoe', 'nandu', 'refun*', '--json']).stdout).hits[0];
+    expect(hit.snippet).toContain('[[Zoë]] [[Ñandú]]');
     // The same calls, the same figures: carol's stats from the team database and from her own index.
     const teamStats = JSON.parse(team.cli('carol', ['stats', '--team', '--json']).stdout);
     const localStats = JSON.parse(runCli(['stats', '--json'], { env: { CSR_CALL_HOME: team.dataDirOf('carol'), CSR_CALL_AGENT: 'carol' } }).stdout);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyTeamEvent, decideTeamAction, holdsEvent, type TeamEvent, type TeamFollowUp } from '../src/team/teamFollowUpRules.js';
 import { describeTeamDb, teamSettingsFrom } from '../src/team/teamSettings.js';
-import { foldText, teamCallRow, teamFollowUpRows } from '../src/team/teamRows.js';
+import { foldText, searchedText, teamCallRow, teamFollowUpRows, unfoldSnippet } from '../src/team/teamRows.js';
 import { MIGRATIONS, pendingMigrations } from '../src/team/teamSchema.js';
 import { teamDbError } from '../src/team/teamDb.js';
 import { makeCall } from './fixtures/makeCall.js';
@@ -87,6 +87,23 @@ describe('rows and settings', () => {
     const [fu] = teamFollowUpRows({ ...call, followups: [{ ...call.followups[0]!, owner: 'team' }] });
     expect(fu!.owner).toBeNull();
     expect(fu!.customer_name).toBe('José Núñez');
+  });
+
+  it("a search hit cut from the folded text is shown in the call's own words, case and accents", () => {
+    const [S, E] = ['\u0001', '\u0002'];
+    const original = 'Customer José NÚÑEZ says: SUPERVISOR NOTE, refund approved.\nÇa été réglé';
+    // As ts_headline cuts it: the folded text, hits between the marks.
+    expect(unfoldSnippet(original, `jose ${S}nunez${E} says: ${S}supervisor${E} note`, S, E)).toBe(`José ${S}NÚÑEZ${E} says: ${S}SUPERVISOR${E} NOTE`);
+    expect(unfoldSnippet(original, `${S}ca${E} ete regle`, S, E)).toBe(`${S}Ça${E} été réglé`);
+    // Accents written as separate marks stay with their letter.
+    const decomposed = 'Jose\u0301 Nun\u0303ez called';
+    expect(unfoldSnippet(decomposed, `${S}jose${E} nunez called`, S, E)).toBe(`${S}Jose\u0301${E} Nun\u0303ez called`);
+    // Text it cannot place (another record's): shown as the database cut it.
+    expect(unfoldSnippet('something else', `${S}jose${E} nunez`, S, E)).toBe(`${S}jose${E} nunez`);
+    // The same, through the text a call row folds.
+    const call = makeCall({ customer: { name: 'Zoë Ærø' } });
+    expect(foldText(searchedText(call))).toBe(teamCallRow(call, 'UTC').search_text);
+    expect(unfoldSnippet(searchedText(call), `${S}zoe${E}`, S, E)).toBe(`${S}Zoë${E}`);
   });
 
   it('the database is named without its password, whatever the URL holds', () => {

@@ -3,6 +3,7 @@
  * `stats --team [--by agent]`. Row-level security decides whose calls a role sees (an
  * agent: their own; a lead: everyone's); these queries never filter by role themselves.
  */
+import type { CallRecord } from '../domain/callRecord.js';
 import type { CallSummary } from '../domain/callSummary.js';
 import { agentKey } from '../domain/agents.js';
 import { FIRST_CALL_WINDOW_DAYS } from '../domain/callFacts.js';
@@ -12,7 +13,7 @@ import type { CallFilter, SearchHit } from '../store/index/indexQueries.js';
 import { HIT_END, HIT_START } from '../store/index/indexQueries.js';
 import { byCountThenName, outcomeList, perDaySeries, share, tenths, TOP_CATEGORIES, type CallStats, type StatsScope } from '../stats/callStats.js';
 import type { TeamDb } from './teamDb.js';
-import { foldText } from './teamRows.js';
+import { foldText, searchedText, unfoldSnippet } from './teamRows.js';
 
 export class Where {
   readonly clauses: string[] = [];
@@ -75,13 +76,14 @@ export async function searchTeamCalls(db: TeamDb, terms: readonly SearchTerm[], 
   const q = where.param(query);
   where.add(`c.search @@ to_tsquery('simple', ${q})`);
   const limit = where.param(scope.limit);
-  const rows = await db.query<{ summary: CallSummary; snippet: string; rank: number }>(
-    `SELECT c.summary, ts_rank(c.search, to_tsquery('simple', ${q})) AS rank,
+  const rows = await db.query<{ summary: CallSummary; record: CallRecord; snippet: string; rank: number }>(
+    `SELECT c.summary, c.record, ts_rank(c.search, to_tsquery('simple', ${q})) AS rank,
        ts_headline('simple', c.search_text, to_tsquery('simple', ${q}), 'StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=14, MinWords=6, MaxFragments=1') AS snippet
      FROM csr_call.calls AS c ${where.sql} ORDER BY rank DESC, c.started DESC LIMIT ${limit}`,
     where.params,
   );
-  return rows.map((r) => ({ call: r.summary, snippet: r.snippet, rank: -r.rank }));
+  // The snippet is cut from the folded text the search looks through: shown in the call's own words.
+  return rows.map((r) => ({ call: r.summary, snippet: unfoldSnippet(searchedText(r.record), r.snippet, HIT_START, HIT_END), rank: -r.rank }));
 }
 
 interface Totals {

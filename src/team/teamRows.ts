@@ -83,6 +83,57 @@ export function foldText(text: string): string {
   return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
+/** What `search --team` looks through in a call (its `search_text`, folded): the customer, and what was said and done. */
+export function searchedText(record: CallRecord): string {
+  const text = callText(record);
+  const customer = [record.customer.name, record.customer.phone, record.customer.account].filter(Boolean).join('\n');
+  return [customer, ...TEXT_COLUMNS.map((column) => text[column])].filter(Boolean).join('\n');
+}
+
+/**
+ * A snippet the database cut from a folded text (`foldText(original)`, its hits between
+ * `start` and `end` marks), as the same words of `original`: with their case and accents.
+ * The folded snippet when it cannot be placed in the original (it is shown as it is).
+ */
+export function unfoldSnippet(original: string, snippet: string, start: string, end: string): string {
+  // Where each character of the original begins in its folded form.
+  const starts: number[] = [];
+  let folded = '';
+  for (const char of original) {
+    for (let i = 0; i < char.length; i++) starts.push(folded.length);
+    folded += foldText(char);
+  }
+  starts.push(folded.length);
+  const plain = snippet.split(start).join('').split(end).join('');
+  const at = folded.indexOf(plain);
+  if (at < 0 || plain === '') return snippet;
+  // The original's offset for a folded one: past any marks folded away just before it.
+  const originalAt = (foldedAt: number): number => {
+    let i = 0;
+    while (i < starts.length - 1 && starts[i]! < foldedAt) i++;
+    while (i < starts.length - 1 && starts[i + 1] === foldedAt) i++;
+    return i;
+  };
+  let out = '';
+  let foldedPos = at;
+  let origPos = originalAt(at);
+  for (const part of snippet.split(new RegExp(`(${escapeRegExp(start)}|${escapeRegExp(end)})`))) {
+    if (part === start || part === end) {
+      out += part;
+      continue;
+    }
+    foldedPos += part.length;
+    const next = originalAt(foldedPos);
+    out += original.slice(origPos, next);
+    origPos = next;
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The owner column of a follow-up whose file says `owner`. */
 export function ownerColumn(owner: string): string | null {
   const key = agentKey(owner);
@@ -92,8 +143,6 @@ export function ownerColumn(owner: string): string | null {
 /** A call's row. `timeZone` ends the day of an all-day follow-up with no zone of its own (on-time counts). */
 export function teamCallRow(record: CallRecord, timeZone: string): TeamCallRow {
   const facts = callFacts(record, timeZone);
-  const text = callText(record);
-  const customer = [record.customer.name, record.customer.phone, record.customer.account].filter(Boolean).join('\n');
   return {
     id: record.id,
     agent_key: agentKey(record.agent),
@@ -120,7 +169,7 @@ export function teamCallRow(record: CallRecord, timeZone: string): TeamCallRow {
     craft: facts.craft,
     facts_version: TEAM_FACTS_VERSION,
     summary: summarizeCall(record),
-    search_text: foldText([customer, ...TEXT_COLUMNS.map((column) => text[column])].filter(Boolean).join('\n')),
+    search_text: foldText(searchedText(record)),
     record,
   };
 }
