@@ -95,7 +95,7 @@ function statusLines(status: TeamStatus, ctx: Context): string {
   const kind = you.kind === 'neither' ? 'neither agent nor lead' : you.kind;
   lines.push(`You:           role ${you.role} (${kind})${you.matchesAgent ? '' : `, but your calls are written as agent ${oneLine(ctx.agent, 40)}: connect as your own role`}`);
   lines.push(`Waiting:       ${plural(status.waiting, 'call')} to send from ${oneLine(ctx.dataDir)}`);
-  if (status.fromTeam !== null) lines.push(`From the team: ${plural(status.fromTeam, "teammate's action")} on your follow-ups not yet in your call files`);
+  if (status.fromTeam !== null) lines.push(`From the team: ${plural(status.fromTeam, 'action')} by teammates on your follow-ups, not yet in your call files`);
   if (status.claimGraceMinutes !== null) lines.push(`Claim grace:   an agent's follow-up may be claimed by the team ${formatGrace(status.claimGraceMinutes * 60_000)} after it is due`);
   return `${lines.join('\n')}\n`;
 }
