@@ -229,6 +229,20 @@ describeTeam('the team database', () => {
     expect((await team.admin.query('SELECT count(*)::int AS n FROM csr_call.calls WHERE id = $1', [carols.id])).rows[0].n).toBe(0);
   });
 
+  it('a URL naming several hosts: they are tried in turn (the first one down here), and named so', async () => {
+    const url = team.url('alice').replace('@127.0.0.1:', '@127.0.0.1:1,127.0.0.1:');
+    expect(url).toMatch(/@127\.0\.0\.1:1,127\.0\.0\.1:\d+\//);
+    const env = { CSR_CALL_HOME: team.dataDirOf('alice'), CSR_CALL_AGENT: 'alice', CSR_CALL_TEAM_DB: url };
+    const status = runCli(['team', 'status'], { env });
+    expect({ status: status.status, stderr: status.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(status.stdout).toMatch(/alice@127\.0\.0\.1:1,127\.0\.0\.1:\d+\/\S+, reachable/);
+    const call = await takeCall(team, 'alice', 'Mia Multi', false);
+    const noted = runCli(['note', call.id, 'sent through the second host'], { env });
+    expect({ status: noted.status, stderr: noted.stderr }).toEqual({ status: 0, stderr: '' });
+    const [row] = (await team.admin.query('SELECT record FROM csr_call.calls WHERE id = $1', [call.id])).rows;
+    expect(JSON.stringify(row.record)).toContain('sent through the second host');
+  });
+
   it('the database down: personal commands work as without a team; team commands say so in one line, exit 1; sync then levels it', async () => {
     const down = `postgresql://alice:${PASSWORD}@127.0.0.1:1/${team.name}`;
     const dataDir = team.dataDirOf('alice');

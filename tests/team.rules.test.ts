@@ -109,6 +109,10 @@ describe('rows and settings', () => {
   it('the database is named without its password, whatever the URL holds', () => {
     expect(describeTeamDb('postgresql://sam:s3cret@db.example:6432/team', {})).toBe('sam@db.example:6432/team');
     expect(describeTeamDb('postgresql:///team', { PGUSER: 'sam', PGHOST: '/run/postgresql' })).toBe('sam@/run/postgresql/team');
+    // Several hosts, tried in turn by the client: a URL parser alone refuses them.
+    expect(describeTeamDb('postgresql://sam:s3cret@db1.example:5432,db2.example:6432/team', {})).toBe('sam@db1.example:5432,db2.example:6432/team');
+    expect(teamSettingsFrom({ CSR_CALL_TEAM_DB: 'postgresql://sam@db1:5432,db2:5432/team' })?.url).toBe('postgresql://sam@db1:5432,db2:5432/team');
+    expect(userErrorOf(() => teamSettingsFrom({ CSR_CALL_TEAM_DB: 'postgresql://sam:pw@/team' })).message).toMatch(/does not parse as a URL.*PGHOST/);
     expect(teamDbError({ code: '28P01', message: 'password authentication failed for user "sam"' }, 'sam@db/team').message).not.toMatch(/s3cret/);
     expect(teamDbError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, 'sam@db/team').unreachable).toBe(true);
   });

@@ -11,7 +11,7 @@ import { requireBuiltin } from '../requireBuiltin.js';
 import { BUNDLE_DIR, packageRoot, runningBuilt } from '../installPaths.js';
 import type { PgpassLookUp } from './teamClient.js';
 import { importOutside } from '../importOutside.js';
-import { describeTeamDb, type TeamSettings } from './teamSettings.js';
+import { describeTeamDb, parseTeamUrl, type TeamSettings } from './teamSettings.js';
 
 export interface TeamDb {
   /** role@host:port/database, never the password. */
@@ -242,11 +242,9 @@ type Sql = import('postgres').Sql;
 type TransactionSql = import('postgres').TransactionSql;
 
 function hasPassword(url: string, env: Readonly<Record<string, string | undefined>>): boolean {
-  try {
-    if (new URL(url).password || new URL(url).searchParams.get('password')) return true;
-  } catch {
-    /* the client reports a URL it cannot read */
-  }
+  // (A URL it cannot read is the client's to report.)
+  const parsed = parseTeamUrl(url)?.url;
+  if (parsed && (parsed.password || parsed.searchParams.get('password'))) return true;
   return Boolean(env.PGPASSWORD);
 }
 
@@ -254,7 +252,9 @@ function hasPassword(url: string, env: Readonly<Record<string, string | undefine
 function passwordFromPgpass(url: string, env: Readonly<Record<string, string | undefined>>): () => Promise<string> {
   return async () => {
     const lookUp = (await clientLibraries()).pgpass();
-    const parsed = new URL(url);
+    // (Asked as the client logs in: a URL it could read is readable here too; else no password.)
+    const parsed = parseTeamUrl(url)?.url;
+    if (!parsed) return '';
     const user = decodeURIComponent(parsed.username) || env.PGUSER || env.USER || '';
     const info = {
       host: decodeURIComponent(parsed.hostname) || parsed.searchParams.get('host') || env.PGHOST || 'localhost',

@@ -35,6 +35,11 @@ export function teamSettingsFrom(env: Env): TeamSettings | undefined {
   if (!/^postgres(ql)?:\/\//i.test(url)) {
     throw new UserError('CSR_CALL_TEAM_DB must be a PostgreSQL connection URL, like postgresql://sam@db.example:5432/team (the password from ~/.pgpass or PGPASSWORD)');
   }
+  if (!parseTeamUrl(url)) {
+    throw new UserError(
+      'CSR_CALL_TEAM_DB does not parse as a URL: give it like postgresql://sam@db.example:5432/team (several hosts: db1:5432,db2:5432; a Unix socket: postgresql:///team with the socket folder in PGHOST)',
+    );
+  }
   const timeout = env.CSR_CALL_TEAM_TIMEOUT?.trim();
   let sendTimeoutMs = DEFAULT_SEND_TIMEOUT_MS;
   if (timeout) {
@@ -61,12 +66,9 @@ export function teamSettingsFrom(env: Env): TeamSettings | undefined {
  * (which the URL may hold), whatever PG* variables fill in.
  */
 export function describeTeamDb(url: string, env: Env): string {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'the team database (its URL does not parse)';
-  }
+  const read = parseTeamUrl(url);
+  if (!read) return '(a URL csr-call cannot read)';
+  const parsed = read.url;
   const decode = (text: string) => {
     try {
       return decodeURIComponent(text);
@@ -81,5 +83,25 @@ export function describeTeamDb(url: string, env: Env): string {
   const database = decode(parsed.pathname.replace(/^\//, '')) || env.PGDATABASE || user;
   // eslint-disable-next-line no-control-regex
   const clean = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80);
+  if (read.hosts) return `${clean(user)}@${clean(decode(read.hosts))}/${clean(database)}`;
   return `${clean(user)}@${clean(host)}${host.startsWith('/') ? '' : `:${clean(port)}`}/${clean(database)}`;
+}
+
+/**
+ * A team database URL read as the client library reads it: several hosts
+ * (`db1:5432,db2:5432`, tried in turn) are allowed where a URL parser refuses them; the URL
+ * then names the first. `hosts`: the list, when there are several. Undefined: unreadable.
+ */
+export function parseTeamUrl(url: string): { url: URL; hosts?: string } | undefined {
+  const start = url.indexOf('://');
+  if (start < 0) return undefined;
+  const authority = url.slice(start + 3).split(/[/?#]/)[0]!;
+  const hosts = authority.slice(authority.lastIndexOf('@') + 1);
+  const first = hosts.split(',')[0]!;
+  try {
+    const parsed = new URL(`${url.slice(0, start + 3)}${authority.slice(0, authority.length - hosts.length)}${first}${url.slice(start + 3 + authority.length)}`);
+    return { url: parsed, ...(hosts.includes(',') ? { hosts } : {}) };
+  } catch {
+    return undefined;
+  }
 }
