@@ -285,3 +285,62 @@ describe('choices show their numbers and match letters anywhere (item 16)', () =
     expect((await prompt.answer).value).toBeNull();
   });
 });
+
+describe('several choices are typed as one is: numbers, letters, a paste', () => {
+  const reasons: Step = { id: 'why', question: 'Why did they call?', type: 'multichoice', choices: ['billing', 'delivery', 'login', 'refund'], required: true };
+
+  it('numbers each choice with its tick', async () => {
+    const prompt = ask(reasons, { defaultValue: ['login'] });
+    await prompt.type('');
+    await shows(prompt, /❯ ◯ 1\) billing\n {2}◯ 2\) delivery\n {2}◉ 3\) login\n {2}◯ 4\) refund/);
+    prompt.controller.abort();
+  });
+
+  it('a number or letters then Enter ticks (or unticks) that choice; Enter on an empty line is done', async () => {
+    const prompt = ask(reasons);
+    await prompt.type('4\r');
+    await prompt.type('deli\r');
+    await prompt.type('2\r'); // unticked again
+    await prompt.type('bil\r');
+    await shows(prompt, /◉ 1\) billing\n.*◯ 2\) delivery\n.*◯ 3\) login\n.*◉ 4\) refund/);
+    await prompt.type('\r');
+    expect((await prompt.answer).value).toEqual(['billing', 'refund']);
+    await shows(prompt, '✔ Why did they call? billing, refund');
+  });
+
+  it('the choice just ticked stays highlighted, so Space can untick it', async () => {
+    const prompt = ask(reasons);
+    await prompt.type('deli\r');
+    await shows(prompt, /❯ ◉ 2\) delivery/);
+    await prompt.type(' ');
+    await shows(prompt, /❯ ◯ 2\) delivery/);
+    prompt.controller.abort();
+  });
+
+  it('Space ticks the highlighted one; arrows move', async () => {
+    const prompt = ask(reasons);
+    await prompt.type(' \u001b[B\u001b[B \r'); // tick, down, down, tick, done
+    expect((await prompt.answer).value).toEqual(['billing', 'login']);
+  });
+
+  it('a required list refuses Enter with nothing ticked; letters that match nothing are kept to change', async () => {
+    const prompt = ask(reasons);
+    await prompt.type('\r');
+    await shows(prompt, '> tick at least one');
+    await prompt.type('xyz\r');
+    await shows(prompt, '> no choice matches "xyz": Backspace to change it');
+    await prompt.type('\u007f\u007f\u007fref\r\r');
+    expect((await prompt.answer).value).toEqual(['refund']);
+  });
+
+  it('a paste is typed text, its line breaks not Enter; an optional list may be left empty', async () => {
+    const prompt = ask({ ...reasons, required: false });
+    await prompt.type(`${PASTE_START}login\r\n${PASTE_END}`);
+    await shows(prompt, /\? Why did they call\? login\n❯ ◯ 3\) login/);
+    await prompt.type('\r\r');
+    expect((await prompt.answer).value).toEqual(['login']);
+    const empty = ask({ ...reasons, required: false });
+    await empty.type('\r');
+    expect((await empty.answer).value).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The interactive prompter: each playbook step becomes a prompt on the terminal. One-line
- * answers, choices and yes/no are our own prompts on the prompt library's core
- * (lineInput, choicePrompt, yesNoPrompt), several choices its checkbox, notes and lists
+ * answers, choices, several choices and yes/no are our own prompts on the prompt library's
+ * core (lineInput, choicePrompt, severalChoicesPrompt, yesNoPrompt), notes and lists
  * are read line by line through lineReader (every line saved as it comes, every line of
  * a paste kept). Every prompt reads the terminal through terminalInput: a paste is taken
  * in at once, and Ctrl-D or a closed input ends the prompt like Ctrl-C (EndOfInputError).
@@ -24,10 +24,10 @@ import { formatDuration } from '../dates/formatDuration.js';
 import { correctionsIn, describeCorrections } from '../dates/parseWhen.js';
 import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
 import { choicePrompt } from './choicePrompt.js';
+import { severalChoicesPrompt } from './severalChoicesPrompt.js';
 import { lineInput } from './lineInput.js';
 import { readLines } from './lineReader.js';
 import { EndOfInputError } from './promptErrors.js';
-import { promptTheme } from './promptStyle.js';
 import { terminalInput, type TerminalSource } from './terminalInput.js';
 import { yesNoPrompt } from './yesNoPrompt.js';
 
@@ -268,24 +268,10 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
           return picked === SKIP ? { ok: true, value: null } : { ok: true, value: picked };
         }
         case 'multichoice': {
-          const defaults = Array.isArray(request.defaultValue) ? request.defaultValue : [];
-          // Loaded when a call first asks for several choices: ~6 ms of start-up before the first question otherwise.
-          const { default: checkbox } = await import('@inquirer/checkbox');
+          const ticked = Array.isArray(request.defaultValue) ? request.defaultValue : [];
+          const choices = choicesHere.map((c) => ({ value: c.value, name: choiceName(c), ...(c.hint ? { description: oneLine(c.hint) } : {}) }));
           const picked = await runOnTerminal((context) =>
-            checkbox(
-              {
-                message: question,
-                choices: choicesHere.map((c) => ({ value: c.value, name: choiceName(c), checked: defaults.includes(c.value) })),
-                required: Boolean(step.required),
-                pageSize: 12,
-                theme: {
-                  ...promptTheme(color),
-                  // The hint goes under the question while it is asked (the list follows).
-                  style: { message: (text: string, status: string) => color.bold(text) + (hint && status !== 'done' ? `\n${color.dim(`  ${hint}`)}` : '') },
-                },
-              },
-              context,
-            ),
+            severalChoicesPrompt({ color, message: question, ...(hint ? { hint } : {}), choices, ticked, required: Boolean(step.required), pageSize: 12, ...live }, context),
           );
           return { ok: true, value: picked };
         }
