@@ -740,7 +740,7 @@ export class CallIndex {
     // Fresh: never built through (new, made anew, or a build cut short).
     const fresh = this.meta('built') === undefined;
     const empty = this.sql('SELECT count(*) AS n FROM calls').get()!.n === 0;
-    this.bulk = { fresh: empty, rollups: new RollupChanges(), customers: new CustomerLinks() };
+    this.bulk = { fresh: empty, rollups: new RollupChanges(), customers: new CustomerLinks((text) => this.sql(text)) };
     const reason = this.madeBecause ?? (fresh ? 'the index of calls was not finished' : 'many call files changed');
     this.options.onRebuild?.({ kind: 'start', reason, total, fresh });
     // A new index gets its indexes once its rows are in.
@@ -756,6 +756,7 @@ export class CallIndex {
     if (bulk.fresh) {
       const rename = this.sql('UPDATE calls SET customer = ? WHERE customer = ?');
       for (const [from, to] of bulk.customers.merged()) rename.run(to, from);
+      bulk.customers.drop();
     } else {
       const setCustomer = this.sql('UPDATE calls SET customer = ? WHERE n = ? AND customer IS NOT ?');
       const links = groupCustomers(this.sql('SELECT n, phone_key, account_key FROM calls').all());
