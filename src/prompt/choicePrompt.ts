@@ -56,12 +56,6 @@ export const choicePrompt = createPrompt<string, ChoicePromptConfig>((config, do
     }
   });
 
-  const width = String(choices.length).length;
-  const screen = useChoiceListScreen(
-    config,
-    { prefix, typing: { typed, active, shown, numbered }, error, live },
-    (index) => `${String(index + 1).padStart(width)}) ${choices[index]!.name}`,
-    '↑↓ move · type letters or a number · ⏎ pick · Esc clear',
-  );
+  const screen = useChoiceListScreen(config, { prefix, typing: { typed, active, shown, numbered }, error, live }, '↑↓ move · type letters or a number · ⏎ pick · Esc clear');
   return status === 'done' ? answeredLine(config, prefix, choices[active]!.name) : screen;
 });

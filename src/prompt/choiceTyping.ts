@@ -73,17 +73,20 @@ export interface ChoiceListLook {
 
 /**
  * The screen while a choice list is asked: what is typed stays on the question's line,
- * where the cursor is; the list (a page of it) goes under it, with how many match, the
- * error, the highlighted choice's description and the keys. `label`: a choice as listed.
+ * where the cursor is; the list (a page of it, each choice numbered, after its `mark` if
+ * any) goes under it, with how many match, the error, the highlighted choice's
+ * description and the keys.
  */
 export function useChoiceListScreen(
   look: ChoiceListLook,
   now: { prefix: string; typing: Pick<ReturnType<typeof useChoiceTyping>, 'typed' | 'active' | 'shown' | 'numbered'>; error: string | undefined; live: string | undefined },
-  label: (index: number) => string,
   keys: string,
+  mark?: (index: number) => string,
 ): [string, string] {
   const { color, choices } = look;
   const { typed, active, shown, numbered } = now.typing;
+  const width = String(choices.length).length;
+  const label = (index: number) => `${mark ? `${mark(index)} ` : ''}${String(index + 1).padStart(width)}) ${choices[index]!.name}`;
   const page = usePagination({
     items: shown,
     active: Math.max(0, shown.indexOf(active)),

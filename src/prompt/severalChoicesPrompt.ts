@@ -66,12 +66,11 @@ export const severalChoicesPrompt = createPrompt<string[], SeveralChoicesConfig>
     }
   });
 
-  const width = String(choices.length).length;
   const screen = useChoiceListScreen(
     config,
     { prefix, typing: { typed, active, shown, numbered }, error, live },
-    (index) => `${ticked.includes(index) ? '◉' : '◯'} ${String(index + 1).padStart(width)}) ${names[index]}`,
     '↑↓ move · Space, or a number or letters then ⏎: tick · ⏎ done · Esc clear',
+    (index) => (ticked.includes(index) ? '◉' : '◯'),
   );
   return status === 'done' ? answeredLine(config, prefix, ticked.map((index) => names[index]).join(', ')) : screen;
 });
