@@ -96,20 +96,25 @@ export function searchedText(record: CallRecord): string {
  * The folded snippet when it cannot be placed in the original (it is shown as it is).
  */
 export function unfoldSnippet(original: string, snippet: string, start: string, end: string): string {
-  // Where each character of the original begins in its folded form.
+  // Where each character of the original begins in its folded form (ASCII folds to itself, lowercased).
   const starts: number[] = [];
-  let folded = '';
+  const parts: string[] = [];
+  let length = 0;
   for (const char of original) {
-    for (let i = 0; i < char.length; i++) starts.push(folded.length);
-    folded += foldText(char);
+    for (let i = 0; i < char.length; i++) starts.push(length);
+    const code = char.charCodeAt(0);
+    const part = code < 0x80 ? (code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 32) : char) : foldText(char);
+    parts.push(part);
+    length += part.length;
   }
-  starts.push(folded.length);
+  starts.push(length);
+  const folded = parts.join('');
   const plain = snippet.split(start).join('').split(end).join('');
   const at = folded.indexOf(plain);
   if (at < 0 || plain === '') return snippet;
-  // The original's offset for a folded one: past any marks folded away just before it.
+  // The original's offset for a folded one, past any marks folded away just before it; asked in increasing order.
+  let i = 0;
   const originalAt = (foldedAt: number): number => {
-    let i = 0;
     while (i < starts.length - 1 && starts[i]! < foldedAt) i++;
     while (i < starts.length - 1 && starts[i + 1] === foldedAt) i++;
     return i;
