@@ -467,7 +467,7 @@ export class CallIndex {
     }
     for (const week of walk.changedWeeks) {
       const full = `${root}/${week.path}`;
-      // The stamps recorded, by file name; each taken out as its file is found (what is left
+      // The stamps recorded, by call id; each taken out as its file is found (what is left
       // is gone). Thousands of files per changed folder: as little work as can be per file.
       const recorded = new Map<string, SqlRow>();
       for (const row of this.sql('SELECT id, size, mtime, ino FROM files WHERE dir = ?').all(week.path)) recorded.set(row.id as string, row);
@@ -569,7 +569,7 @@ export class CallIndex {
       this.sql('DELETE FROM promise_deadlines WHERE call = ?').run(n);
     } else {
       // On a first build the customer is known as the row goes in (else linked below).
-      const customer = fresh ? (this.bulk!.customers.link(row.phone_key, row.account_key) ?? null) : null;
+      const customer = fresh ? (this.bulk!.customers!.link(row.phone_key, row.account_key) ?? null) : null;
       n = Number(
         this.sql(
           `INSERT INTO calls(id, agent_key, started, day, completed, playbook, outcome, category_key, category,
@@ -740,7 +740,7 @@ export class CallIndex {
     // Fresh: never built through (new, made anew, or a build cut short).
     const fresh = this.meta('built') === undefined;
     const empty = this.sql('SELECT count(*) AS n FROM calls').get()!.n === 0;
-    this.bulk = { fresh: empty, rollups: new RollupChanges(), customers: new CustomerLinks((text) => this.sql(text)) };
+    this.bulk = { fresh: empty, rollups: new RollupChanges(), ...(empty ? { customers: new CustomerLinks((text) => this.sql(text)) } : {}) };
     const reason = this.madeBecause ?? (fresh ? 'the index of calls was not finished' : 'many call files changed');
     this.options.onRebuild?.({ kind: 'start', reason, total, fresh });
     // A new index gets its indexes once its rows are in.
@@ -755,8 +755,8 @@ export class CallIndex {
     // renamed now); else worked out again over the whole store.
     if (bulk.fresh) {
       const rename = this.sql('UPDATE calls SET customer = ? WHERE customer = ?');
-      for (const [from, to] of bulk.customers.merged()) rename.run(to, from);
-      bulk.customers.drop();
+      for (const [from, to] of bulk.customers!.merged()) rename.run(to, from);
+      bulk.customers!.drop();
     } else {
       const setCustomer = this.sql('UPDATE calls SET customer = ? WHERE n = ? AND customer IS NOT ?');
       const links = groupCustomers(this.sql('SELECT n, phone_key, account_key FROM calls').all());
@@ -772,10 +772,9 @@ export class CallIndex {
         bulk.rollups.add(row, 1);
       }
       bulk.rollups.flush(this);
-      // The build left its full text in ~10 segments: merged into one, a later erasure (a
-      // call forgotten, or its file gone) looks for each of its words in one place, not in
-      // each segment: 2 calls gone cost a command ~2.5 ms instead of ~7.5 (at 100k calls,
-      // for ~0.6 s more to the build).
+      // The build left its full text in several segments: merged into one, a later erasure
+      // (a call forgotten, or its file gone) looks for each of its words in one place, not
+      // in each segment (about three times cheaper; docs/performance.md).
       this.sql("INSERT INTO call_text(call_text) VALUES ('optimize')").run();
     } else {
       rebuildRollups(this);
@@ -849,7 +848,8 @@ interface BulkState {
   /** The index had no calls when the build began. */
   fresh: boolean;
   rollups: RollupChanges;
-  customers: CustomerLinks;
+  /** A first build's customers, linked as its rows go in. */
+  customers?: CustomerLinks;
 }
 
 function builderText(): string {
