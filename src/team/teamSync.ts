@@ -59,6 +59,9 @@ ON CONFLICT (id) DO UPDATE SET ${FOLLOWUP_COLUMNS.filter((c) => c !== 'id').map(
 WHERE followups.revision < EXCLUDED.revision
   AND NOT EXISTS (SELECT 1 FROM csr_call.followup_events AS e WHERE e.followup_id = followups.id AND e.applied_revision IS NULL)`;
 
+/** Calls ($1) and their follow-ups ($2) in one statement (one round trip): the ids of the calls taken. */
+const UPSERT_CALLS_WITH_FOLLOWUPS = `WITH sent AS (${UPSERT_CALLS}), followups AS (${UPSERT_FOLLOWUPS.replace('$1::jsonb', '$2::jsonb')}) SELECT id FROM sent`;
+
 interface EventRow {
   seq: string;
   followup_id: string;
@@ -132,23 +135,22 @@ export async function upsertCalls(db: TeamDb, records: readonly CallRecord[], ti
     return taken;
   };
   const payload = batchPayload(records, timeZone);
-  if (known !== undefined && heldIn(known).length === 0) {
-    const rows = await db.query<{ id: string }>(`WITH sent AS (${UPSERT_CALLS}), followups AS (${UPSERT_FOLLOWUPS.replace('$1::jsonb', '$2::jsonb')}) SELECT id FROM sent`, [
-      payload.calls,
-      payload.followups,
-    ]);
+  const takenOfKnown = known && heldIn(known);
+  if (takenOfKnown?.length === 0) {
+    const rows = await db.query<{ id: string }>(UPSERT_CALLS_WITH_FOLLOWUPS, [payload.calls, payload.followups]);
     return rows.map((row) => row.id);
   }
   return db.transaction(async () => {
-    const pending =
-      known ??
-      (
-        await db.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM csr_call.followup_events WHERE call_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND applied_revision IS NULL`,
-          [ids],
-        )
-      ).map(eventOf);
-    const taken = heldIn(pending);
+    const taken =
+      takenOfKnown ??
+      heldIn(
+        (
+          await db.query<EventRow>(
+            `SELECT ${EVENT_COLUMNS} FROM csr_call.followup_events WHERE call_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND applied_revision IS NULL`,
+            [ids],
+          )
+        ).map(eventOf),
+      );
     if (taken.length > 0) {
       await db.query(
         'UPDATE csr_call.followup_events AS e SET applied_revision = t.revision FROM jsonb_to_recordset($1::jsonb) AS t(seq bigint, revision integer) WHERE e.seq = t.seq',
@@ -167,8 +169,7 @@ export async function upsertCalls(db: TeamDb, records: readonly CallRecord[], ti
  */
 export function bulkUpsertCalls(db: TeamDb, records: readonly CallRecord[], timeZone: string): Promise<unknown> {
   const payload = batchPayload(records, timeZone);
-  const calls = UPSERT_CALLS.replace(/\s*RETURNING id$/, '');
-  return db.query(`WITH sent AS (${calls} RETURNING id) ${UPSERT_FOLLOWUPS.replace('$1::jsonb', '$2::jsonb')}`, [payload.calls, payload.followups]);
+  return db.query(UPSERT_CALLS_WITH_FOLLOWUPS, [payload.calls, payload.followups]);
 }
 
 /** Erases calls from the team database (their follow-ups and history go with them). */
