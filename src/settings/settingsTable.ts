@@ -1,7 +1,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { parseTeamUrl } from '../team/teamSettings.js';
+import { parseTeamUrl, TEAM_URL_FORMS } from '../team/teamSettings.js';
 import { parseBusinessHours, DEFAULT_BUSINESS_HOURS, describeHours, type BusinessHours } from '../domain/businessHours.js';
 import { dateOrderFromEnv, type DateOrder } from '../dates/dateOrder.js';
 
@@ -77,7 +77,7 @@ export function parseTeamDb(text: string, source: SettingSource): string {
   const url = text.trim();
   if (!/^postgres(ql)?:\/\//i.test(url)) throw new UserError('must be a PostgreSQL connection URL, like postgresql://sam@db.example:5432/team');
   const parsed = parseTeamUrl(url);
-  if (!parsed) throw new UserError('must be a PostgreSQL connection URL, like postgresql://sam@db.example:5432/team (this one does not parse)');
+  if (!parsed) throw new UserError(`does not parse as a URL: give it ${TEAM_URL_FORMS}`);
   const password = parsed.url.password;
   if ((password || /[?&]password=/i.test(url)) && source === 'config') {
     throw new UserError('holds a password: keep it out of the config file; put it in ~/.pgpass (host:port:database:user:password, mode 0600) and give the URL without it');

@@ -26,6 +26,9 @@ export interface TeamSettings {
   checkEveryMs: number;
 }
 
+/** How a team database's URL is written, for the messages that refuse one. */
+export const TEAM_URL_FORMS = 'like postgresql://sam@db.example:5432/team (several hosts: db1:5432,db2:5432; a Unix socket: postgresql:///team with the socket folder in PGHOST)';
+
 export const DEFAULT_SEND_TIMEOUT_MS = 1_500;
 export const DEFAULT_CHECK_EVERY_MS = 60_000;
 
@@ -35,11 +38,7 @@ export function teamSettingsFrom(env: Env): TeamSettings | undefined {
   if (!/^postgres(ql)?:\/\//i.test(url)) {
     throw new UserError('CSR_CALL_TEAM_DB must be a PostgreSQL connection URL, like postgresql://sam@db.example:5432/team (the password from ~/.pgpass or PGPASSWORD)');
   }
-  if (!parseTeamUrl(url)) {
-    throw new UserError(
-      'CSR_CALL_TEAM_DB does not parse as a URL: give it like postgresql://sam@db.example:5432/team (several hosts: db1:5432,db2:5432; a Unix socket: postgresql:///team with the socket folder in PGHOST)',
-    );
-  }
+  if (!parseTeamUrl(url)) throw new UserError(`CSR_CALL_TEAM_DB does not parse as a URL: give it ${TEAM_URL_FORMS}`);
   const timeout = env.CSR_CALL_TEAM_TIMEOUT?.trim();
   let sendTimeoutMs = DEFAULT_SEND_TIMEOUT_MS;
   if (timeout) {
