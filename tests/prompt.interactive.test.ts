@@ -279,6 +279,17 @@ describe('choices show their numbers and match letters anywhere (item 16)', () =
     expect((await prompt.answer).value).toBe('Europe/London');
   });
 
+  it('shows a label alone when it starts as its code is typed, else the code before it', async () => {
+    const prompt = ask({
+      id: 'outcome', question: 'Outcome', type: 'choice', required: true,
+      choices: [{ value: 'not-resolved', label: 'Not resolved' }, { value: 'solve', label: 'Yes, I can solve it' }],
+    });
+    await prompt.type('');
+    await shows(prompt, /❯ 1\) Not resolved\n {2}2\) solve — Yes, I can solve it/);
+    await prompt.type('not r\r');
+    expect((await prompt.answer).value).toBe('not-resolved');
+  });
+
   it('offers to skip an optional choice', async () => {
     const prompt = ask({ id: 'outcome', question: 'Outcome', type: 'choice', choices: ['resolved'] });
     await prompt.type('skip\r');

@@ -176,7 +176,7 @@ export const OUTCOMES = [
   { value: 'resolved', label: 'Resolved on this call' },
   { value: 'escalated', label: 'Escalated to another team' },
   { value: 'transferred', label: 'Transferred to another department' },
-  { value: 'callback', label: 'Pending: we call back' },
+  { value: 'callback', label: 'Callback pending: we call them back' },
   { value: 'not-resolved', label: 'Not resolved' },
   { value: 'info', label: 'Information only, nothing to fix' },
 ] as const satisfies readonly ChoiceObject[];
@@ -186,7 +186,7 @@ export const HANDED_OFF_OUTCOMES: readonly string[] = ['escalated', 'transferred
 /** Problem categories of the built-in playbooks; stats counts recurring ones. */
 export const PROBLEM_CATEGORIES = [
   { value: 'billing', label: 'Billing or payment' },
-  { value: 'technical', label: 'Something not working' },
+  { value: 'technical', label: 'Technical: something not working' },
   { value: 'delivery', label: 'Delivery or order' },
   { value: 'account', label: 'Account or access' },
   { value: 'complaint', label: 'Complaint about service' },

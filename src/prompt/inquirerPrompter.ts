@@ -336,5 +336,7 @@ export function wrap(text: string, width: number): string[] {
  */
 export function choiceName(choice: { value: string; label?: string }): string {
   const label = choice.label ?? choice.value;
-  return label.toLowerCase().startsWith(choice.value.toLowerCase()) ? label : `${choice.value} — ${label}`;
+  // "not-resolved" is typed as the label "Not resolved" starts.
+  const words = (text: string) => text.toLowerCase().replace(/[-_]/g, ' ');
+  return words(label).startsWith(words(choice.value)) ? label : `${choice.value} — ${label}`;
 }
