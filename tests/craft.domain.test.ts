@@ -15,7 +15,7 @@ import { describePromiseRecord } from '../src/render/promiseRecord.js';
 
 const ALL = new Set<Meaning>(MEANINGS);
 const answer = (meaning: Meaning, value: Answer['value']): Answer => ({ stepId: `s.${meaning}`, question: meaning, type: 'text', meaning, value, answeredAt: '2026-11-20T09:01:00.000Z' });
-const ids = (record: ReturnType<typeof makeCall>, asks = ALL) => unmetChecks(record, asks).map((item) => item.id);
+const ids = (record: ReturnType<typeof makeCall>, asks = ALL) => unmetChecks(record, asks, 'UTC').map((item) => item.id);
 
 describe('the check before the summary', () => {
   it('a call that did everything has nothing to check', () => {
@@ -41,6 +41,9 @@ describe('the check before the summary', () => {
     ['a promise with no date', { promises: [{ text: 'refund' }], options: ['a', 'b'] }, ['promises-dated']],
     ['a dated promise with its follow-up', { promises: [{ id: 'p1', text: 'refund', due: '2026-11-25T17:00:00.000Z' }], followups: [{ promiseId: 'p1' }], options: ['a', 'b'] }, []],
     ['a dated promise with no follow-up', { promises: [{ id: 'p1', text: 'refund', due: '2026-11-25T17:00:00.000Z' }], options: ['a', 'b'] }, ['promises-dated']],
+    ['a promise whose callback is due after its deadline', { promises: [{ id: 'p1', text: 'refund', due: '2026-11-25T17:00:00.000Z' }], followups: [{ promiseId: 'p1', due: '2026-11-26T15:00:00.000Z' }], options: ['a', 'b'] }, ['callback-by-deadline']],
+    ['a promise for a day whose callback is later that day', { promises: [{ id: 'p1', text: 'refund', due: '2026-11-25T00:00:00.000Z' }], followups: [{ promiseId: 'p1', due: '2026-11-25T15:00:00.000Z' }], options: ['a', 'b'] }, []],
+    ['a late callback already done', { promises: [{ id: 'p1', text: 'refund', due: '2026-11-25T17:00:00.000Z' }], followups: [{ promiseId: 'p1', due: '2026-11-26T15:00:00.000Z', status: 'done', doneAt: '2026-11-25T09:00:00.000Z' }], options: ['a', 'b'] }, []],
   ] as const)('%s → %j', (_name, overrides, expected) => {
     expect(ids(makeCall({ outcome: 'callback', mood: { start: 'calm' }, ...(overrides as object) }))).toEqual(expected);
   });
@@ -54,13 +57,13 @@ describe('the check before the summary', () => {
 
   it('goes back to the questions answered, or else to the callback', () => {
     const call = makeCall({ queries: ['which card'] });
-    expect(unmetChecks(call, ALL).find((item) => item.id === 'parked-questions')?.fix).toEqual(['queries.answered']);
-    expect(unmetChecks(call, new Set<Meaning>(['followup.text'])).find((item) => item.id === 'parked-questions')?.fix).toEqual(['followup.text']);
+    expect(unmetChecks(call, ALL, 'UTC').find((item) => item.id === 'parked-questions')?.fix).toEqual(['queries.answered']);
+    expect(unmetChecks(call, new Set<Meaning>(['followup.text']), 'UTC').find((item) => item.id === 'parked-questions')?.fix).toEqual(['followup.text']);
   });
 
   it('does not show again what was left with a reason', () => {
     const call = makeCall({ outcome: 'callback', mood: { start: 'calm' }, options: ['one'], checklist: [{ item: 'two-options', text: 'x', result: 'left', reason: 'only one fits', at: '2026-11-20T09:05:00.000Z' }] });
-    expect(checksToShow(call, ALL)).toEqual([]);
+    expect(checksToShow(call, ALL, 'UTC')).toEqual([]);
   });
 
   it.each([

@@ -120,3 +120,51 @@ describe('the craft in a terminal', () => {
     expect(latest.checklist).toEqual([expect.objectContaining({ item: 'empathy', result: 'left', reason: 'they wanted it done, not talked about' })]);
   });
 });
+
+const PROMISE_PLAYBOOK = `import { definePlaybook } from 'csr-call';
+export default definePlaybook({
+  id: 'promise', title: 'Promise', description: 'pty test of the callback check', version: '1',
+  stages: [
+    { id: 'close', title: 'Close', tip: 'Date every promise.', steps: [
+      { id: 'outcome', question: 'Outcome code', type: 'choice', choices: ['resolved', 'callback'], required: true, meaning: 'outcome' },
+      { id: 'promise', question: 'What did you promise', type: 'text', meaning: 'promise.text' },
+      { id: 'by', question: 'Promised by when', type: 'datetime', meaning: 'promise.due' },
+      { id: 'about', question: 'Callback about', type: 'text', meaning: 'followup.text' },
+      { id: 'when', question: 'Callback when', type: 'datetime', meaning: 'followup.due' },
+    ] },
+  ],
+});
+`;
+
+describe('the check before the summary: a callback after the promise it checks', () => {
+  it('is named, goes back to the callback time (offered as a date to read), and is fixed there', async () => {
+    const home = tempDir();
+    const playbook = join(tempDir('csr-pb-'), 'promise.ts');
+    writeFileSync(playbook, PROMISE_PLAYBOOK);
+    const result = runInPty(['start', '--playbook', playbook], [
+      { expect: 'Outcome code' },
+      { send: '2\r' },
+      { expect: 'What did you promise' },
+      { send: 'the refund\r' },
+      { expect: 'Promised by when' },
+      { send: '+2d\r' },
+      { expect: 'Callback about' },
+      { send: 'refund arrived?\r' },
+      { expect: 'Callback when' },
+      { send: '+3d 10:00\r' },
+      { expect: 'Before the summary' },
+      { expect: '1\\) Callback due after the deadline of "the refund": call by then' },
+      { send: '1' },
+      { expect: 'Callback when \\(Enter for \\w{3} \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2}\\)' },
+      { send: '\u0015+1d\r' },
+      { expect: 'Call summary' },
+    ], { CSR_CALL_HOME: home, TZ: 'UTC' });
+    expect(result.failure, result.transcript).toBeNull();
+    expect(result.exitCode).toBe(0);
+    const root = join(home, 'calls');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).map((f) => join(root, f)).filter((f) => statSync(f).isFile());
+    const record = files.map((f) => parseCallText(readFileSync(f, 'utf8'))).flatMap((p) => (p.ok ? [p.record] : []))[0]!;
+    expect(record.checklist).toEqual([expect.objectContaining({ item: 'callback-by-deadline', result: 'fixed' })]);
+    expect(Date.parse(record.followups[0]!.due)).toBeLessThan(Date.parse(record.promises[0]!.due!));
+  });
+});

@@ -155,6 +155,14 @@ describe('coerceAnswer', () => {
     expect(coerceAnswer(zone, 'Europe/Paris', opts)).toEqual({ ok: true, value: 'Europe/Paris' });
     expect(coerceAnswer(zone, '', opts)).toEqual({ ok: true, value: null });
     expect(coerceAnswer(zone, 'BST', opts)).toEqual({ ok: false, message: '"BST" is not a time zone: type an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT' });
+    // A region's name typed with a typo is read as it; a place's name gets a suggestion.
+    expect(coerceAnswer(zone, 'eastrn', opts)).toEqual({ ok: true, value: 'America/New_York', raw: 'eastrn' });
+    expect(coerceAnswer(zone, 'Pacfic', opts)).toEqual({ ok: true, value: 'America/Los_Angeles', raw: 'Pacfic' });
+    expect(coerceAnswer(zone, 'America/Chicgo', opts)).toEqual({
+      ok: false,
+      message: '"America/Chicgo" is not a time zone (did you mean America/Chicago?): type an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT',
+    });
+    expect(coerceAnswer(zone, 'east', opts)).toMatchObject({ ok: false });
   });
 
   it("reads a date about the customer in their zone once it is known; a zone typed with it still wins", () => {
@@ -170,6 +178,14 @@ describe('coerceAnswer', () => {
     expect(coerceAnswer(step({ type: 'date', zone: 'customer' }), 'tomorrow', chicago)).toEqual({ ok: true, value: '2026-11-24', raw: 'tomorrow', timeZone: 'America/Chicago' });
     // Slash dates are read the agent's way (day/month in UTC), not by the customer's US zone.
     expect(coerceAnswer(callback, '01/12 10:00', chicago)).toMatchObject({ value: '2026-12-01T16:00:00.000Z' });
+  });
+
+  it('keeps a callback or promise given as a day as that day, not its midnight; other date-times keep the instant', () => {
+    const callback = step({ type: 'datetime', meaning: 'followup.due', zone: 'customer' });
+    expect(coerceAnswer(callback, 'friday', opts)).toEqual({ ok: true, value: '2026-11-27', raw: 'friday' });
+    expect(coerceAnswer(callback, 'friday', { ...opts, customerTimeZone: 'America/Chicago' })).toEqual({ ok: true, value: '2026-11-27', raw: 'friday', timeZone: 'America/Chicago' });
+    expect(coerceAnswer(step({ type: 'datetime', meaning: 'promise.due' }), 'friday', opts)).toMatchObject({ value: '2026-11-27' });
+    expect(coerceAnswer(step({ type: 'datetime' }), 'friday', opts)).toMatchObject({ value: '2026-11-27T00:00:00.000Z' });
   });
 
   it('needs a unique prefix to match a choice', () => {

@@ -4,12 +4,13 @@
  * Pure: the live call shows what is unmet and goes back to the steps named in `fix`.
  */
 import type { CallRecord } from '../domain/callRecord.js';
+import { promiseDeadline } from '../domain/followUpRules.js';
 import { UPSET_MOODS, type Meaning } from '../playbook/types.js';
 import { normalizedLine, says } from '../coaching/words.js';
 import { oneLine } from '../render/terminalText.js';
 import { noun, plural } from '../text/plural.js';
 
-export const CHECK_ITEM_IDS = ['parked-questions', 'two-options', 'empathy', 'handoff-note', 'promises-dated'] as const;
+export const CHECK_ITEM_IDS = ['parked-questions', 'two-options', 'empathy', 'handoff-note', 'promises-dated', 'callback-by-deadline'] as const;
 export type CheckItemId = (typeof CHECK_ITEM_IDS)[number];
 
 export interface UnmetCheck {
@@ -55,11 +56,24 @@ const quoted = (items: readonly string[]) => items.map((item) => `"${oneLine(ite
 const joinAnd = (items: readonly string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
 
 /**
+ * The promises whose callback (the open follow-up that checks them) is due after their
+ * deadline: a promise counts as kept when its check is done by then, so such a callback,
+ * made on time, still finds it late. `agentTimeZone` ends a promise for a day given with
+ * no zone of its own.
+ */
+export function callbacksAfterDeadline(record: CallRecord, agentTimeZone: string): CallRecord['promises'] {
+  return record.promises.filter((promise) => {
+    const deadline = promiseDeadline(promise, agentTimeZone);
+    return deadline !== undefined && record.followups.some((f) => f.promiseId === promise.id && f.status === 'open' && Date.parse(f.due) > deadline.getTime());
+  });
+}
+
+/**
  * Every item of the check this call does not meet, in the order of the call. `asks`: the
  * meanings of the playbook's steps; an item is checked only when the playbook has a step
  * that can meet it (a playbook with no options step is not asked for two options).
  */
-export function unmetChecks(record: CallRecord, asks: ReadonlySet<Meaning>): UnmetCheck[] {
+export function unmetChecks(record: CallRecord, asks: ReadonlySet<Meaning>, agentTimeZone: string): UnmetCheck[] {
   const unmet: UnmetCheck[] = [];
 
   const open = asks.has('queries.answered') || asks.has('followup.text') ? openParkedQuestions(record) : [];
@@ -102,11 +116,20 @@ export function unmetChecks(record: CallRecord, asks: ReadonlySet<Meaning>): Unm
     ];
     unmet.push({ id: 'promises-dated', text: `Promise ${parts.join('; ')}`, fix: ['promise.due'] });
   }
+
+  const late = asks.has('followup.due') ? callbacksAfterDeadline(record, agentTimeZone) : [];
+  if (late.length) {
+    unmet.push({
+      id: 'callback-by-deadline',
+      text: `Callback due after the deadline of ${quoted(late.map((p) => p.text))}: call by then`,
+      fix: ['followup.due'],
+    });
+  }
   return unmet;
 }
 
 /** The unmet items still to be shown: those not already left with a reason on this call. */
-export function checksToShow(record: CallRecord, asks: ReadonlySet<Meaning>): UnmetCheck[] {
+export function checksToShow(record: CallRecord, asks: ReadonlySet<Meaning>, agentTimeZone: string): UnmetCheck[] {
   const left = new Set((record.checklist ?? []).filter((entry) => entry.result === 'left').map((entry) => entry.item));
-  return unmetChecks(record, asks).filter((item) => !left.has(item.id));
+  return unmetChecks(record, asks, agentTimeZone).filter((item) => !left.has(item.id));
 }

@@ -9,6 +9,7 @@
  */
 import { existsSync, readlinkSync } from 'node:fs';
 import { tzOffset } from '@date-fns/tz/tzOffset';
+import { closestMatch } from '../text/closestMatch.js';
 
 /** A calendar day, independent of any zone. `month` is 1–12. */
 export interface CalendarDay {
@@ -79,6 +80,23 @@ export function parseTimeZone(name: string): string | undefined {
   const us = US_ZONE_ABBREVIATIONS[typed.toLowerCase()];
   if (us) return us;
   return typed.includes('/') || /^(utc|gmt)$/i.test(typed) ? canonicalTimeZone(typed) : undefined;
+}
+
+/** The regions' names as said on the phone: a typo of one is read as it ('eastrn', 'pacfic'). */
+const REGION_NAMES = ['eastern', 'central', 'mountain', 'pacific', 'alaska', 'hawaii'];
+
+/**
+ * What a zone typed with a typo was likely meant as: a region's name is read as that
+ * region ('eastrn' → America/New_York); a place's name only gets a suggestion
+ * ('America/Chicgo' → America/Chicago), since places' names are many and alike.
+ */
+export function zoneForTypo(typed: string): { zone: string } | { suggestion: string } | undefined {
+  const word = typed.trim().toLowerCase();
+  const region = /^[a-z]+$/.test(word) ? closestMatch(word, REGION_NAMES) : undefined;
+  if (region) return { zone: US_ZONE_ABBREVIATIONS[region]! };
+  if (!word.includes('/')) return undefined;
+  const place = closestMatch(word, Intl.supportedValuesOf('timeZone'));
+  return place ? { suggestion: place } : undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -8,7 +8,7 @@ import { CURRENT_SCHEMA_VERSION, type CallPromise, type CallRecord, type FollowU
 import { parseWhen, type DateOptions, type ParsedWhen } from '../dates/parseWhen.js';
 import { formatDateTime, formatDay } from '../dates/formatDue.js';
 import { MAX_LINE_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../domain/limits.js';
-import { calendarDayIn, compareDays, isStartOfDayIn, parseTimeZone } from '../dates/zone.js';
+import { calendarDayIn, compareDays, isStartOfDayIn, parseTimeZone, zoneForTypo } from '../dates/zone.js';
 import { defaultDateOrder } from '../dates/dateOrder.js';
 import { grouped } from '../text/plural.js';
 
@@ -349,7 +349,9 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
         if (passed) return { ok: false, message: passed };
         const offLine = step.meaning === 'hold.until' ? holdTimeProblem(when, options.now) : undefined;
         if (offLine) return { ok: false, message: offLine };
-        const value = step.type === 'date' && when.allDay ? isoDay(when.at, readIn) : when.at.toISOString();
+        // A day with no time is kept as a day where a day means something: a date, and a
+        // promise or callback for a day (due all that day, not at its midnight).
+        const value = (step.type === 'date' || isDueDate(step)) && when.allDay ? isoDay(when.at, readIn) : when.at.toISOString();
         result = { ok: true, value, raw: input };
         if (zone) result.timeZone = zone;
       } catch (error) {
@@ -368,8 +370,12 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
   }
   if (step.meaning === 'customer.zone' && typeof result.value === 'string') {
     // Stored as the zone's IANA name, whichever way it was typed ('CT', 'america/chicago').
-    const zone = parseTimeZone(result.value);
-    if (!zone) return { ok: false, message: `${quote(result.value)} is not a time zone: type an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT` };
+    const typo = parseTimeZone(result.value) === undefined ? zoneForTypo(result.value) : undefined;
+    const zone = typo && 'zone' in typo ? typo.zone : parseTimeZone(result.value);
+    if (!zone) {
+      const meant = typo && 'suggestion' in typo ? ` (did you mean ${typo.suggestion}?)` : '';
+      return { ok: false, message: `${quote(result.value)} is not a time zone${meant}: type an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT` };
+    }
     result = zone === result.value ? { ok: true, value: zone } : { ok: true, value: zone, raw: result.value };
   }
   const tooLong = result.ok ? overLimit(step, result.value) : undefined;

@@ -9,6 +9,7 @@ import type { AnswerValue, Answers, ChoiceObject, Playbook, Solution } from '../
 import type { CallRecord, CheckItem, CoachingNote, Hold } from '../domain/callRecord.js';
 import type { DateOrder } from '../dates/dateOrder.js';
 import { openHold } from '../domain/holds.js';
+import { formatDateTime, formatDay } from '../dates/formatDue.js';
 import { coachAnswer } from '../coaching/coachingRules.js';
 import { checksToShow, unmetChecks, type UnmetCheck } from '../checklist/callChecklist.js';
 import {
@@ -166,7 +167,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
     const answer = await prompter.ask({
       ref,
       answers,
-      defaultValue: revisit && !long && given !== null && given !== undefined ? given : defaultInCall(ref, answers, record, chosen),
+      defaultValue: revisit && !long && given !== null && given !== undefined ? givenAgain(ref, given, record, options.timeZone) : defaultInCall(ref, answers, record, chosen),
       coerce,
       draftLines,
       saveDraft: async (lines) => {
@@ -250,7 +251,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
     // The steps have run out: the check before the summary, until nothing is left to show.
     const open = openHold(record);
     if (open) remember(await save({ ...record, holds: [...record.holds!.slice(0, -1), { ...open, endedAt: now().toISOString() }] }));
-    const items = checksToShow(record, asks);
+    const items = checksToShow(record, asks, options.timeZone);
     if (items.length === 0 || !prompter.checklist) break;
     const decision = await prompter.checklist({ items: items.map((item) => ({ ...item, fixable: fixSteps(playbook, record, item).length > 0 })), record });
     if ('leave' in decision) {
@@ -261,7 +262,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
     const steps = fixSteps(playbook, record, decision.fix);
     for (const step of steps) await askAndSave(step, { revisit: true });
     currentStage = -1;
-    if (steps.length && !unmetChecks(record, asks).some((item) => item.id === decision.fix.id)) {
+    if (steps.length && !unmetChecks(record, asks, options.timeZone).some((item) => item.id === decision.fix.id)) {
       const entry: CheckItem = { item: decision.fix.id, text: decision.fix.text, result: 'fixed', at: now().toISOString() };
       remember(await save({ ...record, checklist: [...(record.checklist ?? []), entry] }));
     }
@@ -270,6 +271,19 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
   const finished: CallRecord = { ...record, status: 'completed', endedAt: now().toISOString() };
   delete finished.draft;
   return remember(await save(finished));
+}
+
+/**
+ * An answer offered again when its step is gone back to: a day or a date and time as the
+ * agent reads and types one ("Fri 11 Dec 2026", "Fri 11 Dec 2026 10:00" with the zone it
+ * was given in, if any), not the value stored.
+ */
+function givenAgain(ref: StepRef, given: AnswerValue, record: CallRecord, agentTimeZone: string): AnswerValue {
+  if ((ref.step.type !== 'datetime' && ref.step.type !== 'date') || typeof given !== 'string' || Number.isNaN(Date.parse(given))) return given;
+  // A day ('2026-12-11'), as the day it names.
+  if (!given.includes('T')) return formatDay(new Date(`${given}T12:00:00Z`), 'UTC');
+  const zone = record.answers.findLast((a) => a.stepId === ref.fullId)?.timeZone;
+  return zone ? `${formatDateTime(new Date(given), zone)} ${zone}` : formatDateTime(new Date(given), agentTimeZone);
 }
 
 /** The steps an unmet check item goes back to: those of its meanings the playbook has and that apply now. */
