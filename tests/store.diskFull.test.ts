@@ -6,7 +6,8 @@ import { createCall, readCall, saveSession, serializeCall, updateCall } from '..
 import { callPath } from '../src/store/callFiles.js';
 import { OperationError } from '../src/errors.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { tempDir, saveCall } from './helpers.js';
+import { tempDir, saveCall, testContext } from './helpers.js';
+import { sessionSaver } from '../src/call/callSession.js';
 
 /**
  * A write that fails half-way (disk full, no permission) leaves the previous file exactly
@@ -121,5 +122,37 @@ describe('unwritable or missing data directory', () => {
     const record = makeCall();
     mkdirSync(callPath(dataDir, record.id), { recursive: true });
     await expect(createCall(dataDir, record)).rejects.toThrow(/^cannot save call \S+: /);
+  });
+});
+
+describe('disk full during a live call', () => {
+  it('the call goes on: the refused save is held, said by unsaved(), and the next save writes everything since', async () => {
+    const ctx = testContext();
+    const written = await createCall(ctx.dataDir, makeCall());
+    const path = callPath(ctx.dataDir, written.record.id);
+    const before = readFileSync(path, 'utf8');
+    const saver = sessionSaver(ctx, written, { keepGoing: true });
+
+    diskFullOnNextTempFile();
+    const held = await saver.save({ ...written.record, queries: ['which card'] });
+    expect(held.queries).toEqual(['which card']);
+    expect(saver.unsaved()).toBe('the disk is full (ENOSPC)');
+    expect(saver.latest().queries).toEqual(['which card']);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+
+    // Room again: the next save carries the answer the disk refused as well.
+    vi.mocked(fs.openSync).mockImplementation(realFs.openSync);
+    vi.mocked(fs.writeSync).mockImplementation(realFs.writeSync);
+    await saver.save({ ...held, queries: ['which card', 'since when'] });
+    expect(saver.unsaved()).toBeUndefined();
+    expect(JSON.parse(readFileSync(path, 'utf8')).queries).toEqual(['which card', 'since when']);
+  });
+
+  it('a call from an answers file (no one to go on with it) still stops at the refused save', async () => {
+    const ctx = testContext();
+    const written = await createCall(ctx.dataDir, makeCall());
+    const saver = sessionSaver(ctx, written);
+    diskFullOnNextTempFile();
+    await expect(saver.save({ ...written.record, queries: ['x'] })).rejects.toThrow(/the disk is full \(ENOSPC\)/);
   });
 });

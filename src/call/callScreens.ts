@@ -122,20 +122,32 @@ export function printEarlierOpenFollowUps(ctx: Context, record: CallRecord, summ
   }
 }
 
-/** The summary to paste into the ticket, and where the call is saved. */
-export function printEnd(ctx: Context, record: CallRecord): void {
+/** The summary to paste into the ticket, and where the call is saved (or why it is not: `unsaved`). */
+export function printEnd(ctx: Context, record: CallRecord, unsaved?: string): void {
   const color = colorsFor(ctx.stdout, ctx.env);
   const write = writer(ctx);
   write('');
   write(color.bold.green('── Call summary (paste into the ticket) ──'));
   write(renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color }));
   write('');
-  write(color.dim(`Saved: ${callPath(ctx.dataDir, record.id)}`));
+  if (unsaved) write(color.red(`NOT saved: ${unsaved}. This summary holds the whole call; ${callPath(ctx.dataDir, record.id)} holds it as last saved`));
+  else write(color.dim(`Saved: ${callPath(ctx.dataDir, record.id)}`));
 }
 
-/** Said on stderr when a live call stops before its end: what was kept and how to go on. */
-export function printInterrupted(ctx: Context, playbook: Playbook, record: CallRecord, color: Colors): void {
+/**
+ * Said on stderr when a live call stops before its end: what was kept and how to go on.
+ * `unsaved`: why the disk refused the latest saves; what they held is shown, not lost.
+ */
+export function printInterrupted(ctx: Context, playbook: Playbook, record: CallRecord, color: Colors, unsaved?: string): void {
   try {
+    if (unsaved) {
+      ctx.stderr.write(
+        `\n${color.red(`Call NOT saved: ${unsaved}`)}. The file holds it as last saved; what was typed, so that nothing is lost:\n` +
+          `${renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color })}\n` +
+          `Once there is room, continue it from its last save with: csr-call resume ${shortId(record.id)}\n`,
+      );
+      return;
+    }
     ctx.stderr.write(
       `\n${color.yellow('Call saved as in progress')} with ${answerCount(record.answers)}${draftCount(playbook, record)}: ${callPath(ctx.dataDir, record.id)}\n` +
         `Continue it with: csr-call resume ${shortId(record.id)}\n`,

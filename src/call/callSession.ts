@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { CallRecord } from '../domain/callRecord.js';
 import { newCallId, shortId } from '../domain/ids.js';
 import type { CallSummary } from '../domain/callSummary.js';
-import { saveSession, type WrittenCall } from '../store/callStore.js';
+import { saveSession, storeWriteFailure, type WrittenCall } from '../store/callStore.js';
 import { withCallIndex } from '../store/index/indexAccess.js';
 import { unfinishedCalls } from '../store/index/indexQueries.js';
 import { acquireSessionLock, readSessionLock, sessionLockIsLive } from '../store/sessionLock.js';
@@ -65,19 +65,37 @@ export function unreadCopy(record: CallRecord): WrittenCall {
 export interface SessionSaver {
   save: (record: CallRecord) => Promise<CallRecord>;
   latest: () => CallRecord;
+  /** Why the call as it stands is not on disk yet (`keepGoing` saves only), else undefined. */
+  unsaved: () => string | undefined;
 }
 
 /**
  * The live call's saves: each one merges into what is on disk (store/saveSession), so a
  * note or a follow-up change made meanwhile from another window is kept, and a clash on
  * one field is said on screen and kept in a note.
+ *
+ * `keepGoing` (a call in a terminal, with the caller on the line): a save the disk refuses
+ * (full, read-only, gone) does not end the call (`unsaved` says why, for the screen to
+ * tell): the call goes on from what is held here, and each later save tries again with
+ * everything since the last one that went through.
  */
-export function sessionSaver(ctx: Context, first: WrittenCall): SessionSaver {
+export function sessionSaver(ctx: Context, first: WrittenCall, { keepGoing = false }: { keepGoing?: boolean } = {}): SessionSaver {
   let base = first;
+  let held: { record: CallRecord; reason: string } | undefined;
   return {
-    latest: () => base.record,
+    latest: () => held?.record ?? base.record,
+    unsaved: () => held?.reason,
     save: async (record) => {
-      const saved = await saveSession(ctx.dataDir, base, record, ctx.now(), ctx.agent);
+      let saved: Awaited<ReturnType<typeof saveSession>>;
+      try {
+        saved = await saveSession(ctx.dataDir, base, record, ctx.now(), ctx.agent);
+      } catch (error) {
+        const reason = keepGoing ? storeWriteFailure(error) : undefined;
+        if (reason === undefined) throw error;
+        held = { record, reason };
+        return record;
+      }
+      held = undefined;
       base = saved;
       for (const clash of saved.clashes) {
         ctx.warn(`${clash.path} was also changed outside this call just now: kept ${clash.kept === 'call' ? 'yours' : 'the other change'}; the other value is saved as a note on the call`);

@@ -4,7 +4,7 @@
  * with nothing about a customer in it).
  */
 import type { Context } from '../context.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, OperationError } from '../errors.js';
 import type { CallRecord } from '../domain/callRecord.js';
 import { shortId } from '../domain/ids.js';
 import { createCall, readCall } from '../store/callStore.js';
@@ -16,7 +16,7 @@ import { formatDateTime } from '../dates/formatDue.js';
 import { oneLine } from '../render/terminalText.js';
 import { isPromptInterruption } from '../prompt/promptErrors.js';
 import { MAX_LINE_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../domain/limits.js';
-import { holdSession, runCallWith, sessionSaver, unreadCopy } from './callSession.js';
+import { holdSession, runCallWith, sessionSaver, unreadCopy, type SessionSaver } from './callSession.js';
 import { trapCallSignals } from './callSignals.js';
 import { customerHistory } from './customerHistory.js';
 import {
@@ -79,6 +79,23 @@ export async function offerDiscard(ctx: Context, callId: string): Promise<void> 
   await discardCommand(callId, { yes: true }, { ...ctx, stdout: ctx.stderr });
 }
 
+/**
+ * A call that ended while the disk refused its saves: tried again for as long as the agent
+ * says (they free some space meanwhile). No terminal to ask: left as it is.
+ */
+async function saveBeforeLeaving(ctx: Context, saver: SessionSaver): Promise<void> {
+  while (saver.unsaved() && ctx.stdin.isTTY) {
+    let again: boolean;
+    try {
+      again = await ctx.prompts.confirm(`The call is not saved: ${saver.unsaved()}. Free some space, then: save it now?`, { default: true });
+    } catch {
+      return; // Ctrl-C: the summary says what was not saved
+    }
+    if (!again) return;
+    await saver.save(saver.latest());
+  }
+}
+
 async function runLocked(
   ctx: Context,
   playbook: Playbook,
@@ -92,7 +109,7 @@ async function runLocked(
   // store as it left it (no folder to list again), and is open to take the new call.
   const unfinished = fresh ? await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => unfinishedCalls(index, ctx.agent)) : [];
   // A resumed call is read again under the lock: the copy read before may be stale.
-  const saver = sessionSaver(ctx, fresh ? await createCall(ctx.dataDir, initial) : unreadCopy(await readCall(ctx.dataDir, initial.id)));
+  const saver = sessionSaver(ctx, fresh ? await createCall(ctx.dataDir, initial) : unreadCopy(await readCall(ctx.dataDir, initial.id)), { keepGoing: true });
   let latest = saver.latest();
   const signals = trapCallSignals();
 
@@ -106,6 +123,8 @@ async function runLocked(
   const before = await history.show(latest);
   if (before) latest = await saver.save(before);
 
+  // Why the saves fail, as last said on screen.
+  let saidUnsaved: string | undefined;
   // Follow-ups already said to be outside calling hours (by id and due time): said once.
   const warnedCallingHours = new Set<string>();
   const { createInquirerPrompter } = await prompts;
@@ -121,6 +140,13 @@ async function runLocked(
     },
     describeDate: (ok) => describeDateAnswer(ctx, ok),
     afterAnswer: async (ref, record) => {
+      // Said between questions, not over a line being typed.
+      const unsaved = saver.unsaved();
+      if (unsaved !== saidUnsaved) {
+        if (unsaved) write(color.yellow(`  ⚠ Not saved: ${unsaved}. Go on: what you type is kept here, and saved as soon as the disk takes it.`));
+        else write(color.green('  ✔ Saved again: the whole call so far is on disk.'));
+        saidUnsaved = unsaved;
+      }
       if (ref.step.meaning === 'promise.due' || ref.step.meaning === 'followup.due') {
         for (const { problem, fix } of callingHoursWarnings(ctx, record, warnedCallingHours)) {
           write(color.yellow(`  ⚠ ${problem}`));
@@ -137,13 +163,16 @@ async function runLocked(
   });
   try {
     const finished = await runCallWith(ctx, playbook, latest, prompter, saver.save, { onSaved: (saved) => (latest = saved) });
-    printEnd(ctx, finished);
+    await saveBeforeLeaving(ctx, saver);
+    const unsaved = saver.unsaved();
+    printEnd(ctx, saver.latest(), unsaved);
+    if (unsaved) throw new OperationError(`call ${shortId(finished.id)} is not saved: ${unsaved}; paste the summary above into the ticket (once there is room, csr-call resume ${shortId(finished.id)} goes on from its last save)`);
     printEarlierOpenFollowUps(ctx, finished, history.earlier());
     return finished;
   } catch (error) {
     const received = signals.received();
     if (isPromptInterruption(error) || received) {
-      printInterrupted(ctx, playbook, latest, color);
+      printInterrupted(ctx, playbook, latest, color, saver.unsaved());
       throw new InterruptedError(received ?? 'SIGINT', latest.id);
     }
     throw error;

@@ -288,6 +288,13 @@ const WRITE_FAILURES: Record<string, string> = {
   EIO: 'the disk reported an input/output error',
 };
 
+/** What a known file-system failure of a store write was ('the disk is full (ENOSPC)'); undefined for anything else. */
+export function storeWriteFailure(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = code ? WRITE_FAILURES[code] : undefined;
+  return reason ? `${reason} (${code})` : undefined;
+}
+
 /** A known file-system failure becomes one line (what, where, and that nothing changed); anything else passes through. */
 function storeWriteError(error: unknown, what: string): unknown {
   if (error instanceof UserError) return error;
