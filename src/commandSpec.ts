@@ -101,6 +101,6 @@ export interface GroupSpec {
 // Options many commands share, written once.
 export const JSON_OPTION = { flags: '--json', help: 'machine-readable output (see the README, --json)' } as const;
 export const STRICT_OPTION = { flags: '--strict', help: 'exit 1 when a damaged call file was skipped' } as const;
-export const FROM_OPTION = { flags: '--from <date>', help: 'calls started on or after this day' } as const;
-export const TO_OPTION = { flags: '--to <date>', help: 'calls started on or before this day' } as const;
+export const FROM_OPTION = { flags: '--from <date>', help: "calls started on or after this day (or this period's first: last month, nov)" } as const;
+export const TO_OPTION = { flags: '--to <date>', help: "calls started on or before this day (or this period's last)" } as const;
 export const YES_OPTION = { flags: '--yes', help: 'do not ask for confirmation' } as const;

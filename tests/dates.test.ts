@@ -4,6 +4,7 @@ import {
   ACCEPTED_AGE_FORMS,
   ACCEPTED_DATE_FORMS,
   ACCEPTED_DAY_FORMS,
+  ACCEPTED_RANGE_FORMS,
   describeLateness,
   endOfDayIn,
   formatDateTime,
@@ -287,6 +288,38 @@ describe('parseDay', () => {
     const error = userErrorOf(() => day('someday'));
     expect(error.message).toBe(`"someday" is not a day I understand; use ${ACCEPTED_DAY_FORMS}`);
     expect(error.exitCode).toBe(2);
+  });
+});
+
+describe('parseDay with periods (--from and --to): from the first day to the end of the last', () => {
+  const period = (input: string) => {
+    const r = parseDay(input, { now: WED_9AM, timeZone: NY, periods: true });
+    return [r.start.toISOString(), r.end.toISOString(), r.corrections.map((c) => `${c.typed}=${c.read}`).join()];
+  };
+  it.each([
+    // Weeks start on Monday; today is Wednesday 25 November.
+    ['this week', ['2026-11-23T05:00:00.000Z', '2026-11-30T04:59:59.999Z', '']],
+    ['last week', ['2026-11-16T05:00:00.000Z', '2026-11-23T04:59:59.999Z', '']],
+    ['Last Wek', ['2026-11-16T05:00:00.000Z', '2026-11-23T04:59:59.999Z', 'wek=week']],
+    // November's first day is on daylight time, its last on standard time.
+    ['this month', ['2026-11-01T04:00:00.000Z', '2026-12-01T04:59:59.999Z', '']],
+    ['last month', ['2026-10-01T04:00:00.000Z', '2026-11-01T03:59:59.999Z', '']],
+    ['last year', ['2025-01-01T05:00:00.000Z', '2026-01-01T04:59:59.999Z', '']],
+    // A month by name: the latest one begun, or the year given.
+    ['november', ['2026-11-01T04:00:00.000Z', '2026-12-01T04:59:59.999Z', '']],
+    ['dec', ['2025-12-01T05:00:00.000Z', '2026-01-01T04:59:59.999Z', '']],
+    ['feb 2024', ['2024-02-01T05:00:00.000Z', '2024-03-01T04:59:59.999Z', '']],
+    ['febuary 2024', ['2024-02-01T05:00:00.000Z', '2024-03-01T04:59:59.999Z', 'febuary=february']],
+    // Still days: a weekday after "last", a day and month.
+    ['last mon', ['2026-11-23T05:00:00.000Z', '2026-11-24T04:59:59.999Z', '']],
+    ['28 nov', ['2025-11-28T05:00:00.000Z', '2025-11-29T04:59:59.999Z', '']],
+  ] as const)('%j', (input, expected) => {
+    expect(period(input)).toEqual(expected);
+  });
+
+  it('are not days where a day is asked (followups --on)', () => {
+    expect(userErrorOf(() => day('last month')).message).toBe(`"last month" is not a day I understand; use ${ACCEPTED_DAY_FORMS}`);
+    expect(userErrorOf(() => parseDay('nope', { now: WED_9AM, timeZone: NY, periods: true })).message).toBe(`"nope" is not a day I understand; use ${ACCEPTED_RANGE_FORMS}`);
   });
 });
 

@@ -8,6 +8,8 @@ import { describeCorrections, parseDay, type Correction } from '../dates/parseWh
  * `--from D --to D` of list, export, stats and search: calls started from the start of
  * `--from`'s day (inclusive) to the end of `--to`'s day (exclusive), both days in the
  * agent's time zone (`--from today --to today` is today's calls). Either side may be open.
+ * A period is its first day for `--from` and its last for `--to` (`--from november --to
+ * november` is November's calls).
  */
 export interface DayRange {
   from?: Date;
@@ -17,7 +19,7 @@ export interface DayRange {
 export function parseDayRange(opts: { from?: string; to?: string }, ctx: Pick<Context, 'now' | 'timeZone' | 'dateOrder' | 'stderr'>): DayRange {
   const range: DayRange = {};
   const day = (flag: string, input: string) => {
-    const parsed = forOption(flag, () => parseDay(input, { now: ctx.now(), timeZone: ctx.timeZone, ...(ctx.dateOrder ? { dateOrder: ctx.dateOrder } : {}) }));
+    const parsed = forOption(flag, () => parseDay(input, { now: ctx.now(), timeZone: ctx.timeZone, periods: true, ...(ctx.dateOrder ? { dateOrder: ctx.dateOrder } : {}) }));
     sayCorrections(ctx, flag, parsed.corrections);
     return parsed;
   };

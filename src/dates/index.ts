@@ -1,4 +1,4 @@
-export { parseWhen, parseDay, describeCorrections, correctionsIn, ACCEPTED_DATE_FORMS, ACCEPTED_DAY_FORMS } from './parseWhen.js';
+export { parseWhen, parseDay, describeCorrections, correctionsIn, ACCEPTED_DATE_FORMS, ACCEPTED_DAY_FORMS, ACCEPTED_RANGE_FORMS } from './parseWhen.js';
 export type { ParsedWhen, DateOptions, DayOptions, Correction } from './parseWhen.js';
 export { defaultDateOrder, dateOrderFromEnv } from './dateOrder.js';
 export type { DateOrder } from './dateOrder.js';

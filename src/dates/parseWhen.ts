@@ -49,6 +49,7 @@ import {
   type WallClock,
 } from './zone.js';
 import { matchDateWord, type DateWord } from './words.js';
+import { closestMatch } from '../text/closestMatch.js';
 import { defaultDateOrder, type DateOrder } from './dateOrder.js';
 
 export interface ParsedWhen {
@@ -86,6 +87,12 @@ export interface DayOptions extends DateOptions {
    * `--from/--to` over calls already taken) or 'future' (`followups --on`).
    */
   direction?: 'past' | 'future';
+  /**
+   * A period is taken too ('last month', 'this week', 'november', 'nov 2025'): `start` is
+   * its first day's, `end` its last day's (`--from` and `--to`, where a lead asks about a
+   * month or a week). Weeks start on Monday.
+   */
+  periods?: boolean;
 }
 
 export const ACCEPTED_DATE_FORMS =
@@ -93,6 +100,9 @@ export const ACCEPTED_DATE_FORMS =
 
 export const ACCEPTED_DAY_FORMS =
   'today, yesterday, tomorrow, 2026-12-01, 28 nov, 12/07, mon, last fri, next fri, -7d, 7 days ago, +3d';
+
+/** `--from` and `--to` also take periods (their first and last day). */
+export const ACCEPTED_RANGE_FORMS = `${ACCEPTED_DAY_FORMS}, this week, last month, november, nov 2025`;
 
 /** What the agent wrote, understood but not yet placed on the calendar. */
 interface Parsed {
@@ -169,8 +179,13 @@ function placeWhen(input: string, parsed: Parsed, opts: DateOptions): Placed {
  * millisecond (inclusive), so a 23- or 25-hour day is covered exactly.
  */
 export function parseDay(input: string, opts: DayOptions): { start: Date; end: Date; corrections: Correction[] } {
-  const parsed = parseOrThrow(input, 'day', ACCEPTED_DAY_FORMS, opts);
   const { now, timeZone } = opts;
+  const period = opts.periods ? parsePeriod(input, calendarDayIn(now, timeZone), opts.fuzzy !== false) : undefined;
+  if (period) {
+    const start = wallTimeToInstant(period.first, { hour: 0, minute: 0 }, timeZone);
+    return { start, end: endOfDayIn(wallTimeToInstant(period.last, { hour: 0, minute: 0 }, timeZone), timeZone), corrections: period.corrections };
+  }
+  const parsed = parseOrThrow(input, 'day', opts.periods ? ACCEPTED_RANGE_FORMS : ACCEPTED_DAY_FORMS, opts);
   const quoted = JSON.stringify(input.trim());
   if (parsed.zone) throw new UserError(`${quoted}: a day here is always in your own time zone (${timeZone}); leave out ${parsed.zone}`);
   if (parsed.time || parsed.elapsedMinutes !== undefined) {
@@ -180,6 +195,45 @@ export function parseDay(input: string, opts: DayOptions): { start: Date; end: D
   const day = parsed.now ? today : placeDay(input, parsed.day!, today, opts.direction ?? 'past', 'day');
   const start = wallTimeToInstant(day, { hour: 0, minute: 0 }, timeZone);
   return { start, end: endOfDayIn(start, timeZone), corrections: parsed.corrections };
+}
+
+const PERIOD_UNITS = ['week', 'month', 'year'];
+
+/**
+ * A period by its words ('this week', 'last month', 'this year'), or a month by its name
+ * and maybe its year ('november', 'nov 2025'; without a year, the latest one begun by
+ * `today`): its first and last day. `fuzzy`: a month's name with a typo is read as it.
+ */
+function parsePeriod(input: string, today: CalendarDay, fuzzy: boolean): { first: CalendarDay; last: CalendarDay; corrections: Correction[] } | undefined {
+  const words = input.trim().toLowerCase().split(/\s+/);
+  if (words.length === 2 && (words[0] === 'this' || words[0] === 'last')) {
+    const back = words[0] === 'last' ? 1 : 0;
+    const typed = words[1]!;
+    const unit = PERIOD_UNITS.includes(typed) ? typed : fuzzy ? closestMatch(typed, PERIOD_UNITS) : undefined;
+    const corrections = unit !== undefined && unit !== typed ? [{ typed, read: unit }] : [];
+    if (unit === 'week') {
+      const monday = addDaysTo(today, -((weekdayOf(today) + 6) % 7) - 7 * back);
+      return { first: monday, last: addDaysTo(monday, 6), corrections };
+    }
+    if (unit === 'month') {
+      const first = addMonthsTo({ ...today, day: 1 }, -back);
+      return { first, last: { ...first, day: daysInMonth(first.year, first.month) }, corrections };
+    }
+    if (unit === 'year') {
+      const year = today.year - back;
+      return { first: { year, month: 1, day: 1 }, last: { year, month: 12, day: 31 }, corrections };
+    }
+    return undefined;
+  }
+  if (words.length > 2 || !/^[a-z]+$/.test(words[0]!) || (words[1] !== undefined && !/^\d{4}$/.test(words[1]))) return undefined;
+  const match = matchDateWord(words[0]!);
+  // A typo is read as a month only in a word long enough to tell ('nope' is no November).
+  if (match?.meaning.kind !== 'month' || (match.readAs && (!fuzzy || words[0]!.length < 5))) return undefined;
+  const month = match.meaning.month;
+  const year = words[1] !== undefined ? Number(words[1]) : month <= today.month ? today.year : today.year - 1;
+  const first = { year, month, day: 1 };
+  if (!isReasonable(new Date(Date.UTC(year, month - 1, 1)))) throw new UserError(`${JSON.stringify(input.trim())} is too far away to be a month`);
+  return { first, last: { ...first, day: daysInMonth(year, month) }, corrections: match.readAs ? [{ typed: words[0]!, read: match.readAs }] : [] };
 }
 
 function placeDay(
