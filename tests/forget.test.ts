@@ -10,7 +10,7 @@ import { sessionLockPath } from '../src/store/sessionLock.js';
 import { phoneMatcher } from '../src/store/eraseCalls.js';
 import { indexPathFor } from '../src/store/index/callIndex.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { runCli, scriptedPrompts, testContext, type TestContext, saveCall } from './helpers.js';
+import { runCli, runInPty, scriptedPrompts, testContext, type TestContext, saveCall } from './helpers.js';
 
 /** Every file under `dir` whose bytes contain any of `needles`. */
 function byteSearch(dir: string, needles: string[]): string[] {
@@ -199,6 +199,22 @@ describe('forget through the real CLI', () => {
     const done = runCli(['forget', '--phone', ANN_PHONE, '--yes'], { env });
     expect(done.stderr).toBe('');
     expect(done.status).toBe(0);
+    expect(byteSearch(ctx.dataDir, ANN_NEEDLES)).toEqual([]);
+  });
+
+  it('on a terminal: Ctrl-C or Ctrl-D at the question stops it (exit 130, no trace), a typo is asked again, y erases', async () => {
+    const ctx = testContext();
+    const { ann1 } = await store(ctx);
+    const env = { CSR_CALL_HOME: ctx.dataDir };
+    for (const key of ['\x03', '\x04']) {
+      const stopped = runInPty(['forget', '--phone', ANN_PHONE], [{ expect: '\\(y/N\\)' }, { send: key }], env);
+      expect(stopped.exitCode, stopped.transcript).toBe(130);
+      expect(stopped.transcript).not.toMatch(/internal error|\bat \S+ \(/);
+      await readCall(ctx.dataDir, ann1.id);
+    }
+    const erased = runInPty(['forget', '--phone', ANN_PHONE], [{ expect: '\\(y/N\\)' }, { send: 'yse\r' }, { expect: 'answer y or n' }, { send: '\u0015y\r' }, { expect: 'rased' }], env);
+    expect(erased.failure, erased.transcript).toBeNull();
+    expect(erased.exitCode).toBe(0);
     expect(byteSearch(ctx.dataDir, ANN_NEEDLES)).toEqual([]);
   });
 });

@@ -27,8 +27,7 @@ import { choicePrompt } from './choicePrompt.js';
 import { severalChoicesPrompt } from './severalChoicesPrompt.js';
 import { lineInput } from './lineInput.js';
 import { readLines } from './lineReader.js';
-import { EndOfInputError } from './promptErrors.js';
-import { terminalInput, type TerminalSource } from './terminalInput.js';
+import { promptOnTerminal, type PromptContext, type RunningPrompt, type TerminalSource } from './terminalInput.js';
 import { yesNoPrompt } from './yesNoPrompt.js';
 
 type Ok = Extract<Coerced, { ok: true }>;
@@ -59,7 +58,6 @@ export interface InquirerPrompterOptions {
 }
 
 /** A prompt of the library: a promise with a way to end it. */
-type RunningPrompt<T> = Promise<T> & { cancel: () => void };
 
 export function createInquirerPrompter(options: InquirerPrompterOptions): CallPrompter {
   const { color, output, signal } = options;
@@ -126,28 +124,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     });
   };
 
-  /**
-   * Runs one prompt on the terminal's input as terminalInput hands it on. The input ending
-   * (Ctrl-D, a closed terminal) cancels the prompt, and the call hears EndOfInputError.
-   */
-  async function runOnTerminal<T>(start: (context: { input: Readable; output: Writable; signal: AbortSignal }) => RunningPrompt<T>): Promise<T> {
-    let inputEnded = false;
-    let prompt: RunningPrompt<T> | undefined;
-    const keys = terminalInput(source, output, {
-      onEnd: () => {
-        inputEnded = true;
-        prompt?.cancel();
-      },
-    });
-    try {
-      prompt = start({ input: keys.input, output, signal });
-      return await prompt;
-    } catch (error) {
-      throw inputEnded ? new EndOfInputError() : error;
-    } finally {
-      keys.stop();
-    }
-  }
+  const runOnTerminal = <T>(start: (context: PromptContext) => RunningPrompt<T>): Promise<T> => promptOnTerminal(source, output, start, signal);
 
   const fromDefault = (value: AnswerValue | undefined): string | undefined => {
     if (value === undefined || value === null) return undefined;

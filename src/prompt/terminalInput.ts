@@ -18,6 +18,7 @@
  */
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { EndOfInputError } from './promptErrors.js';
 
 const BRACKETED_PASTE_ON = '\u001b[?2004h';
 const BRACKETED_PASTE_OFF = '\u001b[?2004l';
@@ -141,4 +142,38 @@ export function partialMarkAtEnd(text: string, mark: string): number {
     if (text.endsWith(mark.slice(0, length))) return length;
   }
   return 0;
+}
+
+/** A prompt of the library as started: a promise its caller may cancel. */
+export type RunningPrompt<T> = Promise<T> & { cancel: () => void };
+
+/** What a prompt of the library is started with. */
+export interface PromptContext {
+  input: Readable;
+  output: Writable;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs one prompt on the terminal's input as terminalInput hands it on: the call's
+ * questions and every confirmation. The input ending (Ctrl-D, a closed terminal) cancels
+ * the prompt, and its caller hears EndOfInputError.
+ */
+export async function promptOnTerminal<T>(source: TerminalSource, output: Writable, start: (context: PromptContext) => RunningPrompt<T>, signal?: AbortSignal): Promise<T> {
+  let inputEnded = false;
+  let prompt: RunningPrompt<T> | undefined;
+  const keys = terminalInput(source, output, {
+    onEnd: () => {
+      inputEnded = true;
+      prompt?.cancel();
+    },
+  });
+  try {
+    prompt = start({ input: keys.input, output, ...(signal ? { signal } : {}) });
+    return await prompt;
+  } catch (error) {
+    throw inputEnded ? new EndOfInputError() : error;
+  } finally {
+    keys.stop();
+  }
 }
