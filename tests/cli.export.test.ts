@@ -130,7 +130,7 @@ describe('export through the real CLI', () => {
     const written = readFileSync(out);
     expect([...written.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(written.subarray(3).toString('utf8')).toBe(csv.stdout);
-    expect(toFile.stdout).toBe('');
+    expect(toFile.stdout).toBe(`Exported ${PEOPLE.length} calls to ${out}\n`);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
 

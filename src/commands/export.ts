@@ -41,6 +41,7 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
   const progress =
     ctx.stderr.isTTY && (opts.out !== undefined || !ctx.stdout.isTTY) ? new ProgressBar(ctx.stderr, countCallFiles(index, range), 'export') : undefined;
   let damaged = 0;
+  let exported = 0;
 
   /** The call read, if it is to be exported: not a damaged file (warned about), nor one out of range. */
   function accept<Scanned extends ScannedJson>(scanned: Scanned): Extract<Scanned, { ok: true }> | undefined {
@@ -52,7 +53,9 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
       return undefined;
     }
     const startedAt = 'json' in scanned ? scanned.startedAt : scanned.record.startedAt;
-    return inDayRange(startedAt, range) ? (scanned as Extract<Scanned, { ok: true }>) : undefined;
+    if (!inDayRange(startedAt, range)) return undefined;
+    exported++;
+    return scanned as Extract<Scanned, { ok: true }>;
   }
 
   // JSON writes whole records, from the same reader as the CSV; a call written as
@@ -120,7 +123,10 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
       await pipeline(Readable.from(batched(jsonChunks(records(), format, opts.followups === true)), { objectMode: false }), sink, { end });
     }
     progress?.clear();
-    if (atomic) await atomic.commit();
+    if (atomic) {
+      await atomic.commit();
+      ctx.stdout.write(`Exported ${opts.followups ? `the follow-ups of ${plural(exported, 'call')}` : plural(exported, 'call')} to ${oneLine(opts.out!)}\n`);
+    }
   } catch (error) {
     progress?.clear();
     await atomic?.abort();
