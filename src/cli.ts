@@ -242,7 +242,11 @@ export const COMMANDS: readonly CommandSpec<any, any>[] = [
     args: followupId,
     teamAhead: 'acts',
     options: followupsDoneOptions,
-    examples: ['csr-call followups done g45ks4.f1 --note "refund arrived"', 'csr-call followups done g45ks4.f1 --last  close a repeating one for good'],
+    examples: [
+      'csr-call followups done g45ks4.f1 --note "refund arrived"',
+      'csr-call followups done g45ks4  the call\'s one open follow-up',
+      'csr-call followups done g45ks4.f1 --last  close a repeating one for good',
+    ],
     run: async ({ id }, opts, ctx) => (await import('./commands/followups.js')).followupsDoneCommand(id, opts, ctx),
   }),
   defineCommand({

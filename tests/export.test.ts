@@ -359,7 +359,7 @@ describe('export --out', () => {
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const fromFile = readFileSync(out, 'utf8');
     expect(table(fromFile, CALL_HEADER)).toHaveLength(2);
-    expect(ctx.out()).toBe('');
+    expect(ctx.out()).toBe(`Exported 2 calls to ${out}\n`);
     expect(fromFile).toBe((await run(ctx)).toString('utf8'));
     expect(readdirSync(dir)).toEqual(['calls.csv']);
   });

@@ -248,9 +248,23 @@ describe('followups done', () => {
     expect(noCall.message).toContain('no call zzzzzz');
   });
 
+  it("takes a call's id for its one open follow-up; several or none: one line naming them", async () => {
+    const ctx = await setUp();
+    // Bob's call has one open follow-up; aaaaaa has two (f1, f2) and one done.
+    await followupsDoneCommand(C.slice(-6), {}, ctx);
+    expect(ctx.out()).toContain(`Done: ${C.slice(-6)}.f1`);
+    expect((await readCall(ctx.dataDir, C)).followups[0]!.status).toBe('done');
+    const several = await rejection(followupsSnoozeCommand('aaaaaa', { until: 'tomorrow' }, ctx));
+    expect(several.message).toBe('call aaaaaa has 2 open follow-ups (aaaaaa.f1, aaaaaa.f2): give the one you mean');
+    expect(several.exitCode).toBe(1);
+    await followupsDoneCommand('aaaaaa.f1', {}, ctx);
+    await followupsDoneCommand('aaaaaa.f2', {}, ctx);
+    expect((await rejection(followupsDoneCommand(A, {}, ctx))).message).toBe('call aaaaaa has no open follow-up');
+  });
+
   it('rejects a bad id before touching the file system', async () => {
     const ctx = testContext({ dataDir: join(tempDir(), 'does-not-exist') });
-    for (const bad of ['../../etc/passwd', '', 'aaaaaa.f1\u0000', 'aaaaaa', 'aaaaaa.f1/../x']) {
+    for (const bad of ['../../etc/passwd', '', 'aaaaaa.f1\u0000', 'aaaaaa.f', 'aaaaaa.f1/../x']) {
       const error = await rejection(followupsDoneCommand(bad, {}, ctx));
       expect(error.exitCode).toBe(2);
       expect(error.message).toContain('is not a follow-up id');

@@ -3,7 +3,7 @@ import { forOption, UserError } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
 import { existsSync } from 'node:fs';
 import { callsRoot } from '../paths.js';
-import { parseFollowUpIdArg } from '../domain/ids.js';
+import { parseCallIdArg, parseFollowUpIdArg, shortId } from '../domain/ids.js';
 import { failIfStrict, warnDamaged } from './damagedFiles.js';
 import type { BoardItem, FollowUpBoard } from '../followups/followupBoard.js';
 import { MAX_DAYS, nothingDueText } from '../followups/boardWords.js';
@@ -176,7 +176,31 @@ export async function followUpChanged(change: FollowUpChangeJson, opts: { json?:
   await runHooks(ctx, 'on-followup-change', { ...change });
 }
 
-export async function followupsDoneCommand(id: string, opts: FollowupsDoneOptions, ctx: Context): Promise<void> {
+/**
+ * A follow-up named by its call alone (`k3v9q2`, as the lists show calls): that call's one
+ * open follow-up. Several open, or none: one line saying which there are.
+ */
+async function followUpNamed(text: string, ctx: Context): Promise<string> {
+  let callPart: ReturnType<typeof parseCallIdArg>;
+  try {
+    callPart = parseCallIdArg(text);
+  } catch {
+    return text; // a follow-up id, or a typo the follow-up id check describes
+  }
+  const { resolveCallId, readCall } = await import('../store/callStore.js');
+  const record = await readCall(ctx.dataDir, await resolveCallId(ctx.dataDir, callPart));
+  const open = record.followups.filter((f) => f.status === 'open').map((f) => shortFollowUpId(f.id));
+  if (open.length === 1) return open[0]!;
+  throw new UserError(
+    open.length === 0
+      ? `call ${shortId(record.id)} has no open follow-up`
+      : `call ${shortId(record.id)} has ${open.length} open follow-ups (${open.join(', ')}): give the one you mean`,
+    1,
+  );
+}
+
+export async function followupsDoneCommand(idArg: string, opts: FollowupsDoneOptions, ctx: Context): Promise<void> {
+  const id = await followUpNamed(idArg, ctx);
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const inTeam = await doneInTeam(id, opts, ctx);
   if (inTeam) return followUpChanged(inTeam, opts, ctx);
@@ -221,7 +245,8 @@ export async function followupsDoneCommand(id: string, opts: FollowupsDoneOption
   await followUpChanged(change, opts, ctx);
 }
 
-export async function followupsSnoozeCommand(id: string, opts: FollowupsSnoozeOptions, ctx: Context): Promise<void> {
+export async function followupsSnoozeCommand(idArg: string, opts: FollowupsSnoozeOptions, ctx: Context): Promise<void> {
+  const id = await followUpNamed(idArg, ctx);
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const now = ctx.now();
   if (opts.until === undefined || opts.until.trim() === '') throw new UserError('--until needs a date, like tomorrow, +2d, fri 10:00 or 2026-12-01');
