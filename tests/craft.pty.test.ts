@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runInPty, saveCall, tempDir } from './helpers.js';
 import { makeCall } from './fixtures/makeCall.js';
 import { parseCallText } from '../src/store/callStore.js';
+import type { CallRecord } from '../src/domain/callRecord.js';
 import { closeCallIndex } from '../src/store/index/indexAccess.js';
 import { listCommand } from '../src/commands/list.js';
 import { testContext } from './helpers.js';
@@ -30,6 +31,13 @@ export default definePlaybook({
 `;
 
 const PHONE = '555 0199';
+
+/** The calls of a store, as their files hold them. */
+function callsIn(home: string): CallRecord[] {
+  const root = join(home, 'calls');
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).map((f) => join(root, f)).filter((f) => statSync(f).isFile());
+  return files.map((f) => parseCallText(readFileSync(f, 'utf8'))).flatMap((p) => (p.ok ? [p.record] : []));
+}
 
 /** Two earlier calls of the customer: a promise kept, and one broken (its check still open long after its date). */
 async function storeWithPromises(home: string): Promise<void> {
@@ -113,10 +121,7 @@ describe('the craft in a terminal', () => {
     expect(result.failure, result.transcript).toBeNull();
     expect(result.exitCode).toBe(0);
     expect(result.transcript).toMatch(/They started angry and no empathy is recorded — they wanted it done, not talked about/);
-    const root = join(home, 'calls');
-    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).map((f) => join(root, f)).filter((f) => statSync(f).isFile());
-    const records = files.map((f) => parseCallText(readFileSync(f, 'utf8'))).flatMap((p) => (p.ok ? [p.record] : []));
-    const latest = records.find((r) => r.playbook.id === 'brief')!;
+    const latest = callsIn(home).find((r) => r.playbook.id === 'brief')!;
     expect(latest.checklist).toEqual([expect.objectContaining({ item: 'empathy', result: 'left', reason: 'they wanted it done, not talked about' })]);
   });
 });
@@ -161,9 +166,7 @@ describe('the check before the summary: a callback after the promise it checks',
     ], { CSR_CALL_HOME: home, TZ: 'UTC' });
     expect(result.failure, result.transcript).toBeNull();
     expect(result.exitCode).toBe(0);
-    const root = join(home, 'calls');
-    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).map((f) => join(root, f)).filter((f) => statSync(f).isFile());
-    const record = files.map((f) => parseCallText(readFileSync(f, 'utf8'))).flatMap((p) => (p.ok ? [p.record] : []))[0]!;
+    const record = callsIn(home)[0]!;
     expect(record.checklist).toEqual([expect.objectContaining({ item: 'callback-by-deadline', result: 'fixed' })]);
     expect(Date.parse(record.followups[0]!.due)).toBeLessThan(Date.parse(record.promises[0]!.due!));
   });
