@@ -13,7 +13,7 @@ import type { Playbook } from '../playbook/types.js';
 import { allSteps, instantOf, type Coerced } from '../engine/callEngine.js';
 import { colorsFor } from '../render/colors.js';
 import { renderCallSummary } from '../render/callSummary.js';
-import { formatDateTime, formatDue, describeLateness } from '../dates/formatDue.js';
+import { formatDateTime, formatDay, formatDue, describeLateness } from '../dates/formatDue.js';
 import { describePromiseRecord, promiseRecordOfCalls } from '../render/promiseRecord.js';
 import { oneLine } from '../render/terminalText.js';
 import { formatAgo } from '../dates/formatDuration.js';
@@ -49,8 +49,27 @@ export function printResumeRecap(ctx: Context, record: CallRecord, color: Colors
   write(color.bold(`Resuming call ${shortId(record.id)}`) + color.dim(` — ${counts}${recap.length ? ':' : ''}`));
   for (const answer of recap) {
     const value = Array.isArray(answer.value) ? answer.value.join('; ') : typeof answer.value === 'boolean' ? (answer.value ? 'yes' : 'no') : String(answer.value);
-    write(color.dim(`  ${oneLine(answer.question, 40)}: `) + oneLine(answer.raw ?? value, 60));
+    const date = dateOfAnswer(ctx, answer);
+    // A date typed relative to when it was typed ('+1d', 'fri') is shown with the date it was read as.
+    const shown = date === undefined ? (answer.raw ?? value) : answer.raw !== undefined && answer.raw !== date ? `${answer.raw} → ${date}` : date;
+    write(color.dim(`  ${oneLine(answer.question, 40)}: `) + oneLine(shown, 60));
   }
+}
+
+/** A date answer as a date to read ('Mon 7 Dec 2026', 'Mon 7 Dec 2026 10:00' in the zone it was given in); undefined for other answers. */
+function dateOfAnswer(ctx: Context, answer: Answer): string | undefined {
+  if ((answer.type !== 'date' && answer.type !== 'datetime') || typeof answer.value !== 'string') return undefined;
+  const zone = answer.timeZone ?? ctx.timeZone;
+  let at: Date;
+  try {
+    at = instantOf(answer.value, zone, ctx.now());
+  } catch {
+    return undefined; // not a date after all (a file written by hand): shown as it is
+  }
+  if (Number.isNaN(at.getTime())) return undefined;
+  const allDay = /^\d{4}-\d{2}-\d{2}$/.test(answer.value) || isStartOfDayIn(at, zone);
+  const text = allDay ? formatDay(at, zone) : formatDateTime(at, zone);
+  return answer.timeZone && answer.timeZone !== ctx.timeZone && !allDay ? `${text} ${answer.timeZone}` : text;
 }
 
 /** How a date answer was read, shown under it: in the agent's zone, and the customer's when given in it. */
