@@ -11,7 +11,8 @@ import { phoneDigits } from '../domain/customerKeys.js';
 import { callIdSecond, shortId } from '../domain/ids.js';
 import { dateTimeFormatter } from '../dates/formatDue.js';
 import { withCallIndex } from '../store/index/indexAccess.js';
-import { damagedFiles, listCalls, type CallFilter } from '../store/index/indexQueries.js';
+import { agentNameLike, damagedFiles, listCalls, type CallFilter } from '../store/index/indexQueries.js';
+import { warnAgentTypo } from './agentTypo.js';
 import { parseDayRange } from './dayRange.js';
 import { failIfStrict, warnDamaged } from './damagedFiles.js';
 import { plural } from '../text/plural.js';
@@ -74,8 +75,12 @@ export async function listCommand(opts: ListOptions, ctx: Context): Promise<void
   };
   const limit = parseLimit(opts.limit);
   const ticket = opts.ticket?.trim().toLowerCase();
-  const { found, damaged } = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => ({ found: listCalls(index, filter), damaged: damagedFiles(index, range) }));
+  const { found, damaged, like } = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => {
+    const calls = listCalls(index, filter);
+    return { found: calls, damaged: damagedFiles(index, range), like: calls.length === 0 && filter.agent !== undefined ? agentNameLike(index, filter.agent) : undefined };
+  });
   warnDamaged(damaged, ctx);
+  warnAgentTypo(ctx, filter.agent, like);
   // A ticket is asked of few calls, and the summaries hold it: looked for here.
   const matching = ticket === undefined ? found : found.filter((call) => call.ticket?.toLowerCase() === ticket);
   const calls = limit === undefined ? matching : matching.slice(0, limit);

@@ -5,7 +5,8 @@ import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
 import { shortId } from '../domain/ids.js';
 import { dateTimeFormatter } from '../dates/formatDue.js';
 import { withCallIndex } from '../store/index/indexAccess.js';
-import { HIT_END, HIT_START, searchCalls, type SearchHit } from '../store/index/indexQueries.js';
+import { agentNameLike, HIT_END, HIT_START, searchCalls, type SearchHit } from '../store/index/indexQueries.js';
+import { warnAgentTypo } from './agentTypo.js';
 import { ftsMatchExpression, parseSearchText } from '../store/index/ftsQuery.js';
 import { parseDayRange } from './dayRange.js';
 import type { OptionsOf } from '../commandSpec.js';
@@ -29,9 +30,11 @@ export async function searchCommand(words: string[], opts: SearchOptions, ctx: C
   const limit = parseLimit(opts.limit);
   const range = parseDayRange(opts, ctx);
   const agent = opts.all ? undefined : (opts.agent?.trim() || ctx.agent);
-  const hits = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) =>
-    searchCalls(index, ftsMatchExpression(terms), { ...range, ...(agent !== undefined ? { agent } : {}), limit }),
-  );
+  const { hits, like } = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => {
+    const found = searchCalls(index, ftsMatchExpression(terms), { ...range, ...(agent !== undefined ? { agent } : {}), limit });
+    return { hits: found, like: found.length === 0 && agent !== undefined ? agentNameLike(index, agent) : undefined };
+  });
+  warnAgentTypo(ctx, agent, like);
   if (opts.json) {
     writeJson(ctx, { query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson) });
     return;

@@ -7,7 +7,8 @@ import { formatDuration } from '../dates/index.js';
 import type { CallStats, Share } from '../stats/callStats.js';
 import { callIdSecond } from '../domain/ids.js';
 import { withCallIndex } from '../store/index/indexAccess.js';
-import { damagedFiles } from '../store/index/indexQueries.js';
+import { agentNameLike, damagedFiles } from '../store/index/indexQueries.js';
+import { warnAgentTypo } from './agentTypo.js';
 import { statsOf } from '../store/index/statsQuery.js';
 import { causeStatsOf, craftStatsOf } from '../store/index/craftQueries.js';
 import { renderCauses, renderCraftStats } from '../render/craftStats.js';
@@ -34,16 +35,21 @@ export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Pro
   const agent = opts.all ? undefined : (opts.agent ?? ctx.agent);
   const scope = { now: ctx.now(), timeZone: ctx.timeZone, ...(agent !== undefined ? { agent } : {}), ...range };
   // The index numbers days in one zone: stats need yours (an index in another is rebuilt).
-  const { stats, craft, causes, damaged } = await withCallIndex(ctx.dataDir, { timeZone: ctx.timeZone, sameZone: true, warn: ctx.warn }, (index) => ({
-    stats: opts.causes ? undefined : statsOf(index, scope),
-    craft: opts.causes ? undefined : craftStatsOf(index, scope),
-    causes: opts.causes ? causeStatsOf(index, scope) : undefined,
-    damaged: damagedFiles(index, {
-      ...(range.from ? { fromId: callIdSecond(range.from) } : {}),
-      ...(range.to ? { toId: callIdSecond(range.to) } : {}),
-    }),
-  }));
+  const { stats, craft, causes, damaged, like } = await withCallIndex(ctx.dataDir, { timeZone: ctx.timeZone, sameZone: true, warn: ctx.warn }, (index) => {
+    const figures = {
+      stats: opts.causes ? undefined : statsOf(index, scope),
+      craft: opts.causes ? undefined : craftStatsOf(index, scope),
+      causes: opts.causes ? causeStatsOf(index, scope) : undefined,
+      damaged: damagedFiles(index, {
+        ...(range.from ? { fromId: callIdSecond(range.from) } : {}),
+        ...(range.to ? { toId: callIdSecond(range.to) } : {}),
+      }),
+    };
+    const none = figures.stats ? figures.stats.calls.total === 0 : figures.causes?.causes.length === 0;
+    return { ...figures, like: none && agent !== undefined ? agentNameLike(index, agent) : undefined };
+  });
   warnDamaged(damaged, ctx);
+  warnAgentTypo(ctx, agent, like);
 
   const head = { agent: agent ?? null, from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null, timeZone: ctx.timeZone, damagedFiles: damaged.length };
   const colors = colorsFor(ctx.stdout, ctx.env);

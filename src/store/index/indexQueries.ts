@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CallSummary, DamagedFile } from '../../domain/callSummary.js';
 import { customerKeys, nameKey, phoneKey, type Customer } from '../../domain/customerKeys.js';
 import { agentKey } from '../../domain/agents.js';
+import { closestMatch } from '../../text/closestMatch.js';
 import { callsRoot } from '../../paths.js';
 import { IndexDamagedError, type CallIndex, type FileStamp } from './callIndex.js';
 import { SHOWN_ROW } from './indexRows.js';
@@ -25,6 +26,18 @@ function summariesOf(index: CallIndex, rows: Iterable<SqlRow>): CallSummary[] {
   }
   if (damaged.length > 0) throw new IndexDamagedError(`${damaged.length} damaged index rows`, damaged);
   return out;
+}
+
+/**
+ * The agent whose name `agent` looks like a typo of, when `agent` has no call in the store
+ * and one agent's name is that close ('amria' for amira); else undefined. Asked when a
+ * filter by agent found nothing.
+ */
+export function agentNameLike(index: CallIndex, agent: string): string | undefined {
+  const key = agentKey(agent);
+  if (index.sql('SELECT 1 AS found FROM calls WHERE agent_key = ? LIMIT 1').get(key)) return undefined;
+  const known = index.sql('SELECT DISTINCT agent_key AS agent FROM calls').all().map((row) => row.agent as string);
+  return closestMatch(key, known);
 }
 
 export interface OpenFollowUps {
