@@ -95,7 +95,9 @@ export function zoneForTypo(typed: string): { zone: string } | { suggestion: str
   const region = /^[a-z]+$/.test(word) ? closestMatch(word, REGION_NAMES) : undefined;
   if (region) return { zone: US_ZONE_ABBREVIATIONS[region]! };
   if (!word.includes('/')) return undefined;
-  const place = closestMatch(word, Intl.supportedValuesOf('timeZone'));
+  // Node built without Intl's full data has no list of zones: no suggestion then.
+  const places = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const place = closestMatch(word, places);
   return place ? { suggestion: place } : undefined;
 }
 
