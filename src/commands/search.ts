@@ -30,20 +30,23 @@ export async function searchCommand(words: string[], opts: SearchOptions, ctx: C
   const limit = parseLimit(opts.limit);
   const range = parseDayRange(opts, ctx);
   const agent = opts.all ? undefined : (opts.agent?.trim() || ctx.agent);
-  const { hits, like } = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => {
-    const found = searchCalls(index, ftsMatchExpression(terms), { ...range, ...(agent !== undefined ? { agent } : {}), limit });
-    return { hits: found, like: found.length === 0 && agent !== undefined ? agentNameLike(index, agent) : undefined };
+  // One more than shown: whether there are more to see is then known, not guessed.
+  const { found, like } = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => {
+    const rows = searchCalls(index, ftsMatchExpression(terms), { ...range, ...(agent !== undefined ? { agent } : {}), limit: limit + 1 });
+    return { found: rows, like: rows.length === 0 && agent !== undefined ? agentNameLike(index, agent) : undefined };
   });
   warnAgentTypo(ctx, agent, like);
+  const hits = found.slice(0, limit);
+  const more = found.length > limit;
   if (opts.json) {
-    writeJson(ctx, { query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson) });
+    writeJson(ctx, { query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson), more });
     return;
   }
   if (hits.length === 0) {
     ctx.stdout.write(`No call${agent === undefined ? '' : ` of ${oneLine(agent, 40)}`} mentions ${oneLine(words.join(' '), 60)}.${agent === undefined ? '' : ' (--all for every agent)'}\n`);
     return;
   }
-  ctx.stdout.write(renderHits(hits, ctx));
+  ctx.stdout.write(renderHits(hits, ctx, more));
 }
 
 export function parseLimit(text: string | undefined): number {
@@ -67,7 +70,8 @@ export function hitToJson(hit: SearchHit) {
   };
 }
 
-export function renderHits(hits: readonly SearchHit[], ctx: Context): string {
+/** `more`: other calls match too, past the limit. */
+export function renderHits(hits: readonly SearchHit[], ctx: Context, more = false): string {
   const color = colorsFor(ctx.stdout, ctx.env);
   const when = dateTimeFormatter(ctx.timeZone);
   // Without colour the words found are bracketed, so they still stand out.
@@ -81,6 +85,6 @@ export function renderHits(hits: readonly SearchHit[], ctx: Context): string {
     const pieces = snippet.split(new RegExp(`${HIT_START}|${HIT_END}`));
     lines.push(`    ${pieces.map((piece, i) => (i % 2 === 1 ? mark(flat(piece)) : flat(piece))).join('').trim()}`);
   }
-  lines.push(color.dim(`${plural(hits.length, 'call')}${hits.length === DEFAULT_LIMIT ? ` (the best ${DEFAULT_LIMIT}: --limit N for more)` : ''}`));
+  lines.push(color.dim(`${plural(hits.length, 'call')}${more ? ` (the best ${hits.length}: --limit N for more)` : ''}`));
   return `${lines.join('\n')}\n`;
 }

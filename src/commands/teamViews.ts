@@ -53,10 +53,13 @@ export async function teamSearchCommand(words: string[], opts: import('./search.
   const limit = parseLimit(opts.limit);
   const range = parseDayRange(opts, ctx);
   const agent = opts.agent?.trim() || undefined;
-  const hits = await withDb(ctx, (db) => searchTeamCalls(db, terms, { ...range, ...(agent ? { agent } : {}), limit }));
-  if (opts.json) writeJson(ctx, { query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson) });
+  // One more than shown, as in search: whether there are more is known.
+  const found = await withDb(ctx, (db) => searchTeamCalls(db, terms, { ...range, ...(agent ? { agent } : {}), limit: limit + 1 }));
+  const hits = found.slice(0, limit);
+  const more = found.length > limit;
+  if (opts.json) writeJson(ctx, { query: words.join(' '), agent: agent ?? null, hits: hits.map(hitToJson), more });
   else if (hits.length === 0) ctx.stdout.write(`No call in the team database mentions ${oneLine(words.join(' '), 60)}.\n`);
-  else ctx.stdout.write(renderHits(hits, ctx));
+  else ctx.stdout.write(renderHits(hits, ctx, more));
 }
 
 export async function teamStatsCommand(opts: import('./stats.js').StatsCommandOptions, ctx: Context): Promise<void> {
