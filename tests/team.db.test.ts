@@ -189,6 +189,12 @@ describeTeam('the team database', () => {
     expect(agents).toEqual(new Set(['alice', 'bob', 'carol']));
     const own = JSON.parse(team.cli('carol', ['list', '--team', '--json']).stdout).calls as Array<{ agent: string }>;
     expect(new Set(own.map((c) => c.agent))).toEqual(new Set(['carol']));
+    // --limit: "more" only when more calls match than are shown.
+    const all = (JSON.parse(lead.stdout).calls as unknown[]).length;
+    expect(JSON.parse(team.cli('lena', ['list', '--team', '--json', '--limit', String(all - 1)]).stdout)).toMatchObject({ more: true });
+    expect(JSON.parse(team.cli('lena', ['list', '--team', '--json', '--limit', String(all)]).stdout)).toMatchObject({ more: false });
+    expect(team.cli('lena', ['list', '--team', '--limit', String(all - 1)]).stdout).toContain(`(the newest ${all - 1}: --limit N for more)`);
+    expect(team.cli('lena', ['list', '--team', '--limit', String(all)]).stdout).not.toContain('--limit N for more');
     // Accents and case folded, a prefix, as the personal search.
     const found = team.cli('lena', ['search', '--team', 'zoe', 'nandu', 'refun*']);
     expect(found.status).toBe(0);

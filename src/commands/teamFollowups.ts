@@ -171,10 +171,13 @@ export async function followupsTeamListCommand(opts: TeamListOptions, ctx: Conte
   try {
     await identity(db, ctx);
     const { teamBoard } = await import('../team/teamFollowUps.js');
-    rows = await teamBoard(db, limit);
+    // One more than shown: whether there are more is known, not guessed from the count.
+    rows = await teamBoard(db, limit + 1);
   } finally {
     await db.close();
   }
+  const more = rows.length > limit;
+  rows = rows.slice(0, limit);
   if (opts.json) {
     const items = rows.map((r) => ({
       id: r.id,
@@ -199,7 +202,7 @@ export async function followupsTeamListCommand(opts: TeamListOptions, ctx: Conte
   const [{ formatDue }, { colorsFor }] = await Promise.all([import('../dates/formatDue.js'), import('../render/colors.js')]);
   const color = colorsFor(ctx.stdout, ctx.env);
   const now = ctx.now();
-  const lines: string[] = [`Team follow-ups (${rows.length}${rows.length === limit ? `, the first ${limit}: --limit N for more` : ''}): the team's first, then by due time`];
+  const lines: string[] = [`Team follow-ups (${rows.length}${more ? `, the first ${limit}: --limit N for more` : ''}): the team's first, then by due time`];
   let heading: string | undefined;
   for (const r of rows) {
     const group = r.owner === null ? "The team's (claim one: csr-call followups claim ID)" : 'Owned by an agent';

@@ -33,12 +33,15 @@ export async function teamListCommand(opts: import('./list.js').ListOptions, ctx
   const limit = opts.limit === undefined ? 500 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000) throw new UserError(`--limit must be a whole number from 1 to 1000000 (got "${oneLine(String(opts.limit), 20)}")`);
   const { listTeamCalls } = await import('../team/teamQueries.js');
-  const calls = await withDb(ctx, (db) => listTeamCalls(db, { ...filter, limit }));
-  if (opts.json) writeJson(ctx, { calls: calls.map(callToJson) });
+  // One more than shown: whether there are more is known, not guessed from the count.
+  const found = await withDb(ctx, (db) => listTeamCalls(db, { ...filter, limit: limit + 1 }));
+  const calls = found.slice(0, limit);
+  const more = found.length > limit;
+  if (opts.json) writeJson(ctx, { calls: calls.map(callToJson), more });
   else if (calls.length === 0) ctx.stdout.write('No calls in the team database match.\n');
   else {
     ctx.stdout.write(renderCallList(calls, ctx));
-    if (calls.length === limit) ctx.stdout.write(`(the newest ${limit}: --limit N for more)\n`);
+    if (more) ctx.stdout.write(`(the newest ${limit}: --limit N for more)\n`);
   }
 }
 
