@@ -370,8 +370,9 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
   }
   if (step.meaning === 'customer.zone' && typeof result.value === 'string') {
     // Stored as the zone's IANA name, whichever way it was typed ('CT', 'america/chicago').
-    const typo = parseTimeZone(result.value) === undefined ? zoneForTypo(result.value) : undefined;
-    const zone = typo && 'zone' in typo ? typo.zone : parseTimeZone(result.value);
+    const named = parseTimeZone(result.value);
+    const typo = named === undefined ? zoneForTypo(result.value) : undefined;
+    const zone = typo && 'zone' in typo ? typo.zone : named;
     if (!zone) {
       const meant = typo && 'suggestion' in typo ? ` (did you mean ${typo.suggestion}?)` : '';
       return { ok: false, message: `${quote(result.value)} is not a time zone${meant}: type an IANA name like America/Chicago, or ET, CT, MT, PT, AKT, HT` };
