@@ -4,8 +4,11 @@ import type { Settings } from './settings/settings.js';
 
 /** Every confirmation a command asks goes through here: tests answer it in-process. */
 export interface Prompts {
-  /** A yes/no question on the terminal; throws when the agent presses Ctrl-C. */
-  confirm(message: string, options?: { default?: boolean }): Promise<boolean>;
+  /**
+   * A yes/no question on the terminal; throws when the agent presses Ctrl-C or Ctrl-D, or
+   * when `signal` is aborted (a live call's signals: the question must not outlast them).
+   */
+  confirm(message: string, options?: { default?: boolean; signal?: AbortSignal }): Promise<boolean>;
 }
 
 /**

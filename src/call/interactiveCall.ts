@@ -83,13 +83,13 @@ export async function offerDiscard(ctx: Context, callId: string): Promise<void> 
  * A call that ended while the disk refused its saves: tried again for as long as the agent
  * says (they free some space meanwhile). No terminal to ask: left as it is.
  */
-async function saveBeforeLeaving(ctx: Context, saver: SessionSaver): Promise<void> {
+async function saveBeforeLeaving(ctx: Context, saver: SessionSaver, signal: AbortSignal): Promise<void> {
   while (saver.unsaved() && ctx.stdin.isTTY) {
     let again: boolean;
     try {
-      again = await ctx.prompts.confirm(`The call is not saved: ${saver.unsaved()}. Free some space, then: save it now?`, { default: true });
+      again = await ctx.prompts.confirm(`The call is not saved: ${saver.unsaved()}. Free some space, then: save it now?`, { default: true, signal });
     } catch {
-      return; // Ctrl-C: the summary says what was not saved
+      return; // Ctrl-C, Ctrl-D or a signal: the summary says what was not saved
     }
     if (!again) return;
     await saver.save(saver.latest());
@@ -163,7 +163,7 @@ async function runLocked(
   });
   try {
     const finished = await runCallWith(ctx, playbook, latest, prompter, saver.save, { onSaved: (saved) => (latest = saved) });
-    await saveBeforeLeaving(ctx, saver);
+    await saveBeforeLeaving(ctx, saver, signals.signal);
     const unsaved = saver.unsaved();
     printEnd(ctx, saver.latest(), unsaved);
     if (unsaved) throw new OperationError(`call ${shortId(finished.id)} is not saved: ${unsaved}; paste the summary above into the ticket (once there is room, csr-call resume ${shortId(finished.id)} goes on from its last save)`);

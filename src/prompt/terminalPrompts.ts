@@ -11,7 +11,7 @@ import { InterruptedError } from '../errors.js';
  */
 export function terminalPrompts(input: Readable, output: Writable & { isTTY?: boolean }): Prompts {
   return {
-    async confirm(message, { default: byDefault = false } = {}) {
+    async confirm(message, { default: byDefault = false, signal } = {}) {
       const [{ yesNoPrompt }, { promptOnTerminal }, { isPromptInterruption }, { colorsFor }] = await Promise.all([
         import('./yesNoPrompt.js'),
         import('./terminalInput.js'),
@@ -19,7 +19,7 @@ export function terminalPrompts(input: Readable, output: Writable & { isTTY?: bo
         import('../render/colors.js'),
       ]);
       try {
-        return await promptOnTerminal(input, output, (context) => yesNoPrompt({ color: colorsFor(output), message, default: byDefault }, context));
+        return await promptOnTerminal(input, output, (context) => yesNoPrompt({ color: colorsFor(output), message, default: byDefault }, context), signal);
       } catch (error) {
         if (isPromptInterruption(error)) throw new InterruptedError('SIGINT');
         throw error;
