@@ -121,8 +121,9 @@ export const CHECKED_ROW = `${ROW_COLUMNS.join(', ')}, crc`;
  */
 export const SHOWN_ROW = 'id, summary, shown_crc';
 
-/** The bytes a checksum is taken over, grown as needed: one buffer, not one per row. */
+/** The bytes a checksum is taken over, grown as needed: one buffer, not one per row, and its words. */
 let scratch = Buffer.alloc(0);
+let scratchWords = new Int32Array(0);
 
 /**
  * A 32-bit checksum of values as stored, each followed by a NUL (null and undefined as
@@ -137,15 +138,18 @@ function checksum(values: readonly unknown[]): number {
   for (const value of values) text += `${value === null || value === undefined ? '\u0001' : String(value)}\u0000`;
   // At most 3 bytes per UTF-16 code unit, and up to 3 of padding to a whole word.
   const room = text.length * 3 + 4;
-  if (room > scratch.length) scratch = Buffer.allocUnsafe(Math.max(room, scratch.length * 2, 64 * 1024));
+  if (room > scratch.length) {
+    // Whole words, from a word boundary: the view over it is made once per size, not per row.
+    scratch = Buffer.alloc(Math.max(room, scratch.length * 2, 64 * 1024) & ~3);
+    scratchWords = new Int32Array(scratch.buffer, scratch.byteOffset, scratch.length >> 2);
+  }
   const length = scratch.write(text, 0, 'utf8');
   const end = (length + 3) & ~3;
-  scratch.fill(0, length, end);
-  const words = new Int32Array(scratch.buffer, scratch.byteOffset, end >> 2);
+  for (let at = length; at < end; at++) scratch[at] = 0;
   // The length goes in first: the zeros of the padding cannot pass for text.
   let hash = Math.imul(0x811c9dc5 ^ length, 0x01000193);
-  for (let i = 0; i < words.length; i++) {
-    hash = Math.imul(hash ^ words[i]!, 0x01000193);
+  for (let i = 0; i < end >> 2; i++) {
+    hash = Math.imul(hash ^ scratchWords[i]!, 0x01000193);
     hash ^= hash >>> 15;
   }
   return hash >>> 0;
