@@ -13,6 +13,7 @@ import type { AskRequest } from '../src/engine/runCall.js';
 import type { AnswerValue, Step } from '../src/playbook/types.js';
 import { createInquirerPrompter, type AnswerLimits } from '../src/prompt/inquirerPrompter.js';
 import { EndOfInputError, isPromptInterruption } from '../src/prompt/promptErrors.js';
+import { makeCall } from './fixtures/makeCall.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // Wednesday 25 November 2026, 09:00 in New York.
@@ -353,5 +354,26 @@ describe('several choices are typed as one is: numbers, letters, a paste', () =>
     const empty = ask({ ...reasons, required: false });
     await empty.type('\r');
     expect((await empty.answer).value).toEqual([]);
+  });
+});
+
+describe('the check before the summary', () => {
+  it('wraps a long item under its own first word, within the screen', async () => {
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => terminal });
+    const output = Object.assign(new PassThrough(), { columns: 60, isTTY: true });
+    output.end = (() => output) as typeof output.end;
+    let shown = '';
+    output.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+    const prompter = createInquirerPrompter({ color: new Chalk({ level: 0 }), output, input: terminal, signal: new AbortController().signal, describeDate: () => '' });
+    const long = 'Callback due after the deadline of "Replacement sent if the trace fails": call by then';
+    const decision = prompter.checklist!({ items: [{ id: 'callback-by-deadline', text: long, fix: ['followup.due'], fixable: true }], record: makeCall() });
+    await vi.waitFor(() => expect(stripVTControlCharacters(shown)).toContain('press a number'), { timeout: 5000 });
+    const screen = stripVTControlCharacters(shown);
+    expect(screen).toContain('  1) Callback due after the deadline of "Replacement sent if\n     the trace fails": call by then');
+    for (const line of screen.split('\n')) expect(line.length, line).toBeLessThanOrEqual(60);
+    terminal.write('\r');
+    await vi.waitFor(() => expect(stripVTControlCharacters(shown)).toContain('Why leave it?'), { timeout: 5000 });
+    terminal.write('only one day fits\r');
+    expect(await decision).toMatchObject({ leave: { id: 'callback-by-deadline' }, reason: 'only one day fits' });
   });
 });

@@ -7,10 +7,13 @@ import { createPrompt, isEnterKey, makeTheme, useKeypress, usePrefix, useState, 
 import type { ChalkInstance } from 'chalk';
 import { promptTheme } from './promptStyle.js';
 import { plural } from '../text/plural.js';
+import { wrap } from '../render/terminalText.js';
 
 export interface ChecklistPromptConfig {
   color: ChalkInstance;
   items: ReadonlyArray<{ text: string; fixable: boolean }>;
+  /** The screen's width: a long item wraps under its own first word. */
+  width: number;
 }
 
 /** The position of the item to fix, or 'leave' (the first item, with a reason). */
@@ -52,8 +55,12 @@ export const checklistPrompt = createPrompt<ChecklistChoice, ChecklistPromptConf
     const what = picked === 'leave' ? `leave "${items[0]!.text}"` : `back to fix "${items[picked as number]!.text}"`;
     return `${prefix} ${message} ${color.cyan(what)}`;
   }
-  const width = String(items.length).length;
-  const lines = items.map((item, i) => `  ${color.yellow(`${String(i + 1).padStart(width)})`)} ${item.text}${item.fixable ? '' : color.dim('  (no step to go back to)')}`);
+  const digits = String(items.length).length;
+  const indent = ' '.repeat(digits + 4);
+  const lines = items.map((item, i) => {
+    const text = wrap(item.text, config.width - indent.length, '').join(`\n${indent}`);
+    return `  ${color.yellow(`${String(i + 1).padStart(digits)})`)} ${text}${item.fixable ? '' : color.dim('  (no step to go back to)')}`;
+  });
   const fixable = items.some((item) => item.fixable);
   const how = fixable ? `press a number to go back and fix it · ⏎ leave 1 with a reason` : '⏎ leave 1 with a reason';
   return [

@@ -22,7 +22,7 @@ import type { LiveNotice } from './promptStyle.js';
 import type { AnswerValue } from '../playbook/types.js';
 import { formatDuration } from '../dates/formatDuration.js';
 import { correctionsIn, describeCorrections } from '../dates/parseWhen.js';
-import { oneLine, sanitizeForTerminal } from '../render/terminalText.js';
+import { oneLine, sanitizeForTerminal, wrap } from '../render/terminalText.js';
 import { choicePrompt } from './choicePrompt.js';
 import { severalChoicesPrompt } from './severalChoicesPrompt.js';
 import { lineInput } from './lineInput.js';
@@ -199,7 +199,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     async checklist(request: ChecklistRequest): Promise<ChecklistDecision> {
       write('');
       write(color.bold.blue(header('Before the summary', `${request.items.length} to check`)));
-      const choice = await runOnTerminal((context) => checklistPrompt({ color, items: request.items }, context));
+      const choice = await runOnTerminal((context) => checklistPrompt({ color, items: request.items, width: width() }, context));
       if (choice !== 'leave') return { fix: request.items[choice]! };
       const item = request.items[0]!;
       const reason = await runOnTerminal((context) =>
@@ -291,20 +291,6 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
     },
     ...(options.afterAnswer ? { afterAnswer: options.afterAnswer } : {}),
   };
-}
-
-/** Word-wraps a tip so continuation lines keep the indent instead of the terminal's hard wrap. */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `     ${word}`;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
 }
 
 /**

@@ -98,3 +98,20 @@ export function oneLine(text: string, width = Infinity): string {
   if (NARROW.test(flat)) return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
   return displayWidth(flat) > width ? `${fitWidth(flat, Math.max(0, width - 1))}…` : flat;
 }
+
+/**
+ * Word-wraps text to `width` so continuation lines keep an indent (`indent`, five spaces
+ * by default: under a tip's first word) instead of the terminal's hard wrap.
+ */
+export function wrap(text: string, width: number, indent = '     '): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
