@@ -43,3 +43,14 @@ describe('a mistyped agent name', () => {
     }
   });
 });
+
+describe('your own name with no calls yet', () => {
+  it('is not taken for a typo of a colleague\'s (a new agent)', async () => {
+    const dataDir = await store();
+    for (const run of [(ctx: ReturnType<typeof testContext>) => statsCommand({}, ctx), (ctx: ReturnType<typeof testContext>) => searchCommand(['refund'], {}, ctx)]) {
+      const ctx = testContext({ dataDir, agent: 'amria' });
+      await run(ctx);
+      expect(ctx.err()).toBe('');
+    }
+  });
+});

@@ -30,10 +30,12 @@ export async function searchCommand(words: string[], opts: SearchOptions, ctx: C
   const limit = parseLimit(opts.limit);
   const range = parseDayRange(opts, ctx);
   const agent = opts.all ? undefined : (opts.agent?.trim() || ctx.agent);
-  // One more than shown: whether there are more to see is then known, not guessed.
+  // One more than shown: whether there are more to see is then known, not guessed. A name
+  // given with --agent that finds nothing is looked at for a typo (not your own: a new
+  // agent has no calls yet).
   const { found, like } = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => {
     const rows = searchCalls(index, ftsMatchExpression(terms), { ...range, ...(agent !== undefined ? { agent } : {}), limit: limit + 1 });
-    return { found: rows, like: rows.length === 0 && agent !== undefined ? agentNameLike(index, agent) : undefined };
+    return { found: rows, like: rows.length === 0 && opts.agent !== undefined && agent !== undefined ? agentNameLike(index, agent) : undefined };
   });
   warnAgentTypo(ctx, agent, like);
   const hits = found.slice(0, limit);

@@ -46,7 +46,8 @@ export async function statsCommand(opts: StatsCommandOptions, ctx: Context): Pro
       }),
     };
     const none = figures.stats ? figures.stats.calls.total === 0 : figures.causes?.causes.length === 0;
-    return { ...figures, like: none && agent !== undefined ? agentNameLike(index, agent) : undefined };
+    // A name given with --agent that finds nothing: a typo? (Not your own: a new agent has no calls yet.)
+    return { ...figures, like: none && opts.agent !== undefined ? agentNameLike(index, opts.agent) : undefined };
   });
   warnDamaged(damaged, ctx);
   warnAgentTypo(ctx, agent, like);
