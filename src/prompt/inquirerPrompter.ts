@@ -57,8 +57,6 @@ export interface InquirerPrompterOptions {
   timeZone?: string;
 }
 
-/** A prompt of the library: a promise with a way to end it. */
-
 export function createInquirerPrompter(options: InquirerPrompterOptions): CallPrompter {
   const { color, output, signal } = options;
   const source = (options.input ?? process.stdin) as TerminalSource;
