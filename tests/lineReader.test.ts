@@ -154,21 +154,39 @@ describe('readLines: a long paste, the answer\'s size, the end of input (issue 1
     await done;
   });
 
-  it('keeps a paste whole or not at all: one that does not fit is not shown or kept, and the lines typed after it are', async () => {
+  it('keeps what fits of a paste, says so under it, and cuts what is typed after it to the room left', async () => {
     const { input, seen, done, shown } = reader({ terminal: true, maxLength: 40 });
     input.write('\u001b[200~first line here\r\nsecond line is longer\r\nthird\u001b[201~');
     await sleep(PASTE_GAP_MS * 3);
-    // 15 + 1 + 21 + 1 + 5 = 43 characters: more than the 40 the answer holds.
-    expect(seen).toEqual([]);
-    expect(shown()).toContain('paste not kept: 43 characters, and this answer has room for 40 more (it holds 40 at most); paste a shorter part\n');
-    expect(shown()).not.toContain('second line');
-    input.write('what the agent typed\r');
+    // 15 + 1 + 21 + 1 + 5 = 43 characters: the answer holds 40, so 'third' keeps 'th', left
+    // on the line being typed.
+    expect(seen).toEqual([
+      ['first line here', false],
+      ['second line is longer', false],
+    ]);
+    const notice = 'paste cut: kept 40 of 43 characters (the answer holds 40)\n';
+    expect(shown()).toContain(notice);
+    // Said under the lines kept, not above them.
+    expect(shown().indexOf(notice)).toBeGreaterThan(shown().indexOf('second line is longer'));
+    expect(shown()).not.toContain('third');
+    input.write('\r');
     await sleep(PASTE_GAP_MS * 3);
-    expect(seen).toEqual([['what the agent typed', false]]);
-    // A paste that fits is kept, every line.
-    input.write('\u001b[200~a\r\nb\r\n\u001b[201~');
+    expect(seen.map(([line]) => line)).toEqual(['first line here', 'second line is longer', 'th']);
+    // Full now: a line typed is cut to nothing, said so, and the answer goes on.
+    input.write('more\r');
     await sleep(PASTE_GAP_MS * 3);
-    expect(seen.map(([line]) => line)).toEqual(['what the agent typed', 'a', 'b']);
+    expect(shown()).toContain('line cut: an answer holds 40 characters at most, the rest was not kept\n');
+    input.write('\r');
+    await done;
+    expect(seen.map(([line]) => line)).toEqual(['first line here', 'second line is longer', 'th', '']);
+  });
+
+  it('keeps a paste that fits whole, every line', async () => {
+    const { input, seen, done, shown } = reader({ terminal: true, maxLength: 40 });
+    input.write('typed\r\u001b[200~a\r\nb\r\n\u001b[201~');
+    await sleep(PASTE_GAP_MS * 3);
+    expect(seen.map(([line]) => line)).toEqual(['typed', 'a', 'b']);
+    expect(shown()).not.toContain('paste cut');
     input.write('\r');
     await done;
   });

@@ -199,28 +199,32 @@ describe('csr-call start in a terminal', () => {
     expect(result.transcript).toMatch(/Outcome:\s+callback/);
   });
 
-  it('a paste too big for its answer is not kept, whole, and what the agent types next is (issue 15, item 1)', () => {
+  it('a paste too big for its answer keeps what fits and says so; Ctrl-U clears a one-line answer (issue 14, item 7)', () => {
     const home = tempDir();
-    const paste = Array.from({ length: 2000 }, (_, i) => `line ${i + 1} of a log pasted by mistake`).join('\r\n');
+    const lines = Array.from({ length: 2000 }, (_, i) => `line ${i + 1} of a long email`);
+    const paste = lines.join('\r\n');
     const result = runInPty(['start', '--playbook', userPlaybook()], [
       { expect: 'Name of caller' },
       { send: `\u001b[200~${paste}\u001b[201~` },
-      { expect: 'paste not kept: [\\d,]+ characters, and this answer has room for 2,000 more' },
-      { send: 'Ana Lima\r' },
+      { expect: 'paste cut: kept 2,000 of [\\d,]+ characters \\(the answer holds 2,000\\)' },
+      { send: '\u0015Ana Lima\r' },
       { expect: 'Phone of caller' },
       { send: '\r' },
       { expect: 'Story notes' },
       { send: 'first line\r' },
       { send: `\u001b[200~${paste}\r\n\u001b[201~` },
-      { expect: 'paste not kept: [\\d,]+ characters, and this answer has room for 19,989 more' },
-      { send: 'second line\r' },
+      { expect: 'paste cut: kept 19,989 of [\\d,]+ characters \\(the answer holds 20,000\\)' },
+      // The part of a line that fitted waits on the line being typed: Enter keeps it.
+      { send: '\r' },
       { sleep: 1 },
       { send: '\x03' },
     ], { CSR_CALL_HOME: home });
     expect(result.failure, result.transcript).toBeNull();
     const saved = parseCallText(readFileSync(callFiles(home)[0]!, 'utf8'));
     expect(saved.ok && saved.record.customer).toEqual({ name: 'Ana Lima' });
-    expect(saved.ok && saved.record.draft).toEqual({ stepId: 'listen.story', lines: ['first line', 'second line'] });
+    const draft = saved.ok ? saved.record.draft : undefined;
+    expect(draft?.stepId).toBe('listen.story');
+    expect(draft?.lines.join('\n')).toBe(`first line\n${lines.join('\n')}`.slice(0, 20_000));
   });
 
   it.each([

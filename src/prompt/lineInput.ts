@@ -4,12 +4,12 @@
  * - the step's hint under the question while it is asked;
  * - "(Enter for …)" when Enter takes a default, "(Enter to skip)" when it skips;
  * - a paste taken in at once (one keypress, see terminalInput), its line breaks as
- *   spaces, cut to what the answer holds with one line saying so;
+ *   spaces, cut to what the answer holds with one line saying so (Ctrl-U clears it);
  * - an answer refused stays on the line with the reason under it, to be fixed.
  */
 import { createPrompt, isBackspaceKey, isEnterKey, isTabKey, makeTheme, useKeypress, usePrefix, useState, type Status } from '@inquirer/core';
 import type { ChalkInstance } from 'chalk';
-import { pasteAsOneLine, pasteRefusedNotice } from './pastedText.js';
+import { fitToRoom, pasteAsOneLine, pasteCutNotice } from './pastedText.js';
 import { oneLine } from '../render/terminalText.js';
 import { enterHint, promptTheme, type LiveNotice } from './promptStyle.js';
 import { useLiveNotice } from './useLiveNotice.js';
@@ -49,17 +49,13 @@ export const lineInput = createPrompt<string, LineInputConfig>((config, done) =>
   useKeypress((key, rl) => {
     if (status !== 'idle') return;
     if (isPasteKey(key)) {
-      // Taken whole or not at all (pastedText.ts says why): the line stays as it was.
+      // What fits goes on the line, still to be read over (Ctrl-U clears it) before Enter.
       const text = pasteAsOneLine(key.text);
-      const left = maxLength - rl.line.length;
-      if (text.length > left) {
-        setNotice(pasteRefusedNotice(text.length, left, maxLength));
-        return;
-      }
-      rl.write(text);
+      const { kept, cut } = fitToRoom(text, maxLength - rl.line.length);
+      rl.write(kept);
       setValue(rl.line);
       setError(undefined);
-      setNotice(undefined);
+      setNotice(cut ? `${pasteCutNotice(text.length, kept.length, maxLength)}\n  Ctrl-U clears the line` : undefined);
     } else if (isEnterKey(key)) {
       const answer = value || defaultValue || '';
       const verdict = answer.length > maxLength ? `an answer holds ${grouped(maxLength)} characters at most; this one has ${grouped(answer.length)}` : config.validate(answer);
@@ -84,6 +80,8 @@ export const lineInput = createPrompt<string, LineInputConfig>((config, done) =>
     } else {
       setValue(rl.line);
       setError(undefined);
+      // Said once: the line is the agent's again (read over, cleared or typed on).
+      setNotice(undefined);
     }
   });
 

@@ -16,7 +16,7 @@
 import { clearLine, createInterface, cursorTo } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { EndOfInputError, promptError } from './promptErrors.js';
-import { cutNotice, fitToRoom, pasteAsLines, pasteRefusedNotice } from './pastedText.js';
+import { cutNotice, fitToRoom, pasteAsLines, pasteCutNotice } from './pastedText.js';
 import { isPasteKey, terminalInput, type TerminalSource } from './terminalInput.js';
 
 /** A line this soon after an empty one came with it (a paste): no one types that fast. */
@@ -74,20 +74,20 @@ export function readLines(options: ReadLinesOptions): Promise<void> {
 
     const onKeypress = (_text: string | undefined, key: unknown) => {
       if (!isPasteKey(key)) return;
-      // Weighed before readline shows it: a paste that does not fit is not shown or kept.
+      // Weighed before readline shows it: what does not fit is neither shown nor kept.
       const text = pasteAsLines(key.text);
-      const left = room() - rl.line.length;
-      if (text.length > left) {
-        say(pasteRefusedNotice(text.length, left, maxLength));
-        rl.prompt(true);
-        return;
-      }
+      const { kept, cut } = fitToRoom(text, room() - rl.line.length);
       pasting = true;
       try {
         // Readline takes the whole text at once, line breaks and all: one 'line' per line.
-        rl.write(text);
+        rl.write(kept);
       } finally {
         pasting = false;
+      }
+      // Said under what was kept, where the agent is looking (a long paste scrolls the screen).
+      if (cut) {
+        say(pasteCutNotice(text.length, kept.length, maxLength));
+        rl.prompt(true);
       }
     };
     const onAbort = () => finish(promptError('AbortPromptError', 'Prompt was aborted'));

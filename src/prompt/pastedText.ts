@@ -33,10 +33,9 @@ export function cutNotice(maxLength: number): string {
 }
 
 /**
- * The one line shown when a paste did not fit. A paste is taken whole or not at all: kept
- * in part, a paste made by mistake (a log, a whole page) filled the answer with its start,
- * and the agent's own lines after it no longer fitted.
+ * The one line shown when a paste did not fit: what fits is kept (the start of an email
+ * is worth keeping), and the line says how much was left out and what the answer holds.
  */
-export function pasteRefusedNotice(pasted: number, room: number, maxLength: number): string {
-  return `paste not kept: ${grouped(pasted)} characters, and this answer has room for ${grouped(Math.max(0, room))} more (it holds ${grouped(maxLength)} at most); paste a shorter part`;
+export function pasteCutNotice(pasted: number, kept: number, maxLength: number): string {
+  return `paste cut: kept ${grouped(kept)} of ${grouped(pasted)} characters (the answer holds ${grouped(maxLength)})`;
 }
