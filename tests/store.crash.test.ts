@@ -86,8 +86,12 @@ describe('crash safety', () => {
     let killed = 0;
     let readsWhileWriting = 0;
     const deadline = Date.now() + SECONDS * 1000;
+    // A kill lands mid-write by chance (the write is a fraction of each save): on a busy
+    // machine the kills that fit in SECONDS may all miss, so they go on until one has hit.
+    const hardDeadline = Date.now() + 60_000;
+    const hitMidWrite = () => allFiles(dataDir).some((path) => isTempFileName(path.slice(path.lastIndexOf('/') + 1)));
     const worker = async () => {
-      while (killed < KILLS && (Date.now() < deadline || killed < MIN_KILLS)) {
+      while (killed < KILLS && (Date.now() < deadline || killed < MIN_KILLS || (!hitMidWrite() && Date.now() < hardDeadline))) {
         killed += 1;
         const child = await startChild(dataDir, ids);
         const exited = new Promise((resolve) => child.once('exit', resolve));
