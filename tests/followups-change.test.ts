@@ -198,6 +198,20 @@ describe('snooze', () => {
   const at = new Date('2026-11-23T14:00:00Z');
   const base = { at, by: 'bob', agentTimeZone: 'UTC' };
 
+  it('keeps a whole day as that day in the follow-up\'s zone, wherever the agent is', () => {
+    const inLosAngeles = makeCall({ id: ID, followups: [{ text: 'Call back', due: '2026-11-24T18:00:00.000Z', timeZone: 'America/Los_Angeles' }] });
+    // Friday 27 November as typed by an agent in UTC, and by one in Tokyo (their midnights).
+    for (const [agentTimeZone, until] of [['UTC', '2026-11-27T00:00:00.000Z'], ['Asia/Tokyo', '2026-11-26T15:00:00.000Z']] as const) {
+      const result = snooze(inLosAngeles, `${ID}.f1`, { ...base, agentTimeZone, until: new Date(until), allDay: true });
+      expect(result.record.followups[0]).toMatchObject({ due: '2026-11-27T08:00:00.000Z', allDay: true, timeZone: 'America/Los_Angeles' });
+    }
+    // A day given in a zone, or a time, is taken as given.
+    const inZone = snooze(inLosAngeles, `${ID}.f1`, { ...base, until: new Date('2026-11-27T05:00:00.000Z'), allDay: true, timeZone: 'America/New_York' });
+    expect(inZone.record.followups[0]!.due).toBe('2026-11-27T05:00:00.000Z');
+    const atTen = snooze(inLosAngeles, `${ID}.f1`, { ...base, until: new Date('2026-11-27T18:00:00.000Z') });
+    expect(atTen.record.followups[0]!.due).toBe('2026-11-27T18:00:00.000Z');
+  });
+
   it('moves the due time and keeps when, who, why and the previous due', () => {
     const result = snooze(record, `${ID}.f1`, { ...base, until: new Date('2026-11-25T09:00:00Z'), note: 'customer away' });
     expect(result.breaksPromise).toBe(false);

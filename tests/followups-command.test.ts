@@ -291,6 +291,15 @@ describe('followups snooze', () => {
     });
   });
 
+  it('a day with no zone is that day in the follow-up\'s own zone, not the agent\'s midnight (the day before west of the agent)', async () => {
+    const ctx = await setUp();
+    // aaaaaa.f2 is booked in America/Chicago; the agent works in New York.
+    await followupsSnoozeCommand('aaaaaa.f2', { until: 'fri' }, ctx);
+    const f2 = (await readCall(ctx.dataDir, A)).followups[1]!;
+    expect(f2).toMatchObject({ due: '2026-11-27T06:00:00.000Z', allDay: true, timeZone: 'America/Chicago' });
+    expect(ctx.out()).toMatch(/^Snoozed aaaaaa\.f2 to Fri 27 Nov\b/);
+  });
+
   it('warns that snoozing past the promised date breaks a promise, and does it', async () => {
     const ctx = await setUp();
     await followupsSnoozeCommand('aaaaaa.f1', { until: 'fri' }, ctx);

@@ -286,7 +286,7 @@ export async function followupsSnoozeCommand(idArg: string, opts: FollowupsSnooz
   });
   const customer = saved.customer.name ?? saved.customer.phone ?? 'the customer';
   const changedOne = saved.followups.find((f) => f.id === followupId)!;
-  const due = formatDue(when.at, {
+  const due = formatDue(new Date(changedOne.due), {
     now,
     timeZone: ctx.timeZone,
     ...(changedOne.allDay ? { allDay: true } : {}),
@@ -359,9 +359,11 @@ async function snoozeInTeam(
   if (!outcome) return undefined;
   const [{ formatDue }, { promiseDeadline }] = await Promise.all([import('../dates/formatDue.js'), import('../domain/followUpRules.js')]);
   const now = ctx.now();
+  // The follow-up's zone from here on: the one typed, else the one it had.
+  const theirZone = when.timeZone ?? outcome.row.time_zone ?? undefined;
   if (!opts.json) {
     ctx.stdout.write(
-      `Snoozed ${shortFollowUpId(outcome.event.followupId)} to ${formatDue(when.at, { now, timeZone: ctx.timeZone, ...(when.allDay ? { allDay: true } : {}), ...(when.timeZone && when.timeZone !== ctx.timeZone ? { customerTimeZone: when.timeZone } : {}) })}\n`,
+      `Snoozed ${shortFollowUpId(outcome.event.followupId)} to ${formatDue(outcome.event.due ?? when.at, { now, timeZone: ctx.timeZone, ...(when.allDay ? { allDay: true } : {}), ...(theirZone && theirZone !== ctx.timeZone ? { customerTimeZone: theirZone } : {}) })}\n`,
     );
   }
   // The promise it keeps is in the call's file: known when the call is this agent's.

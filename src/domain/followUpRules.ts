@@ -228,9 +228,26 @@ export function promiseDeadline(promise: CallPromise, agentTimeZone: string): Da
   return endOfDayIn(due, zone);
 }
 
+/**
+ * Where a snooze puts a follow-up. A whole day typed with no zone is read in the agent's
+ * zone, but a follow-up for a day is kept as that day's start in its own zone (the
+ * customer's, when the call had one): the same date there, not the agent's midnight, which
+ * west of the agent is the day before.
+ */
+export function snoozedDue(until: Date, options: { allDay?: boolean; typedZone?: string; followUpZone?: string; agentTimeZone: string }): Date {
+  const { followUpZone, agentTimeZone } = options;
+  if (!options.allDay || options.typedZone !== undefined || followUpZone === undefined || followUpZone === agentTimeZone) return until;
+  return wallTimeToInstant(calendarDayIn(until, agentTimeZone), { hour: 0, minute: 0 }, followUpZone);
+}
+
 export function snooze(record: CallRecord, followupId: string, options: SnoozeOptions): SnoozeResult {
   const { followup, index } = findOpen(record, followupId, 'snooze');
-  const until = options.until;
+  const until = snoozedDue(options.until, {
+    agentTimeZone: options.agentTimeZone,
+    ...(options.allDay ? { allDay: true } : {}),
+    ...(options.timeZone ? { typedZone: options.timeZone } : {}),
+    ...(followup.timeZone ? { followUpZone: followup.timeZone } : {}),
+  });
   // An all-day "until" is the start of its day: snoozing to today is fine all day long.
   const stillAhead = options.allDay ? until.getTime() + 24 * 3_600_000 > options.at.getTime() : until > options.at;
   if (!stillAhead) {

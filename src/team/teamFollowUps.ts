@@ -7,7 +7,7 @@
  * then decides on the changed row: exactly one wins.
  */
 import type { CallRecord } from '../domain/callRecord.js';
-import { nextOccurrence, type BusinessHours } from '../domain/followUpRules.js';
+import { nextOccurrence, snoozedDue, type BusinessHours } from '../domain/followUpRules.js';
 import { shortFollowUpId } from '../domain/ids.js';
 import { OperationError, UserError } from '../errors.js';
 import type { TeamDb } from './teamDb.js';
@@ -120,7 +120,12 @@ export async function actOnTeamFollowUp(
     } else if (action.kind === 'snooze') {
       const until = options.until!;
       previousDue = row.due;
-      event.due = until.at;
+      event.due = snoozedDue(until.at, {
+        agentTimeZone: options.timeZone,
+        ...(until.allDay ? { allDay: true } : {}),
+        ...(until.timeZone ? { typedZone: until.timeZone } : {}),
+        ...(row.time_zone ? { followUpZone: row.time_zone } : {}),
+      });
       if (until.allDay) event.allDay = true;
       if (until.timeZone) event.timeZone = until.timeZone;
     }
