@@ -1,6 +1,7 @@
 import { callPath } from '../src/store/callFiles.js';
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFile, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -368,6 +369,51 @@ describe('export --out', () => {
     const { ctx } = await storeWith([{}]);
     const out = join(tempDir(), 'missing-dir', 'calls.csv');
     await expect(exportCommand({ format: 'csv', out }, ctx)).rejects.toThrow(/cannot write .*calls\.csv/);
+  });
+
+  it('follows a symbolic link: the file it points to is replaced and the link kept', async () => {
+    const { ctx } = await storeWith([{}, {}]);
+    const dir = tempDir();
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'target.csv'), 'old export');
+    symlinkSync(join('real', 'target.csv'), join(dir, 'link.csv'));
+    // And a link to a file not made yet.
+    symlinkSync(join('real', 'new.csv'), join(dir, 'dangling.csv'));
+    await exportCommand({ format: 'csv', out: join(dir, 'link.csv') }, ctx);
+    await exportCommand({ format: 'csv', out: join(dir, 'dangling.csv') }, ctx);
+    expect(lstatSync(join(dir, 'link.csv')).isSymbolicLink()).toBe(true);
+    expect(lstatSync(join(dir, 'dangling.csv')).isSymbolicLink()).toBe(true);
+    for (const name of ['target.csv', 'new.csv']) expect(table(readFileSync(join(dir, 'real', name), 'utf8'), CALL_HEADER)).toHaveLength(2);
+    expect(readdirSync(join(dir, 'real')).sort()).toEqual(['new.csv', 'target.csv']);
+  });
+
+  it('writes into a FIFO or a device rather than putting a file in its place', async () => {
+    const { ctx } = await storeWith([{}, {}]);
+    const fifo = join(tempDir(), 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = new Promise<string>((resolve, reject) => readFile(fifo, 'utf8', (error, text) => (error ? reject(error) : resolve(text))));
+    await exportCommand({ format: 'csv', out: fifo }, ctx);
+    expect(table(await reader, CALL_HEADER)).toHaveLength(2);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    // A full device: the disk-full error, said of the file asked for.
+    if (existsSync('/dev/full')) {
+      await expect(exportCommand({ format: 'csv', out: '/dev/full' }, ctx)).rejects.toThrow(/^cannot write \/dev\/full: the disk is full \(ENOSPC\)$/);
+      expect(lstatSync('/dev/full').isCharacterDevice()).toBe(true);
+    }
+  });
+
+  it('--out - is stdout; a folder or an empty name is refused in one line', async () => {
+    const { ctx } = await storeWith([{}]);
+    await exportCommand({ format: 'csv', out: '-' }, ctx);
+    expect(table(ctx.out(), CALL_HEADER)).toHaveLength(1);
+    const dir = tempDir();
+    const folder = await exportCommand({ format: 'csv', out: dir }, ctx).catch((e: unknown) => e);
+    expect(folder).toBeInstanceOf(UserError);
+    expect((folder as Error).message).toBe(`--out ${dir} is a folder: give a file name in it, like ${join(dir, 'calls.csv')}`);
+    const empty = await exportCommand({ format: 'csv', out: '' }, ctx).catch((e: unknown) => e);
+    expect(empty).toBeInstanceOf(UserError);
+    expect((empty as Error).message).toBe('--out needs a file name, like november.csv (or - for stdout)');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('an aborted write leaves the earlier file intact and no temp file', async () => {

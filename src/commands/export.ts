@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from '../context.js';
 import { OperationError, UserError } from '../errors.js';
 import type { CallRecord } from '../domain/callRecord.js';
-import { createAtomicWriteStream, type AtomicWriteStream } from '../store/writeFileAtomic.js';
+import { createOutputStream, type AtomicWriteStream } from '../store/writeFileAtomic.js';
 import { stringify } from 'csv-stringify/sync';
 import { CALL_COLUMNS, FOLLOWUP_COLUMNS, headerOf, rowOf, type CsvCell } from '../export/csvColumns.js';
 import { countCallFiles, readCallsForExport, type ScannedJson } from '../export/readCalls.js';
@@ -33,13 +35,16 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
   if (opts.json && opts.format !== undefined && opts.format !== 'json') throw new UserError(`--json is the same as --format json: give one of --json or --format ${opts.format}`);
   const format: ExportFormat = opts.json ? 'json' : (opts.format ?? 'csv');
   if (opts.bom && format !== 'csv') throw new UserError('--bom is for --format csv only (JSON must not start with a BOM)');
+  // `--out -` is stdout, as in most tools.
+  const out = opts.out === '-' ? undefined : opts.out;
+  if (out?.trim() === '') throw new UserError('--out needs a file name, like november.csv (or - for stdout)');
   const range = parseDayRange(opts, ctx);
   // The index lists the files and says which were found good at their current stamp.
   const index = await callIndexOf(ctx.dataDir, { warn: ctx.warn });
 
   // A progress bar only where a person watches it, and never over data on the same screen.
   const progress =
-    ctx.stderr.isTTY && (opts.out !== undefined || !ctx.stdout.isTTY) ? new ProgressBar(ctx.stderr, countCallFiles(index, range), 'export') : undefined;
+    ctx.stderr.isTTY && (out !== undefined || !ctx.stdout.isTTY) ? new ProgressBar(ctx.stderr, countCallFiles(index, range), 'export') : undefined;
   let damaged = 0;
   let exported = 0;
 
@@ -97,19 +102,12 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
 
   let atomic: AtomicWriteStream | undefined;
   let sink: Writable = ctx.stdout;
-  if (opts.out !== undefined) {
+  if (out !== undefined) {
     try {
-      atomic = await createAtomicWriteStream(opts.out);
+      atomic = await createOutputStream(out);
     } catch (error) {
-      // Said of the file asked for, not of the temporary file beside it that failed to open.
-      const code = (error as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOENT' ? 'its folder does not exist (ENOENT)'
-        : code === 'EACCES' || code === 'EPERM' ? `no permission to write in its folder (${code})`
-        : code === 'ENOTDIR' ? 'part of the path is a file, not a folder (ENOTDIR)'
-        : code === 'EROFS' ? 'the file system is read-only (EROFS)'
-        : (error as Error).message;
-      throw new OperationError(`cannot write ${oneLine(opts.out)}: ${why}`);
+      if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new UserError(`--out ${oneLine(out)} is a folder: give a file name in it, like ${oneLine(join(out, 'calls.csv'))}`);
+      throw new OperationError(`cannot write ${oneLine(out)}: ${outputProblem(error, out)}`);
     }
     sink = atomic.stream;
   }
@@ -125,7 +123,7 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
     progress?.clear();
     if (atomic) {
       await atomic.commit();
-      ctx.stdout.write(`Exported ${opts.followups ? `the follow-ups of ${plural(exported, 'call')}` : plural(exported, 'call')} to ${oneLine(opts.out!)}\n`);
+      ctx.stdout.write(`Exported ${opts.followups ? `the follow-ups of ${plural(exported, 'call')}` : plural(exported, 'call')} to ${oneLine(out!)}\n`);
     }
   } catch (error) {
     progress?.clear();
@@ -133,7 +131,7 @@ export async function exportCommand(opts: ExportOptions, ctx: Context): Promise<
     // The reader went away (`| head`): nothing left to say to it.
     if (!atomic && (error as NodeJS.ErrnoException).code === 'EPIPE') return;
     if (atomic && WRITE_SYSCALLS.has((error as NodeJS.ErrnoException).syscall ?? '')) {
-      throw new OperationError(`cannot write ${oneLine(opts.out!)}: ${(error as Error).message}`);
+      throw new OperationError(`cannot write ${oneLine(out!)}: ${outputProblem(error, out!)}`);
     }
     throw error;
   }
@@ -148,6 +146,33 @@ const UTF8_BOM = '\uFEFF';
  * a cell holding either is quoted (a `quoted_match` for them would test every cell again).
  */
 const CSV_OPTIONS = { record_delimiter: '\r\n', quote_record_delimiter: true } as const;
+
+/**
+ * Why the file asked for could not be written, in words, with the system's code (never the
+ * temporary file's name beside it, which the system's message holds).
+ */
+function outputProblem(error: unknown, out: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return existsSync(dirname(resolve(out))) ? 'no file can be made there (ENOENT)' : 'its folder does not exist (ENOENT)';
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write there (${code})`;
+    case 'ENOTDIR':
+      return 'part of the path is a file, not a folder (ENOTDIR)';
+    case 'EROFS':
+      return 'the file system is read-only (EROFS)';
+    case 'ENOSPC':
+      return 'the disk is full (ENOSPC)';
+    case 'EDQUOT':
+      return 'the disk quota is used up (EDQUOT)';
+    case 'ELOOP':
+      return 'its links go round in a loop (ELOOP)';
+    default:
+      return code ?? (error as Error).message;
+  }
+}
 
 /** Failures of these, during an --out export, are about the output file (disk full...). */
 const WRITE_SYSCALLS = new Set(['write', 'writev', 'fsync', 'close', 'rename']);

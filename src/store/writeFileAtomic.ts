@@ -1,7 +1,7 @@
 import { open, unlink } from '../asyncFs.js';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { openSync, writeSync, fsync, fstatSync, closeSync, renameSync, unlinkSync, type Stats } from 'node:fs';
+import { openSync, writeSync, fsync, fstatSync, closeSync, renameSync, unlinkSync, lstatSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 import { dirname, basename, join, resolve } from 'node:path';
 import { BASE36 } from '../domain/ids.js';
@@ -168,4 +168,54 @@ export async function createAtomicWriteStream(given: string): Promise<AtomicWrit
       await discard();
     },
   };
+}
+
+/**
+ * The output file a user named (`export --out`), ready to be written. A new or regular file
+ * is replaced atomically (`createAtomicWriteStream`). A symbolic link is followed, so the
+ * file it points to is replaced and the link stays. A FIFO or a device (`/dev/stdout`, a
+ * pipe made with mkfifo) is written to directly: renaming over it would put a file in its
+ * place, and there is nothing to keep whole. A folder is refused (code EISDIR).
+ */
+export async function createOutputStream(given: string): Promise<AtomicWriteStream> {
+  const target = followLinks(resolve(given));
+  const stats = statSync(target, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) throw Object.assign(new Error(`${given} is a folder`), { code: 'EISDIR' });
+  if (stats === undefined || stats.isFile()) return createAtomicWriteStream(target);
+  const handle = await open(target, 'w');
+  const stream = handle.createWriteStream({ autoClose: false });
+  const close = async () => {
+    stream.destroy();
+    await handle.close().catch(() => {});
+  };
+  let settled = false;
+  return {
+    stream,
+    async commit() {
+      if (settled) return;
+      settled = true;
+      try {
+        if (!stream.writableEnded) stream.end();
+        await finished(stream);
+      } finally {
+        await close();
+      }
+    },
+    async abort() {
+      if (settled) return;
+      settled = true;
+      await close();
+    },
+  };
+}
+
+/** The path a chain of symbolic links ends at, existing or not (the last link may point at a file to be made). */
+function followLinks(path: string): string {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const stats = lstatSync(current, { throwIfNoEntry: false });
+    if (!stats?.isSymbolicLink()) return current;
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw Object.assign(new Error(`${path}: too many links`), { code: 'ELOOP' });
 }
