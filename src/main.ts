@@ -221,14 +221,21 @@ process.on('uncaughtException', (error) => {
 // A reader that stops early (`csr-call list | head`) closes the pipe: the rest of the
 // output is not wanted, which is no error, and certainly no stack trace. Any other failure
 // to write the output is said in one line.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0));
-  process.stderr.write(`csr-call: cannot write the output: ${error.code ?? error.message}\n`);
-  process.exit(1);
-});
+process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(outputFailed(error, Number(process.exitCode ?? 0))));
+
+/** The exit code once the output could not be written (said in one line, unless the reader left). */
+function outputFailed(error: NodeJS.ErrnoException, exitCode: number): number {
+  if (error.code === 'EPIPE') return exitCode;
+  process.stderr.write(`csr-call: cannot write the output: ${error.code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : (error.code ?? error.message)}\n`);
+  return 1;
+}
 
 // Not a top-level await: the built program is one CommonJS script (see src/build/bundle.ts).
 void main(process.argv).then((exitCode) => {
+  // A write to a file that failed (stdout sent to a full disk) is known by now, but its
+  // 'error' event would come after the exit below.
+  const failed = process.stdout.errored as NodeJS.ErrnoException | null;
+  if (failed) process.exit(outputFailed(failed, exitCode));
   process.exitCode = exitCode;
   // Nothing is left to do once the output is written (no command leaves work running in the
   // background): exiting now skips the idle-time garbage collection V8 would otherwise finish

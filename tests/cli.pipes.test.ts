@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { serializeCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
@@ -37,5 +38,26 @@ describe('output to a pipe the reader closes early', () => {
     expect(result.got).toBeGreaterThan(0);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('output to a file that cannot take it (stdout sent to a full disk)', () => {
+  it.runIf(existsSync('/dev/full'))('every listing command says so in one line and exits 1', () => {
+    const dataDir = tempDir();
+    const record = makeCall({ agent: 'amira' });
+    writeFileMakingDir(callPath(dataDir, record.id), serializeCall(record));
+    for (const args of [['list'], ['list', '--json'], ['show', record.id], ['followups', '--all'], ['search', 'refund', '--all'], ['stats']]) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const run = spawnSync(process.execPath, [BIN, ...args], {
+          env: { ...process.env, NO_COLOR: '1', TZ: 'UTC', CSR_CALL_HOME: dataDir, CSR_CALL_AGENT: 'amira' },
+          stdio: ['ignore', full, 'pipe'],
+          encoding: 'utf8',
+        });
+        expect({ args, status: run.status, stderr: run.stderr }).toEqual({ args, status: 1, stderr: 'csr-call: cannot write the output: the disk is full (ENOSPC)\n' });
+      } finally {
+        closeSync(full);
+      }
+    }
   });
 });
