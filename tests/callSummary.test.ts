@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { renderCallSummary } from '../src/render/callSummary.js';
+import { renderCallSummary, summaryAsMarkdown } from '../src/render/callSummary.js';
 import { makeCall } from './fixtures/makeCall.js';
 
 const plain = new Chalk({ level: 0 });
@@ -39,5 +39,26 @@ describe('the ticket summary', () => {
     const summary = renderCallSummary(makeCall({ problem: { story: 'Router blinks red\n? since when' } }), { timeZone: 'UTC', now: NOW, color: plain });
     expect(summary).toContain('Problem:       Router blinks red\n');
     expect(summary).not.toContain('They said');
+  });
+});
+
+describe('summaryAsMarkdown', () => {
+  it('ends a list or a quote with a blank line before the next label, so the label is not read into its last item', () => {
+    const plain = ['Call 20261120-090000-abc123', 'Questions noted:', '  - which card was it paid with', 'Found:    Refund approved 16 Nov', 'Notes:', '    rang twice', 'Mood:     calm'].join('\n');
+    expect(summaryAsMarkdown(plain)).toBe(
+      [
+        '### Call 20261120-090000-abc123',
+        '**Questions noted:**',
+        '',
+        '- which card was it paid with',
+        '',
+        '**Found:** Refund approved 16 Nov  ',
+        '**Notes:**',
+        '',
+        '> rang twice  ',
+        '',
+        '**Mood:** calm  ',
+      ].join('\n'),
+    );
   });
 });

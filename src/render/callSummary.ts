@@ -141,6 +141,14 @@ export function summaryAsMarkdown(plainSummary: string): string {
       if (block) return `> ${escape(block[1]!)}  `;
       return escape(line);
     })
+    // A list or a quote runs on into the next line unless a blank line ends it (CommonMark):
+    // the next label would read as part of the last item.
+    .map((line, i, all) => (i > 0 && blockKind(all[i - 1]!) !== undefined && blockKind(line) !== blockKind(all[i - 1]!) && line !== '' ? `\n${line}` : line))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n');
+}
+
+/** The Markdown block a line of the summary continues: a list, a quote, or none. */
+function blockKind(line: string): 'list' | 'quote' | undefined {
+  return line.startsWith('- ') ? 'list' : line.startsWith('> ') ? 'quote' : undefined;
 }
