@@ -31,7 +31,7 @@ export type ContextFactory = (globals: GlobalOptions, spec: CommandSpec) => Cont
 
 export const globalOptions = {
   dataDir: { flags: '--data-dir <dir>', help: 'where calls are kept (see csr-call config list)', complete: 'file' },
-  agent: { flags: '--agent <name>', help: 'your name as written on calls (see csr-call config list)' },
+  agent: { flags: '--agent <name>', help: 'your name as written on calls (see csr-call config list)', complete: 'agent' },
   color: { flags: '--no-color', help: 'plain text output' },
   pager: { flags: '--no-pager', help: 'never send long output through the pager' },
 } as const satisfies Record<string, OptionSpec>;
@@ -72,7 +72,7 @@ export const playbooksValidateOptions = { json: JSON_OPTION } as const;
 export const followupsListOptions = {
   days: { flags: '--days <n>', help: 'how far ahead "upcoming" looks (default 7)' },
   on: { flags: '--on <date>', help: 'the list as it will stand on another day' },
-  agent: { flags: '--agent <name>', help: "another agent's follow-ups" },
+  agent: { flags: '--agent <name>', help: "another agent's follow-ups", complete: 'agent' },
   all: { flags: '--all', help: 'every agent sharing this data directory' },
   json: JSON_OPTION,
   strict: STRICT_OPTION,
@@ -111,7 +111,7 @@ export const listOptions = {
   status: { flags: '--status <s>', help: 'in-progress or completed', choices: ['in-progress', 'completed'] },
   outcome: { flags: '--outcome <o>', help: `disposition code (${OUTCOME_VALUES.join(', ')}, or a playbook's own)`, known: OUTCOME_VALUES },
   category: { flags: '--category <c>', help: 'problem category', known: PROBLEM_CATEGORIES.map((c) => c.value) },
-  agent: { flags: '--agent <name>', help: "only this agent's calls" },
+  agent: { flags: '--agent <name>', help: "only this agent's calls", complete: 'agent' },
   limit: { flags: '-n, --limit <n>', help: 'show only the newest N calls' },
   json: JSON_OPTION,
   strict: STRICT_OPTION,
@@ -141,7 +141,7 @@ export const exportOptions = {
 export const statsOptions = {
   from: FROM_OPTION,
   to: TO_OPTION,
-  agent: { flags: '--agent <name>', help: "one agent's calls (default: yours)" },
+  agent: { flags: '--agent <name>', help: "one agent's calls (default: yours)", complete: 'agent' },
   all: { flags: '--all', help: 'every agent sharing this data directory' },
   json: JSON_OPTION,
   strict: STRICT_OPTION,
@@ -159,7 +159,7 @@ export const solutionsOptions = {
 export const searchOptions = {
   from: FROM_OPTION,
   to: TO_OPTION,
-  agent: { flags: '--agent <name>', help: "another agent's calls (default: yours)" },
+  agent: { flags: '--agent <name>', help: "another agent's calls (default: yours)", complete: 'agent' },
   all: { flags: '--all', help: 'every agent sharing this data directory' },
   limit: { flags: '-n, --limit <n>', help: 'how many calls to show, best first (default 20)' },
   json: JSON_OPTION,
@@ -610,9 +610,12 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .argument('[words...]')
     .allowUnknownOption()
     .helpOption(false)
-    .action(async (words: string[], _opts: unknown, self: Command) => {
+    .action(async (_words: string[], _opts: unknown, self: Command) => {
       const { completeCommand } = await import('./completion/complete.js');
-      await completeCommand(words ?? [], makeContext(self.optsWithGlobals() as GlobalOptions, COMMANDS[0]!));
+      // The words as the shell gave them: parsed, the program's own options (--agent,
+      // --data-dir) would be taken out of the line being completed.
+      const words = process.argv.slice(process.argv.indexOf(COMPLETE_COMMAND) + 1);
+      await completeCommand(words, makeContext(self.optsWithGlobals() as GlobalOptions, COMMANDS[0]!));
     });
   return program;
 }

@@ -9,7 +9,7 @@ import type { Context } from './context.js';
  */
 
 /** What a shell completes for a value: a fixed list, or something looked up when asked. */
-export type Completion = 'playbook' | 'call' | 'unfinished-call' | 'followup' | 'file' | 'config-key' | 'help-topic' | 'shell' | 'none';
+export type Completion = 'playbook' | 'call' | 'unfinished-call' | 'followup' | 'agent' | 'file' | 'config-key' | 'help-topic' | 'shell' | 'none';
 
 export interface OptionSpec {
   /** commander's syntax: '--json', '-n, --limit <n>', '--no-pager', '--note <text>'. */

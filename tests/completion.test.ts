@@ -91,6 +91,10 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
     expect(complete('resume ')).toEqual(['zzz999']);
     expect(complete('show ')).toEqual(['abc123', 'zzz999']);
     expect(complete('start --playbook ir')).toEqual(['irate']);
+    // The program's own options are part of the line, not taken out of it.
+    expect(complete('list --agent ')).toEqual(['test-agent']);
+    expect(complete('stats --agent te')).toEqual(['test-agent']);
+    expect(complete('--data-dir x list --fr')).toEqual(['--from']);
   });
 
   it('zsh: Tab in an interactive shell completes subcommands, values and ids', () => {

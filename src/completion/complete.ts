@@ -1,3 +1,4 @@
+import { plural } from '../text/plural.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
@@ -125,7 +126,7 @@ async function valueCandidates(
   }
 }
 
-/** The live values: playbooks, your recent calls, unfinished calls, open follow-ups. */
+/** The live values: playbooks, your recent calls, unfinished calls, open follow-ups, the agents with calls. */
 export const liveLookup: Lookup = async (kind, ctx) => {
   const customer = (c: { customer: { name?: string; phone?: string } }) => oneLine(c.customer.name ?? c.customer.phone ?? 'no customer details', 40);
   switch (kind) {
@@ -155,6 +156,7 @@ export const liveLookup: Lookup = async (kind, ctx) => {
     import('../domain/ids.js'),
   ]);
   return withCallIndex(ctx.dataDir, { warn: () => {} }, (index) => {
+    if (kind === 'agent') return queries.knownAgents(index).map((known) => ({ value: known.agent, description: plural(known.calls, 'call') }));
     if (kind === 'followup') {
       const { calls } = queries.openFollowUps(index, ctx.agent);
       return calls.flatMap((call) => call.openFollowups.map((f) => ({ value: shortFollowUpId(f.id), description: `${customer(call)}: ${oneLine(f.text, 50)}` })));

@@ -36,8 +36,15 @@ function summariesOf(index: CallIndex, rows: Iterable<SqlRow>): CallSummary[] {
 export function agentNameLike(index: CallIndex, agent: string): string | undefined {
   const key = agentKey(agent);
   if (index.sql('SELECT 1 AS found FROM calls WHERE agent_key = ? LIMIT 1').get(key)) return undefined;
-  const known = index.sql('SELECT DISTINCT agent_key AS agent FROM calls').all().map((row) => row.agent as string);
-  return closestMatch(key, known);
+  return closestMatch(key, knownAgents(index).map((known) => known.agent));
+}
+
+/** Every agent with calls in the store (as a name is compared: agentKey), with how many, most calls first. */
+export function knownAgents(index: CallIndex): Array<{ agent: string; calls: number }> {
+  return index
+    .sql('SELECT agent_key AS agent, count(*) AS calls FROM calls GROUP BY agent_key ORDER BY calls DESC, agent_key')
+    .all()
+    .map((row) => ({ agent: row.agent as string, calls: row.calls as number }));
 }
 
 export interface OpenFollowUps {
