@@ -232,6 +232,16 @@ describe('phoneMatcher (how forget searches for a number)', () => {
   ])('%s → %s', (text, found) => {
     expect(ann(text)).toBe(found);
   });
+  it('typed without a country code, finds the number stored with one (a mention to show: the same customer, likely)', () => {
+    const local = phoneMatcher('555-0139');
+    expect(local('"phone": "+1 555 0139"')).toBe(true);
+    expect(local('call 0044 555 0139 back')).toBe(true);
+    expect(local('order 4 555 0139')).toBe(false); // digits before it, but no country code
+    expect(local('5550139')).toBe(true);
+    expect(phoneMatcher('020 7946 0958')('+44 20 7946 0958')).toBe(true);
+    // Typed with a country code, another country's is another number.
+    expect(ann('+2 555 010 0100')).toBe(false);
+  });
   it('short numbers are matched as typed only', () => {
     expect(phoneMatcher('0100')('x 0100 y')).toBe(true);
     expect(phoneMatcher('0100')('x 01-00 y')).toBe(false);

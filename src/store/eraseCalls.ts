@@ -292,9 +292,13 @@ export function phoneMatcher(typed: string, stored: string[] = []): (text: strin
   const keep = digits.length - 7;
   let prefix = '';
   for (let i = 0; i < keep; i++) prefix = `(?:${prefix}${digits[i]}${sep})?`;
+  const number = `${prefix}${digits.slice(keep).split('').join(sep)}(?!\\d)`;
   // Not preceded by other digits ("+2 555 010 0100" is another number than "+1 555 010 0100").
-  const pattern = new RegExp(`(?<!\\d${sep})${prefix}${digits.slice(keep).split('').join(sep)}(?!\\d)`);
-  return (text) => literal(text) || pattern.test(text);
+  const pattern = new RegExp(`(?<!\\d${sep})${number}`);
+  // Typed without a country code, the number stored with one ("+1 555 0139" for "555-0139")
+  // may well be the same customer's: a mention to show, so none is missed.
+  const withCountryCode = /^\s*(\+|00)/.test(typed) ? undefined : new RegExp(`(?<![\\d+])(?:\\+|00)${sep}\\d{1,3}${sep}${number}`);
+  return (text) => literal(text) || pattern.test(text) || (withCountryCode?.test(text) ?? false);
 }
 
 export function relativeToData(dataDir: string, path: string): string {
