@@ -59,6 +59,23 @@ describe('list', () => {
     expect(ctx.err()).toBe('');
   });
 
+  it('on a narrow terminal a call stays one line: the phone, then the status, give way to the problem', async () => {
+    for (const [columns, header] of [
+      [200, /^ID +STARTED +STATUS +CUSTOMER +PHONE +CATEGORY +OUTCOME +PROBLEM$/],
+      [110, /^ID +STARTED +STATUS +CUSTOMER +CATEGORY +OUTCOME +PROBLEM$/],
+      [100, /^ID +STARTED +CUSTOMER +CATEGORY +OUTCOME +PROBLEM$/],
+      [80, /^ID +STARTED +CUSTOMER +OUTCOME +PROBLEM$/],
+    ] as const) {
+      const ctx = await setUp();
+      Object.assign(ctx.stdout, { columns });
+      await listCommand({}, ctx);
+      const lines = ctx.out().trimEnd().split('\n');
+      expect(lines[0]).toMatch(header);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns - 1);
+      expect(lines.find((line) => line.startsWith('latenn'))).toContain('No internet');
+    }
+  });
+
   it('filters: status, customer, phone by digits, outcome, category, agent', async () => {
     expect(await listIds({ status: 'in-progress' })).toEqual(['bobobo']);
     expect(await listIds({ status: 'Completed' as never })).toEqual(['annann', 'latenn', 'oldold']);

@@ -143,6 +143,11 @@ export function firstWords(text: string, width: number): string {
   return `${(space > width / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+/** The fewest characters of the problem a terminal's line keeps. */
+const MIN_PROBLEM_WIDTH = 24;
+/** Left out, in this order, while a terminal is too narrow for them and the problem: `show` gives them back. */
+const DROPPED_WHEN_NARROW = ['PHONE', 'STATUS', 'CATEGORY', 'TICKET'];
+
 /** A padded table: fixed columns first, the paraphrase takes what is left of the line. */
 export function renderCallList(calls: readonly CallSummary[], ctx: Context, total = calls.length): string {
   const color = colorsFor(ctx.stdout, ctx.env);
@@ -175,15 +180,26 @@ export function renderCallList(calls: readonly CallSummary[], ctx: Context, tota
       if (width > widths[column]!) widths[column] = width;
     }
   });
-  const used = widths.reduce((sum, w) => sum + w + 2, 0);
-  // On a terminal the problem fills the line; piped, the first 60 characters or so.
-  const problemWidth = ctx.stdout.columns ? Math.max(30, ctx.stdout.columns - used - 1) : 60;
+  // On a terminal the problem fills the line; piped, the first 60 characters or so. A
+  // terminal too narrow for every column and some of the problem loses the columns it can
+  // best do without, so that a call stays one line.
+  const shown = header.map((_, column) => column);
+  const usedBy = (columns: number[]) => columns.reduce((sum, column) => sum + widths[column]! + 2, 0);
+  if (ctx.stdout.columns) {
+    for (const name of DROPPED_WHEN_NARROW) {
+      if (usedBy(shown) + MIN_PROBLEM_WIDTH < ctx.stdout.columns) break;
+      const column = header.indexOf(name);
+      if (column >= 0) shown.splice(shown.indexOf(column), 1);
+    }
+  }
+  const used = usedBy(shown);
+  const problemWidth = ctx.stdout.columns ? Math.max(MIN_PROBLEM_WIDTH, ctx.stdout.columns - used - 1) : 60;
   // Every cell is followed by the spaces up to its column's width and the two between columns.
   const spaces = Array.from({ length: Math.max(...widths) + 3 }, (_, n) => ' '.repeat(n));
-  let text = `${color.dim(`${header.map((name, column) => name + spaces[widths[column]! - name.length + 2]!).join('')}PROBLEM`)}\n`;
+  let text = `${color.dim(`${shown.map((column) => header[column]! + spaces[widths[column]! - header[column]!.length + 2]!).join('')}PROBLEM`)}\n`;
   calls.forEach((call, row) => {
     let line = '';
-    for (let column = 0; column < columns.length; column++) line += columns[column]![row]! + spaces[widths[column]! - cellWidths[column]![row]! + 2]!;
+    for (const column of shown) line += columns[column]![row]! + spaces[widths[column]! - cellWidths[column]![row]! + 2]!;
     // A problem never ends in a space: only a line without one has padding to drop.
     const problem = firstWords(call.paraphrase ?? '', problemWidth);
     line = problem === '' ? line.trimEnd() : line + problem;
