@@ -64,4 +64,37 @@ describe('a note added from another window during a live call', () => {
     expect(parsed.record.customer).toEqual({ name: 'Ana Lima', phone: '555 0100' });
     expect(parsed.record.status).toBe('in-progress');
   });
+
+  it('does not hide the next line of the notes being typed: each line is on disk once Enter is pressed', () => {
+    const home = tempDir();
+    const draftOnDisk = { run: ['sh', '-c', `cat "$(find "${home}/calls" -name '*.json' | head -1)"`] };
+    const result = runInPty(
+      ['start'],
+      [
+        { expect: "Caller's name" },
+        { send: 'Ana Lima\r' },
+        { expect: 'Best number' },
+        { send: '\r' },
+        { expect: 'Account or order number' },
+        { send: '\r' },
+        { expect: 'Their time zone' },
+        { send: '\r' },
+        { expect: 'How do they sound' },
+        { send: '\r' },
+        { expect: 'Notes while they talk' },
+        { send: 'first line\r' },
+        { sleep: 0.5 },
+        noteFromAnotherWindow(home, 'SUPERVISOR NOTE'),
+        { send: 'second line after the note\r' },
+        { sleep: 1 },
+        draftOnDisk,
+        { send: '\x03' },
+      ],
+      { CSR_CALL_HOME: home },
+    );
+    expect(result.failure, result.transcript).toBeNull();
+    const midCall = JSON.parse(result.runs[1]!.stdout) as { draft?: { lines: string[] }; notes: Array<{ text: string }> };
+    expect(midCall.draft?.lines).toEqual(['first line', 'second line after the note']);
+    expect(midCall.notes.map((n) => n.text)).toEqual(['SUPERVISOR NOTE']);
+  });
 });

@@ -171,7 +171,9 @@ export async function runCall(options: RunCallOptions): Promise<CallRecord> {
       coerce,
       draftLines,
       saveDraft: async (lines) => {
-        remember(await save({ ...record, draft: { stepId: ref.fullId, lines } }));
+        // A copy: the prompter goes on adding to its list, and the record saved is the base
+        // the next save is merged against (the same list there hid the line added since).
+        remember(await save({ ...record, draft: { stepId: ref.fullId, lines: [...lines] } }));
       },
       ...(ref.step.meaning === 'queries' && record.queries.length > 0 ? { notedQueries: record.queries } : {}),
       ...(callChoices ? { choices: callChoices } : {}),
