@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { saveCall, scriptedPrompts, tempDir, testContext } from './helpers.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { holdSession } from '../src/call/callSession.js';
+import { holdSession, latestUnfinishedCall } from '../src/call/callSession.js';
 import { offerDiscard } from '../src/call/interactiveCall.js';
 import { acquireSessionLock, readSessionLock } from '../src/store/sessionLock.js';
 import { readCallText } from '../src/store/callStore.js';
@@ -34,6 +34,23 @@ describe("a call's own confirmations", () => {
     const release = await holdSession(testContext({ dataDir, stdin: terminal(), prompts: yes }), call.id);
     expect((await readSessionLock(dataDir, call.id))?.agent).toBe('test-agent');
     await release();
+  });
+
+  it('resume with every unfinished call open: taking over is offered only for a call open on another computer', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const here = makeCall({ id: '20261120-090000-here01', status: 'in-progress', agent: 'test-agent' });
+    const there = makeCall({ id: '20261120-100000-there1', status: 'in-progress', agent: 'test-agent' });
+    await saveCall(dataDir, here);
+    const ctx = testContext({ dataDir });
+    await acquireSessionLock(dataDir, here.id, { host: hostname(), pid: process.pid, agent: 'test-agent' });
+    const thisComputer = await latestUnfinishedCall(ctx).catch((error: unknown) => error);
+    expect((thisComputer as UserError).message).toBe('your unfinished calls are all open in other windows (here01): finish them there');
+    await saveCall(dataDir, there);
+    await acquireSessionLock(dataDir, there.id, { host: `not-${hostname()}`, pid: 1, agent: 'test-agent' });
+    const another = await latestUnfinishedCall(ctx).catch((error: unknown) => error);
+    expect((another as UserError).message).toBe(
+      'your unfinished calls are all open in other windows (there1, here01): finish them there, or take one open on another computer over with csr-call resume ID',
+    );
   });
 
   it('Ctrl-C on a call with nothing about a customer offers to throw it away: yes removes it, no keeps it', async () => {

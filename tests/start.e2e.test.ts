@@ -406,7 +406,7 @@ export default definePlaybook({
       { send: 'tomorrow 10pm\r' },
       // In the agent's zone (UTC here) and theirs: 22:00 for them, too late to be called (item 14).
       { expect: '→ .*\\d\\d:00 / (\\w+ \\d+ \\w+ )?22:00 America/Chicago' },
-      { expect: '⚠ [0-9a-z]{6}\\.f1: .* 22:00 America/Chicago is outside calling hours \\(08:00–21:00 their time\\)\\s+After the call, move it with: csr-call followups snooze [0-9a-z]{6}\\.f1' },
+      { expect: '⚠ [0-9a-z]{6}\\.f1: .* 22:00 America/Chicago is outside calling hours \\(08:00–21:00 their\\s+time\\)\\s+After the call, move it with: csr-call followups snooze [0-9a-z]{6}\\.f1' },
       { expect: 'Call summary' },
     ], { CSR_CALL_HOME: home, TZ: 'UTC' });
     expect(result.failure, result.transcript).toBeNull();

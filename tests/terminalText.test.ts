@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
-import { displayWidth, NARROW, oneLine, sanitizeForTerminal } from '../src/render/terminalText.js';
+import { stripVTControlCharacters } from 'node:util';
+import { displayWidth, NARROW, oneLine, sanitizeForTerminal, wrapScreenLine } from '../src/render/terminalText.js';
 
 /** What oneLine must equal for any text: the long way round, without its shortcut for plain text. */
 const slowOneLine = (text: string) => sanitizeForTerminal(text, { keepNewlines: false }).replace(/\s+/g, ' ').trim();
@@ -62,5 +63,20 @@ describe('displayWidth', () => {
 
   it("gives string-width's columns for wide, zero-width and mixed text", () => {
     for (const text of ['東京', '🎉 party', 'e\u0301', 'Zoë — 12 → 14', '\u00ad', 'Ann\u200bLee']) expect(displayWidth(text)).toBe(stringWidth(text));
+  });
+});
+
+describe('wrapScreenLine', () => {
+  it('breaks between words, under the line indent plus two, and leaves a short line alone', () => {
+    expect(wrapScreenLine('  short line', 40)).toBe('  short line');
+    expect(wrapScreenLine('  → csr-call resume 1h4o21 · csr-call discard 1h4o21', 40)).toBe('  → csr-call resume 1h4o21 · csr-call\n    discard 1h4o21');
+  });
+
+  it('gives escape codes no width, and keeps them', () => {
+    const red = (text: string) => `\u001b[31m${text}\u001b[39m`;
+    const line = red('  ⚠ Not saved: no permission to write (EPERM). Go on: what you type is kept here');
+    const wrapped = wrapScreenLine(line, 40);
+    expect(wrapped.split('\n').map((part) => stripVTControlCharacters(part).length).every((n) => n <= 40)).toBe(true);
+    expect(stripVTControlCharacters(wrapped).replace(/\n +/g, ' ')).toBe(stripVTControlCharacters(line));
   });
 });

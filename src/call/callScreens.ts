@@ -15,14 +15,17 @@ import { colorsFor } from '../render/colors.js';
 import { renderCallSummary } from '../render/callSummary.js';
 import { formatDateTime, formatDay, formatDue, describeLateness } from '../dates/formatDue.js';
 import { describePromiseRecord, promiseRecordOfCalls } from '../render/promiseRecord.js';
-import { oneLine } from '../render/terminalText.js';
+import { oneLine, sanitizeForTerminal, wrapScreenLine } from '../render/terminalText.js';
 import { formatAgo } from '../dates/formatDuration.js';
 import { isStartOfDayIn } from '../dates/zone.js';
 import { noun, plural } from '../text/plural.js';
 
 export type Colors = ReturnType<typeof colorsFor>;
 
-const writer = (ctx: Context) => (line = '') => ctx.stdout.write(`${line}\n`);
+/** Writes a line of a call's screens, word-wrapped to the terminal (never a summary: that is pasted as it is). */
+export const screenWriter = (ctx: Pick<Context, 'stdout'>) => (line = '') =>
+  ctx.stdout.write(`${line.split('\n').map((part) => wrapScreenLine(part, (ctx.stdout.columns ?? 0) - 1)).join('\n')}\n`);
+const writer = screenWriter;
 
 /** The agent's other unfinished calls, newest first, each with its age and how to go on with it or throw it away. */
 export function printUnfinished(ctx: Context, unfinished: readonly CallSummary[], color: Colors): void {
@@ -47,13 +50,31 @@ export function printResumeRecap(ctx: Context, record: CallRecord, color: Colors
   const recap = given.slice(-8);
   const counts = `${answerCount(record.answers)} so far${recap.length < given.length ? `, the last ${recap.length}` : ''}`;
   write(color.bold(`Resuming call ${shortId(record.id)}`) + color.dim(` — ${counts}${recap.length ? ':' : ''}`));
-  for (const answer of recap) {
-    const value = Array.isArray(answer.value) ? answer.value.join('; ') : typeof answer.value === 'boolean' ? (answer.value ? 'yes' : 'no') : String(answer.value);
-    const date = dateOfAnswer(ctx, answer);
-    // A date typed relative to when it was typed ('+1d', 'fri') is shown with the date it was read as.
-    const shown = date === undefined ? (answer.raw ?? value) : answer.raw !== undefined && answer.raw !== date ? `${answer.raw} → ${date}` : date;
-    write(color.dim(`  ${oneLine(answer.question, 40)}: `) + oneLine(shown, 60));
+  for (const answer of recap) write(color.dim(`  ${oneLine(answer.question, 40)}: `) + oneLine(answerShown(ctx, answer), 60));
+}
+
+/** An answer as the agent gave it: lists joined, yes or no, a date with the date it was read as. */
+function answerShown(ctx: Context, answer: Answer): string {
+  const value = Array.isArray(answer.value) ? answer.value.join('; ') : typeof answer.value === 'boolean' ? (answer.value ? 'yes' : 'no') : String(answer.value);
+  const date = dateOfAnswer(ctx, answer);
+  // A date typed relative to when it was typed ('+1d', 'fri') is shown with the date it was read as.
+  return date === undefined ? (answer.raw ?? value) : answer.raw !== undefined && answer.raw !== date ? `${answer.raw} → ${date}` : date;
+}
+
+/**
+ * Every answer of a call in full, and the lines of an answer being typed: printed when the
+ * disk refused the call, so that nothing typed is lost (the summary leaves out what it does
+ * not sum up: an empathy line, a hold, the questions ticked, a playbook's own steps).
+ */
+function everyAnswer(ctx: Context, record: CallRecord, playbook?: Playbook): string {
+  const indent = (text: string) => sanitizeForTerminal(text).replace(/\n/g, '\n    ');
+  const lines = ['Every answer, as typed:'];
+  for (const answer of record.answers) if (answer.value !== null) lines.push(`  ${oneLine(answer.question)}: ${indent(answerShown(ctx, answer))}`);
+  if (record.draft?.lines.length) {
+    const question = playbook && allSteps(playbook).find((ref) => ref.fullId === record.draft!.stepId)?.step.question;
+    lines.push(`  ${oneLine(question ?? record.draft.stepId)} (being typed):`, ...record.draft.lines.map((line) => `    ${indent(line)}`));
   }
+  return lines.join('\n');
 }
 
 /** A date answer as a date to read ('Mon 7 Dec 2026', 'Mon 7 Dec 2026 10:00' in the zone it was given in); undefined for other answers. */
@@ -144,12 +165,17 @@ export function printEarlierOpenFollowUps(ctx: Context, record: CallRecord, summ
 /** The summary to paste into the ticket, and where the call is saved (or why it is not: `unsaved`). */
 export function printEnd(ctx: Context, record: CallRecord, unsaved?: string): void {
   const color = colorsFor(ctx.stdout, ctx.env);
-  const write = writer(ctx);
+  // As it is: the summary is pasted into the ticket, and a line break added here would go with it.
+  const write = (line = '') => ctx.stdout.write(`${line}\n`);
   write('');
   write(color.bold.green('── Call summary (paste into the ticket) ──'));
   write(renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color }));
   write('');
-  if (unsaved) write(color.red(`NOT saved: ${unsaved}. This summary holds the whole call; ${callPath(ctx.dataDir, record.id)} holds it as last saved`));
+  if (unsaved) {
+    write(everyAnswer(ctx, record));
+    write('');
+    write(color.red(`NOT saved: ${unsaved}. This summary and the answers above hold the whole call; ${callPath(ctx.dataDir, record.id)} holds it as last saved`));
+  }
   else write(color.dim(`Saved: ${callPath(ctx.dataDir, record.id)}`));
 }
 
@@ -162,8 +188,8 @@ export function printInterrupted(ctx: Context, playbook: Playbook, record: CallR
     if (unsaved) {
       ctx.stderr.write(
         `\n${color.red(`Call NOT saved: ${unsaved}`)}. The file holds it as last saved; what was typed, so that nothing is lost:\n` +
-          `${renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color })}\n` +
-          `Once there is room, continue it from its last save with: csr-call resume ${shortId(record.id)}\n`,
+          `${renderCallSummary(record, { timeZone: ctx.timeZone, now: ctx.now(), color })}\n\n${everyAnswer(ctx, record, playbook)}\n\n` +
+          `Once that is fixed, continue it from its last save with: csr-call resume ${shortId(record.id)}\n`,
       );
       return;
     }

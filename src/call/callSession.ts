@@ -49,12 +49,16 @@ export function newRecord(ctx: Context, loaded: LoadedPlaybook): CallRecord {
 export async function latestUnfinishedCall(ctx: Context): Promise<CallSummary> {
   const unfinished = await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => unfinishedCalls(index, ctx.agent));
   if (unfinished.length === 0) throw new UserError(`no unfinished call for agent ${ctx.agent}; start one with: csr-call start`, 1);
+  let elsewhere = false;
   for (const call of unfinished) {
     const holder = await readSessionLock(ctx.dataDir, call.id);
     if (!holder || !sessionLockIsLive(holder, hostname())) return call;
+    if (holder.host !== hostname()) elsewhere = true;
   }
   const open = unfinished.map((c) => shortId(c.id)).join(', ');
-  throw new UserError(`your unfinished calls are all open in other windows (${open}): finish them there, or take one over with csr-call resume ID`, 1);
+  // A window on this computer is the agent's own: no taking over from it (holdSession).
+  const takeOver = elsewhere ? ', or take one open on another computer over with csr-call resume ID' : '';
+  throw new UserError(`your unfinished calls are all open in other windows (${open}): finish them there${takeOver}`, 1);
 }
 
 /** A record read outside the call's lock: its first save looks at the file again (its stamp is unknown). */

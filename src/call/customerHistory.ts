@@ -11,7 +11,7 @@ import { withCallIndex } from '../store/index/indexAccess.js';
 import { customerCalls } from '../store/index/indexQueries.js';
 import { formatDateTime } from '../dates/formatDue.js';
 import { oneLine } from '../render/terminalText.js';
-import { printCustomerHistory, printPromiseRecord, type Colors } from './callScreens.js';
+import { printCustomerHistory, printPromiseRecord, screenWriter, type Colors } from './callScreens.js';
 
 export interface CustomerHistory {
   /** Shows what is new about this customer; returns the record with their earlier calls (and zone) when it changed. */
@@ -21,7 +21,7 @@ export interface CustomerHistory {
 }
 
 export function customerHistory(ctx: Context, color: Colors): CustomerHistory {
-  const write = (line = '') => ctx.stdout.write(`${line}\n`);
+  const write = screenWriter(ctx);
   let shownFor: string | undefined;
   let summaries: CallSummary[] = [];
   const shownEarlier = new Set<string>();

@@ -27,6 +27,7 @@ import {
   printInterrupted,
   printResumeRecap,
   printUnfinished,
+  screenWriter,
   type Colors,
 } from './callScreens.js';
 
@@ -87,7 +88,7 @@ async function saveBeforeLeaving(ctx: Context, saver: SessionSaver, signal: Abor
   while (saver.unsaved() && ctx.stdin.isTTY) {
     let again: boolean;
     try {
-      again = await ctx.prompts.confirm(`The call is not saved: ${saver.unsaved()}. Free some space, then: save it now?`, { default: true, signal });
+      again = await ctx.prompts.confirm(`The call is not saved: ${saver.unsaved()}. Once that is fixed (space freed, or the folder writable again): save it now?`, { default: true, signal });
     } catch {
       return; // Ctrl-C, Ctrl-D or a signal: the summary says what was not saved
     }
@@ -104,7 +105,7 @@ async function runLocked(
   color: Colors,
   prompts: Promise<PromptsModule>,
 ): Promise<CallRecord> {
-  const write = (line = '') => ctx.stdout.write(`${line}\n`);
+  const write = screenWriter(ctx);
   // Your unfinished calls, looked up before this one is written: the index then finds the
   // store as it left it (no folder to list again), and is open to take the new call.
   const unfinished = fresh ? await withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => unfinishedCalls(index, ctx.agent)) : [];
@@ -166,13 +167,16 @@ async function runLocked(
     await saveBeforeLeaving(ctx, saver, signals.signal);
     const unsaved = saver.unsaved();
     printEnd(ctx, saver.latest(), unsaved);
-    if (unsaved) throw new OperationError(`call ${shortId(finished.id)} is not saved: ${unsaved}; paste the summary above into the ticket (once there is room, csr-call resume ${shortId(finished.id)} goes on from its last save)`);
+    if (unsaved) throw new OperationError(`call ${shortId(finished.id)} is not saved: ${unsaved}; paste the summary above into the ticket (once that is fixed, csr-call resume ${shortId(finished.id)} goes on from its last save)`);
     printEarlierOpenFollowUps(ctx, finished, history.earlier());
     return finished;
   } catch (error) {
     const received = signals.received();
     if (isPromptInterruption(error) || received) {
-      printInterrupted(ctx, playbook, latest, color, saver.unsaved());
+      const unsaved = saver.unsaved();
+      printInterrupted(ctx, playbook, saver.latest(), color, unsaved);
+      // Not saved is the news, whatever stopped the call: exit 1, as at the end of a call.
+      if (unsaved) throw new OperationError(`call ${shortId(latest.id)} is not saved: ${unsaved}; what was typed is above`);
       throw new InterruptedError(received ?? 'SIGINT', latest.id);
     }
     throw error;

@@ -22,7 +22,7 @@ import type { LiveNotice } from './promptStyle.js';
 import type { AnswerValue } from '../playbook/types.js';
 import { formatDuration } from '../dates/formatDuration.js';
 import { correctionsIn, describeCorrections } from '../dates/parseWhen.js';
-import { oneLine, sanitizeForTerminal, wrap } from '../render/terminalText.js';
+import { oneLine, sanitizeForTerminal, wrap, wrapScreenLine } from '../render/terminalText.js';
 import { choicePrompt } from './choicePrompt.js';
 import { severalChoicesPrompt } from './severalChoicesPrompt.js';
 import { lineInput } from './lineInput.js';
@@ -84,7 +84,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
   const holdNotice = (hold: Hold): LiveNotice => ({
     current: () => {
       const line = holdLine(hold);
-      return line.over ? color.red(`  ⚠ ${line.text}. ${overText}`) : color.dim(`  ⏱ ${line.text}`);
+      return line.over ? wrapScreenLine(color.red(`  ⚠ ${line.text}. ${overText}`), width() - 1) : color.dim(`  ⏱ ${line.text}`);
     },
     subscribe: (listener) => {
       const timer = setInterval(listener, 1000);
@@ -95,7 +95,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
   const holdInterject = (hold: Hold) => (say: (line: string) => void) => {
     const left = -secondsOver(hold, now()) * 1000;
     if (left <= 0) return () => {};
-    const timer = setTimeout(() => say(color.red(`  ⚠ ${holdLine(hold).text}. ${overText}\x07`)), left);
+    const timer = setTimeout(() => say(wrapScreenLine(color.red(`  ⚠ ${holdLine(hold).text}. ${overText}\x07`), width() - 1)), left);
     return () => clearTimeout(timer);
   };
 
@@ -141,7 +141,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
       : isList ? 'one item per line, empty line to finish' : 'empty line to finish';
     const skip = ref.step.required ? '' : ' or skip';
     const parkHint = ref.step.meaning === 'problem.story' ? '; start a line with ? to park a question for later' : '';
-    write(color.cyan(`? `) + color.bold(question) + color.dim(`  (${how}${skip}${parkHint})`));
+    write(wrapScreenLine(color.cyan(`? `) + color.bold(question) + color.dim(`  (${how}${skip}${parkHint})`), width() - 1));
     if (hint) write(color.dim(`  ${hint}`));
     if (request.notedQueries?.length) {
       write(color.dim('  Parked while they talked:'));

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 
 /**
@@ -114,4 +115,33 @@ export function wrap(text: string, width: number, indent = '     '): string[] {
   }
   if (line) lines.push(line);
   return lines;
+}
+
+/**
+ * A line of a screen word-wrapped to `width` columns, colours and all: continuation lines
+ * start two columns past the line's own indent, so a long line reads as one item rather
+ * than breaking inside a word or an id at the terminal's edge. Escape codes take no width.
+ */
+export function wrapScreenLine(line: string, width: number): string {
+  const visible = stripVTControlCharacters(line);
+  if (width <= 0 || displayWidth(visible) <= width) return line;
+  const indent = ' '.repeat(Math.min(/^ */.exec(visible)![0].length + 2, Math.floor(width / 2)));
+  const widthOf = (word: string) => displayWidth(stripVTControlCharacters(word));
+  const [first = '', ...rest] = line.split(' ');
+  const lines: string[] = [];
+  let current = first;
+  let used = widthOf(first);
+  for (const word of rest) {
+    const w = widthOf(word);
+    if (w > 0 && used + 1 + w > width && used > indent.length) {
+      lines.push(current);
+      current = indent + word;
+      used = indent.length + w;
+    } else {
+      current += ` ${word}`;
+      used += 1 + w;
+    }
+  }
+  lines.push(current);
+  return lines.join('\n');
 }
