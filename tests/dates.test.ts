@@ -106,6 +106,18 @@ describe('parseWhen: each accepted form (agent in New York, now Wed 25 Nov 2026 
     ['fri 10:00', timed('2026-11-27T15:00:00.000Z')],
     ['Fri 10am', timed('2026-11-27T15:00:00.000Z')],
     ['friday at 10:00', timed('2026-11-27T15:00:00.000Z')],
+    // an hour alone after "at" is an hour of the working day: 7-11 the morning, 1-6 the afternoon
+    ['tomorrow at 10', timed('2026-11-26T15:00:00.000Z')],
+    ['fri at 3', timed('2026-11-27T20:00:00.000Z')],
+    ['fri at 16', timed('2026-11-27T21:00:00.000Z')],
+    ['at 12', timed('2026-11-25T17:00:00.000Z')],
+    // one, in words; next week or month is in one
+    ['in a week', allDay('2026-12-02T05:00:00.000Z')],
+    ['next week', allDay('2026-12-02T05:00:00.000Z')],
+    ['next wk', allDay('2026-12-02T05:00:00.000Z')],
+    ['next month', allDay('2026-12-25T05:00:00.000Z')],
+    ['in an hour', timed('2026-11-25T15:00:00.000Z')],
+    ['in a day', allDay('2026-11-26T05:00:00.000Z')],
     ['fri, 10:00', timed('2026-11-27T15:00:00.000Z')],
     ['  Fri   10:00 ', timed('2026-11-27T15:00:00.000Z')],
     ['10:00 fri', timed('2026-11-27T15:00:00.000Z')],
@@ -447,7 +459,8 @@ describe('bad dates', () => {
     'xyz',
     'fri 10',
     '10',
-    'next week',
+    'next year',
+    'at 24',
     'in days',
     '+3x',
     'now 10:00',
@@ -500,5 +513,16 @@ describe('absurd amounts', () => {
   });
   it('in a day range too', () => {
     expect(userErrorOf(() => parseDay('-99999999d', { now: WED_9AM, timeZone: NY })).message).toBe('"-99999999d" is too far away to be a day');
+  });
+});
+
+describe('a unit of time with a typo', () => {
+  it('is read as the nearest unit and said so; a short or far one is not', () => {
+    const read = parseWhen('in 2 minuts', { now: WED_9AM, timeZone: NY });
+    expect(read.at.toISOString()).toBe('2026-11-25T14:02:00.000Z');
+    expect(read.corrections).toEqual([{ typed: 'minuts', read: 'minute' }]);
+    expect(parseWhen('in 3 weekz', { now: WED_9AM, timeZone: NY }).corrections).toEqual([{ typed: 'weekz', read: 'week' }]);
+    expect(() => parseWhen('in 3 xyzzy', { now: WED_9AM, timeZone: NY })).toThrow(/is not a date I understand/);
+    expect(() => parseWhen('in 2 minuts', { now: WED_9AM, timeZone: NY, fuzzy: false })).toThrow(/"minuts" is not spelt right/);
   });
 });

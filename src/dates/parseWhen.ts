@@ -384,10 +384,12 @@ function parse(input: string, reading: Reading): Parsed {
     .replace(/\b([a-z]{2,})\.(?=\s|$)/g, '$1'); // Fri.
 
   // '+3d', 'in 2 weeks', '7 days ago', '+3d 10:00'; but not '14h', which is a clock time.
-  const relative = RELATIVE.exec(text);
+  // 'in a week', 'an hour ago': one; 'next week', 'next month': in one.
+  const counted = text.replace(/^(in\s+)an?\s+(?=[a-z])/, '$11 ').replace(/^an?\s+(?=[a-z]+\s+ago\b)/, '1 ').replace(/^next\s+(week|wk|month)\b/, 'in 1 $1');
+  const relative = RELATIVE.exec(counted);
   if (relative) {
     const [, inWord, sign, amount, unitWord, ago, rest] = relative;
-    const unit = UNITS[unitWord!];
+    const unit = UNITS[unitWord!] ?? unitTypo(unitWord!, reading);
     const marked = Boolean(inWord || sign || ago);
     if (unit && (unit !== 'hour' || marked) && !(ago && (inWord || sign))) {
       const n = Number(amount) * (sign === '-' || ago ? -1 : 1);
@@ -413,6 +415,12 @@ function parse(input: string, reading: Reading): Parsed {
       dayTokens.push(isoDateTime[1]!);
       timeTokens.push(isoDateTime[2]!);
     } else if (token === 'at') {
+      // 'at 10', 'at 3': an hour with no minutes, read as an hour of the working day.
+      const hour = /^\d{1,2}$/.test(tokens[i + 1] ?? '') ? workingHour(Number(tokens[i + 1])) : undefined;
+      if (hour !== undefined) {
+        timeTokens.push(`${hour}:00`);
+        i++;
+      }
       continue;
     } else if (isTimeToken(token, reading) || (OFFSET.test(token) && timeTokens.length > 0)) {
       timeTokens.push(token);
@@ -439,6 +447,25 @@ function parse(input: string, reading: Reading): Parsed {
   result.day = parseDayTokens(dayTokens, input, reading);
   if (result.offsetMinutes !== undefined && result.day.kind !== 'date') throw new NotUnderstood();
   return result;
+}
+
+/**
+ * The hour a bare number after "at" means: callbacks are booked in the working day, so
+ * 7 to 11 are the morning, 1 to 6 the afternoon ("at 3" is 15:00), 12 is noon, and 13 to 23
+ * and 0 are the 24-hour clock. The date is shown back as read, to be corrected at once.
+ */
+function workingHour(n: number): number | undefined {
+  if (n > 23) return undefined;
+  return n >= 1 && n <= 6 ? n + 12 : n;
+}
+
+/** A unit of time typed with a typo ('minuts'), read as the nearest one and said so. */
+function unitTypo(typed: string, reading: Reading): 'minute' | 'hour' | 'day' | 'week' | 'month' | undefined {
+  if (typed.length < 4) return undefined;
+  const near = closestMatch(typed, Object.keys(UNITS).filter((unit) => unit.length >= 4));
+  if (near === undefined) return undefined;
+  if (!reading.corrections.some((c) => c.typed === typed)) reading.corrections.push({ typed, read: near });
+  return UNITS[near];
 }
 
 function isTimeToken(token: string, reading: Reading): boolean {
