@@ -3,6 +3,7 @@
  * promises stand, which prepared solutions show and in what order, how causes group.
  */
 import { describe, expect, it } from 'vitest';
+import { coerceAnswer, unknownSolutionNumber } from '../src/engine/callEngine.js';
 import { checksToShow, handoffGaps, openParkedQuestions, unmetChecks } from '../src/checklist/callChecklist.js';
 import { promiseRecordOf, promiseStandings, promiseStateAt } from '../src/domain/promiseKeeping.js';
 import { fitsCategory, mergeSolutions, rankSolutions, successScore } from '../src/solutions/rankSolutions.js';
@@ -219,5 +220,29 @@ describe('time off the line', () => {
     expect(holdTally(makeCall({ holds: [hold('2026-11-20T09:06:00.000Z'), hold('2026-11-20T09:09:00.000Z'), hold()] }))).toEqual({ holds: 3, overruns: 1 });
     expect(openHold(makeCall({ holds: [hold('2026-11-20T09:06:00.000Z'), hold()] }))).toEqual(hold());
     expect(openHold(makeCall({ holds: [hold('2026-11-20T09:06:00.000Z')] }))).toBeUndefined();
+  });
+});
+
+describe('the options step typed by number', () => {
+  const step = { id: 'options', question: 'Options you offered', type: 'list', meaning: 'options' } as const;
+  const solutions = [
+    { id: 'credit-next-bill', title: 'Credit it on the next bill' },
+    { id: 'refund-card', title: 'Refund to the card' },
+  ];
+  const coerce = (input: string) => coerceAnswer(step, input, { now: new Date('2026-11-25T14:00:00Z'), timeZone: 'UTC', solutions });
+
+  it('a number shown stands for its solution; words are an option of their own', () => {
+    expect(coerce('2\na call from Billing within 2 days')).toEqual({
+      ok: true,
+      value: ['Refund to the card', 'a call from Billing within 2 days'],
+      solutions: ['refund-card', null],
+    });
+  });
+
+  it('a number with no solution under it is refused, not kept as an option called "9"', () => {
+    expect(coerce('1\n9')).toEqual({ ok: false, message: 'there is no solution 9: the ones shown are numbered 1–2; an option of your own is typed in words' });
+    expect(unknownSolutionNumber('0', 2)).toBeDefined();
+    expect(unknownSolutionNumber('2', 2)).toBeUndefined();
+    expect(unknownSolutionNumber('9 days of credit', 2)).toBeUndefined();
   });
 });

@@ -364,7 +364,13 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
       if (!items || !items.every((item) => typeof item === 'string')) return fail(`got ${describe(input)}`);
       const kept = (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
       if (kept.length === 0 && step.required) return fail('the list is empty');
-      result = step.meaning === 'options' && options.solutions?.length ? offeredOptions(kept, options.solutions) : { ok: true, value: kept };
+      if (step.meaning !== 'options' || !options.solutions?.length) {
+        result = { ok: true, value: kept };
+        break;
+      }
+      const offered = offeredOptions(kept, options.solutions);
+      if (!offered.ok) return offered;
+      result = offered;
       break;
     }
   }
@@ -434,10 +440,12 @@ function overLimit(step: Step, value: AnswerValue): string | undefined {
  * a number shown (`2`) or a solution's id stands for that solution (kept as its title,
  * with its id beside); anything else is an option in the agent's words. Each solution once.
  */
-function offeredOptions(items: readonly string[], shown: readonly Pick<Solution, 'id' | 'title'>[]): Extract<Coerced, { ok: true }> {
+function offeredOptions(items: readonly string[], shown: readonly Pick<Solution, 'id' | 'title'>[]): Coerced {
   const value: string[] = [];
   const ids: Array<string | null> = [];
   for (const item of items) {
+    const unknown = unknownSolutionNumber(item, shown.length);
+    if (unknown) return { ok: false, message: unknown };
     const byNumber = /^\d+$/.test(item) ? shown[Number(item) - 1] : undefined;
     const solution = byNumber ?? shown.find((s) => s.id.toLowerCase() === item.toLowerCase());
     if (solution && ids.includes(solution.id)) continue;
@@ -445,6 +453,17 @@ function offeredOptions(items: readonly string[], shown: readonly Pick<Solution,
     ids.push(solution ? solution.id : null);
   }
   return ids.some((id) => id !== null) ? { ok: true, value, solutions: ids } : { ok: true, value };
+}
+
+/**
+ * Why an item typed at the options step is refused: a number with no prepared solution
+ * shown under it (a typo, most likely: kept, it would read as an option called "9").
+ */
+export function unknownSolutionNumber(item: string, shown: number): string | undefined {
+  if (!/^\d+$/.test(item.trim())) return undefined;
+  const n = Number(item.trim());
+  if (n >= 1 && n <= shown) return undefined;
+  return `there is no solution ${n}: the ones shown are numbered 1–${shown}; an option of your own is typed in words`;
 }
 
 /** A value echoed in a message: a pasted page is not repeated back whole. */

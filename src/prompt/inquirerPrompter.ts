@@ -13,7 +13,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Writable, Readable } from 'node:stream';
 import type { AskRequest, CallPrompter, ChecklistDecision, ChecklistRequest, RankedSolution, StageIntro } from '../engine/runCall.js';
-import { choiceObjects, type Coerced } from '../engine/callEngine.js';
+import { choiceObjects, unknownSolutionNumber, type Coerced } from '../engine/callEngine.js';
 import type { CoachingNote, Hold } from '../domain/callRecord.js';
 import { secondsOver } from '../domain/holds.js';
 import { formatDateTime } from '../dates/formatDue.js';
@@ -163,6 +163,12 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
           // An empty line inside a pasted text: a paragraph break in notes (none before the
           // first line), nothing in a list.
           if (line.trim() === '' && (isList || lines.length === 0)) continue;
+          // Said at once and not kept: a line of a list cannot be taken back.
+          const unknown = request.solutions ? unknownSolutionNumber(line, request.solutions.length) : undefined;
+          if (unknown) {
+            write(color.red(`  > ${unknown}`));
+            continue;
+          }
           lines.push(line);
         }
         await request.saveDraft(lines);
