@@ -374,6 +374,14 @@ describe('describeLateness (now Wed 25 Nov 2026 09:00 New York)', () => {
   ])('%s allDay=%s', (due, allDay, expected) => {
     expect(describeLateness(new Date(due), WED_9AM, { allDay, timeZone: NY })).toBe(expected);
   });
+
+  it('a date that is no deadline is before or after, never overdue; a part minute ahead counts whole', () => {
+    const when = (due: string, allDay = false) => describeLateness(new Date(due), WED_9AM, { allDay, timeZone: NY, notDue: true });
+    expect([when('2026-11-23T05:00:00.000Z', true), when('2026-11-24T05:00:00.000Z', true), when('2026-11-25T05:00:00.000Z', true)]).toEqual(['2 days ago', 'yesterday', 'today']);
+    expect(when('2026-11-25T11:00:00.000Z')).toBe('3 hours ago');
+    // '+5m' typed a moment ago: in 5 min, as the hold's header says.
+    expect(describeLateness(new Date(WED_9AM.getTime() + 5 * 60_000 - 200), WED_9AM, { timeZone: NY })).toBe('in 5 min');
+  });
 });
 
 describe('formatDue and formatDateTime', () => {

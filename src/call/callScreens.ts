@@ -94,12 +94,12 @@ function dateOfAnswer(ctx: Context, answer: Answer): string | undefined {
 }
 
 /** How a date answer was read, shown under it: in the agent's zone, and the customer's when given in it. */
-export function describeDateAnswer(ctx: Context, ok: Extract<Coerced, { ok: true }>): string {
+export function describeDateAnswer(ctx: Context, ok: Extract<Coerced, { ok: true }>, { due }: { due: boolean }): string {
   const value = String(ok.value);
   const at = instantOf(value, ok.timeZone ?? ctx.timeZone, ctx.now());
   // A day with no time ("by friday") is that day's midnight: shown as the day, not 00:00.
   const allDay = /^\d{4}-\d{2}-\d{2}$/.test(value) || isStartOfDayIn(at, ok.timeZone ?? ctx.timeZone);
-  return formatDue(at, { now: ctx.now(), timeZone: ctx.timeZone, ...(allDay ? { allDay } : {}), ...(ok.timeZone ? { customerTimeZone: ok.timeZone } : {}) });
+  return formatDue(at, { now: ctx.now(), timeZone: ctx.timeZone, ...(allDay ? { allDay } : {}), ...(ok.timeZone ? { customerTimeZone: ok.timeZone } : {}), ...(due ? {} : { notDue: true }) });
 }
 
 /** The earlier calls of this customer; `more`: others were shown already, and these are the ones just found. */

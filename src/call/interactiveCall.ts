@@ -139,7 +139,7 @@ async function runLocked(
     get timeZone() {
       return ctx.timeZone;
     },
-    describeDate: (ok) => describeDateAnswer(ctx, ok),
+    describeDate: (ok, step) => describeDateAnswer(ctx, ok, step),
     afterAnswer: async (ref, record) => {
       // Said between questions, not over a line being typed.
       const unsaved = saver.unsaved();

@@ -72,6 +72,8 @@ export interface FormatDueOptions {
   allDay?: boolean;
   /** The customer's zone when the time was given in it: both clocks are shown. */
   customerTimeZone?: string;
+  /** A date that is no deadline: '2 days ago', not '2 days overdue'. */
+  notDue?: boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export function formatDue(at: Date, opts: FormatDueOptions): string {
   if (allDay) {
     // The day was chosen in the customer's zone when one was given; `at` is its start there.
     const zone = customer ?? timeZone;
-    const lateness = describeLateness(at, now, { allDay: true, timeZone: zone });
+    const lateness = describeLateness(at, now, { allDay: true, timeZone: zone, ...(opts.notDue ? { notDue: true } : {}) });
     return `${formatDay(at, zone, now)}${customer ? ` ${customer}` : ''} (${lateness})`;
   }
   let text = `${formatDay(at, timeZone, now)} ${formatClock(at, timeZone)}`;
@@ -95,7 +97,7 @@ export function formatDue(at: Date, opts: FormatDueOptions): string {
     const theirs = sameDay ? formatClock(at, customer) : `${formatDay(at, customer, now)} ${formatClock(at, customer)}`;
     text += ` / ${theirs} ${customer}`;
   }
-  return `${text} (${describeLateness(at, now, { timeZone })})`;
+  return `${text} (${describeLateness(at, now, { timeZone, ...(opts.notDue ? { notDue: true } : {}) })})`;
 }
 
 const MS_PER_MINUTE = 60_000;
@@ -107,30 +109,38 @@ const MS_PER_MINUTE = 60_000;
  * follow-up does not change wording at an odd hour. An all-day date is 'due today' all day
  * and overdue from the next day.
  */
-export function describeLateness(due: Date, now: Date, opts?: { allDay?: boolean; timeZone: string }): string {
+export function describeLateness(due: Date, now: Date, opts?: { allDay?: boolean; timeZone: string; notDue?: boolean }): string {
   const timeZone = opts?.timeZone ?? systemTimeZone();
   const days = daysBetween(calendarDayIn(now, timeZone), calendarDayIn(due, timeZone));
-  if (opts?.allDay) return describeDays(days);
+  // A date that is no deadline (when something was bought) is before or after, never overdue.
+  const words = opts?.notDue ? WHEN_WORDS : DUE_WORDS;
+  if (opts?.allDay) return describeDays(days, words);
 
   const diff = due.getTime() - now.getTime();
-  const minutes = Math.floor(Math.abs(diff) / MS_PER_MINUTE);
+  // Ahead by a minute or more, a part minute counts whole: '+5m' typed a moment ago is in
+  // 5 min, not 4.
+  const minutes = diff < MS_PER_MINUTE ? Math.floor(Math.abs(diff) / MS_PER_MINUTE) : Math.ceil(diff / MS_PER_MINUTE - 0.05);
   const hours = Math.floor(minutes / 60);
-  if (minutes < 1) return 'due now';
+  if (minutes < 1) return words.now;
   if (diff < 0) {
-    if (minutes < 60) return `${minutes} min overdue`;
-    if (hours < 24) return `${plural(hours, 'hour')} overdue`;
+    if (minutes < 60) return `${minutes} min ${words.past}`;
+    if (hours < 24) return `${plural(hours, 'hour')} ${words.past}`;
     // 24 hours late is at least a day late, even on a 25-hour day.
-    return `${plural(Math.max(1, -days), 'day')} overdue`;
+    return `${plural(Math.max(1, -days), 'day')} ${words.past}`;
   }
   if (minutes < 60) return `in ${minutes} min`;
   if (days === 0 || hours < 6) return `in ${plural(hours, 'hour')}`;
-  return describeDays(days);
+  return describeDays(days, words);
 }
 
-function describeDays(days: number): string {
-  if (days === 0) return 'due today';
-  if (days === 1) return 'due tomorrow';
+const DUE_WORDS = { now: 'due now', today: 'due today', tomorrow: 'due tomorrow', yesterday: '1 day overdue', past: 'overdue' };
+const WHEN_WORDS = { now: 'now', today: 'today', tomorrow: 'tomorrow', yesterday: 'yesterday', past: 'ago' };
+
+function describeDays(days: number, words: typeof DUE_WORDS): string {
+  if (days === 0) return words.today;
+  if (days === 1) return words.tomorrow;
+  if (days === -1) return words.yesterday;
   if (days > 1) return `in ${days} days`;
-  return `${plural(-days, 'day')} overdue`;
+  return `${plural(-days, 'day')} ${words.past}`;
 }
 

@@ -395,7 +395,8 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
 }
 
 /** A date something is due by: a promise's or a callback's. */
-const isDueDate = (step: Step) => step.meaning === 'promise.due' || step.meaning === 'followup.due';
+/** A step whose date is a deadline (a promise's, a callback's): overdue once passed. */
+export const isDueDate = (step: Step) => step.meaning === 'promise.due' || step.meaning === 'followup.due';
 
 /**
  * Why a due date is refused when it has already passed (a slip like 'today 9am' at noon):

@@ -13,7 +13,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Writable, Readable } from 'node:stream';
 import type { AskRequest, CallPrompter, ChecklistDecision, ChecklistRequest, RankedSolution, StageIntro } from '../engine/runCall.js';
-import { choiceObjects, unknownSolutionNumber, type Coerced } from '../engine/callEngine.js';
+import { choiceObjects, isDueDate, unknownSolutionNumber, type Coerced } from '../engine/callEngine.js';
 import type { CoachingNote, Hold } from '../domain/callRecord.js';
 import { secondsOver } from '../domain/holds.js';
 import { formatDateTime } from '../dates/formatDue.js';
@@ -47,7 +47,8 @@ export interface InquirerPrompterOptions {
   input?: Readable;
   signal: AbortSignal;
   /** Describes a stored date answer for the agent ("Fri 27 Nov 10:00, in 4 days"). */
-  describeDate: (ok: Ok) => string;
+  /** How a date answer was read; `due`: the step's date is a deadline (overdue once passed). */
+  describeDate: (ok: Ok, step: { due: boolean }) => string;
   afterAnswer?: CallPrompter['afterAnswer'];
   /** Without limits, an answer takes any length. */
   answerLimits?: AnswerLimits;
@@ -287,7 +288,7 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
           if (!result.ok) throw new Error(`validated answer refused: ${result.message}`);
           if ((step.type === 'date' || step.type === 'datetime') && typeof result.value === 'string') {
             const corrected = describeCorrections(correctionsIn(typed));
-            write(color.dim(`  → ${options.describeDate(result)}${corrected ? ` (${corrected})` : ''}`));
+            write(color.dim(`  → ${options.describeDate(result, { due: isDueDate(step) })}${corrected ? ` (${corrected})` : ''}`));
           }
           return result;
         }
