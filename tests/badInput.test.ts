@@ -195,7 +195,9 @@ const ROWS: Row[] = [
 
   // notes
   { name: 'an empty note', args: ['note', 'ann001', '  '], exit: 2, stderr: /^csr-call: the note is empty: write what happened/ },
-  { name: 'a note of 10,001 characters', args: ['note', 'ann001', 'x'.repeat(10_001)], exit: 2, stderr: /^csr-call: the note is 10001 characters long: keep it under 10000$/ },
+  { name: 'a note of 10,001 characters', args: ['note', 'ann001', 'x'.repeat(10_001)], exit: 2, stderr: /^csr-call: the note is 10,001 characters long: a note holds 10,000 at most$/ },
+  { name: 'a --note of 10,001 characters on done', args: ['followups', 'done', 'ann001.f1', '--note', 'x'.repeat(10_001)], exit: 2, stderr: /^csr-call: --note: the note is 10,001 characters long: a note holds 10,000 at most$/ },
+  { name: 'a --note of 10,001 characters on snooze', args: ['followups', 'snooze', 'ann001.f1', '--until', 'fri', '--note', 'x'.repeat(10_001)], exit: 2, stderr: /^csr-call: --note: the note is 10,001 characters long: a note holds 10,000 at most$/ },
 
   // playbooks
   {

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { forOption, UserError } from '../errors.js';
+import { noteTooLong } from '../domain/limits.js';
 import { oneLine } from '../render/terminalText.js';
 import { existsSync } from 'node:fs';
 import { callsRoot } from '../paths.js';
@@ -200,6 +201,7 @@ async function followUpNamed(text: string, ctx: Context): Promise<string> {
 }
 
 export async function followupsDoneCommand(idArg: string, opts: FollowupsDoneOptions, ctx: Context): Promise<void> {
+  refuseLongNote(opts.note);
   const id = await followUpNamed(idArg, ctx);
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const inTeam = await doneInTeam(id, opts, ctx);
@@ -246,6 +248,7 @@ export async function followupsDoneCommand(idArg: string, opts: FollowupsDoneOpt
 }
 
 export async function followupsSnoozeCommand(idArg: string, opts: FollowupsSnoozeOptions, ctx: Context): Promise<void> {
+  refuseLongNote(opts.note);
   const id = await followUpNamed(idArg, ctx);
   const parsed = parseFollowUpIdArg(id); // before anything touches the file system
   const now = ctx.now();
@@ -315,6 +318,12 @@ export async function followupsSnoozeCommand(idArg: string, opts: FollowupsSnooz
     );
   }
   await followUpChanged(followUpChangeJson({ action: 'snoozed', at: now, by: ctx.agent, note: opts.note }, saved, followupId), opts, ctx);
+}
+
+/** A --note holds what `csr-call note` holds, and is refused before anything is changed. */
+function refuseLongNote(note: string | undefined): void {
+  const tooLong = note === undefined ? undefined : noteTooLong(note);
+  if (tooLong) throw new UserError(`--note: ${tooLong}`);
 }
 
 // ---------------------------------------------------------------------------------------

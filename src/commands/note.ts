@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
+import { noteTooLong } from '../domain/limits.js';
 import { oneLine } from '../render/terminalText.js';
 import { writeJson } from '../render/jsonOutput.js';
 import type { CallRecord, Note } from '../domain/callRecord.js';
@@ -11,7 +12,6 @@ import { readCallExplained } from './show.js';
 import { STDIN, readStandardInput } from '../prompt/textSources.js';
 
 /** The longest note accepted: a note is a few lines, not a pasted document. */
-export const MAX_NOTE_LENGTH = 10_000;
 
 export type NoteOptions = OptionsOf<typeof noteOptions>;
 
@@ -48,10 +48,8 @@ export async function noteCommand(id: string, words: string[] | undefined, opts:
     }
     throw new UserError('the note is empty: write what happened, like csr-call note k3v9q2 "refund arrived"');
   }
-  if (trimmed.length > MAX_NOTE_LENGTH) {
-    const kept = edited ? `; what you wrote is kept in ${edited.path}` : '';
-    throw new UserError(`the note is ${trimmed.length} characters long: keep it under ${MAX_NOTE_LENGTH}${kept}`);
-  }
+  const tooLong = noteTooLong(trimmed);
+  if (tooLong) throw new UserError(`${tooLong}${edited ? `; what you wrote is kept in ${edited.path}` : ''}`);
   const note: Note = { at: ctx.now().toISOString(), by: ctx.agent, text: trimmed };
   let customer = '';
   try {
