@@ -456,6 +456,12 @@ describe('parseAge', () => {
     expect(parseAge(input)).toEqual(expected);
   });
 
+  it('refuses more than a century, and takes one', () => {
+    expect(userErrorOf(() => parseAge('99999y')).message).toBe(`"99999y" is more than 100 years; use ${ACCEPTED_AGE_FORMS}`);
+    expect(userErrorOf(() => parseAge('6000w')).message).toMatch(/more than 100 years/);
+    expect(parseAge('100y')).toEqual({ years: 100 });
+  });
+
   it.each(['', 'x', '0d', '2x', '2y 2y', '-3d', '2.5y', 'y2'])('refuses %j', (input) => {
     const error = userErrorOf(() => parseAge(input));
     expect(error.message).toContain(ACCEPTED_AGE_FORMS);

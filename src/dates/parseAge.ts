@@ -37,5 +37,9 @@ export function parseAge(input: string): Age {
   const days = (totals.weeks ?? 0) * 7 + (totals.days ?? 0);
   if (days) age.days = days;
   if (!age.years && !age.months && !age.days) throw fail();
+  // A century covers any retention rule; more is a slip of the keyboard (99999y).
+  if ((age.years ?? 0) * 366 + (age.months ?? 0) * 31 + (age.days ?? 0) > 100 * 366) {
+    throw new UserError(`${JSON.stringify(input.trim())} is more than 100 years; use ${ACCEPTED_AGE_FORMS}`);
+  }
   return age;
 }
