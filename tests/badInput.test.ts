@@ -217,7 +217,9 @@ const ROWS: Row[] = [
 
   // no terminal for the prompts
   { name: 'start with piped input', args: ['start'], input: 'Ana Lima\n555 0100\n', exit: 2, stderr: /^csr-call: csr-call start asks its questions in a terminal, .*give --answers FILE\.json$/ },
-  { name: 'resume with piped input', args: ['resume'], input: 'y\n', exit: 2, stderr: /^csr-call: csr-call resume asks its questions in a terminal, .*give --answers FILE\.json$/ },
+  // Whether there is a call to go on with comes first: that is what a script needs to know.
+  { name: 'resume with piped input and nothing unfinished', args: ['resume'], input: 'y\n', exit: 1, stderr: /^csr-call: no unfinished call for agent .*; start one with: csr-call start$/ },
+  { name: 'resume of a completed call with piped input', args: ['resume', 'ann001'], input: 'y\n', exit: 1, stderr: /^csr-call: call ann001 is already completed/ },
 
   // answers files
   { name: 'answers file missing', args: ['start', '--answers', 'nofile.json'], exit: 2, stderr: /^csr-call: cannot read answers file nofile\.json: no such file$/ },

@@ -231,6 +231,14 @@ describe('show', () => {
     expect(out).toContain('Sat 21 Nov 2026 04:00  snoozed by bob, from Sun 22 Nov 2026 11:00 to Tue 24 Nov 2026 11:00: away');
   });
 
+  it('a follow-up no longer open shows when it was due, not how soon', async () => {
+    const ctx = testContext({ now: () => NOW });
+    const done = makeCall({ id: '20261120-100000-donefu', followups: [{ status: 'done', due: '2026-12-20T15:00:00.000Z' }] });
+    await saveCall(ctx.dataDir, done);
+    await showCommand('donefu', {}, ctx);
+    expect(ctx.out()).toMatch(/donefu\.f1 {2}\[done\] .* due Sun 20 Dec 2026 \d\d:00\n/);
+  });
+
   it('--json prints the stored record, in an object with its jsonVersion', async () => {
     const ctx = testContext({ now: () => NOW });
     const saved = await saveCall(ctx.dataDir, record);

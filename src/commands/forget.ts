@@ -268,7 +268,7 @@ function describePlan(ctx: Context, plan: ErasurePlan): void {
   }
   const followups = plan.calls.reduce((n, c) => n + c.followups, 0);
   const open = plan.calls.reduce((n, c) => n + c.openFollowups, 0);
-  write(`  = ${plural(plan.calls.length, 'call')} with ${plural(followups, 'follow-up')}${open > 0 ? ` (${open} still open)` : ''}`);
+  write(`  = ${plural(plan.calls.length, 'call')}${followups > 0 ? ` with ${plural(followups, 'follow-up')}${open > 0 ? ` (${open} still open)` : ''}` : ''}`);
   if (plan.tempFiles.length > 0) write(`  + ${plural(plan.tempFiles.length, 'temporary file')} left by interrupted saves`);
   write('  + their rows in the index of calls (overwritten, not just unlinked)');
 }

@@ -45,7 +45,8 @@ export async function searchCommand(words: string[], opts: SearchOptions, ctx: C
     return;
   }
   if (hits.length === 0) {
-    ctx.stdout.write(`No call${agent === undefined ? '' : ` of ${oneLine(agent, 40)}`} mentions ${oneLine(words.join(' '), 60)}.${agent === undefined ? '' : ' (--all for every agent)'}\n`);
+    const asked = oneLine(words.join(' '), 60);
+    ctx.stdout.write(`No call${agent === undefined ? '' : ` of ${oneLine(agent, 40)}`} mentions ${asked}${asked.endsWith('…') ? '' : '.'}${agent === undefined ? '' : ' (--all for every agent)'}\n`);
     return;
   }
   ctx.stdout.write(renderHits(hits, ctx, more));

@@ -158,12 +158,12 @@ export function renderShow(record: CallRecord, options: RenderOptions): string {
   if (record.followups.length) {
     lines.push('', color.bold('Follow-up history:'));
     for (const f of record.followups) {
-      const due = formatDue(new Date(f.due), {
-        now,
-        timeZone,
-        ...(f.allDay ? { allDay: true } : {}),
-        ...(f.timeZone && f.timeZone !== timeZone ? { customerTimeZone: f.timeZone } : {}),
-      });
+      const theirZone = f.timeZone && f.timeZone !== timeZone ? f.timeZone : undefined;
+      // How soon or how late only while it is open: a follow-up done is not "in 5 days".
+      const due =
+        f.status === 'open'
+          ? formatDue(new Date(f.due), { now, timeZone, ...(f.allDay ? { allDay: true } : {}), ...(theirZone ? { customerTimeZone: theirZone } : {}) })
+          : absoluteDue(new Date(f.due), timeZone, f.allDay, theirZone);
       lines.push(`  ${color.bold(shortFollowUpId(f.id))}  [${f.status}]  ${oneLine(f.text, 100)} — owner ${oneLine(f.owner, 40)}, due ${due}`);
       for (const entry of f.history) lines.push(`      ${renderHistoryEntry(entry, options)}`);
     }

@@ -134,12 +134,13 @@ async function afterCall(finished: CallRecord, opts: { copy?: boolean; json?: bo
 }
 
 export async function resumeCommand(id: string | undefined, opts: ResumeOptions, ctx: Context): Promise<void> {
-  if (!opts.answers) requireTerminal(ctx, 'resume');
+  // Whether there is a call to go on with is said first: it is the answer a script needs.
   const callId = id !== undefined ? await resolveCallId(ctx.dataDir, parseCallIdArg(id)) : (await latestUnfinishedCall(ctx)).id;
   const record = await readCall(ctx.dataDir, callId);
   if (record.status === 'completed') {
     throw new UserError(`call ${shortId(record.id)} is already completed; add to it with: csr-call note ${shortId(record.id)} "..."`, 1);
   }
+  if (!opts.answers) requireTerminal(ctx, 'resume');
   const loaded = await findPlaybook(record.playbook.source ?? record.playbook.id, playbookEnv(ctx));
   if (loaded.playbook.version !== record.playbook.version) {
     ctx.warn(`playbook ${loaded.playbook.id} is now version ${loaded.playbook.version}; this call began with version ${record.playbook.version}`);
