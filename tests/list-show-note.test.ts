@@ -51,19 +51,21 @@ describe('list', () => {
     const ctx = await setUp();
     await listCommand({}, ctx);
     const lines = ctx.out().trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID {6}STARTED +STATUS +CUSTOMER +PHONE +CATEGORY +OUTCOME +PROBLEM$/);
+    // Calls of more than one agent: whose each is.
+    expect(lines[0]).toMatch(/^ID {6}STARTED +AGENT +STATUS +CUSTOMER +PHONE +CATEGORY +OUTCOME +PROBLEM$/);
     expect(lines.slice(1, -1).map((line) => line.slice(0, 6))).toEqual(['bobobo', 'annann', 'latenn', 'oldold']);
-    expect(lines[3]).toMatch(/^latenn {2}Thu 19 Nov 2026 22:00 {2}completed +Night Owl +555 888 0000 +outage +escalated +No internet since the storm$/);
-    expect(lines[1]).toMatch(/^bobobo {2}Sun 22 Nov 2026 11:00 {2}in-progress {2}Bo Chen +020 7946 0000 +- +-$/);
+    expect(lines[3]).toMatch(/^latenn {2}Thu 19 Nov 2026 22:00 {2}test-agent {2}completed +Night Owl +555 888 0000 +outage +escalated +No internet since the storm$/);
+    expect(lines[1]).toMatch(/^bobobo {2}Sun 22 Nov 2026 11:00 {2}bob {9}in-progress {2}Bo Chen +020 7946 0000 +- +-$/);
     expect(lines.at(-1)).toBe('4 calls');
     expect(ctx.err()).toBe('');
   });
 
   it('on a narrow terminal a call stays one line: the phone, then the status, give way to the problem', async () => {
     for (const [columns, header] of [
-      [200, /^ID +STARTED +STATUS +CUSTOMER +PHONE +CATEGORY +OUTCOME +PROBLEM$/],
-      [110, /^ID +STARTED +STATUS +CUSTOMER +CATEGORY +OUTCOME +PROBLEM$/],
-      [100, /^ID +STARTED +CUSTOMER +CATEGORY +OUTCOME +PROBLEM$/],
+      [200, /^ID +STARTED +AGENT +STATUS +CUSTOMER +PHONE +CATEGORY +OUTCOME +PROBLEM$/],
+      [120, /^ID +STARTED +AGENT +STATUS +CUSTOMER +CATEGORY +OUTCOME +PROBLEM$/],
+      [110, /^ID +STARTED +AGENT +CUSTOMER +CATEGORY +OUTCOME +PROBLEM$/],
+      [90, /^ID +STARTED +CUSTOMER +CATEGORY +OUTCOME +PROBLEM$/],
       [80, /^ID +STARTED +CUSTOMER +OUTCOME +PROBLEM$/],
     ] as const) {
       const ctx = await setUp();

@@ -146,18 +146,20 @@ export function firstWords(text: string, width: number): string {
 /** The fewest characters of the problem a terminal's line keeps. */
 const MIN_PROBLEM_WIDTH = 24;
 /** Left out, in this order, while a terminal is too narrow for them and the problem: `show` gives them back. */
-const DROPPED_WHEN_NARROW = ['PHONE', 'STATUS', 'CATEGORY', 'TICKET'];
+const DROPPED_WHEN_NARROW = ['PHONE', 'STATUS', 'AGENT', 'CATEGORY', 'TICKET'];
 
 /** A padded table: fixed columns first, the paraphrase takes what is left of the line. */
 export function renderCallList(calls: readonly CallSummary[], ctx: Context, total = calls.length): string {
   const color = colorsFor(ctx.stdout, ctx.env);
   const formatStarted = dateTimeFormatter(ctx.timeZone);
-  // The ticket column only when a call has one.
+  // The ticket column only when a call has one; the agent's when the calls are not all one agent's.
   const withTicket = calls.some((call) => call.ticket);
+  const withAgent = calls.some((call) => call.agent !== calls[0]!.agent);
   const columnsShown: Array<[string, (call: CallSummary) => string]> = [
     ['ID', (call) => call.id.slice(-6)],
     ...(withTicket ? [['TICKET', (call: CallSummary) => oneLine(call.ticket ?? '-', 16)] as [string, (call: CallSummary) => string]] : []),
     ['STARTED', (call) => formatStarted(new Date(call.startedAt))],
+    ...(withAgent ? [['AGENT', (call: CallSummary) => oneLine(call.agent, 16)] as [string, (call: CallSummary) => string]] : []),
     ['STATUS', (call) => call.status],
     ['CUSTOMER', (call) => oneLine(call.customer.name ?? '-', 24)],
     ['PHONE', (call) => oneLine(call.customer.phone ?? '-', 18)],
