@@ -143,7 +143,7 @@ export function renderStats(stats: CallStats, options: { agent: string | undefin
   );
   const f = stats.followups;
   row('Follow-ups', `${grouped(f.doneOnTime)} done on time · ${grouped(f.doneLate)} late · ${f.overdue > 0 ? c.red(`${grouped(f.overdue)} overdue`) : '0 overdue'}  (${grouped(f.open)} open)`);
-  row('Mood turnaround', `${grouped(stats.moodTurnaround.count)} of ${grouped(stats.moodTurnaround.of)} angry or upset calls ended calm  ${percent(stats.moodTurnaround)}`);
+  row('Mood turnaround', `${grouped(stats.moodTurnaround.count)} of ${grouped(stats.moodTurnaround.of)} angry or upset calls ended calm, happy or neutral  ${percent(stats.moodTurnaround)}`);
   row('Repeat callers', `${plural(stats.repeatCallers.customers, 'customer')}, ${plural(stats.repeatCallers.calls, 'call')}`);
 
   // Per playbook: stages of different playbooks are different steps, not to be mixed.
