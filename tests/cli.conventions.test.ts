@@ -58,12 +58,15 @@ describe('config', () => {
 
   it('refuses a wrong value, an unknown key and a password in the team database, writing nothing', async () => {
     const { env, configFile } = world();
-    const [badHours, unknown, password, unset] = await Promise.all([
+    const [badHours, unknown, password, unset, playbook] = await Promise.all([
       cli(['config', 'set', 'business-hours', '9 to 5'], { env }),
       cli(['config', 'set', 'agnet', 'x'], { env }),
       cli(['config', 'set', 'team.db', 'postgresql://sam:secret@db.example/team'], { env }),
       cli(['config', 'unset', 'agent'], { env }),
+      cli(['config', 'set', 'playbook', 'irat'], { env }),
     ]);
+    expect(playbook.status).toBe(2);
+    expect(playbook.stderr).toMatch(/^csr-call: unknown playbook "irat" \(did you mean "irate"\?\)/);
     expect(badHours.status).toBe(2);
     expect(badHours.stderr).toMatch(/^csr-call: business-hours .* must be opening and closing times like 09:00-17:00, not "9 to 5"\n$/);
     expect(unknown.stderr).toMatch(/^csr-call: no setting "agnet" \(did you mean agent\?\)/);

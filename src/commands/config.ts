@@ -70,6 +70,11 @@ export async function configSetCommand(key: string, value: string, opts: ConfigO
   const values = { ...file.values, [name]: value.trim() };
   const check = new Settings({ env: {}, config: { path: file.path, values } });
   const explained = check.explain(name);
+  if (name === 'playbook') {
+    // The playbook must load as start would load it: a name that is none fails every call.
+    const [{ findPlaybook }, { playbookEnv }] = await Promise.all([import('../playbook/loadPlaybook.js'), import('../call/callSession.js')]);
+    await findPlaybook(value.trim(), playbookEnv(ctx));
+  }
   await writeConfig(file.path, values);
   if (opts.json) writeJson(ctx, { key: name, value: explained.shown, configFile: file.path });
   else ctx.stdout.write(`${name} = ${oneLine(explained.shown)}  (in ${oneLine(file.path)})\n`);
