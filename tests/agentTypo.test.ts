@@ -3,6 +3,7 @@
  * looks like; a name with no close match (a new agent) is left alone.
  */
 import { describe, expect, it } from 'vitest';
+import { followupsListCommand } from '../src/commands/followups.js';
 import { listCommand } from '../src/commands/list.js';
 import { searchCommand } from '../src/commands/search.js';
 import { statsCommand } from '../src/commands/stats.js';
@@ -19,7 +20,7 @@ async function store(): Promise<string> {
 }
 
 describe('a mistyped agent name', () => {
-  it('list, stats and search say whose name it looks like, once, on stderr', async () => {
+  it('list, stats, search and followups say whose name it looks like, once, on stderr', async () => {
     const dataDir = await store();
     const warning = 'csr-call: warning: no call in this store is by amria: did you mean amira?\n';
     const list = testContext({ dataDir });
@@ -32,6 +33,9 @@ describe('a mistyped agent name', () => {
     const search = testContext({ dataDir });
     await searchCommand(['refund'], { agent: 'amria' }, search);
     expect(search.err()).toBe(warning);
+    const followups = testContext({ dataDir });
+    await followupsListCommand({ agent: 'amria' }, followups);
+    expect(followups.err()).toBe(warning);
   });
 
   it('says nothing for a name with calls, or with no close one', async () => {

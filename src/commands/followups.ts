@@ -58,10 +58,12 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
   }
 
   // No calls yet (a new agent's first morning): not even the index's code is loaded.
-  const { calls, callsPerCustomer, damaged } = existsSync(callsRoot(ctx.dataDir))
-    ? await loadOpenFollowUps(ctx, owner)
-    : { calls: [], callsPerCustomer: new Map<string, number>(), damaged: [] };
+  const typed = opts.all ? undefined : opts.agent?.trim() || undefined;
+  const { calls, callsPerCustomer, damaged, like } = existsSync(callsRoot(ctx.dataDir))
+    ? await loadOpenFollowUps(ctx, owner, typed)
+    : { calls: [], callsPerCustomer: new Map<string, number>(), damaged: [], like: undefined };
   warnDamaged(damaged, ctx);
+  if (like !== undefined) (await import('./agentTypo.js')).warnAgentTypo(ctx, typed, like);
   if (calls.length === 0 && asOf === now) {
     // Nothing open anywhere (a new agent, an empty store): no dates to work out, so none of
     // the date and colour code is loaded.
@@ -91,12 +93,16 @@ export async function followupsListCommand(opts: FollowupsListOptions, ctx: Cont
   failIfStrict(damaged, opts.strict);
 }
 
-async function loadOpenFollowUps(ctx: Context, owner: string | undefined) {
-  const [{ withCallIndex }, { openFollowUps, damagedFiles }] = await Promise.all([
+/** `typed`: an agent given with --agent, looked at for a typo when they have nothing open. */
+async function loadOpenFollowUps(ctx: Context, owner: string | undefined, typed: string | undefined) {
+  const [{ withCallIndex }, { openFollowUps, damagedFiles, agentNameLike }] = await Promise.all([
     import('../store/index/indexAccess.js'),
     import('../store/index/indexQueries.js'),
   ]);
-  return withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => ({ ...openFollowUps(index, owner), damaged: damagedFiles(index) }));
+  return withCallIndex(ctx.dataDir, { warn: ctx.warn }, (index) => {
+    const open = openFollowUps(index, owner);
+    return { ...open, damaged: damagedFiles(index), like: open.calls.length === 0 && typed !== undefined ? agentNameLike(index, typed) : undefined };
+  });
 }
 
 // ---------------------------------------------------------------------------------------
