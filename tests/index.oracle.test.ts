@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listCommand, parseListFilter, type CallListJson, type ListOptions } from '../src/commands/list.js';
-import { nameKey, phoneKey } from '../src/domain/customerKeys.js';
+import { nameKey, phonesMatch } from '../src/domain/customerKeys.js';
 import type { CallFilter } from '../src/store/index/indexQueries.js';
 import { boardToJson, followupsListCommand } from '../src/commands/followups.js';
 import { statsCommand } from '../src/commands/stats.js';
@@ -127,7 +127,7 @@ function matches(record: CallRecord, filter: CallFilter): boolean {
   if (filter.agent !== undefined && record.agent.trim().toLowerCase() !== filter.agent.trim().toLowerCase()) return false;
   if (filter.outcome !== undefined && (record.outcome?.trim().toLowerCase() ?? null) !== filter.outcome.trim().toLowerCase()) return false;
   if (filter.category !== undefined && record.problem.category?.trim().toLowerCase() !== filter.category.trim().toLowerCase()) return false;
-  if (filter.phone !== undefined && (phoneKey(record.customer.phone) === undefined || phoneKey(record.customer.phone) !== phoneKey(filter.phone))) return false;
+  if (filter.phone !== undefined && !phonesMatch(filter.phone, record.customer.phone)) return false;
   if (filter.customer !== undefined && !(nameKey(record.customer.name) ?? '').includes(nameKey(filter.customer)!)) return false;
   return true;
 }

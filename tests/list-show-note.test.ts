@@ -2,7 +2,10 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstWords, listCommand, type CallListJson } from '../src/commands/list.js';
-import { samePhone } from '../src/domain/customerKeys.js';
+import { phonesMatch, samePhone } from '../src/domain/customerKeys.js';
+import { earlierCallsOf } from '../src/domain/callSummary.js';
+import { withCallIndex } from '../src/store/index/indexAccess.js';
+import { customerCalls } from '../src/store/index/indexQueries.js';
 import { noteCommand } from '../src/commands/note.js';
 import { showCommand } from '../src/commands/show.js';
 import { UserError } from '../src/errors.js';
@@ -177,6 +180,38 @@ describe('list', () => {
     expect(samePhone('15550100100', '555-010-0100')).toBe(true);
     expect(samePhone('0100', '555-010-0100')).toBe(false);
     expect(samePhone('5550100100', undefined)).toBe(false);
+  });
+
+  it.each([
+    ['555 0100', '+1 555 0100', true], // a local number, stored with its country code
+    ['+1 555 0100', '555-0100', true],
+    ['06 12 34 56 78', '+33 6 12 34 56 78', true], // trunk 0 and country code
+    ['0033 6 12 34 56 78', '06 12 34 56 78', true],
+    ['010 0100', '+1 (555) 010-0100', true], // the last seven, a 0 first
+    ['555 0100', '+1 555 0199', false],
+    ['212 555 0100', '415 555 0100', false], // same local number, other area codes
+    ['0100', '+1 555 0100', false], // under seven digits: only the same key
+    ['555 0100', undefined, false],
+  ])('looks %j up as %j: %s', (typed, stored, expected) => {
+    expect(phonesMatch(typed, stored)).toBe(expected);
+  });
+
+  it('list --phone finds a number however much of its prefix was typed or stored', async () => {
+    const ctx = testContext();
+    await saveCall(ctx.dataDir, makeCall({ id: '20261120-090000-local1', customer: { name: 'Ana Lima', phone: '+1 555 0100' } }));
+    await saveCall(ctx.dataDir, makeCall({ id: '20261121-090000-local2', startedAt: '2026-11-21T09:00:00.000Z', customer: { name: 'Ana Lima', phone: '555-0100' } }));
+    await saveCall(ctx.dataDir, makeCall({ id: '20261122-090000-other1', startedAt: '2026-11-22T09:00:00.000Z', customer: { name: 'Bo', phone: '+1 555 0199' } }));
+    for (const typed of ['555 0100', '+1 555 0100', '15550100']) {
+      const run = testContext({ dataDir: ctx.dataDir });
+      await listCommand({ phone: typed, json: true }, run);
+      expect((JSON.parse(run.out()) as { calls: CallListJson[] }).calls.map((call) => call.shortId), typed).toEqual(['local2', 'local1']);
+    }
+    // The known caller of `start`: the same calls.
+    const known = await withCallIndex(ctx.dataDir, { warn: () => {} }, (index) => customerCalls(index, { phone: '555 0100' }));
+    expect(earlierCallsOf({ phone: '555 0100' }, known).map((call) => call.id.slice(-6))).toEqual(['local2', 'local1']);
+    const limited = testContext({ dataDir: ctx.dataDir });
+    await listCommand({ phone: '555 0100', limit: '1', json: true }, limited);
+    expect((JSON.parse(limited.out()) as { calls: CallListJson[] }).calls.map((call) => call.shortId)).toEqual(['local2']);
   });
 });
 

@@ -76,7 +76,7 @@ describeTeam('the team database', () => {
   it('migrate: the owner sets it up once; an agent and a lead are refused in one line', () => {
     const again = runCli(['team', 'migrate'], { env: { CSR_CALL_TEAM_DB: team.url(team.owner) } });
     expect(again.status).toBe(0);
-    expect(again.stdout).toMatch(/up to date \(version 2\)/);
+    expect(again.stdout).toMatch(/up to date \(version 3\)/);
     for (const [role, kind] of [['alice', 'an agent'], ['lena', 'a lead']] as const) {
       const refused = runCli(['team', 'migrate'], { env: { CSR_CALL_TEAM_DB: team.url(role) } });
       expect(refused.status).toBe(1);
@@ -219,6 +219,11 @@ describeTeam('the team database', () => {
   it('forget reaches the team database; a lead erases there across the team', async () => {
     const call = await takeCall(team, 'bob', 'Erin Forget');
     const phone = call.customer.phone!;
+    // A lead looks the number up as typed: with a country code put in front, it is the same one.
+    const digits = phone.replace(/\D/g, '');
+    const listed = team.cli('lena', ['list', '--team', '--phone', `+44 ${digits}`, '--json']);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { calls: Array<{ id: string }> }).calls.map((c) => c.id)).toContain(call.id);
     const forgot = team.cli('bob', ['forget', '--phone', phone, '--yes']);
     expect(forgot.status).toBe(0);
     expect(forgot.stdout).toMatch(/erased 1 call about phone .* in the team database/);
@@ -372,7 +377,7 @@ describeTeam('the team database', () => {
       jsonVersion: 1,
       reachable: true,
       problem: null,
-      schema: { version: 2, latest: 2 },
+      schema: { version: 3, latest: 3 },
       you: { role: 'alice', kind: 'agent', agent: 'alice', matchesAgent: true },
       waiting: 0,
       fromTeam: expect.any(Number),
@@ -381,7 +386,7 @@ describeTeam('the team database', () => {
     expect(json('alice', ['team', 'sync'])).toMatchObject({ jsonVersion: 1, sent: expect.any(Number), upToDate: expect.any(Number), unreadable: 0 });
     expect(json('alice', ['team', 'grace'])).toEqual({ jsonVersion: 1, claimGraceMinutes: 120, changed: false });
     const migrate = runCli(['team', 'migrate', '--json'], { env: { CSR_CALL_TEAM_DB: team.url(team.owner) } });
-    expect(JSON.parse(migrate.stdout)).toEqual({ jsonVersion: 1, from: 2, to: 2, applied: [] });
+    expect(JSON.parse(migrate.stdout)).toEqual({ jsonVersion: 1, from: 3, to: 3, applied: [] });
     // Unreachable: the report all the same, exit 1, and the one line on stderr.
     const down = runCli(['team', 'status', '--json'], { env: { CSR_CALL_TEAM_DB: 'postgresql://alice@127.0.0.1:1/team', PGPASSWORD: 'x' } });
     expect(down.status).toBe(1);

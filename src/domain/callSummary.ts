@@ -1,5 +1,5 @@
 import type { CallRecord, FollowUp } from './callRecord.js';
-import { isSameCustomer, type Customer } from './customerKeys.js';
+import { looksLikeCustomer, type Customer } from './customerKeys.js';
 import { promiseStandings, type PromiseStanding } from './promiseKeeping.js';
 
 /**
@@ -66,7 +66,7 @@ export function summarizeCallIn(record: CallRecord, timeZone: string, promises: 
 export function earlierCallsOf(customer: Customer, summaries: readonly CallSummary[], excludeId?: string): CallSummary[] {
   if (!customer.phone && !customer.account) return [];
   return summaries
-    .filter((s) => s.id !== excludeId && isSameCustomer(customer, s.customer))
+    .filter((s) => s.id !== excludeId && looksLikeCustomer(customer, s.customer))
     .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
 }
 

@@ -22,6 +22,36 @@ export function phoneKey(phone: string | undefined): string | undefined {
   return digits.length > 10 ? digits.slice(-10) : digits;
 }
 
+/** The fewest digits a number typed to look a customer up may have (a local number). */
+export const PHONE_TAIL_DIGITS = 7;
+
+/**
+ * The last seven digits of a phone number: what a number typed to look a customer up
+ * shares with the same number written with more of its prefix. Undefined under seven.
+ */
+export function phoneTail(phone: string | undefined): string | undefined {
+  const digits = phoneDigits(phone);
+  return digits.length < PHONE_TAIL_DIGITS ? undefined : digits.slice(-PHONE_TAIL_DIGITS);
+}
+
+/**
+ * Whether a number typed to look a customer up (`list --phone`, the known caller of
+ * `start`) is this stored one: the same key, or, without their international prefix (00)
+ * and trunk 0, one ending the other, seven digits at least ("555 0100" and "+1 555 0100";
+ * "06 12 34 56 78" and "+33 6 12 34 56 78"). A lookup may show a call of the same local
+ * number elsewhere; erasing (`forget`) goes by the key alone (`samePhone`).
+ */
+export function phonesMatch(typed: string | undefined, stored: string | undefined): boolean {
+  if (samePhone(typed, stored)) return true;
+  // Each number as written and, when it starts with a trunk 0, without it.
+  const forms = (phone: string | undefined) => {
+    const digits = phoneDigits(phone).replace(/^00/, '');
+    return (digits.startsWith('0') ? [digits, digits.slice(1)] : [digits]).filter((form) => form.length >= PHONE_TAIL_DIGITS);
+  };
+  const storedForms = forms(stored);
+  return forms(typed).some((a) => storedForms.some((b) => (a.length <= b.length ? b.endsWith(a) : a.endsWith(b))));
+}
+
 /** Accounts match case-insensitively, surrounding spaces ignored. */
 export function accountKey(account: string | undefined): string | undefined {
   const key = account?.trim().toLowerCase();
@@ -53,8 +83,9 @@ export function sameAccount(a: string | undefined, b: string | undefined): boole
   return x !== undefined && x === accountKey(b);
 }
 
-export function isSameCustomer(a: Customer, b: Customer): boolean {
-  return samePhone(a.phone, b.phone) || sameAccount(a.account, b.account);
+/** Whether a stored call is of the customer being looked up: their phone as `phonesMatch` says, or their account. */
+export function looksLikeCustomer(lookedUp: Customer, stored: Customer): boolean {
+  return phonesMatch(lookedUp.phone, stored.phone) || sameAccount(lookedUp.account, stored.account);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { CallRecord } from '../domain/callRecord.js';
 import type { CallSummary } from '../domain/callSummary.js';
 import { agentKey } from '../domain/agents.js';
 import { FIRST_CALL_WINDOW_DAYS } from '../domain/callFacts.js';
-import { nameKey, phoneKey } from '../domain/customerKeys.js';
+import { nameKey, phonesMatch, phoneTail } from '../domain/customerKeys.js';
 import type { SearchTerm } from '../store/index/ftsQuery.js';
 import type { CallFilter, SearchHit } from '../store/index/indexQueries.js';
 import { HIT_END, HIT_START } from '../store/index/indexQueries.js';
@@ -49,11 +49,14 @@ export async function listTeamCalls(db: TeamDb, filter: CallFilter): Promise<Cal
   if (filter.status) where.add('c.completed = ?', filter.status === 'completed');
   if (filter.outcome !== undefined) where.add('lower(c.outcome) = lower(?)', filter.outcome.trim());
   if (filter.category !== undefined) where.add('c.category_key = ?', filter.category.trim().toLowerCase());
-  if (filter.phone !== undefined) where.add('c.phone_key = ?', phoneKey(filter.phone) ?? '');
+  // A number is looked up as the local index does: by its last seven digits, then compared whole.
+  if (filter.phone !== undefined) where.add('right(c.phone_key, 7) = ?', phoneTail(filter.phone) ?? '');
   if (filter.customer !== undefined) where.add("c.name_key LIKE ? ESCAPE '\\'", `%${(nameKey(filter.customer) ?? '').replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-  const limit = where.param(filter.limit ?? 500);
+  const limit = where.param(filter.phone === undefined ? (filter.limit ?? 500) : 10_000);
   const rows = await db.query<{ summary: CallSummary }>(`SELECT c.summary FROM csr_call.calls AS c ${where.sql} ORDER BY c.started DESC, c.id DESC LIMIT ${limit}`, where.params);
-  return rows.map((r) => r.summary);
+  const calls = rows.map((r) => r.summary);
+  if (filter.phone === undefined) return calls;
+  return calls.filter((call) => phonesMatch(filter.phone, call.customer.phone)).slice(0, filter.limit ?? 500);
 }
 
 /** The terms as a tsquery of the 'simple' configuration over folded text: every term, phrases in order, prefix:*. */

@@ -169,6 +169,13 @@ ALTER TABLE csr_call.calls
 CREATE INDEX calls_cause ON csr_call.calls((craft->>'causeKey'), started) WHERE (craft->>'causeKey') IS NOT NULL;
 `,
   },
+  {
+    version: 3,
+    description: 'list --team --phone finds a number however much of its prefix was typed (by its last seven digits)',
+    sql: `
+CREATE INDEX calls_phone_tail ON csr_call.calls(right(phone_key, 7), started) WHERE phone_key IS NOT NULL;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

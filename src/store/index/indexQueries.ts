@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { CallSummary, DamagedFile } from '../../domain/callSummary.js';
-import { customerKeys, nameKey, phoneKey, type Customer } from '../../domain/customerKeys.js';
+import { accountKey, customerKeys, looksLikeCustomer, nameKey, phonesMatch, phoneTail, type Customer } from '../../domain/customerKeys.js';
 import { agentKey } from '../../domain/agents.js';
 import { closestMatch } from '../../text/closestMatch.js';
 import { callsRoot } from '../../paths.js';
@@ -102,27 +102,32 @@ export function listCalls(index: CallIndex, filter: CallFilter): CallSummary[] {
   if (filter.agent !== undefined) add('agent_key = ?', agentKey(filter.agent));
   if (filter.outcome !== undefined) add('outcome = ? COLLATE NOCASE', filter.outcome.trim());
   if (filter.category !== undefined) add('category_key = ?', filter.category.trim().toLowerCase());
-  if (filter.phone !== undefined) add('phone_key = ?', phoneKey(filter.phone) ?? '');
+  // A number is looked up by its last seven digits, then compared whole (phonesMatch).
+  if (filter.phone !== undefined) add('substr(phone_key, -7) = ? AND phone_key IS NOT NULL', phoneTail(filter.phone) ?? '');
   if (filter.customer !== undefined) add("name_key LIKE ? ESCAPE '\\'", `%${likeText(nameKey(filter.customer) ?? '')}%`);
-  const sql = `SELECT ${SHOWN_ROW} FROM calls${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started DESC, id DESC${filter.limit !== undefined ? ' LIMIT ?' : ''}`;
-  if (filter.limit !== undefined) params.push(filter.limit);
-  return summariesOf(index, index.sql(sql).iterate(...params));
+  // With a phone the rows are compared after the query: the limit with them.
+  const sqlLimit = filter.limit !== undefined && filter.phone === undefined;
+  const sql = `SELECT ${SHOWN_ROW} FROM calls${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started DESC, id DESC${sqlLimit ? ' LIMIT ?' : ''}`;
+  if (sqlLimit) params.push(filter.limit!);
+  const calls = summariesOf(index, index.sql(sql).iterate(...params));
+  if (filter.phone === undefined) return calls;
+  const matching = calls.filter((call) => phonesMatch(filter.phone, call.customer.phone));
+  return filter.limit === undefined ? matching : matching.slice(0, filter.limit);
 }
 
 function likeText(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
-/** Every call of one customer (same phone key or account key), newest first. */
+/** The calls of the customer being looked up (their phone as `phonesMatch` says, or their account), newest first. */
 export function customerCalls(index: CallIndex, customer: Customer): CallSummary[] {
-  const keys = customerKeys(customer);
-  if (keys.length === 0) return [];
-  const phone = keys.find((k) => k.startsWith('p:'))?.slice(2) ?? null;
-  const account = keys.find((k) => k.startsWith('a:'))?.slice(2) ?? null;
-  return summariesOf(
-    index,
-    index.sql(`SELECT ${SHOWN_ROW} FROM calls WHERE phone_key = ? OR account_key = ? ORDER BY started DESC, id DESC`).iterate(phone, account),
-  );
+  const tail = phoneTail(customer.phone) ?? null;
+  const account = accountKey(customer.account) ?? null;
+  if (tail === null && account === null) return [];
+  const rows = index
+    .sql(`SELECT ${SHOWN_ROW} FROM calls WHERE (substr(phone_key, -7) = ? AND phone_key IS NOT NULL) OR account_key = ? ORDER BY started DESC, id DESC`)
+    .iterate(tail, account);
+  return summariesOf(index, rows).filter((call) => looksLikeCustomer(customer, call.customer));
 }
 
 /** Calls still in progress (of one agent, or everyone's), newest first. */

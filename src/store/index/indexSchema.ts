@@ -19,7 +19,7 @@
  */
 
 /** Bump when any table or the rows' checksum changes: an index of another version is rebuilt. */
-export const INDEX_SCHEMA_VERSION = 9;
+export const INDEX_SCHEMA_VERSION = 10;
 
 export const CREATE_TABLES = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -150,6 +150,8 @@ CREATE INDEX IF NOT EXISTS calls_started ON calls(started);
 CREATE INDEX IF NOT EXISTS calls_agent ON calls(agent_key, started);
 CREATE INDEX IF NOT EXISTS calls_unfinished ON calls(agent_key, started) WHERE completed = 0;
 CREATE INDEX IF NOT EXISTS calls_phone ON calls(phone_key, started) WHERE phone_key IS NOT NULL;
+-- A number looked up as typed ('555 0100' for '+1 555 0100'): by its last seven digits.
+CREATE INDEX IF NOT EXISTS calls_phone_tail ON calls(substr(phone_key, -7), started) WHERE phone_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS calls_account ON calls(account_key, started) WHERE account_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS calls_name ON calls(name_key) WHERE name_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS calls_category ON calls(category_key, started) WHERE category_key IS NOT NULL;
