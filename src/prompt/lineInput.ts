@@ -9,7 +9,7 @@
  */
 import { createPrompt, isBackspaceKey, isEnterKey, isTabKey, makeTheme, useKeypress, usePrefix, useState, type Status } from '@inquirer/core';
 import type { ChalkInstance } from 'chalk';
-import { fitToRoom, pasteAsOneLine, pasteCutNotice } from './pastedText.js';
+import { cutNotice, fitToRoom, pasteAsOneLine, pasteCutNotice } from './pastedText.js';
 import { oneLine } from '../render/terminalText.js';
 import { enterHint, promptTheme, type LiveNotice } from './promptStyle.js';
 import { useLiveNotice } from './useLiveNotice.js';
@@ -78,10 +78,17 @@ export const lineInput = createPrompt<string, LineInputConfig>((config, done) =>
       rl.write(defaultValue);
       setValue(defaultValue);
     } else {
+      // Typed past what the answer holds: cut there, and said so (as in notes).
+      const cut = rl.line.length > maxLength;
+      if (cut) {
+        const kept = fitToRoom(rl.line, maxLength).kept;
+        rl.clearLine(0);
+        rl.write(kept);
+      }
       setValue(rl.line);
       setError(undefined);
       // Said once: the line is the agent's again (read over, cleared or typed on).
-      setNotice(undefined);
+      setNotice(cut ? cutNotice(maxLength) : undefined);
     }
   });
 
