@@ -146,6 +146,12 @@ describe('a paste into a one-line answer is taken in at once (issue 15, item 1)'
     await yesNo.type(`${PASTE_START}yes\r\n${PASTE_END}`);
     await yesNo.type(`${'\u007f'.repeat(4)}n\r`);
     expect((await yesNo.answer).value).toBe(false);
+    // A paste longer than any yes or no: none of it taken, and said.
+    const long = ask({ id: 'label', question: 'Send a label?', type: 'yesno' });
+    await long.type(`${PASTE_START}${pastedLines(200).join('\r\n')}${PASTE_END}`);
+    await shows(long, '> paste not kept: answer y or n');
+    await long.type('y\r');
+    expect((await long.answer).value).toBe(true);
   });
 
   it('notes keep every line of a 2,000-line paste, saved in one go', async () => {

@@ -56,7 +56,13 @@ export const yesNoPrompt = createPrompt<boolean, YesNoConfig>((config, done) => 
       setStatus('done');
       done(read);
     } else if (isPasteKey(key)) {
-      rl.write(fitToRoom(pasteAsOneLine(key.text), MAX_TYPED - rl.line.length).kept);
+      const { kept, cut } = fitToRoom(pasteAsOneLine(key.text), MAX_TYPED - rl.line.length);
+      // Longer than any yes or no: pasted here by mistake, so none of it is taken, and said.
+      if (cut) {
+        setError('paste not kept: answer y or n');
+        return;
+      }
+      rl.write(kept);
       setValue(rl.line);
     } else {
       setValue(rl.line);
