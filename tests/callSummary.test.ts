@@ -62,3 +62,14 @@ describe('summaryAsMarkdown', () => {
     );
   });
 });
+
+describe('the mood in the summary', () => {
+  it('is start → end, or the one end a playbook asked for, said as which', () => {
+    const moodLine = (mood: { start?: 'calm' | 'upset'; end?: 'calm' | 'upset' }) =>
+      renderCallSummary(makeCall({ mood }), { timeZone: 'UTC', now: NOW, color: plain }).split('\n').find((line) => line.startsWith('Mood:'));
+    expect(moodLine({ start: 'upset', end: 'calm' })).toMatch(/^Mood: +upset → calm$/);
+    expect(moodLine({ start: 'upset' })).toMatch(/^Mood: +upset at the start$/);
+    expect(moodLine({ end: 'calm' })).toMatch(/^Mood: +calm at the end$/);
+    expect(moodLine({})).toBeUndefined();
+  });
+});

@@ -111,7 +111,11 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
       lines.push(`  - ${shortId(record.id)}.${f.id.split('.').at(-1)}  ${oneLine(f.text)} — due ${due}${repeat}${status}`);
     }
   }
-  if (record.mood.start || record.mood.end) field('Mood', `${record.mood.start ?? '?'} → ${record.mood.end ?? '?'}`);
+  // A playbook may ask the mood once: said as what it is, not with a '?' for the other end.
+  const { start, end } = record.mood;
+  if (start && end) field('Mood', `${start} → ${end}`);
+  else if (start) field('Mood', `${start} at the start`);
+  else if (end) field('Mood', `${end} at the end`);
   field('Root cause', record.problem.rootCause);
   const left = (record.checklist ?? []).filter((entry) => entry.result === 'left');
   if (left.length) {
