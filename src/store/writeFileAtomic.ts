@@ -136,13 +136,37 @@ export async function createAtomicWriteStream(given: string): Promise<AtomicWrit
   const target = resolve(given);
   const temp = tempPathFor(target);
   const handle = await open(temp, 'wx', 0o600);
-  // autoClose off: the handle must stay open after the last write, for the fsync.
+  return streamOnHandle(
+    handle,
+    async (stream) => {
+      await handle.sync();
+      stream.destroy(); // releases its hold on the handle, or close() would wait forever
+      await handle.close();
+      await renameReplacing(temp, target);
+      await syncDirectory(dirname(target));
+    },
+    async () => {
+      await unlink(temp).catch(() => {});
+    },
+  );
+}
+
+/**
+ * A stream into `handle`, ended once: `commit()` waits for the last write, then runs
+ * `finish`; `abort()`, or a failure of either, closes the handle and runs `discard`.
+ */
+function streamOnHandle(
+  handle: Awaited<ReturnType<typeof open>>,
+  finish: (stream: Writable) => Promise<void>,
+  discard: () => Promise<void>,
+): AtomicWriteStream {
+  // autoClose off: the handle must stay open after the last write (for the fsync).
   const stream = handle.createWriteStream({ autoClose: false });
   let settled = false;
-  const discard = async () => {
+  const drop = async () => {
     stream.destroy();
     await handle.close().catch(() => {});
-    await unlink(temp).catch(() => {});
+    await discard();
   };
   return {
     stream,
@@ -152,20 +176,16 @@ export async function createAtomicWriteStream(given: string): Promise<AtomicWrit
       try {
         if (!stream.writableEnded) stream.end();
         await finished(stream);
-        await handle.sync();
-        stream.destroy(); // releases its hold on the handle, or close() would wait forever
-        await handle.close();
-        await renameReplacing(temp, target);
+        await finish(stream);
       } catch (error) {
-        await discard();
+        await drop();
         throw error;
       }
-      await syncDirectory(dirname(target));
     },
     async abort() {
       if (settled) return;
       settled = true;
-      await discard();
+      await drop();
     },
   };
 }
@@ -182,31 +202,16 @@ export async function createOutputStream(given: string): Promise<AtomicWriteStre
   const stats = statSync(target, { throwIfNoEntry: false });
   if (stats?.isDirectory()) throw Object.assign(new Error(`${given} is a folder`), { code: 'EISDIR' });
   if (stats === undefined || stats.isFile()) return createAtomicWriteStream(target);
+  // Nothing to keep whole: the end of the writing is the end.
   const handle = await open(target, 'w');
-  const stream = handle.createWriteStream({ autoClose: false });
-  const close = async () => {
-    stream.destroy();
-    await handle.close().catch(() => {});
-  };
-  let settled = false;
-  return {
-    stream,
-    async commit() {
-      if (settled) return;
-      settled = true;
-      try {
-        if (!stream.writableEnded) stream.end();
-        await finished(stream);
-      } finally {
-        await close();
-      }
+  return streamOnHandle(
+    handle,
+    async (stream) => {
+      stream.destroy();
+      await handle.close();
     },
-    async abort() {
-      if (settled) return;
-      settled = true;
-      await close();
-    },
-  };
+    async () => {},
+  );
 }
 
 /** The path a chain of symbolic links ends at, existing or not (the last link may point at a file to be made). */
