@@ -105,6 +105,16 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
 
 export type PtyStep = { expect: string; timeout?: number } | { send: string; delay?: number } | { signal: string } | { sleep: number } | { run: string[] };
 
+/** The standard playbook's first stage in a pseudo-terminal: the caller's name, the rest skipped, up to the notes. */
+export function upToTheNotes(name: string): PtyStep[] {
+  return [
+    { expect: "Caller's name" },
+    { send: `${name}\r` },
+    ...['Best number', 'Account', 'Their time zone', 'How do they sound'].flatMap((question): PtyStep[] => [{ expect: question }, { send: '\r' }]),
+    { expect: 'Notes while they talk' },
+  ];
+}
+
 export interface PtyResult {
   exitCode: number | null;
   signal: number | null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, runInPty, tempDir } from './helpers.js';
+import { BIN, runInPty, tempDir, upToTheNotes } from './helpers.js';
 import { parseCallText } from '../src/store/callStore.js';
 
 /**
@@ -71,17 +71,7 @@ describe('a note added from another window during a live call', () => {
     const result = runInPty(
       ['start'],
       [
-        { expect: "Caller's name" },
-        { send: 'Ana Lima\r' },
-        { expect: 'Best number' },
-        { send: '\r' },
-        { expect: 'Account or order number' },
-        { send: '\r' },
-        { expect: 'Their time zone' },
-        { send: '\r' },
-        { expect: 'How do they sound' },
-        { send: '\r' },
-        { expect: 'Notes while they talk' },
+        ...upToTheNotes('Ana Lima'),
         { send: 'first line\r' },
         { sleep: 0.5 },
         noteFromAnotherWindow(home, 'SUPERVISOR NOTE'),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCallText } from '../src/store/callStore.js';
 import type { CallRecord } from '../src/domain/callRecord.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { BIN, runCli, runInPtyAsync, saveCall, tempDir } from './helpers.js';
+import { BIN, runCli, runInPtyAsync, saveCall, tempDir, upToTheNotes } from './helpers.js';
 
 /**
  * Eight agents' csr-calls working on one shared folder at once (notes, follow-ups done
@@ -76,17 +76,7 @@ describe('a team on one shared folder', () => {
     const live = runInPtyAsync(
       ['start', '--data-dir', dataDir, '--agent', 'live'],
       [
-        { expect: "Caller's name" },
-        { send: 'Live Caller\r' },
-        { expect: 'Best number' },
-        { send: '\r' },
-        { expect: 'Account' },
-        { send: '\r' },
-        { expect: 'Their time zone' },
-        { send: '\r' },
-        { expect: 'How do they sound' },
-        { send: '\r' },
-        { expect: 'Notes while they talk' },
+        ...upToTheNotes('Live Caller'),
         ...lines.flatMap((line) => [{ send: `${line}\r` }, { sleep: SECONDS / lines.length }]),
         { send: '\r' }, // the end of the notes
         { expect: 'Questions to ask' },
