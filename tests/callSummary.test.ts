@@ -73,3 +73,15 @@ describe('the mood in the summary', () => {
     expect(moodLine({})).toBeUndefined();
   });
 });
+
+describe('what the summary gathers', () => {
+  it('a question parked twice once; the notes added to the call, with who and when', () => {
+    const record = makeCall({
+      queries: ['Which card was it?', 'which card was it? ', 'When did it start?'],
+      notes: [{ at: '2026-11-23T13:55:00.000Z', by: 'supervisor', text: 'Refund approved by billing' }],
+    });
+    const text = renderCallSummary(record, { timeZone: 'UTC', now: NOW, color: plain });
+    expect(text).toContain('Questions noted:\n  - Which card was it?\n  - When did it start?\n');
+    expect(text).toContain('Notes:\n  - Mon 23 Nov 2026 13:55 supervisor: Refund approved by billing');
+  });
+});

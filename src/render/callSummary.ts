@@ -78,9 +78,12 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
   field('Category', record.problem.category);
   if (record.problem.paraphrase) block('They said', story);
   field('Wants', record.problem.wants);
-  if (record.queries.length) {
+  // A question parked twice (in the notes, then again in the list) is one question.
+  const queries: string[] = [];
+  for (const query of record.queries.map((text) => oneLine(text))) if (!queries.some((seen) => seen.toLowerCase() === query.toLowerCase())) queries.push(query);
+  if (queries.length) {
     lines.push(color.bold('Questions noted:'));
-    for (const query of record.queries) lines.push(`  - ${oneLine(query)}`);
+    for (const query of queries) lines.push(`  - ${query}`);
   }
   block('Found', record.facts);
   if (record.escalation) {
@@ -110,6 +113,11 @@ export function renderCallSummary(record: CallRecord, { timeZone, now, color }: 
       const status = f.status === 'open' ? '' : ` [${f.status}]`;
       lines.push(`  - ${shortId(record.id)}.${f.id.split('.').at(-1)}  ${oneLine(f.text)} — due ${due}${repeat}${status}`);
     }
+  }
+  // Notes added to the call (a supervisor's during it, anyone's after it) belong in the ticket too.
+  if (record.notes.length) {
+    lines.push(color.bold('Notes:'));
+    for (const note of record.notes) lines.push(`  - ${formatDateTime(new Date(note.at), timeZone)} ${oneLine(note.by, 40)}: ${oneLine(note.text)}`);
   }
   // A playbook may ask the mood once: said as what it is, not with a '?' for the other end.
   const { start, end } = record.mood;
