@@ -440,6 +440,18 @@ describe('export with damaged files and progress', () => {
     expect(warnings[0]).toMatch(/not valid JSON/);
   });
 
+  it('a copy of a call under another name is damaged, as the lists say: skipped, warned, and --strict fails', async () => {
+    const { ctx, records } = await storeWith([{}, {}]);
+    const original = callPath(ctx.dataDir, records[0]!.id);
+    const copy = original.replace(/-[0-9a-z]{6}\.json$/, '-qqqqq9.json');
+    writeFileSync(copy, readFileSync(original));
+    const out = join(tempDir(), 'calls.csv');
+    const error = await exportCommand({ format: 'csv', out, strict: true }, ctx).catch((e: unknown) => e);
+    expect((error as UserError).message).toBe('1 damaged call file skipped (--strict)');
+    expect(ctx.err()).toMatch(/holds call .*, not .*-qqqqq9/);
+    expect(table(readFileSync(out, 'utf8'), CALL_HEADER)).toHaveLength(2);
+  });
+
   it('--strict fails after exporting everything else', async () => {
     const { ctx } = await storeWith([{}, {}]);
     damagedFileIn(ctx.dataDir);

@@ -5,6 +5,7 @@ import type { CallRecord } from '../domain/callRecord.js';
 import { callIdSecond } from '../domain/ids.js';
 import { callsRoot } from '../paths.js';
 import { sameStamp, stampOf, type CallIndex, type FileStamp } from '../store/index/callIndex.js';
+import { misnamedCall } from '../store/callFiles.js';
 import { compactJson } from './compactJson.js';
 
 // Nothing here may import zod, directly or not: loading it costs more than a tenth of a
@@ -122,7 +123,8 @@ export async function* readCallsForExport(index: CallIndex, range: IdRange = {},
       }
       parse ??= (await import('../store/callStore.js')).parseCallText;
       const result = parse(text);
-      batch.push(result.ok ? { ok: true, id, path, record: result.record } : { ok: false, id, path, problem: result.problem });
+      const problem = result.ok ? misnamedCall(result.record.id, id) : result.problem;
+      batch.push(problem === undefined && result.ok ? { ok: true, id, path, record: result.record } : { ok: false, id, path, problem: problem! });
     }
   }
   if (batch.length > 0) yield batch;

@@ -63,6 +63,11 @@ export async function listMonthDirs(dataDir: string): Promise<MonthDir[]> {
 }
 
 /** The call id a file name in a week directory stands for, or undefined (temp files, strays). */
+/** A call file holds the call it is named for: the problem when it holds another (a copy under a new name). */
+export function misnamedCall(heldId: string, fileId: string): string | undefined {
+  return heldId === fileId ? undefined : `holds call ${heldId}, not ${fileId}`;
+}
+
 export function callIdOfFileName(name: string): string | undefined {
   // test() and a slice, not exec(): called for every file of a month the cache scans.
   return CALL_FILE.test(name) ? name.slice(0, -'.json'.length) : undefined;

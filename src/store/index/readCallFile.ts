@@ -6,6 +6,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { CallRecord } from '../../domain/callRecord.js';
 import { indexCall, type IndexedCall } from './indexRows.js';
+import { misnamedCall } from '../callFiles.js';
 
 /** A call file, named by its id and week folder (no full path: a build lists 100,000s). */
 export interface FileToRead {
@@ -72,7 +73,7 @@ export function readCallFile(file: FileToRead, context: ReadContext): ReadOutcom
     closeSync(fd);
   }
   const result = context.parse(text);
-  const problem = !result.ok ? result.problem : result.record.id !== id ? `holds call ${result.record.id}, not ${id}` : undefined;
+  const problem = result.ok ? misnamedCall(result.record.id, id) : result.problem;
   const outcome: ReadOutcome = problem !== undefined ? { id, dir, stamp, problem } : { id, dir, stamp, indexed: indexCall((result as { record: CallRecord }).record, context.timeZone, context.dayOf) };
   if (othersCanRead) outcome.othersCanRead = true;
   return outcome;
