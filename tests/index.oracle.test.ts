@@ -407,6 +407,21 @@ describe('the index against a plain scan of the files', () => {
     expect((await checkStore(dataDir)).problems).toEqual([]);
   });
 
+  it("a row whose outcome and summary were changed on disk is read again from its file, and stats' sums stay those of the files", async () => {
+    const dataDir = testContext().dataDir;
+    const record = await saveCall(dataDir, makeCall({ outcome: 'transferred' }));
+    await saveCall(dataDir, makeCall({ startedAt: '2026-11-21T10:00:00.000Z', outcome: 'resolved' }));
+    await expectIndexToMatchFiles(dataDir, 'at first');
+    await closeCallIndex(dataDir);
+    const { openSqlite } = await import('../src/store/index/sqlite.js');
+    const db = openSqlite(indexPathFor(dataDir), { busyTimeoutMs: 1000 });
+    db.prepare("UPDATE calls SET outcome = 'resolved', summary = replace(summary, 'transferred', 'resolved') WHERE id = ?").run(record.id);
+    db.close();
+    // The list finds the row damaged and reads its file again; the figures are the files'.
+    await expectIndexToMatchFiles(dataDir, 'after the row was changed');
+    expect((await checkStore(dataDir)).problems).toEqual([]);
+  });
+
   it("a call row's JSON column damaged on disk (no longer JSON) is found when the call changes: the index is made anew", async () => {
     const dataDir = testContext().dataDir;
     const record = await saveCall(dataDir, makeCall({ coaching: [{ rule: 'blame', step: 's.x', text: 'nudge', at: '2026-11-20T09:00:00.000Z' }] }));

@@ -831,7 +831,11 @@ export class CallIndex {
     return row.summary as string;
   }
 
-  /** Forgets the stamps of these calls' files, so the next refresh reads them again. */
+  /**
+   * Reads these calls' files again (their rows failed a checksum). A damaged row's share of
+   * the day sums cannot be taken off (its columns are not what was added), so the sums are
+   * then added up again from the rows: a second or two at 100k calls, for a rare repair.
+   */
   async reread(ids: readonly string[]): Promise<void> {
     this.write(() => {
       for (const id of ids) {
@@ -841,6 +845,7 @@ export class CallIndex {
       }
     });
     await this.refresh();
+    this.write(() => rebuildRollups(this));
   }
 }
 
