@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listCommand, parseListFilter, type CallListJson, type ListOptions } from '../src/commands/list.js';
 import { nameKey, phonesMatch } from '../src/domain/customerKeys.js';
@@ -405,6 +405,43 @@ describe('the index against a plain scan of the files', () => {
     expect((await checkStore(dataDir)).problems.map((p) => p.problem).join('\n')).toMatch(/totals for stats do not add up.*total cause/);
     await fixStore(dataDir);
     expect((await checkStore(dataDir)).problems).toEqual([]);
+  });
+
+  it('a call file replaced and its folder\'s time put back (rsync -a, a restore) is seen: by the folder\'s change time', async () => {
+    const dataDir = testContext().dataDir;
+    const record = await saveCall(dataDir, makeCall({ outcome: 'escalated' }));
+    const path = callPath(dataDir, record.id);
+    const minuteAgo = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    utimesSync(dirname(path), minuteAgo, minuteAgo);
+    await expectIndexToMatchFiles(dataDir, 'at first');
+    await closeCallIndex(dataDir);
+    writeAsAnotherProgram(path, serializeCall({ ...record, outcome: 'resolved' }));
+    utimesSync(dirname(path), minuteAgo, minuteAgo);
+    await expectIndexToMatchFiles(dataDir, 'after the file was replaced and the folder time put back');
+  });
+
+  it('a call file rewritten in place, same size and same time, is found by doctor, and doctor --fix brings the lists to it', async () => {
+    const dataDir = testContext().dataDir;
+    const record = await saveCall(dataDir, makeCall({ outcome: 'escalated', problem: { paraphrase: 'Router drops at night' } }));
+    // File and folder a minute old, to the second: the index takes their stamps as settled.
+    const path = callPath(dataDir, record.id);
+    const minuteAgo = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    utimesSync(path, minuteAgo, minuteAgo);
+    utimesSync(dirname(path), minuteAgo, minuteAgo);
+    await expectIndexToMatchFiles(dataDir, 'at first');
+    await closeCallIndex(dataDir);
+    const before = statSync(path);
+    // The same length, written into the same file, its time put back: no stamp moves.
+    const text = readFileSync(path, 'utf8').replaceAll('Router drops at night', 'Router fails at night');
+    const fd = openSync(path, 'r+');
+    writeSync(fd, text, 0, 'utf8');
+    closeSync(fd);
+    utimesSync(path, before.atime, before.mtime);
+    expect(statSync(path).size).toBe(before.size);
+    const found = await checkStore(dataDir);
+    expect(found.problems.map((p) => p.problem).join('\n')).toMatch(new RegExp(`the row of call ${record.id} is not what its file holds now`));
+    await fixStore(dataDir);
+    await expectIndexToMatchFiles(dataDir, 'after doctor --fix');
   });
 
   it("a row whose outcome and summary were changed on disk is read again from its file, and stats' sums stay those of the files", async () => {

@@ -9,6 +9,7 @@ import { isTempFileName } from './writeFileAtomic.js';
 import { breakLock, isShortLockStale, LOCK_WRITE_GRACE_MS, processAlive, readLock, type LockSnapshot } from './fileLock.js';
 import { SESSION_LOCK_SUFFIX } from './sessionLock.js';
 import type { CallIndex } from './index/callIndex.js';
+import type { CallRecord } from '../domain/callRecord.js';
 
 /**
  * What `csr-call doctor` checks: every file under the data directory, judged without
@@ -72,7 +73,9 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
   const checkModes = options.checkModes ?? process.platform !== 'win32';
   const report: StoreReport = { dataDir, exists: true, calls: 0, problems: [] };
   // Call files by id as found, for the comparison with the index.
-  const onDisk = { good: new Set<string>(), bad: new Set<string>() };
+  // And each good call's row as its file makes it (checksum), to find a file changed in place.
+  const onDisk = { good: new Set<string>(), bad: new Set<string>(), rows: new Map<string, number>() };
+  let rowOf: ((record: CallRecord) => number) | undefined;
   const add = (problem: StoreProblem) => report.problems.push(problem);
   const rel = (path: string) => relative(dataDir, path) || '.';
 
@@ -192,6 +195,7 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
     const record = result.record;
     // A file holding another call than its name says is of no use to any command (the index too).
     (record.id === id ? onDisk.good : onDisk.bad).add(id);
+    if (record.id === id && rowOf) onDisk.rows.set(id, rowOf(record));
     const expected = join(dataDir, callDirOf(record.id), `${record.id}.json`);
     if (record.id !== id || expected !== path) {
       add({
@@ -209,6 +213,11 @@ export async function checkStore(dataDir: string, options: CheckOptions = {}): P
   // The index first, as every command opens it: what it repairs by itself (modes made
   // private again, with a warning) is then not reported as a problem.
   const index = await openIndex(dataDir, options.warn);
+  if ('sql' in index) {
+    const { dayNumbering, indexCall } = await import('./index/indexRows.js');
+    const dayOf = dayNumbering(index.timeZone);
+    rowOf = (record) => indexCall(record, index.timeZone, dayOf).row.crc;
+  }
   checkMode(dataDir, (await stat(dataDir)).mode, DIR_MODE);
   await walk(dataDir);
   const indexProblem = await checkIndex(index, onDisk);
@@ -228,7 +237,7 @@ async function openIndex(dataDir: string, warn: ((message: string) => void) | un
 }
 
 /** The index checked against the files just walked. */
-async function checkIndex(index: CallIndex | StoreProblem, onDisk: { good: Set<string>; bad: Set<string> }): Promise<StoreProblem | undefined> {
+async function checkIndex(index: CallIndex | StoreProblem, onDisk: { good: Set<string>; bad: Set<string>; rows: Map<string, number> }): Promise<StoreProblem | undefined> {
   if (!('sql' in index)) return index;
   const { verifyIndex } = await import('./index/indexCheck.js');
   let problem: string | undefined;

@@ -418,10 +418,12 @@ export class CallIndex {
       seen.add(path);
       if (known.get(path) !== stamp) walk.stamps.set(path, now - stamp < RACY_MS ? -1 : stamp);
     };
+    // A folder's change time too: a tool that puts a folder's time back after changing it
+    // (rsync -a, a restore) cannot put back its ctime.
     const stampOfDir = (full: string) => {
       const stats = statSync(full, { throwIfNoEntry: false });
       if (stats && (stats.mode & 0o077) !== 0) this.tighten(full, DIR_MODE);
-      return stats?.mtimeMs;
+      return stats && Math.max(stats.mtimeMs, stats.ctimeMs);
     };
     const rootStamp = stampOfDir(root);
     if (rootStamp !== undefined) {

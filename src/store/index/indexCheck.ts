@@ -11,7 +11,8 @@ import { groupCustomers, REPEAT_CONTACT } from './customerLinks.js';
 import { rollupsDiffer } from './rollups.js';
 import type { CallIndex } from './callIndex.js';
 
-export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string>; bad: ReadonlySet<string> }): string | undefined {
+/** `onDisk.rows`: each good call file's row checksum as the file makes it now. */
+export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string>; bad: ReadonlySet<string>; rows?: ReadonlyMap<string, number> }): string | undefined {
   if (index.sql('SELECT 1 FROM pending_text WHERE n NOT IN (SELECT n FROM calls) LIMIT 1').get()) return 'it holds text waiting for the full-text index of a call it does not list';
   // The text waiting for the full-text index goes in first: the index is checked as a
   // search finds it, and no search run meanwhile changes it under the check.
@@ -28,6 +29,9 @@ export function verifyIndex(index: CallIndex, onDisk: { good: ReadonlySet<string
   for (const row of index.sql(`SELECT ${CHECKED_ROW}, shown_crc FROM calls`).iterate()) {
     rows += 1;
     if (rowChecksum(row) !== row.crc || shownChecksum(row) !== row.shown_crc) return `the row of call ${String(row.id)} fails its checksum`;
+    // A file rewritten in place (same size and time) is not seen by the stamps: by its content.
+    const fromFile = onDisk.rows?.get(row.id as string);
+    if (fromFile !== undefined && fromFile !== row.crc) return `the row of call ${String(row.id)} is not what its file holds now (changed in place?)`;
     for (const followup of (JSON.parse(row.summary as string) as CallSummary).openFollowups) openFollowUps.add(followup.id);
     for (const p of openPromiseRows(row as Pick<CallRow, 'open_promises' | 'craft'>)) openPromises.add(promiseKey(row.id, row.agent_key, p.solution, p.deadline, p.n, row.started));
   }
