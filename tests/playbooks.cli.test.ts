@@ -97,6 +97,14 @@ describe('playbooks validate: a bad playbook names the file and the exact field,
     expectOneLineError(await runCliAsync(['playbooks', 'validate', file]), expected(file));
   });
 
+  it.concurrent('a validate that throws, met in an answers file: one line naming the step, no call to resume', async () => {
+    const file = writePlaybook('throwval.ts', broken("required: true }],", "required: true, validate: () => { throw new Error('validate boom'); } }],"));
+    const answers = join(tempDir(), 'answers.json');
+    writeFileSync(answers, JSON.stringify({ 'open.mood': 'calm', 'close.code': 'resolved' }));
+    const result = await runCliAsync(['start', '--playbook', file, '--answers', answers], { env: { CSR_CALL_HOME: tempDir() } });
+    expectOneLineError(result, 'playbook billing-desk: step "code" validate failed: validate boom; fix the playbook, then: run it again');
+  });
+
   it.concurrent('several problems: each on its own line, then a summary', async () => {
     const file = writePlaybook('many.ts', broken("id: 'close'", "id: 'open'").replace(", choices: [...OUTCOMES]", ''));
     const result = await runCliAsync(['playbooks', 'validate', file]);

@@ -144,7 +144,9 @@ export async function runCallWith(
     });
   } catch (error) {
     if (error instanceof PlaybookRuntimeError) {
-      throw new UserError(`playbook ${playbook.id}: ${error.message}; fix the playbook, then: csr-call resume ${shortId(record.id)}`, 2);
+      // A dry run (an answers file checked before anything is written) saved no call to resume.
+      const then = dryRun ? 'run it again' : `csr-call resume ${shortId(record.id)}`;
+      throw new UserError(`playbook ${playbook.id}: ${error.message}; fix the playbook, then: ${then}`, 2);
     }
     throw error;
   }

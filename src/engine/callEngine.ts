@@ -388,13 +388,13 @@ export function coerceAnswer(step: Step, input: unknown, options: CoerceOptions)
   const tooLong = result.ok ? overLimit(step, result.value) : undefined;
   if (tooLong) return { ok: false, message: tooLong };
   if (step.validate && result.ok) {
-    const verdict = step.validate(result.value);
+    const value = result.value;
+    const verdict = callAuthorFunction(`step "${step.id}" validate`, () => step.validate!(value));
     if (verdict !== true) return { ok: false, message: String(verdict) };
   }
   return result;
 }
 
-/** A date something is due by: a promise's or a callback's. */
 /** A step whose date is a deadline (a promise's, a callback's): overdue once passed. */
 export const isDueDate = (step: Step) => step.meaning === 'promise.due' || step.meaning === 'followup.due';
 
