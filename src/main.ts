@@ -222,6 +222,9 @@ process.on('uncaughtException', (error) => {
 // output is not wanted, which is no error, and certainly no stack trace. Any other failure
 // to write the output is said in one line.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(outputFailed(error, Number(process.exitCode ?? 0))));
+// Warnings and hooks' output on a stderr whose reader went away (`2>&1 | head -1`): there is
+// nowhere left to say anything, and the command's own outcome stands.
+process.stderr.on('error', () => {});
 
 /** The exit code once the output could not be written (said in one line, unless the reader left). */
 function outputFailed(error: NodeJS.ErrnoException, exitCode: number): number {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeCall } from '../src/store/callStore.js';
 import { callPath } from '../src/store/callFiles.js';
@@ -59,5 +60,26 @@ describe('output to a file that cannot take it (stdout sent to a full disk)', ()
         closeSync(full);
       }
     }
+  });
+});
+
+describe("stderr's reader going away (`2>&1 | head -1`)", () => {
+  it("a hook's output on it does not turn a saved call into an internal error", async () => {
+    const home = tempDir();
+    const config = tempDir();
+    mkdirSync(join(config, 'csr-call', 'hooks'), { recursive: true });
+    writeFileSync(join(config, 'csr-call', 'hooks', 'on-call-end'), '#!/bin/sh\nfor i in $(seq 1 3000); do echo "hook line $i, long enough to fill a pipe"; done\n', { mode: 0o700 });
+    const answers = join(tempDir(), 'answers.json');
+    writeFileSync(answers, JSON.stringify({ 'identify.name': 'Ana', 'readback.paraphrase': 'A problem', 'outcome.code': 'resolved' }));
+    const status = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'start', '--answers', answers], {
+        env: { ...process.env, NO_COLOR: '1', CSR_CALL_HOME: home, XDG_CONFIG_HOME: config, CSR_CALL_AGENT: 'amira' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      child.stderr.once('data', () => child.stderr.destroy());
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    expect(status).toBe(0);
   });
 });
