@@ -89,14 +89,20 @@ describe('hooks', () => {
     hanging.hook('on-call-end', 'sleep 30 & sleep 30');
     const notExecutable = world();
     notExecutable.hook('on-call-end', 'echo never', 0o644);
+    const othersCanWrite = world();
+    othersCanWrite.hook('on-call-end', 'echo never either', 0o777);
     const answers = join(failing.root, 'answers.json');
     writeFileSync(answers, JSON.stringify(ANSWERS));
-    const [failed, hung, skipped] = await Promise.all([
+    const [failed, hung, skipped, unsafe] = await Promise.all([
       cli(['start', '--answers', answers], { env: failing.env }),
       cli(['start', '--answers', answers], { env: { ...hanging.env, CSR_CALL_HOOK_TIMEOUT: '1' } }),
       cli(['start', '--answers', answers], { env: notExecutable.env }),
+      cli(['start', '--answers', answers], { env: othersCanWrite.env }),
     ]);
-    for (const [run, { env }] of [[failed, failing], [hung, hanging], [skipped, notExecutable]] as const) {
+    // A hook other users could have changed is not run: it would run as the agent, with the call.
+    expect(unsafe.stderr).toMatch(/csr-call: warning: hook on-call-end was not run: \S+on-call-end can be changed by other users; make it yours alone: chmod go-w \S+on-call-end\n/);
+    expect(unsafe.stderr + unsafe.stdout).not.toContain('never either');
+    for (const [run, { env }] of [[failed, failing], [hung, hanging], [skipped, notExecutable], [unsafe, othersCanWrite]] as const) {
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdout).toContain('Call summary');
       const listed = JSON.parse((await cli(['list', '--json'], { env })).stdout) as { total: number };

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Context } from '../context.js';
 import { JSON_VERSION } from '../render/jsonOutput.js';
 import { configDir } from '../settings/settingsTable.js';
@@ -38,6 +38,14 @@ export function hooksFor(env: Context['env'], name: HookName): string[] {
     .map((file) => join(hooksDir(env), file));
 }
 
+/**
+ * Writable by everyone (Windows has no such bits: never). A group-writable file is left
+ * alone: many systems give each user a group of their own and a umask of 002.
+ */
+function writableByOthers(stats: { mode: number }): boolean {
+  return process.platform !== 'win32' && (stats.mode & 0o002) !== 0;
+}
+
 /** Runs every hook of the event, one after the other. */
 export async function runHooks(ctx: HookContext, name: HookName, body: Record<string, unknown>): Promise<void> {
   for (const path of hooksFor(ctx.env, name)) await runHook(ctx, name, path, body);
@@ -49,7 +57,12 @@ const DRAIN_MS = 250;
 async function runHook(ctx: HookContext, event: HookName, path: string, body: Record<string, unknown>): Promise<void> {
   const name = basename(path);
   try {
-    if (!statSync(path).isFile()) return ctx.warn(`hook ${name} is not a file and was not run: ${path}`);
+    const stats = statSync(path);
+    if (!stats.isFile()) return ctx.warn(`hook ${name} is not a file and was not run: ${path}`);
+    // A hook is run as the agent with the call's data: one that any user could have changed
+    // (the file or its folder writable by everyone) is not run, as ssh refuses such keys.
+    const unsafe = writableByOthers(stats) ? path : writableByOthers(statSync(dirname(path))) ? dirname(path) : undefined;
+    if (unsafe !== undefined) return ctx.warn(`hook ${name} was not run: ${unsafe} can be changed by other users; make it yours alone: chmod go-w ${unsafe}`);
   } catch {
     return; // gone meanwhile
   }
