@@ -548,7 +548,7 @@ export function buildProgram(makeContext: ContextFactory, version: string): Comm
     .helpCommand(false)
     .exitOverride();
   for (const [key, spec] of Object.entries(globalOptions)) addOption(program, key, spec);
-  program.addHelpText('after', `\nHelp topics: csr-call help dates | playbooks | answers\nEvery command: csr-call COMMAND --help (with examples)\n`);
+  program.addHelpText('after', `\nHelp topics: csr-call help dates | writing-playbooks | answers\nEvery command: csr-call COMMAND --help (with examples)\n`);
   configureErrors(program, '');
 
   // A group is listed where its first command is.
@@ -647,7 +647,7 @@ function unknownSubcommand(group: Command, word: string): UserError {
 async function runHelp(program: Command, words: string[], json: boolean, ctx: Context): Promise<void> {
   if (json) return helpJson(words, ctx);
   if (words.length === 0) {
-    ctx.stdout.write(program.helpInformation() + exampleText({ examples: [] }) + '\nHelp topics: csr-call help dates | playbooks | answers\n');
+    ctx.stdout.write(program.helpInformation() + exampleText({ examples: [] }) + '\nHelp topics: csr-call help dates | writing-playbooks | answers\n');
     return;
   }
   // A command: its help, as `csr-call COMMAND --help` shows it.

@@ -92,7 +92,9 @@ describe('config', () => {
 
 describe('--json, help and the ticket', () => {
   it('help topics come from the README; every command has examples in --help', async () => {
-    const [dates, helpList, listHelp] = await Promise.all([cli(['help', 'dates']), cli(['help', 'list']), cli(['list', '--help'])]);
+    const [dates, helpList, listHelp, writing] = await Promise.all([cli(['help', 'dates']), cli(['help', 'list']), cli(['list', '--help']), cli(['help', 'writing-playbooks'])]);
+    // The guide to writing a playbook is a topic of its own ('playbooks' is the command's help).
+    expect(writing.stdout).toMatch(/^Writing a playbook/);
     expect(dates.stdout).toMatch(/^Typing dates\n=+\n/);
     expect(dates.stdout).toContain('fri 10:00 America/Chicago');
     expect(dates.stdout).not.toContain('`');

@@ -35,7 +35,7 @@ describe('--json on every command', () => {
     expect(all.jsonVersion).toBe(1);
     expect(all.commands.map((c: { name: string }) => c.name)).toEqual(COMMANDS.map((spec) => spec.name));
     expect(all.globalOptions.map((o: { flag: string }) => o.flag)).toEqual(['--data-dir', '--agent', '--no-color', '--no-pager']);
-    expect(all.topics.map((t: { name: string }) => t.name)).toEqual(['dates', 'playbooks', 'answers']);
+    expect(all.topics.map((t: { name: string }) => t.name)).toEqual(['dates', 'writing-playbooks', 'answers']);
     const list = JSON.parse((await run(['help', 'list', '--json'], testContext())).out());
     expect(list.commands).toHaveLength(1);
     expect(list.commands[0].options).toContainEqual({ flag: '--status', flags: '--status <s>', help: 'in-progress or completed', required: false, choices: ['in-progress', 'completed'] });

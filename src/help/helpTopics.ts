@@ -4,13 +4,13 @@ import { packageRoot } from '../installPaths.js';
 import { displayWidth, sanitizeForTerminal } from '../render/terminalText.js';
 
 /**
- * `csr-call help dates|playbooks|answers`: the README's own sections (README.md ships with
+ * `csr-call help dates|writing-playbooks|answers`: the README's own sections (README.md ships with
  * the program), so the manual and the help never say different things. Shown as plain
  * text: tables aligned, code indented, Markdown marks dropped.
  */
 export const HELP_TOPICS = [
   { name: 'dates', summary: 'every way to type a date or time, zones, slash dates', heading: 'Typing dates' },
-  { name: 'playbooks', summary: 'writing your own playbook: stages, steps, meanings', heading: 'Writing a playbook' },
+  { name: 'writing-playbooks', summary: 'writing your own playbook: stages, steps, meanings', heading: 'Writing a playbook' },
   { name: 'answers', summary: 'scripted calls (--answers), --json, CSV export', heading: 'Scripting: `--answers`, `--json`, CSV' },
 ] as const;
 
