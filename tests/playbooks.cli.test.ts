@@ -127,6 +127,11 @@ describe('playbooks validate: a bad playbook names the file and the exact field,
     expect(result.status).toBe(0);
   });
 
+  it.concurrent("a copy of a built-in that kept its id is refused: it would pass for the built-in in every list", async () => {
+    const file = writePlaybook('mystd.ts', broken("id: 'billing-desk'", "id: 'standard'"));
+    expectOneLineError(await runCliAsync(['playbooks', 'validate', file]), `${file}: id: "standard" is already used by a built-in playbook; give this playbook its own id`);
+  });
+
   it.concurrent('the built-in playbook sources validate too', async () => {
     const result = await runCliAsync(['playbooks', 'validate', 'playbooks/standard.ts'], { cwd: REPO });
     expect(result.stdout).toMatch(/^ok: playbooks\/standard\.ts \(standard v[\d.]+, \d+ stages, \d+ steps\)\n$/);

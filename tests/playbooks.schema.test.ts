@@ -38,6 +38,14 @@ const cases: Array<[string, (p: any) => void, string[]]> = [
     ['stages[1].steps[0].choices: a multichoice step needs at least one choice'],
   ],
   [
+    'an outcome or a mood asked as free text',
+    (p) => p.stages[0].steps.push({ id: 'code', question: 'Outcome?', type: 'text', meaning: 'outcome' }, { id: 'felt', question: 'Mood?', type: 'text', meaning: 'mood.start' }),
+    [
+      'stages[0].steps[1].meaning: "outcome" needs a choice step (stats counts its codes); this step\'s type is "text"',
+      'stages[0].steps[2].meaning: "mood.start" needs a choice step (stats counts its codes); this step\'s type is "text"',
+    ],
+  ],
+  [
     'choices on a text step',
     (p) => (p.stages[0].steps[0].choices = ['a']),
     ['stages[0].steps[0].choices: only choice and multichoice steps take choices; this step\'s type is "text"'],

@@ -11,7 +11,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
 import { resolveDataDir, resolvePlaybookDir } from '../paths.js';
-import { packageVersion, playbookApiUrl, runningBuilt } from '../installPaths.js';
+import { packageRoot, packageVersion, playbookApiUrl, runningBuilt } from '../installPaths.js';
 import { oneLine } from '../render/terminalText.js';
 import { importOutside } from '../importOutside.js';
 import { requireBuiltin } from '../requireBuiltin.js';
@@ -163,7 +163,13 @@ export async function loadPlaybookFile(path: string, env: Env = process.env): Pr
   if (module.default === undefined) {
     throw new PlaybookError(shown, [`${shown}: export default: missing; the file must end with \`export default definePlaybook({ ... })\``]);
   }
-  return assertPlaybook(module.default, shown);
+  const playbook = assertPlaybook(module.default, shown);
+  // A copy of a built-in that kept its id would be taken for it in every list and stat
+  // (the built-in's own source, checked by its authors, is itself).
+  if (isBuiltIn(playbook.id) && absolute !== join(packageRoot(), 'playbooks', `${playbook.id}.ts`)) {
+    throw new PlaybookError(shown, [builtInClash(absolute, playbook.id)]);
+  }
+  return playbook;
 }
 
 /** A user's .ts file as a module: from the compile cache when it takes it, else through tsx. */

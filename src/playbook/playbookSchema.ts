@@ -331,6 +331,9 @@ function checkStep(step: Step, at: (...rest: PropertyKey[]) => PropertyKey[], pr
   }
   const yesNo = step.meaning === 'facts.fault' || step.meaning === 'promise.made';
   if (yesNo && step.type !== 'yesno') problems.push({ path: at('meaning'), message: `"${step.meaning}" needs a yesno step; this step's type is "${step.type}"` });
+  // Counted by stats and shown as codes: a word typed freely would be a row of its own.
+  const coded = step.meaning === 'outcome' || step.meaning === 'mood.start' || step.meaning === 'mood.end';
+  if (coded && step.type !== 'choice') problems.push({ path: at('meaning'), message: `"${step.meaning}" needs a choice step (stats counts its codes); this step's type is "${step.type}"` });
   if (step.meaning === 'hold.until' && step.type !== 'datetime') problems.push({ path: at('meaning'), message: `"hold.until" needs a datetime step; this step's type is "${step.type}"` });
   if (step.meaning === 'hold.kind') {
     const kinds = ['no', 'hold', 'back'];
