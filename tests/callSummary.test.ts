@@ -85,3 +85,11 @@ describe('what the summary gathers', () => {
     expect(text).toContain('Notes:\n  - Mon 23 Nov 2026 13:55 supervisor: Refund approved by billing');
   });
 });
+
+describe('summaryAsMarkdown: what the agent typed stays text', () => {
+  it('a line of the notes starting like a list, a heading, a rule or a quote is escaped', () => {
+    const plain = ['Call x', 'They said:', '    1. numbered', '    - dash item', '    ---', '    # heading', '    > quoted', '    plain words'].join('\n');
+    const md = summaryAsMarkdown(plain);
+    expect(md).toContain('> 1\\. numbered  \n> \\- dash item  \n> \\---  \n> \\# heading  \n> \\> quoted  \n> plain words  ');
+  });
+});

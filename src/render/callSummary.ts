@@ -150,7 +150,7 @@ export function summaryAsMarkdown(plainSummary: string): string {
       const item = /^ {2}- (.*)$/.exec(line);
       if (item) return `- ${escape(item[1]!)}`;
       const block = /^ {4}(.*)$/.exec(line);
-      if (block) return `> ${escape(block[1]!)}  `;
+      if (block) return `> ${escapeLineStart(escape(block[1]!))}  `;
       return escape(line);
     })
     // A list or a quote runs on into the next line unless a blank line ends it (CommonMark):
@@ -158,6 +158,15 @@ export function summaryAsMarkdown(plainSummary: string): string {
     .map((line, i, all) => (i > 0 && blockKind(all[i - 1]!) !== undefined && blockKind(line) !== blockKind(all[i - 1]!) && line !== '' ? `\n${line}` : line))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n');
+}
+
+/**
+ * What would start a block of its own at the head of a quoted line (a list item "- " or
+ * "1. ", a heading "#", a rule "---", a quote ">") is escaped: the notes are the agent's
+ * words, shown as they were typed.
+ */
+function escapeLineStart(text: string): string {
+  return text.replace(/^(\s*)(\d+)([.)])(?=\s)/, '$1$2\\$3').replace(/^(\s*)([-+#>=])/, '$1\\$2');
 }
 
 /** The Markdown block a line of the summary continues: a list, a quote, or none. */
