@@ -216,7 +216,7 @@ const ROWS: Row[] = [
   },
 
   // no terminal for the prompts
-  { name: 'start with piped input', args: ['start'], input: 'Ana Lima\n555 0100\n', exit: 2, stderr: /^csr-call: csr-call start asks its questions in a terminal, .*give --answers FILE\.json$/ },
+  { name: 'start with piped input', args: ['start'], input: 'Ana Lima\n555 0100\n', exit: 2, stderr: /^csr-call: start asks its questions in a terminal, .*give --answers FILE\.json$/ },
   // Whether there is a call to go on with comes first: that is what a script needs to know.
   { name: 'resume with piped input and nothing unfinished', args: ['resume'], input: 'y\n', exit: 1, stderr: /^csr-call: no unfinished call for agent .*; start one with: csr-call start$/ },
   { name: 'resume of a completed call with piped input', args: ['resume', 'ann001'], input: 'y\n', exit: 1, stderr: /^csr-call: call ann001 is already completed/ },

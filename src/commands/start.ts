@@ -54,7 +54,7 @@ function checkOptions<T extends z.ZodMiniType>(schema: T, opts: unknown): z.infe
 function requireTerminal(ctx: Context, command: string): void {
   if (!ctx.stdin.isTTY) {
     throw new UserError(
-      `csr-call ${command} asks its questions in a terminal, and the input here is not one; to script a call, give --answers FILE.json`,
+      `${command} asks its questions in a terminal, and the input here is not one; to script a call, give --answers FILE.json`,
     );
   }
 }
