@@ -509,7 +509,9 @@ export function checkValue(flag: string, value: string, spec: Pick<OptionSpec, '
   const list = spec.choices ?? spec.known ?? [];
   const exact = list.find((choice) => choice.toLowerCase() === trimmed.toLowerCase());
   if (exact !== undefined) return exact;
-  const near = closestMatch(trimmed, list);
+  // A typo, or the start of one value only ('esc'): named, not taken as a value of its own.
+  const starting = trimmed.length >= 2 ? list.filter((choice) => choice.toLowerCase().startsWith(trimmed.toLowerCase())) : [];
+  const near = closestMatch(trimmed, list) ?? (starting.length === 1 ? starting[0] : undefined);
   if (spec.choices || near !== undefined) {
     const shown = sanitizeForTerminal(trimmed, { keepNewlines: false }).slice(0, 40);
     throw new UserError(`${flag}: "${shown}" is not one of ${list.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`);

@@ -153,6 +153,7 @@ const ROWS: Row[] = [
   },
   { name: 'export --format xml', args: ['export', '--format', 'xml'], exit: 2, stderr: /^csr-call: --format: "xml" is not one of csv, json, ndjson$/ },
   { name: 'list --outcome resolvd', args: ['list', '--outcome', 'resolvd'], exit: 2, stderr: /^csr-call: --outcome: "resolvd" is not one of resolved, .* \(did you mean resolved\?\)$/ },
+  { name: 'list --outcome esc (the start of one)', args: ['list', '--outcome', 'esc'], exit: 2, stderr: /^csr-call: --outcome: "esc" is not one of resolved, .* \(did you mean escalated\?\)$/ },
   { name: 'list --status done', args: ['list', '--status', 'done'], exit: 2, stderr: /^csr-call: --status: "done" is not one of in-progress, completed$/ },
   { name: 'help on no such topic', args: ['help', 'dats'], exit: 2, stderr: /^csr-call: no help on "dats" \(did you mean dates\?\): topics are dates, writing-playbooks, answers, or a command's name$/ },
 
