@@ -91,7 +91,8 @@ function randomCall(r: Rng): CallRecord {
     status: completed ? 'completed' : 'in-progress',
     ...(completed ? { endedAt: new Date(Date.parse(startedAt) + Math.floor(r() * 3_600_000)).toISOString() } : { endedAt: undefined }),
     problem: { paraphrase: `problem ${Math.floor(r() * 1000)}`, ...(category ? { category } : {}), ...(cause ? { rootCause: cause } : {}) },
-    ...(outcome && completed ? { outcome } : { outcome: undefined }),
+    // An outcome on some calls still in progress too (answered before the call stopped).
+    ...(outcome && (completed || r() < 0.5) ? { outcome } : { outcome: undefined }),
     mood: { ...(moodStart ? { start: moodStart } : {}), ...(moodEnd ? { end: moodEnd } : {}) },
     stageSeconds: completed ? { open: Math.floor(r() * 100), listen: Math.floor(r() * 300) } : {},
     playbook: pick(r, [

@@ -187,6 +187,10 @@ describeTeam('the team database', () => {
     expect(lead.status).toBe(0);
     const agents = new Set((JSON.parse(lead.stdout).calls as Array<{ agent: string }>).map((c) => c.agent));
     expect(agents).toEqual(new Set(['alice', 'bob', 'carol']));
+    const escalated = team.cli('lena', ['list', '--team', '--outcome', 'escalated', '--json']);
+    expect(escalated.status, escalated.stderr).toBe(0);
+    expect((JSON.parse(escalated.stdout).calls as Array<{ outcome: string }>).map((c) => c.outcome)).toContain('escalated');
+    expect(new Set((JSON.parse(escalated.stdout).calls as Array<{ outcome: string }>).map((c) => c.outcome))).toEqual(new Set(['escalated']));
     const own = JSON.parse(team.cli('carol', ['list', '--team', '--json']).stdout).calls as Array<{ agent: string }>;
     expect(new Set(own.map((c) => c.agent))).toEqual(new Set(['carol']));
     // --limit: "more" only when more calls match than are shown.

@@ -47,7 +47,10 @@ export function scopeWhere(scope: { agent?: string; from?: Date; to?: Date }, al
 export async function listTeamCalls(db: TeamDb, filter: CallFilter): Promise<CallSummary[]> {
   const where = scopeWhere(filter);
   if (filter.status) where.add('c.completed = ?', filter.status === 'completed');
-  if (filter.outcome !== undefined) where.add('lower(c.outcome) = lower(?)', filter.outcome.trim());
+  // As the local index: a call in progress that has its outcome answered is found too.
+  if (filter.outcome !== undefined) {
+    where.add("(lower(c.outcome) = lower(?) OR (NOT c.completed AND lower(trim(c.summary->>'outcome')) = lower(?)))", filter.outcome.trim(), filter.outcome.trim());
+  }
   if (filter.category !== undefined) where.add('c.category_key = ?', filter.category.trim().toLowerCase());
   // A number is looked up as the local index does: by its last seven digits, then compared whole.
   if (filter.phone !== undefined) where.add('right(c.phone_key, 7) = ?', phoneTail(filter.phone) ?? '');

@@ -100,7 +100,11 @@ export function listCalls(index: CallIndex, filter: CallFilter): CallSummary[] {
   if (filter.to) add('started < ?', filter.to.getTime());
   if (filter.status) add('completed = ?', filter.status === 'completed' ? 1 : 0);
   if (filter.agent !== undefined) add('agent_key = ?', agentKey(filter.agent));
-  if (filter.outcome !== undefined) add('outcome = ? COLLATE NOCASE', filter.outcome.trim());
+  // The outcome column is a completed call's (what stats counts); a call still in progress
+  // may have answered it already, and the list shows it: found too.
+  if (filter.outcome !== undefined) {
+    add("(outcome = ? COLLATE NOCASE OR (completed = 0 AND trim(json_extract(summary, '$.outcome')) = ? COLLATE NOCASE))", filter.outcome.trim(), filter.outcome.trim());
+  }
   if (filter.category !== undefined) add('category_key = ?', filter.category.trim().toLowerCase());
   // A number is looked up by its last seven digits, then compared whole (phonesMatch).
   if (filter.phone !== undefined) add('substr(phone_key, -7) = ? AND phone_key IS NOT NULL', phoneTail(filter.phone) ?? '');
