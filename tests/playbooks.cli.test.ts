@@ -181,7 +181,10 @@ describe('playbooks list and show', () => {
     expect(ids).toEqual(expect.arrayContaining(['identify.name', 'readback.paraphrase', 'readback.category', 'facts.until', 'decide.handoff', 'resolve.options', 'resolve.chosen', 'outcome.code', 'followup.due']));
     expect(new Set(ids).size).toBe(ids.length);
     expect(steps.length).toBeGreaterThanOrEqual(15);
+    // Every step has every key: an absent value is null, not a missing key.
+    const keys = Object.keys(steps[0]).sort();
     for (const step of steps) {
+      expect(Object.keys(step).sort()).toEqual(keys);
       expect(step).toEqual(expect.objectContaining({ question: expect.any(String), type: expect.any(String), required: expect.any(Boolean), hasCondition: expect.any(Boolean) }));
       if ((step.type === 'choice' || step.type === 'multichoice') && !step.choicesFromCall) expect(step.choices.length).toBeGreaterThan(0);
     }

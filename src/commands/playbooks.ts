@@ -82,7 +82,7 @@ export async function playbooksShowCommand(name: string, opts: PlaybooksShowOpti
   const loaded = await findPlaybook(name, { ...ctx.env, CSR_CALL_HOME: ctx.dataDir });
   const description = describePlaybook(loaded.playbook);
   if (opts.json) {
-    writeJson(ctx, { ...description, kind: loaded.kind, source: loaded.source });
+    writeJson(ctx, { ...description, stages: description.stages.map((stage) => ({ ...stage, steps: stage.steps.map(stepJson) })), kind: loaded.kind, source: loaded.source });
     return;
   }
   const c = colorsFor(ctx.stdout, ctx.env);
@@ -102,6 +102,25 @@ export async function playbooksShowCommand(name: string, opts: PlaybooksShowOpti
   const steps = description.stages.reduce((sum, stage) => sum + stage.steps.length, 0);
   out += `\n${c.dim(`${plural(total, 'stage')}, ${plural(steps, 'step')}. An --answers file uses the step ids above as keys.`)}\n`;
   ctx.stdout.write(out);
+}
+
+/** A step in `--json`: every key always there, an absent value null (the README's rule for --json). */
+function stepJson(step: StepDescription) {
+  return {
+    id: step.id,
+    question: step.question,
+    type: step.type,
+    required: step.required,
+    hasCondition: step.hasCondition,
+    meaning: step.meaning ?? null,
+    choices: step.choices?.map((choice) => ({ value: choice.value, label: choice.label, hint: choice.hint ?? null })) ?? null,
+    choicesFromCall: step.choicesFromCall ?? null,
+    hint: step.hint ?? null,
+    zone: step.zone ?? null,
+    formerly: step.formerly ?? null,
+    default: step.default ?? null,
+    hasComputedDefault: step.hasComputedDefault === true,
+  };
 }
 
 function describeStepLines(step: StepDescription, c: ReturnType<typeof colorsFor>): string[] {
