@@ -233,6 +233,10 @@ function outputFailed(error: NodeJS.ErrnoException, exitCode: number): number {
   return 1;
 }
 
+// stdout carries the program's own output only (a summary to paste, --json to parse): what a
+// playbook's code prints with console.log goes to stderr, with the warnings.
+console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+
 // Not a top-level await: the built program is one CommonJS script (see src/build/bundle.ts).
 void main(process.argv).then((exitCode) => {
   // A write to a file that failed (stdout sent to a full disk) is known by now, but its

@@ -132,6 +132,14 @@ describe('playbooks validate: a bad playbook names the file and the exact field,
     expectOneLineError(await runCliAsync(['playbooks', 'validate', file]), `${file}: id: "standard" is already used by a built-in playbook; give this playbook its own id`);
   });
 
+  it.concurrent("what a playbook prints with console.log goes to stderr: --json on stdout stays JSON", async () => {
+    const file = writePlaybook('noisy.ts', `console.log('hello from the playbook');\n${VALID}`);
+    const result = await runCliAsync(['playbooks', 'validate', file, '--json']);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true });
+    expect(result.stderr).toContain('hello from the playbook');
+  });
+
   it.concurrent('the built-in playbook sources validate too', async () => {
     const result = await runCliAsync(['playbooks', 'validate', 'playbooks/standard.ts'], { cwd: REPO });
     expect(result.stdout).toMatch(/^ok: playbooks\/standard\.ts \(standard v[\d.]+, \d+ stages, \d+ steps\)\n$/);
