@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync, existsSync, chmodSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync, existsSync, chmodSync, statSync, symlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -180,10 +180,13 @@ describe('doctor command', () => {
   it('a store found readable by other users is made private at once, and says so', async () => {
     const ctx = testContext();
     const call = await saveCall(ctx.dataDir, makeCall());
+    chmodSync(ctx.dataDir, 0o755);
     chmodSync(join(ctx.dataDir, 'calls'), 0o755);
     chmodSync(callPath(ctx.dataDir, call.id), 0o644);
     await doctorCommand({}, ctx);
     expect(ctx.out()).toBe(`✓ store is healthy (1 call) in ${ctx.dataDir}\n`);
+    expect(ctx.err()).toContain(`${ctx.dataDir} was readable by other users: made private (mode 0700)`);
+    expect(statSync(ctx.dataDir).mode & 0o777).toBe(0o700);
     expect(ctx.err()).toMatch(/calls was readable by other users: made private \(mode 0700\)/);
     expect(ctx.err()).toMatch(/\.json was readable by other users: made private \(mode 0600\)/);
   });

@@ -425,6 +425,9 @@ export class CallIndex {
       if (stats && (stats.mode & 0o077) !== 0) this.tighten(full, DIR_MODE);
       return stats && Math.max(stats.mtimeMs, stats.ctimeMs);
     };
+    // The data directory itself holds more than the calls (locks, the hooks' copies): private too.
+    const top = statSync(this.dataDir, { throwIfNoEntry: false });
+    if (top && (top.mode & 0o077) !== 0) this.tighten(this.dataDir, DIR_MODE);
     const rootStamp = stampOfDir(root);
     if (rootStamp !== undefined) {
       note('', rootStamp);
