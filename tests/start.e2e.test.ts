@@ -76,6 +76,13 @@ describe('csr-call start --answers', () => {
     expect(parsed.ok && parsed.record.followups.find((f) => f.promiseId)).toMatchObject({ due: '2030-01-04T00:00:00.000Z', allDay: true });
   });
 
+  it('a date in the file with a misspelt word is read, and said so once on stderr, as in a call', () => {
+    const home = tempDir();
+    const result = runCli(['start', '--answers', writeAnswers({ ...fullCall, 'promise.due': 'firday 4 jan 2030' })], { env: { CSR_CALL_HOME: home, TZ: 'UTC' } });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^csr-call: warning: \S+: "promise\.due": read "firday" as friday\n$/);
+  });
+
   it.each([
     ['a missing required answer', { ...fullCall, 'readback.paraphrase': undefined }, /missing required answer "readback\.paraphrase".*expected text/],
     ['a value not among the choices', { ...fullCall, 'outcome.code': 'fixed' }, /"outcome\.code".*"fixed" is not a choice; expected one of: resolved, escalated/],

@@ -32,11 +32,14 @@ export function checkAnswersFile(playbook: Playbook, file: AnswersFile): void {
  * kept in the call (`show`, `stats`), and the check's items it leaves are listed in the
  * summary, with the reason the file gives or "(no reason given in the answers file)".
  */
-const prompterFor = (file: AnswersFile) => createScriptedPrompter(file.answers as never, file.name);
+const prompterFor = (file: AnswersFile, warn?: (message: string) => void) => createScriptedPrompter(file.answers as never, file.name, warn);
 
-/** Dry run in memory (the store not even looked at): throws on the first answer the file gets wrong, before anything is written. */
+/**
+ * Dry run in memory (the store not even looked at): throws on the first answer the file
+ * gets wrong, before anything is written. The words it read as others are said here, once.
+ */
 async function dryRun(ctx: Context, playbook: Playbook, record: CallRecord, file: AnswersFile): Promise<void> {
-  await runCallWith(ctx, playbook, record, prompterFor(file), async (r) => r, { dryRun: true });
+  await runCallWith(ctx, playbook, record, prompterFor(file, ctx.warn), async (r) => r, { dryRun: true });
 }
 
 /** A new call, answered from the file; `record` is not written yet. Returns the call as saved at its end. */

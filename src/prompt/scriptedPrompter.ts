@@ -11,6 +11,7 @@ import { acceptedFor, allSteps, type Coerced } from '../engine/callEngine.js';
 import type { Playbook } from '../playbook/types.js';
 import { UserError } from '../errors.js';
 import { oneLine } from '../render/terminalText.js';
+import { correctionsIn, describeCorrections } from '../dates/parseWhen.js';
 
 /** An answers file: one JSON object, step id → answer. */
 export const AnswersFile = z.record(
@@ -73,7 +74,7 @@ function suggest(key: string, known: string[]): string | undefined {
  * Answers from the file. The check before the summary cannot go back to a step here: each
  * unmet item is left, with the reason the file gives under `checklist.<item>`.
  */
-export function createScriptedPrompter(answers: AnswersFile, fileName: string): CallPrompter & { unused(): string[] } {
+export function createScriptedPrompter(answers: AnswersFile, fileName: string, warn?: (message: string) => void): CallPrompter & { unused(): string[] } {
   const used = new Set<string>();
   return {
     stageIntro() {},
@@ -95,6 +96,10 @@ export function createScriptedPrompter(answers: AnswersFile, fileName: string): 
         const result = request.coerce(answers[key]);
         // The message may quote the value, which may hold newlines: one line all the same.
         if (!result.ok) throw new UserError(`${fileName}: "${key}" (${ref.step.question}): ${oneLine(result.message, 500)}`);
+        // A date with a misspelt word is read, and said so, as when typed in a call.
+        const typed = answers[key];
+        const corrected = (ref.step.type === 'date' || ref.step.type === 'datetime') && typeof typed === 'string' ? describeCorrections(correctionsIn(typed)) : undefined;
+        if (corrected) warn?.(`${fileName}: "${key}": ${corrected}`);
         return result;
       }
       if (request.defaultValue !== undefined) {
