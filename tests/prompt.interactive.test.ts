@@ -312,6 +312,16 @@ describe('choices show their numbers and match letters anywhere (item 16)', () =
     await prompt.type('skip\r');
     expect((await prompt.answer).value).toBeNull();
   });
+
+  it('an optional choice with no default starts on "(skip)": Enter skips it, not records its first choice', async () => {
+    const prompt = ask({ id: 'mood', question: 'How do they sound?', type: 'choice', choices: ['angry', 'calm'] });
+    await shows(prompt, /❯ 3\) \(skip\)/);
+    await prompt.type('\r');
+    expect((await prompt.answer).value).toBeNull();
+    const withDefault = ask({ id: 'mood', question: 'How do they sound?', type: 'choice', choices: ['angry', 'calm'] }, { defaultValue: 'calm' });
+    await withDefault.type('\r');
+    expect((await withDefault.answer).value).toBe('calm');
+  });
 });
 
 describe('several choices are typed as one is: numbers, letters, a paste', () => {

@@ -244,8 +244,11 @@ export function createInquirerPrompter(options: InquirerPrompterOptions): CallPr
             ...(c.hint ? { description: oneLine(c.hint) } : {}),
           }));
           if (!step.required) choices.push({ value: SKIP, name: '(skip)' });
+          // With no default, an optional question starts on "(skip)": Enter skips it, as on
+          // every other optional question, rather than recording its first choice.
+          const highlighted = defaultText ?? (step.required ? undefined : SKIP);
           const picked = await runOnTerminal((context) =>
-            choicePrompt({ color, message: question, ...(hint ? { hint } : {}), choices, pageSize: 12, ...(defaultText ? { default: defaultText } : {}), ...live }, context),
+            choicePrompt({ color, message: question, ...(hint ? { hint } : {}), choices, pageSize: 12, ...(highlighted ? { default: highlighted } : {}), ...live }, context),
           );
           return picked === SKIP ? { ok: true, value: null } : { ok: true, value: picked };
         }
