@@ -475,7 +475,7 @@ export const COMMANDS: readonly CommandSpec<any, any>[] = [
   }),
   defineCommand({
     name: 'help',
-    summary: 'help on a command, or a topic: dates, playbooks, answers',
+    summary: 'help on a command, or a topic: dates, writing-playbooks, answers',
     args: [{ name: 'topic', variadic: true, complete: 'help-topic' }],
     pager: true,
     options: { json: { flags: '--json', help: "the commands (or one command) as data: arguments, options, examples; a topic's text" } },

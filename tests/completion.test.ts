@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, saveCall, tempDir, testContext } from './helpers.js';
 import { makeCall } from './fixtures/makeCall.js';
-import { completeWords, formatCandidates, FILES, type Lookup } from '../src/completion/complete.js';
+import { completeWords, formatCandidates, FILES, liveLookup, type Lookup } from '../src/completion/complete.js';
 import { COMMANDS, GROUPS } from '../src/cli.js';
 
 // `csr-call completion bash|zsh|fish` print scripts that ask `csr-call __complete` for the
@@ -32,6 +32,11 @@ describe('what is completed (from the registry)', () => {
   ])('%j', async (line, expected) => {
     const got = await values(line);
     expect(got === FILES ? got : [...got].sort()).toEqual([...expected].sort());
+  });
+
+  it('help completes topics, commands and the groups of commands', async () => {
+    const got = await completeWords(['help', 'foll'], testContext(), liveLookup);
+    expect(got === FILES ? got : got.map((c) => c.value)).toEqual(['followups']);
   });
 
   it('a file is left to the shell', async () => {

@@ -141,7 +141,11 @@ export const liveLookup: Lookup = async (kind, ctx) => {
     }
     case 'help-topic': {
       const { HELP_TOPICS } = await import('../help/helpTopics.js');
-      return [...HELP_TOPICS.map((t) => ({ value: t.name, description: t.summary })), ...COMMANDS.filter((c) => !c.name.includes(' ')).map((c) => ({ value: c.name, description: c.summary }))];
+      return [
+        ...HELP_TOPICS.map((t) => ({ value: t.name, description: t.summary })),
+        ...GROUPS.map((g) => ({ value: g.name, description: g.summary })),
+        ...COMMANDS.filter((c) => !c.name.includes(' ')).map((c) => ({ value: c.name, description: c.summary })),
+      ];
     }
     case 'shell':
       return ['bash', 'zsh', 'fish'].map((value) => ({ value }));
