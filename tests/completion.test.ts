@@ -41,6 +41,7 @@ describe('what is completed (from the registry)', () => {
 
   it('a file is left to the shell', async () => {
     expect(await values('start --answers ')).toBe(FILES);
+    expect(await values('start --playbook ./my')).toBe(FILES); // a playbook given as a path
     expect(await values('playbooks validate ')).toBe(FILES);
   });
 

@@ -87,6 +87,8 @@ export async function completeWords(words: readonly string[], ctx: Context, look
   const position = positionOf(words.slice(0, -1));
   const matching = (candidates: Candidate[]) => candidates.filter((c) => c.value.toLowerCase().startsWith(current.toLowerCase()));
 
+  // A playbook is a name or a file: a path being typed is left to the shell.
+  if (position.valueFor?.complete === 'playbook' && /^[.~/]/.test(current)) return FILES;
   if (position.valueFor) return valueCandidates(position.valueFor.choices ?? position.valueFor.known, position.valueFor.complete, ctx, lookup, matching);
   if (current.startsWith('-') && !(position.spec?.dashText && position.positional >= 1)) {
     const options = optionsOf(position.spec ?? (position.group ? COMMANDS.find((c) => c.isDefault && c.name.startsWith(`${position.group} `)) : undefined));
