@@ -60,3 +60,27 @@ export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
   }
   return out === '' ? '(top level)' : out;
 }
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'no permission to write',
+  EPERM: 'no permission to write',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'part of the path is not a directory',
+  EEXIST: 'part of the path is a file, not a directory',
+  EISDIR: 'a folder stands where the file should be',
+  EIO: 'the disk reported an input/output error',
+  ELOOP: 'its links go round in a loop',
+};
+
+/**
+ * What a known failure to write a file was, in words with the system's code ('the disk is
+ * full (ENOSPC)', with `where` inside the brackets); undefined for anything else. One
+ * wording for the store, an export and the output of every command.
+ */
+export function writeFailure(error: unknown, where?: string): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = code ? WRITE_FAILURES[code] : undefined;
+  return reason ? `${reason} (${code}${where ? ` at ${where}` : ''})` : undefined;
+}

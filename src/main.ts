@@ -8,7 +8,7 @@ import { terminalPrompts } from './prompt/terminalPrompts.js';
 import { isPagedOutput, pagedOutput } from './render/pager.js';
 import { noColorTerminal } from './render/dumbTerminal.js';
 import { packageVersion } from './installPaths.js';
-import { UserError, InterruptedError, SIGNAL_EXIT_CODES } from './errors.js';
+import { UserError, InterruptedError, SIGNAL_EXIT_CODES, writeFailure } from './errors.js';
 import { sanitizeForTerminal } from './render/terminalText.js';
 import { configureIndex, type RebuildEvent } from './store/index/indexSettings.js';
 import { ProgressBar } from './render/progressBar.js';
@@ -229,7 +229,7 @@ process.stderr.on('error', () => {});
 /** The exit code once the output could not be written (said in one line, unless the reader left). */
 function outputFailed(error: NodeJS.ErrnoException, exitCode: number): number {
   if (error.code === 'EPIPE') return exitCode;
-  process.stderr.write(`csr-call: cannot write the output: ${error.code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : (error.code ?? error.message)}\n`);
+  process.stderr.write(`csr-call: cannot write the output: ${writeFailure(error) ?? error.code ?? error.message}\n`);
   return 1;
 }
 

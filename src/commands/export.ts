@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from '../context.js';
-import { OperationError, UserError } from '../errors.js';
+import { OperationError, UserError, writeFailure } from '../errors.js';
 import type { CallRecord } from '../domain/callRecord.js';
 import { createOutputStream, type AtomicWriteStream } from '../store/writeFileAtomic.js';
 import { stringify } from 'csv-stringify/sync';
@@ -153,25 +153,8 @@ const CSV_OPTIONS = { record_delimiter: '\r\n', quote_record_delimiter: true } a
  */
 function outputProblem(error: unknown, out: string): string {
   const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return existsSync(dirname(resolve(out))) ? 'no file can be made there (ENOENT)' : 'its folder does not exist (ENOENT)';
-    case 'EACCES':
-    case 'EPERM':
-      return `no permission to write there (${code})`;
-    case 'ENOTDIR':
-      return 'part of the path is a file, not a folder (ENOTDIR)';
-    case 'EROFS':
-      return 'the file system is read-only (EROFS)';
-    case 'ENOSPC':
-      return 'the disk is full (ENOSPC)';
-    case 'EDQUOT':
-      return 'the disk quota is used up (EDQUOT)';
-    case 'ELOOP':
-      return 'its links go round in a loop (ELOOP)';
-    default:
-      return code ?? (error as Error).message;
-  }
+  if (code === 'ENOENT') return existsSync(dirname(resolve(out))) ? 'no file can be made there (ENOENT)' : 'its folder does not exist (ENOENT)';
+  return writeFailure(error) ?? code ?? (error as Error).message;
 }
 
 /** Failures of these, during an --out export, are about the output file (disk full...). */

@@ -19,7 +19,7 @@ import { clashNotes, mergeCall, type Clash } from '../domain/mergeCall.js';
 import { MAX_CALL_FILE_BYTES } from '../domain/limits.js';
 import { callPath, ensurePrivateDir, readTextOrUndefined } from './callFiles.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
-import { formatIssuePath, OperationError, UserError } from '../errors.js';
+import { formatIssuePath, OperationError, UserError, writeFailure } from '../errors.js';
 import { withFileLock } from './fileLock.js';
 import { sameStamp, stampOf, type FileStamp } from './index/callIndex.js';
 import { callIndexOf, openedIndex } from './index/indexAccess.js';
@@ -276,33 +276,17 @@ export async function eraseCall(dataDir: string, id: string): Promise<boolean> {
   return removed;
 }
 
-const WRITE_FAILURES: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EACCES: 'no permission to write',
-  EPERM: 'no permission to write',
-  EROFS: 'the file system is read-only',
-  ENOTDIR: 'part of the path is not a directory',
-  EEXIST: 'part of the path is a file, not a directory',
-  EISDIR: 'the call file is a directory',
-  EIO: 'the disk reported an input/output error',
-};
-
 /** What a known file-system failure of a store write was ('the disk is full (ENOSPC)'); undefined for anything else. */
-export function storeWriteFailure(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const reason = code ? WRITE_FAILURES[code] : undefined;
-  return reason ? `${reason} (${code})` : undefined;
-}
+export const storeWriteFailure = writeFailure;
 
 /** A known file-system failure becomes one line (what, where, and that nothing changed); anything else passes through. */
 function storeWriteError(error: unknown, what: string): unknown {
   if (error instanceof UserError) return error;
   const errno = error as NodeJS.ErrnoException;
-  const reason = errno?.code ? WRITE_FAILURES[errno.code] : undefined;
+  const reason = writeFailure(error, errno?.path);
   if (!reason) return error;
   const wrapped = new OperationError(
-    `${what}: ${reason} (${errno.code}${errno.path ? ` at ${errno.path}` : ''}); the file on disk is unchanged. ` +
+    `${what}: ${reason}; the file on disk is unchanged. ` +
       'Check --data-dir / CSR_CALL_HOME, free space and permissions, then try again',
   );
   Object.assign(wrapped, { code: errno.code, path: errno.path, cause: error });
